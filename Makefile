@@ -1,0 +1,176 @@
+# kmem386 build.  `make help` lists the targets.
+#
+# One source tree, three builds of mm/:
+#   kernel  build/kernel/...  i386, freestanding, linked into build/kmem386.elf
+#   host    build/host/...    the host compiler, arch/host shim, cmocka tests
+#                             run under valgrind, the e820 tool
+#   bench   build/bench/...   the host build at -O2 without debug hooks
+#   fuzz    build/fuzz/...    clang + libFuzzer + ASan/UBSan
+
+BUILD    ?= build
+MEM      ?= 128M
+CPU      ?= qemu32
+CMDLINE  ?=
+VGA      ?= 0
+FUZZ_SECONDS ?= 20
+PYTEST   ?= /usr/bin/python3 -m pytest
+PYTEST_ARGS ?=
+
+# --- toolchains ------------------------------------------------------------
+KCC      := gcc
+KCFLAGS  := -m32 -march=i386 -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+            -nostdlib -fno-builtin-malloc -fno-omit-frame-pointer -fno-asynchronous-unwind-tables \
+            -mno-sse -mno-mmx -mno-80387 -mno-red-zone \
+            -O2 -g -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iarch/i386 -Ikernel \
+            -DMM_KERNEL
+KASFLAGS := -f elf32 -g -F dwarf
+KLDFLAGS := -m elf_i386 -nostdlib -T arch/i386/linker.ld -z noexecstack -z max-page-size=0x1000
+NASM     := nasm
+LIBGCC   := $(shell $(KCC) -m32 -print-libgcc-file-name)
+
+HOSTCC   := gcc
+HCFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iarch/host \
+            -DMM_HOST -DMM_FAULT_INJECT -DMM_VALGRIND -DMM_DEBUG=1
+BCFLAGS  := -O2 -g -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iarch/host \
+            -DMM_HOST -DNDEBUG
+FUZZCC   := clang
+FCFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iarch/host \
+            -DMM_HOST -DMM_FAULT_INJECT -DMM_DEBUG=1 \
+            -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
+
+VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full \
+            --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible
+
+# --- sources ---------------------------------------------------------------
+MM_SRCS     := $(wildcard mm/*.c)
+KARCH_C     := $(wildcard arch/i386/*.c)
+KARCH_ASM   := $(wildcard arch/i386/*.asm)
+KERNEL_C    := $(wildcard kernel/*.c) $(wildcard lib/*.c)
+HOSTARCH_C  := $(wildcard arch/host/*.c)
+HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
+FUZZERS     := $(patsubst tests/host/%.c,$(BUILD)/fuzz/%,$(wildcard tests/host/fuzz_*.c))
+USER_PROGS  := $(patsubst user/%.c,%,$(filter-out user/ulib.c,$(wildcard user/*.c)))
+
+KOBJS := $(patsubst %.asm,$(BUILD)/kernel/%.o,$(KARCH_ASM)) \
+         $(patsubst %.c,$(BUILD)/kernel/%.o,$(KARCH_C) $(KERNEL_C) $(MM_SRCS))
+HOBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
+BOBJS := $(patsubst %.c,$(BUILD)/bench/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
+FOBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
+
+.PHONY: all iso run debug test test-host test-fuzz test-qemu bench bench-callgrind \
+        bench-qemu clean deps compile_commands help host tools
+
+all: $(BUILD)/kmem386.elf host
+
+help:
+	@echo "make            kernel ELF + host tools and tests"
+	@echo "make iso        $(BUILD)/kmem386.iso (GRUB, BIOS boot)"
+	@echo "make run        boot in QEMU, console on this terminal (MEM=, CPU=, CMDLINE=, VGA=1)"
+	@echo "make debug      boot stopped for gdb on :1234 (then: gdb -x tools/gdbinit)"
+	@echo "make test       host tests under valgrind, fuzzers, QEMU tests"
+	@echo "make bench      host benchmark; bench-callgrind, bench-qemu"
+
+deps:
+	@tools/deps.sh
+
+# --- kernel ----------------------------------------------------------------
+$(BUILD)/kernel/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(KCC) $(KCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/kernel/%.o: %.asm
+	@mkdir -p $(dir $@)
+	$(NASM) $(KASFLAGS) $< -o $@
+
+$(BUILD)/kmem386.elf: $(KOBJS) arch/i386/linker.ld
+	ld $(KLDFLAGS) -o $@ $(KOBJS) $(LIBGCC)
+
+$(BUILD)/kmem386.iso: $(BUILD)/kmem386.elf arch/i386/grub.cfg
+	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
+	cp $(BUILD)/kmem386.elf $(BUILD)/isodir/boot/kmem386.elf
+	cp arch/i386/grub.cfg $(BUILD)/isodir/boot/grub/grub.cfg
+	grub-mkrescue -o $@ $(BUILD)/isodir 2>$(BUILD)/grub-mkrescue.log || \
+		{ cat $(BUILD)/grub-mkrescue.log; exit 1; }
+
+iso: deps $(BUILD)/kmem386.iso
+
+QEMU_BASE = qemu-system-i386 -accel tcg -m $(MEM) -cpu $(CPU) -no-reboot \
+            -device isa-debug-exit,iobase=0xf4,iosize=0x04
+
+run: deps $(BUILD)/kmem386.iso
+	@echo "kmem386: booting with -m $(MEM) -cpu $(CPU); type 'help', 'halt' to leave (or Ctrl-a x)"
+	tools/qemu-boot.sh --iso $(BUILD)/kmem386.iso --mem $(MEM) --cpu $(CPU) \
+		--cmdline "$(CMDLINE)" $(if $(filter 1,$(VGA)),--vga,)
+
+debug: deps $(BUILD)/kmem386.iso
+	@echo "kmem386: QEMU waits for gdb on :1234; in another terminal: gdb -x tools/gdbinit"
+	tools/qemu-boot.sh --iso $(BUILD)/kmem386.iso --mem $(MEM) --cpu $(CPU) \
+		--cmdline "$(CMDLINE)" --gdb
+
+# --- host build ------------------------------------------------------------
+$(BUILD)/host/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HCFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/host/libmm.a: $(HOBJS)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/host/test_%: tests/host/test_%.c $(BUILD)/host/libmm.a $(wildcard tests/host/*.h)
+	$(HOSTCC) $(HCFLAGS) -Itests/host -o $@ $< $(BUILD)/host/libmm.a -lcmocka
+
+$(BUILD)/host/e820: tools/e820.c $(BUILD)/host/libmm.a
+	$(HOSTCC) $(HCFLAGS) -o $@ $< $(BUILD)/host/libmm.a
+
+host: $(HOST_TESTS) $(if $(wildcard tools/e820.c),$(BUILD)/host/e820,)
+
+test-host: deps host
+	@set -e; for t in $(HOST_TESTS); do \
+		echo "== $$t (valgrind)"; \
+		$(VALGRIND) $$t; \
+	done
+
+# --- fuzzers ---------------------------------------------------------------
+$(BUILD)/fuzz/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZCC) $(FCFLAGS) -c $< -o $@
+
+$(BUILD)/fuzz/fuzz_%: tests/host/fuzz_%.c $(FOBJS)
+	$(FUZZCC) $(FCFLAGS) -fsanitize=fuzzer -Itests/host -o $@ $< $(FOBJS)
+
+test-fuzz: deps $(FUZZERS)
+	@set -e; for f in $(FUZZERS); do \
+		echo "== $$f ($(FUZZ_SECONDS) s)"; \
+		mkdir -p $(BUILD)/fuzz/corpus-$$(basename $$f); \
+		$$f -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			$(BUILD)/fuzz/corpus-$$(basename $$f) 2>&1 | tail -n 12; \
+		test $${PIPESTATUS[0]} -eq 0; \
+	done
+
+# --- QEMU tests ------------------------------------------------------------
+test-qemu: deps $(BUILD)/kmem386.iso $(BUILD)/kmem386.elf
+	$(PYTEST) tests/qemu $(PYTEST_ARGS)
+
+test: SHELL := /bin/bash
+test-fuzz: SHELL := /bin/bash
+test: deps
+	$(MAKE) --no-print-directory test-host
+	$(MAKE) --no-print-directory test-fuzz
+	$(MAKE) --no-print-directory test-qemu
+
+# --- benchmarks ------------------------------------------------------------
+$(BUILD)/bench/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(BCFLAGS) -MMD -MP -c $< -o $@
+
+bench: deps
+	@if [ -f bench/Makefile.inc ]; then $(MAKE) --no-print-directory -f Makefile -f bench/Makefile.inc bench-run; \
+	 else echo "bench: no benchmark yet"; exit 1; fi
+
+compile_commands:
+	bear --output compile_commands.json -- $(MAKE) -B all
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

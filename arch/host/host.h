@@ -1,0 +1,57 @@
+/*
+ * The host implementation of include/mm/arch.h, and what host tests use to
+ * drive it: an mmap'd arena that stands in for physical memory, a log that
+ * captures printk() so tests can assert the reports, a panic that tests can
+ * catch, and a switch that fails the Nth frame request.
+ */
+#ifndef ARCH_HOST_H
+#define ARCH_HOST_H
+
+#include <setjmp.h>
+#include "mm/types.h"
+
+/* Physical memory: the arena covers physical [0, bytes). */
+int host_mem_init(uint64_t bytes);
+void host_mem_fini(void);
+uint64_t host_mem_size(void);
+
+/* printk log: everything printed since the last clear. */
+void host_log_clear(void);
+const char *host_log(void);
+bool host_log_contains(const char *needle);
+unsigned int host_log_count(const char *needle);
+
+/* Interrupt flag as the mm code left it (true = enabled). */
+bool host_irqs_enabled(void);
+
+/* TLB flushes requested since start (for VMM tests). */
+extern unsigned long host_tlb_page_flushes, host_tlb_full_flushes;
+
+/*
+ * Fault injection: host_fail_alloc_nth(n) makes the nth following call of
+ * arch_should_fail_alloc() return true (once); n = 0 turns it off.
+ * host_fail_alloc_from(n) makes the nth and every later call fail.
+ */
+void host_fail_alloc_nth(unsigned long n);
+void host_fail_alloc_from(unsigned long n);
+
+/*
+ * Catching panics: HOST_EXPECT_PANIC(stmt) runs stmt and evaluates to true
+ * if it panicked (the panic message is in the log), false if it returned.
+ */
+extern jmp_buf *host_panic_jmp;
+#define HOST_EXPECT_PANIC(stmt)						\
+	({								\
+		jmp_buf __jb;						\
+		bool __panicked = false;				\
+		host_panic_jmp = &__jb;					\
+		if (setjmp(__jb) == 0) {				\
+			stmt;						\
+		} else {						\
+			__panicked = true;				\
+		}							\
+		host_panic_jmp = NULL;					\
+		__panicked;						\
+	})
+
+#endif /* ARCH_HOST_H */

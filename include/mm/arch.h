@@ -1,0 +1,104 @@
+/*
+ * The few services mm/ needs from the platform.
+ *
+ * The mm/ sources include this header and no other platform header: the i386 kernel
+ * implements it in arch/i386/, the host test build in arch/host/ (where an
+ * mmap'd arena stands in for physical memory).  Keep it small; everything
+ * that knows a CPU, a firmware or a boot loader lives behind it.
+ */
+#ifndef MM_ARCH_H
+#define MM_ARCH_H
+
+#include <stdarg.h>
+#include "mm/types.h"
+
+/*
+ * Kernel virtual layout constants.  PAGE_OFFSET is where the direct map of
+ * low memory starts; LOWMEM_LIMIT is the physical address where it ends
+ * (896 MiB, leaving the top 128 MiB of virtual space for vmalloc, the kmap
+ * window and the page-table window).
+ */
+#define PAGE_OFFSET	0xC0000000u
+#define LOWMEM_LIMIT	0x38000000u		/* 896 MiB */
+#define LOWMEM_PFN	(LOWMEM_LIMIT >> PAGE_SHIFT)
+#define DMA_LIMIT	0x01000000u		/* 16 MiB: ISA DMA reach */
+#define DMA_PFN		(DMA_LIMIT >> PAGE_SHIFT)
+
+/*
+ * Direct map.  Valid for physical addresses of the DMA and NORMAL zones
+ * only (on the host: anything inside the arena).
+ * Context: any.
+ */
+void *arch_phys_to_virt(phys_addr_t pa);
+phys_addr_t arch_virt_to_phys(const void *va);
+
+/*
+ * Interrupt state.  arch_irq_save() disables interrupts and returns the old
+ * state for arch_irq_restore().  Context: any.
+ */
+unsigned long arch_irq_save(void);
+void arch_irq_restore(unsigned long flags);
+
+/* TLB maintenance for the current address space.  Context: any. */
+void arch_tlb_flush_page(uintptr_t va);
+void arch_tlb_flush_all(void);
+
+/*
+ * Console output and the end of the world.  printk understands
+ * %d %i %u %x %X %lx %llx %llu %s %c %p %%, widths and zero padding.
+ * panic() prints "PANIC: <reason>", a register dump, and never returns.
+ */
+int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vprintk(const char *fmt, va_list ap);
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
+__attribute__((noreturn, format(printf, 1, 2)))
+void panic(const char *fmt, ...);
+
+/*
+ * Fault injection: host builds compiled with MM_FAULT_INJECT can make the
+ * Nth frame request fail; everywhere else this folds away to false.
+ */
+#ifdef MM_FAULT_INJECT
+bool arch_should_fail_alloc(void);
+#else
+static inline bool arch_should_fail_alloc(void)
+{
+	return false;
+}
+#endif
+
+/*
+ * Valgrind annotations.  On the host build (MM_VALGRIND) these are
+ * memcheck's mempool client requests; in the kernel they vanish.
+ */
+#ifdef MM_VALGRIND
+#include <valgrind/memcheck.h>
+#define mm_pool_create(pool)		VALGRIND_CREATE_MEMPOOL(pool, 0, 0)
+#define mm_pool_destroy(pool)		VALGRIND_DESTROY_MEMPOOL(pool)
+#define mm_pool_alloc(pool, p, n)	VALGRIND_MEMPOOL_ALLOC(pool, p, n)
+#define mm_pool_free(pool, p)		VALGRIND_MEMPOOL_FREE(pool, p)
+#define mm_mark_noaccess(p, n)		VALGRIND_MAKE_MEM_NOACCESS(p, n)
+#define mm_mark_undefined(p, n)		VALGRIND_MAKE_MEM_UNDEFINED(p, n)
+#define mm_mark_defined(p, n)		VALGRIND_MAKE_MEM_DEFINED(p, n)
+#else
+#define mm_pool_create(pool)		do { (void)(pool); } while (0)
+#define mm_pool_destroy(pool)		do { (void)(pool); } while (0)
+#define mm_pool_alloc(pool, p, n)	do { (void)(pool); (void)(p); (void)(n); } while (0)
+#define mm_pool_free(pool, p)		do { (void)(pool); (void)(p); } while (0)
+#define mm_mark_noaccess(p, n)		do { (void)(p); (void)(n); } while (0)
+#define mm_mark_undefined(p, n)		do { (void)(p); (void)(n); } while (0)
+#define mm_mark_defined(p, n)		do { (void)(p); (void)(n); } while (0)
+#endif
+
+/* The compiler's freestanding builtins; lib/string.c or libc provides them. */
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+void *memmove(void *dst, const void *src, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
+
+#endif /* MM_ARCH_H */

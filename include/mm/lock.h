@@ -1,0 +1,41 @@
+/*
+ * The lock that guards allocator state.
+ *
+ * kmem386 runs on one CPU, so taking an mm_lock means disabling interrupts;
+ * the "locked" word lets _locked functions assert that their caller holds
+ * it, and catches recursion.  On SMP this type becomes a real spinlock and
+ * no caller has to change.
+ */
+#ifndef MM_LOCK_H
+#define MM_LOCK_H
+
+#include "mm/mmdebug.h"
+
+typedef struct {
+	volatile int locked;
+} mm_lock_t;
+
+#define MM_LOCK_INIT	{ 0 }
+
+static inline unsigned long mm_lock_irqsave(mm_lock_t *lock)
+{
+	unsigned long flags = arch_irq_save();
+
+	MM_ASSERT(!lock->locked);
+	lock->locked = 1;
+	return flags;
+}
+
+static inline void mm_unlock_irqrestore(mm_lock_t *lock, unsigned long flags)
+{
+	MM_ASSERT(lock->locked);
+	lock->locked = 0;
+	arch_irq_restore(flags);
+}
+
+static inline bool mm_lock_held(const mm_lock_t *lock)
+{
+	return lock->locked != 0;
+}
+
+#endif /* MM_LOCK_H */

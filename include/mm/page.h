@@ -1,0 +1,142 @@
+/*
+ * Page descriptors: one struct page per physical frame, in one array
+ * (mem_map) indexed by pfn, placed at boot by the boot-time allocator.
+ *
+ * The descriptor is 16 bytes on i386 (Linux spends 32): a flags word that
+ * also carries the zone index and a block order, a reference count that the
+ * slab layer reuses as a pointer, and a pair of pfn links.  Links are pfns,
+ * not pointers, so the same layout holds on the 64-bit host build and a
+ * free list can be checked against the zone's span directly.
+ *
+ *  flags:  31       22 21 20 19   16 15            0
+ *         +-----------+-----+-------+---------------+
+ *         |  (spare)  |zone | order |   PG_* bits   |
+ *         +-----------+-----+-------+---------------+
+ *
+ * Who may change a field: the buddy allocator owns every field of a free
+ * frame and the order/zone bits always; the owner of an allocated frame
+ * (slab, VMM, a kmalloc'd large block) owns lru and may use private when it
+ * set PG_slab; _refcount changes only through get_page()/put_page() and the
+ * allocator.
+ */
+#ifndef MM_PAGE_H
+#define MM_PAGE_H
+
+#include "mm/arch.h"
+
+struct page_link {
+	pfn_t next;
+	pfn_t prev;
+};
+
+struct page {
+	uint32_t flags;
+	union {
+		int32_t _refcount;	/* users of an allocated frame; 0 if free */
+		void *private;		/* PG_slab head: the slab layer's data */
+	};
+	struct page_link lru;		/* free list, hot list or owner's list */
+};
+
+#if defined(__i386__)
+_Static_assert(sizeof(struct page) <= 16, "struct page must stay <= 16 bytes");
+#endif
+
+/* PG_* bits: what a frame is now. */
+enum pageflags {
+	PG_reserved	= 1u << 0,	/* not for the buddy: hole, firmware, kernel, boot data */
+	PG_buddy	= 1u << 1,	/* head of a free block on a buddy free list */
+	PG_hot		= 1u << 2,	/* free order-0 frame on the zone's hot list */
+	PG_head		= 1u << 3,	/* head of an allocated block (order bits valid) */
+	PG_tail		= 1u << 4,	/* non-head frame of an allocated block */
+	PG_slab		= 1u << 5,	/* belongs to a slab */
+	PG_large_kmalloc = 1u << 6,	/* head of a kmalloc block from the buddy allocator */
+	PG_pgtable	= 1u << 7,	/* a page directory or page table */
+	PG_zero		= 1u << 8,	/* the shared zero page */
+	PG_vmalloc	= 1u << 9,	/* backs a vmalloc area */
+	PG_user		= 1u << 10,	/* mapped into a user address space */
+};
+
+#define PG_ORDER_SHIFT	16
+#define PG_ORDER_MASK	(0xfu << PG_ORDER_SHIFT)
+#define PG_ZONE_SHIFT	20
+#define PG_ZONE_MASK	(0x3u << PG_ZONE_SHIFT)
+#define PG_FLAGS_MASK	0xffffu
+
+extern struct page *mem_map;	/* descriptor of pfn p is mem_map[p] */
+extern pfn_t max_pfn;		/* one past the highest pfn with a descriptor */
+
+static inline struct page *pfn_to_page(pfn_t pfn)
+{
+	return &mem_map[pfn];
+}
+
+static inline pfn_t page_to_pfn(const struct page *page)
+{
+	return (pfn_t)(page - mem_map);
+}
+
+static inline bool pfn_valid(pfn_t pfn)
+{
+	return mem_map != NULL && pfn < max_pfn;
+}
+
+static inline phys_addr_t page_to_phys(const struct page *page)
+{
+	return PFN_PHYS(page_to_pfn(page));
+}
+
+static inline unsigned int page_order(const struct page *page)
+{
+	return (page->flags & PG_ORDER_MASK) >> PG_ORDER_SHIFT;
+}
+
+static inline void set_page_order(struct page *page, unsigned int order)
+{
+	page->flags = (page->flags & ~PG_ORDER_MASK) |
+		      ((uint32_t)order << PG_ORDER_SHIFT);
+}
+
+static inline unsigned int page_zonenum(const struct page *page)
+{
+	return (page->flags & PG_ZONE_MASK) >> PG_ZONE_SHIFT;
+}
+
+static inline void set_page_zonenum(struct page *page, unsigned int zone)
+{
+	page->flags = (page->flags & ~PG_ZONE_MASK) |
+		      ((uint32_t)zone << PG_ZONE_SHIFT);
+}
+
+static inline bool page_test(const struct page *page, uint32_t bit)
+{
+	return (page->flags & bit) != 0;
+}
+
+static inline void page_set(struct page *page, uint32_t bit)
+{
+	page->flags |= bit;
+}
+
+static inline void page_clear(struct page *page, uint32_t bit)
+{
+	page->flags &= ~bit;
+}
+
+static inline int page_count(const struct page *page)
+{
+	return page->_refcount;
+}
+
+/* Kernel virtual address of a direct-mapped frame (DMA or NORMAL zone). */
+static inline void *page_address(const struct page *page)
+{
+	return arch_phys_to_virt(page_to_phys(page));
+}
+
+static inline struct page *virt_to_page(const void *addr)
+{
+	return pfn_to_page(PHYS_PFN(arch_virt_to_phys(addr)));
+}
+
+#endif /* MM_PAGE_H */

@@ -1,0 +1,127 @@
+/*
+ * Zones: the table of physical memory ranges that the buddy allocator
+ * manages, one allocator per zone.
+ *
+ *   ZONE_DMA      frames below 16 MiB (ISA DMA reach)
+ *   ZONE_NORMAL   16 MiB up to LOWMEM_LIMIT (896 MiB): direct-mapped
+ *   ZONE_HIGHMEM  usable RAM above LOWMEM_LIMIT: mapped only on demand
+ *
+ * A zone spans [start_pfn, end_pfn); holes inside the span are frames whose
+ * descriptor is PG_reserved.  Every usable frame that is not reserved at
+ * boot ends up free in exactly one zone.
+ *
+ * Locking: zone->lock guards free_area, hot and the counters; it disables
+ * interrupts, so every function here may be called from an IRQ handler
+ * except zones_init(), which runs once at early boot.
+ */
+#ifndef MM_ZONES_H
+#define MM_ZONES_H
+
+#include "mm/lock.h"
+#include "mm/page.h"
+
+#define NR_ORDERS	11			/* orders 0..10: 4 KiB .. 4 MiB */
+#define MAX_ORDER	(NR_ORDERS - 1)
+
+enum zone_type { ZONE_DMA, ZONE_NORMAL, ZONE_HIGHMEM, MAX_NR_ZONES };
+enum zone_wmark { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
+
+struct free_area {
+	pfn_t head;			/* first free block of this order, or PFN_NONE */
+	uint32_t nr_free;		/* blocks on the list */
+};
+
+/* The order-0 hot list in front of the buddy lists (per CPU in spirit). */
+struct hot_list {
+	pfn_t head;
+	uint32_t count;			/* frames on the list */
+	uint32_t high;			/* drain a batch when count exceeds this */
+	uint32_t batch;			/* frames moved per refill or drain */
+};
+
+/* Event counters: monotonic, for meminfo/vmstat and tests. */
+struct zone_counters {
+	uint64_t alloc_ok;		/* blocks handed out */
+	uint64_t alloc_fail;		/* requests this zone could not meet */
+	uint64_t freed;			/* blocks returned */
+	uint64_t refused_frees;		/* misuse caught and refused */
+	uint64_t splits;		/* blocks split on allocation */
+	uint64_t merges;		/* buddies coalesced on free */
+	uint64_t hot_hits;		/* order-0 allocations served from hot list */
+};
+
+struct zone {
+	const char *name;		/* "DMA", "Normal", "HighMem" (as /proc) */
+	enum zone_type type;
+	pfn_t start_pfn;		/* span, set once by zones_init() */
+	pfn_t end_pfn;
+	uint32_t present_pages;		/* usable RAM frames in the span */
+	uint32_t managed_pages;		/* frames given to the buddy allocator */
+	uint32_t free_pages;		/* free frames, buddy lists + hot list */
+	uint32_t watermark[NR_WMARK];
+	struct free_area free_area[NR_ORDERS];
+	struct hot_list hot;
+	struct zone_counters stats;
+	mm_lock_t lock;
+};
+
+extern struct zone zones[MAX_NR_ZONES];
+
+static inline struct zone *page_zone(const struct page *page)
+{
+	return &zones[page_zonenum(page)];
+}
+
+static inline bool zone_populated(const struct zone *zone)
+{
+	return zone->managed_pages != 0;
+}
+
+static inline bool zone_spans_pfn(const struct zone *zone, pfn_t pfn)
+{
+	return pfn >= zone->start_pfn && pfn < zone->end_pfn;
+}
+
+/* The zone a pfn belongs to by address alone (DMA / NORMAL / HIGHMEM). */
+static inline enum zone_type zone_type_of_pfn(pfn_t pfn)
+{
+	if (pfn < DMA_PFN)
+		return ZONE_DMA;
+	if (pfn < LOWMEM_PFN)
+		return ZONE_NORMAL;
+	return ZONE_HIGHMEM;
+}
+
+/* A range of frames [start, end) handed from the boot allocator. */
+struct pfn_range {
+	pfn_t start;
+	pfn_t end;
+};
+
+/*
+ * zones_init - lay out the zones and give free frames to the buddy allocator.
+ * @map: page descriptors for pfns [0, nr_pfns), already allocated
+ * @nr_pfns: one past the highest usable pfn
+ * @usable: usable RAM (sorted, disjoint); frames outside it are holes
+ * @nr_usable: entries in @usable
+ * @free: the subset of @usable that is free (not reserved at boot)
+ * @nr_free: entries in @free
+ *
+ * Every descriptor starts PG_reserved with its zone set; frames in @free are
+ * then freed into their zone's buddy lists.  Watermarks are set from the
+ * managed pages.
+ * Context: early boot, once (host tests: once per test, after zones_reset()).
+ * Returns: 0, or -EINVAL if the ranges are not sorted and inside [0, nr_pfns).
+ */
+int zones_init(struct page *map, pfn_t nr_pfns,
+	       const struct pfn_range *usable, unsigned int nr_usable,
+	       const struct pfn_range *free, unsigned int nr_free);
+
+/* Forget all zones and mem_map (host tests between cases). */
+void zones_reset(void);
+
+/* Totals across zones. */
+uint32_t zones_total_managed(void);
+uint32_t zones_total_free(void);
+
+#endif /* MM_ZONES_H */
