@@ -1,0 +1,63 @@
+/*
+ * Traps and interrupts: the register frame the entry stubs build, and the
+ * table of handlers that other parts of the kernel register into.
+ */
+#ifndef ARCH_I386_TRAP_H
+#define ARCH_I386_TRAP_H
+
+#include <stdint.h>
+
+/*
+ * The frame on the kernel stack when a handler runs.  The stub pushes the
+ * segment registers and the general registers (pusha order); the CPU pushed
+ * eip/cs/eflags, and user_esp/user_ss only on a ring change.
+ */
+struct trap_frame {
+	uint32_t gs, fs, es, ds;
+	uint32_t edi, esi, ebp, kernel_esp, ebx, edx, ecx, eax;
+	uint32_t vector;
+	uint32_t error_code;	/* 0 for vectors without one */
+	uint32_t eip, cs, eflags;
+	uint32_t user_esp, user_ss;	/* valid only if (cs & 3) == 3 */
+};
+
+typedef void (*trap_handler_t)(struct trap_frame *tf);
+
+#define T_DIVIDE	0
+#define T_DEBUG		1
+#define T_NMI		2
+#define T_BREAKPOINT	3
+#define T_INVALID_OP	6
+#define T_DOUBLE_FAULT	8
+#define T_GPF		13
+#define T_PAGE_FAULT	14
+#define IRQ_BASE	32	/* PIC IRQ 0..15 arrive as vectors 32..47 */
+#define IRQ_TIMER	0
+#define IRQ_KEYBOARD	1
+#define IRQ_COM1	4
+#define T_SYSCALL	0x80
+
+/*
+ * trap_register - install the handler for a vector (exception, IRQ_BASE+n,
+ * or T_SYSCALL).  An exception without a handler dumps the frame and panics.
+ * Context: boot, or with interrupts off.
+ */
+void trap_register(unsigned int vector, trap_handler_t handler);
+
+/* Print every register of a frame (and CR0/CR2/CR3/CR4). Safe in panic. */
+void trap_dump(const struct trap_frame *tf);
+
+/* Panic with a reason and the frame's registers. */
+__attribute__((noreturn)) void trap_panic(const struct trap_frame *tf,
+					  const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/* PIC: unmask / mask one IRQ line; send end-of-interrupt. */
+void pic_unmask(unsigned int irq);
+void pic_mask(unsigned int irq);
+
+/* Timer ticks since boot (PIT at PIT_HZ). */
+#define PIT_HZ	100
+extern volatile uint64_t jiffies;
+
+#endif /* ARCH_I386_TRAP_H */
