@@ -1,0 +1,36 @@
+"""pytest fixtures for the QEMU tests.
+
+    def test_something(boot):
+        k = boot(mem="128M", cpu="qemu32", cmdline="")
+        out = k.cmd("buddyinfo")
+        k.halt()
+
+Every kernel a test boots is killed at the end of the test if still alive.
+"""
+import os
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from kmem import ELF, ISO, Kernel  # noqa: E402
+
+
+@pytest.fixture
+def boot():
+    kernels = []
+
+    def _boot(**kw):
+        k = Kernel(**kw)
+        kernels.append(k)
+        return k
+
+    yield _boot
+    for k in kernels:
+        k.kill()
+
+
+def pytest_sessionstart(session):
+    for path in (ISO, ELF):
+        if not os.path.exists(path):
+            raise pytest.UsageError(f"{path} missing: run `make iso` first")
