@@ -44,7 +44,9 @@ def iso_with_cmdline(cmdline):
     shutil.copy(ELF, os.path.join(work, "boot", "kmem386.elf"))
     with open(os.path.join(ROOT, "arch", "i386", "grub.cfg")) as f:
         cfg = f.read()
-    cfg = cfg.replace("/boot/kmem386.elf", "/boot/kmem386.elf " + cmdline)
+    # GRUB's script syntax expands $ and treats # specially: quote each word.
+    quoted = " ".join("'" + w + "'" for w in cmdline.split())
+    cfg = cfg.replace("/boot/kmem386.elf", "/boot/kmem386.elf " + quoted)
     with open(os.path.join(work, "boot", "grub", "grub.cfg"), "w") as f:
         f.write(cfg)
     subprocess.run(["grub-mkrescue", "-o", out, work], check=True,

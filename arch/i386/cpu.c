@@ -1,0 +1,120 @@
+/*
+ * What CPU are we on, and the ways to stop it.
+ *
+ * kmem386 runs from the 386 up.  A 386 cannot toggle EFLAGS.AC, a 486
+ * without CPUID cannot toggle EFLAGS.ID; everything newer answers CPUID.
+ * The VMM needs to know two things from this: whether invlpg exists (486+)
+ * and whether 4 MiB pages do (PSE).
+ *
+ * Context: cpu_detect() once at boot; the rest anywhere.
+ */
+#include "cpu.h"
+#include "mm/arch.h"
+
+struct cpu_info cpu;
+
+static bool eflags_bit_toggles(uint32_t bit)
+{
+	uint32_t before, after;
+
+	__asm__ volatile("pushfl\n\t"
+			 "pushfl\n\t"
+			 "popl %0\n\t"
+			 "movl %0, %1\n\t"
+			 "xorl %2, %1\n\t"
+			 "pushl %1\n\t"
+			 "popfl\n\t"
+			 "pushfl\n\t"
+			 "popl %1\n\t"
+			 "popfl"
+			 : "=&r"(before), "=&r"(after)
+			 : "ri"(bit));
+	return ((before ^ after) & bit) != 0;
+}
+
+static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c,
+		  uint32_t *d)
+{
+	__asm__ volatile("cpuid"
+			 : "=a"(*a), "=b"(*b), "=c"(*c), "=d"(*d)
+			 : "a"(leaf), "c"(0));
+}
+
+void cpu_detect(void)
+{
+	uint32_t a, b, c, d;
+
+	cpu.family = 3;
+	if (!eflags_bit_toggles(EFLAGS_AC))
+		goto done;			/* a 386 */
+	cpu.family = 4;
+	if (!eflags_bit_toggles(EFLAGS_ID))
+		goto done;			/* an early 486 */
+	cpu.has_cpuid = true;
+	cpuid(0, &a, &b, &c, &d);
+	memcpy(cpu.vendor, &b, 4);
+	memcpy(cpu.vendor + 4, &d, 4);
+	memcpy(cpu.vendor + 8, &c, 4);
+	cpu.vendor[12] = '\0';
+	if (a >= 1) {
+		cpuid(1, &a, &b, &c, &d);
+		cpu.family = (a >> 8) & 0xf;
+		cpu.has_pse = (d >> 3) & 1;
+		cpu.has_tsc = (d >> 4) & 1;
+		cpu.has_pge = (d >> 13) & 1;
+	}
+done:
+	cpu.has_invlpg = cpu.family >= 4;
+	printk("cpu: family %d%s%s, cpuid %s, invlpg %s, PSE %s, TSC %s\n",
+	       cpu.family, cpu.has_cpuid ? " " : "",
+	       cpu.has_cpuid ? cpu.vendor : "",
+	       cpu.has_cpuid ? "yes" : "no", cpu.has_invlpg ? "yes" : "no",
+	       cpu.has_pse ? "yes" : "no", cpu.has_tsc ? "yes" : "no");
+}
+
+/* QEMU's fw_cfg device answers "QEMU" to selector 0 on ports 0x510/0x511. */
+bool arch_running_in_qemu(void)
+{
+	static int known = -1;
+	char sig[4];
+	int i;
+
+	if (known >= 0)
+		return known;
+	cpu_outw(0x510, 0x0000);
+	for (i = 0; i < 4; i++)
+		sig[i] = (char)cpu_inb(0x511);
+	known = memcmp(sig, "QEMU", 4) == 0;
+	return known;
+}
+
+/*
+ * Stop the machine.  Under QEMU, isa-debug-exit turns status V into the
+ * process exit status 2V+1 (halt: 0 -> 1, panic: 1 -> 3).
+ */
+void arch_halt(int status)
+{
+	__asm__ volatile("cli");
+	if (arch_running_in_qemu())
+		cpu_outb(0xf4, (uint8_t)status);
+	for (;;)
+		__asm__ volatile("hlt");
+}
+
+void arch_reboot(void)
+{
+	struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) null_idt = { 0, 0 };
+	int i;
+
+	__asm__ volatile("cli");
+	for (i = 0; i < 100000 && (cpu_inb(0x64) & 2); i++)
+		;
+	cpu_outb(0x64, 0xfe);		/* 8042: pulse the reset line */
+	/* Still here: a triple fault resets any PC. */
+	__asm__ volatile("lidt %0; int3" : : "m"(null_idt));
+	for (;;)
+		__asm__ volatile("hlt");
+}

@@ -1,0 +1,118 @@
+/*
+ * CPU-level helpers for the i386 kernel: segment selectors, control
+ * registers, port I/O and what CPUID told us at boot.
+ */
+#ifndef ARCH_I386_CPU_H
+#define ARCH_I386_CPU_H
+
+#include <stdint.h>
+#include <stdbool.h>
+
+#define KERNEL_CS	0x08
+#define KERNEL_DS	0x10
+#define USER_CS		(0x18 | 3)
+#define USER_DS		(0x20 | 3)
+#define TSS_SEL		0x28
+
+#define EFLAGS_IF	(1u << 9)
+#define EFLAGS_ID	(1u << 21)
+#define EFLAGS_AC	(1u << 18)
+
+#define CR0_WP		(1u << 16)
+#define CR0_PG		(1u << 31)
+#define CR4_PSE		(1u << 4)
+#define CR4_PGE		(1u << 7)
+
+/* What the CPU can do, filled by cpu_detect() at boot. */
+struct cpu_info {
+	int family;		/* 3 = 386, 4 = 486, 5 = Pentium, 6 = P6 ... */
+	bool has_cpuid;
+	bool has_invlpg;	/* 486 and later */
+	bool has_pse;		/* 4 MiB pages */
+	bool has_pge;		/* global pages */
+	bool has_tsc;
+	char vendor[13];
+};
+extern struct cpu_info cpu;
+
+void cpu_detect(void);
+void gdt_init(void);
+void tss_set_kernel_stack(uint32_t esp0);
+void idt_init(void);
+void pic_init(void);
+void pit_init(void);
+bool arch_running_in_qemu(void);
+__attribute__((noreturn)) void arch_halt(int status);
+__attribute__((noreturn)) void arch_reboot(void);
+
+static inline uint32_t read_cr0(void)
+{
+	uint32_t v;
+	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint32_t read_cr2(void)
+{
+	uint32_t v;
+	__asm__ volatile("mov %%cr2, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint32_t read_cr3(void)
+{
+	uint32_t v;
+	__asm__ volatile("mov %%cr3, %0" : "=r"(v));
+	return v;
+}
+
+static inline void write_cr3(uint32_t v)
+{
+	__asm__ volatile("mov %0, %%cr3" : : "r"(v) : "memory");
+}
+
+/* CR4 does not exist on a 386 or early 486: only read it if CPUID does. */
+static inline uint32_t read_cr4(void)
+{
+	uint32_t v;
+	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
+	return v;
+}
+
+static inline uint32_t read_eflags(void)
+{
+	uint32_t v;
+	__asm__ volatile("pushfl; popl %0" : "=r"(v));
+	return v;
+}
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+	__asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+static inline void cpu_outb(uint16_t port, uint8_t v)
+{
+	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline uint8_t cpu_inb(uint16_t port)
+{
+	uint8_t v;
+	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+	return v;
+}
+
+static inline void cpu_outw(uint16_t port, uint16_t v)
+{
+	__asm__ volatile("outw %0, %1" : : "a"(v), "Nd"(port));
+}
+
+static inline void cpu_outl(uint16_t port, uint32_t v)
+{
+	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
+}
+
+#endif /* ARCH_I386_CPU_H */

@@ -1,0 +1,70 @@
+; Trap entry stubs.  Every vector gets a stub that makes the stack look the
+; same (an error code, real or 0, then the vector number), and one common
+; path saves the registers into a struct trap_frame (arch/i386/trap.h),
+; switches to the kernel data segments and calls trap_dispatch(frame).
+
+KERNEL_DS equ 0x10
+
+section .text
+extern trap_dispatch
+
+%macro TRAP_NOERR 1
+global trap_stub_%1
+trap_stub_%1:
+	push dword 0
+	push dword %1
+	jmp trap_common
+%endmacro
+
+%macro TRAP_ERR 1
+global trap_stub_%1
+trap_stub_%1:
+	push dword %1
+	jmp trap_common
+%endmacro
+
+; Exceptions 8, 10-14, 17, 21, 29, 30 push an error code.
+%assign v 0
+%rep 256
+%if v == 8 || (v >= 10 && v <= 14) || v == 17 || v == 21 || v == 29 || v == 30
+	TRAP_ERR v
+%else
+	TRAP_NOERR v
+%endif
+%assign v v + 1
+%endrep
+
+trap_common:
+	pusha
+	push ds
+	push es
+	push fs
+	push gs
+	mov ax, KERNEL_DS
+	mov ds, ax
+	mov es, ax
+	mov fs, ax
+	mov gs, ax
+	cld
+	push esp			; struct trap_frame *
+	call trap_dispatch
+	add esp, 4
+global trap_return
+trap_return:
+	pop gs
+	pop fs
+	pop es
+	pop ds
+	popa
+	add esp, 8			; vector and error code
+	iret
+
+section .rodata
+align 4
+global trap_stubs
+trap_stubs:
+%assign v 0
+%rep 256
+	dd trap_stub_ %+ v
+%assign v v + 1
+%endrep

@@ -1,0 +1,94 @@
+/*
+ * The end of the world, said clearly: "PANIC: <reason>", every register,
+ * the control registers and a frame-pointer backtrace, then the machine
+ * stops.  Under QEMU it leaves through isa-debug-exit with a non-zero status
+ * so that a test fails loudly instead of hanging.
+ *
+ * Context: any, IRQs are disabled first.  A panic while panicking stops at
+ * once (the second reason is still printed).
+ */
+#include <stdarg.h>
+#include "cpu.h"
+#include "trap.h"
+#include "mm/arch.h"
+
+static volatile int panicking;
+
+static void dump_control_regs(void)
+{
+	printk("CR0: %08x CR2: %08x CR3: %08x", read_cr0(), read_cr2(),
+	       read_cr3());
+	if (cpu.has_cpuid)
+		printk(" CR4: %08x", read_cr4());
+	printk("\n");
+}
+
+/* Walk saved EBPs while they point into the kernel half. */
+static void backtrace(uint32_t ebp)
+{
+	int depth;
+
+	printk("Call trace:\n");
+	for (depth = 0; depth < 16 && ebp >= PAGE_OFFSET && ebp < 0xff000000u &&
+			(ebp & 3) == 0; depth++) {
+		uint32_t *frame = (uint32_t *)ebp;
+
+		printk(" [<%08x>]\n", frame[1]);
+		ebp = frame[0];
+	}
+}
+
+static void dump_current_regs(void)
+{
+	uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp;
+
+	__asm__ volatile("" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx),
+			 "=S"(esi), "=D"(edi));
+	__asm__ volatile("mov %%ebp, %0; mov %%esp, %1" : "=r"(ebp), "=r"(esp));
+	printk("EAX: %08x EBX: %08x ECX: %08x EDX: %08x\n", eax, ebx, ecx, edx);
+	printk("ESI: %08x EDI: %08x EBP: %08x ESP: %08x EFLAGS: %08x\n", esi,
+	       edi, ebp, esp, read_eflags());
+	dump_control_regs();
+	backtrace(ebp);
+}
+
+static void panic_begin(void)
+{
+	__asm__ volatile("cli");
+	if (panicking++) {
+		printk("PANIC: nested panic, stopping\n");
+		arch_halt(1);
+	}
+}
+
+void panic(const char *fmt, ...)
+{
+	va_list ap;
+
+	panic_begin();
+	printk("PANIC: ");
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	printk("\n");
+	dump_current_regs();
+	printk("---[ end kernel panic ]---\n");
+	arch_halt(1);
+}
+
+void trap_panic(const struct trap_frame *tf, const char *fmt, ...)
+{
+	va_list ap;
+
+	panic_begin();
+	printk("PANIC: ");
+	va_start(ap, fmt);
+	vprintk(fmt, ap);
+	va_end(ap);
+	printk("\n");
+	trap_dump(tf);
+	dump_control_regs();
+	backtrace(tf->ebp);
+	printk("---[ end kernel panic ]---\n");
+	arch_halt(1);
+}

@@ -1,0 +1,77 @@
+/*
+ * The legacy 8259A PIC pair, remapped so IRQ 0-15 arrive as vectors 32-47
+ * (the CPU's exceptions own 0-31), and the 8253/8254 PIT as the tick.
+ *
+ * Context: pic_init()/pit_init() at boot; mask/unmask with IRQs off or on
+ * (one port write each).
+ */
+#include "cpu.h"
+#include "trap.h"
+
+#define PIC1_CMD	0x20
+#define PIC1_DATA	0x21
+#define PIC2_CMD	0xa0
+#define PIC2_DATA	0xa1
+#define PIT_CH0		0x40
+#define PIT_CMD		0x43
+#define PIT_BASE_HZ	1193182u
+
+volatile uint64_t jiffies;
+
+static void io_wait(void)
+{
+	cpu_outb(0x80, 0);	/* an unused port: a short delay on old PICs */
+}
+
+void pic_init(void)
+{
+	cpu_outb(PIC1_CMD, 0x11);	/* ICW1: init, expect ICW4 */
+	io_wait();
+	cpu_outb(PIC2_CMD, 0x11);
+	io_wait();
+	cpu_outb(PIC1_DATA, IRQ_BASE);	/* ICW2: vector offsets */
+	io_wait();
+	cpu_outb(PIC2_DATA, IRQ_BASE + 8);
+	io_wait();
+	cpu_outb(PIC1_DATA, 4);		/* ICW3: slave on IRQ 2 */
+	io_wait();
+	cpu_outb(PIC2_DATA, 2);
+	io_wait();
+	cpu_outb(PIC1_DATA, 0x01);	/* ICW4: 8086 mode */
+	io_wait();
+	cpu_outb(PIC2_DATA, 0x01);
+	io_wait();
+	cpu_outb(PIC1_DATA, 0xfb);	/* all masked but the cascade */
+	cpu_outb(PIC2_DATA, 0xff);
+}
+
+void pic_unmask(unsigned int irq)
+{
+	uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
+
+	cpu_outb(port, cpu_inb(port) & ~(1u << (irq & 7)));
+}
+
+void pic_mask(unsigned int irq)
+{
+	uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
+
+	cpu_outb(port, cpu_inb(port) | (1u << (irq & 7)));
+}
+
+static void pit_tick(struct trap_frame *tf)
+{
+	(void)tf;
+	jiffies++;
+}
+
+void pit_init(void)
+{
+	uint32_t divisor = PIT_BASE_HZ / PIT_HZ;
+
+	cpu_outb(PIT_CMD, 0x36);	/* channel 0, lo/hi, mode 3 */
+	cpu_outb(PIT_CH0, divisor & 0xff);
+	cpu_outb(PIT_CH0, divisor >> 8);
+	trap_register(IRQ_BASE + IRQ_TIMER, pit_tick);
+	pic_unmask(IRQ_TIMER);
+}

@@ -1,0 +1,138 @@
+/*
+ * The IDT, the dispatcher every trap stub calls, and the panic dumps.
+ *
+ * All 256 vectors have a stub (arch/i386/isr.asm).  Exceptions 0-31 and
+ * IRQs 32-47 are interrupt gates (IF cleared on entry); vector 0x80 is a
+ * trap gate callable from ring 3.  An exception nobody registered for dumps
+ * the frame and panics: the kernel never silently ignores a fault.
+ *
+ * Context: trap_register() at boot or with IRQs off.
+ */
+#include "cpu.h"
+#include "trap.h"
+#include "mm/arch.h"
+
+struct idt_gate {
+	uint16_t off_lo;
+	uint16_t sel;
+	uint8_t zero;
+	uint8_t type_attr;
+	uint16_t off_hi;
+} __attribute__((packed));
+
+static struct idt_gate idt[256];
+static trap_handler_t handlers[256];
+extern const uint32_t trap_stubs[256];
+
+static const char *const exception_names[32] = {
+	"divide error", "debug", "NMI", "breakpoint", "overflow",
+	"bound range exceeded", "invalid opcode", "device not available",
+	"double fault", "coprocessor segment overrun", "invalid TSS",
+	"segment not present", "stack-segment fault",
+	"general protection fault", "page fault", "reserved",
+	"x87 floating-point error", "alignment check", "machine check",
+	"SIMD floating-point error", "virtualization", "control protection",
+	"reserved", "reserved", "reserved", "reserved", "reserved",
+	"reserved", "hypervisor injection", "VMM communication",
+	"security exception", "reserved",
+};
+
+static void idt_set(unsigned int v, uint32_t handler, uint8_t type_attr)
+{
+	idt[v].off_lo = handler & 0xffff;
+	idt[v].sel = KERNEL_CS;
+	idt[v].zero = 0;
+	idt[v].type_attr = type_attr;
+	idt[v].off_hi = handler >> 16;
+}
+
+void idt_init(void)
+{
+	struct {
+		uint16_t limit;
+		uint32_t base;
+	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint32_t)idt };
+	unsigned int v;
+
+	for (v = 0; v < 256; v++)
+		idt_set(v, trap_stubs[v], 0x8e);	/* present, DPL 0, int gate */
+	idt_set(T_SYSCALL, trap_stubs[T_SYSCALL], 0xee); /* DPL 3 int gate */
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void trap_register(unsigned int vector, trap_handler_t handler)
+{
+	if (vector < 256)
+		handlers[vector] = handler;
+}
+
+const char *trap_name(unsigned int vector)
+{
+	if (vector < 32)
+		return exception_names[vector];
+	if (vector >= IRQ_BASE && vector < IRQ_BASE + 16)
+		return "IRQ";
+	return "interrupt";
+}
+
+static void pic_eoi(unsigned int irq)
+{
+	if (irq >= 8)
+		cpu_outb(0xa0, 0x20);
+	cpu_outb(0x20, 0x20);
+}
+
+/* PIC IRQ 7 and 15 fire spuriously; the in-service register tells. */
+static bool irq_spurious(unsigned int irq)
+{
+	uint16_t port = irq == 7 ? 0x20 : 0xa0;
+
+	if (irq != 7 && irq != 15)
+		return false;
+	cpu_outb(port, 0x0b);			/* read ISR */
+	if (cpu_inb(port) & 0x80)
+		return false;
+	if (irq == 15)
+		cpu_outb(0x20, 0x20);		/* master saw a real IRQ 2 */
+	return true;
+}
+
+void trap_dispatch(struct trap_frame *tf)
+{
+	unsigned int v = tf->vector;
+
+	if (v >= IRQ_BASE && v < IRQ_BASE + 16) {
+		unsigned int irq = v - IRQ_BASE;
+
+		if (irq_spurious(irq))
+			return;
+		pic_eoi(irq);
+		if (handlers[v])
+			handlers[v](tf);
+		return;
+	}
+	if (handlers[v]) {
+		handlers[v](tf);
+		return;
+	}
+	trap_panic(tf, "unhandled %s (vector %u)", trap_name(v), v);
+}
+
+void trap_dump(const struct trap_frame *tf)
+{
+	bool user = (tf->cs & 3) == 3;
+
+	printk("trap: vector %u (%s) error code 0x%x%s\n", tf->vector,
+	       trap_name(tf->vector), tf->error_code, user ? " from ring 3" : "");
+	printk("EIP: %04x:%08x EFLAGS: %08x CR2: %08x\n", tf->cs, tf->eip,
+	       tf->eflags, read_cr2());
+	printk("EAX: %08x EBX: %08x ECX: %08x EDX: %08x\n", tf->eax, tf->ebx,
+	       tf->ecx, tf->edx);
+	printk("ESI: %08x EDI: %08x EBP: %08x ESP: %08x\n", tf->esi, tf->edi,
+	       tf->ebp, user ? tf->user_esp : tf->kernel_esp + 20);
+	printk("DS: %04x ES: %04x FS: %04x GS: %04x\n", tf->ds & 0xffff,
+	       tf->es & 0xffff, tf->fs & 0xffff, tf->gs & 0xffff);
+	if (user)
+		printk("user SS: %04x ESP: %08x\n", tf->user_ss & 0xffff,
+		       tf->user_esp);
+}
