@@ -1,0 +1,662 @@
+/*
+ * Host tests of mm/e820.c: cleaning, clipping, frames, formatting, the
+ * memmap= parser and the boot-log line reader.  The cleaning cases are
+ * checked entry by entry; a randomized comparison then runs thousands of
+ * maps against a slow byte-by-byte model.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "host.h"
+#include "mm/e820.h"
+#include "mm/zones.h"
+
+#define CAP	256
+
+struct fixture {
+	struct e820_entry entries[CAP];
+	struct e820_change changes[E820_CHANGES(CAP)];
+	struct e820_map map;
+};
+
+static struct fixture fx;
+
+static void map_init(unsigned int capacity)
+{
+	memset(&fx, 0, sizeof(fx));
+	fx.map.entries = fx.entries;
+	fx.map.capacity = capacity;
+	host_log_clear();
+}
+
+static void add(uint64_t addr, uint64_t size, uint32_t type)
+{
+	assert_int_equal(e820_add(&fx.map, addr, size, type), 0);
+}
+
+static int clean(void)
+{
+	return e820_clean(&fx.map, fx.changes, E820_CHANGES(CAP));
+}
+
+/* Expect the map to be exactly these (addr, size, type) triples. */
+static void expect(unsigned int nr, ...)
+{
+	va_list ap;
+	unsigned int i;
+
+	assert_int_equal(fx.map.nr, nr);
+	va_start(ap, nr);
+	for (i = 0; i < nr; i++) {
+		uint64_t addr = va_arg(ap, uint64_t);
+		uint64_t size = va_arg(ap, uint64_t);
+		uint32_t type = va_arg(ap, uint32_t);
+
+		assert_int_equal(fx.entries[i].addr, addr);
+		assert_int_equal(fx.entries[i].size, size);
+		assert_int_equal(fx.entries[i].type, type);
+	}
+	va_end(ap);
+}
+
+#define E(a, s, t)	(uint64_t)(a), (uint64_t)(s), (uint32_t)(t)
+
+static int teardown(void **state)
+{
+	(void)state;
+	host_log_clear();
+	return 0;
+}
+
+static void test_unsorted(void **state)
+{
+	(void)state;
+	map_init(CAP);
+	add(0x100000, 0x7f00000, E820_USABLE);
+	add(0xf0000, 0x10000, E820_RESERVED);
+	add(0, 0x9fc00, E820_USABLE);
+	add(0x9fc00, 0x400, E820_RESERVED);
+	assert_int_equal(clean(), 0);
+	expect(4, E(0, 0x9fc00, 1), E(0x9fc00, 0x400, 2),
+	       E(0xf0000, 0x10000, 2), E(0x100000, 0x7f00000, 1));
+}
+
+static unsigned int rank(uint32_t t)
+{
+	static const unsigned int r[] = { 0, 1, 4, 2, 3, 5 };
+
+	return r[t];
+}
+
+static uint32_t stricter(uint32_t a, uint32_t b)
+{
+	return rank(a) >= rank(b) ? a : b;
+}
+
+/* Partial overlap: a=[0,0x300) b=[0x200,0x500) for every pair of types. */
+static void test_partial_overlap_every_pair(void **state)
+{
+	uint32_t a, b;
+
+	(void)state;
+	for (a = 1; a <= 5; a++) {
+		for (b = 1; b <= 5; b++) {
+			uint32_t mid = stricter(a, b);
+
+			map_init(CAP);
+			add(0x200, 0x300, b);
+			add(0, 0x300, a);
+			assert_int_equal(clean(), 0);
+			if (a == b) {
+				expect(1, E(0, 0x500, a));
+			} else if (mid == a) {
+				expect(2, E(0, 0x300, a), E(0x300, 0x200, b));
+			} else {
+				expect(2, E(0, 0x200, a), E(0x200, 0x300, b));
+			}
+		}
+	}
+}
+
+/* Full overlap: the same range twice; the stricter type wins. */
+static void test_full_overlap_every_pair(void **state)
+{
+	uint32_t a, b;
+
+	(void)state;
+	for (a = 1; a <= 5; a++) {
+		for (b = 1; b <= 5; b++) {
+			map_init(CAP);
+			add(0x1000, 0x1000, a);
+			add(0x1000, 0x1000, b);
+			assert_int_equal(clean(), 0);
+			expect(1, E(0x1000, 0x1000, stricter(a, b)));
+		}
+	}
+}
+
+/* Nesting: b strictly inside a, for every pair. */
+static void test_nested_every_pair(void **state)
+{
+	uint32_t a, b;
+
+	(void)state;
+	for (a = 1; a <= 5; a++) {
+		for (b = 1; b <= 5; b++) {
+			map_init(CAP);
+			add(0, 0x3000, a);
+			add(0x1000, 0x1000, b);
+			assert_int_equal(clean(), 0);
+			if (stricter(a, b) == a)
+				expect(1, E(0, 0x3000, a));
+			else
+				expect(3, E(0, 0x1000, a), E(0x1000, 0x1000, b),
+				       E(0x2000, 0x1000, a));
+		}
+	}
+}
+
+static void test_deep_nesting(void **state)
+{
+	(void)state;
+	map_init(CAP);
+	add(0, 0x10000, E820_USABLE);
+	add(0x1000, 0xe000, E820_ACPI);
+	add(0x2000, 0xc000, E820_NVS);
+	add(0x3000, 0xa000, E820_RESERVED);
+	add(0x4000, 0x8000, E820_UNUSABLE);
+	add(0x5000, 0x1000, E820_USABLE);	/* hidden entirely */
+	assert_int_equal(clean(), 0);
+	expect(9, E(0, 0x1000, 1), E(0x1000, 0x1000, 3), E(0x2000, 0x1000, 4),
+	       E(0x3000, 0x1000, 2), E(0x4000, 0x8000, 5), E(0xc000, 0x1000, 2),
+	       E(0xd000, 0x1000, 4), E(0xe000, 0x1000, 3), E(0xf000, 0x1000, 1));
+}
+
+static void test_touching(void **state)
+{
+	(void)state;
+	map_init(CAP);
+	add(0x2000, 0x1000, E820_USABLE);
+	add(0, 0x1000, E820_USABLE);
+	add(0x1000, 0x1000, E820_USABLE);
+	add(0x3000, 0x1000, E820_RESERVED);
+	add(0x4000, 0x1000, E820_RESERVED);
+	add(0x5000, 0x1000, E820_ACPI);
+	assert_int_equal(clean(), 0);
+	expect(3, E(0, 0x3000, 1), E(0x3000, 0x2000, 2), E(0x5000, 0x1000, 3));
+}
+
+static void test_zero_length_and_unknown_types(void **state)
+{
+	(void)state;
+	map_init(CAP);
+	add(0x1000, 0, E820_UNUSABLE);
+	add(0x0, 0x1000, 0);
+	add(0x1000, 0x1000, 6);
+	add(0x2000, 0x1000, 0xffffffffu);
+	add(0x3000, 0x1000, E820_RESERVED);
+	add(0x3800, 0, E820_USABLE);
+	add(0x4000, 0x1000, E820_USABLE);
+	assert_int_equal(clean(), 0);
+	expect(2, E(0, 0x4000, 2), E(0x4000, 0x1000, 1));
+}
+
+static void test_only_empty(void **state)
+{
+	(void)state;
+	map_init(CAP);
+	add(0x1000, 0, E820_USABLE);
+	assert_int_equal(clean(), 0);
+	expect(0);
+	assert_int_equal(clean(), 0);
+	expect(0);
+}
+
+static void test_end_at_2_64(void **state)
+{
+	(void)state;
+	map_init(CAP);
+	add(0xfffffffffffff000ull, 0x1000, E820_RESERVED);
+	add(0xffffffffffffe000ull, 0x1000, E820_RESERVED);
+	add(0xffffffffffff0000ull, 0x10000, E820_USABLE);
+	assert_int_equal(clean(), 0);
+	expect(2, E(0xffffffffffff0000ull, 0xe000, 1),
+	       E(0xffffffffffffe000ull, 0x2000, 2));
+	assert_int_equal(host_log_count("past 2^64"), 0);
+}
+
+static void test_wrap_past_2_64(void **state)
+{
+	(void)state;
+	map_init(CAP);
+	add(0xfffffffffffff000ull, 0x2000, E820_USABLE);
+	add(0xffffffffffff0000ull, 0x20000, E820_NVS);
+	add(0x1000, 0x1000, E820_USABLE);
+	assert_int_equal(clean(), 0);
+	expect(2, E(0x1000, 0x1000, 1), E(0xffffffffffff0000ull, 0x10000, 4));
+	assert_true(host_log_contains(
+		"e820: entry [mem 0xfffffffffffff000] size 0x2000 type 1 runs past 2^64: usable, dropped\n"));
+	assert_true(host_log_contains(
+		"e820: entry [mem 0xffffffffffff0000] size 0x20000 type 4 runs past 2^64: clipped at 2^64\n"));
+}
+
+/* A reserved range over the whole space cannot be one 2^64-byte entry. */
+static void test_whole_space(void **state)
+{
+	(void)state;
+	map_init(CAP);
+	add(0, 0x8000000000000000ull, E820_RESERVED);
+	add(0x8000000000000000ull, 0x8000000000000000ull, E820_RESERVED);
+	add(0x1000, 0x1000, E820_USABLE);
+	assert_int_equal(clean(), 0);
+	expect(2, E(0, 0x8000000000000000ull, 2),
+	       E(0x8000000000000000ull, 0x8000000000000000ull, 2));
+}
+
+static void test_128_entries(void **state)
+{
+	unsigned int i;
+
+	(void)state;
+	map_init(128);
+	/* 128 disjoint entries, alternating types, given in reverse order */
+	for (i = 128; i-- > 0;)
+		add((uint64_t)i * 0x2000, 0x1000, i % 2 ? E820_RESERVED : E820_USABLE);
+	assert_int_equal(clean(), 0);
+	assert_int_equal(fx.map.nr, 128);
+	for (i = 0; i < 128; i++) {
+		assert_int_equal(fx.entries[i].addr, (uint64_t)i * 0x2000);
+		assert_int_equal(fx.entries[i].size, 0x1000);
+		assert_int_equal(fx.entries[i].type,
+				 i % 2 ? E820_RESERVED : E820_USABLE);
+	}
+	/* 128 overlapping usable entries collapse into one */
+	map_init(128);
+	for (i = 0; i < 128; i++)
+		add((uint64_t)((i * 37) % 128) * 0x1000, 0x3000, E820_USABLE);
+	assert_int_equal(clean(), 0);
+	expect(1, E(0, 130 * 0x1000, 1));
+}
+
+static void test_capacity_too_small(void **state)
+{
+	struct e820_entry before[3];
+
+	(void)state;
+	map_init(3);
+	add(0, 0x3000, E820_USABLE);
+	add(0x1000, 0x1000, E820_RESERVED);
+	add(0x5000, 0x1000, E820_NVS);
+	memcpy(before, fx.entries, sizeof(before));
+	/* 4 output entries do not fit in 3 */
+	assert_int_equal(clean(), -E2BIG);
+	assert_int_equal(fx.map.nr, 3);
+	assert_memory_equal(before, fx.entries, sizeof(before));
+	/* too little scratch */
+	assert_int_equal(e820_clean(&fx.map, fx.changes, 5), -ENOMEM);
+	assert_int_equal(fx.map.nr, 3);
+	assert_memory_equal(before, fx.entries, sizeof(before));
+	/* exactly enough room works */
+	fx.map.capacity = 4;
+	assert_int_equal(clean(), 0);
+	expect(4, E(0, 0x1000, 1), E(0x1000, 0x1000, 2), E(0x2000, 0x1000, 1),
+	       E(0x5000, 0x1000, 4));
+}
+
+static void test_clip_4g(void **state)
+{
+	(void)state;
+	map_init(CAP);
+	add(0, 0x9fc00, E820_USABLE);
+	add(0x100000, 0xbff00000ull, E820_USABLE);
+	add(0xfec00000ull, 0x1000, E820_RESERVED);
+	add(0xff000000ull, 0x101000000ull, E820_USABLE);	/* crosses 4 GiB */
+	add(0x200000000ull, 0x40000000ull, E820_RESERVED);	/* above */
+	add(0xfd00000000ull, 0x300000000ull, E820_RESERVED);
+	assert_int_equal(clean(), 0);
+	assert_int_equal(fx.map.nr, 6);
+	assert_int_equal(e820_clip(&fx.map, E820_LIMIT_4G), 0x100000000ull);
+	expect(4, E(0, 0x9fc00, 1), E(0x100000, 0xbff00000ull, 1),
+	       E(0xfec00000ull, 0x1000, 2), E(0xff000000ull, 0x1000000, 1));
+	assert_true(host_log_contains(
+		"e820: dropped [mem 0x0000000100000000-0x00000001ffffffff] usable: at or above 0x100000000, not addressable without PAE\n"));
+	assert_true(host_log_contains(
+		"e820: dropped [mem 0x0000000200000000-0x000000023fffffff] reserved: at or above 0x100000000"));
+	assert_true(host_log_contains(
+		"e820: dropped [mem 0x000000fd00000000-0x000000ffffffffff] reserved"));
+	assert_int_equal(host_log_count("e820: dropped"), 3);
+	/* an entry ending exactly at 4 GiB stays */
+	map_init(CAP);
+	add(0xfffc0000ull, 0x40000, E820_RESERVED);
+	assert_int_equal(e820_clip(&fx.map, E820_LIMIT_4G), 0);
+	expect(1, E(0xfffc0000ull, 0x40000, 2));
+	assert_int_equal(host_log_count("e820: dropped"), 0);
+}
+
+static void test_usable_pfns(void **state)
+{
+	struct pfn_range r[4];
+	unsigned int nr = 99;
+
+	(void)state;
+	map_init(CAP);
+	add(0, 0x9fc00, E820_USABLE);		/* end rounded down */
+	add(0x9fc00, 0x400, E820_RESERVED);
+	add(0x100400, 0x800, E820_USABLE);	/* no whole frame */
+	add(0x200001, 0x3fffff, E820_USABLE);	/* start rounded up */
+	add(0xfff00000ull, 0x200000, E820_USABLE);	/* crosses 4 GiB */
+	assert_int_equal(clean(), 0);
+	assert_int_equal(e820_usable_pfns(&fx.map, E820_LIMIT_4G, r, 4, &nr), 0);
+	assert_int_equal(nr, 3);
+	assert_int_equal(r[0].start, 0);
+	assert_int_equal(r[0].end, 0x9f);
+	assert_int_equal(r[1].start, 0x201);
+	assert_int_equal(r[1].end, 0x600);
+	assert_int_equal(r[2].start, 0xfff00);
+	assert_int_equal(r[2].end, 0x100000);
+	assert_int_equal(e820_usable_pfns(&fx.map, E820_LIMIT_4G, r, 2, &nr),
+			 -E2BIG);
+}
+
+static void test_format(void **state)
+{
+	struct e820_entry e = { 0x100000, 0x7ee0000, E820_USABLE };
+	char buf[E820_LINE_MAX];
+
+	(void)state;
+	e820_format(buf, sizeof(buf), "e820: ", &e);
+	assert_string_equal(buf,
+		"e820: [mem 0x0000000000100000-0x0000000007fdffff] usable\n");
+	e = (struct e820_entry){ 0xfffffffffffff000ull, 0x1000, E820_NVS };
+	e820_format(buf, sizeof(buf), "BIOS-e820: ", &e);
+	assert_string_equal(buf,
+		"BIOS-e820: [mem 0xfffffffffffff000-0xffffffffffffffff] ACPI NVS\n");
+	e = (struct e820_entry){ 0x1000, 0x1000, 12 };
+	e820_format(buf, sizeof(buf), "", &e);
+	assert_string_equal(buf,
+		"[mem 0x0000000000001000-0x0000000000001fff] type 12\n");
+	assert_string_equal(e820_type_name(E820_ACPI), "ACPI data");
+	assert_string_equal(e820_type_name(E820_UNUSABLE), "unusable");
+	assert_string_equal(e820_type_name(E820_RESERVED), "reserved");
+	assert_null(e820_type_name(0));
+	map_init(CAP);
+	add(0, 0x1000, E820_USABLE);
+	add(0x1000, 0x1000, E820_RESERVED);
+	e820_print(&fx.map, "e820: ");
+	assert_string_equal(host_log(),
+		"e820: [mem 0x0000000000000000-0x0000000000000fff] usable\n"
+		"e820: [mem 0x0000000000001000-0x0000000000001fff] reserved\n");
+}
+
+static int memmap(const char *opt)
+{
+	return e820_parse_memmap(&fx.map, opt, strlen(opt));
+}
+
+static void test_memmap_options(void **state)
+{
+	(void)state;
+	map_init(CAP);
+	add(0, 0x9fc00, E820_USABLE);
+	assert_int_equal(memmap("exactmap"), 0);
+	expect(0);
+	assert_int_equal(memmap("639K@0"), 0);
+	assert_int_equal(memmap("1k$0x9fc00"), 0);
+	assert_int_equal(memmap("127M@1M"), 0);
+	assert_int_equal(memmap("0x10000#0x7ff0000"), 0);
+	assert_int_equal(memmap("1G$4G"), 0);
+	assert_int_equal(memmap("4096@010"), 0);	/* octal, as Linux */
+	expect(6, E(0, 639 * 1024, 1), E(0x9fc00, 1024, 2),
+	       E(0x100000, 127 << 20, 1), E(0x7ff0000, 0x10000, 3),
+	       E(0x100000000ull, 0x40000000, 2), E(8, 4096, 1));
+	/* several in one value, exactmap first */
+	assert_int_equal(memmap("exactmap,64K@0,1M$0xf00000"), 0);
+	expect(2, E(0, 0x10000, 1), E(0xf00000, 0x100000, 2));
+	assert_int_equal(host_log_count("memmap="), 0);
+}
+
+static void test_memmap_malformed(void **state)
+{
+	static const char *const bad[] = {
+		"", "exact", "64K", "64K@", "@0", "64K%0", "64Q@0", "0x@0",
+		"64K@0x", "64K@0,", ",64K@0", "64K@0,junk", "64K@1M2",
+		"99999999999999999999@0", "17179869184G@0", "exactmapx",
+		"0xg@0", "1K@-1",
+	};
+	struct e820_entry before[2];
+	unsigned int i;
+	char line[128];
+
+	(void)state;
+	map_init(CAP);
+	add(0, 0x1000, E820_USABLE);
+	add(0x1000, 0x1000, E820_RESERVED);
+	memcpy(before, fx.entries, sizeof(before));
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		host_log_clear();
+		if (memmap(bad[i]) != -EINVAL)
+			fail_msg("memmap=%s accepted", bad[i]);
+		assert_int_equal(fx.map.nr, 2);
+		assert_memory_equal(before, fx.entries, sizeof(before));
+		snprintf(line, sizeof(line), "e820: memmap=%s: malformed, ignored\n",
+			 bad[i]);
+		assert_string_equal(host_log(), line);
+	}
+	/* a bad item spoils the whole value: nothing is applied */
+	host_log_clear();
+	assert_int_equal(memmap("exactmap,64K@0,64K!0"), -EINVAL);
+	assert_int_equal(fx.map.nr, 2);
+	assert_memory_equal(before, fx.entries, sizeof(before));
+	/* no room: refused whole */
+	map_init(3);
+	add(0, 0x1000, E820_USABLE);
+	add(0x1000, 0x1000, E820_RESERVED);
+	assert_int_equal(memmap("4K@8K,4K@16K"), -E2BIG);
+	assert_int_equal(fx.map.nr, 2);
+	assert_true(host_log_contains(
+		"e820: memmap=4K@8K,4K@16K: no room in the map, ignored\n"));
+	assert_int_equal(memmap("exactmap,4K@8K,4K@16K"), 0);
+	expect(2, E(0x2000, 0x1000, 1), E(0x4000, 0x1000, 1));
+}
+
+static void test_parse_line(void **state)
+{
+	struct e820_entry e;
+
+	(void)state;
+	assert_int_equal(e820_parse_line(
+		"[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000bfed33ff] usable",
+		&e), 1);
+	assert_int_equal(e.addr, 0x100000);
+	assert_int_equal(e.size, 0xbfed3400ull - 0x100000);
+	assert_int_equal(e.type, E820_USABLE);
+	assert_int_equal(e820_parse_line(
+		" BIOS-e820: 000000001fff8000 - 0000000020000000 (ACPI NVS)\n",
+		&e), 1);
+	assert_int_equal(e.addr, 0x1fff8000);
+	assert_int_equal(e.size, 0x8000);
+	assert_int_equal(e.type, E820_NVS);
+	assert_int_equal(e820_parse_line(
+		"> [    0.000000][    T0] BIOS-e820: [mem 0x000000fd00000000-0x000000ffffffffff] reserved\r\n",
+		&e), 1);
+	assert_int_equal(e.addr, 0xfd00000000ull);
+	assert_int_equal(e.type, E820_RESERVED);
+	assert_int_equal(e820_parse_line(
+		"e820: [mem 0x00000000-0x00000fff] ACPI data", &e), 1);
+	assert_int_equal(e.size, 0x1000);
+	assert_int_equal(e.type, E820_ACPI);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: [mem 0x0000000000000000-0x0000000000000fff] type 20", &e), 1);
+	assert_int_equal(e.type, 20);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: [mem 0x0000000100000000-0x000000017fffffff] persistent (type 12)", &e), 1);
+	assert_int_equal(e.type, 12);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: 0000000000000000 - 0000000000001000 type 13", &e), 1);
+	assert_int_equal(e.type, 13);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: 00000000000f0000 - 0000000000100000 (unusable)", &e), 1);
+	assert_int_equal(e.type, E820_UNUSABLE);
+	/* not E820 lines */
+	assert_int_equal(e820_parse_line("Linux version 6.1.0", &e), 0);
+	assert_int_equal(e820_parse_line(
+		"e820: update [mem 0x00000000-0x00000fff] usable ==> reserved", &e), 0);
+	assert_int_equal(e820_parse_line("", &e), 0);
+	/* E820 lines that cannot be read */
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: [mem 0x00000000000g0000-0x00000000000fffff] reserved", &e), -EINVAL);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: [mem 0x0000000000100000-0x00000000000fffff] reserved", &e), -EINVAL);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: 0000000000100000 - 00000000000f0000 (usable)", &e), -EINVAL);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: [mem 0x0000000000000000-0x0000000000000fff] usable junk", &e), -EINVAL);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: [mem 0x0000000000000000-0x0000000000000fff] sort of usable", &e), -EINVAL);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: [mem 0x00000000000000000-0x0000000000000fff] usable", &e), -EINVAL);
+	assert_int_equal(e820_parse_line("BIOS-e820: nonsense", &e), -EINVAL);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: 0000000000000000 - 0000000000001000 (usable", &e), -EINVAL);
+}
+
+/* --- randomized comparison with a byte model --------------------------- */
+
+#define WIN	256u	/* bytes of the model window */
+
+static uint64_t rng_state = 0x9e3779b97f4a7c15ull;
+
+static uint64_t rnd(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return rng_state;
+}
+
+/*
+ * The model: for every byte of the window, the stricter of the types of
+ * the entries covering it; then runs of equal type.  @base is the window's
+ * address; the window may end at 2^64, where entries are cut.
+ */
+static unsigned int model(const struct e820_entry *in, unsigned int n,
+			  uint64_t base, struct e820_entry *out)
+{
+	uint32_t byte[WIN] = { 0 };
+	unsigned int i, k, nr = 0;
+
+	for (i = 0; i < n; i++) {
+		uint32_t t = in[i].type;
+		uint64_t off = in[i].addr - base;
+
+		if (t < 1 || t > 5)
+			t = E820_RESERVED;
+		for (k = 0; k < in[i].size; k++) {
+			if (off + k >= WIN)	/* past 2^64 */
+				break;
+			byte[off + k] = byte[off + k] ? stricter(byte[off + k], t) : t;
+		}
+	}
+	for (k = 0; k < WIN; k++) {
+		if (!byte[k])
+			continue;
+		if (nr && out[nr - 1].type == byte[k] &&
+		    out[nr - 1].addr + out[nr - 1].size == base + k) {
+			out[nr - 1].size++;
+			continue;
+		}
+		out[nr] = (struct e820_entry){ base + k, 1, byte[k] };
+		nr++;
+	}
+	return nr;
+}
+
+/* The model after dropping usable entries that run past 2^64. */
+static unsigned int model_map(const struct e820_entry *in, unsigned int n,
+			      uint64_t base, struct e820_entry *out)
+{
+	struct e820_entry kept[64];
+	unsigned int i, m = 0;
+
+	for (i = 0; i < n; i++) {
+		uint64_t off = in[i].addr - base;
+
+		if (in[i].type == E820_USABLE && off + in[i].size > WIN)
+			continue;	/* dropped: wraps past 2^64 */
+		kept[m++] = in[i];
+	}
+	return model(kept, m, base, out);
+}
+
+static void random_round(uint64_t base, bool at_top)
+{
+	struct e820_entry in[64], want[WIN];
+	unsigned int n = 1 + rnd() % 40, i, nr;
+
+	map_init(CAP);
+	for (i = 0; i < n; i++) {
+		uint64_t off = rnd() % WIN;
+		uint64_t max = at_top ? WIN - off + 16 : WIN - off;
+		uint32_t t = (uint32_t)(rnd() % 8);
+
+		in[i].addr = base + off;
+		in[i].size = rnd() % 4 == 0 ? 0 : rnd() % (max < 48 ? max + 1 : 48);
+		in[i].type = t;
+		add(in[i].addr, in[i].size, t);
+	}
+	nr = model_map(in, n, base, want);
+	assert_int_equal(clean(), 0);
+	assert_int_equal(fx.map.nr, nr);
+	for (i = 0; i < nr; i++) {
+		assert_int_equal(fx.entries[i].addr, want[i].addr);
+		assert_int_equal(fx.entries[i].size, want[i].size);
+		assert_int_equal(fx.entries[i].type, want[i].type);
+	}
+}
+
+static void test_random_vs_model(void **state)
+{
+	unsigned int round;
+
+	(void)state;
+	for (round = 0; round < 6000; round++)
+		random_round(0, false);
+	for (round = 0; round < 2000; round++)
+		random_round(0x0000000ffffff000ull + (rnd() % 4096) * 0x10000, false);
+	for (round = 0; round < 2000; round++)
+		random_round(0 - (uint64_t)WIN, true);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_unsorted, teardown),
+		cmocka_unit_test_teardown(test_partial_overlap_every_pair, teardown),
+		cmocka_unit_test_teardown(test_full_overlap_every_pair, teardown),
+		cmocka_unit_test_teardown(test_nested_every_pair, teardown),
+		cmocka_unit_test_teardown(test_deep_nesting, teardown),
+		cmocka_unit_test_teardown(test_touching, teardown),
+		cmocka_unit_test_teardown(test_zero_length_and_unknown_types, teardown),
+		cmocka_unit_test_teardown(test_only_empty, teardown),
+		cmocka_unit_test_teardown(test_end_at_2_64, teardown),
+		cmocka_unit_test_teardown(test_wrap_past_2_64, teardown),
+		cmocka_unit_test_teardown(test_whole_space, teardown),
+		cmocka_unit_test_teardown(test_128_entries, teardown),
+		cmocka_unit_test_teardown(test_capacity_too_small, teardown),
+		cmocka_unit_test_teardown(test_clip_4g, teardown),
+		cmocka_unit_test_teardown(test_usable_pfns, teardown),
+		cmocka_unit_test_teardown(test_format, teardown),
+		cmocka_unit_test_teardown(test_memmap_options, teardown),
+		cmocka_unit_test_teardown(test_memmap_malformed, teardown),
+		cmocka_unit_test_teardown(test_parse_line, teardown),
+		cmocka_unit_test_teardown(test_random_vs_model, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
