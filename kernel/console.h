@@ -30,6 +30,13 @@ int console_trygetc(void);
 void serial_init(void);
 void serial_putc(char c);
 int serial_trygetc(void);
+/*
+ * serial_enable_irq - take COM1 input by interrupt: registers the IRQ 4
+ * handler and unmasks the line.  Until then serial_trygetc() polls.
+ * Context: boot, once, after the IDT and the PIC are set up.
+ */
+void serial_enable_irq(void);
+void serial_irq(void);		/* IRQ 4 handler body */
 void vga_init(void);
 void vga_putc(char c);
 void kbd_init(void);		/* unmasks IRQ 1 */
