@@ -122,6 +122,9 @@ $(BUILD)/host/test_%: tests/host/test_%.c $(BUILD)/host/libmm.a $(wildcard tests
 $(BUILD)/host/e820: tools/e820.c $(BUILD)/host/libmm.a
 	$(HOSTCC) $(HCFLAGS) -o $@ $< $(BUILD)/host/libmm.a
 
+# test_e820_tool runs the tool: build it first.
+$(BUILD)/host/test_e820_tool: $(BUILD)/host/e820
+
 host: $(HOST_TESTS) $(if $(wildcard tools/e820.c),$(BUILD)/host/e820,)
 
 test-host: deps host
