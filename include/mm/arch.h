@@ -108,6 +108,45 @@ static inline bool arch_should_fail_alloc(void)
 #define mm_mark_defined(p, n)		do { (void)(p); (void)(n); } while (0)
 #endif
 
+/*
+ * MMU.  mm/vmm.c builds and edits the two-level page tables itself; the
+ * platform supplies the entry format and the privileged operations.  The
+ * platform's "pgtable.h" (arch/i386/pgtable.h; on the host
+ * arch/host/pgtable.h, which simulates the same MMU) defines arch_pte_t,
+ * ARCH_PT_ENTRIES, ARCH_PDE_SHIFT, ARCH_PD_SELF, arch_pdx()/arch_ptx() and
+ * the entry helpers arch_pte_make(), arch_pde_make_table(),
+ * arch_pde_make_large(), arch_pte_present(), arch_pde_large(),
+ * arch_pte_pfn(), arch_pte_prot() and arch_pte_modify(), which speak the
+ * MMU_* rights below.
+ */
+#define MMU_WRITE	0x1u	/* writable, by the kernel too (CR0.WP) */
+#define MMU_USER	0x2u	/* reachable from user mode */
+#define MMU_NOCACHE	0x4u	/* uncached, for device memory */
+#include "pgtable.h"
+
+/* Frame of the page directory the MMU uses now (CR3).  Context: any. */
+pfn_t arch_mmu_current(void);
+
+/*
+ * Load page directory @pd (CR3), which maps itself at ARCH_PD_SELF; this
+ * flushes the TLB.  Context: any, interrupts off.
+ */
+void arch_mmu_switch(pfn_t pd);
+
+/* True if the CPU maps 4 MiB pages (CPUID PSE).  Context: any. */
+bool arch_mmu_has_pse(void);
+
+/*
+ * arch_pgtable_virt - where the kernel reads and writes a page table.
+ * @pd: the page directory; @pdx: the directory entry that points to the
+ * table, or ARCH_PD_SELF for the directory itself; @table: its frame.
+ * The i386 kernel answers with the page-table window when @pd is the live
+ * directory and through the direct map otherwise (page tables are low
+ * memory); the host through its arena.
+ * Context: any.  Returns: the table's 1024 entries.
+ */
+arch_pte_t *arch_pgtable_virt(pfn_t pd, unsigned int pdx, pfn_t table);
+
 /* The compiler's freestanding builtins; lib/string.c or libc provides them. */
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);

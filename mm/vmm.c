@@ -1,0 +1,566 @@
+/*
+ * The virtual memory manager: two-level page tables built from buddy frames.
+ *
+ * Design.  An address space is the frame of its page directory.  Every
+ * directory and table is an order-0 GFP_KERNEL frame marked PG_pgtable
+ * whose descriptor's lru.next counts the table's present entries, so an
+ * emptied user-half table is found and freed in O(1).  Tables are edited
+ * through arch_pgtable_virt(): on i386 the page-table window when the
+ * directory is live (the directory maps itself at 0xFFC00000), the direct
+ * map otherwise; on the host the arena.  The kernel half is built once by
+ * vmm_kernel_init(): the direct map (4 KiB pages, 4 MiB ones where PSE
+ * allows and a whole 4 MiB is RAM), a table for every directory entry of
+ * the vmalloc area and the kmap window, and the self-map.  Every later
+ * directory copies those entries, so kernel mappings made afterwards are
+ * seen by all spaces at once and nothing is synchronised.  This file does
+ * not know who owns a mapped frame: callers (vmalloc, kmap, processes) do.
+ *
+ * Invariants (vmm_check()):
+ *  V1. Every present 4 KiB-table directory entry points to a frame marked
+ *      PG_pgtable, and so does the directory itself.
+ *  V2. A table's descriptor counts exactly its present entries.
+ *  V3. No user-half table is empty (it would have been freed).
+ *  V4. The directory maps itself at ARCH_PD_SELF, and nothing else there.
+ *  V5. Kernel-half entries equal those of vmm_kernel_pd.
+ *
+ * Locking: vmm_lock (IRQs off) guards every entry of every table and the
+ * counters.  Page tables are allocated under it (the buddy allocator takes
+ * only its zone locks).  kmap_local() edits the kmap window's entries
+ * without it: each slot belongs to the one context that pushed it.
+ */
+#include "mm/buddy.h"
+#include "mm/vmm.h"
+
+pfn_t vmm_kernel_pd = PFN_NONE;
+
+static mm_lock_t vmm_lock = MM_LOCK_INIT;
+static struct vmm_stats stats;
+
+#define KERNEL_PDX	(PAGE_OFFSET >> ARCH_PDE_SHIFT)
+
+static bool kernel_va(uintptr_t va)
+{
+	return va >= PAGE_OFFSET;
+}
+
+/* The present-entry count of a table lives in its descriptor. */
+static uint32_t *pt_count(pfn_t table)
+{
+	return &pfn_to_page(table)->lru.next;
+}
+
+static arch_pte_t *pd_entries(pfn_t pd)
+{
+	return arch_pgtable_virt(pd, ARCH_PD_SELF, pd);
+}
+
+static arch_pte_t *pt_entries(pfn_t pd, unsigned int pdx, arch_pte_t pde)
+{
+	return arch_pgtable_virt(pd, pdx, arch_pte_pfn(pde));
+}
+
+static pfn_t pgtable_alloc(void)
+{
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+
+	if (!page)
+		return PFN_NONE;
+	page_set(page, PG_pgtable);
+	page->lru.next = 0;
+	page->lru.prev = 0;
+	stats.pgtables++;
+	return page_to_pfn(page);
+}
+
+static void pgtable_free(pfn_t table)
+{
+	struct page *page = pfn_to_page(table);
+
+	page_clear(page, PG_pgtable);
+	stats.pgtables--;
+	__free_pages(page, 0);
+}
+
+/* Flush @va if the change can be cached: kernel half, or the live space. */
+static void vmm_flush(pfn_t pd, uintptr_t va)
+{
+	if (kernel_va(va) || pd == arch_mmu_current())
+		arch_tlb_flush_page(va);
+}
+
+static bool pd_valid(pfn_t pd)
+{
+	return pfn_valid(pd) && page_test(pfn_to_page(pd), PG_pgtable);
+}
+
+/* Common argument checks of map/unmap/protect. */
+static int vmm_check_args(pfn_t pd, uintptr_t va)
+{
+	if (!pd_valid(pd) || !IS_ALIGNED(va, PAGE_SIZE))
+		return -EINVAL;
+	if (arch_pdx(va) == ARCH_PD_SELF)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * The table entry for @va, or NULL with *err set.  With @alloc, a missing
+ * user-half table is created (kernel-half tables all exist from boot).
+ */
+static arch_pte_t *pte_lookup_locked(pfn_t pd, uintptr_t va, bool alloc,
+				     pfn_t *table, int *err)
+{
+	arch_pte_t *pde = &pd_entries(pd)[arch_pdx(va)];
+
+	MM_ASSERT(mm_lock_held(&vmm_lock));
+	if (arch_pde_large(*pde)) {
+		*err = -EBUSY;
+		return NULL;
+	}
+	if (!arch_pte_present(*pde)) {
+		pfn_t t;
+
+		*err = kernel_va(va) ? -EINVAL : -ENOENT;
+		if (!alloc || kernel_va(va))
+			return NULL;
+		t = pgtable_alloc();
+		if (t == PFN_NONE) {
+			*err = -ENOMEM;
+			return NULL;
+		}
+		*pde = arch_pde_make_table(t, true);
+	}
+	*table = arch_pte_pfn(*pde);
+	return &pt_entries(pd, arch_pdx(va), *pde)[arch_ptx(va)];
+}
+
+int vmm_map(pfn_t pd, uintptr_t va, pfn_t pfn, unsigned int prot)
+{
+	unsigned long flags;
+	arch_pte_t *pte;
+	pfn_t table;
+	int err = vmm_check_args(pd, va);
+
+	if (err)
+		return err;
+	flags = mm_lock_irqsave(&vmm_lock);
+	pte = pte_lookup_locked(pd, va, true, &table, &err);
+	if (pte && arch_pte_present(*pte))
+		err = -EEXIST;
+	else if (pte) {
+		*pte = arch_pte_make(pfn, prot);
+		(*pt_count(table))++;
+		stats.maps++;
+		err = 0;
+	}
+	mm_unlock_irqrestore(&vmm_lock, flags);
+	return err;
+}
+
+/* Free the user-half table behind @va if its last entry just went. */
+static void pgtable_put_locked(pfn_t pd, uintptr_t va, pfn_t table)
+{
+	unsigned int pdx = arch_pdx(va);
+
+	if (kernel_va(va) || *pt_count(table) != 0)
+		return;
+	pd_entries(pd)[pdx] = 0;
+	if (pd == arch_mmu_current()) {
+		/* the table's page in the window, and cached upper levels */
+		arch_tlb_flush_page(PGTABLE_WINDOW + pdx * PAGE_SIZE);
+		arch_tlb_flush_page(va);
+	}
+	pgtable_free(table);
+	stats.tables_freed++;
+}
+
+int vmm_unmap(pfn_t pd, uintptr_t va, pfn_t *old)
+{
+	unsigned long flags;
+	arch_pte_t *pte;
+	pfn_t table;
+	int err = vmm_check_args(pd, va);
+
+	if (err)
+		return err;
+	flags = mm_lock_irqsave(&vmm_lock);
+	pte = pte_lookup_locked(pd, va, false, &table, &err);
+	if (pte && !arch_pte_present(*pte))
+		err = -ENOENT;
+	else if (pte) {
+		if (old)
+			*old = arch_pte_pfn(*pte);
+		*pte = 0;
+		(*pt_count(table))--;
+		vmm_flush(pd, va);
+		pgtable_put_locked(pd, va, table);
+		stats.unmaps++;
+		err = 0;
+	}
+	mm_unlock_irqrestore(&vmm_lock, flags);
+	return err;
+}
+
+int vmm_protect(pfn_t pd, uintptr_t va, unsigned int prot)
+{
+	unsigned long flags;
+	arch_pte_t *pte;
+	pfn_t table;
+	int err = vmm_check_args(pd, va);
+
+	if (err)
+		return err;
+	flags = mm_lock_irqsave(&vmm_lock);
+	pte = pte_lookup_locked(pd, va, false, &table, &err);
+	if (pte && !arch_pte_present(*pte))
+		err = -ENOENT;
+	else if (pte) {
+		*pte = arch_pte_modify(*pte, prot);
+		vmm_flush(pd, va);
+		stats.protects++;
+		err = 0;
+	}
+	mm_unlock_irqrestore(&vmm_lock, flags);
+	return err;
+}
+
+int vmm_lookup(pfn_t pd, uintptr_t va, arch_pte_t *pde, arch_pte_t *pte)
+{
+	unsigned int pdx = arch_pdx(va);
+	arch_pte_t d;
+
+	*pde = 0;
+	*pte = 0;
+	if (!pd_valid(pd))
+		return -EINVAL;
+	d = pd_entries(pd)[pdx];
+	*pde = d;
+	if (!arch_pte_present(d))
+		return -ENOENT;
+	if (!arch_pde_large(d))
+		*pte = pt_entries(pd, pdx, d)[arch_ptx(va)];
+	return 0;
+}
+
+int vmm_translate(pfn_t pd, uintptr_t va, pfn_t *pfn, unsigned int *prot)
+{
+	arch_pte_t pde, pte;
+	arch_pte_t leaf;
+	pfn_t frame;
+
+	if (vmm_lookup(pd, va, &pde, &pte) != 0)
+		return -ENOENT;
+	leaf = arch_pde_large(pde) ? pde : pte;
+	if (!arch_pte_present(leaf))
+		return -ENOENT;
+	frame = arch_pte_pfn(leaf);
+	if (arch_pde_large(pde))
+		frame += arch_ptx(va);
+	if (pfn)
+		*pfn = frame;
+	if (prot)
+		*prot = arch_pte_prot(leaf);
+	return 0;
+}
+
+void vmm_switch(pfn_t pd)
+{
+	arch_mmu_switch(pd);
+}
+
+pfn_t vmm_pgdir_create(void)
+{
+	pfn_t pd = pgtable_alloc();
+	arch_pte_t *dst, *src;
+	unsigned long flags;
+
+	if (pd == PFN_NONE || vmm_kernel_pd == PFN_NONE) {
+		if (pd != PFN_NONE)
+			pgtable_free(pd);
+		return PFN_NONE;
+	}
+	flags = mm_lock_irqsave(&vmm_lock);
+	dst = pd_entries(pd);
+	src = pd_entries(vmm_kernel_pd);
+	memcpy(&dst[KERNEL_PDX], &src[KERNEL_PDX],
+	       (ARCH_PD_SELF - KERNEL_PDX) * sizeof(arch_pte_t));
+	dst[ARCH_PD_SELF] = arch_pde_make_table(pd, false);
+	mm_unlock_irqrestore(&vmm_lock, flags);
+	return pd;
+}
+
+/* Free the user-half tables of @pd, dropping (and counting) what they map. */
+static unsigned int pgdir_free_user_locked(pfn_t pd)
+{
+	arch_pte_t *dir = pd_entries(pd);
+	unsigned int pdx, left = 0;
+
+	for (pdx = 0; pdx < KERNEL_PDX; pdx++) {
+		if (!arch_pte_present(dir[pdx]))
+			continue;
+		left += *pt_count(arch_pte_pfn(dir[pdx]));
+		pgtable_free(arch_pte_pfn(dir[pdx]));
+		dir[pdx] = 0;
+	}
+	return left;
+}
+
+int vmm_pgdir_destroy(pfn_t pd)
+{
+	unsigned long flags;
+	unsigned int left;
+
+	if (!pd_valid(pd) || pd == vmm_kernel_pd || pd == arch_mmu_current()) {
+		printk("vmm: refused to destroy page directory pfn 0x%x (caller %p)\n",
+		       pd, MM_CALLER());
+		return -EINVAL;
+	}
+	flags = mm_lock_irqsave(&vmm_lock);
+	left = pgdir_free_user_locked(pd);
+	mm_unlock_irqrestore(&vmm_lock, flags);
+	if (left)
+		printk("vmm: page directory pfn 0x%x destroyed with %u pages still mapped\n",
+		       pd, left);
+	pgtable_free(pd);
+	return 0;
+}
+
+void vmm_stats(struct vmm_stats *st)
+{
+	unsigned long flags = mm_lock_irqsave(&vmm_lock);
+
+	*st = stats;
+	mm_unlock_irqrestore(&vmm_lock, flags);
+}
+
+int vmm_fault(pfn_t pd, const struct vmm_fault *f)
+{
+	(void)pd;
+	(void)f;
+	/*
+	 * Nothing in the kernel half is mapped lazily, so a kernel-half
+	 * fault is always a bug.  The user half has no lazy mappings yet:
+	 * demand-zero and copy-on-write will resolve faults here.
+	 */
+	return -EFAULT;
+}
+
+const char *vmm_fault_reason(const struct vmm_fault *f)
+{
+	if (f->rsvd)
+		return "reserved bit set";
+	if (!f->present)
+		return f->fetch ? "not-present fetch" :
+		       f->write ? "not-present write" : "not-present read";
+	if (f->write)
+		return "write to read-only";
+	if (f->fetch)
+		return "fetch from protected page";
+	return f->user ? "user read of kernel page" : "read of protected page";
+}
+
+/* --- the kernel directory ------------------------------------------------ */
+
+static bool boot_is_ram(const struct vmm_boot_layout *l, pfn_t pfn)
+{
+	unsigned int i;
+
+	for (i = 0; i < l->nr_ram; i++)
+		if (pfn >= l->ram[i].start && pfn < l->ram[i].end)
+			return true;
+	return false;
+}
+
+/* Rights of direct-map frame @pfn, or -1 if it stays unmapped. */
+static int boot_prot(const struct vmm_boot_layout *l, pfn_t pfn)
+{
+	bool ram = boot_is_ram(l, pfn);
+
+	if (pfn == 0 || pfn >= l->lowmem_end)
+		return -1;
+	if (pfn < l->isa_end)
+		return ram ? MMU_WRITE : MMU_WRITE | MMU_NOCACHE;
+	if (!ram)
+		return -1;
+	if (pfn >= l->ro_start && pfn < l->ro_end)
+		return 0;
+	return MMU_WRITE;
+}
+
+/* A whole 4 MiB of writable RAM above the ISA area takes one large entry. */
+static bool boot_large_ok(const struct vmm_boot_layout *l, pfn_t first)
+{
+	pfn_t end = first + ARCH_LARGE_PAGE_PFNS;
+	pfn_t pfn;
+
+	if (!l->use_pse || first < l->isa_end || end > l->lowmem_end ||
+	    (first < l->ro_end && end > l->ro_start))
+		return false;
+	for (pfn = first; pfn < end; pfn++)
+		if (!boot_is_ram(l, pfn))
+			return false;
+	return true;
+}
+
+static int boot_map_chunk(const struct vmm_boot_layout *l, arch_pte_t *dir,
+			  unsigned int pdx)
+{
+	pfn_t first = (pfn_t)(pdx - KERNEL_PDX) * ARCH_LARGE_PAGE_PFNS;
+	arch_pte_t *pt = NULL;
+	pfn_t table = PFN_NONE;
+	unsigned int i;
+
+	if (boot_large_ok(l, first)) {
+		dir[pdx] = arch_pde_make_large(first, MMU_WRITE);
+		stats.large_pages++;
+		return 0;
+	}
+	for (i = 0; i < ARCH_PT_ENTRIES; i++) {
+		int prot = boot_prot(l, first + i);
+
+		if (prot < 0)
+			continue;
+		if (!pt) {
+			table = pgtable_alloc();
+			if (table == PFN_NONE)
+				return -ENOMEM;
+			dir[pdx] = arch_pde_make_table(table, false);
+			pt = pt_entries(vmm_kernel_pd, pdx, dir[pdx]);
+		}
+		pt[i] = arch_pte_make(first + i, (unsigned int)prot);
+		(*pt_count(table))++;
+		stats.direct_pages++;
+	}
+	return 0;
+}
+
+/* Empty tables for the areas mapped later: vmalloc and the kmap window. */
+static int boot_alloc_area_tables(arch_pte_t *dir)
+{
+	unsigned int pdx;
+
+	for (pdx = arch_pdx(VMALLOC_START); pdx < ARCH_PD_SELF; pdx++) {
+		pfn_t table = pgtable_alloc();
+
+		if (table == PFN_NONE)
+			return -ENOMEM;
+		dir[pdx] = arch_pde_make_table(table, false);
+	}
+	return 0;
+}
+
+/* Free every table of the kernel directory, then the directory. */
+static void kernel_pd_free(void)
+{
+	arch_pte_t *dir = pd_entries(vmm_kernel_pd);
+	unsigned int pdx;
+
+	for (pdx = 0; pdx < ARCH_PD_SELF; pdx++)
+		if (arch_pte_present(dir[pdx]) && !arch_pde_large(dir[pdx]))
+			pgtable_free(arch_pte_pfn(dir[pdx]));
+	pgtable_free(vmm_kernel_pd);
+	vmm_kernel_pd = PFN_NONE;
+}
+
+int vmm_kernel_init(const struct vmm_boot_layout *l)
+{
+	unsigned int pdx, last = KERNEL_PDX + (MIN(l->lowmem_end, LOWMEM_PFN) +
+				  ARCH_LARGE_PAGE_PFNS - 1) / ARCH_LARGE_PAGE_PFNS;
+	arch_pte_t *dir;
+	int err = 0;
+
+	if (vmm_kernel_pd != PFN_NONE)
+		return -EBUSY;
+	vmm_kernel_pd = pgtable_alloc();
+	if (vmm_kernel_pd == PFN_NONE)
+		return -ENOMEM;
+	dir = pd_entries(vmm_kernel_pd);
+	dir[ARCH_PD_SELF] = arch_pde_make_table(vmm_kernel_pd, false);
+	for (pdx = KERNEL_PDX; pdx < last && !err; pdx++)
+		err = boot_map_chunk(l, dir, pdx);
+	if (!err)
+		err = boot_alloc_area_tables(dir);
+	if (err) {
+		kernel_pd_free();
+		memset(&stats, 0, sizeof(stats));
+		return err;
+	}
+	stats.kernel_pgtables = stats.pgtables;
+	return 0;
+}
+
+void vmm_reset(void)
+{
+	if (vmm_kernel_pd != PFN_NONE)
+		kernel_pd_free();
+	memset(&stats, 0, sizeof(stats));
+}
+
+/* --- invariants --------------------------------------------------------- */
+
+static unsigned int check_table(pfn_t pd, unsigned int pdx, arch_pte_t pde)
+{
+	pfn_t table = arch_pte_pfn(pde);
+	const arch_pte_t *pt;
+	unsigned int i, n = 0, bad = 0;
+
+	if (!pfn_valid(table) || !page_test(pfn_to_page(table), PG_pgtable)) {
+		printk("vmm_check: V1 pd 0x%x entry %u: table pfn 0x%x is not PG_pgtable\n",
+		       pd, pdx, table);
+		return 1;
+	}
+	pt = pt_entries(pd, pdx, pde);
+	for (i = 0; i < ARCH_PT_ENTRIES; i++)
+		n += arch_pte_present(pt[i]);
+	if (n != *pt_count(table)) {
+		printk("vmm_check: V2 pd 0x%x entry %u: table counts %u entries, holds %u\n",
+		       pd, pdx, *pt_count(table), n);
+		bad++;
+	}
+	if (n == 0 && pdx < KERNEL_PDX) {
+		printk("vmm_check: V3 pd 0x%x entry %u: empty user table pfn 0x%x\n",
+		       pd, pdx, table);
+		bad++;
+	}
+	return bad;
+}
+
+static unsigned int check_dir_locked(pfn_t pd)
+{
+	const arch_pte_t *dir = pd_entries(pd);
+	const arch_pte_t *kdir = NULL;
+	unsigned int pdx, bad = 0;
+
+	if (vmm_kernel_pd != PFN_NONE && pd != vmm_kernel_pd)
+		kdir = pd_entries(vmm_kernel_pd);
+	if (dir[ARCH_PD_SELF] != arch_pde_make_table(pd, false)) {
+		printk("vmm_check: V4 pd 0x%x: self entry 0x%08x\n", pd,
+		       dir[ARCH_PD_SELF]);
+		bad++;
+	}
+	for (pdx = 0; pdx < ARCH_PD_SELF; pdx++) {
+		if (kdir && pdx >= KERNEL_PDX && dir[pdx] != kdir[pdx]) {
+			printk("vmm_check: V5 pd 0x%x entry %u: 0x%08x, kernel has 0x%08x\n",
+			       pd, pdx, dir[pdx], kdir[pdx]);
+			bad++;
+		}
+		if (arch_pte_present(dir[pdx]) && !arch_pde_large(dir[pdx]))
+			bad += check_table(pd, pdx, dir[pdx]);
+	}
+	return bad;
+}
+
+unsigned int vmm_check(pfn_t pd)
+{
+	unsigned long flags;
+	unsigned int bad;
+
+	if (!pd_valid(pd)) {
+		printk("vmm_check: V1 pd 0x%x is not a PG_pgtable frame\n", pd);
+		return 1;
+	}
+	flags = mm_lock_irqsave(&vmm_lock);
+	bad = check_dir_locked(pd);
+	mm_unlock_irqrestore(&vmm_lock, flags);
+	return bad;
+}
