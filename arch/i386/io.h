@@ -1,15 +1,16 @@
 /*
- * x86 port I/O and the few single-instruction CPU helpers the console
- * drivers need.
+ * x86 port I/O, the few single-instruction CPU helpers the console drivers
+ * need, and the byte ring their interrupt handlers fill.
  *
- * Everything here is a static inline wrapping one instruction, so drivers
- * read like the data sheets they follow.  The "Nd" constraint lets the
- * compiler use the 8-bit immediate form for ports below 0x100 and %dx
- * otherwise.
+ * The port and CPU helpers are static inlines wrapping one instruction
+ * each, so drivers read like the data sheets they follow.  The "Nd"
+ * constraint lets the compiler use the 8-bit immediate form for ports
+ * below 0x100 and %dx otherwise.
  */
 #ifndef ARCH_I386_IO_H
 #define ARCH_I386_IO_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Write a byte / word / long to an I/O port.  Context: any. */
@@ -90,6 +91,47 @@ static inline void cpu_sti(void)
 static inline void cpu_sti_hlt(void)
 {
 	__asm__ volatile("sti; hlt" : : : "memory");
+}
+
+/*
+ * struct input_ring - bytes received in an IRQ handler, waiting for a
+ * reader.  One producer (the handler, interrupts off by the gate) and one
+ * consumer (process context, which disables interrupts around the read),
+ * on one CPU: so the two never run at once and no lock is needed.
+ * The indices run freely and are masked on use; head - tail is the fill.
+ * Invariants: 1. head - tail <= INPUT_RING_SIZE.
+ */
+#define INPUT_RING_SIZE	256	/* a power of two */
+
+struct input_ring {
+	uint32_t head;		/* next slot to fill; moved by the producer */
+	uint32_t tail;		/* next slot to read; moved by the consumer */
+	uint32_t dropped;	/* bytes lost to a full ring (producer) */
+	unsigned char buf[INPUT_RING_SIZE];
+};
+
+/* Queue @c; a full ring drops it (input that nobody reads is stale). */
+static inline bool input_ring_put(struct input_ring *r, unsigned char c)
+{
+	if (r->head - r->tail >= INPUT_RING_SIZE) {
+		r->dropped++;
+		return false;
+	}
+	r->buf[r->head & (INPUT_RING_SIZE - 1)] = c;
+	r->head++;
+	return true;
+}
+
+/* The oldest byte, or -1 if the ring is empty.  Context: IRQs off. */
+static inline int input_ring_get(struct input_ring *r)
+{
+	int c;
+
+	if (r->head == r->tail)
+		return -1;
+	c = r->buf[r->tail & (INPUT_RING_SIZE - 1)];
+	r->tail++;
+	return c;
 }
 
 #endif /* ARCH_I386_IO_H */

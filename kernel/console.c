@@ -1,0 +1,108 @@
+/*
+ * The console: one output stream to every screen, one input stream from
+ * every keyboard.
+ *
+ * Output goes to the serial port and the VGA screen alike.  The only
+ * translation is at the line end: a serial terminal needs "\r\n", the
+ * screen driver treats '\n' as a full new line.  Input is taken from the
+ * serial line first, then the PS/2 keyboard, and normalised so the shell
+ * sees one dialect: a terminal's Enter (CR, or CR LF) becomes a single
+ * '\n' and its DEL becomes '\b', as the keyboard driver already reports
+ * Enter and Backspace.
+ *
+ * console_getc() sleeps between polls with "sti; hlt", checking for input
+ * with interrupts off first so a byte arriving between the check and the
+ * halt still wakes it.  The serial and keyboard interrupts wake it at
+ * once; before they are enabled, the timer tick bounds the wait.
+ *
+ * Locking: writers disable interrupts for a whole console_write(), so a
+ * line printed from an IRQ handler never lands inside another one, and
+ * the drivers' cursor state needs no lock of its own.  The cost is
+ * interrupt latency on a slow real UART (about 87 us a byte at 115200).
+ * The CR LF state is used only by readers, which run in process context.
+ */
+#include "mm/arch.h"
+#include "console.h"
+#include "io.h"
+
+#define ASCII_DEL	0x7f
+
+/* The last serial byte was CR: an LF right after it is the same Enter. */
+static bool serial_after_cr;
+
+void console_init(void)
+{
+	serial_init();
+	vga_init();
+}
+
+/* One character to every console.  Context: interrupts off. */
+static void console_emit(char c)
+{
+	if (c == '\n')
+		serial_putc('\r');
+	serial_putc(c);
+	vga_putc(c);
+}
+
+void console_putc(char c)
+{
+	unsigned long flags = arch_irq_save();
+
+	console_emit(c);
+	arch_irq_restore(flags);
+}
+
+void console_write(const char *s, size_t n)
+{
+	unsigned long flags = arch_irq_save();
+
+	while (n--)
+		console_emit(*s++);
+	arch_irq_restore(flags);
+}
+
+/* Map a byte from the serial terminal; -1 means "swallowed". */
+static int console_serial_char(int c)
+{
+	bool after_cr = serial_after_cr;
+
+	serial_after_cr = c == '\r';
+	switch (c) {
+	case '\r':
+		return '\n';
+	case '\n':
+		return after_cr ? -1 : '\n';
+	case ASCII_DEL:
+		return '\b';
+	default:
+		return c;
+	}
+}
+
+int console_trygetc(void)
+{
+	int c;
+
+	while ((c = serial_trygetc()) >= 0) {
+		c = console_serial_char(c);
+		if (c >= 0)
+			return c;
+	}
+	return kbd_trygetc();
+}
+
+int console_getc(void)
+{
+	int c;
+
+	for (;;) {
+		cpu_cli();
+		c = console_trygetc();
+		if (c >= 0)
+			break;
+		cpu_sti_hlt();
+	}
+	cpu_sti();
+	return c;
+}
