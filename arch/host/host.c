@@ -213,6 +213,8 @@ void host_fail_alloc_from(unsigned long n)
 	fail_sticky = true;
 }
 
+/* Builds without MM_FAULT_INJECT (bench) get arch.h's inline stub. */
+#ifdef MM_FAULT_INJECT
 bool arch_should_fail_alloc(void)
 {
 	if (fail_countdown == 0)
@@ -225,3 +227,4 @@ bool arch_should_fail_alloc(void)
 	fail_countdown--;
 	return false;
 }
+#endif
