@@ -13,8 +13,13 @@
 /*
  * alloc_pages - allocate 2^order physically contiguous frames.
  * Zones are tried in the order gfp selects (see gfp.h), each only while it
- * stays above its low watermark (min for GFP_ATOMIC).
- * Returns: the head page (refcount 1), or NULL.
+ * keeps at least its low watermark free afterwards (GFP_ATOMIC: half its
+ * min watermark, so only atomic requests ever take a zone below min).
+ * The head carries PG_head and the order, the other frames PG_tail.
+ * __GFP_ZERO skips HIGHMEM while buddy_zero_highpage_hook is NULL.
+ * Context: any, IRQ handlers included; never sleeps.
+ * Returns: the head page (refcount 1), or NULL (one console line unless
+ * __GFP_NOWARN, or none if fault injection failed it).
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order);
 
@@ -24,7 +29,10 @@ static inline struct page *alloc_page(gfp_t gfp)
 }
 
 /*
- * __free_pages - give back a block from alloc_pages().
+ * __free_pages - drop a reference to a block from alloc_pages(); the block
+ * goes back to its zone when that was the last one (as put_page()).  On a
+ * PG_slab head the count field holds the slab's pointer and stands for the
+ * one reference.  Flags the owner set are cleared on every frame.
  * Misuse (double free, wrong order, foreign pfn, misaligned, reserved frame,
  * tail frame) is reported in one line and refused; nothing changes but the
  * zone's refused_frees counter.
@@ -32,36 +40,64 @@ static inline struct page *alloc_page(gfp_t gfp)
  */
 int __free_pages(struct page *page, unsigned int order);
 
-/* Kernel virtual address versions, for direct-mapped zones only. */
+/*
+ * __get_free_pages - alloc_pages() returning a direct-mapped address
+ * (__GFP_HIGHMEM is ignored).  free_pages - __free_pages() by address;
+ * NULL is a no-op, an unaligned address is refused with a report.
+ * Context: any.  Returns: the address or NULL; 0 or -EINVAL.
+ */
 void *__get_free_pages(gfp_t gfp, unsigned int order);
 int free_pages(void *addr, unsigned int order);
 
-/* Reference counting: put_page() frees the frame when the count hits 0. */
+/*
+ * get_page - take one more reference to an allocated head or a reserved
+ * frame (a free, tail or slab frame is refused with a report).
+ * put_page - drop one; the block (order from its head) is freed at zero;
+ * misuse as for __free_pages().
+ * Context: any.  Returns: nothing.
+ */
 void get_page(struct page *page);
 void put_page(struct page *page);
 
 /*
+ * Zeroes one HIGHMEM frame for __GFP_ZERO (the VMM sets it, mapping the
+ * frame with kmap; the host test harness sets one using the arena).
+ * Context: called with no lock held, from any context alloc_pages() is.
+ */
+extern void (*buddy_zero_highpage_hook)(struct page *page);
+
+/* Refused frees and puts, all zones plus pfns outside every zone.
+ * Context: any.  Returns: the count since boot. */
+uint64_t buddy_refused_frees(void);
+
+/*
  * buddy_zone_init - empty free lists for a zone whose span is already set.
- * buddy_free_bootmem - hand frames [start, end) of one zone to its lists.
- * Context: early boot (zones_init()).
+ * buddy_free_bootmem - hand frames [start, end) of one zone, all still
+ * PG_reserved, to its lists as maximal aligned blocks.
+ * Context: early boot (zones_init()).  Returns: nothing.
  */
 void buddy_zone_init(struct zone *zone);
 void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end);
 
-/* Move every frame on the zone's hot list back to the buddy lists. */
+/* Move every frame on the zone's hot list back to the buddy lists.
+ * Context: any.  Returns: nothing. */
 void buddy_drain_hot(struct zone *zone);
 
 /*
- * buddy_check - verify every invariant of the zone's lists (see buddy.c).
+ * buddy_check - verify every invariant of the zone's lists (B1..B7 in
+ * mm/buddy.c); buddy_check_all does every zone.
+ * Context: any (walks the whole span with interrupts off).
  * Returns: the number of violations, each printed in one line.
  */
 unsigned int buddy_check(struct zone *zone);
 unsigned int buddy_check_all(void);
 
-/* Free blocks per order, counting hot-list frames as order-0 blocks. */
+/* Free blocks per order, counting hot-list frames as order-0 blocks.
+ * Context: any.  Returns: nothing (fills counts). */
 void buddy_free_counts(struct zone *zone, uint32_t counts[NR_ORDERS]);
 
-/* Print /proc/buddyinfo lines for every populated zone. */
+/* Print /proc/buddyinfo lines for every populated zone.
+ * Context: any.  Returns: nothing. */
 void buddy_dump(void);
 
 #endif /* MM_BUDDY_H */

@@ -1,0 +1,845 @@
+/*
+ * The binary buddy allocator: blocks of 2^order frames per zone.
+ *
+ * Design.  Each zone keeps one doubly linked free list per order 0..10.
+ * The links are pfns stored in the free block's head descriptor (lru), so
+ * insertion and removal are O(1) and a list can be checked against the
+ * zone's span directly.  A free head carries PG_buddy and its order; the
+ * other frames of a free block carry no state at all.  The buddy of the
+ * block at pfn p of order o is p ^ (1 << o): allocation splits the smallest
+ * block that fits and puts the upper halves back, free merges with the
+ * buddy for as long as the buddy is a free head of the same order.  A
+ * zone's span need not be aligned and may contain holes: a buddy outside
+ * the span, or a PG_reserved frame, never carries PG_buddy, so it never
+ * merges.  An allocated block's head carries PG_head and the order, which
+ * is what lets __free_pages() refuse a wrong order or a tail frame.
+ *
+ * In front of the order-0 list sits a small hot list (struct hot_list):
+ * order-0 frees push onto it and order-0 allocations pop from it, so the
+ * common case neither splits nor merges.  It is refilled from and drained
+ * into the buddy lists in batches, kept below hot.high frames, and drained
+ * completely whenever a request cannot be met otherwise, so a frame is
+ * never stranded there.  Hot frames count as free pages everywhere.
+ *
+ * Misuse (double free, wrong order, misaligned, reserved, tail, foreign
+ * pfn, put_page on a free page) is caught on every build, reported in one
+ * line and refused: the lists stay exactly as they were and the zone's
+ * refused_frees counter goes up.
+ *
+ * Invariants of a zone's free state, checked by buddy_check():
+ *  B1. A block on free_area[o] lies inside [start_pfn, end_pfn) and is
+ *      aligned to 2^o frames.
+ *  B2. Its head carries PG_buddy, order o, the zone's number, refcount 0,
+ *      and none of PG_reserved, PG_hot, PG_head, PG_tail.
+ *  B3. The lists are well formed: the first entry's prev is PFN_NONE, each
+ *      entry's next names an entry whose prev names it back, and a walk
+ *      ends after exactly nr_free entries.
+ *  B4. No frame belongs to two free blocks or to a block and the hot list:
+ *      no frame inside a free block other than its head carries PG_buddy
+ *      or PG_hot, and every free-marked frame in the span is on a list.
+ *  B5. No two free buddies are left uncoalesced: the buddy of a free block
+ *      of order o < MAX_ORDER is not a free head of order o.
+ *  B6. Hot list frames are inside the span, carry PG_hot, order 0, the
+ *      zone's number and refcount 0; the list holds hot.count frames and
+ *      hot.count <= hot.high.
+ *  B7. free_pages equals the frames on the buddy lists plus hot.count, and
+ *      free_pages <= managed_pages <= present_pages <= the span.
+ *
+ * Locking: zone->lock (interrupts off) guards a zone's lists, hot list and
+ * counters.  Every public function may be called from an IRQ handler; none
+ * sleeps.  Zeroing of a new block happens after the lock is dropped.
+ */
+#include "mm/buddy.h"
+#include "mm/poison.h"
+
+void (*buddy_zero_highpage_hook)(struct page *page);
+
+/* Frees refused because the pfn belonged to no zone. */
+static uint64_t buddy_stray_frees;
+
+/*
+ * Under valgrind (host builds), free frames are made inaccessible so that a
+ * use after free in any host test is an error; a new block is undefined.
+ */
+#ifdef MM_VALGRIND
+static void buddy_mark_free(pfn_t pfn, unsigned int order)
+{
+	mm_mark_noaccess(arch_phys_to_virt(PFN_PHYS(pfn)), PAGE_SIZE << order);
+}
+
+static void buddy_mark_alloc(pfn_t pfn, unsigned int order)
+{
+	mm_mark_undefined(arch_phys_to_virt(PFN_PHYS(pfn)), PAGE_SIZE << order);
+}
+#else
+static inline void buddy_mark_free(pfn_t pfn, unsigned int order)
+{
+	(void)pfn;
+	(void)order;
+}
+
+static inline void buddy_mark_alloc(pfn_t pfn, unsigned int order)
+{
+	(void)pfn;
+	(void)order;
+}
+#endif
+
+/* ---- free lists ------------------------------------------------------- */
+
+static void list_push(pfn_t *head, struct page *page)
+{
+	pfn_t pfn = page_to_pfn(page);
+
+	page->lru.prev = PFN_NONE;
+	page->lru.next = *head;
+	if (*head != PFN_NONE)
+		pfn_to_page(*head)->lru.prev = pfn;
+	*head = pfn;
+}
+
+static void list_del(pfn_t *head, struct page *page)
+{
+	if (page->lru.prev != PFN_NONE)
+		pfn_to_page(page->lru.prev)->lru.next = page->lru.next;
+	else
+		*head = page->lru.next;
+	if (page->lru.next != PFN_NONE)
+		pfn_to_page(page->lru.next)->lru.prev = page->lru.prev;
+	page->lru.next = POISON_LIST_NEXT;
+	page->lru.prev = POISON_LIST_PREV;
+}
+
+static void area_add(struct zone *zone, struct page *page, unsigned int order)
+{
+	page->flags = (page->flags & ~(PG_FLAGS_MASK | PG_ORDER_MASK)) |
+		      PG_buddy | ((uint32_t)order << PG_ORDER_SHIFT);
+	page->_refcount = 0;
+	list_push(&zone->free_area[order].head, page);
+	zone->free_area[order].nr_free++;
+}
+
+static void area_del(struct zone *zone, struct page *page, unsigned int order)
+{
+	list_del(&zone->free_area[order].head, page);
+	zone->free_area[order].nr_free--;
+	page_clear(page, PG_buddy);
+}
+
+/* Is pfn the head of a free buddy-list block of exactly this order? */
+static bool is_free_head(const struct zone *zone, pfn_t pfn, unsigned int order)
+{
+	const struct page *page;
+
+	if (!zone_spans_pfn(zone, pfn))
+		return false;
+	page = pfn_to_page(pfn);
+	return page_test(page, PG_buddy) && page_order(page) == order;
+}
+
+/*
+ * Put a block back on the lists, merging with free buddies as far as they
+ * go.  The caller has checked the block and adjusts free_pages.
+ */
+static void buddy_merge_locked(struct zone *zone, pfn_t pfn, unsigned int order)
+{
+	while (order < MAX_ORDER) {
+		pfn_t buddy = pfn ^ (1u << order);
+
+		if (!is_free_head(zone, buddy, order))
+			break;
+		area_del(zone, pfn_to_page(buddy), order);
+		zone->stats.merges++;
+		pfn &= ~(1u << order);
+		order++;
+	}
+	area_add(zone, pfn_to_page(pfn), order);
+}
+
+/* Take a block of exactly 2^order frames off the lists, splitting. */
+static struct page *buddy_take_locked(struct zone *zone, unsigned int order)
+{
+	unsigned int o = order;
+	struct page *page;
+	pfn_t pfn;
+
+	while (o < NR_ORDERS && zone->free_area[o].head == PFN_NONE)
+		o++;
+	if (o == NR_ORDERS)
+		return NULL;
+	pfn = zone->free_area[o].head;
+	page = pfn_to_page(pfn);
+	area_del(zone, page, o);
+	while (o > order) {
+		o--;
+		area_add(zone, pfn_to_page(pfn + (1u << o)), o);
+		zone->stats.splits++;
+	}
+	return page;
+}
+
+/* ---- hot list --------------------------------------------------------- */
+
+static void hot_push_locked(struct zone *zone, struct page *page)
+{
+	page->flags = (page->flags & ~(PG_FLAGS_MASK | PG_ORDER_MASK)) | PG_hot;
+	page->_refcount = 0;
+	list_push(&zone->hot.head, page);
+	zone->hot.count++;
+}
+
+static struct page *hot_pop_locked(struct zone *zone)
+{
+	struct page *page = pfn_to_page(zone->hot.head);
+
+	list_del(&zone->hot.head, page);
+	page_clear(page, PG_hot);
+	zone->hot.count--;
+	return page;
+}
+
+/* Move up to n hot frames back to the buddy lists (n = ~0u: all). */
+static void hot_drain_locked(struct zone *zone, uint32_t n)
+{
+	while (n-- && zone->hot.count) {
+		struct page *page = hot_pop_locked(zone);
+
+		buddy_merge_locked(zone, page_to_pfn(page), 0);
+	}
+}
+
+static void hot_refill_locked(struct zone *zone)
+{
+	uint32_t i;
+
+	for (i = 0; i < zone->hot.batch; i++) {
+		struct page *page = buddy_take_locked(zone, 0);
+
+		if (!page)
+			break;
+		hot_push_locked(zone, page);
+	}
+}
+
+/* ---- allocation -------------------------------------------------------- */
+
+/* Zones each kind of request may use, in the order they are tried. */
+static const int8_t zonelists[3][MAX_NR_ZONES + 1] = {
+	{ ZONE_NORMAL, ZONE_DMA, -1 },			/* GFP_KERNEL */
+	{ ZONE_DMA, -1 },				/* GFP_DMA */
+	{ ZONE_HIGHMEM, ZONE_NORMAL, ZONE_DMA, -1 },	/* GFP_HIGHUSER */
+};
+
+static const int8_t *gfp_zonelist(gfp_t gfp)
+{
+	if (gfp & __GFP_DMA)
+		return zonelists[1];
+	if (gfp & __GFP_HIGHMEM)
+		return zonelists[2];
+	return zonelists[0];
+}
+
+/*
+ * The free frames a request must leave behind: the low watermark, or for
+ * __GFP_HIGH (GFP_ATOMIC) half of the min watermark, so that only atomic
+ * requests ever take a zone below min.
+ */
+static uint32_t zone_reserve(const struct zone *zone, gfp_t gfp)
+{
+	if (gfp & __GFP_HIGH)
+		return zone->watermark[WMARK_MIN] / 2;
+	return zone->watermark[WMARK_LOW];
+}
+
+/* Slow path: no block of this order on the lists; use the hot frames. */
+static struct page *zone_alloc_slow_locked(struct zone *zone,
+					   unsigned int order)
+{
+	if (!zone->hot.count)
+		return NULL;
+	hot_drain_locked(zone, ~0u);
+	return buddy_take_locked(zone, order);
+}
+
+static struct page *zone_alloc(struct zone *zone, unsigned int order,
+			       gfp_t gfp)
+{
+	struct page *page = NULL;
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+
+	if (zone->free_pages >= zone_reserve(zone, gfp) + (1u << order)) {
+		if (order == 0 && zone->hot.high) {
+			if (!zone->hot.count)
+				hot_refill_locked(zone);
+			if (zone->hot.count) {
+				page = hot_pop_locked(zone);
+				zone->stats.hot_hits++;
+			}
+		} else {
+			page = buddy_take_locked(zone, order);
+			if (!page)
+				page = zone_alloc_slow_locked(zone, order);
+		}
+	}
+	if (page) {
+		zone->free_pages -= 1u << order;
+		zone->stats.alloc_ok++;
+		page->flags = (page->flags & PG_ZONE_MASK) | PG_head |
+			      ((uint32_t)order << PG_ORDER_SHIFT);
+		page->_refcount = 1;
+	} else {
+		zone->stats.alloc_fail++;
+	}
+	mm_unlock_irqrestore(&zone->lock, flags);
+	return page;
+}
+
+/* Mark the frames after the head of a new block as its tail. */
+static void buddy_prep_block(struct page *page, unsigned int order)
+{
+	uint32_t i;
+
+	buddy_mark_alloc(page_to_pfn(page), order);
+	for (i = 1; i < (1u << order); i++) {
+		page[i].flags = (page[i].flags & PG_ZONE_MASK) | PG_tail;
+		page[i]._refcount = 0;
+	}
+}
+
+static void buddy_zero_block(struct page *page, unsigned int order)
+{
+	uint32_t i;
+
+	if (page_zonenum(page) != ZONE_HIGHMEM) {
+		memset(page_address(page), 0, PAGE_SIZE << order);
+		return;
+	}
+	for (i = 0; i < (1u << order); i++)
+		buddy_zero_highpage_hook(page + i);
+}
+
+static struct page *alloc_pages_failed(gfp_t gfp, unsigned int order)
+{
+	if (!(gfp & __GFP_NOWARN))
+		printk("buddy: order %u allocation failed (gfp 0x%x)\n",
+		       order, gfp);
+	return NULL;
+}
+
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	const int8_t *list;
+	struct page *page = NULL;
+
+	if (unlikely(order > MAX_ORDER || (gfp & ~GFP_VALID_MASK)))
+		return alloc_pages_failed(gfp, order);
+	if (unlikely(arch_should_fail_alloc()))
+		return NULL;
+	for (list = gfp_zonelist(gfp); *list >= 0 && !page; list++) {
+		struct zone *zone = &zones[*list];
+
+		if (!zone_populated(zone))
+			continue;
+		if (*list == ZONE_HIGHMEM && (gfp & __GFP_ZERO) &&
+		    !buddy_zero_highpage_hook)
+			continue;
+		page = zone_alloc(zone, order, gfp);
+	}
+	if (unlikely(!page))
+		return alloc_pages_failed(gfp, order);
+	if (order)
+		buddy_prep_block(page, order);
+	else
+		buddy_mark_alloc(page_to_pfn(page), 0);
+	if (gfp & __GFP_ZERO)
+		buddy_zero_block(page, order);
+	return page;
+}
+
+void *__get_free_pages(gfp_t gfp, unsigned int order)
+{
+	struct page *page = alloc_pages(gfp & ~__GFP_HIGHMEM, order);
+
+	return page ? page_address(page) : NULL;
+}
+
+/* ---- free and misuse --------------------------------------------------- */
+
+enum release_kind { RELEASE_FREE, RELEASE_PUT };
+
+static const char buddy_wrong_order[] = "wrong-order free of";
+
+/* Is pfn inside (not the head of) a free block on the buddy lists? */
+static bool inside_free_block(const struct zone *zone, pfn_t pfn)
+{
+	unsigned int o;
+
+	for (o = 1; o <= MAX_ORDER; o++) {
+		pfn_t head = pfn & ~((1u << o) - 1);
+
+		if (head != pfn && is_free_head(zone, head, o))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * What is wrong with releasing (pfn, order), or NULL if nothing: the words
+ * before "pfn" in the report line.  Called with the zone lock held, only
+ * when the cheap test in buddy_release() did not pass.
+ */
+static const char *buddy_misuse(const struct zone *zone, pfn_t pfn,
+				unsigned int order, enum release_kind kind)
+{
+	const struct page *page = pfn_to_page(pfn);
+
+	if (order > MAX_ORDER)
+		return "invalid-order free of";
+	if (!IS_ALIGNED(pfn, 1u << order))
+		return "misaligned free of";
+	if (page_test(page, PG_reserved))
+		return "free of reserved";
+	if (page_test(page, PG_buddy | PG_hot) || inside_free_block(zone, pfn))
+		return kind == RELEASE_PUT ? "put_page on free" :
+					     "double free of";
+	if (page_test(page, PG_tail))
+		return "free of tail";
+	if (!page_test(page, PG_head))
+		return "free of unowned";
+	if (page_order(page) != order)
+		return buddy_wrong_order;
+	if (page->_refcount <= 0 && !page_test(page, PG_slab))
+		return "zero-refcount free of";
+	return NULL;
+}
+
+static void buddy_report(const struct zone *zone, pfn_t pfn,
+			 unsigned int order, const char *what, void *caller)
+{
+	const struct page *page = pfn_to_page(pfn);
+
+	if (what == buddy_wrong_order)
+		printk("buddy: %s pfn 0x%x order %u in zone %s, allocated as order %u (caller %p)\n",
+		       what, pfn, order, zone->name, page_order(page), caller);
+	else
+		printk("buddy: %s pfn 0x%x order %u in zone %s (caller %p)\n",
+		       what, pfn, order, zone->name, caller);
+}
+
+/* Put an allocated block back: hot list for order 0, else the lists. */
+static void buddy_free_locked(struct zone *zone, struct page *page,
+			      unsigned int order)
+{
+	pfn_t pfn = page_to_pfn(page);
+	uint32_t i;
+
+	for (i = 0; i < (1u << order); i++)
+		page[i].flags &= PG_ZONE_MASK;
+	buddy_mark_free(pfn, order);
+	zone->free_pages += 1u << order;
+	zone->stats.freed++;
+	if (order == 0 && zone->hot.high) {
+		hot_push_locked(zone, page);
+		if (zone->hot.count > zone->hot.high)
+			hot_drain_locked(zone, zone->hot.batch);
+		return;
+	}
+	buddy_merge_locked(zone, pfn, order);
+}
+
+/* A pfn that no zone spans: nothing to lock, only a report. */
+static int buddy_refuse_stray(pfn_t pfn, unsigned int order, void *caller)
+{
+	unsigned long flags = arch_irq_save();
+
+	buddy_stray_frees++;
+	arch_irq_restore(flags);
+	printk("buddy: free of pfn 0x%x order %u outside every zone (caller %p)\n",
+	       pfn, order, caller);
+	return -EINVAL;
+}
+
+/*
+ * The slow check of a release: a shared reserved frame only loses a
+ * reference; a slab head's count field holds the slab layer's pointer and
+ * stands for the one reference; anything else must pass buddy_misuse().
+ */
+static const char *buddy_release_check(const struct zone *zone,
+				       struct page *page, unsigned int order,
+				       enum release_kind kind)
+{
+	const char *what;
+
+	if (page_test(page, PG_reserved) && page->_refcount > 1)
+		return NULL;
+	what = buddy_misuse(zone, page_to_pfn(page), order, kind);
+	if (!what && page_test(page, PG_slab))
+		page->_refcount = 1;
+	return what;
+}
+
+/*
+ * Drop one reference to the block at page; free it when it was the last.
+ * RELEASE_PUT takes the order from the head.
+ */
+static int buddy_release(struct page *page, unsigned int order,
+			 enum release_kind kind, void *caller)
+{
+	const uint32_t state = PG_reserved | PG_buddy | PG_hot | PG_head |
+			       PG_tail | PG_slab;
+	pfn_t pfn = (pfn_t)(page - mem_map);
+	struct zone *zone;
+	unsigned long flags;
+	const char *what = NULL;
+
+	if (!mem_map || page < mem_map || pfn >= max_pfn ||
+	    !zone_spans_pfn(page_zone(page), pfn))
+		return buddy_refuse_stray(pfn, order, caller);
+	zone = page_zone(page);
+	flags = mm_lock_irqsave(&zone->lock);
+	if (kind == RELEASE_PUT && page_test(page, PG_head))
+		order = page_order(page);
+	if (unlikely((page->flags & state) != PG_head ||
+		     page_order(page) != order || page->_refcount <= 0 ||
+		     !IS_ALIGNED(pfn, 1u << order)))
+		what = buddy_release_check(zone, page, order, kind);
+	if (unlikely(what)) {
+		zone->stats.refused_frees++;
+		mm_unlock_irqrestore(&zone->lock, flags);
+		buddy_report(zone, pfn, order, what, caller);
+		return -EINVAL;
+	}
+	if (--page->_refcount == 0)
+		buddy_free_locked(zone, page, order);
+	mm_unlock_irqrestore(&zone->lock, flags);
+	return 0;
+}
+
+int __free_pages(struct page *page, unsigned int order)
+{
+	return buddy_release(page, order, RELEASE_FREE, MM_CALLER());
+}
+
+void put_page(struct page *page)
+{
+	buddy_release(page, 0, RELEASE_PUT, MM_CALLER());
+}
+
+int free_pages(void *addr, unsigned int order)
+{
+	if (!addr)
+		return 0;
+	if (!IS_ALIGNED((uintptr_t)addr, PAGE_SIZE)) {
+		printk("buddy: free_pages of unaligned address %p order %u (caller %p)\n",
+		       addr, order, MM_CALLER());
+		buddy_stray_frees++;
+		return -EINVAL;
+	}
+	return buddy_release(virt_to_page(addr), order, RELEASE_FREE,
+			     MM_CALLER());
+}
+
+void get_page(struct page *page)
+{
+	pfn_t pfn = (pfn_t)(page - mem_map);
+	struct zone *zone;
+	unsigned long flags;
+	bool ok;
+
+	if (!mem_map || page < mem_map || pfn >= max_pfn ||
+	    !zone_spans_pfn(page_zone(page), pfn)) {
+		printk("buddy: get_page of pfn 0x%x outside every zone (caller %p)\n",
+		       pfn, MM_CALLER());
+		return;
+	}
+	zone = page_zone(page);
+	flags = mm_lock_irqsave(&zone->lock);
+	ok = page_test(page, PG_head | PG_reserved) &&
+	     !page_test(page, PG_slab) && page->_refcount > 0;
+	if (ok)
+		page->_refcount++;
+	else
+		zone->stats.refused_frees++;
+	mm_unlock_irqrestore(&zone->lock, flags);
+	if (!ok)
+		printk("buddy: get_page on %s pfn 0x%x in zone %s (caller %p)\n",
+		       page_test(page, PG_tail) ? "tail" : "free", pfn,
+		       zone->name, MM_CALLER());
+}
+
+uint64_t buddy_refused_frees(void)
+{
+	uint64_t n = buddy_stray_frees;
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		n += zones[i].stats.refused_frees;
+	return n;
+}
+
+/* ---- boot, drain, counts ---------------------------------------------- */
+
+void buddy_zone_init(struct zone *zone)
+{
+	unsigned int o;
+
+	for (o = 0; o < NR_ORDERS; o++) {
+		zone->free_area[o].head = PFN_NONE;
+		zone->free_area[o].nr_free = 0;
+	}
+	zone->hot.head = PFN_NONE;
+	zone->hot.count = 0;
+	zone->free_pages = 0;
+	zone->managed_pages = 0;
+}
+
+/* The largest order a block at pfn may have without passing end. */
+static unsigned int boot_block_order(pfn_t pfn, pfn_t end)
+{
+	unsigned int order = MAX_ORDER;
+
+	while (order && (!IS_ALIGNED(pfn, 1u << order) ||
+			 end - pfn < (1u << order)))
+		order--;
+	return order;
+}
+
+/*
+ * Free [start, end) in maximal aligned blocks, so that booting with
+ * gigabytes costs one list operation per 4 MiB, not per frame; blocks next
+ * to earlier ranges merge with them as usual.
+ */
+void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+	pfn_t pfn;
+
+	MM_ASSERT(start <= end && zone_spans_pfn(zone, start) &&
+		  end <= zone->end_pfn);
+	for (pfn = start; pfn < end; pfn++) {
+		struct page *page = pfn_to_page(pfn);
+
+		MM_ASSERT(page_test(page, PG_reserved));
+		page->flags &= PG_ZONE_MASK;
+		page->_refcount = 0;
+	}
+	for (pfn = start; pfn < end;) {
+		unsigned int order = boot_block_order(pfn, end);
+
+		buddy_mark_free(pfn, order);
+		buddy_merge_locked(zone, pfn, order);
+		pfn += 1u << order;
+	}
+	zone->managed_pages += end - start;
+	zone->free_pages += end - start;
+	mm_unlock_irqrestore(&zone->lock, flags);
+}
+
+void buddy_drain_hot(struct zone *zone)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+
+	hot_drain_locked(zone, ~0u);
+	mm_unlock_irqrestore(&zone->lock, flags);
+}
+
+void buddy_free_counts(struct zone *zone, uint32_t counts[NR_ORDERS])
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+	unsigned int o;
+
+	for (o = 0; o < NR_ORDERS; o++)
+		counts[o] = zone->free_area[o].nr_free;
+	counts[0] += zone->hot.count;
+	mm_unlock_irqrestore(&zone->lock, flags);
+}
+
+/* /proc/buddyinfo: "Node 0, zone %8s " then "%6u " per order. */
+void buddy_dump(void)
+{
+	uint32_t counts[NR_ORDERS];
+	unsigned int i, o;
+
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		if (!zone_populated(&zones[i]))
+			continue;
+		buddy_free_counts(&zones[i], counts);
+		printk("Node 0, zone %8s ", zones[i].name);
+		for (o = 0; o < NR_ORDERS; o++)
+			printk("%6u ", counts[o]);
+		printk("\n");
+	}
+}
+
+/* ---- invariants -------------------------------------------------------- */
+
+#define CHECK(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			printk("buddy_check: zone %s: ", zone->name);	\
+			printk(__VA_ARGS__);				\
+			printk("\n");					\
+			bad++;						\
+		}							\
+	} while (0)
+
+/* B1, B2, B4 (inside), B5 for one listed block. */
+static unsigned int check_block(const struct zone *zone, pfn_t pfn,
+				unsigned int o)
+{
+	const uint32_t pg_state = PG_reserved | PG_hot | PG_head | PG_tail;
+	const struct page *page;
+	unsigned int bad = 0;
+	pfn_t i;
+
+	CHECK(zone_spans_pfn(zone, pfn) && pfn + (1u << o) <= zone->end_pfn &&
+	      IS_ALIGNED(pfn, 1u << o),
+	      "B1 order-%u block at pfn 0x%x outside span or misaligned", o, pfn);
+	if (bad)
+		return bad;
+	page = pfn_to_page(pfn);
+	CHECK(page_test(page, PG_buddy) && !(page->flags & pg_state) &&
+	      page_order(page) == o && page_zonenum(page) == zone->type &&
+	      page->_refcount == 0,
+	      "B2 order-%u head pfn 0x%x has flags 0x%x refcount %d", o, pfn,
+	      page->flags, page->_refcount);
+	for (i = 1; i < (1u << o); i++)
+		CHECK(!(page[i].flags & PG_FLAGS_MASK),
+		      "B4 pfn 0x%x inside free block 0x%x/%u has flags 0x%x",
+		      pfn + i, pfn, o, page[i].flags);
+	CHECK(o == MAX_ORDER || !is_free_head(zone, pfn ^ (1u << o), o),
+	      "B5 order-%u block 0x%x and its buddy 0x%x both free", o, pfn,
+	      pfn ^ (1u << o));
+	return bad;
+}
+
+/* B3 and the per-block checks for one list; *frames gets its frames. */
+static unsigned int check_list(const struct zone *zone, unsigned int o,
+			       uint32_t *frames)
+{
+	const struct free_area *area = &zone->free_area[o];
+	pfn_t prev = PFN_NONE, pfn = area->head;
+	uint32_t n = 0;
+	unsigned int bad = 0;
+
+	*frames = 0;
+	while (pfn != PFN_NONE && n <= area->nr_free) {
+		if (!pfn_valid(pfn) || !zone_spans_pfn(zone, pfn)) {
+			CHECK(0, "B1 order-%u list links to pfn 0x%x", o, pfn);
+			return bad;
+		}
+		CHECK(pfn_to_page(pfn)->lru.prev == prev,
+		      "B3 order-%u pfn 0x%x prev 0x%x, expected 0x%x", o, pfn,
+		      pfn_to_page(pfn)->lru.prev, prev);
+		bad += check_block(zone, pfn, o);
+		prev = pfn;
+		pfn = pfn_to_page(pfn)->lru.next;
+		n++;
+	}
+	CHECK(n == area->nr_free && pfn == PFN_NONE,
+	      "B3 order-%u list: nr_free %u, walked %u%s", o, area->nr_free, n,
+	      pfn == PFN_NONE ? "" : " and more");
+	*frames = n << o;
+	return bad;
+}
+
+/* B6 for the hot list; *frames gets its length. */
+static unsigned int check_hot(const struct zone *zone, uint32_t *frames)
+{
+	pfn_t prev = PFN_NONE, pfn = zone->hot.head;
+	uint32_t n = 0;
+	unsigned int bad = 0;
+
+	*frames = 0;
+	while (pfn != PFN_NONE && n <= zone->hot.count) {
+		const struct page *page;
+
+		if (!pfn_valid(pfn) || !zone_spans_pfn(zone, pfn)) {
+			CHECK(0, "B6 hot list links to pfn 0x%x", pfn);
+			return bad;
+		}
+		page = pfn_to_page(pfn);
+		CHECK((page->flags & (PG_FLAGS_MASK | PG_ORDER_MASK)) == PG_hot &&
+		      page_zonenum(page) == zone->type && page->_refcount == 0 &&
+		      page->lru.prev == prev,
+		      "B6 hot pfn 0x%x has flags 0x%x refcount %d prev 0x%x",
+		      pfn, page->flags, page->_refcount, page->lru.prev);
+		prev = pfn;
+		pfn = page->lru.next;
+		n++;
+	}
+	CHECK(n == zone->hot.count && pfn == PFN_NONE &&
+	      n <= zone->hot.high,
+	      "B6 hot list: count %u high %u, walked %u%s", zone->hot.count,
+	      zone->hot.high, n, pfn == PFN_NONE ? "" : " and more");
+	*frames = n;
+	return bad;
+}
+
+/* B4 (completeness): every free-marked frame in the span is listed. */
+static unsigned int check_span(const struct zone *zone)
+{
+	uint32_t heads = 0, hot = 0, listed = 0;
+	unsigned int bad = 0, o;
+	pfn_t pfn;
+
+	for (pfn = zone->start_pfn; pfn < zone->end_pfn; pfn++) {
+		const struct page *page = pfn_to_page(pfn);
+
+		heads += page_test(page, PG_buddy);
+		hot += page_test(page, PG_hot);
+		CHECK(page_zonenum(page) == zone->type,
+		      "B4 pfn 0x%x carries zone %u", pfn, page_zonenum(page));
+	}
+	for (o = 0; o < NR_ORDERS; o++)
+		listed += zone->free_area[o].nr_free;
+	CHECK(heads == listed && hot == zone->hot.count,
+	      "B4 span has %u free heads and %u hot frames, lists hold %u and %u",
+	      heads, hot, listed, zone->hot.count);
+	return bad;
+}
+
+static unsigned int buddy_check_locked(const struct zone *zone)
+{
+	uint32_t frames, total = 0;
+	unsigned int bad = 0, o;
+
+	for (o = 0; o < NR_ORDERS; o++) {
+		bad += check_list(zone, o, &frames);
+		total += frames;
+	}
+	bad += check_hot(zone, &frames);
+	total += frames;
+	bad += check_span(zone);
+	CHECK(total == zone->free_pages &&
+	      zone->free_pages <= zone->managed_pages &&
+	      zone->managed_pages <= zone->present_pages &&
+	      zone->present_pages <= zone->end_pfn - zone->start_pfn,
+	      "B7 free %u (listed %u) managed %u present %u span %u",
+	      zone->free_pages, total, zone->managed_pages,
+	      zone->present_pages, zone->end_pfn - zone->start_pfn);
+	return bad;
+}
+
+unsigned int buddy_check(struct zone *zone)
+{
+	unsigned long flags;
+	unsigned int bad;
+
+	if (!mem_map)
+		return 0;
+	flags = mm_lock_irqsave(&zone->lock);
+	bad = buddy_check_locked(zone);
+
+	mm_unlock_irqrestore(&zone->lock, flags);
+	return bad;
+}
+
+unsigned int buddy_check_all(void)
+{
+	unsigned int i, bad = 0;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		bad += buddy_check(&zones[i]);
+	return bad;
+}

@@ -1,0 +1,923 @@
+/*
+ * Host tests of mm/buddy.c: splitting and coalescing to the exact block,
+ * every misuse report (and that a refused free changes nothing), zone
+ * fallback, watermarks, exhaustion, __GFP_ZERO, reference counts, the hot
+ * list, unaligned zones and holes, and a long randomized run against a
+ * per-frame owner model.  buddy_check_all() runs after every step.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "machine.h"
+
+#define NORMAL	(&zones[ZONE_NORMAL])
+#define DMA	(&zones[ZONE_DMA])
+#define HIGH	(&zones[ZONE_HIGHMEM])
+
+static int setup64(void **state)
+{
+	(void)state;
+	machine_boot(MiB(64));
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	machine_shutdown();
+	return 0;
+}
+
+static void reboot(uint64_t bytes)
+{
+	machine_shutdown();
+	machine_boot(bytes);
+}
+
+static void check_all(void)
+{
+	unsigned int bad = buddy_check_all();
+
+	if (bad)
+		fail_msg("buddy_check_all: %u violations\n%s", bad, host_log());
+	assert_true(host_irqs_enabled());
+}
+
+/* Turn a zone's hot list off, so block positions are exact. */
+static void no_hot(struct zone *zone)
+{
+	buddy_drain_hot(zone);
+	zone->hot.high = zone->hot.batch = 0;
+}
+
+static void no_hot_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		no_hot(&zones[i]);
+}
+
+static void expect_counts(struct zone *zone, const uint32_t want[NR_ORDERS])
+{
+	uint32_t got[NR_ORDERS];
+	unsigned int o;
+
+	buddy_free_counts(zone, got);
+	for (o = 0; o < NR_ORDERS; o++)
+		if (got[o] != want[o])
+			fail_msg("zone %s order %u: %u free blocks, expected %u",
+				 zone->name, o, got[o], want[o]);
+}
+
+static pfn_t pfn_of(struct page *page)
+{
+	assert_non_null(page);
+	return page_to_pfn(page);
+}
+
+/* ---- boot layout ------------------------------------------------------ */
+
+static void test_boot_layout(void **state)
+{
+	static const uint32_t dma[NR_ORDERS] = { [8] = 1, [9] = 1, [10] = 3 };
+	static const uint32_t normal[NR_ORDERS] = { [10] = 12 };
+
+	(void)state;
+	check_all();
+	assert_int_equal(DMA->start_pfn, 1);
+	assert_int_equal(DMA->end_pfn, 4096);
+	assert_int_equal(DMA->present_pages, 4095);
+	assert_int_equal(DMA->managed_pages, 3840);
+	assert_int_equal(NORMAL->start_pfn, 4096);
+	assert_int_equal(NORMAL->end_pfn, 16384);
+	assert_int_equal(NORMAL->managed_pages, 12288);
+	assert_false(zone_populated(HIGH));
+	expect_counts(DMA, dma);
+	expect_counts(NORMAL, normal);
+	assert_int_equal(zones_total_free(), 3840 + 12288);
+	assert_int_equal(zones_total_managed(), 3840 + 12288);
+	/* watermarks: min = m / 128, low = min * 5 / 4, high = min * 3 / 2 */
+	assert_int_equal(DMA->watermark[WMARK_MIN], 30);
+	assert_int_equal(DMA->watermark[WMARK_LOW], 37);
+	assert_int_equal(DMA->watermark[WMARK_HIGH], 45);
+	assert_int_equal(NORMAL->watermark[WMARK_MIN], 96);
+	assert_int_equal(NORMAL->watermark[WMARK_LOW], 120);
+	assert_int_equal(NORMAL->watermark[WMARK_HIGH], 144);
+	assert_int_equal(NORMAL->hot.batch, 31);
+	assert_int_equal(NORMAL->hot.high, 124);
+	assert_true(page_test(pfn_to_page(0), PG_reserved));
+	assert_true(page_test(pfn_to_page(255), PG_reserved));
+	assert_int_equal(page_zonenum(pfn_to_page(4096)), ZONE_NORMAL);
+}
+
+static void test_buddyinfo_format(void **state)
+{
+	(void)state;
+	host_log_clear();
+	buddy_dump();
+	assert_string_equal(host_log(),
+		"Node 0, zone      DMA      0      0      0      0      0      0      0      0      1      1      3 \n"
+		"Node 0, zone   Normal      0      0      0      0      0      0      0      0      0      0     12 \n");
+}
+
+static void test_zones_init_refuses_bad_ranges(void **state)
+{
+	struct pfn_range usable = { 1, 100 }, unsorted[2] = { { 50, 60 },
+							       { 10, 20 } };
+	struct pfn_range outside = { 90, 200 };
+
+	(void)state;
+	assert_int_equal(zones_init(machine_mem_map, 16384, &usable, 1,
+				    &usable, 1), -EBUSY);
+	zones_reset();
+	assert_int_equal(zones_init(machine_mem_map, 16384, unsorted, 2,
+				    NULL, 0), -EINVAL);
+	assert_int_equal(zones_init(machine_mem_map, 16384, &usable, 1,
+				    &outside, 1), -EINVAL);
+	assert_int_equal(zones_init(machine_mem_map, 50, &usable, 1, NULL, 0),
+			 -EINVAL);
+	assert_null(mem_map);
+}
+
+/* ---- split and coalesce ----------------------------------------------- */
+
+static void test_split_and_merge(void **state)
+{
+	static const uint32_t split[NR_ORDERS] = { 1, 1, 1, 1, 1, 1, 1, 1, 1,
+						   1, 11 };
+	static const uint32_t whole[NR_ORDERS] = { [10] = 12 };
+	struct page *page;
+
+	(void)state;
+	no_hot_all();
+	page = alloc_pages(GFP_KERNEL, 0);
+	/* the newest order-10 block (the highest) is split down to order 0 */
+	assert_int_equal(pfn_of(page), 15360);
+	assert_true(page_test(page, PG_head));
+	assert_int_equal(page_count(page), 1);
+	assert_int_equal(NORMAL->stats.splits, 10);
+	expect_counts(NORMAL, split);
+	assert_int_equal(NORMAL->free_pages, 12287);
+	check_all();
+	assert_int_equal(__free_pages(page, 0), 0);
+	assert_int_equal(NORMAL->stats.merges, 10);
+	expect_counts(NORMAL, whole);
+	check_all();
+}
+
+static void test_buddies_merge_in_either_order(void **state)
+{
+	static const uint32_t whole[NR_ORDERS] = { [10] = 12 };
+	struct page *a, *b, *c;
+
+	(void)state;
+	no_hot_all();
+	a = alloc_pages(GFP_KERNEL, 0);
+	b = alloc_pages(GFP_KERNEL, 0);
+	c = alloc_pages(GFP_KERNEL, 1);
+	assert_int_equal(pfn_of(a), 15360);
+	assert_int_equal(pfn_of(b), 15361);
+	assert_int_equal(pfn_of(c), 15362);
+	assert_true(page_test(c + 1, PG_tail));
+	check_all();
+	/* a's buddy b is allocated: a stays an order-0 block */
+	assert_int_equal(__free_pages(a, 0), 0);
+	assert_int_equal(NORMAL->free_area[0].nr_free, 1);
+	check_all();
+	assert_int_equal(__free_pages(c, 1), 0);
+	assert_int_equal(NORMAL->free_area[1].nr_free, 1);
+	check_all();
+	assert_int_equal(__free_pages(b, 0), 0);
+	expect_counts(NORMAL, whole);
+	check_all();
+}
+
+static void test_every_order(void **state)
+{
+	struct page *pages[NR_ORDERS];
+	unsigned int o;
+
+	(void)state;
+	for (o = 0; o < NR_ORDERS; o++) {
+		pages[o] = alloc_pages(GFP_KERNEL, o);
+		assert_non_null(pages[o]);
+		assert_true(IS_ALIGNED(page_to_pfn(pages[o]), 1u << o));
+		assert_int_equal(page_order(pages[o]), o);
+		check_all();
+	}
+	for (o = 0; o < NR_ORDERS; o++) {
+		assert_int_equal(__free_pages(pages[o], o), 0);
+		check_all();
+	}
+	assert_int_equal(zones_total_free(), 3840 + 12288);
+}
+
+/* ---- misuse ------------------------------------------------------------ */
+
+struct snapshot {
+	struct page map[32768];
+	struct zone zones[MAX_NR_ZONES];
+	uint64_t refused;
+};
+
+static struct snapshot snap;
+
+static void take_snapshot(void)
+{
+	assert_true(max_pfn <= ARRAY_SIZE(snap.map));
+	memcpy(snap.map, mem_map, max_pfn * sizeof(struct page));
+	memcpy(snap.zones, zones, sizeof(zones));
+	snap.refused = buddy_refused_frees();
+	host_log_clear();
+}
+
+/* Nothing changed but one more refused free and exactly one report. */
+static void expect_refused(const char *line)
+{
+	unsigned int i;
+
+	assert_memory_equal(snap.map, mem_map, max_pfn * sizeof(struct page));
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		struct zone z = zones[i];
+
+		z.stats.refused_frees = snap.zones[i].stats.refused_frees;
+		assert_memory_equal(&z, &snap.zones[i], sizeof(z));
+	}
+	assert_int_equal(buddy_refused_frees(), snap.refused + 1);
+	if (!host_log_contains(line) || host_log_count("buddy: ") != 1)
+		fail_msg("expected one report '%s', log:\n%s", line, host_log());
+	assert_true(host_log_contains(" (caller 0x"));
+	check_all();
+}
+
+static void test_double_free(void **state)
+{
+	struct page *page;
+
+	(void)state;
+	no_hot_all();
+	page = alloc_pages(GFP_KERNEL, 0);
+	assert_int_equal(__free_pages(page, 0), 0);
+	/* pfn 15360 is now inside a free order-10 block */
+	take_snapshot();
+	assert_int_equal(__free_pages(page, 0), -EINVAL);
+	expect_refused("buddy: double free of pfn 0x3c00 order 0 in zone Normal (caller 0x");
+	assert_int_equal(NORMAL->stats.refused_frees, 1);
+	/* an order-0 block still on its own list */
+	page = alloc_pages(GFP_KERNEL, 0);
+	assert_non_null(alloc_pages(GFP_KERNEL, 0));
+	assert_int_equal(__free_pages(page, 0), 0);
+	take_snapshot();
+	assert_int_equal(__free_pages(page, 0), -EINVAL);
+	expect_refused("buddy: double free of pfn 0x3c00 order 0 in zone Normal (caller 0x");
+}
+
+static void test_double_free_hot(void **state)
+{
+	struct page *page;
+
+	(void)state;
+	page = alloc_pages(GFP_KERNEL, 0);
+	assert_int_equal(__free_pages(page, 0), 0);
+	assert_true(page_test(page, PG_hot));
+	take_snapshot();
+	assert_int_equal(__free_pages(page, 0), -EINVAL);
+	expect_refused("buddy: double free of pfn 0x");
+}
+
+static void test_wrong_order(void **state)
+{
+	struct page *page;
+
+	(void)state;
+	no_hot_all();
+	page = alloc_pages(GFP_KERNEL, 2);
+	assert_int_equal(pfn_of(page), 15360);
+	take_snapshot();
+	assert_int_equal(__free_pages(page, 1), -EINVAL);
+	expect_refused("buddy: wrong-order free of pfn 0x3c00 order 1 in zone Normal, allocated as order 2 (caller 0x");
+	take_snapshot();
+	assert_int_equal(__free_pages(page, 3), -EINVAL);
+	expect_refused("buddy: wrong-order free of pfn 0x3c00 order 3 in zone Normal, allocated as order 2 (caller 0x");
+	assert_int_equal(__free_pages(page, 2), 0);
+	check_all();
+}
+
+static void test_misaligned_and_invalid_order(void **state)
+{
+	struct page *page;
+
+	(void)state;
+	no_hot_all();
+	page = alloc_pages(GFP_KERNEL, 0);
+	page = alloc_pages(GFP_KERNEL, 0);
+	assert_int_equal(pfn_of(page), 15361);
+	take_snapshot();
+	assert_int_equal(__free_pages(page, 1), -EINVAL);
+	expect_refused("buddy: misaligned free of pfn 0x3c01 order 1 in zone Normal (caller 0x");
+	take_snapshot();
+	assert_int_equal(__free_pages(page, 11), -EINVAL);
+	expect_refused("buddy: invalid-order free of pfn 0x3c01 order 11 in zone Normal (caller 0x");
+}
+
+static void test_outside_every_zone(void **state)
+{
+	(void)state;
+	take_snapshot();
+	assert_int_equal(__free_pages(pfn_to_page(0), 0), -EINVAL);
+	expect_refused("buddy: free of pfn 0x0 order 0 outside every zone (caller 0x");
+	take_snapshot();
+	assert_int_equal(__free_pages(pfn_to_page(16384), 0), -EINVAL);
+	expect_refused("buddy: free of pfn 0x4000 order 0 outside every zone (caller 0x");
+	take_snapshot();
+	assert_int_equal(__free_pages(mem_map - 1, 0), -EINVAL);
+	expect_refused("buddy: free of pfn 0xffffffff order 0 outside every zone (caller 0x");
+}
+
+static void test_reserved_frame(void **state)
+{
+	(void)state;
+	take_snapshot();
+	assert_int_equal(__free_pages(pfn_to_page(0x80), 0), -EINVAL);
+	expect_refused("buddy: free of reserved pfn 0x80 order 0 in zone DMA (caller 0x");
+	take_snapshot();
+	put_page(pfn_to_page(0x81));
+	expect_refused("buddy: free of reserved pfn 0x81 order 0 in zone DMA (caller 0x");
+}
+
+static void test_tail_frame(void **state)
+{
+	struct page *page;
+
+	(void)state;
+	no_hot_all();
+	page = alloc_pages(GFP_KERNEL, 3);
+	assert_int_equal(pfn_of(page), 15360);
+	take_snapshot();
+	assert_int_equal(__free_pages(page + 4, 2), -EINVAL);
+	expect_refused("buddy: free of tail pfn 0x3c04 order 2 in zone Normal (caller 0x");
+	take_snapshot();
+	put_page(page + 1);
+	expect_refused("buddy: free of tail pfn 0x3c01 order 0 in zone Normal (caller 0x");
+	assert_int_equal(__free_pages(page, 3), 0);
+	check_all();
+}
+
+static void test_put_page_on_free_page(void **state)
+{
+	struct page *page;
+
+	(void)state;
+	page = alloc_pages(GFP_KERNEL, 0);
+	put_page(page);
+	check_all();
+	take_snapshot();
+	put_page(page);
+	expect_refused("buddy: put_page on free pfn 0x");
+	/* a frame in the middle of a free order-10 block */
+	take_snapshot();
+	put_page(pfn_to_page(0x1005));
+	expect_refused("buddy: put_page on free pfn 0x1005 order 0 in zone Normal (caller 0x");
+	take_snapshot();
+	get_page(pfn_to_page(0x1005));
+	expect_refused("buddy: get_page on free pfn 0x1005 in zone Normal (caller 0x");
+}
+
+/* ---- reference counts and addresses ------------------------------------ */
+
+static void test_get_put(void **state)
+{
+	struct page *page;
+	uint32_t free0;
+	uint64_t refused0;
+
+	(void)state;
+	refused0 = buddy_refused_frees();
+	free0 = zones_total_free();
+	page = alloc_pages(GFP_KERNEL, 2);
+	get_page(page);
+	assert_int_equal(page_count(page), 2);
+	put_page(page);
+	assert_int_equal(page_count(page), 1);
+	assert_int_equal(zones_total_free(), free0 - 4);
+	/* __free_pages drops a reference like put_page */
+	get_page(page);
+	assert_int_equal(__free_pages(page, 2), 0);
+	assert_int_equal(zones_total_free(), free0 - 4);
+	put_page(page);
+	assert_int_equal(zones_total_free(), free0);
+	check_all();
+	/* a reserved frame may be shared; its last reference is never freed */
+	get_page(pfn_to_page(0x90));
+	put_page(pfn_to_page(0x90));
+	assert_int_equal(page_count(pfn_to_page(0x90)), 1);
+	assert_int_equal(buddy_refused_frees(), refused0);
+}
+
+static void test_slab_head_frees(void **state)
+{
+	struct page *page;
+	uint32_t free0 = zones_total_free();
+
+	(void)state;
+	page = alloc_pages(GFP_KERNEL, 1);
+	page_set(page, PG_slab);
+	page->private = (void *)(uintptr_t)0x12345678;
+	assert_int_equal(__free_pages(page, 1), 0);
+	assert_int_equal(zones_total_free(), free0);
+	assert_false(page_test(page, PG_slab));
+	check_all();
+}
+
+static void test_get_free_pages(void **state)
+{
+	unsigned char *p;
+
+	(void)state;
+	p = __get_free_pages(GFP_KERNEL | __GFP_ZERO, 1);
+	assert_non_null(p);
+	assert_int_equal(p[0], 0);
+	assert_int_equal(p[2 * PAGE_SIZE - 1], 0);
+	p[5] = 7;
+	assert_int_equal(page_zonenum(virt_to_page(p)), ZONE_NORMAL);
+	take_snapshot();
+	assert_int_equal(free_pages(p + 8, 1), -EINVAL);
+	expect_refused("buddy: free_pages of unaligned address 0x");
+	assert_int_equal(free_pages(p, 1), 0);
+	assert_int_equal(free_pages(NULL, 3), 0);
+	check_all();
+}
+
+static void test_zeroing(void **state)
+{
+	unsigned char *p;
+	struct page *page;
+	unsigned int i;
+
+	(void)state;
+	no_hot_all();
+	page = alloc_pages(GFP_KERNEL, 3);
+	memset(page_address(page), 0xa5, 8 * PAGE_SIZE);
+	__free_pages(page, 3);
+	page = alloc_pages(GFP_KERNEL | __GFP_ZERO, 3);
+	p = page_address(page);
+	for (i = 0; i < 8 * PAGE_SIZE; i++)
+		if (p[i])
+			fail_msg("byte %u not zeroed", i);
+	__free_pages(page, 3);
+	check_all();
+}
+
+static void test_highmem_zeroing(void **state)
+{
+	struct page *page;
+	unsigned char *p;
+
+	(void)state;
+	reboot(GiB(1));
+	no_hot(HIGH);
+	page = alloc_pages(GFP_HIGHUSER, 0);
+	assert_int_equal(page_zonenum(page), ZONE_HIGHMEM);
+	p = arch_phys_to_virt(page_to_phys(page));
+	memset(p, 0x5a, PAGE_SIZE);
+	put_page(page);
+	page = alloc_pages(GFP_HIGHUSER | __GFP_ZERO, 0);
+	assert_int_equal(page_zonenum(page), ZONE_HIGHMEM);
+	assert_ptr_equal(p, arch_phys_to_virt(page_to_phys(page)));
+	assert_int_equal(p[100], 0);
+	put_page(page);
+	/* no way to zero HIGHMEM: such requests skip the zone */
+	buddy_zero_highpage_hook = NULL;
+	page = alloc_pages(GFP_HIGHUSER | __GFP_ZERO, 0);
+	assert_int_equal(page_zonenum(page), ZONE_NORMAL);
+	put_page(page);
+	page = alloc_pages(GFP_HIGHUSER, 0);
+	assert_int_equal(page_zonenum(page), ZONE_HIGHMEM);
+	put_page(page);
+	check_all();
+}
+
+/* ---- zones, watermarks, exhaustion ------------------------------------ */
+
+static void test_zone_fallback(void **state)
+{
+	struct page *page;
+
+	(void)state;
+	reboot(GiB(1));
+	assert_true(zone_populated(HIGH));
+	assert_int_equal(HIGH->start_pfn, LOWMEM_PFN);
+	assert_int_equal(page_zonenum(alloc_pages(GFP_HIGHUSER, 0)),
+			 ZONE_HIGHMEM);
+	assert_int_equal(page_zonenum(alloc_pages(GFP_KERNEL, 0)),
+			 ZONE_NORMAL);
+	assert_int_equal(page_zonenum(alloc_pages(GFP_ATOMIC, 0)),
+			 ZONE_NORMAL);
+	assert_int_equal(page_zonenum(alloc_pages(GFP_DMA, 5)), ZONE_DMA);
+	/* __GFP_DMA wins over __GFP_HIGHMEM */
+	page = alloc_pages(GFP_DMA | __GFP_HIGHMEM, 0);
+	assert_int_equal(page_zonenum(page), ZONE_DMA);
+	/* a full HighMem falls back to Normal, then DMA */
+	while ((page = alloc_pages(GFP_HIGHUSER | __GFP_NOWARN, 10)) &&
+	       page_zonenum(page) == ZONE_HIGHMEM)
+		;
+	assert_int_equal(page_zonenum(page), ZONE_NORMAL);
+	while ((page = alloc_pages(GFP_HIGHUSER | __GFP_NOWARN, 10)) &&
+	       page_zonenum(page) == ZONE_NORMAL)
+		;
+	assert_int_equal(page_zonenum(page), ZONE_DMA);
+	check_all();
+}
+
+/* Allocate order-0 frames with gfp until refused; returns how many. */
+static uint32_t drain_zone(gfp_t gfp, struct page **out, uint32_t max)
+{
+	uint32_t n = 0;
+	struct page *page;
+
+	while ((page = alloc_pages(gfp | __GFP_NOWARN, 0)) != NULL) {
+		assert_true(n < max);
+		out[n++] = page;
+	}
+	return n;
+}
+
+static struct page *held[32768];
+
+static void test_watermarks_and_exhaustion(void **state)
+{
+	uint32_t n, m, a, i;
+
+	(void)state;
+	/* GFP_DMA stops at the low watermark */
+	n = drain_zone(GFP_DMA, held, ARRAY_SIZE(held));
+	assert_int_equal(n, 3840 - 37);
+	assert_int_equal(DMA->free_pages, 37);
+	assert_non_null(alloc_pages(GFP_DMA | __GFP_HIGH, 0));
+	assert_int_equal(DMA->free_pages, 36);
+	/* GFP_KERNEL: Normal down to its low watermark, DMA is at low */
+	m = drain_zone(GFP_KERNEL, held + n, ARRAY_SIZE(held) - n);
+	assert_int_equal(m, 12288 - 120);
+	assert_true(NORMAL->free_pages >= NORMAL->watermark[WMARK_MIN]);
+	/* only GFP_ATOMIC goes below min, and keeps half of it */
+	a = drain_zone(GFP_ATOMIC, held + n + m, ARRAY_SIZE(held) - n - m);
+	assert_int_equal(NORMAL->free_pages, 48);
+	assert_int_equal(DMA->free_pages, 15);
+	assert_int_equal(a, (120 - 48) + (36 - 15));
+	check_all();
+	/* every frame accounted for, none handed out twice */
+	assert_int_equal(n + 1 + m + a + zones_total_free(), 3840 + 12288);
+	host_log_clear();
+	assert_null(alloc_pages(GFP_ATOMIC, 0));
+	assert_true(host_log_contains("buddy: order 0 allocation failed (gfp 0x8)\n"));
+	for (i = 0; i < n + m + a; i++)
+		assert_int_equal(__free_pages(held[i], 0), 0);
+	check_all();
+}
+
+static void test_full_exhaustion_accounting(void **state)
+{
+	static unsigned char owner[16384];
+	uint32_t n, i, j;
+
+	(void)state;
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		zones[i].watermark[WMARK_MIN] = 0;
+	n = drain_zone(GFP_ATOMIC, held, ARRAY_SIZE(held));
+	assert_int_equal(n, 3840 + 12288);
+	assert_int_equal(zones_total_free(), 0);
+	memset(owner, 0, sizeof(owner));
+	for (i = 0; i < n; i++) {
+		j = page_to_pfn(held[i]);
+		assert_true(j >= MACHINE_RESERVED_END && j < 16384);
+		assert_int_equal(owner[j], 0);
+		owner[j] = 1;
+	}
+	for (i = 0; i < MAX_ORDER + 1; i++)
+		assert_null(alloc_pages(GFP_ATOMIC | __GFP_NOWARN, i));
+	check_all();
+	for (i = 0; i < n; i++)
+		__free_pages(held[i], 0);
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		buddy_drain_hot(&zones[i]);
+	assert_int_equal(NORMAL->free_area[MAX_ORDER].nr_free, 12);
+	assert_int_equal(DMA->free_area[MAX_ORDER].nr_free, 3);
+	check_all();
+}
+
+static void test_bad_requests(void **state)
+{
+	(void)state;
+	host_log_clear();
+	assert_null(alloc_pages(GFP_KERNEL, 11));
+	assert_true(host_log_contains("buddy: order 11 allocation failed (gfp 0x0)\n"));
+	assert_null(alloc_pages(0x100, 0));
+	host_fail_alloc_nth(1);
+	assert_null(alloc_pages(GFP_KERNEL, 0));
+	assert_non_null(alloc_pages(GFP_KERNEL, 0));
+	check_all();
+}
+
+/* ---- hot list --------------------------------------------------------- */
+
+static void test_hot_list(void **state)
+{
+	static const uint32_t whole[NR_ORDERS] = { [10] = 12 };
+	struct page *pages[200];
+	uint32_t counts[NR_ORDERS];
+	unsigned int i;
+
+	(void)state;
+	pages[0] = alloc_pages(GFP_KERNEL, 0);
+	assert_int_equal(NORMAL->hot.count, 30);	/* batch 31, one used */
+	assert_int_equal(NORMAL->stats.hot_hits, 1);
+	buddy_free_counts(NORMAL, counts);
+	assert_int_equal(counts[0], 30 + 1);	/* 30 hot + the split's one */
+	check_all();
+	for (i = 1; i < 200; i++)
+		pages[i] = alloc_pages(GFP_KERNEL, 0);
+	check_all();
+	for (i = 0; i < 200; i++) {
+		__free_pages(pages[i], 0);
+		assert_true(NORMAL->hot.count <= NORMAL->hot.high);
+	}
+	check_all();
+	assert_true(NORMAL->hot.count > 0);
+	assert_int_equal(NORMAL->free_pages, 12288);
+	buddy_drain_hot(NORMAL);
+	assert_int_equal(NORMAL->hot.count, 0);
+	expect_counts(NORMAL, whole);
+	check_all();
+}
+
+static void test_hot_frames_never_stranded(void **state)
+{
+	struct page *page, *big9, *big10;
+
+	(void)state;
+	reboot(MiB(8));			/* DMA only: 1792 free frames */
+	assert_int_equal(DMA->managed_pages, 1792);
+	assert_int_equal(DMA->hot.batch, 7);
+	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
+	/* the refill splits the order-8 block at 0x100 into the hot list */
+	page = alloc_pages(GFP_KERNEL, 0);
+	assert_int_equal(pfn_of(page), 0x106);
+	put_page(page);
+	assert_int_equal(DMA->hot.count, 7);
+	big10 = alloc_pages(GFP_KERNEL, 10);
+	big9 = alloc_pages(GFP_KERNEL, 9);
+	assert_int_equal(pfn_of(big10), 0x400);
+	assert_int_equal(pfn_of(big9), 0x200);
+	/* order 8 exists only once the hot frames are back in the lists */
+	page = alloc_pages(GFP_KERNEL, 8);
+	assert_int_equal(pfn_of(page), 0x100);
+	assert_int_equal(DMA->hot.count, 0);
+	assert_int_equal(DMA->free_pages, 0);
+	check_all();
+	put_page(page);
+	put_page(big9);
+	put_page(big10);
+	assert_int_equal(DMA->free_area[8].nr_free, 1);
+	assert_int_equal(DMA->free_area[9].nr_free, 1);
+	assert_int_equal(DMA->free_area[10].nr_free, 1);
+	check_all();
+}
+
+/* ---- unaligned zones and holes ----------------------------------------- */
+
+static void test_unaligned_zones_and_holes(void **state)
+{
+	/* 96 MiB: DMA from pfn 3 with holes, Normal ending off alignment */
+	static const struct pfn_range usable[] = {
+		{ 3, 0x9f }, { 0x100, 0x800 }, { 0x805, 0x2000 },
+		{ 0x2003, 0x5ffd },
+	};
+	static const struct pfn_range free[] = {
+		{ 0x10, 0x9f }, { 0x180, 0x800 }, { 0x805, 0x1ffe },
+		{ 0x2003, 0x5ffd },
+	};
+	static unsigned char owner[0x6000];
+	uint32_t n, i, managed = 0;
+
+	(void)state;
+	machine_shutdown();
+	machine_boot_ranges(MiB(96), usable, 4, free, 4);
+	for (i = 0; i < 4; i++)
+		managed += free[i].end - free[i].start;
+	assert_int_equal(DMA->start_pfn, 3);
+	assert_int_equal(DMA->end_pfn, 0x1000);
+	assert_int_equal(NORMAL->start_pfn, 0x1000);
+	assert_int_equal(NORMAL->end_pfn, 0x5ffd);
+	assert_int_equal(zones_total_managed(), managed);
+	check_all();
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		zones[i].watermark[WMARK_MIN] = 0;
+	n = drain_zone(GFP_ATOMIC, held, ARRAY_SIZE(held));
+	assert_int_equal(n, managed);
+	memset(owner, 0, sizeof(owner));
+	for (i = 0; i < n; i++) {
+		pfn_t pfn = page_to_pfn(held[i]);
+		unsigned int r;
+		bool in_free = false;
+
+		for (r = 0; r < 4; r++)
+			in_free |= pfn >= free[r].start && pfn < free[r].end;
+		assert_true(in_free);
+		assert_int_equal(owner[pfn], 0);
+		owner[pfn] = 1;
+	}
+	check_all();
+	for (i = 0; i < n; i++)
+		__free_pages(held[n - 1 - i], 0);
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		buddy_drain_hot(&zones[i]);
+	check_all();
+	/* a block never crosses a hole: the largest is what fits aligned */
+	assert_non_null(alloc_pages(GFP_KERNEL, 10));
+	take_snapshot();
+	assert_int_equal(__free_pages(pfn_to_page(0x802), 0), -EINVAL);
+	expect_refused("buddy: free of reserved pfn 0x802 order 0 in zone DMA (caller 0x");
+}
+
+static void test_tiny_zone(void **state)
+{
+	static const struct pfn_range usable[] = { { 0x100, 0x10a } };
+	uint32_t n;
+
+	(void)state;
+	machine_shutdown();
+	machine_boot_ranges(MiB(2), usable, 1, usable, 1);
+	assert_int_equal(DMA->managed_pages, 10);
+	assert_int_equal(DMA->watermark[WMARK_LOW], 0);
+	assert_int_equal(DMA->hot.high, 0);
+	assert_int_equal(DMA->free_area[3].nr_free, 1);
+	assert_int_equal(DMA->free_area[1].nr_free, 1);
+	check_all();
+	n = drain_zone(GFP_KERNEL, held, ARRAY_SIZE(held));
+	assert_int_equal(n, 10);
+	check_all();
+	while (n)
+		put_page(held[--n]);
+	assert_int_equal(DMA->free_area[3].nr_free, 1);
+	assert_int_equal(DMA->free_area[1].nr_free, 1);
+	check_all();
+}
+
+static void test_boot_large(void **state)
+{
+	(void)state;
+	reboot(MiB(3584));
+	check_all();
+	assert_int_equal(DMA->managed_pages, 4096 - 256);
+	assert_int_equal(NORMAL->managed_pages, LOWMEM_PFN - DMA_PFN);
+	assert_int_equal(HIGH->managed_pages, 917504 - LOWMEM_PFN);
+	assert_int_equal(HIGH->free_area[MAX_ORDER].nr_free,
+			 (917504 - LOWMEM_PFN) / 1024);
+	assert_int_equal(HIGH->watermark[WMARK_MIN], 1024);
+}
+
+/* ---- randomized run against a per-frame owner model -------------------- */
+
+#define RAND_LIVE	512
+
+struct live {
+	struct page *page;
+	unsigned int order;
+	uint32_t tag;
+};
+
+static uint64_t rng_state;
+
+static uint32_t rng(void)
+{
+	rng_state ^= rng_state << 13;
+	rng_state ^= rng_state >> 7;
+	rng_state ^= rng_state << 17;
+	return (uint32_t)rng_state;
+}
+
+static unsigned int random_order(void)
+{
+	uint32_t r = rng() % 100;
+
+	if (r < 60)
+		return 0;
+	if (r < 85)
+		return 1 + rng() % 3;
+	return 4 + rng() % (MAX_ORDER - 3);
+}
+
+static const gfp_t rand_gfp[] = {
+	GFP_KERNEL, GFP_KERNEL, GFP_ATOMIC, GFP_DMA, GFP_HIGHUSER,
+	GFP_KERNEL | __GFP_ZERO,
+};
+
+static uint32_t owner32[0x6000];
+static struct live live[RAND_LIVE];
+
+static void shadow_take(struct live *l, uint32_t tag)
+{
+	pfn_t pfn = page_to_pfn(l->page), i;
+
+	assert_true(IS_ALIGNED(pfn, 1u << l->order));
+	for (i = pfn; i < pfn + (1u << l->order); i++) {
+		if (owner32[i])
+			fail_msg("pfn 0x%x handed out twice (tags %u, %u)", i,
+				 owner32[i], tag);
+		owner32[i] = tag;
+	}
+	l->tag = tag;
+}
+
+static void shadow_give(struct live *l)
+{
+	pfn_t pfn = page_to_pfn(l->page), i;
+
+	for (i = pfn; i < pfn + (1u << l->order); i++) {
+		assert_int_equal(owner32[i], l->tag);
+		owner32[i] = 0;
+	}
+}
+
+static void test_random_against_model(void **state)
+{
+	uint32_t free0, step, tag = 0;
+	uint64_t refused0 = buddy_refused_frees();
+	unsigned int i;
+
+	(void)state;
+	reboot(MiB(24));
+	free0 = zones_total_free();
+	rng_state = 0x9e3779b97f4a7c15ull;
+	memset(owner32, 0, sizeof(owner32));
+	memset(live, 0, sizeof(live));
+	for (step = 0; step < 1000000; step++) {
+		struct live *l = &live[rng() % RAND_LIVE];
+
+		if (l->page) {
+			shadow_give(l);
+			assert_int_equal(__free_pages(l->page, l->order), 0);
+			l->page = NULL;
+		} else {
+			l->order = random_order();
+			l->page = alloc_pages(rand_gfp[rng() % 6] |
+					      __GFP_NOWARN, l->order);
+			if (l->page)
+				shadow_take(l, ++tag);
+		}
+		if (step % 512 == 0)
+			check_all();
+	}
+	for (i = 0; i < RAND_LIVE; i++)
+		if (live[i].page) {
+			shadow_give(&live[i]);
+			__free_pages(live[i].page, live[i].order);
+		}
+	check_all();
+	assert_int_equal(zones_total_free(), free0);
+	assert_int_equal(buddy_refused_frees(), refused0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_boot_layout, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_buddyinfo_format, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_zones_init_refuses_bad_ranges, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_split_and_merge, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_buddies_merge_in_either_order, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_every_order, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_double_free, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_double_free_hot, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_wrong_order, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_misaligned_and_invalid_order, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_outside_every_zone, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_reserved_frame, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_tail_frame, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_put_page_on_free_page, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_get_put, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_slab_head_frees, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_get_free_pages, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_zeroing, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_highmem_zeroing, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_zone_fallback, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_watermarks_and_exhaustion, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_full_exhaustion_accounting, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_bad_requests, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_list, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_frames_never_stranded, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_unaligned_zones_and_holes, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_tiny_zone, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_boot_large, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_random_against_model, setup64, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
