@@ -98,8 +98,8 @@ static inline void cpu_sti_hlt(void)
  * reader.  One producer (the handler, interrupts off by the gate) and one
  * consumer (process context, which disables interrupts around the read),
  * on one CPU: so the two never run at once and no lock is needed.
- * The indices run freely and are masked on use; head - tail is the fill.
- * Invariants: 1. head - tail <= INPUT_RING_SIZE.
+ * The indices run freely and are masked on use: head - tail is the fill,
+ * never more than INPUT_RING_SIZE, and wrap-around needs no special case.
  */
 #define INPUT_RING_SIZE	256	/* a power of two */
 
