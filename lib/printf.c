@@ -180,8 +180,9 @@ static const char *parse_spec(struct fmt_out *o, const char *f,
 	}
 	if (*f == '.') {
 		f = parse_count(o, f + 1, &spec->prec);
+		/* A negative '*' precision counts as none. */
 		if (spec->prec < 0)
-			spec->prec = -1;	/* negative '*': as if omitted */
+			spec->prec = -1;
 	}
 	f = parse_length(f, &spec->length);
 	spec->conv = *f;

@@ -290,7 +290,7 @@ static void rnd_case(struct rcase *rc)
 		rnd_count(rc, p, -3, 25);
 	}
 	if (rc->conv != 'c' && rc->conv != 's')
-		rc->length = (enum fmt_length)rnd_below(ARRAY_SIZE(length_text));
+		rc->length = rnd_below(ARRAY_SIZE(length_text));
 	strcat(p, length_text[rc->length]);
 	strncat(p, &rc->conv, 1);
 	strcat(p, rnd_below(2) ? ">" : "");
