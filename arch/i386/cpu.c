@@ -81,9 +81,9 @@ bool arch_running_in_qemu(void)
 
 	if (known >= 0)
 		return known;
-	cpu_outw(0x510, 0x0000);
+	outw(0x510, 0x0000);
 	for (i = 0; i < 4; i++)
-		sig[i] = (char)cpu_inb(0x511);
+		sig[i] = (char)inb(0x511);
 	known = memcmp(sig, "QEMU", 4) == 0;
 	return known;
 }
@@ -96,7 +96,7 @@ void arch_halt(int status)
 {
 	__asm__ volatile("cli");
 	if (arch_running_in_qemu())
-		cpu_outb(0xf4, (uint8_t)status);
+		outb(0xf4, (uint8_t)status);
 	for (;;)
 		__asm__ volatile("hlt");
 }
@@ -110,9 +110,9 @@ void arch_reboot(void)
 	int i;
 
 	__asm__ volatile("cli");
-	for (i = 0; i < 100000 && (cpu_inb(0x64) & 2); i++)
+	for (i = 0; i < 100000 && (inb(0x64) & 2); i++)
 		;
-	cpu_outb(0x64, 0xfe);		/* 8042: pulse the reset line */
+	outb(0x64, 0xfe);		/* 8042: pulse the reset line */
 	/* Still here: a triple fault resets any PC. */
 	__asm__ volatile("lidt %0; int3" : : "m"(null_idt));
 	for (;;)

@@ -18,45 +18,40 @@
 
 volatile uint64_t jiffies;
 
-static void io_wait(void)
-{
-	cpu_outb(0x80, 0);	/* an unused port: a short delay on old PICs */
-}
-
 void pic_init(void)
 {
-	cpu_outb(PIC1_CMD, 0x11);	/* ICW1: init, expect ICW4 */
+	outb(PIC1_CMD, 0x11);	/* ICW1: init, expect ICW4 */
 	io_wait();
-	cpu_outb(PIC2_CMD, 0x11);
+	outb(PIC2_CMD, 0x11);
 	io_wait();
-	cpu_outb(PIC1_DATA, IRQ_BASE);	/* ICW2: vector offsets */
+	outb(PIC1_DATA, IRQ_BASE);	/* ICW2: vector offsets */
 	io_wait();
-	cpu_outb(PIC2_DATA, IRQ_BASE + 8);
+	outb(PIC2_DATA, IRQ_BASE + 8);
 	io_wait();
-	cpu_outb(PIC1_DATA, 4);		/* ICW3: slave on IRQ 2 */
+	outb(PIC1_DATA, 4);		/* ICW3: slave on IRQ 2 */
 	io_wait();
-	cpu_outb(PIC2_DATA, 2);
+	outb(PIC2_DATA, 2);
 	io_wait();
-	cpu_outb(PIC1_DATA, 0x01);	/* ICW4: 8086 mode */
+	outb(PIC1_DATA, 0x01);	/* ICW4: 8086 mode */
 	io_wait();
-	cpu_outb(PIC2_DATA, 0x01);
+	outb(PIC2_DATA, 0x01);
 	io_wait();
-	cpu_outb(PIC1_DATA, 0xfb);	/* all masked but the cascade */
-	cpu_outb(PIC2_DATA, 0xff);
+	outb(PIC1_DATA, 0xfb);	/* all masked but the cascade */
+	outb(PIC2_DATA, 0xff);
 }
 
 void pic_unmask(unsigned int irq)
 {
 	uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
 
-	cpu_outb(port, cpu_inb(port) & ~(1u << (irq & 7)));
+	outb(port, inb(port) & ~(1u << (irq & 7)));
 }
 
 void pic_mask(unsigned int irq)
 {
 	uint16_t port = irq < 8 ? PIC1_DATA : PIC2_DATA;
 
-	cpu_outb(port, cpu_inb(port) | (1u << (irq & 7)));
+	outb(port, inb(port) | (1u << (irq & 7)));
 }
 
 static void pit_tick(struct trap_frame *tf)
@@ -69,9 +64,9 @@ void pit_init(void)
 {
 	uint32_t divisor = PIT_BASE_HZ / PIT_HZ;
 
-	cpu_outb(PIT_CMD, 0x36);	/* channel 0, lo/hi, mode 3 */
-	cpu_outb(PIT_CH0, divisor & 0xff);
-	cpu_outb(PIT_CH0, divisor >> 8);
+	outb(PIT_CMD, 0x36);	/* channel 0, lo/hi, mode 3 */
+	outb(PIT_CH0, divisor & 0xff);
+	outb(PIT_CH0, divisor >> 8);
 	trap_register(IRQ_BASE + IRQ_TIMER, pit_tick);
 	pic_unmask(IRQ_TIMER);
 }

@@ -78,8 +78,8 @@ const char *trap_name(unsigned int vector)
 static void pic_eoi(unsigned int irq)
 {
 	if (irq >= 8)
-		cpu_outb(0xa0, 0x20);
-	cpu_outb(0x20, 0x20);
+		outb(0xa0, 0x20);
+	outb(0x20, 0x20);
 }
 
 /* PIC IRQ 7 and 15 fire spuriously; the in-service register tells. */
@@ -89,11 +89,11 @@ static bool irq_spurious(unsigned int irq)
 
 	if (irq != 7 && irq != 15)
 		return false;
-	cpu_outb(port, 0x0b);			/* read ISR */
-	if (cpu_inb(port) & 0x80)
+	outb(port, 0x0b);			/* read ISR */
+	if (inb(port) & 0x80)
 		return false;
 	if (irq == 15)
-		cpu_outb(0x20, 0x20);		/* master saw a real IRQ 2 */
+		outb(0x20, 0x20);		/* master saw a real IRQ 2 */
 	return true;
 }
 
