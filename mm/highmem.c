@@ -1,0 +1,102 @@
+/*
+ * kmap_local: temporary mappings of HIGHMEM frames in the kmap window.
+ *
+ * Design.  The window is KMAP_SLOTS pages below the page-table window,
+ * backed by a kernel page table that vmm_kernel_init() made, so a mapping
+ * is one entry written through vmm_map() and is seen by every address
+ * space.  Slots are a stack: kmap_local() takes the next one, kunmap_local()
+ * must give back the top one, so no search and no bitmap is needed, and a
+ * mapping made in an IRQ handler is undone before the interrupted code
+ * runs again.  The TLB entry is flushed when a slot is unmapped (vmm_unmap()
+ * does it for the kernel half), so a reused slot never shows a stale frame.
+ * Direct-mapped frames never use a slot.
+ *
+ * Locking: the stack top changes with interrupts off; the entry itself
+ * is written under vmm_lock by vmm_map()/vmm_unmap().
+ */
+#include "mm/highmem.h"
+#include "mm/vmm.h"
+
+static unsigned int kmap_top;		/* slots in use: [0, kmap_top) */
+static unsigned long kmap_refused;
+
+static uintptr_t kmap_slot_va(unsigned int slot)
+{
+	return KMAP_BASE + (uintptr_t)slot * PAGE_SIZE;
+}
+
+static bool kmap_va(uintptr_t va)
+{
+	return va >= KMAP_BASE && va - KMAP_BASE < KMAP_SLOTS * PAGE_SIZE;
+}
+
+void *kmap_local(struct page *page)
+{
+	unsigned long flags;
+	unsigned int slot;
+	int err;
+
+	if (page_zonenum(page) != ZONE_HIGHMEM)
+		return page_address(page);
+	flags = arch_irq_save();
+	slot = kmap_top;
+	if (slot >= KMAP_SLOTS)
+		panic("kmap_local: all %u slots in use (pfn 0x%x, caller %p)",
+		      KMAP_SLOTS, page_to_pfn(page), MM_CALLER());
+	err = vmm_map(vmm_kernel_pd, kmap_slot_va(slot), page_to_pfn(page),
+		      MMU_WRITE);
+	if (err)
+		panic("kmap_local: slot %u: vmm_map returned %d", slot, err);
+	kmap_top++;
+	arch_irq_restore(flags);
+	return (void *)kmap_slot_va(slot);
+}
+
+int kunmap_local(const void *addr)
+{
+	uintptr_t va = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
+	unsigned long flags;
+	int err = 0;
+
+	if (!kmap_va(va))
+		return 0;
+	flags = arch_irq_save();
+	if (kmap_top == 0 || va != kmap_slot_va(kmap_top - 1)) {
+		kmap_refused++;
+		printk("kmap: kunmap_local of 0x%08x out of order (%u slots in use) (caller %p)\n",
+		       (unsigned int)va, kmap_top, MM_CALLER());
+		err = -EINVAL;
+	} else {
+		err = vmm_unmap(vmm_kernel_pd, va, NULL);
+		if (err)
+			panic("kunmap_local: slot 0x%08x: vmm_unmap returned %d",
+			      (unsigned int)va, err);
+		kmap_top--;
+	}
+	arch_irq_restore(flags);
+	return err;
+}
+
+unsigned int kmap_local_depth(void)
+{
+	return kmap_top;
+}
+
+unsigned long kmap_local_refused(void)
+{
+	return kmap_refused;
+}
+
+void clear_highpage(struct page *page)
+{
+	void *p = kmap_local(page);
+
+	memset(p, 0, PAGE_SIZE);
+	kunmap_local(p);
+}
+
+void kmap_local_reset(void)
+{
+	kmap_top = 0;
+	kmap_refused = 0;
+}
