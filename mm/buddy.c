@@ -26,24 +26,8 @@
  * line and refused: the lists stay exactly as they were and the zone's
  * refused_frees counter goes up.
  *
- * Invariants of a zone's free state, checked by buddy_check():
- *  B1. A block on free_area[o] lies inside [start_pfn, end_pfn) and is
- *      aligned to 2^o frames.
- *  B2. Its head carries PG_buddy, order o, the zone's number, refcount 0,
- *      and none of PG_reserved, PG_hot, PG_head, PG_tail.
- *  B3. The lists are well formed: the first entry's prev is PFN_NONE, each
- *      entry's next names an entry whose prev names it back, and a walk
- *      ends after exactly nr_free entries.
- *  B4. No frame belongs to two free blocks or to a block and the hot list:
- *      no frame inside a free block other than its head carries PG_buddy
- *      or PG_hot, and every free-marked frame in the span is on a list.
- *  B5. No two free buddies are left uncoalesced: the buddy of a free block
- *      of order o < MAX_ORDER is not a free head of order o.
- *  B6. Hot list frames are inside the span, carry PG_hot, order 0, the
- *      zone's number and refcount 0; the list holds hot.count frames and
- *      hot.count <= hot.high.
- *  B7. free_pages equals the frames on the buddy lists plus hot.count, and
- *      free_pages <= managed_pages <= present_pages <= the span.
+ * The invariants of the free lists (B1..B8) are listed above struct zone
+ * in include/mm/zones.h and encoded in mm/buddy_check.c.
  *
  * Locking: zone->lock (interrupts off) guards a zone's lists, hot list and
  * counters.  Every public function may be called from an IRQ handler; none
@@ -126,17 +110,6 @@ static void area_del(struct zone *zone, struct page *page, unsigned int order)
 	page_clear(page, PG_buddy);
 }
 
-/* Is pfn the head of a free buddy-list block of exactly this order? */
-static bool is_free_head(const struct zone *zone, pfn_t pfn, unsigned int order)
-{
-	const struct page *page;
-
-	if (!zone_spans_pfn(zone, pfn))
-		return false;
-	page = pfn_to_page(pfn);
-	return page_test(page, PG_buddy) && page_order(page) == order;
-}
-
 /*
  * Put a block back on the lists, merging with free buddies as far as they
  * go.  The caller has checked the block and adjusts free_pages.
@@ -146,7 +119,7 @@ static void buddy_merge_locked(struct zone *zone, pfn_t pfn, unsigned int order)
 	while (order < MAX_ORDER) {
 		pfn_t buddy = pfn ^ (1u << order);
 
-		if (!is_free_head(zone, buddy, order))
+		if (!buddy_is_free_head(zone, buddy, order))
 			break;
 		area_del(zone, pfn_to_page(buddy), order);
 		zone->stats.merges++;
@@ -251,36 +224,42 @@ static uint32_t zone_reserve(const struct zone *zone, gfp_t gfp)
 	return zone->watermark[WMARK_LOW];
 }
 
-/* Slow path: no block of this order on the lists; use the hot frames. */
-static struct page *zone_alloc_slow_locked(struct zone *zone,
-					   unsigned int order)
+/*
+ * Take 2^order frames from one zone, or NULL.  A zone short of its
+ * reserve drains its hot list (those frames may coalesce into what a later
+ * request needs); a request no list can meet drains it and tries again.
+ */
+static struct page *zone_take_locked(struct zone *zone, unsigned int order,
+				     gfp_t gfp)
 {
-	if (!zone->hot.count)
+	struct page *page;
+
+	if (zone->free_pages < zone_reserve(zone, gfp) + (1u << order)) {
+		hot_drain_locked(zone, ~0u);
 		return NULL;
-	hot_drain_locked(zone, ~0u);
-	return buddy_take_locked(zone, order);
+	}
+	if (order == 0 && zone->hot.high) {
+		if (!zone->hot.count)
+			hot_refill_locked(zone);
+		if (!zone->hot.count)
+			return NULL;
+		zone->stats.hot_hits++;
+		return hot_pop_locked(zone);
+	}
+	page = buddy_take_locked(zone, order);
+	if (!page && zone->hot.count) {
+		hot_drain_locked(zone, ~0u);
+		page = buddy_take_locked(zone, order);
+	}
+	return page;
 }
 
 static struct page *zone_alloc(struct zone *zone, unsigned int order,
 			       gfp_t gfp)
 {
-	struct page *page = NULL;
 	unsigned long flags = mm_lock_irqsave(&zone->lock);
+	struct page *page = zone_take_locked(zone, order, gfp);
 
-	if (zone->free_pages >= zone_reserve(zone, gfp) + (1u << order)) {
-		if (order == 0 && zone->hot.high) {
-			if (!zone->hot.count)
-				hot_refill_locked(zone);
-			if (zone->hot.count) {
-				page = hot_pop_locked(zone);
-				zone->stats.hot_hits++;
-			}
-		} else {
-			page = buddy_take_locked(zone, order);
-			if (!page)
-				page = zone_alloc_slow_locked(zone, order);
-		}
-	}
 	if (page) {
 		zone->free_pages -= 1u << order;
 		zone->stats.alloc_ok++;
@@ -377,7 +356,7 @@ static bool inside_free_block(const struct zone *zone, pfn_t pfn)
 	for (o = 1; o <= MAX_ORDER; o++) {
 		pfn_t head = pfn & ~((1u << o) - 1);
 
-		if (head != pfn && is_free_head(zone, head, o))
+		if (head != pfn && buddy_is_free_head(zone, head, o))
 			return true;
 	}
 	return false;
@@ -635,211 +614,64 @@ void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end)
 	mm_unlock_irqrestore(&zone->lock, flags);
 }
 
+unsigned int buddy_hot_save(struct zone *zone, pfn_t *pfns, unsigned int max)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+	unsigned int n = 0;
+	pfn_t pfn;
+
+	for (pfn = zone->hot.head; pfn != PFN_NONE && n < max;
+	     pfn = pfn_to_page(pfn)->lru.next)
+		pfns[n++] = pfn;
+	hot_drain_locked(zone, ~0u);
+	mm_unlock_irqrestore(&zone->lock, flags);
+	return n;
+}
+
+/* Take the free frame pfn off the buddy lists, splitting its block. */
+static bool buddy_take_pfn_locked(struct zone *zone, pfn_t pfn)
+{
+	unsigned int o = 0;
+	pfn_t head;
+
+	for (;; o++) {
+		if (o > MAX_ORDER)
+			return false;
+		head = pfn & ~((1u << o) - 1);
+		if (buddy_is_free_head(zone, head, o))
+			break;
+	}
+	area_del(zone, pfn_to_page(head), o);
+	while (o--) {
+		pfn_t upper = head + (1u << o);
+
+		if (pfn >= upper) {
+			area_add(zone, pfn_to_page(head), o);
+			head = upper;
+		} else {
+			area_add(zone, pfn_to_page(upper), o);
+		}
+	}
+	return true;
+}
+
+void buddy_hot_restore(struct zone *zone, const pfn_t *pfns, unsigned int n)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+
+	while (n--) {
+		if (zone->hot.count >= zone->hot.high)
+			break;
+		if (buddy_take_pfn_locked(zone, pfns[n]))
+			hot_push_locked(zone, pfn_to_page(pfns[n]));
+	}
+	mm_unlock_irqrestore(&zone->lock, flags);
+}
+
 void buddy_drain_hot(struct zone *zone)
 {
 	unsigned long flags = mm_lock_irqsave(&zone->lock);
 
 	hot_drain_locked(zone, ~0u);
 	mm_unlock_irqrestore(&zone->lock, flags);
-}
-
-void buddy_free_counts(struct zone *zone, uint32_t counts[NR_ORDERS])
-{
-	unsigned long flags = mm_lock_irqsave(&zone->lock);
-	unsigned int o;
-
-	for (o = 0; o < NR_ORDERS; o++)
-		counts[o] = zone->free_area[o].nr_free;
-	counts[0] += zone->hot.count;
-	mm_unlock_irqrestore(&zone->lock, flags);
-}
-
-/* /proc/buddyinfo: "Node 0, zone %8s " then "%6u " per order. */
-void buddy_dump(void)
-{
-	uint32_t counts[NR_ORDERS];
-	unsigned int i, o;
-
-	for (i = 0; i < MAX_NR_ZONES; i++) {
-		if (!zone_populated(&zones[i]))
-			continue;
-		buddy_free_counts(&zones[i], counts);
-		printk("Node 0, zone %8s ", zones[i].name);
-		for (o = 0; o < NR_ORDERS; o++)
-			printk("%6u ", counts[o]);
-		printk("\n");
-	}
-}
-
-/* ---- invariants -------------------------------------------------------- */
-
-#define CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			printk("buddy_check: zone %s: ", zone->name);	\
-			printk(__VA_ARGS__);				\
-			printk("\n");					\
-			bad++;						\
-		}							\
-	} while (0)
-
-/* B1, B2, B4 (inside), B5 for one listed block. */
-static unsigned int check_block(const struct zone *zone, pfn_t pfn,
-				unsigned int o)
-{
-	const uint32_t pg_state = PG_reserved | PG_hot | PG_head | PG_tail;
-	const struct page *page;
-	unsigned int bad = 0;
-	pfn_t i;
-
-	CHECK(zone_spans_pfn(zone, pfn) && pfn + (1u << o) <= zone->end_pfn &&
-	      IS_ALIGNED(pfn, 1u << o),
-	      "B1 order-%u block at pfn 0x%x outside span or misaligned", o, pfn);
-	if (bad)
-		return bad;
-	page = pfn_to_page(pfn);
-	CHECK(page_test(page, PG_buddy) && !(page->flags & pg_state) &&
-	      page_order(page) == o && page_zonenum(page) == zone->type &&
-	      page->_refcount == 0,
-	      "B2 order-%u head pfn 0x%x has flags 0x%x refcount %d", o, pfn,
-	      page->flags, page->_refcount);
-	for (i = 1; i < (1u << o); i++)
-		CHECK(!(page[i].flags & PG_FLAGS_MASK),
-		      "B4 pfn 0x%x inside free block 0x%x/%u has flags 0x%x",
-		      pfn + i, pfn, o, page[i].flags);
-	CHECK(o == MAX_ORDER || !is_free_head(zone, pfn ^ (1u << o), o),
-	      "B5 order-%u block 0x%x and its buddy 0x%x both free", o, pfn,
-	      pfn ^ (1u << o));
-	return bad;
-}
-
-/* B3 and the per-block checks for one list; *frames gets its frames. */
-static unsigned int check_list(const struct zone *zone, unsigned int o,
-			       uint32_t *frames)
-{
-	const struct free_area *area = &zone->free_area[o];
-	pfn_t prev = PFN_NONE, pfn = area->head;
-	uint32_t n = 0;
-	unsigned int bad = 0;
-
-	*frames = 0;
-	while (pfn != PFN_NONE && n <= area->nr_free) {
-		if (!pfn_valid(pfn) || !zone_spans_pfn(zone, pfn)) {
-			CHECK(0, "B1 order-%u list links to pfn 0x%x", o, pfn);
-			return bad;
-		}
-		CHECK(pfn_to_page(pfn)->lru.prev == prev,
-		      "B3 order-%u pfn 0x%x prev 0x%x, expected 0x%x", o, pfn,
-		      pfn_to_page(pfn)->lru.prev, prev);
-		bad += check_block(zone, pfn, o);
-		prev = pfn;
-		pfn = pfn_to_page(pfn)->lru.next;
-		n++;
-	}
-	CHECK(n == area->nr_free && pfn == PFN_NONE,
-	      "B3 order-%u list: nr_free %u, walked %u%s", o, area->nr_free, n,
-	      pfn == PFN_NONE ? "" : " and more");
-	*frames = n << o;
-	return bad;
-}
-
-/* B6 for the hot list; *frames gets its length. */
-static unsigned int check_hot(const struct zone *zone, uint32_t *frames)
-{
-	pfn_t prev = PFN_NONE, pfn = zone->hot.head;
-	uint32_t n = 0;
-	unsigned int bad = 0;
-
-	*frames = 0;
-	while (pfn != PFN_NONE && n <= zone->hot.count) {
-		const struct page *page;
-
-		if (!pfn_valid(pfn) || !zone_spans_pfn(zone, pfn)) {
-			CHECK(0, "B6 hot list links to pfn 0x%x", pfn);
-			return bad;
-		}
-		page = pfn_to_page(pfn);
-		CHECK((page->flags & (PG_FLAGS_MASK | PG_ORDER_MASK)) == PG_hot &&
-		      page_zonenum(page) == zone->type && page->_refcount == 0 &&
-		      page->lru.prev == prev,
-		      "B6 hot pfn 0x%x has flags 0x%x refcount %d prev 0x%x",
-		      pfn, page->flags, page->_refcount, page->lru.prev);
-		prev = pfn;
-		pfn = page->lru.next;
-		n++;
-	}
-	CHECK(n == zone->hot.count && pfn == PFN_NONE &&
-	      n <= zone->hot.high,
-	      "B6 hot list: count %u high %u, walked %u%s", zone->hot.count,
-	      zone->hot.high, n, pfn == PFN_NONE ? "" : " and more");
-	*frames = n;
-	return bad;
-}
-
-/* B4 (completeness): every free-marked frame in the span is listed. */
-static unsigned int check_span(const struct zone *zone)
-{
-	uint32_t heads = 0, hot = 0, listed = 0;
-	unsigned int bad = 0, o;
-	pfn_t pfn;
-
-	for (pfn = zone->start_pfn; pfn < zone->end_pfn; pfn++) {
-		const struct page *page = pfn_to_page(pfn);
-
-		heads += page_test(page, PG_buddy);
-		hot += page_test(page, PG_hot);
-		CHECK(page_zonenum(page) == zone->type,
-		      "B4 pfn 0x%x carries zone %u", pfn, page_zonenum(page));
-	}
-	for (o = 0; o < NR_ORDERS; o++)
-		listed += zone->free_area[o].nr_free;
-	CHECK(heads == listed && hot == zone->hot.count,
-	      "B4 span has %u free heads and %u hot frames, lists hold %u and %u",
-	      heads, hot, listed, zone->hot.count);
-	return bad;
-}
-
-static unsigned int buddy_check_locked(const struct zone *zone)
-{
-	uint32_t frames, total = 0;
-	unsigned int bad = 0, o;
-
-	for (o = 0; o < NR_ORDERS; o++) {
-		bad += check_list(zone, o, &frames);
-		total += frames;
-	}
-	bad += check_hot(zone, &frames);
-	total += frames;
-	bad += check_span(zone);
-	CHECK(total == zone->free_pages &&
-	      zone->free_pages <= zone->managed_pages &&
-	      zone->managed_pages <= zone->present_pages &&
-	      zone->present_pages <= zone->end_pfn - zone->start_pfn,
-	      "B7 free %u (listed %u) managed %u present %u span %u",
-	      zone->free_pages, total, zone->managed_pages,
-	      zone->present_pages, zone->end_pfn - zone->start_pfn);
-	return bad;
-}
-
-unsigned int buddy_check(struct zone *zone)
-{
-	unsigned long flags;
-	unsigned int bad;
-
-	if (!mem_map)
-		return 0;
-	flags = mm_lock_irqsave(&zone->lock);
-	bad = buddy_check_locked(zone);
-
-	mm_unlock_irqrestore(&zone->lock, flags);
-	return bad;
-}
-
-unsigned int buddy_check_all(void)
-{
-	unsigned int i, bad = 0;
-
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		bad += buddy_check(&zones[i]);
-	return bad;
 }

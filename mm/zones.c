@@ -113,7 +113,7 @@ static void zone_set_marks(struct zone *zone)
 		zone->hot.batch = zone->hot.high = 0;
 		return;
 	}
-	zone->hot.batch = MIN(m / 256, 31u);
+	zone->hot.batch = MIN(m / 256, HOT_BATCH_MAX);
 	zone->hot.high = 4 * zone->hot.batch;
 }
 

@@ -79,13 +79,41 @@ uint64_t buddy_refused_frees(void);
 void buddy_zone_init(struct zone *zone);
 void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end);
 
+/*
+ * buddy_hot_save - record the zone's hot frames in @pfns (at most @max,
+ * HOT_HIGH_MAX always suffices) and drain them into the buddy lists.
+ * buddy_hot_restore - take the recorded frames that are still free off
+ * the buddy lists and back onto the hot list, in their old order.
+ * Together they let a test run on fully coalesced lists and then leave
+ * the zone as it found it (buddyinfo counts equal).
+ * Context: any.  Returns: frames recorded; nothing.
+ */
+unsigned int buddy_hot_save(struct zone *zone, pfn_t *pfns, unsigned int max);
+void buddy_hot_restore(struct zone *zone, const pfn_t *pfns, unsigned int n);
+
 /* Move every frame on the zone's hot list back to the buddy lists.
  * Context: any.  Returns: nothing. */
 void buddy_drain_hot(struct zone *zone);
 
 /*
- * buddy_check - verify every invariant of the zone's lists (B1..B7 in
- * mm/buddy.c); buddy_check_all does every zone.
+ * buddy_is_free_head - is pfn the head of a free block of exactly this
+ * order on the zone's buddy lists?  Context: zone->lock held, or a
+ * snapshot that cannot change.  Returns: true or false.
+ */
+static inline bool buddy_is_free_head(const struct zone *zone, pfn_t pfn,
+				      unsigned int order)
+{
+	const struct page *page;
+
+	if (!zone_spans_pfn(zone, pfn))
+		return false;
+	page = pfn_to_page(pfn);
+	return page_test(page, PG_buddy) && page_order(page) == order;
+}
+
+/*
+ * buddy_check - verify every invariant of the zone's lists (B1..B8,
+ * listed above struct zone); buddy_check_all does every zone.
  * Context: any (walks the whole span with interrupts off).
  * Returns: the number of violations, each printed in one line.
  */

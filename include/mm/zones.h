@@ -31,7 +31,13 @@ struct free_area {
 	uint32_t nr_free;		/* blocks on the list */
 };
 
-/* The order-0 hot list in front of the buddy lists (per CPU in spirit). */
+/*
+ * The order-0 hot list in front of the buddy lists (per CPU in spirit).
+ * batch <= HOT_BATCH_MAX and high <= HOT_HIGH_MAX; high = 0: no hot list.
+ */
+#define HOT_BATCH_MAX	31u
+#define HOT_HIGH_MAX	(4 * HOT_BATCH_MAX)
+
 struct hot_list {
 	pfn_t head;
 	uint32_t count;			/* frames on the list */
@@ -50,6 +56,33 @@ struct zone_counters {
 	uint64_t hot_hits;		/* order-0 allocations served from hot list */
 };
 
+/*
+ * A zone: its span, its counters and its buddy allocator.
+ *
+ * Invariants of the free state, encoded once each in buddy_check()
+ * (mm/buddy_check.c), which tests call after every step:
+ *  B1. A block on free_area[o] lies inside [start_pfn, end_pfn) and is
+ *      aligned to 2^o frames.
+ *  B2. Its head carries PG_buddy, order o, the zone's number, refcount 0,
+ *      and none of PG_reserved, PG_hot, PG_head, PG_tail.
+ *  B3. The lists are well formed: the first entry's prev is PFN_NONE, each
+ *      entry's prev names the entry before it, and a walk ends after
+ *      exactly nr_free entries (so no cycle, no frame twice on one list).
+ *  B4. No frame is in two free blocks, or in a block and on the hot list:
+ *      no frame inside a free block but its head carries any PG_* bit, and
+ *      every PG_buddy / PG_hot frame of the span is on a list.
+ *  B5. No two free buddies are left uncoalesced: the buddy of a free block
+ *      of order o < MAX_ORDER is not a free head of order o.
+ *  B6. Hot-list frames are inside the span, carry PG_hot, order 0, the
+ *      zone's number and refcount 0; the list holds hot.count frames and
+ *      hot.count <= hot.high.
+ *  B7. free_pages equals the frames on the buddy lists plus hot.count, and
+ *      free_pages <= managed_pages <= present_pages <= the span.
+ *  B8. Every frame of the span carries the zone's number.
+ *
+ * Fields: name..present_pages and watermark are set by zones_init() only;
+ * the rest change under lock, through mm/buddy.c only.
+ */
 struct zone {
 	const char *name;		/* "DMA", "Normal", "HighMem" (as /proc) */
 	enum zone_type type;

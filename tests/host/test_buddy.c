@@ -690,6 +690,56 @@ static void test_hot_frames_never_stranded(void **state)
 	check_all();
 }
 
+static void test_hot_save_restore(void **state)
+{
+	uint32_t before[NR_ORDERS], after[NR_ORDERS];
+	pfn_t saved[HOT_HIGH_MAX], again[HOT_HIGH_MAX];
+	struct page *pages[40];
+	unsigned int i, n, m;
+
+	(void)state;
+	for (i = 0; i < 40; i++)
+		pages[i] = alloc_pages(GFP_KERNEL, 0);
+	for (i = 0; i < 40; i += 2)
+		put_page(pages[i]);
+	buddy_free_counts(NORMAL, before);
+	n = buddy_hot_save(NORMAL, saved, ARRAY_SIZE(saved));
+	assert_int_equal(n, 22 + 20);	/* left of two batches, put back */
+	assert_int_equal(NORMAL->hot.count, 0);
+	check_all();
+	/* work on coalesced lists, then give everything back */
+	put_page(alloc_pages(GFP_KERNEL, 7));
+	buddy_drain_hot(NORMAL);
+	buddy_hot_restore(NORMAL, saved, n);
+	check_all();
+	buddy_free_counts(NORMAL, after);
+	assert_memory_equal(before, after, sizeof(before));
+	m = buddy_hot_save(NORMAL, again, ARRAY_SIZE(again));
+	assert_int_equal(m, n);
+	assert_memory_equal(saved, again, n * sizeof(pfn_t));
+	for (i = 1; i < 40; i += 2)
+		put_page(pages[i]);
+	check_all();
+}
+
+static void test_short_zone_drains_hot(void **state)
+{
+	struct page *page;
+	uint32_t n;
+
+	(void)state;
+	page = alloc_pages(GFP_KERNEL, 0);
+	put_page(page);
+	assert_int_equal(NORMAL->hot.count, 31);
+	n = drain_zone(GFP_KERNEL, held, ARRAY_SIZE(held));
+	/* DMA fell short of its reserve last, Normal before it */
+	assert_int_equal(NORMAL->hot.count, 0);
+	assert_int_equal(DMA->hot.count, 0);
+	while (n)
+		put_page(held[--n]);
+	check_all();
+}
+
 /* ---- unaligned zones and holes ----------------------------------------- */
 
 static void test_unaligned_zones_and_holes(void **state)
@@ -913,6 +963,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_bad_requests, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_list, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_frames_never_stranded, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_save_restore, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_short_zone_drains_hot, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_unaligned_zones_and_holes, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_zone, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_boot_large, setup64, teardown),
