@@ -170,6 +170,10 @@ bench: deps
 	@if [ -f bench/Makefile.inc ]; then $(MAKE) --no-print-directory -f Makefile -f bench/Makefile.inc bench-run; \
 	 else echo "bench: no benchmark yet"; exit 1; fi
 
+bench-callgrind: deps
+	@if [ -f bench/Makefile.inc ]; then $(MAKE) --no-print-directory -f Makefile -f bench/Makefile.inc bench-callgrind-run; \
+	 else echo "bench-callgrind: no benchmark yet"; exit 1; fi
+
 compile_commands:
 	bear --output compile_commands.json -- $(MAKE) -B all
 

@@ -1,0 +1,101 @@
+/*
+ * Benchmark worker: runs one workload with one allocator once and prints
+ * the result as one JSON line.
+ *
+ *   bench-ALLOC WORKLOAD ALLOC POOL_MIB [OPS [SEED]]
+ *
+ * WORKLOAD is lifo, hot, batch, mixed (page workloads, kmem worker only),
+ * lifo64 or kbatch (small objects; OPS counts rounds for kbatch); ALLOC is
+ * the worker's own allocator or "null"; OPS 0 keeps the workload's
+ * default.  build/host/bench is the kmem worker; run without arguments it
+ * hands over to the driver, bench/run.py, which starts a fresh pinned
+ * worker for every repetition and prints the table.
+ */
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "bench.h"
+
+void bench_die(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("bench: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	exit(2);
+}
+
+void *bench_xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (!p)
+		bench_die("out of host memory (%zu bytes)", n);
+	return p;
+}
+
+static uint64_t parse_u64(const char *s, const char *what)
+{
+	char *end;
+	unsigned long long v = strtoull(s, &end, 0);
+
+	if (*s == '\0' || *end != '\0')
+		bench_die("%s: not a number: %s", what, s);
+	return v;
+}
+
+static void print_result(const struct bench_args *a,
+			 const struct bench_out *o)
+{
+	printf("{\"workload\": \"%s\", \"alloc\": \"%s\", \"pool_mib\": %llu, "
+	       "\"pages\": %llu, \"ops\": %llu, \"ns\": %llu, "
+	       "\"ns_per_op\": %.4f, \"fails\": %llu",
+	       a->workload, a->alloc, (unsigned long long)(a->pool >> 20),
+	       (unsigned long long)o->pages, (unsigned long long)o->ops,
+	       (unsigned long long)o->ns,
+	       o->ops ? (double)o->ns / (double)o->ops : 0.0,
+	       (unsigned long long)o->fails);
+	if (o->max_order >= 0)
+		printf(", \"frag\": %.6f, \"max_order\": %d", o->frag,
+		       o->max_order);
+	printf("}\n");
+}
+
+int main(int argc, char **argv)
+{
+	struct bench_args a = { 0 };
+	struct bench_out out = { .frag = -1.0, .max_order = -1 };
+	int rc;
+
+#ifdef BENCH_DRIVER
+	if (argc == 1) {
+		execl("/usr/bin/python3", "python3", BENCH_DRIVER, (char *)NULL);
+		bench_die("cannot run /usr/bin/python3 %s", BENCH_DRIVER);
+	}
+#endif
+	if (argc < 4 || argc > 6)
+		bench_die("usage: %s WORKLOAD ALLOC POOL_MIB [OPS [SEED]]",
+			  argv[0]);
+	a.workload = argv[1];
+	a.alloc = argv[2];
+	a.pool = parse_u64(argv[3], "POOL_MIB") << 20;
+	a.ops = argc > 4 ? parse_u64(argv[4], "OPS") : 0;
+	a.seed = argc > 5 ? parse_u64(argv[5], "SEED") : 0x6b6d656d333836ull;
+	if (a.seed == 0)
+		a.seed = 1;		/* xorshift must not start at 0 */
+#ifdef BENCH_KMEM
+	rc = bench_pages_run(&a, &out);
+	if (rc < 0)
+		rc = bench_small_run(&a, &out);
+#else
+	rc = bench_small_run(&a, &out);
+#endif
+	if (rc < 0)
+		bench_die("unknown workload %s", a.workload);
+	print_result(&a, &out);
+	return 0;
+}

@@ -1,0 +1,314 @@
+#!/usr/bin/python3
+"""kmem386 host benchmark driver (`make bench`, `make bench-callgrind`).
+
+Runs every workload/allocator pair REPS times, each repetition a fresh
+worker process (build/host/bench or bench-ALLOC) pinned to one CPU, all
+allocators of one workload back to back inside a repetition, so that the
+ratio to kmem386 is taken between runs made seconds apart.  Prints the
+table, the target lines (PASS/MISS, never a failure) and writes
+build/bench.json.  With --callgrind, runs each workload once under
+callgrind with fewer operations and reports instructions per operation
+(build/bench-callgrind.json).
+"""
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+
+POOLS_MIB = [16, 256, 2048]
+PAGE_WORKLOADS = ["lifo", "hot", "batch", "mixed"]
+SMALL_WORKLOADS = ["lifo64", "kbatch"]  # kbatch: the small-object batch
+SMALL_POOL_MIB = 256
+SMALL_ALLOCS = ["kmem", "glibc", "jemalloc", "mimalloc", "null"]
+PAGE_ALLOCS = ["kmem", "null"]
+UNIT = {"lifo": "pair", "hot": "pair", "batch": "pair", "mixed": "op",
+        "lifo64": "pair", "kbatch": "pair"}
+# Operations under callgrind (kbatch: rounds of 100k pairs).
+CG_OPS = {"lifo": 100000, "hot": 100000, "batch": 100000, "mixed": 100000,
+          "lifo64": 100000, "kbatch": 1}
+
+
+def worker(build, alloc):
+    if alloc in ("kmem", "null"):
+        return os.path.join(build, "host", "bench")
+    return os.path.join(build, "host", "bench-" + alloc)
+
+
+def pick_cpu(requested):
+    cpus = sorted(os.sched_getaffinity(0))
+    if requested is not None:
+        return requested
+    return 1 if 1 in cpus else cpus[-1]
+
+
+def run_worker(cmd, cpu):
+    def pin():
+        os.sched_setaffinity(0, {cpu})
+    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                       text=True, preexec_fn=pin)
+    if p.returncode != 0:
+        sys.exit("bench: %s failed (%d):\n%s" % (" ".join(cmd), p.returncode,
+                                                 p.stderr[-2000:]))
+    lines = [l for l in p.stdout.splitlines() if l.startswith("{")]
+    return json.loads(lines[-1])
+
+
+def jobs():
+    """(family, workload, pool_mib, [allocs]) in run order."""
+    out = []
+    for w in PAGE_WORKLOADS:
+        for pool in POOLS_MIB:
+            out.append(("page", w, pool, PAGE_ALLOCS))
+    for w in SMALL_WORKLOADS:
+        out.append(("small", w, SMALL_POOL_MIB, SMALL_ALLOCS))
+    return out
+
+
+def median(xs):
+    return statistics.median(xs) if xs else None
+
+
+def measure(args, cpu):
+    raw = {}
+    for rep in range(args.reps):
+        seed = 0x6b6d656d + rep
+        for fam, w, pool, allocs in jobs():
+            for a in allocs:
+                cmd = [worker(args.build, a), w, a, str(pool), "0", str(seed)]
+                r = run_worker(cmd, cpu)
+                raw.setdefault((w, pool), {}).setdefault(a, []).append(r)
+        print("bench: repetition %d/%d done" % (rep + 1, args.reps),
+              file=sys.stderr, flush=True)
+    return raw
+
+
+def summarize(raw):
+    rows = []
+    for fam, w, pool, allocs in jobs():
+        runs = raw[(w, pool)]
+        kmem = [r["ns_per_op"] for r in runs["kmem"]]
+        for a in allocs:
+            ns = [r["ns_per_op"] for r in runs[a]]
+            ratios = [x / k for x, k in zip(ns, kmem) if k > 0]
+            row = {
+                "family": fam,
+                "workload": "batch" if w == "kbatch" else w,
+                "worker_workload": w,
+                "alloc": a,
+                "pool_mib": pool,
+                "pool_pages": runs["kmem"][0]["pages"],
+                "unit": UNIT[w],
+                "ops": runs[a][0]["ops"],
+                "reps": len(ns),
+                "median_ns": median(ns),
+                "min_ns": min(ns),
+                "max_ns": max(ns),
+                "ratio_to_kmem": median(ratios),
+                "fails": max(r["fails"] for r in runs[a]),
+            }
+            if "frag" in runs[a][0]:
+                row["frag"] = median([r["frag"] for r in runs[a]])
+                row["max_order"] = min(r["max_order"] for r in runs[a])
+            rows.append(row)
+    return rows
+
+
+def find(rows, w, pool, a, fam=None):
+    for r in rows:
+        if r["worker_workload"] == w and r["pool_mib"] == pool and \
+                r["alloc"] == a and (fam is None or r["family"] == fam):
+            return r
+    return None
+
+
+def metadata(build, rows):
+    p = subprocess.run([os.path.join(build, "host", "sizes32")],
+                       stdout=subprocess.PIPE, text=True, check=True)
+    s = json.loads(p.stdout)
+    out = []
+    for pool in POOLS_MIB:
+        frames = pool << 8
+        managed = find(rows, "lifo", pool, "kmem")["pool_pages"]
+        zones = s["nr_zones"] * s["sizeof_zone"]
+        out.append({
+            "pool_mib": pool,
+            "frames": frames,
+            "managed_frames": managed,
+            "sizeof_page_i386": s["sizeof_page"],
+            "zone_bytes_i386": zones,
+            "bytes_per_frame": s["sizeof_page"] + zones / managed,
+            "bytes_per_managed_frame":
+                (s["sizeof_page"] * frames + zones) / managed,
+        })
+    return s, out
+
+
+def targets(rows, meta):
+    t = []
+
+    def add(name, value, limit, ok, fmt):
+        t.append({"target": name, "value": value, "limit": limit,
+                  "pass": bool(ok), "text": fmt})
+
+    for pool in POOLS_MIB:
+        for w, lim in (("hot", 1.5), ("lifo", 2.0)):
+            null = find(rows, w, pool, "null")
+            x = 1.0 / null["ratio_to_kmem"]   # median of kmem/null per rep
+            add("%s %d MiB" % (w, pool), x, lim, x <= lim,
+                "%.2f x the null floor (<= %.1f x)" % (x, lim))
+    for pool in POOLS_MIB:
+        k = find(rows, "batch", pool, "kmem")["median_ns"]
+        add("batch %d MiB" % pool, k, 20.0, k <= 20.0,
+            "%.2f ns per pair (<= 20 ns)" % k)
+    for pool in POOLS_MIB:
+        k = find(rows, "mixed", pool, "kmem")["median_ns"]
+        add("mixed %d MiB" % pool, k, 8.0, k <= 8.0,
+            "%.2f ns per op (<= 8 ns)" % k)
+    for pool, lim in ((2048, 0.90), (256, 0.80)):
+        f = find(rows, "mixed", pool, "kmem")["frag"]
+        add("fragmentation %d MiB" % pool, f, lim, f >= lim,
+            "%.1f %% of free memory in order-10 blocks (>= %d %%)"
+            % (100 * f, round(100 * lim)))
+    for a in ("glibc", "jemalloc", "mimalloc"):
+        r = find(rows, "lifo64", SMALL_POOL_MIB, a)["ratio_to_kmem"]
+        add("kmalloc lifo64 vs %s" % a, r, 1.0, r > 1.0,
+            "%s time / kmalloc time = %.2f (> 1)" % (a, r))
+    best = min(("glibc", "jemalloc", "mimalloc"),
+               key=lambda a: find(rows, "kbatch", SMALL_POOL_MIB, a)
+               ["ratio_to_kmem"])
+    r = find(rows, "kbatch", SMALL_POOL_MIB, best)["ratio_to_kmem"]
+    add("kmalloc batch vs fastest (%s)" % best, r, 1.3, r >= 1.3,
+        "%s time / kmalloc time = %.2f (>= 1.3)" % (best, r))
+    worst = max(meta, key=lambda m: m["bytes_per_frame"])
+    add("metadata i386 (%d MiB pool)" % worst["pool_mib"],
+        worst["bytes_per_frame"], 16.0, worst["bytes_per_frame"] <= 16.0,
+        "%.3f bytes per frame: %d descriptor + %d zone bytes / "
+        "%d managed frames (<= 16)" % (worst["bytes_per_frame"],
+                               worst["sizeof_page_i386"],
+                               worst["zone_bytes_i386"],
+                               worst["managed_frames"]))
+    return t
+
+
+def print_table(rows, tgts, meta, reps, cpu):
+    print("kmem386 host benchmark: %d repetitions, each a fresh process "
+          "pinned to CPU %d; ns per pair (lifo, hot, batch, lifo64) or per "
+          "op (mixed); x kmem = median over repetitions of ns / kmem's ns"
+          % (reps, cpu))
+    hdr = "%-7s %-7s %8s  %-9s %9s %9s %9s %8s  %s" % (
+        "family", "work", "pool", "alloc", "median", "min", "max",
+        "x kmem", "notes")
+    print(hdr)
+    print("-" * len(hdr))
+    for r in rows:
+        notes = []
+        if "frag" in r:
+            notes.append("frag %.1f %%, max order %d" % (100 * r["frag"],
+                                                         r["max_order"]))
+        if r["fails"]:
+            notes.append("%d failed allocations" % r["fails"])
+        print("%-7s %-7s %4d MiB  %-9s %9.2f %9.2f %9.2f %8.2f  %s" % (
+            r["family"], r["workload"], r["pool_mib"], r["alloc"],
+            r["median_ns"], r["min_ns"], r["max_ns"], r["ratio_to_kmem"],
+            "; ".join(notes)))
+    print()
+    print("metadata on i386: struct page %d bytes, struct zone %d bytes "
+          "(x %d zones)" % (meta[0]["sizeof_page_i386"],
+                            meta[0]["zone_bytes_i386"] // 3, 3))
+    for m in meta:
+        print("  %4d MiB: %.4f bytes per frame (descriptor + zones / managed "
+              "frames); all of mem_map + zones / managed frames: %.4f" % (
+                  m["pool_mib"], m["bytes_per_frame"],
+                  m["bytes_per_managed_frame"]))
+    print()
+    print("targets:")
+    for t in tgts:
+        print("%s  %-36s %s" % ("PASS" if t["pass"] else "MISS",
+                                t["target"], t["text"]))
+
+
+def callgrind(args, cpu):
+    outdir = os.path.join(args.build, "bench", "callgrind")
+    os.makedirs(outdir, exist_ok=True)
+    rows = []
+    for fam, w, pool, allocs in jobs():
+        res = {}
+        for a in allocs:
+            f = os.path.join(outdir, "%s-%d-%s.out" % (w, pool, a))
+            cmd = ["valgrind", "--tool=callgrind", "--instr-atstart=no",
+                   "--callgrind-out-file=" + f,
+                   worker(args.build, a), w, a, str(pool), str(CG_OPS[w])]
+            r = run_worker(cmd, cpu)
+            ir = None
+            with open(f) as fh:
+                for line in fh:
+                    if line.startswith("totals:") or \
+                            line.startswith("summary:"):
+                        ir = int(line.split()[1])
+            if ir is None:
+                sys.exit("bench: no totals in " + f)
+            res[a] = (ir, r["ops"])
+        for a in allocs:
+            ir, ops = res[a]
+            rows.append({"family": fam,
+                         "workload": "batch" if w == "kbatch" else w,
+                         "alloc": a, "pool_mib": pool, "ops": ops,
+                         "unit": UNIT[w], "ir": ir, "ir_per_op": ir / ops,
+                         "ir_per_op_minus_null":
+                             ir / ops - res["null"][0] / res["null"][1]})
+        print("bench-callgrind: %s %d MiB done" % (w, pool), file=sys.stderr,
+              flush=True)
+    print("kmem386 instructions per operation (callgrind, timed part only)")
+    hdr = "%-7s %-7s %8s  %-9s %10s %12s %10s" % (
+        "family", "work", "pool", "alloc", "ops", "Ir/op", "- null")
+    print(hdr)
+    print("-" * len(hdr))
+    for r in rows:
+        print("%-7s %-7s %4d MiB  %-9s %10d %12.1f %10.1f" % (
+            r["family"], r["workload"], r["pool_mib"], r["alloc"], r["ops"],
+            r["ir_per_op"], r["ir_per_op_minus_null"]))
+    path = os.path.join(args.build, "bench-callgrind.json")
+    with open(path, "w") as fh:
+        json.dump({"tool": "callgrind", "results": rows}, fh, indent=1)
+    print("\nwritten: " + path)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--build", default="build")
+    ap.add_argument("--reps", type=int, default=7)
+    ap.add_argument("--cpu", type=int, default=None)
+    ap.add_argument("--callgrind", action="store_true")
+    args = ap.parse_args()
+    cpu = pick_cpu(args.cpu)
+    if args.callgrind:
+        callgrind(args, cpu)
+        return
+    t0 = time.time()
+    raw = measure(args, cpu)
+    rows = summarize(raw)
+    sizes, meta = metadata(args.build, rows)
+    tgts = targets(rows, meta)
+    print_table(rows, tgts, meta, args.reps, cpu)
+    doc = {
+        "host": {"machine": platform.machine(), "cpus": os.cpu_count(),
+                 "pinned_cpu": cpu, "python": platform.python_version()},
+        "reps": args.reps,
+        "seconds": round(time.time() - t0, 1),
+        "results": rows,
+        "metadata_i386": {"sizes": sizes, "per_pool": meta},
+        "targets": tgts,
+    }
+    path = os.path.join(args.build, "bench.json")
+    with open(path, "w") as fh:
+        json.dump(doc, fh, indent=1)
+    print("\nwritten: %s (%.0f s)" % (path, doc["seconds"]))
+
+
+if __name__ == "__main__":
+    main()
