@@ -203,13 +203,27 @@ int shell_parse_u64(const char *s, uint64_t *out)
 	return 0;
 }
 
+/* The command after @prev in name order (NULL: the first). */
+static const struct shell_cmd *next_by_name(const struct shell_cmd *prev)
+{
+	const struct shell_cmd *c, *best = NULL;
+
+	for (c = __shell_cmds_start; c < __shell_cmds_end; c++) {
+		if (prev && strcmp(c->name, prev->name) <= 0)
+			continue;
+		if (!best || strcmp(c->name, best->name) < 0)
+			best = c;
+	}
+	return best;
+}
+
 static int cmd_help(int argc, char **argv)
 {
 	const struct shell_cmd *c;
 
 	(void)argc;
 	(void)argv;
-	for (c = __shell_cmds_start; c < __shell_cmds_end; c++)
+	for (c = next_by_name(NULL); c; c = next_by_name(c))
 		printk("  %-12s %-14s %s\n", c->name, c->usage, c->help);
 	return 0;
 }
