@@ -1,0 +1,282 @@
+/*
+ * kmalloc: general-purpose allocation in size classes over the slab layer.
+ *
+ * Design.  Thirteen caches, kmalloc-8 .. kmalloc-8192, serve requests up
+ * to 8192 bytes; a request takes the smallest class that holds it (a table
+ * for sizes up to 192, a short scan above).  Larger requests are whole
+ * buddy blocks: the head page gets PG_large_kmalloc and the buddy allocator
+ * already records the order in it, so kfree() needs no size for either
+ * kind: PG_slab leads to the object's cache, PG_large_kmalloc to the block.
+ * Anything else handed to kfree() is reported and refused.  kmalloc(0)
+ * returns NULL.  The waste of rounding up to a class is counted since boot
+ * (bytes asked for against bytes handed out) for meminfo.
+ *
+ * Under valgrind (host build) large blocks are chunks of their own mempool,
+ * so a use after kfree() or a leaked block is a memcheck error as for slab
+ * objects.
+ *
+ * Locking: the class table is written once at boot; the counters are
+ * updated with interrupts off; the caches and the buddy allocator lock for
+ * themselves.  Every function may be called from an IRQ handler.
+ */
+#include "mm/buddy.h"
+#include "mm/slab.h"
+
+static const unsigned int kmalloc_sizes[KMALLOC_NR_CACHES] = {
+	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+};
+
+/* Class index by (size + 7) / 8, for sizes up to 192. */
+static const uint8_t kmalloc_small_index[25] = {
+	0, 0, 1, 2, 2, 3, 3, 3, 3, 4, 4, 4, 4,
+	5, 5, 5, 5, 6, 6, 6, 6, 6, 6, 6, 6,
+};
+
+static struct kmem_cache *kmalloc_caches[KMALLOC_NR_CACHES];
+static struct kmalloc_stats kmalloc_stat;
+static char kmalloc_large_pool;		/* valgrind pool anchor */
+
+struct kmem_cache *kmalloc_cache(size_t size)
+{
+	unsigned int i;
+
+	if (size == 0 || size > KMALLOC_MAX_CACHE_SIZE)
+		return NULL;
+	if (size <= 192)
+		return kmalloc_caches[kmalloc_small_index[(size + 7) >> 3]];
+	for (i = 7; kmalloc_sizes[i] < size; i++)
+		;
+	return kmalloc_caches[i];
+}
+
+static void kmalloc_account(size_t requested, size_t allocated,
+			    unsigned int large_frames)
+{
+	unsigned long flags = arch_irq_save();
+
+	if (allocated) {
+		kmalloc_stat.requested += requested;
+		kmalloc_stat.allocated += allocated;
+		kmalloc_stat.large_pages += large_frames;
+		kmalloc_stat.large_allocs += large_frames ? 1 : 0;
+	} else {
+		kmalloc_stat.failed++;
+	}
+	arch_irq_restore(flags);
+}
+
+/* A request beyond the classes: a buddy block marked PG_large_kmalloc. */
+static void *kmalloc_large(size_t size, gfp_t gfp)
+{
+	unsigned int order = 0;
+	struct page *page = NULL;
+	size_t bytes;
+	void *p;
+
+	while (order <= MAX_ORDER && ((size_t)PAGE_SIZE << order) < size)
+		order++;
+	if (order <= MAX_ORDER)
+		page = alloc_pages(gfp & ~__GFP_HIGHMEM, order);
+	if (!page) {
+		kmalloc_account(size, 0, 0);
+		return NULL;
+	}
+	bytes = (size_t)PAGE_SIZE << order;
+	page_set(page, PG_large_kmalloc);
+	p = page_address(page);
+	mm_pool_alloc(&kmalloc_large_pool, p, bytes);
+	if (gfp & __GFP_ZERO)
+		mm_mark_defined(p, bytes);
+	kmalloc_account(size, bytes, 1u << order);
+	return p;
+}
+
+static void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
+{
+	struct kmem_cache *c;
+	void *p;
+
+	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
+		return kmalloc_large(size, gfp);
+	c = kmalloc_cache(size);
+	if (unlikely(!c))
+		return NULL;
+	p = slab_alloc(c, gfp, caller);
+	kmalloc_account(size, p ? c->object_size : 0, 0);
+	return p;
+}
+
+void *kmalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc_caller(size, gfp, MM_CALLER());
+}
+
+void *kzalloc(size_t size, gfp_t gfp)
+{
+	return kmalloc_caller(size, gfp | __GFP_ZERO, MM_CALLER());
+}
+
+void *kcalloc(size_t n, size_t size, gfp_t gfp)
+{
+	if (size && n > (size_t)-1 / size) {
+		kmalloc_account(0, 0, 0);
+		return NULL;
+	}
+	return kmalloc_caller(n * size, gfp | __GFP_ZERO, MM_CALLER());
+}
+
+/*
+ * The large block whose head is @p, with PG_large_kmalloc cleared, or
+ * NULL if @p is not one (tested and cleared with interrupts off, so two
+ * racing frees cannot both win).
+ */
+static struct page *kmalloc_take_large(const void *p)
+{
+	struct page *page = slab_virt_to_page(p);
+	unsigned long flags = arch_irq_save();
+
+	if (page && page_test(page, PG_large_kmalloc) &&
+	    p == page_address(page)) {
+		page_clear(page, PG_large_kmalloc);
+		kmalloc_stat.large_pages -= 1u << page_order(page);
+	} else {
+		page = NULL;
+	}
+	arch_irq_restore(flags);
+	return page;
+}
+
+static void kmalloc_refuse(const char *who, const void *p, void *caller)
+{
+	unsigned long flags = arch_irq_save();
+
+	kmalloc_stat.refused++;
+	arch_irq_restore(flags);
+	printk("kmalloc: %s of a foreign pointer %p: no slab object or large kmalloc block (caller %p)\n",
+	       who, p, caller);
+}
+
+static void kfree_caller(const void *p, void *caller)
+{
+	struct page *page;
+
+	if (unlikely(!p))
+		return;
+	page = slab_virt_to_page(p);
+	if (likely(page && page_test(page, PG_slab))) {
+		slab_free(NULL, (void *)p, "kfree", caller);
+		return;
+	}
+	page = kmalloc_take_large(p);
+	if (!page) {
+		kmalloc_refuse("kfree", p, caller);
+		return;
+	}
+	mm_pool_free(&kmalloc_large_pool, (void *)p);
+	__free_pages(page, page_order(page));
+}
+
+void kfree(const void *p)
+{
+	kfree_caller(p, MM_CALLER());
+}
+
+size_t ksize(const void *p)
+{
+	struct page *page = slab_virt_to_page(p);
+	struct slab *s;
+
+	if (!page)
+		return 0;
+	if (page_test(page, PG_slab)) {
+		s = page->private;
+		return s->cache->object_size;
+	}
+	if (page_test(page, PG_large_kmalloc) && p == page_address(page))
+		return (size_t)PAGE_SIZE << page_order(page);
+	return 0;
+}
+
+void *krealloc(const void *p, size_t size, gfp_t gfp)
+{
+	void *caller = MM_CALLER();
+	size_t old;
+	void *n;
+
+	if (!p)
+		return kmalloc_caller(size, gfp, caller);
+	if (!size) {
+		kfree_caller(p, caller);
+		return NULL;
+	}
+	old = ksize(p);
+	if (!old) {
+		kmalloc_refuse("krealloc", p, caller);
+		return NULL;
+	}
+	if (size <= old)
+		return (void *)p;
+	n = kmalloc_caller(size, gfp, caller);
+	if (!n)
+		return NULL;
+	memcpy(n, p, old);
+	kfree_caller(p, caller);
+	return n;
+}
+
+void kmalloc_get_stats(struct kmalloc_stats *st)
+{
+	unsigned long flags = arch_irq_save();
+
+	*st = kmalloc_stat;
+	arch_irq_restore(flags);
+}
+
+void slab_meminfo_dump(void)
+{
+	struct kmalloc_stats st;
+
+	kmalloc_get_stats(&st);
+	printk("%-16s%8llu kB\n", "KmallocRequested:",
+	       (unsigned long long)(st.requested >> 10));
+	printk("%-16s%8llu kB\n", "KmallocWaste:",
+	       (unsigned long long)((st.allocated - st.requested) >> 10));
+}
+
+int kmalloc_init(void)
+{
+	char name[KMEM_CACHE_NAME_LEN];
+	unsigned int i;
+
+	memset(&kmalloc_stat, 0, sizeof(kmalloc_stat));
+	mm_pool_create(&kmalloc_large_pool);
+	for (i = 0; i < KMALLOC_NR_CACHES; i++) {
+		snprintf(name, sizeof(name), "kmalloc-%u", kmalloc_sizes[i]);
+		kmalloc_caches[i] = kmem_cache_create(name, kmalloc_sizes[i],
+						      0, 0, NULL);
+		if (!kmalloc_caches[i])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+int kmalloc_teardown(void)
+{
+	unsigned int i;
+	int ret = 0;
+
+	for (i = 0; i < KMALLOC_NR_CACHES; i++) {
+		if (kmalloc_caches[i] &&
+		    kmem_cache_destroy(kmalloc_caches[i]) != 0)
+			ret = -EBUSY;
+		kmalloc_caches[i] = NULL;
+	}
+	if (kmalloc_stat.large_pages) {
+		printk("kmalloc: %llu frames of large blocks still live at teardown\n",
+		       (unsigned long long)kmalloc_stat.large_pages);
+		ret = -EBUSY;
+	} else {
+		mm_pool_destroy(&kmalloc_large_pool);
+	}
+	return ret;
+}

@@ -1,0 +1,952 @@
+/*
+ * Object caches: Bonwick's slab allocator over the buddy allocator.
+ *
+ * Design.  A cache carves slabs (buddy blocks of 2^order frames from the
+ * direct map) into equal slots and keeps each slab on one of three lists:
+ * partial, full or empty (at most max_empty of those; more go back to the
+ * buddy allocator at once).  A slab's header sits at the start of its first
+ * frame (on-slab, no colouring); the order is the smallest one, up to
+ * SLAB_MAX_ORDER, whose waste (header + tail) is at most 1/8 of the slab.
+ * Free objects are linked through a word stored in the object itself (or
+ * just after it when a constructor's state or debug poison must survive).
+ * Every frame of a slab has PG_slab and `private` pointing at the header,
+ * so kfree() and kmem_cache_free() get from any object to its slab and
+ * cache in O(1) without a size.  The constructor runs once per object when
+ * its slab is made, never again on reuse (Bonwick's object caching).
+ *
+ * The fast path takes the cache lock (interrupts off), pops the first free
+ * object of the first partial slab and moves the slab to the full list if
+ * that was its last; free pushes and moves the slab by its new count.
+ * Finding or making a slab is slab_alloc_refill().  With SLAB_DEBUG (a flag
+ * per cache; every cache with `slab_debug` or in host tests) each slot
+ * gets red zones, free objects are poisoned and checked when they are
+ * handed out again, and a free is checked for double free and overwritten
+ * red zones.  A report names the cache, the object, the offset (from the
+ * object's first byte) and the bytes found; the operation is refused and
+ * the system carries on.  A corrupt free object is quarantined: it stays
+ * counted in its slab but is never handed out.
+ *
+ * Under valgrind (host build) each cache is a memcheck mempool: an
+ * allocated object is a pool chunk, everything else in a slab is no-access
+ * except the header, so memcheck reports a use after free or a leaked
+ * object as it would for malloc.  The slab layer's own reads and writes of
+ * free memory (links, poison, red zones) open the bytes just around them.
+ *
+ * struct kmem_cache itself comes from kmem_cache_boot, a static cache that
+ * needs no allocation to exist (the bootstrap problem).
+ *
+ * Locking: each cache's lock (interrupts off) guards its lists, its slabs
+ * and its stats; slab_caches_lock guards the list of caches and is never
+ * held while taking a cache lock, except by readers that walk the list
+ * (order: slab_caches_lock, then a cache lock, then a zone lock).  All
+ * functions may be called from IRQ handlers; none sleeps.
+ */
+#include "mm/buddy.h"
+#include "mm/poison.h"
+#include "mm/slab.h"
+
+#define SLAB_PTR	((unsigned int)sizeof(void *))
+#define SLAB_REPORT_BYTES 8
+
+static struct kmem_cache kmem_cache_boot;	/* the cache of caches */
+static struct kmem_cache *slab_caches;		/* newest first */
+static mm_lock_t slab_caches_lock = MM_LOCK_INIT;
+static unsigned int slab_debug_all;		/* SLAB_DEBUG or 0 */
+
+/* --- free links and valgrind ---------------------------------------- */
+
+static inline void *slab_get_link(const struct kmem_cache *c, void *obj)
+{
+	void **link = (void **)((char *)obj + c->link_off);
+	void *next;
+
+	mm_mark_defined(link, sizeof(*link));
+	next = *link;
+	mm_mark_noaccess(link, sizeof(*link));
+	return next;
+}
+
+static inline void slab_set_link(const struct kmem_cache *c, void *obj,
+				 void *next)
+{
+	void **link = (void **)((char *)obj + c->link_off);
+
+	mm_mark_undefined(link, sizeof(*link));
+	*link = next;
+	mm_mark_noaccess(link, sizeof(*link));
+}
+
+/* Write @n bytes of @byte into memory valgrind sees as no-access. */
+static void slab_fill(void *p, int byte, size_t n)
+{
+	mm_mark_undefined(p, n);
+	memset(p, byte, n);
+	mm_mark_noaccess(p, n);
+}
+
+/* The bytes a failed scan found, for the report. */
+struct slab_found {
+	uint8_t bytes[SLAB_REPORT_BYTES];
+	unsigned int n;
+};
+
+/*
+ * Compare @n no-access bytes at @p with @want (the last one with @last).
+ * Returns: the index of the first mismatch, copying up to 8 bytes of the
+ * range from it into @found, or -1 if all match.
+ */
+static int slab_scan(const void *p, uint8_t want, uint8_t last, size_t n,
+		     struct slab_found *found)
+{
+	const uint8_t *b = p;
+	int bad = -1;
+	size_t i;
+
+	mm_mark_defined(p, n);
+	for (i = 0; i < n && bad < 0; i++)
+		if (b[i] != (i + 1 == n ? last : want))
+			bad = (int)i;
+	if (bad >= 0) {
+		found->n = (unsigned int)MIN(n - (size_t)bad,
+					     (size_t)SLAB_REPORT_BYTES);
+		for (i = 0; i < found->n; i++)
+			found->bytes[i] = b[bad + i];
+	}
+	mm_mark_noaccess(p, n);
+	return bad;
+}
+
+/* One report line: what, cache, object, offset, the bytes found. */
+static void slab_report(struct kmem_cache *c, const char *what,
+			const void *obj, int off, const struct slab_found *found,
+			void *caller)
+{
+	char hex[3 * SLAB_REPORT_BYTES + 1] = "-";
+	unsigned int i;
+
+	for (i = 0; found && i < found->n; i++)
+		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ",
+			 found->bytes[i]);
+	if (found && found->n)
+		hex[3 * found->n - 1] = '\0';
+	printk("slab: %s in cache %s: object %p offset %d bytes %s (caller %p)\n",
+	       what, c->name, obj, off, hex, caller);
+}
+
+/* --- lists ------------------------------------------------------------ */
+
+static void slab_list_del(struct kmem_cache *c, struct slab *s)
+{
+	struct slab_list *l = &c->lists[s->list];
+
+	if (s->prev)
+		s->prev->next = s->next;
+	else
+		l->head = s->next;
+	if (s->next)
+		s->next->prev = s->prev;
+	s->next = s->prev = NULL;
+	l->nr--;
+}
+
+static void slab_list_add(struct kmem_cache *c, struct slab *s,
+			  enum slab_list_id id)
+{
+	struct slab_list *l = &c->lists[id];
+
+	s->list = (uint8_t)id;
+	s->prev = NULL;
+	s->next = l->head;
+	if (l->head)
+		l->head->prev = s;
+	l->head = s;
+	l->nr++;
+}
+
+static void slab_move(struct kmem_cache *c, struct slab *s,
+		      enum slab_list_id id)
+{
+	slab_list_del(c, s);
+	slab_list_add(c, s, id);
+}
+
+static inline enum slab_list_id slab_list_for(const struct kmem_cache *c,
+					      const struct slab *s)
+{
+	if (s->inuse == 0)
+		return SLAB_EMPTY;
+	return s->inuse == c->objs_per_slab ? SLAB_FULL : SLAB_PARTIAL;
+}
+
+static inline struct page *slab_head_page(const struct slab *s)
+{
+	return virt_to_page(s);
+}
+
+/* --- making and releasing slabs -------------------------------------- */
+
+static inline size_t slab_bytes(const struct kmem_cache *c)
+{
+	return (size_t)PAGE_SIZE << c->order;
+}
+
+/* A fresh object: red zones, poison or constructor. */
+static void slab_init_object(struct kmem_cache *c, void *obj)
+{
+	if (c->flags & SLAB_DEBUG) {
+		slab_fill((char *)obj - SLAB_RED_ZONE, RED_INACTIVE,
+			  SLAB_RED_ZONE);
+		slab_fill((char *)obj + c->size, RED_INACTIVE,
+			  c->link_off - c->size);
+	}
+	if (c->ctor) {
+		mm_mark_undefined(obj, c->object_size);
+		c->ctor(obj);
+		mm_mark_noaccess(obj, c->object_size);
+	} else if (c->flags & SLAB_DEBUG) {
+		slab_fill(obj, POISON_FREE_OBJ, c->size - 1);
+		slab_fill((char *)obj + c->size - 1, POISON_FREE_OBJ_END, 1);
+	}
+}
+
+/* Allocate and format a slab.  Called with the cache lock held. */
+static struct slab *slab_grow(struct kmem_cache *c, gfp_t gfp)
+{
+	struct page *page;
+	struct slab *s;
+	unsigned int i;
+	char *base, *obj;
+
+	page = alloc_pages(gfp & ~(__GFP_HIGHMEM | __GFP_ZERO), c->order);
+	if (!page)
+		return NULL;
+	base = page_address(page);
+	mm_mark_undefined(base, slab_bytes(c));
+	s = (struct slab *)base;
+	s->cache = c;
+	s->s_mem = base + ALIGN_UP(sizeof(*s), c->align);
+	s->inuse = 0;
+	s->quarantined = 0;
+	for (i = 0; i < (1u << c->order); i++) {
+		page_set(page + i, PG_slab);
+		page[i].private = s;
+	}
+	mm_mark_noaccess(s->s_mem, base + slab_bytes(c) - s->s_mem);
+	s->freelist = NULL;
+	for (i = c->objs_per_slab; i-- > 0;) {
+		obj = s->s_mem + i * c->stride + c->obj_off;
+		slab_init_object(c, obj);
+		slab_set_link(c, obj, s->freelist);
+		s->freelist = obj;
+	}
+	c->stats.grown++;
+	slab_list_add(c, s, SLAB_EMPTY);
+	return s;
+}
+
+/* Unlink a slab and give its frames back.  Cache lock held. */
+static void slab_release(struct kmem_cache *c, struct slab *s)
+{
+	struct page *page = slab_head_page(s);
+	unsigned int i;
+
+	slab_list_del(c, s);
+	for (i = 0; i < (1u << c->order); i++) {
+		page_clear(page + i, PG_slab);
+		page[i].private = NULL;
+		page[i]._refcount = i ? 0 : 1;
+	}
+	mm_mark_undefined(s, slab_bytes(c));
+	c->stats.released++;
+	__free_pages(page, c->order);
+}
+
+/* Release empty slabs beyond @keep.  Returns: frames released. */
+static unsigned int slab_trim_locked(struct kmem_cache *c, unsigned int keep)
+{
+	unsigned int frames = 0;
+
+	MM_DEBUG_ASSERT(mm_lock_held(&c->lock));
+	while (c->lists[SLAB_EMPTY].nr > keep) {
+		slab_release(c, c->lists[SLAB_EMPTY].head);
+		frames += 1u << c->order;
+	}
+	return frames;
+}
+
+/* --- allocation ------------------------------------------------------- */
+
+/*
+ * The slow path: no partial slab.  Take an empty one or make one, then
+ * pop from it.  Cache lock held.  Returns: the object or NULL.
+ */
+static void *slab_alloc_refill(struct kmem_cache *c, gfp_t gfp)
+{
+	struct slab *s = c->lists[SLAB_EMPTY].head;
+	void *obj;
+
+	if (!s)
+		s = slab_grow(c, gfp);
+	if (!s) {
+		c->stats.alloc_fail++;
+		return NULL;
+	}
+	obj = s->freelist;
+	s->freelist = slab_get_link(c, obj);
+	s->inuse++;
+	slab_move(c, s, slab_list_for(c, s));
+	return obj;
+}
+
+/*
+ * Debug checks of an object just taken off a freelist: red zones still
+ * RED_INACTIVE, poison intact.  On success the red zones turn RED_ACTIVE.
+ * Returns: true if the object may be handed out.
+ */
+static bool slab_alloc_debug(struct kmem_cache *c, void *obj, void *caller)
+{
+	struct slab_found found;
+	char *p = obj;
+	size_t right = c->link_off - c->size;
+	int bad;
+
+	bad = slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE, RED_INACTIVE,
+			SLAB_RED_ZONE, &found);
+	if (bad >= 0) {
+		slab_report(c, "red zone overwritten in free object", obj,
+			    bad - (int)SLAB_RED_ZONE, &found, caller);
+		return false;
+	}
+	bad = slab_scan(p + c->size, RED_INACTIVE, RED_INACTIVE, right, &found);
+	if (bad >= 0) {
+		slab_report(c, "red zone overwritten in free object", obj,
+			    (int)c->size + bad, &found, caller);
+		return false;
+	}
+	if (!c->ctor) {
+		bad = slab_scan(p, POISON_FREE_OBJ, POISON_FREE_OBJ_END,
+				c->size, &found);
+		if (bad >= 0) {
+			slab_report(c, "use after free", obj, bad, &found,
+				    caller);
+			return false;
+		}
+	}
+	slab_fill(p - SLAB_RED_ZONE, RED_ACTIVE, SLAB_RED_ZONE);
+	slab_fill(p + c->size, RED_ACTIVE, right);
+	return true;
+}
+
+/* Withhold a corrupt object for good: it stays counted in its slab. */
+static void slab_quarantine(struct kmem_cache *c, void *obj)
+{
+	struct slab *s = virt_to_page(obj)->private;
+	unsigned long flags = mm_lock_irqsave(&c->lock);
+
+	s->quarantined++;
+	c->stats.quarantined++;
+	mm_unlock_irqrestore(&c->lock, flags);
+}
+
+void *slab_alloc(struct kmem_cache *c, gfp_t gfp, void *caller)
+{
+	unsigned long flags;
+	struct slab *s;
+	void *obj;
+
+again:
+	flags = mm_lock_irqsave(&c->lock);
+	s = c->lists[SLAB_PARTIAL].head;
+	if (likely(s != NULL)) {
+		obj = s->freelist;
+		s->freelist = slab_get_link(c, obj);
+		if (unlikely(++s->inuse == c->objs_per_slab))
+			slab_move(c, s, SLAB_FULL);
+	} else {
+		obj = slab_alloc_refill(c, gfp);
+	}
+	mm_unlock_irqrestore(&c->lock, flags);
+	if (unlikely(!obj))
+		return NULL;
+	if (unlikely(c->flags & SLAB_DEBUG) &&
+	    !slab_alloc_debug(c, obj, caller)) {
+		slab_quarantine(c, obj);
+		goto again;
+	}
+	mm_pool_alloc(c, obj, c->object_size);
+	if (c->ctor)
+		mm_mark_defined(obj, c->object_size);
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
+void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
+{
+	return slab_alloc(cache, gfp, MM_CALLER());
+}
+
+void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t gfp)
+{
+	return slab_alloc(cache, gfp | __GFP_ZERO, MM_CALLER());
+}
+
+/* --- free ------------------------------------------------------------- */
+
+struct page *slab_virt_to_page(const void *p)
+{
+	uintptr_t base, limit;
+
+	if (!mem_map || !p)
+		return NULL;
+	base = (uintptr_t)arch_phys_to_virt(0);
+	limit = (uintptr_t)MIN(max_pfn, (pfn_t)LOWMEM_PFN) << PAGE_SHIFT;
+	if ((uintptr_t)p - base >= limit)
+		return NULL;
+	return virt_to_page(p);
+}
+
+struct slab *slab_of_addr(const void *p)
+{
+	struct page *page = slab_virt_to_page(p);
+
+	if (!page || !page_test(page, PG_slab))
+		return NULL;
+	return page->private;
+}
+
+/*
+ * Debug checks of a free: both red zones RED_ACTIVE (all RED_INACTIVE:
+ * double free).  On success poison the object and mark its zones free.
+ * Returns: true if the free may go on.
+ */
+static bool slab_free_debug(struct kmem_cache *c, void *obj, void *caller)
+{
+	struct slab_found found, inactive;
+	char *p = obj;
+	size_t right = c->link_off - c->size;
+	int l, r;
+
+	l = slab_scan(p - SLAB_RED_ZONE, RED_ACTIVE, RED_ACTIVE,
+		      SLAB_RED_ZONE, &found);
+	r = slab_scan(p + c->size, RED_ACTIVE, RED_ACTIVE, right,
+		      l < 0 ? &found : &inactive);
+	if (l < 0 && r < 0) {
+		slab_fill(p - SLAB_RED_ZONE, RED_INACTIVE, SLAB_RED_ZONE);
+		slab_fill(p + c->size, RED_INACTIVE, right);
+		if (!c->ctor) {
+			slab_fill(p, POISON_FREE_OBJ, c->size - 1);
+			slab_fill(p + c->size - 1, POISON_FREE_OBJ_END, 1);
+		}
+		return true;
+	}
+	if (slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE, RED_INACTIVE,
+		      SLAB_RED_ZONE, &inactive) < 0 &&
+	    slab_scan(p + c->size, RED_INACTIVE, RED_INACTIVE, right,
+		      &inactive) < 0)
+		slab_report(c, "double free", obj, -(int)SLAB_RED_ZONE, &found,
+			    caller);
+	else
+		slab_report(c, "red zone overwritten", obj,
+			    l >= 0 ? l - (int)SLAB_RED_ZONE : (int)c->size + r,
+			    &found, caller);
+	return false;
+}
+
+/*
+ * Which slot @obj is.  Returns: true if it is the first byte of an object
+ * of slab @s (else *off gets its offset from the object it falls in).
+ */
+static bool slab_obj_valid(const struct kmem_cache *c, const struct slab *s,
+			   const void *obj, int *off)
+{
+	uintptr_t rel = (uintptr_t)obj - (uintptr_t)s->s_mem;
+	uintptr_t slot = rel / c->stride;
+
+	if ((uintptr_t)obj < (uintptr_t)s->s_mem || slot >= c->objs_per_slab) {
+		*off = (int)((uintptr_t)obj - (uintptr_t)s);
+		return false;
+	}
+	*off = (int)(rel - slot * c->stride) - (int)c->obj_off;
+	return *off == 0;
+}
+
+static void slab_count_refused(struct kmem_cache *c)
+{
+	unsigned long flags = mm_lock_irqsave(&c->lock);
+
+	c->stats.refused++;
+	mm_unlock_irqrestore(&c->lock, flags);
+}
+
+/* Refuse a free: count it, report it.  Returns: -EINVAL. */
+static int slab_refuse(struct kmem_cache *c, const char *what, void *obj,
+		       int off, void *caller)
+{
+	slab_count_refused(c);
+	slab_report(c, what, obj, off, NULL, caller);
+	return -EINVAL;
+}
+
+int slab_free(struct kmem_cache *want, void *obj, const char *who,
+	      void *caller)
+{
+	struct slab *s = slab_of_addr(obj);
+	struct kmem_cache *c;
+	unsigned long flags;
+	int off;
+
+	if (unlikely(!s)) {
+		if (want)
+			return slab_refuse(want, "free of a foreign pointer",
+					   obj, 0, caller);
+		printk("slab: %s of a foreign pointer %p (caller %p)\n", who,
+		       obj, caller);
+		return -EINVAL;
+	}
+	c = s->cache;
+	if (unlikely(want && want != c)) {
+		char what[32 + KMEM_CACHE_NAME_LEN];
+
+		snprintf(what, sizeof(what), "free of an object of cache %s",
+			 c->name);
+		return slab_refuse(want, what, obj, 0, caller);
+	}
+	if (unlikely(!slab_obj_valid(c, s, obj, &off)))
+		return slab_refuse(c, "free of a pointer inside an object",
+				   obj, off, caller);
+	if (unlikely(c->flags & SLAB_DEBUG) &&
+	    !slab_free_debug(c, obj, caller)) {
+		slab_count_refused(c);
+		return -EINVAL;
+	}
+	flags = mm_lock_irqsave(&c->lock);
+	if (unlikely(s->inuse == s->quarantined || obj == s->freelist)) {
+		mm_unlock_irqrestore(&c->lock, flags);
+		return slab_refuse(c, "double free", obj, 0, caller);
+	}
+	mm_pool_free(c, obj);
+	slab_set_link(c, obj, s->freelist);
+	s->freelist = obj;
+	s->inuse--;
+	if (s->list != slab_list_for(c, s)) {
+		slab_move(c, s, slab_list_for(c, s));
+		if (s->list == SLAB_EMPTY)
+			slab_trim_locked(c, c->max_empty);
+	}
+	mm_unlock_irqrestore(&c->lock, flags);
+	return 0;
+}
+
+void kmem_cache_free(struct kmem_cache *cache, void *obj)
+{
+	if (obj)
+		slab_free(cache, obj, "kmem_cache_free", MM_CALLER());
+}
+
+/* --- creating and destroying caches ------------------------------------ */
+
+/*
+ * The first order whose waste (header, padding, tail) is at most 1/8 of
+ * the slab; failing that, the order with the smallest waste fraction.
+ * Returns: false if not even one object fits in the largest slab.
+ */
+static bool slab_pick_order(struct kmem_cache *c)
+{
+	size_t start = ALIGN_UP(sizeof(struct slab), (size_t)c->align);
+	uint64_t best_waste = 1, best_bytes = 0;
+	unsigned int order, n;
+	size_t bytes, waste;
+
+	for (order = 0; order <= SLAB_MAX_ORDER; order++) {
+		bytes = (size_t)PAGE_SIZE << order;
+		if (start + c->stride > bytes)
+			continue;
+		n = (unsigned int)MIN((bytes - start) / c->stride, 0xffffu);
+		waste = bytes - (size_t)n * c->stride;
+		if (best_bytes == 0 ||
+		    (uint64_t)waste * best_bytes < best_waste * bytes) {
+			best_waste = waste;
+			best_bytes = bytes;
+			c->order = order;
+			c->objs_per_slab = n;
+		}
+		if (waste * 8 <= bytes)
+			break;
+	}
+	return best_bytes != 0;
+}
+
+/* Slot layout (see struct kmem_cache).  Returns: false if too large. */
+static bool slab_layout(struct kmem_cache *c)
+{
+	unsigned int word = ALIGN_UP(c->size, SLAB_PTR);
+	unsigned int slot;
+
+	if (c->flags & SLAB_DEBUG) {
+		c->obj_off = ALIGN_UP(SLAB_RED_ZONE, c->align);
+		c->object_size = c->size;
+		c->link_off = word + SLAB_RED_ZONE;
+		slot = c->obj_off + c->link_off + SLAB_PTR;
+	} else {
+		c->obj_off = 0;
+		c->object_size = word;
+		c->link_off = c->ctor ? word : 0;
+		slot = word + (c->ctor ? SLAB_PTR : 0);
+	}
+	c->stride = ALIGN_UP(slot, c->align);
+	return slab_pick_order(c);
+}
+
+static int slab_cache_setup(struct kmem_cache *c, const char *name,
+			    unsigned int size, unsigned int align,
+			    unsigned int flags, void (*ctor)(void *))
+{
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; name[i] && i + 1 < sizeof(c->name); i++)
+		c->name[i] = name[i];
+	c->size = size;
+	c->flags = flags;
+	c->ctor = ctor;
+	c->align = MAX(align, SLAB_PTR);
+	if (flags & SLAB_HWCACHE_ALIGN)
+		c->align = MAX(c->align, SLAB_CACHE_LINE);
+	c->max_empty = SLAB_MAX_EMPTY;
+	if (!slab_layout(c))
+		return -E2BIG;
+	mm_pool_create(c);
+	return 0;
+}
+
+static void slab_cache_link(struct kmem_cache *c)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+
+	c->next = slab_caches;
+	slab_caches = c;
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+}
+
+/* Remove from the list of caches.  Returns: false if it was not on it. */
+static bool slab_cache_unlink_locked(struct kmem_cache *c)
+{
+	struct kmem_cache **pp;
+
+	for (pp = &slab_caches; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			c->next = NULL;
+			return true;
+		}
+	}
+	return false;
+}
+
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+				     unsigned int align, unsigned int flags,
+				     void (*ctor)(void *))
+{
+	struct kmem_cache *c;
+
+	if (!name || !size || size > (PAGE_SIZE << SLAB_MAX_ORDER) ||
+	    (flags & ~SLAB_VALID_FLAGS) || (align & (align - 1)) ||
+	    align > PAGE_SIZE || !kmem_cache_boot.objs_per_slab) {
+		printk("slab: kmem_cache_create(%s, %u, %u, 0x%x) refused (caller %p)\n",
+		       name ? name : "(null)", size, align, flags, MM_CALLER());
+		return NULL;
+	}
+	c = slab_alloc(&kmem_cache_boot, GFP_KERNEL, MM_CALLER());
+	if (!c)
+		return NULL;
+	if (slab_cache_setup(c, name, size, align, flags | slab_debug_all,
+			     ctor) != 0) {
+		printk("slab: kmem_cache_create(%s, %u): object too large\n",
+		       name, size);
+		slab_free(&kmem_cache_boot, c, "kmem_cache_create", NULL);
+		return NULL;
+	}
+	slab_cache_link(c);
+	return c;
+}
+
+/* Release every slab of a cache with no live object. */
+static void slab_release_all(struct kmem_cache *c)
+{
+	unsigned long flags = mm_lock_irqsave(&c->lock);
+	unsigned int id;
+
+	for (id = 0; id < SLAB_NR_LISTS; id++)
+		while (c->lists[id].head)
+			slab_release(c, c->lists[id].head);
+	mm_unlock_irqrestore(&c->lock, flags);
+}
+
+/* Destroy @c unless it has live objects (then report it, with @caller). */
+static int slab_destroy(struct kmem_cache *c, void *caller)
+{
+	struct kmem_cache_info info;
+	unsigned long flags;
+
+	flags = mm_lock_irqsave(&slab_caches_lock);
+	kmem_cache_info(c, &info);
+	if (info.active_objs || !slab_cache_unlink_locked(c)) {
+		mm_unlock_irqrestore(&slab_caches_lock, flags);
+		slab_count_refused(c);
+		printk("slab: kmem_cache_destroy of cache %s refused: %lu objects still live (caller %p)\n",
+		       c->name, info.active_objs, caller);
+		return -EBUSY;
+	}
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	slab_release_all(c);
+	mm_pool_destroy(c);
+	return 0;
+}
+
+int kmem_cache_destroy(struct kmem_cache *cache)
+{
+	int ret;
+
+	if (!cache)
+		return 0;
+	if (cache == &kmem_cache_boot) {
+		printk("slab: kmem_cache_destroy of the boot cache refused (caller %p)\n",
+		       MM_CALLER());
+		return -EINVAL;
+	}
+	ret = slab_destroy(cache, MM_CALLER());
+	if (ret == 0)
+		slab_free(&kmem_cache_boot, cache, "kmem_cache_destroy",
+			  MM_CALLER());
+	return ret;
+}
+
+unsigned int kmem_cache_shrink(struct kmem_cache *cache)
+{
+	unsigned long flags = mm_lock_irqsave(&cache->lock);
+	unsigned int frames = slab_trim_locked(cache, 0);
+
+	mm_unlock_irqrestore(&cache->lock, flags);
+	return frames;
+}
+
+unsigned int kmem_cache_shrink_all(void)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	unsigned int frames = 0;
+	struct kmem_cache *c;
+
+	for (c = slab_caches; c; c = c->next)
+		frames += kmem_cache_shrink(c);
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	return frames;
+}
+
+struct kmem_cache *kmem_cache_find(const char *name)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	struct kmem_cache *c;
+
+	for (c = slab_caches; c; c = c->next)
+		if (strcmp(c->name, name) == 0)
+			break;
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	return c;
+}
+
+/* --- boot and teardown --------------------------------------------------- */
+
+int kmem_cache_init(unsigned int flags)
+{
+	slab_debug_all = flags & SLAB_DEBUG;
+	slab_caches = NULL;
+	slab_caches_lock.locked = 0;
+	if (slab_cache_setup(&kmem_cache_boot, "kmem_cache",
+			     sizeof(struct kmem_cache), 0, slab_debug_all,
+			     NULL) != 0)
+		panic("slab: cannot lay out the boot cache");
+	slab_cache_link(&kmem_cache_boot);
+	return kmalloc_init();
+}
+
+int kmem_cache_teardown(void)
+{
+	int ret = kmalloc_teardown();
+	struct kmem_cache *c;
+
+	while ((c = slab_caches) != NULL && c != &kmem_cache_boot) {
+		printk("slab: cache %s still exists at teardown\n", c->name);
+		ret = -EBUSY;
+		if (kmem_cache_destroy(c) != 0)
+			slab_caches = c->next;
+	}
+	if (slab_destroy(&kmem_cache_boot, NULL) != 0)
+		ret = -EBUSY;
+	memset(&kmem_cache_boot, 0, sizeof(kmem_cache_boot));
+	slab_caches = NULL;
+	return ret;
+}
+
+/* --- statistics, dumps and checks ---------------------------------------- */
+
+void kmem_cache_info(struct kmem_cache *c, struct kmem_cache_info *info)
+{
+	unsigned long flags = mm_lock_irqsave(&c->lock);
+	unsigned int id;
+	struct slab *s;
+
+	memset(info, 0, sizeof(*info));
+	for (id = 0; id < SLAB_NR_LISTS; id++) {
+		for (s = c->lists[id].head; s; s = s->next) {
+			info->active_objs += s->inuse - s->quarantined;
+			info->quarantined += s->quarantined;
+			info->num_slabs++;
+			if (s->inuse > s->quarantined)
+				info->active_slabs++;
+		}
+	}
+	info->num_objs = info->num_slabs * c->objs_per_slab;
+	mm_unlock_irqrestore(&c->lock, flags);
+}
+
+unsigned long slab_total_frames(void)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	unsigned long frames = 0;
+	struct kmem_cache_info info;
+	struct kmem_cache *c;
+
+	for (c = slab_caches; c; c = c->next) {
+		kmem_cache_info(c, &info);
+		frames += info.num_slabs << c->order;
+	}
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	return frames;
+}
+
+void slabinfo_dump(void)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	struct kmem_cache_info info;
+	struct kmem_cache *c;
+
+	printk("slabinfo - version: 2.1\n");
+	printk("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	for (c = slab_caches; c; c = c->next) {
+		kmem_cache_info(c, &info);
+		printk("%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u : slabdata %6lu %6lu %6lu\n",
+		       c->name, info.active_objs, info.num_objs, c->stride,
+		       c->objs_per_slab, 1 << c->order, 0u, 0u, 0u,
+		       info.active_slabs, info.num_slabs, 0ul);
+	}
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+}
+
+#define SLAB_CHECK(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			printk("slab_check: cache %s: ", c->name);	\
+			printk(__VA_ARGS__);				\
+			printk("\n");					\
+			bad++;						\
+		}							\
+	} while (0)
+
+/* Invariant 3 (and 5): the freelist of one slab.  Cache lock held. */
+static unsigned int slab_check_freelist(struct kmem_cache *c, struct slab *s)
+{
+	unsigned int bad = 0, nfree = 0, want = c->objs_per_slab - s->inuse;
+	struct slab_found found;
+	void *obj;
+	int off;
+
+	for (obj = s->freelist; obj && nfree <= want;
+	     obj = slab_get_link(c, obj)) {
+		nfree++;
+		if (slab_of_addr(obj) != s || !slab_obj_valid(c, s, obj, &off)) {
+			SLAB_CHECK(0, "3: slab %p free entry %p is no object of it",
+				   (void *)s, obj);
+			return bad;
+		}
+		if (c->flags & SLAB_DEBUG) {
+			char *p = obj;
+
+			SLAB_CHECK(slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE,
+					     RED_INACTIVE, SLAB_RED_ZONE,
+					     &found) < 0 &&
+				   slab_scan(p + c->size, RED_INACTIVE,
+					     RED_INACTIVE,
+					     c->link_off - c->size, &found) < 0,
+				   "5: free object %p has an active or overwritten red zone",
+				   obj);
+		}
+	}
+	SLAB_CHECK(nfree == want, "3: slab %p has %u free objects, inuse %u of %u",
+		   (void *)s, nfree, s->inuse, c->objs_per_slab);
+	return bad;
+}
+
+/* Invariants 1 to 3 for one slab on list @id.  Cache lock held. */
+static unsigned int slab_check_slab(struct kmem_cache *c, struct slab *s,
+				    unsigned int id)
+{
+	struct page *page = slab_head_page(s);
+	unsigned int bad = 0, i;
+
+	SLAB_CHECK(s->cache == c && s->list == id,
+		   "2: slab %p on list %u says cache %p list %u", (void *)s, id,
+		   (void *)s->cache, s->list);
+	SLAB_CHECK(id != SLAB_PARTIAL || (s->inuse > 0 &&
+		   s->inuse < c->objs_per_slab && s->freelist),
+		   "1: partial slab %p has inuse %u", (void *)s, s->inuse);
+	SLAB_CHECK(id != SLAB_FULL || (s->inuse == c->objs_per_slab &&
+		   !s->freelist),
+		   "1: full slab %p has inuse %u", (void *)s, s->inuse);
+	SLAB_CHECK(id != SLAB_EMPTY || s->inuse == 0,
+		   "1: empty slab %p has inuse %u", (void *)s, s->inuse);
+	for (i = 0; i < (1u << c->order); i++)
+		SLAB_CHECK(page_test(page + i, PG_slab) && page[i].private == s,
+			   "2: frame %u of slab %p (pfn 0x%x) flags 0x%x",
+			   i, (void *)s, page_to_pfn(page + i), page[i].flags);
+	return bad + slab_check_freelist(c, s);
+}
+
+unsigned int kmem_cache_check(struct kmem_cache *c)
+{
+	unsigned long flags = mm_lock_irqsave(&c->lock);
+	unsigned int bad = 0, id, count;
+	struct slab *s, *prev;
+
+	for (id = 0; id < SLAB_NR_LISTS; id++) {
+		count = 0;
+		prev = NULL;
+		for (s = c->lists[id].head; s && count <= c->lists[id].nr;
+		     prev = s, s = s->next) {
+			count++;
+			SLAB_CHECK(s->prev == prev, "2: slab %p has a bad prev link",
+				   (void *)s);
+			bad += slab_check_slab(c, s, id);
+		}
+		SLAB_CHECK(count == c->lists[id].nr,
+			   "2: list %u holds %u slabs, counted %u", id,
+			   c->lists[id].nr, count);
+	}
+	SLAB_CHECK(c->lists[SLAB_EMPTY].nr <= c->max_empty,
+		   "4: %u empty slabs, at most %u", c->lists[SLAB_EMPTY].nr,
+		   c->max_empty);
+	mm_unlock_irqrestore(&c->lock, flags);
+	return bad;
+}
+
+unsigned int kmem_cache_check_all(void)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	unsigned int bad = 0;
+	struct kmem_cache *c;
+
+	for (c = slab_caches; c; c = c->next)
+		bad += kmem_cache_check(c);
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	return bad;
+}
