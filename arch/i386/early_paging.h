@@ -1,0 +1,36 @@
+/*
+ * Early paging: extend the boot page directory's direct map of low memory
+ * before the zones exist.  The tables are provisional: the VMM later
+ * builds the kernel's final page tables and replaces these.
+ */
+#ifndef ARCH_I386_EARLY_PAGING_H
+#define ARCH_I386_EARLY_PAGING_H
+
+#include "mm/types.h"
+
+/* What boot.asm maps at PAGE_OFFSET before early paging runs: 4 MiB. */
+#define EARLY_MAPPED_BOOT	0x00400000u
+
+/*
+ * early_paging_map_lowmem - map physical [0, @end) at PAGE_OFFSET with
+ * 4 KiB pages, @end rounded up to a frame and capped at LOWMEM_LIMIT.
+ * Page tables come from memblock below EARLY_MAPPED_BOOT (the only memory
+ * mapped before); their directory entries go into boot_page_directory,
+ * then CR3 is reloaded.
+ * Context: early boot, once, interrupts off, memblock ready.
+ * Returns: 0, or -ENOMEM if memblock has no frame for a table (the map is
+ * then extended as far as the tables allowed).
+ */
+int early_paging_map_lowmem(phys_addr_t end);
+
+/*
+ * early_paging_mapped_end - one past the highest physical address that the
+ * direct map covers now (EARLY_MAPPED_BOOT before early_paging_map_lowmem()).
+ * Context: any.
+ */
+phys_addr_t early_paging_mapped_end(void);
+
+/* Page tables allocated by early_paging_map_lowmem().  Context: any. */
+unsigned int early_paging_nr_tables(void);
+
+#endif /* ARCH_I386_EARLY_PAGING_H */

@@ -1,0 +1,291 @@
+/*
+ * Console commands of the memory intake: e820, meminfo, memmap.
+ *
+ *  e820     the firmware map, the memmap= map, the cleaned map and the
+ *           4 GiB clip, as printed at boot (Linux's dmesg lines);
+ *  meminfo  /proc/meminfo's lines that apply here ("%-16s%8lu kB"), then
+ *           one line per zone: pfn span, present, managed and free pages;
+ *  memmap   the physical layout of this boot (E820 ranges, zones, every
+ *           boot reservation by name, free RAM) and the kernel's virtual
+ *           layout, as ASCII boxes (not to scale).
+ *
+ * Slab:, PageTables: and VmallocUsed: count frames by their PG_slab,
+ * PG_pgtable and PG_vmalloc flags in mem_map, so they always agree with
+ * the descriptors; a weak slab_meminfo() adds the slab layer's own lines.
+ *
+ * Locking: zone counters are read without the zone lock (single words,
+ * a snapshot is all a report needs).  Context: the shell.
+ */
+#include "bootmem.h"
+#include "early_paging.h"
+#include "shell.h"
+#include "mm/arch.h"
+#include "mm/memblock.h"
+#include "mm/zones.h"
+
+void slab_meminfo(void);
+#pragma weak slab_meminfo
+
+extern char __kernel_start[], __kernel_end[];
+
+static int cmd_e820(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	bootmem_print_e820();
+	return 0;
+}
+SHELL_COMMAND(e820, "e820", "", "firmware and cleaned E820 memory maps", cmd_e820);
+
+static void meminfo_line(const char *name, uint64_t kb)
+{
+	printk("%-16s%8llu kB\n", name, (unsigned long long)kb);
+}
+
+static uint64_t pages_kb(uint64_t pages)
+{
+	return pages * (PAGE_SIZE / 1024);
+}
+
+/* Frames whose descriptor carries @flag. */
+static uint32_t count_flag(uint32_t flag)
+{
+	uint32_t n = 0;
+	pfn_t pfn;
+
+	for (pfn = 0; pfn < max_pfn; pfn++)
+		if (mem_map[pfn].flags & flag)
+			n++;
+	return n;
+}
+
+static int cmd_meminfo(int argc, char **argv)
+{
+	const struct zone *high = &zones[ZONE_HIGHMEM];
+	uint32_t managed = zones_total_managed(), nfree = zones_total_free();
+	const struct bootmem_layout *l = bootmem_layout();
+	unsigned int z;
+
+	(void)argc;
+	(void)argv;
+	if (!mem_map || !l) {
+		printk("meminfo: the zones are not set up\n");
+		return 1;
+	}
+	meminfo_line("MemTotal:", pages_kb(managed));
+	meminfo_line("MemFree:", pages_kb(nfree));
+	meminfo_line("MemAvailable:", pages_kb(nfree));
+	meminfo_line("Buffers:", 0);
+	meminfo_line("Cached:", 0);
+	meminfo_line("HighTotal:", pages_kb(high->managed_pages));
+	meminfo_line("HighFree:", pages_kb(high->free_pages));
+	meminfo_line("LowTotal:", pages_kb(managed - high->managed_pages));
+	meminfo_line("LowFree:", pages_kb(nfree - high->free_pages));
+	meminfo_line("Slab:", pages_kb(count_flag(PG_slab)));
+	meminfo_line("PageTables:", pages_kb(count_flag(PG_pgtable)));
+	meminfo_line("VmallocTotal:", (VMALLOC_END - VMALLOC_START) / 1024);
+	meminfo_line("VmallocUsed:", pages_kb(count_flag(PG_vmalloc)));
+	meminfo_line("DirectMap4k:", l->lowmem_end / 1024);
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		printk("Zone %-8s pfn [0x%08x, 0x%08x) present %u managed %u free %u\n",
+		       zones[z].name, zones[z].start_pfn, zones[z].end_pfn,
+		       zones[z].present_pages, zones[z].managed_pages,
+		       zones[z].free_pages);
+	if (slab_meminfo)
+		slab_meminfo();
+	return 0;
+}
+SHELL_COMMAND(meminfo, "meminfo", "", "memory totals, /proc/meminfo style, and zones",
+	      cmd_meminfo);
+
+/* --- memmap ------------------------------------------------------------ */
+
+#define MAX_POINTS	1024
+
+static uint64_t points[MAX_POINTS];
+static unsigned int nr_points;
+
+static void add_point(uint64_t p)
+{
+	unsigned int i;
+
+	if (p > E820_LIMIT_4G || nr_points == MAX_POINTS)
+		return;
+	for (i = nr_points; i > 0 && points[i - 1] > p; i--)
+		points[i] = points[i - 1];
+	if (i > 0 && points[i - 1] == p) {
+		memmove(&points[i], &points[i + 1], (nr_points - i) * sizeof(points[0]));
+		return;
+	}
+	points[i] = p;
+	nr_points++;
+}
+
+/* What covers address @a: an E820 type (0: hole) and a reservation name. */
+static uint32_t type_at(const struct e820_map *m, uint64_t a)
+{
+	unsigned int i;
+
+	for (i = 0; i < m->nr; i++)
+		if (a >= m->entries[i].addr && a - m->entries[i].addr < m->entries[i].size)
+			return m->entries[i].type;
+	return 0;
+}
+
+static const char *holder_at(uint64_t a)
+{
+	unsigned int i;
+
+	for (i = 0; i < memblock_reserved_count(); i++) {
+		const struct memblock_region *r = memblock_reserved_region(i);
+
+		if (a >= r->base && a - r->base < r->size)
+			return r->name;
+	}
+	return NULL;
+}
+
+static void size_str(char *buf, size_t n, uint64_t bytes)
+{
+	if (bytes >= MiB(1) && bytes % MiB(1) == 0)
+		snprintf(buf, n, "%llu MiB", (unsigned long long)(bytes >> 20));
+	else if (bytes >= KiB(1))
+		snprintf(buf, n, "%llu KiB", (unsigned long long)(bytes >> 10));
+	else
+		snprintf(buf, n, "%llu B", (unsigned long long)bytes);
+}
+
+static const char *const rule =
+	"+---------------------------------------------------------+";
+
+static void box(uint64_t start, uint64_t end, const char *a, const char *b,
+		const char *c)
+{
+	char size[24];
+
+	size_str(size, sizeof(size), end - start);
+	printk("0x%09llx %s\n", (unsigned long long)start, rule);
+	printk("            | %-9s %-7s %-37.37s| %s\n", a, b, c, size);
+}
+
+static void collect_points(const struct bootmem_layout *l)
+{
+	unsigned int i;
+
+	nr_points = 0;
+	add_point(0);
+	add_point(E820_LIMIT_4G);
+	add_point(DMA_LIMIT);
+	add_point(LOWMEM_LIMIT);
+	for (i = 0; i < l->clipped->nr; i++) {
+		add_point(l->clipped->entries[i].addr);
+		add_point(l->clipped->entries[i].addr + l->clipped->entries[i].size);
+	}
+	for (i = 0; i < memblock_reserved_count(); i++) {
+		const struct memblock_region *r = memblock_reserved_region(i);
+
+		add_point(r->base);
+		add_point(r->base + r->size);
+	}
+}
+
+/* Do addresses @a and @b get the same box (type, zone, holder)? */
+static bool same_box(const struct e820_map *m, uint64_t a, uint64_t b)
+{
+	uint32_t t = type_at(m, a);
+
+	if (type_at(m, b) != t)
+		return false;
+	if (t != E820_USABLE)
+		return true;
+	return holder_at(a) == holder_at(b) &&
+	       zone_type_of_pfn(PHYS_PFN(a)) == zone_type_of_pfn(PHYS_PFN(b));
+}
+
+static void draw_physical(const struct bootmem_layout *l)
+{
+	static const char *const zname[] = { "DMA", "Normal", "HighMem" };
+	uint64_t start = 0, next;
+	unsigned int i;
+
+	printk("Physical memory of this boot (boxes not to scale):\n");
+	collect_points(l);
+	for (i = 1; i < nr_points; i++) {
+		uint32_t t = type_at(l->clipped, start);
+		const char *who = holder_at(start);
+
+		next = points[i];
+		if (next < E820_LIMIT_4G && same_box(l->clipped, start, next))
+			continue;
+		if (t == E820_USABLE)
+			box(start, next, "usable",
+			    zname[zone_type_of_pfn(PHYS_PFN(start))],
+			    who ? who : "free");
+		else
+			box(start, next, t ? e820_type_name(t) : "hole", "", "");
+		start = next;
+	}
+	printk("0x%09llx %s\n", (unsigned long long)E820_LIMIT_4G, rule);
+	if (l->dropped_4g)
+		printk("            (%llu MiB of RAM above 4 GiB dropped: no PAE)\n",
+		       (unsigned long long)(l->dropped_4g >> 20));
+}
+
+static void vbox(uint64_t start, uint64_t end, const char *what)
+{
+	char size[24];
+
+	size_str(size, sizeof(size), end - start);
+	printk("0x%08llx %s\n", (unsigned long long)start, rule);
+	printk("           | %-46.46s| %s\n", what, size);
+}
+
+static void draw_virtual(const struct bootmem_layout *l)
+{
+	uint64_t k0 = (uintptr_t)__kernel_start, k1 = (uintptr_t)__kernel_end;
+	uint64_t m0 = PAGE_OFFSET + l->mem_map_phys;
+	uint64_t m1 = m0 + ALIGN_UP(l->mem_map_bytes, (phys_addr_t)PAGE_SIZE);
+	uint64_t lowend = PAGE_OFFSET + l->lowmem_end;
+
+	printk("Kernel virtual memory (boxes not to scale):\n");
+	vbox(0, PAGE_OFFSET, "user space");
+	vbox(PAGE_OFFSET, k0, "direct map: low 1 MiB");
+	vbox(k0, k1, "direct map: kernel image");
+	if (m0 > k1)
+		vbox(k1, m0, "direct map: RAM");
+	vbox(m0, m1, "direct map: mem_map (page descriptors)");
+	if (lowend > m1)
+		vbox(m1, lowend, "direct map: RAM");
+	if (LOWMEM_VIRT_END > lowend)
+		vbox(lowend, LOWMEM_VIRT_END, "unmapped: no low memory here");
+	vbox(LOWMEM_VIRT_END, VMALLOC_START, "guard gap");
+	vbox(VMALLOC_START, VMALLOC_END, "vmalloc area");
+	vbox(KMAP_BASE, PGTABLE_WINDOW, "kmap window (1024 slots)");
+	vbox(PGTABLE_WINDOW, 0x100000000ull, "page-table window");
+	printk("0x100000000 %s\n", rule);
+}
+
+static int cmd_memmap(int argc, char **argv)
+{
+	const struct bootmem_layout *l = bootmem_layout();
+	unsigned int z;
+
+	(void)argc;
+	(void)argv;
+	if (!l) {
+		printk("memmap: no memory layout yet\n");
+		return 1;
+	}
+	draw_physical(l);
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		if (zones[z].present_pages)
+			printk("zone %-8s [mem 0x%016llx-0x%016llx]\n", zones[z].name,
+			       (unsigned long long)PFN_PHYS(zones[z].start_pfn),
+			       (unsigned long long)PFN_PHYS(zones[z].end_pfn) - 1);
+	draw_virtual(l);
+	printk("%u early page tables (provisional; the VMM replaces them)\n",
+	       early_paging_nr_tables());
+	return 0;
+}
+SHELL_COMMAND(memmap, "memmap", "", "physical and virtual memory layout of this boot",
+	      cmd_memmap);
