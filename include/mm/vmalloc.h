@@ -1,0 +1,77 @@
+/*
+ * vmalloc: virtually contiguous kernel memory from frames of any zone.
+ *
+ * Areas live in [VMALLOC_START, VMALLOC_END) of the kernel half, each
+ * followed by an unmapped guard page, and are backed by order-0 frames
+ * taken HIGHMEM first (GFP_HIGHUSER) and marked PG_vmalloc.
+ *
+ * Locking: vmalloc_lock (IRQs off) guards the area tree and counters; the
+ * frames are allocated and mapped outside it.  Context for every function:
+ * any, after vmm_kernel_init(); none sleeps.
+ */
+#ifndef MM_VMALLOC_H
+#define MM_VMALLOC_H
+
+#include "mm/page.h"
+
+/*
+ * vmalloc - reserve @size bytes (rounded up to pages) of kernel virtual
+ * space plus a guard page, and map fresh frames there (contents
+ * undefined).
+ * Returns: the area's first byte, or NULL (size 0, too big, no memory);
+ * a failure leaves nothing allocated.
+ */
+void *vmalloc(size_t size);
+
+/* vzalloc - vmalloc() with the memory zeroed.  Returns: as vmalloc(). */
+void *vzalloc(size_t size);
+
+/*
+ * vfree - unmap an area from vmalloc() and free its frames.  NULL is a
+ * no-op.  An address that is not the start of a live area (a double free,
+ * a pointer into an area, a foreign pointer) is reported in one line and
+ * refused.
+ * Returns: 0, or -EINVAL when refused.
+ */
+int vfree(const void *addr);
+
+/*
+ * vmalloc_to_page - the frame behind a vmalloc address.
+ * Returns: the frame's descriptor, or NULL if @addr maps nothing.
+ */
+struct page *vmalloc_to_page(const void *addr);
+
+/*
+ * vmalloc_describe - name the area around @addr for a fault report:
+ * "in area 0x...-0x...", "guard page of area 0x...-0x..." or "".
+ * Context: any, the panic path included (takes no lock).
+ * Returns: a static string.
+ */
+const char *vmalloc_describe(uintptr_t addr);
+
+struct vmalloc_stats {
+	uint32_t areas;			/* live areas */
+	uint32_t pages;			/* frames mapped by them */
+	uint32_t highmem_pages;		/* of which from ZONE_HIGHMEM */
+	uint32_t largest_free;		/* bytes of the largest free range */
+	uint64_t allocs, frees;		/* successful calls */
+	uint64_t failed;		/* vmalloc() calls that returned NULL */
+	uint64_t refused_frees;		/* vfree() misuse refused */
+};
+
+/* Fill @st.  Context: any. */
+void vmalloc_stats(struct vmalloc_stats *st);
+
+/* Print every area in /proc/vmallocinfo's format, by address. */
+void vmallocinfo_dump(void);
+
+/*
+ * vmalloc_check - the invariants of the area tree (see mm/vmalloc.c).
+ * Returns: the number of violations, each printed in one line.
+ */
+unsigned int vmalloc_check(void);
+
+/* Free every area and the bookkeeping (host tests, before vmm_reset()). */
+void vmalloc_reset(void);
+
+#endif /* MM_VMALLOC_H */

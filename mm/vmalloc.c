@@ -1,0 +1,625 @@
+/*
+ * vmalloc: virtually contiguous kernel memory in the vmalloc area.
+ *
+ * Design.  Each area is a struct vm_area in an AVL tree ordered by start
+ * address.  A node also carries the free gap between the previous area (or
+ * VMALLOC_START) and itself, and the largest such gap in its subtree, so
+ * both finding an area by address (vfree) and finding the lowest free range
+ * that fits (vmalloc) walk one root-to-leaf path: O(log n).  The gap after
+ * the last area is computed from the tree's maximum.  Inserting or removing
+ * a node changes only its successor's gap, and the successor lies on the
+ * path the insertion or removal walks, so the subtree maxima are repaired
+ * by the same bottom-up pass that rebalances.  An area's size includes its
+ * guard page, which is never mapped: running off the end faults.
+ *
+ * Frames are order-0 GFP_HIGHUSER allocations (HIGHMEM first), one at a
+ * time, mapped into the kernel directory; the tree does not record them,
+ * vfree() finds them again through the page tables.  An area goes
+ * RESERVED (range taken, frames being mapped) -> LIVE -> DYING (frames
+ * being unmapped) -> gone, so a racing second vfree() of the same area is
+ * refused like any other bad free.
+ *
+ * Invariants (vmalloc_check()):
+ *  A1. In address order, areas are page-aligned, disjoint, inside
+ *      [VMALLOC_START, VMALLOC_END), and size = (nr_pages + 1) pages.
+ *  A2. gap_before = start - (end of the previous area, or VMALLOC_START).
+ *  A3. The tree is an AVL tree: stored heights are right and the two
+ *      subtrees of a node differ in height by at most one.
+ *  A4. max_gap is the largest gap_before in the node's subtree.
+ *  A5. Every page of a LIVE area maps a PG_vmalloc frame; its guard page
+ *      maps nothing.
+ *  A6. The areas/pages counters equal what the LIVE areas hold.
+ *
+ * Locking: vmalloc_lock (IRQs off) guards the tree, the descriptors' state
+ * and the counters.  Frames are allocated, mapped, unmapped and freed with
+ * the lock dropped (vmm_map() and the buddy allocator take their own).
+ */
+#include "mm/buddy.h"
+#include "mm/vmalloc.h"
+#include "mm/vmm.h"
+
+enum vm_state { VM_RESERVED, VM_LIVE, VM_DYING };
+
+struct vm_area {
+	uintptr_t start;		/* first byte; set at reservation */
+	uint32_t size;			/* bytes, guard page included */
+	uint32_t nr_pages;		/* mapped pages when LIVE */
+	const void *caller;		/* who called vmalloc() */
+	uint32_t gap_before;		/* tree fields: vmalloc_lock */
+	uint32_t max_gap;
+	struct vm_area *left, *right;
+	int height;
+	enum vm_state state;
+};
+
+static mm_lock_t vmalloc_lock = MM_LOCK_INIT;
+static struct vm_area *vm_root;
+static struct vmalloc_stats vstats;
+
+/* --- area descriptors --------------------------------------------------- */
+
+/*
+ * Descriptors come from a pool carved out of buddy frames; the pool frames
+ * are chained through their descriptors' lru.next and only given back by
+ * vmalloc_reset().  vm_area_alloc()/vm_area_free() are the whole interface.
+ */
+static struct vm_area *pool_free;
+static pfn_t pool_frames = PFN_NONE;
+
+static struct vm_area *vm_area_alloc(void)
+{
+	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
+	struct vm_area *a = pool_free;
+
+	if (a)
+		pool_free = a->left;
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+	if (!a) {
+		struct page *page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		struct vm_area *slots;
+		unsigned int i, n = PAGE_SIZE / sizeof(*a);
+
+		if (!page)
+			return NULL;
+		slots = page_address(page);
+		flags = mm_lock_irqsave(&vmalloc_lock);
+		page->lru.next = pool_frames;
+		pool_frames = page_to_pfn(page);
+		for (i = 1; i < n; i++) {
+			slots[i].left = pool_free;
+			pool_free = &slots[i];
+		}
+		mm_unlock_irqrestore(&vmalloc_lock, flags);
+		a = &slots[0];
+	}
+	memset(a, 0, sizeof(*a));
+	return a;
+}
+
+static void vm_area_free(struct vm_area *a)
+{
+	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
+
+	a->left = pool_free;
+	pool_free = a;
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+}
+
+/* --- the AVL tree ------------------------------------------------------- */
+
+static uintptr_t vm_end(const struct vm_area *a)
+{
+	return a->start + a->size;
+}
+
+static int vm_height(const struct vm_area *a)
+{
+	return a ? a->height : 0;
+}
+
+static uint32_t vm_max_gap(const struct vm_area *a)
+{
+	return a ? a->max_gap : 0;
+}
+
+static void vm_update(struct vm_area *a)
+{
+	a->height = 1 + MAX(vm_height(a->left), vm_height(a->right));
+	a->max_gap = MAX(a->gap_before,
+			 MAX(vm_max_gap(a->left), vm_max_gap(a->right)));
+}
+
+static struct vm_area *vm_rotate_right(struct vm_area *y)
+{
+	struct vm_area *x = y->left;
+
+	y->left = x->right;
+	x->right = y;
+	vm_update(y);
+	vm_update(x);
+	return x;
+}
+
+static struct vm_area *vm_rotate_left(struct vm_area *x)
+{
+	struct vm_area *y = x->right;
+
+	x->right = y->left;
+	y->left = x;
+	vm_update(x);
+	vm_update(y);
+	return y;
+}
+
+/* Recompute @a and restore the AVL balance below it; returns the new root. */
+static struct vm_area *vm_balance(struct vm_area *a)
+{
+	int bf;
+
+	vm_update(a);
+	bf = vm_height(a->left) - vm_height(a->right);
+	if (bf > 1) {
+		if (vm_height(a->left->left) < vm_height(a->left->right))
+			a->left = vm_rotate_left(a->left);
+		return vm_rotate_right(a);
+	}
+	if (bf < -1) {
+		if (vm_height(a->right->right) < vm_height(a->right->left))
+			a->right = vm_rotate_right(a->right);
+		return vm_rotate_left(a);
+	}
+	return a;
+}
+
+static struct vm_area *vm_insert(struct vm_area *root, struct vm_area *a)
+{
+	if (!root) {
+		a->left = a->right = NULL;
+		vm_update(a);
+		return a;
+	}
+	if (a->start < root->start)
+		root->left = vm_insert(root->left, a);
+	else
+		root->right = vm_insert(root->right, a);
+	return vm_balance(root);
+}
+
+static struct vm_area *vm_remove_min(struct vm_area *a, struct vm_area **min)
+{
+	if (!a->left) {
+		*min = a;
+		return a->right;
+	}
+	a->left = vm_remove_min(a->left, min);
+	return vm_balance(a);
+}
+
+static struct vm_area *vm_remove(struct vm_area *a, uintptr_t start)
+{
+	struct vm_area *min;
+
+	MM_ASSERT(a != NULL);
+	if (start < a->start) {
+		a->left = vm_remove(a->left, start);
+	} else if (start > a->start) {
+		a->right = vm_remove(a->right, start);
+	} else {
+		if (!a->right)
+			return a->left;
+		a->right = vm_remove_min(a->right, &min);
+		min->left = a->left;
+		min->right = a->right;
+		a = min;
+	}
+	return vm_balance(a);
+}
+
+/* The area starting at or below @addr that is closest to it, or NULL. */
+static struct vm_area *vm_floor(uintptr_t addr)
+{
+	struct vm_area *a = vm_root, *best = NULL;
+
+	while (a) {
+		if (a->start <= addr) {
+			best = a;
+			a = a->right;
+		} else {
+			a = a->left;
+		}
+	}
+	return best;
+}
+
+/* The first area starting above @addr, or NULL. */
+static struct vm_area *vm_successor(uintptr_t addr)
+{
+	struct vm_area *a = vm_root, *best = NULL;
+
+	while (a) {
+		if (a->start > addr) {
+			best = a;
+			a = a->left;
+		} else {
+			a = a->right;
+		}
+	}
+	return best;
+}
+
+static uintptr_t vm_tail_start(void)
+{
+	struct vm_area *last = vm_floor(VMALLOC_END);
+
+	return last ? vm_end(last) : VMALLOC_START;
+}
+
+/* Lowest address with @need free bytes, or 0. */
+static uintptr_t vm_find_gap_locked(uint32_t need)
+{
+	struct vm_area *a = vm_root;
+
+	while (a) {
+		if (vm_max_gap(a->left) >= need)
+			a = a->left;
+		else if (a->gap_before >= need)
+			return a->start - a->gap_before;
+		else if (vm_max_gap(a->right) >= need)
+			a = a->right;
+		else
+			break;
+	}
+	if (VMALLOC_END - vm_tail_start() >= need)
+		return vm_tail_start();
+	return 0;
+}
+
+static void vm_link_locked(struct vm_area *a)
+{
+	struct vm_area *prev = vm_floor(a->start);
+	struct vm_area *next = vm_successor(a->start);
+
+	a->gap_before = a->start - (prev ? vm_end(prev) : VMALLOC_START);
+	if (next)
+		next->gap_before = next->start - vm_end(a);
+	vm_root = vm_insert(vm_root, a);
+}
+
+static void vm_unlink_locked(struct vm_area *a)
+{
+	struct vm_area *next = vm_successor(a->start);
+
+	if (next)
+		next->gap_before += a->gap_before + a->size;
+	vm_root = vm_remove(vm_root, a->start);
+}
+
+/* --- vmalloc / vfree ---------------------------------------------------- */
+
+/* Take the lowest free range for @nr_pages plus a guard page. */
+static struct vm_area *vm_reserve(uint32_t nr_pages, const void *caller)
+{
+	struct vm_area *a = vm_area_alloc();
+	uint32_t need = (nr_pages + 1) * PAGE_SIZE;
+	unsigned long flags;
+	uintptr_t start;
+
+	if (!a)
+		return NULL;
+	flags = mm_lock_irqsave(&vmalloc_lock);
+	start = vm_find_gap_locked(need);
+	if (start) {
+		a->start = start;
+		a->size = need;
+		a->caller = caller;
+		a->state = VM_RESERVED;
+		vm_link_locked(a);
+	}
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+	if (!start) {
+		vm_area_free(a);
+		return NULL;
+	}
+	return a;
+}
+
+static void vm_release(struct vm_area *a)
+{
+	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
+
+	vm_unlink_locked(a);
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+	vm_area_free(a);
+}
+
+/* Unmap and free the first @nr pages of @a; returns how many were HIGHMEM. */
+static uint32_t vm_unmap_pages(struct vm_area *a, uint32_t nr)
+{
+	uint32_t i, high = 0;
+
+	for (i = 0; i < nr; i++) {
+		struct page *page;
+		pfn_t pfn;
+
+		if (vmm_unmap(vmm_kernel_pd, a->start + i * PAGE_SIZE, &pfn))
+			panic("vfree: area 0x%08x page %u is not mapped",
+			      (unsigned int)a->start, i);
+		page = pfn_to_page(pfn);
+		high += page_zonenum(page) == ZONE_HIGHMEM;
+		page_clear(page, PG_vmalloc);
+		__free_pages(page, 0);
+	}
+	return high;
+}
+
+/* Back every page of @a with a frame; returns how many were HIGHMEM. */
+static int vm_map_pages(struct vm_area *a, uint32_t nr, gfp_t gfp,
+			uint32_t *high)
+{
+	uint32_t i;
+
+	*high = 0;
+	for (i = 0; i < nr; i++) {
+		struct page *page = alloc_page(gfp | __GFP_NOWARN);
+
+		if (page && vmm_map(vmm_kernel_pd, a->start + i * PAGE_SIZE,
+				    page_to_pfn(page), MMU_WRITE) != 0) {
+			__free_pages(page, 0);
+			page = NULL;
+		}
+		if (!page) {
+			vm_unmap_pages(a, i);
+			return -ENOMEM;
+		}
+		page_set(page, PG_vmalloc);
+		*high += page_zonenum(page) == ZONE_HIGHMEM;
+	}
+	return 0;
+}
+
+static void *vmalloc_gfp(size_t size, gfp_t gfp, const void *caller)
+{
+	struct vm_area *a = NULL;
+	unsigned long flags;
+	uint32_t nr = 0, high;
+
+	if (size && size <= VMALLOC_END - VMALLOC_START - PAGE_SIZE) {
+		nr = (uint32_t)(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
+		a = vm_reserve(nr, caller);
+	}
+	if (a && vm_map_pages(a, nr, gfp, &high) != 0) {
+		vm_release(a);
+		a = NULL;
+	}
+	flags = mm_lock_irqsave(&vmalloc_lock);
+	if (a) {
+		a->nr_pages = nr;
+		a->state = VM_LIVE;
+		vstats.areas++;
+		vstats.pages += nr;
+		vstats.highmem_pages += high;
+		vstats.allocs++;
+	} else {
+		vstats.failed++;
+	}
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+	if (!a) {
+		printk("vmalloc: allocation of %u bytes failed (caller %p)\n",
+		       (unsigned int)size, caller);
+		return NULL;
+	}
+	return (void *)a->start;
+}
+
+void *vmalloc(size_t size)
+{
+	return vmalloc_gfp(size, GFP_HIGHUSER, MM_CALLER());
+}
+
+void *vzalloc(size_t size)
+{
+	return vmalloc_gfp(size, GFP_HIGHUSER | __GFP_ZERO, MM_CALLER());
+}
+
+static void vfree_report(uintptr_t va, const struct vm_area *a,
+			 const void *caller)
+{
+	if (a && va < vm_end(a))
+		printk("vfree: bad address 0x%08x: inside area 0x%08x-0x%08x, not its start (caller %p)\n",
+		       (unsigned int)va, (unsigned int)a->start,
+		       (unsigned int)vm_end(a), caller);
+	else
+		printk("vfree: bad address 0x%08x: not a vmalloc area (caller %p)\n",
+		       (unsigned int)va, caller);
+}
+
+int vfree(const void *addr)
+{
+	uintptr_t va = (uintptr_t)addr;
+	struct vm_area *a;
+	unsigned long flags;
+	uint32_t high;
+
+	if (!addr)
+		return 0;
+	flags = mm_lock_irqsave(&vmalloc_lock);
+	a = vm_floor(va);
+	if (!a || a->start != va || a->state != VM_LIVE) {
+		vstats.refused_frees++;
+		mm_unlock_irqrestore(&vmalloc_lock, flags);
+		vfree_report(va, a, MM_CALLER());
+		return -EINVAL;
+	}
+	a->state = VM_DYING;
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+	high = vm_unmap_pages(a, a->nr_pages);
+	flags = mm_lock_irqsave(&vmalloc_lock);
+	vstats.areas--;
+	vstats.pages -= a->nr_pages;
+	vstats.highmem_pages -= high;
+	vstats.frees++;
+	vm_unlink_locked(a);
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+	vm_area_free(a);
+	return 0;
+}
+
+struct page *vmalloc_to_page(const void *addr)
+{
+	pfn_t pfn;
+
+	if ((uintptr_t)addr < VMALLOC_START || (uintptr_t)addr >= VMALLOC_END ||
+	    vmm_translate(vmm_kernel_pd, ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE),
+			  &pfn, NULL) != 0)
+		return NULL;
+	return pfn_to_page(pfn);
+}
+
+const char *vmalloc_describe(uintptr_t addr)
+{
+	static char buf[64];
+	const struct vm_area *a = vm_floor(addr);
+
+	if (addr < VMALLOC_START || addr >= VMALLOC_END || !a ||
+	    addr >= vm_end(a))
+		return "";
+	snprintf(buf, sizeof(buf), "%s area 0x%08x-0x%08x",
+		 addr >= vm_end(a) - PAGE_SIZE ? "guard page of" : "in",
+		 (unsigned int)a->start, (unsigned int)vm_end(a));
+	return buf;
+}
+
+void vmalloc_stats(struct vmalloc_stats *st)
+{
+	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
+
+	*st = vstats;
+	st->largest_free = MAX(vm_max_gap(vm_root),
+			       (uint32_t)(VMALLOC_END - vm_tail_start()));
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+}
+
+static void vmallocinfo_walk(const struct vm_area *a)
+{
+	if (!a)
+		return;
+	vmallocinfo_walk(a->left);
+	if (a->state == VM_LIVE)
+		printk("0x%08x-0x%08x %7u 0x%08x pages=%u vmalloc\n",
+		       (unsigned int)a->start, (unsigned int)vm_end(a),
+		       (unsigned int)a->size, (unsigned int)(uintptr_t)a->caller,
+		       a->nr_pages);
+	vmallocinfo_walk(a->right);
+}
+
+void vmallocinfo_dump(void)
+{
+	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
+
+	vmallocinfo_walk(vm_root);
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+}
+
+/* --- invariants --------------------------------------------------------- */
+
+struct vm_check_ctx {
+	uintptr_t prev_end;
+	uint32_t areas, pages;
+	unsigned int bad;
+};
+
+#define VM_CHECK(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			printk("vmalloc_check: " __VA_ARGS__);		\
+			c->bad++;					\
+		}							\
+	} while (0)
+
+static void vm_check_pages(const struct vm_area *a, struct vm_check_ctx *c)
+{
+	uint32_t i;
+	pfn_t pfn;
+
+	for (i = 0; i < a->nr_pages; i++) {
+		uintptr_t va = a->start + i * PAGE_SIZE;
+		bool ok = vmm_translate(vmm_kernel_pd, va, &pfn, NULL) == 0 &&
+			  page_test(pfn_to_page(pfn), PG_vmalloc);
+
+		VM_CHECK(ok, "A5 0x%08x of area 0x%08x maps no PG_vmalloc frame\n",
+			 (unsigned int)va, (unsigned int)a->start);
+	}
+	VM_CHECK(vmm_translate(vmm_kernel_pd, vm_end(a) - PAGE_SIZE, NULL,
+			       NULL) == -ENOENT,
+		 "A5 guard page of area 0x%08x is mapped\n",
+		 (unsigned int)a->start);
+	c->areas++;
+	c->pages += a->nr_pages;
+}
+
+static void vm_check_node(const struct vm_area *a, struct vm_check_ctx *c)
+{
+	int hl, hr;
+
+	if (!a)
+		return;
+	vm_check_node(a->left, c);
+	VM_CHECK(IS_ALIGNED(a->start, PAGE_SIZE) && a->start >= c->prev_end &&
+		 vm_end(a) <= VMALLOC_END && a->start >= VMALLOC_START,
+		 "A1 area 0x%08x+0x%x out of place (previous ends 0x%08x)\n",
+		 (unsigned int)a->start, a->size, (unsigned int)c->prev_end);
+	VM_CHECK(a->state == VM_RESERVED ||
+		 a->size == (a->nr_pages + 1) * PAGE_SIZE,
+		 "A1 area 0x%08x size 0x%x for %u pages\n",
+		 (unsigned int)a->start, a->size, a->nr_pages);
+	VM_CHECK(a->gap_before == a->start - c->prev_end,
+		 "A2 area 0x%08x gap %u, expected %u\n", (unsigned int)a->start,
+		 a->gap_before, (unsigned int)(a->start - c->prev_end));
+	hl = vm_height(a->left);
+	hr = vm_height(a->right);
+	VM_CHECK(a->height == 1 + MAX(hl, hr) && hl - hr <= 1 && hr - hl <= 1,
+		 "A3 area 0x%08x height %d, subtrees %d and %d\n",
+		 (unsigned int)a->start, a->height, hl, hr);
+	VM_CHECK(a->max_gap == MAX(a->gap_before, MAX(vm_max_gap(a->left),
+						      vm_max_gap(a->right))),
+		 "A4 area 0x%08x max_gap %u is wrong\n",
+		 (unsigned int)a->start, a->max_gap);
+	if (a->state == VM_LIVE)
+		vm_check_pages(a, c);
+	c->prev_end = vm_end(a);
+	vm_check_node(a->right, c);
+}
+
+unsigned int vmalloc_check(void)
+{
+	struct vm_check_ctx ctx = { VMALLOC_START, 0, 0, 0 };
+	struct vm_check_ctx *c = &ctx;
+	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
+
+	vm_check_node(vm_root, c);
+	VM_CHECK(c->areas == vstats.areas && c->pages == vstats.pages,
+		 "A6 counters say %u areas, %u pages; the tree holds %u, %u\n",
+		 vstats.areas, vstats.pages, c->areas, c->pages);
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+	return c->bad;
+}
+
+void vmalloc_reset(void)
+{
+	while (vm_root) {
+		struct vm_area *a = vm_root;
+
+		if (a->state == VM_LIVE)
+			vfree((void *)a->start);
+		else
+			vm_release(a);
+	}
+	while (pool_frames != PFN_NONE) {
+		struct page *page = pfn_to_page(pool_frames);
+
+		pool_frames = page->lru.next;
+		__free_pages(page, 0);
+	}
+	pool_free = NULL;
+	memset(&vstats, 0, sizeof(vstats));
+}
