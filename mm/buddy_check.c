@@ -44,6 +44,38 @@ void buddy_dump(void)
 	}
 }
 
+void buddy_snapshot_take(struct buddy_snapshot *snap)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		snap->nr_hot[i] = buddy_hot_save(&zones[i], snap->hot[i],
+						 HOT_HIGH_MAX);
+		buddy_free_counts(&zones[i], snap->counts[i]);
+		snap->free_pages[i] = zones[i].free_pages;
+	}
+}
+
+unsigned int buddy_snapshot_restore(struct buddy_snapshot *snap)
+{
+	uint32_t counts[NR_ORDERS];
+	unsigned int i, o, bad = 0;
+
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		buddy_drain_hot(&zones[i]);
+		buddy_free_counts(&zones[i], counts);
+		for (o = 0; o < NR_ORDERS; o++) {
+			if (counts[o] == snap->counts[i][o])
+				continue;
+			printk("buddy: zone %s order %u: %u free blocks, %u before\n",
+			       zones[i].name, o, counts[o], snap->counts[i][o]);
+			bad++;
+		}
+		buddy_hot_restore(&zones[i], snap->hot[i], snap->nr_hot[i]);
+	}
+	return bad;
+}
+
 /* ---- invariants -------------------------------------------------------- */
 
 #define CHECK(cond, ...)						\

@@ -91,6 +91,25 @@ void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end);
 unsigned int buddy_hot_save(struct zone *zone, pfn_t *pfns, unsigned int max);
 void buddy_hot_restore(struct zone *zone, const pfn_t *pfns, unsigned int n);
 
+/*
+ * The buddyinfo counts of every zone with the hot lists set aside, for a
+ * test that must leave the allocator as it found it:
+ * buddy_snapshot_take() saves and drains every hot list and records the
+ * counts; buddy_snapshot_restore() drains again, prints one line for each
+ * count that differs, and puts the saved hot frames back.
+ * Context: any (process context in practice: selftest, stress).
+ * Returns: nothing; the number of counts that differ.
+ */
+struct buddy_snapshot {
+	uint32_t counts[MAX_NR_ZONES][NR_ORDERS];
+	uint32_t free_pages[MAX_NR_ZONES];
+	pfn_t hot[MAX_NR_ZONES][HOT_HIGH_MAX];
+	unsigned int nr_hot[MAX_NR_ZONES];
+};
+
+void buddy_snapshot_take(struct buddy_snapshot *snap);
+unsigned int buddy_snapshot_restore(struct buddy_snapshot *snap);
+
 /* Move every frame on the zone's hot list back to the buddy lists.
  * Context: any.  Returns: nothing. */
 void buddy_drain_hot(struct zone *zone);

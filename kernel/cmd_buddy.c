@@ -1,0 +1,259 @@
+/*
+ * Console commands of the buddy allocator: `buddyinfo` (Linux's
+ * /proc/buddyinfo, to the column), `buddystat` (zones, watermarks and
+ * counters) and the buddy half of `stress` (kernel/cmd_stress.c).
+ *
+ * Design of the stress run.  N steps each pick one of STRESS_SLOTS slots
+ * at random: an empty slot gets a block of a random order (small orders
+ * more often) with a random gfp mask, a full one is freed.  A bitmap with
+ * one bit per frame is the shadow record: a frame handed out twice, or a
+ * block not aligned to its order, fails the run.  Direct-mapped blocks
+ * also carry a tag in their first and last word, checked on free, and a
+ * __GFP_ZERO block must start and end zeroed.  buddy_check_all() runs
+ * every STRESS_CHECK_EVERY steps and at the end.  The run starts and ends
+ * with buddy_snapshot_take()/_restore(), so afterwards every zone's
+ * buddyinfo counts are exactly what they were.
+ *
+ * Context: the shell (process context, interrupts on).
+ */
+#include "shell.h"
+#include "stress.h"
+#include "mm/buddy.h"
+
+static int cmd_buddyinfo(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	buddy_dump();
+	return 0;
+}
+SHELL_COMMAND(buddyinfo, "buddyinfo", "",
+	      "free blocks per zone and order (/proc/buddyinfo)",
+	      cmd_buddyinfo);
+
+static int cmd_buddystat(int argc, char **argv)
+{
+	unsigned int i;
+
+	(void)argc;
+	(void)argv;
+	for (i = 0; i < MAX_NR_ZONES; i++) {
+		const struct zone *z = &zones[i];
+
+		if (!zone_populated(z))
+			continue;
+		printk("zone %-7s pfns 0x%x-0x%x present %u managed %u free %u\n",
+		       z->name, z->start_pfn, z->end_pfn, z->present_pages,
+		       z->managed_pages, z->free_pages);
+		printk("  watermarks min %u low %u high %u, hot %u/%u batch %u\n",
+		       z->watermark[WMARK_MIN], z->watermark[WMARK_LOW],
+		       z->watermark[WMARK_HIGH], z->hot.count, z->hot.high,
+		       z->hot.batch);
+		printk("  allocs %llu failed %llu frees %llu refused %llu splits %llu merges %llu hot hits %llu\n",
+		       z->stats.alloc_ok, z->stats.alloc_fail, z->stats.freed,
+		       z->stats.refused_frees, z->stats.splits, z->stats.merges,
+		       z->stats.hot_hits);
+	}
+	printk("refused frees in all: %llu\n", buddy_refused_frees());
+	return 0;
+}
+SHELL_COMMAND(buddystat, "buddystat", "",
+	      "zones, watermarks and buddy allocator counters", cmd_buddystat);
+
+/* ---- stress buddy N SEED ---------------------------------------------- */
+
+#define STRESS_SLOTS		256
+#define STRESS_CHECK_EVERY	1024
+#define STRESS_MAX_PFNS		(1u << 20)	/* 4 GiB of frames */
+
+struct stress_block {
+	struct page *page;
+	uint32_t tag;
+	uint8_t order;
+};
+
+struct stress_run {
+	uint32_t rng;
+	uint32_t allocs, frees, failed, checks;
+	const char *error;
+};
+
+static struct stress_block slots[STRESS_SLOTS];
+static uint32_t owned[STRESS_MAX_PFNS / 32];	/* the shadow: 1 = handed out */
+static struct buddy_snapshot stress_snap;
+
+static const gfp_t stress_gfp[] = {
+	GFP_KERNEL, GFP_KERNEL, GFP_ATOMIC, GFP_DMA, GFP_HIGHUSER,
+	GFP_KERNEL | __GFP_ZERO,
+};
+
+/* The first error of a run is the one reported. */
+static void stress_fail(struct stress_run *r, const char *why)
+{
+	if (!r->error)
+		r->error = why;
+}
+
+static uint32_t stress_rand(struct stress_run *r)
+{
+	r->rng ^= r->rng << 13;
+	r->rng ^= r->rng >> 17;
+	r->rng ^= r->rng << 5;
+	return r->rng;
+}
+
+static unsigned int stress_order(struct stress_run *r)
+{
+	uint32_t x = stress_rand(r) % 100;
+
+	if (x < 60)
+		return 0;
+	if (x < 85)
+		return 1 + stress_rand(r) % 3;
+	return 4 + stress_rand(r) % (MAX_ORDER - 3);
+}
+
+static bool shadow_test(pfn_t pfn)
+{
+	return owned[pfn / 32] & (1u << (pfn % 32));
+}
+
+static void shadow_flip(pfn_t pfn)
+{
+	owned[pfn / 32] ^= 1u << (pfn % 32);
+}
+
+/* Mark or unmark a block in the shadow; it must be in the other state. */
+static bool shadow_mark(const struct stress_block *b, bool taking)
+{
+	pfn_t pfn = page_to_pfn(b->page), i;
+
+	for (i = pfn; i < pfn + (1u << b->order); i++)
+		if (shadow_test(i) == taking)
+			return false;
+	for (i = pfn; i < pfn + (1u << b->order); i++)
+		shadow_flip(i);
+	return true;
+}
+
+static uint32_t *block_words(const struct stress_block *b, uint32_t **last)
+{
+	uint32_t *first = page_address(b->page);
+
+	*last = first + ((PAGE_SIZE << b->order) / 4 - 1);
+	return first;
+}
+
+static void stress_alloc(struct stress_run *r, struct stress_block *b)
+{
+	gfp_t gfp = stress_gfp[stress_rand(r) % ARRAY_SIZE(stress_gfp)];
+	uint32_t *first, *last;
+
+	b->order = stress_order(r);
+	b->page = alloc_pages(gfp | __GFP_NOWARN, b->order);
+	if (!b->page) {
+		r->failed++;
+		return;
+	}
+	r->allocs++;
+	b->tag = stress_rand(r) | 1;
+	if (!IS_ALIGNED(page_to_pfn(b->page), 1u << b->order) ||
+	    !shadow_mark(b, true)) {
+		stress_fail(r, "block misaligned or handed out twice");
+		return;
+	}
+	if (page_zonenum(b->page) == ZONE_HIGHMEM)
+		return;
+	first = block_words(b, &last);
+	if ((gfp & __GFP_ZERO) && (*first || *last))
+		stress_fail(r, "__GFP_ZERO block not zeroed");
+	*first = *last = b->tag;
+}
+
+static void stress_free(struct stress_run *r, struct stress_block *b)
+{
+	uint32_t *first, *last;
+
+	if (page_zonenum(b->page) != ZONE_HIGHMEM) {
+		first = block_words(b, &last);
+		if (*first != b->tag || *last != b->tag)
+			stress_fail(r, "block overwritten while allocated");
+	}
+	if (!shadow_mark(b, false))
+		stress_fail(r, "shadow lost a block");
+	if (__free_pages(b->page, b->order) != 0)
+		stress_fail(r, "__free_pages refused a valid free");
+	b->page = NULL;
+	r->frees++;
+}
+
+static void stress_report_error(const struct stress_run *r,
+				const struct stress_block *b)
+{
+	printk("stress buddy: %s: pfn 0x%x order %u zone %s, after %u allocs\n",
+	       r->error, page_to_pfn(b->page), b->order,
+	       page_zone(b->page)->name, r->allocs);
+}
+
+static void stress_loop(struct stress_run *r, uint32_t n)
+{
+	uint32_t step;
+
+	for (step = 0; step < n && !r->error; step++) {
+		struct stress_block *b = &slots[stress_rand(r) % STRESS_SLOTS];
+
+		if (b->page)
+			stress_free(r, b);
+		else
+			stress_alloc(r, b);
+		if (r->error && b->page)
+			stress_report_error(r, b);
+		if (step % STRESS_CHECK_EVERY == 0) {
+			r->checks++;
+			if (buddy_check_all())
+				stress_fail(r, "buddy_check failed");
+		}
+	}
+}
+
+static void stress_print_zones(const struct buddy_snapshot *snap)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		if (zone_populated(&zones[i]))
+			printk("stress buddy: zone %s free %u before, %u after\n",
+			       zones[i].name, snap->free_pages[i],
+			       zones[i].free_pages);
+}
+
+int stress_buddy(int argc, char **argv)
+{
+	struct stress_run r = { 0 };
+	uint32_t n, seed, i;
+
+	if (stress_args(argc, argv, &n, &seed))
+		return -EINVAL;
+	if (max_pfn > STRESS_MAX_PFNS)
+		return -E2BIG;
+	r.rng = seed ? seed : 0x2545f491u;
+	memset(owned, 0, (max_pfn + 31) / 32 * sizeof(uint32_t));
+	buddy_snapshot_take(&stress_snap);
+	stress_loop(&r, n);
+	for (i = 0; i < STRESS_SLOTS; i++)
+		if (slots[i].page)
+			stress_free(&r, &slots[i]);
+	if (buddy_check_all())
+		stress_fail(&r, "buddy_check failed at the end");
+	if (buddy_snapshot_restore(&stress_snap))
+		stress_fail(&r, "free block counts differ from the start");
+	printk("stress buddy: %u ops seed %u: %u allocs, %u frees, %u refused for lack of memory, %u checks\n",
+	       n, seed, r.allocs, r.frees, r.failed, r.checks + 1);
+	stress_print_zones(&stress_snap);
+	if (r.error) {
+		printk("stress buddy: FAILED (%s)\n", r.error);
+		return -EINVAL;
+	}
+	printk("stress buddy: ok\n");
+	return 0;
+}

@@ -1,0 +1,32 @@
+/*
+ * The `stress SUBSYSTEM N SEED` console command (kernel/cmd_stress.c)
+ * hands its arguments to the subsystem's stress function.
+ *
+ * Each stress function receives argv[0] = the subsystem ("buddy", "slab"),
+ * argv[1] = N operations, argv[2] = SEED (both optional), runs N random
+ * operations against a shadow record while checking invariants, gives
+ * everything back, prints what it did and ends with a line
+ * "stress SUBSYSTEM: ok" or "stress SUBSYSTEM: FAILED ...".
+ */
+#ifndef KERNEL_STRESS_H
+#define KERNEL_STRESS_H
+
+#include "mm/types.h"
+
+/*
+ * stress_buddy - random allocations and frees of random orders
+ * (kernel/cmd_buddy.c).  stress_slab - the slab layer's (optional: a
+ * weak reference, absent until the slab layer defines it).
+ * Context: the shell (process context, interrupts on).
+ * Returns: 0 if every check held, a negative errno otherwise.
+ */
+int stress_buddy(int argc, char **argv);
+int stress_slab(int argc, char **argv);
+
+/*
+ * stress_args - parse "N SEED" (argv[1], argv[2]) with defaults.
+ * Context: the shell.  Returns: 0, or -EINVAL (after a usage line).
+ */
+int stress_args(int argc, char **argv, uint32_t *n, uint32_t *seed);
+
+#endif /* KERNEL_STRESS_H */
