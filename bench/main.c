@@ -7,9 +7,10 @@
  * WORKLOAD is lifo, hot, batch, mixed (page workloads, kmem worker only),
  * lifo64 or kbatch (small objects; OPS counts rounds for kbatch); ALLOC is
  * the worker's own allocator or "null"; OPS 0 keeps the workload's
- * default.  build/host/bench is the kmem worker; run without arguments it
- * hands over to the driver, bench/run.py, which starts a fresh pinned
- * worker for every repetition and prints the table.
+ * default.  build/host/bench is the kmem worker; run without arguments (or
+ * with driver options: --reps N, --cpu N, --callgrind) it hands over to the
+ * driver, bench/run.py, which starts a fresh pinned worker for every
+ * repetition and prints the table.
  */
 #include <stdarg.h>
 #include <string.h>
@@ -72,8 +73,13 @@ int main(int argc, char **argv)
 	int rc;
 
 #ifdef BENCH_DRIVER
-	if (argc == 1) {
-		execl("/usr/bin/python3", "python3", BENCH_DRIVER, (char *)NULL);
+	if (argc == 1 || argv[1][0] == '-') {	/* the driver and its options */
+		char **dargv = bench_xmalloc((size_t)(argc + 2) * sizeof(char *));
+
+		dargv[0] = "python3";
+		dargv[1] = BENCH_DRIVER;
+		memcpy(dargv + 2, argv + 1, (size_t)argc * sizeof(char *));
+		execv("/usr/bin/python3", dargv);
 		bench_die("cannot run /usr/bin/python3 %s", BENCH_DRIVER);
 	}
 #endif

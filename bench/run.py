@@ -15,6 +15,7 @@ import argparse
 import json
 import os
 import platform
+import re
 import statistics
 import subprocess
 import sys
@@ -78,7 +79,8 @@ def measure(args, cpu):
     for rep in range(args.reps):
         seed = 0x6b6d656d + rep
         for fam, w, pool, allocs in jobs():
-            for a in allocs:
+            # Alternate the order so no allocator always runs first.
+            for a in (allocs if rep % 2 == 0 else list(reversed(allocs))):
                 cmd = [worker(args.build, a), w, a, str(pool), "0", str(seed)]
                 r = run_worker(cmd, cpu)
                 raw.setdefault((w, pool), {}).setdefault(a, []).append(r)
@@ -115,6 +117,9 @@ def summarize(raw):
                 row["frag"] = median([r["frag"] for r in runs[a]])
                 row["max_order"] = min(r["max_order"] for r in runs[a])
             rows.append(row)
+        null = [r for r in rows[-len(allocs):] if r["alloc"] == "null"][0]
+        for r in rows[-len(allocs):]:
+            r["minus_null_ns"] = r["median_ns"] - null["median_ns"]
     return rows
 
 
@@ -198,11 +203,12 @@ def targets(rows, meta):
 def print_table(rows, tgts, meta, reps, cpu):
     print("kmem386 host benchmark: %d repetitions, each a fresh process "
           "pinned to CPU %d; ns per pair (lifo, hot, batch, lifo64) or per "
-          "op (mixed); x kmem = median over repetitions of ns / kmem's ns"
-          % (reps, cpu))
-    hdr = "%-7s %-7s %8s  %-9s %9s %9s %9s %8s  %s" % (
+          "op (mixed);\n- null = median minus the null allocator's median "
+          "(the allocator's own cost); x kmem = median over repetitions of "
+          "ns / kmem's ns in the same repetition" % (reps, cpu))
+    hdr = "%-7s %-7s %8s  %-9s %8s %8s %8s %8s %7s  %s" % (
         "family", "work", "pool", "alloc", "median", "min", "max",
-        "x kmem", "notes")
+        "- null", "x kmem", "notes")
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
@@ -212,10 +218,11 @@ def print_table(rows, tgts, meta, reps, cpu):
                                                          r["max_order"]))
         if r["fails"]:
             notes.append("%d failed allocations" % r["fails"])
-        print("%-7s %-7s %4d MiB  %-9s %9.2f %9.2f %9.2f %8.2f  %s" % (
+        line = "%-7s %-7s %4d MiB  %-9s %8.2f %8.2f %8.2f %8.2f %7.2f  %s" % (
             r["family"], r["workload"], r["pool_mib"], r["alloc"],
-            r["median_ns"], r["min_ns"], r["max_ns"], r["ratio_to_kmem"],
-            "; ".join(notes)))
+            r["median_ns"], r["min_ns"], r["max_ns"], r["minus_null_ns"],
+            r["ratio_to_kmem"], "; ".join(notes))
+        print(line.rstrip())
     print()
     print("metadata on i386: struct page %d bytes, struct zone %d bytes "
           "(x %d zones)" % (meta[0]["sizeof_page_i386"],
@@ -230,6 +237,23 @@ def print_table(rows, tgts, meta, reps, cpu):
     for t in tgts:
         print("%s  %-36s %s" % ("PASS" if t["pass"] else "MISS",
                                 t["target"], t["text"]))
+
+
+def top_functions(path, ops, n=6):
+    """The n functions with the most exclusive Ir, per operation."""
+    p = subprocess.run(["callgrind_annotate", "--inclusive=no", "--auto=no",
+                        path], stdout=subprocess.PIPE,
+                       stderr=subprocess.DEVNULL, text=True)
+    top = []
+    for line in p.stdout.splitlines():
+        m = re.match(r"\s*([\d,]+)\s+\(\s*[\d.]+%\)\s+(\S+)", line)
+        if not m or "PROGRAM" in line:
+            continue
+        ir = int(m.group(1).replace(",", ""))
+        top.append({"function": m.group(2), "ir_per_op": round(ir / ops, 1)})
+        if len(top) == n:
+            break
+    return top
 
 
 def callgrind(args, cpu):
@@ -252,15 +276,16 @@ def callgrind(args, cpu):
                         ir = int(line.split()[1])
             if ir is None:
                 sys.exit("bench: no totals in " + f)
-            res[a] = (ir, r["ops"])
+            res[a] = (ir, r["ops"], top_functions(f, r["ops"]))
         for a in allocs:
-            ir, ops = res[a]
+            ir, ops, top = res[a]
             rows.append({"family": fam,
                          "workload": "batch" if w == "kbatch" else w,
                          "alloc": a, "pool_mib": pool, "ops": ops,
                          "unit": UNIT[w], "ir": ir, "ir_per_op": ir / ops,
                          "ir_per_op_minus_null":
-                             ir / ops - res["null"][0] / res["null"][1]})
+                             ir / ops - res["null"][0] / res["null"][1],
+                         "top_functions_ir_per_op": top})
         print("bench-callgrind: %s %d MiB done" % (w, pool), file=sys.stderr,
               flush=True)
     print("kmem386 instructions per operation (callgrind, timed part only)")
@@ -280,8 +305,9 @@ def callgrind(args, cpu):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--build", default="build")
-    ap.add_argument("--reps", type=int, default=7)
+    here = os.path.dirname(os.path.abspath(__file__))
+    ap.add_argument("--build", default=os.path.join(here, "..", "build"))
+    ap.add_argument("--reps", type=int, default=11)
     ap.add_argument("--cpu", type=int, default=None)
     ap.add_argument("--callgrind", action="store_true")
     args = ap.parse_args()
