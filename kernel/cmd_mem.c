@@ -147,7 +147,9 @@ static const char *holder_at(uint64_t a)
 
 static void size_str(char *buf, size_t n, uint64_t bytes)
 {
-	if (bytes >= MiB(1) && bytes % MiB(1) == 0)
+	if (bytes >= GiB(1) && bytes % GiB(1) == 0)
+		snprintf(buf, n, "%llu GiB", (unsigned long long)(bytes >> 30));
+	else if (bytes >= MiB(1) && bytes % MiB(1) == 0)
 		snprintf(buf, n, "%llu MiB", (unsigned long long)(bytes >> 20));
 	else if (bytes >= KiB(1))
 		snprintf(buf, n, "%llu KiB", (unsigned long long)(bytes >> 10));
@@ -165,7 +167,7 @@ static void box(uint64_t start, uint64_t end, const char *a, const char *b,
 
 	size_str(size, sizeof(size), end - start);
 	printk("0x%09llx %s\n", (unsigned long long)start, rule);
-	printk("            | %-9s %-7s %-37.37s| %s\n", a, b, c, size);
+	printk("            | %-9s %-7s %-38.38s| %s\n", a, b, c, size);
 }
 
 static void collect_points(const struct bootmem_layout *l)
@@ -237,7 +239,7 @@ static void vbox(uint64_t start, uint64_t end, const char *what)
 
 	size_str(size, sizeof(size), end - start);
 	printk("0x%08llx %s\n", (unsigned long long)start, rule);
-	printk("           | %-46.46s| %s\n", what, size);
+	printk("           | %-56.56s| %s\n", what, size);
 }
 
 static void draw_virtual(const struct bootmem_layout *l)

@@ -141,6 +141,34 @@ static phys_addr_t find_in_region(unsigned int idx, phys_addr_t size,
 	return 0;
 }
 
+/*
+ * Extend an allocation of the same holder that [s, s + size) touches, so
+ * that a run of small requests (early page tables, one frame each) takes
+ * one entry of the record.  The block is free of reservations, so the
+ * list stays sorted when a base moves down onto it.
+ */
+static bool grow_allocation(phys_addr_t s, phys_addr_t size, const char *name)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr_reserved; i++) {
+		struct memblock_region *r = &reserved[i];
+
+		if (!r->allocated || r->name != name)
+			continue;
+		if (r->base == s + size) {
+			r->base = s;
+			r->size += size;
+			return true;
+		}
+		if (region_end(r) == s) {
+			r->size += size;
+			return true;
+		}
+	}
+	return false;
+}
+
 phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align,
 			   phys_addr_t limit, const char *name)
 {
@@ -159,7 +187,8 @@ phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align,
 	align = MAX(align, (phys_addr_t)PAGE_SIZE);
 	for (i = nr_memory; i-- > 0;) {
 		s = find_in_region(i, size, align, limit);
-		if (s && reserve(s, size, name, true) == 0) {
+		if (s && (grow_allocation(s, size, name) ||
+			  reserve(s, size, name, true) == 0)) {
 			allocated_bytes += size;
 			return s;
 		}

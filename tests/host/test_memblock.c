@@ -91,7 +91,7 @@ static void test_alloc_top_down_and_limit(void **state)
 	assert_int_equal(a, 0x224000);
 	assert_int_equal(memblock_alloc(0x1000, 0x1000, 0x3fd000, "more"), 0x9e000);
 	assert_int_equal(memblock_check(), 0);
-	assert_int_equal(memblock_reserved_count(), 7);
+	assert_int_equal(memblock_reserved_count(), 6);	/* both page tables in one */
 	assert_string_equal(memblock_reserved_region(0)->name, "low 64 KiB");
 	assert_false(memblock_reserved_region(0)->allocated);
 }
@@ -122,6 +122,27 @@ static void test_never_frame_0(void **state)
 	memblock_add(0, 0x2000);
 	assert_int_equal(memblock_alloc(0x1000, 0x1000, 0x2000, "a"), 0x1000);
 	assert_int_equal(memblock_alloc(0x1000, 0x1000, 0x2000, "b"), 0);
+}
+
+/* Adjacent allocations of one holder share one entry of the record. */
+static void test_runs_share_an_entry(void **state)
+{
+	static const char tables[] = "early page tables";
+	unsigned int i;
+
+	(void)state;
+	memblock_add(0, 0x400000);
+	memblock_reserve(0, 0x10000, "low");
+	for (i = 0; i < 300; i++)
+		assert_int_equal(memblock_alloc(0x1000, 0x1000, 0x400000, tables),
+				 0x3ff000 - (phys_addr_t)i * 0x1000);
+	assert_int_equal(memblock_alloc(0x1000, 0x1000, 0x400000, "other"),
+			 0x3ff000 - 300 * 0x1000);
+	assert_int_equal(memblock_reserved_count(), 3);
+	assert_int_equal(memblock_reserved_region(1)->base, 0x3ff000 - 300 * 0x1000);
+	assert_int_equal(memblock_reserved_region(2)->base, 0x3ff000 - 299 * 0x1000);
+	assert_int_equal(memblock_reserved_region(2)->size, 300 * 0x1000);
+	assert_int_equal(memblock_check(), 0);
 }
 
 static void test_free_pfns(void **state)
@@ -304,6 +325,7 @@ int main(void)
 		cmocka_unit_test_setup(test_alloc_top_down_and_limit, setup),
 		cmocka_unit_test_setup(test_alloc_skips_reservations_and_fails, setup),
 		cmocka_unit_test_setup(test_never_frame_0, setup),
+		cmocka_unit_test_setup(test_runs_share_an_entry, setup),
 		cmocka_unit_test_setup(test_free_pfns, setup),
 		cmocka_unit_test_setup(test_reserve_errors_and_retire, setup),
 		cmocka_unit_test_setup(test_check_catches_corruption, setup),
