@@ -820,19 +820,6 @@ static void test_tiny_zone(void **state)
 	check_all();
 }
 
-static void test_boot_large(void **state)
-{
-	(void)state;
-	reboot(MiB(3584));
-	check_all();
-	assert_int_equal(DMA->managed_pages, 4096 - 256);
-	assert_int_equal(NORMAL->managed_pages, LOWMEM_PFN - DMA_PFN);
-	assert_int_equal(HIGH->managed_pages, 917504 - LOWMEM_PFN);
-	assert_int_equal(HIGH->free_area[MAX_ORDER].nr_free,
-			 (917504 - LOWMEM_PFN) / 1024);
-	assert_int_equal(HIGH->watermark[WMARK_MIN], 1024);
-}
-
 /* ---- randomized run against a per-frame owner model -------------------- */
 
 #define RAND_LIVE	512
@@ -967,7 +954,6 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_short_zone_drains_hot, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_unaligned_zones_and_holes, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_zone, setup64, teardown),
-		cmocka_unit_test_setup_teardown(test_boot_large, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_random_against_model, setup64, teardown),
 	};
 

@@ -1,0 +1,400 @@
+/*
+ * Host tests of mm/zones.c and of the zone invariants: the layout of the
+ * boot matrix's machines (spans, present/managed frames, watermarks, hot
+ * list sizes), range validation, free ranges that cross zone limits or
+ * abut, and buddy_check() catching each invariant B1..B8 when the state
+ * is corrupted by hand.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "machine.h"
+
+#define DMA	(&zones[ZONE_DMA])
+#define NORMAL	(&zones[ZONE_NORMAL])
+#define HIGH	(&zones[ZONE_HIGHMEM])
+
+static int teardown(void **state)
+{
+	(void)state;
+	machine_shutdown();
+	return 0;
+}
+
+static int setup64(void **state)
+{
+	(void)state;
+	machine_boot(MiB(64));
+	return 0;
+}
+
+static void expect_zone(const struct zone *z, pfn_t start, pfn_t end,
+			uint32_t present, uint32_t managed, uint32_t min)
+{
+	assert_int_equal(z->start_pfn, start);
+	assert_int_equal(z->end_pfn, end);
+	assert_int_equal(z->present_pages, present);
+	assert_int_equal(z->managed_pages, managed);
+	assert_int_equal(z->free_pages, managed);
+	assert_int_equal(z->watermark[WMARK_MIN], min);
+	assert_int_equal(z->watermark[WMARK_LOW], min + min / 4);
+	assert_int_equal(z->watermark[WMARK_HIGH], min + min / 2);
+}
+
+static void boot_checked(uint64_t bytes)
+{
+	machine_boot(bytes);
+	assert_int_equal(buddy_check_all(), 0);
+}
+
+/* ---- the boot matrix --------------------------------------------------- */
+
+static void test_layout_16m(void **state)
+{
+	(void)state;
+	boot_checked(MiB(16));
+	expect_zone(DMA, 1, 4096, 4095, 3840, 30);
+	assert_false(zone_populated(NORMAL));
+	assert_false(zone_populated(HIGH));
+	assert_int_equal(DMA->hot.batch, 15);
+	assert_int_equal(DMA->hot.high, 60);
+}
+
+static void test_layout_128m(void **state)
+{
+	(void)state;
+	boot_checked(MiB(128));
+	expect_zone(DMA, 1, 4096, 4095, 3840, 30);
+	expect_zone(NORMAL, 4096, 32768, 28672, 28672, 224);
+	assert_false(zone_populated(HIGH));
+	assert_int_equal(NORMAL->free_area[MAX_ORDER].nr_free, 28);
+}
+
+static void test_layout_1g(void **state)
+{
+	(void)state;
+	boot_checked(GiB(1));
+	expect_zone(NORMAL, 4096, LOWMEM_PFN, LOWMEM_PFN - 4096,
+		    LOWMEM_PFN - 4096, 1024);
+	expect_zone(HIGH, LOWMEM_PFN, 262144, 262144 - LOWMEM_PFN,
+		    262144 - LOWMEM_PFN, 256);
+	assert_int_equal(HIGH->hot.batch, 31);
+	assert_int_equal(HIGH->hot.high, HOT_HIGH_MAX);
+	assert_int_equal(page_zonenum(pfn_to_page(LOWMEM_PFN - 1)),
+			 ZONE_NORMAL);
+	assert_int_equal(page_zonenum(pfn_to_page(LOWMEM_PFN)), ZONE_HIGHMEM);
+}
+
+static void test_layout_3584m_in_blocks(void **state)
+{
+	(void)state;
+	boot_checked(MiB(3584));
+	expect_zone(HIGH, LOWMEM_PFN, 917504, 917504 - LOWMEM_PFN,
+		    917504 - LOWMEM_PFN, 1024);
+	/* one list operation per 4 MiB: nothing was split or merged */
+	assert_int_equal(HIGH->free_area[MAX_ORDER].nr_free,
+			 (917504 - LOWMEM_PFN) / 1024);
+	assert_int_equal(HIGH->stats.merges + NORMAL->stats.merges +
+			 DMA->stats.merges, 0);
+	assert_int_equal(zones_total_free(), 917504 - 256);
+}
+
+/* ---- ranges ------------------------------------------------------------ */
+
+static void test_ranges_validated(void **state)
+{
+	static const struct pfn_range ok = { 1, 100 };
+	static const struct pfn_range overlap[] = { { 1, 50 }, { 40, 60 } };
+	static const struct pfn_range empty = { 30, 30 };
+	static const struct pfn_range beyond = { 1, 16385 };
+	static const struct pfn_range not_usable = { 90, 110 };
+
+	(void)state;
+	assert_int_equal(zones_init(machine_mem_map, 16384, &ok, 1, &ok, 1),
+			 -EBUSY);
+	zones_reset();
+	assert_int_equal(zones_init(NULL, 16384, &ok, 1, &ok, 1), -EINVAL);
+	assert_int_equal(zones_init(machine_mem_map, 16384, overlap, 2, NULL,
+				    0), -EINVAL);
+	assert_int_equal(zones_init(machine_mem_map, 16384, &empty, 1, NULL,
+				    0), -EINVAL);
+	assert_int_equal(zones_init(machine_mem_map, 16384, &beyond, 1, NULL,
+				    0), -EINVAL);
+	assert_int_equal(zones_init(machine_mem_map, 16384, &ok, 1,
+				    &not_usable, 1), -EINVAL);
+	assert_null(mem_map);
+	assert_int_equal(zones_init(machine_mem_map, 16384, &ok, 1, &ok, 1), 0);
+	assert_int_equal(zones_total_free(), 99);
+	assert_int_equal(buddy_check_all(), 0);
+}
+
+static void test_free_range_across_zone_limit(void **state)
+{
+	static const struct pfn_range usable[] = { { 0, 8192 } };
+	static const struct pfn_range free[] = { { 3000, 5000 } };
+	pfn_t pfn;
+
+	(void)state;
+	machine_shutdown();
+	machine_boot_ranges(MiB(32), usable, 1, free, 1);
+	assert_int_equal(buddy_check_all(), 0);
+	assert_int_equal(DMA->managed_pages, 4096 - 3000);
+	assert_int_equal(NORMAL->managed_pages, 5000 - 4096);
+	assert_int_equal(DMA->present_pages, 4096);
+	assert_int_equal(NORMAL->present_pages, 4096);
+	/* reserved, usable frames keep their zone and refcount 1 */
+	for (pfn = 0; pfn < 8192; pfn += 997) {
+		const struct page *page = pfn_to_page(pfn);
+
+		assert_int_equal(page_zonenum(page), zone_type_of_pfn(pfn));
+		if (pfn < 3000 || pfn >= 5000) {
+			assert_true(page_test(page, PG_reserved));
+			assert_int_equal(page_count(page), 1);
+		}
+	}
+}
+
+static void test_abutting_ranges_coalesce(void **state)
+{
+	static const struct pfn_range usable[] = { { 1, 16384 } };
+	static const struct pfn_range pieces[] = {
+		{ 256, 1000 }, { 1000, 1001 }, { 1001, 5003 }, { 5003, 16384 },
+	};
+	uint32_t one[NR_ORDERS], many[NR_ORDERS];
+
+	(void)state;
+	buddy_free_counts(NORMAL, one);
+	machine_shutdown();
+	machine_boot_ranges(MiB(64), usable, 1, pieces, 4);
+	assert_int_equal(buddy_check_all(), 0);
+	buddy_free_counts(NORMAL, many);
+	assert_memory_equal(one, many, sizeof(one));
+	assert_true(DMA->stats.merges > 0);
+}
+
+static void test_highmem_only_hole_below(void **state)
+{
+	/* nothing usable between 12 MiB and 900 MiB: Normal stays empty */
+	static const struct pfn_range usable[] = {
+		{ 0x100, 0xc00 }, { 0x38400, 0x40000 },
+	};
+
+	(void)state;
+	machine_shutdown();
+	machine_boot_ranges(GiB(1), usable, 2, usable, 2);
+	assert_int_equal(buddy_check_all(), 0);
+	assert_false(zone_populated(NORMAL));
+	assert_int_equal(HIGH->start_pfn, 0x38400);
+	assert_int_equal(DMA->end_pfn, 0xc00);
+	/* GFP_KERNEL falls back to DMA, GFP_HIGHUSER uses HighMem */
+	assert_int_equal(page_zonenum(alloc_pages(GFP_KERNEL, 0)), ZONE_DMA);
+	assert_int_equal(page_zonenum(alloc_pages(GFP_HIGHUSER, 0)),
+			 ZONE_HIGHMEM);
+	assert_int_equal(buddy_check_all(), 0);
+}
+
+static void test_totals(void **state)
+{
+	struct page *page;
+
+	(void)state;
+	assert_int_equal(zones_total_managed(), 3840 + 12288);
+	page = alloc_pages(GFP_KERNEL, 4);
+	assert_int_equal(zones_total_free(), 3840 + 12288 - 16);
+	__free_pages(page, 4);
+	assert_int_equal(zones_total_free(), 3840 + 12288);
+}
+
+static void test_snapshot_restores_counts(void **state)
+{
+	static struct buddy_snapshot snap;
+	struct page *pages[50];
+	unsigned int i;
+	char *before;
+
+	(void)state;
+	for (i = 0; i < 50; i++)
+		pages[i] = alloc_pages(GFP_KERNEL, 0);
+	for (i = 0; i < 50; i += 3)
+		put_page(pages[i]);
+	host_log_clear();
+	buddy_dump();
+	before = strdup(host_log());
+
+	buddy_snapshot_take(&snap);
+	assert_int_equal(NORMAL->hot.count, 0);
+	put_page(alloc_pages(GFP_KERNEL, 5));
+	assert_int_equal(buddy_snapshot_restore(&snap), 0);
+	host_log_clear();
+	buddy_dump();
+	assert_string_equal(before, host_log());
+	free(before);
+	/* a block kept out shows up as changed counts */
+	buddy_snapshot_take(&snap);
+	pages[0] = alloc_pages(GFP_KERNEL, 3);
+	host_log_clear();
+	assert_true(buddy_snapshot_restore(&snap) > 0);
+	assert_true(host_log_contains("buddy: zone Normal order 3: 0 free blocks, 1 before\n"));
+	assert_int_equal(buddy_check_all(), 0);
+}
+
+/* ---- the checker catches each invariant -------------------------------- */
+
+/* Run buddy_check on Normal and expect exactly one line naming inv. */
+static void expect_violation(const char *inv)
+{
+	unsigned int bad;
+
+	host_log_clear();
+	bad = buddy_check(NORMAL);
+	if (bad == 0 || !host_log_contains(inv))
+		fail_msg("expected %s, got %u violations:\n%s", inv, bad,
+			 host_log());
+}
+
+/* Normal's lists with the hot list off: one order-0 block at 0x3c01. */
+static struct page *prepare(void)
+{
+	struct page *page;
+
+	buddy_drain_hot(NORMAL);
+	NORMAL->hot.high = NORMAL->hot.batch = 0;
+	page = alloc_pages(GFP_KERNEL, 0);
+	assert_int_equal(page_to_pfn(page), 0x3c00);
+	assert_int_equal(buddy_check(NORMAL), 0);
+	return pfn_to_page(0x3c01);
+}
+
+static void test_check_b1_b2(void **state)
+{
+	struct page *free1 = prepare();
+
+	(void)state;
+	free1->flags |= PG_reserved;
+	expect_violation("B2 order-0 head pfn 0x3c01");
+	free1->flags &= ~PG_reserved;
+	NORMAL->free_area[0].head = 0x10;	/* a DMA frame */
+	expect_violation("B1 order-0 list links to pfn 0x10");
+	NORMAL->free_area[0].head = 0x3c01;
+	assert_int_equal(buddy_check(NORMAL), 0);
+}
+
+static void test_check_b3(void **state)
+{
+	struct page *free1 = prepare();
+
+	(void)state;
+	free1->lru.prev = 0x3c02;
+	expect_violation("B3 order-0 pfn 0x3c01 prev 0x3c02");
+	free1->lru.prev = PFN_NONE;
+	NORMAL->free_area[0].nr_free = 2;
+	expect_violation("B3 order-0 list: nr_free 2, walked 1");
+	NORMAL->free_area[0].nr_free = 1;
+	free1->lru.next = 0x3c01;		/* a cycle */
+	expect_violation("B3 order-0 list: nr_free 1, walked 2 and more");
+	free1->lru.next = PFN_NONE;
+	assert_int_equal(buddy_check(NORMAL), 0);
+}
+
+static void test_check_b4(void **state)
+{
+	struct page *inner = pfn_to_page(0x3c05);	/* in order-2 0x3c04 */
+	struct page *head = pfn_to_page(0x3c00);	/* allocated */
+
+	(void)state;
+	prepare();
+	page_set(inner, PG_hot);
+	expect_violation("B4 pfn 0x3c05 inside free block 0x3c04/2 has flags");
+	expect_violation("hot frames, lists hold");
+	page_clear(inner, PG_hot);
+	assert_int_equal(buddy_check(NORMAL), 0);
+	/* marked free but on no list */
+	head->flags = (uint32_t)ZONE_NORMAL << PG_ZONE_SHIFT | PG_buddy;
+	expect_violation("B4 span has");
+	head->flags = (uint32_t)ZONE_NORMAL << PG_ZONE_SHIFT | PG_head;
+	assert_int_equal(buddy_check(NORMAL), 0);
+}
+
+/* Two order-0 buddies, 0x3c02 and 0x3c03, put on the list unmerged. */
+static void test_check_b5(void **state)
+{
+	const uint32_t zone_bits = (uint32_t)ZONE_NORMAL << PG_ZONE_SHIFT;
+	struct page *a;
+
+	(void)state;
+	prepare();
+	assert_int_equal(page_to_pfn(alloc_pages(GFP_KERNEL, 0)), 0x3c01);
+	a = alloc_pages(GFP_KERNEL, 1);
+	assert_int_equal(page_to_pfn(a), 0x3c02);
+	a[0].flags = a[1].flags = zone_bits | PG_buddy;
+	a[0]._refcount = 0;
+	a[0].lru = (struct page_link){ .next = 0x3c03, .prev = PFN_NONE };
+	a[1].lru = (struct page_link){ .next = PFN_NONE, .prev = 0x3c02 };
+	NORMAL->free_area[0].head = 0x3c02;
+	NORMAL->free_area[0].nr_free = 2;
+	NORMAL->free_pages += 2;
+	expect_violation("B5 order-0 block 0x3c02 and its buddy 0x3c03 both free");
+	assert_int_equal(buddy_check(NORMAL), 2);
+	/* undo: an allocated order-1 block again */
+	a[0].flags = zone_bits | PG_head | 1u << PG_ORDER_SHIFT;
+	a[0]._refcount = 1;
+	a[1].flags = zone_bits | PG_tail;
+	NORMAL->free_area[0].head = PFN_NONE;
+	NORMAL->free_area[0].nr_free = 0;
+	NORMAL->free_pages -= 2;
+	assert_int_equal(buddy_check(NORMAL), 0);
+}
+
+static void test_check_b6_b7_b8(void **state)
+{
+	struct page *page;
+	char line[64];
+
+	(void)state;
+	page = alloc_pages(GFP_KERNEL, 0);	/* hot list: 30 frames */
+	assert_int_equal(buddy_check(NORMAL), 0);
+	NORMAL->hot.count++;
+	expect_violation("B6 hot list: count 31 high 124, walked 30");
+	NORMAL->hot.count--;
+	pfn_to_page(NORMAL->hot.head)->_refcount = 3;
+	expect_violation("B6 hot pfn");
+	pfn_to_page(NORMAL->hot.head)->_refcount = 0;
+	NORMAL->free_pages--;
+	expect_violation("B7 free 12286 (listed 12287)");
+	NORMAL->free_pages++;
+	set_page_zonenum(page, ZONE_DMA);
+	snprintf(line, sizeof(line), "B8 pfn 0x%x carries zone 0",
+		 page_to_pfn(page));
+	expect_violation(line);
+	set_page_zonenum(page, ZONE_NORMAL);
+	assert_int_equal(buddy_check(NORMAL), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_layout_16m, teardown),
+		cmocka_unit_test_teardown(test_layout_128m, teardown),
+		cmocka_unit_test_teardown(test_layout_1g, teardown),
+		cmocka_unit_test_teardown(test_layout_3584m_in_blocks, teardown),
+		cmocka_unit_test_setup_teardown(test_ranges_validated, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_free_range_across_zone_limit, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_abutting_ranges_coalesce, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_highmem_only_hole_below, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_totals, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_snapshot_restores_counts, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_check_b1_b2, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_check_b3, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_check_b4, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_check_b5, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_check_b6_b7_b8, setup64, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
