@@ -11,6 +11,8 @@
  * with driver options: --reps N, --cpu N, --callgrind) it hands over to the
  * driver, bench/run.py, which starts a fresh pinned worker for every
  * repetition and prints the table.
+ *
+ * Locking: none; a worker is one thread and runs one workload.
  */
 #include <stdarg.h>
 #include <string.h>

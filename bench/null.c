@@ -6,6 +6,8 @@
  * exactly as it calls the real allocator: the time it then measures is the
  * loop, the calls and the workload's bookkeeping, with no allocator work.
  * The pointers returned are fixed and never dereferenced by the workloads.
+ *
+ * Locking: none; nothing is shared.
  */
 #include "bench.h"
 

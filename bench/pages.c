@@ -22,6 +22,9 @@
  *   batch  allocate min(10000, pages/2) frames, free them in random order
  *   mixed  orders 0..10 (60 % order 0 .. 0.2 % order 10), the pool kept
  *          around half full; then the fragmentation figure
+ *
+ * Locking: none of its own; a worker is one thread, and the mm/ locks
+ * (interrupt flag on the host) are taken inside alloc_pages/__free_pages.
  */
 #include <string.h>
 

@@ -15,6 +15,8 @@
  * free.  kmem runs on a booted host machine (tests/host/machine.h) of
  * a->pool bytes with the kmalloc caches made by kmem_cache_init(0) (no
  * debug), allocating with GFP_KERNEL.
+ *
+ * Locking: none of its own; a worker is one thread.
  */
 #include <math.h>
 #include <string.h>
