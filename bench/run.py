@@ -4,7 +4,7 @@
 Runs every workload/allocator pair REPS times, each repetition a fresh
 worker process (build/host/bench or bench-ALLOC) pinned to one CPU, all
 allocators of one workload back to back inside a repetition, so that the
-ratio to kmem386 is taken between runs made seconds apart.  Prints the
+ratio to kmem386 is taken between runs made moments apart.  Prints the
 table, the target lines (PASS/MISS, never a failure) and writes
 build/bench.json.  With --callgrind, runs each workload once under
 callgrind with fewer operations and reports instructions per operation
@@ -55,7 +55,7 @@ def run_worker(cmd, cpu):
     if p.returncode != 0:
         sys.exit("bench: %s failed (%d):\n%s" % (" ".join(cmd), p.returncode,
                                                  p.stderr[-2000:]))
-    lines = [l for l in p.stdout.splitlines() if l.startswith("{")]
+    lines = [ln for ln in p.stdout.splitlines() if ln.startswith("{")]
     return json.loads(lines[-1])
 
 
@@ -316,14 +316,22 @@ def main():
         callgrind(args, cpu)
         return
     t0 = time.time()
+    load0 = os.getloadavg()[0]
     raw = measure(args, cpu)
+    load1 = os.getloadavg()[0]
     rows = summarize(raw)
     sizes, meta = metadata(args.build, rows)
     tgts = targets(rows, meta)
     print_table(rows, tgts, meta, args.reps, cpu)
+    if max(load0, load1) > 0.7:
+        print("\nnote: the machine was busy (load average %.2f at the start, "
+              "%.2f at the end); times are inflated, ratios less so; "
+              "`make bench-callgrind` counts instructions instead"
+              % (load0, load1))
     doc = {
         "host": {"machine": platform.machine(), "cpus": os.cpu_count(),
-                 "pinned_cpu": cpu, "python": platform.python_version()},
+                 "pinned_cpu": cpu, "python": platform.python_version(),
+                 "loadavg_start": load0, "loadavg_end": load1},
         "reps": args.reps,
         "seconds": round(time.time() - t0, 1),
         "results": rows,
