@@ -37,6 +37,12 @@ struct bench_out {
 	uint64_t pages;			/* frames the pool manages (page workloads) */
 	double frag;			/* mixed: order-10 share of free memory, or -1 */
 	int max_order;			/* mixed: largest obtainable order, or -1 */
+	unsigned int nr_zones;		/* mixed: zones with a figure below */
+	struct {
+		const char *name;
+		uint64_t free;		/* free frames */
+		double frag;		/* order-10 share of them */
+	} zone[4];
 };
 
 static inline uint64_t bench_now_ns(void)

@@ -54,6 +54,8 @@ static uint64_t parse_u64(const char *s, const char *what)
 static void print_result(const struct bench_args *a,
 			 const struct bench_out *o)
 {
+	unsigned int z;
+
 	printf("{\"workload\": \"%s\", \"alloc\": \"%s\", \"pool_mib\": %llu, "
 	       "\"pages\": %llu, \"ops\": %llu, \"ns\": %llu, "
 	       "\"ns_per_op\": %.4f, \"fails\": %llu",
@@ -65,6 +67,11 @@ static void print_result(const struct bench_args *a,
 	if (o->max_order >= 0)
 		printf(", \"frag\": %.6f, \"max_order\": %d", o->frag,
 		       o->max_order);
+	for (z = 0; z < o->nr_zones; z++)
+		printf("%s\"%s\": {\"free_pages\": %llu, \"frag\": %.6f}%s",
+		       z ? ", " : ", \"zones\": {", o->zone[z].name,
+		       (unsigned long long)o->zone[z].free, o->zone[z].frag,
+		       z + 1 == o->nr_zones ? "}" : "");
 	printf("}\n");
 }
 

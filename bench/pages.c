@@ -21,7 +21,8 @@
  *   hot    the same after every page was allocated and every even pfn freed
  *   batch  allocate min(10000, pages/2) frames, free them in random order
  *   mixed  orders 0..10 (60 % order 0 .. 0.2 % order 10), the pool kept
- *          around half full; then the fragmentation figure
+ *          around half full; then the fragmentation figure, overall and
+ *          per zone (at 2 GiB the live half sits in HighMem, tried first)
  *
  * Locking: none of its own; a worker is one thread, and the mm/ locks
  * (interrupt flag on the host) are taken inside alloc_pages/__free_pages.
@@ -205,16 +206,25 @@ static void mixed_fragmentation(struct bench_out *out)
 
 	out->max_order = -1;
 	for (z = 0; z < MAX_NR_ZONES; z++) {
+		uint64_t zfree = 0, zbig;
+
 		if (!zone_populated(&zones[z]))
 			continue;
 		buddy_drain_hot(&zones[z]);
 		buddy_free_counts(&zones[z], counts);
 		for (o = 0; o < NR_ORDERS; o++) {
-			free_frames += (uint64_t)counts[o] << o;
+			zfree += (uint64_t)counts[o] << o;
 			if (counts[o] && (int)o > out->max_order)
 				out->max_order = (int)o;
 		}
-		big += (uint64_t)counts[MAX_ORDER] << MAX_ORDER;
+		zbig = (uint64_t)counts[MAX_ORDER] << MAX_ORDER;
+		out->zone[out->nr_zones].name = zones[z].name;
+		out->zone[out->nr_zones].free = zfree;
+		out->zone[out->nr_zones].frag =
+			zfree ? (double)zbig / (double)zfree : 0.0;
+		out->nr_zones++;
+		free_frames += zfree;
+		big += zbig;
 	}
 	out->frag = free_frames ? (double)big / (double)free_frames : 0.0;
 }

@@ -116,6 +116,10 @@ def summarize(raw):
             if "frag" in runs[a][0]:
                 row["frag"] = median([r["frag"] for r in runs[a]])
                 row["max_order"] = min(r["max_order"] for r in runs[a])
+                row["zones"] = {
+                    z: {k: median([r["zones"][z][k] for r in runs[a]])
+                        for k in ("free_pages", "frag")}
+                    for z in runs[a][0]["zones"]}
             rows.append(row)
         null = [r for r in rows[-len(allocs):] if r["alloc"] == "null"][0]
         for r in rows[-len(allocs):]:
@@ -214,8 +218,10 @@ def print_table(rows, tgts, meta, reps, cpu):
     for r in rows:
         notes = []
         if "frag" in r:
-            notes.append("frag %.1f %%, max order %d" % (100 * r["frag"],
-                                                         r["max_order"]))
+            zs = ", ".join("%s %.1f" % (z, 100 * v["frag"])
+                           for z, v in r["zones"].items())
+            notes.append("frag %.1f %% (%s), max order %d" % (
+                100 * r["frag"], zs, r["max_order"]))
         if r["fails"]:
             notes.append("%d failed allocations" % r["fails"])
         line = "%-7s %-7s %4d MiB  %-9s %8.2f %8.2f %8.2f %8.2f %7.2f  %s" % (
