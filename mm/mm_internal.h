@@ -1,0 +1,18 @@
+/*
+ * What mm/mmap.c and mm/fault.c share and nobody else sees: the counters
+ * behind mm_get_stats() and the helpers that take and drop user frames.
+ */
+#ifndef MM_MM_INTERNAL_H
+#define MM_MM_INTERNAL_H
+
+#include "mm/mm.h"
+
+extern struct mm_stats mm_stat;
+
+/*
+ * mm_drop_frame - forget one user-half entry that mapped @pfn (already
+ * unmapped): the zero page is only counted, any other frame is put.
+ */
+void mm_drop_frame(struct mm *mm, pfn_t pfn);
+
+#endif /* MM_MM_INTERNAL_H */

@@ -1,0 +1,724 @@
+/*
+ * User address spaces: struct mm, its regions, fork, and the system-call
+ * level operations on regions (mmap, munmap, mprotect, brk).
+ *
+ * Design.  The regions of a space are struct vma nodes in an AVL tree keyed
+ * by start address; they never overlap, so the node containing an address
+ * and the first node above it are each one root-to-leaf walk.  In-order
+ * walks step with mm_next_vma() (O(n log n) for a whole walk, simpler than
+ * parent links and plenty for the few dozen regions a process has).  The
+ * tree holds no page state: what is mapped is read back from the page
+ * tables (vmm_lookup()), skipping a whole 4 MiB at an absent directory
+ * entry, so a large sparse region costs nothing to fork or destroy.
+ * munmap and mprotect split a region at their bounds; nothing merges
+ * regions again, except brk, which moves the end of the heap in place.
+ * Frames are reference counted by the buddy allocator: a shared
+ * (copy-on-write) frame is mapped read-only in every space that holds it,
+ * and the last put frees it.  The shared zero page is never counted.
+ *
+ * The generic AVL tree of mm/vmalloc.c is not reused: it is private to
+ * that file and carries gap fields for its own allocator.
+ *
+ * Locking: see include/mm/mm.h (none of its own; vmm_lock for the page
+ * tables, the slab caches' locks for descriptors).
+ */
+#include "mm/buddy.h"
+#include "mm/slab.h"
+#include "mm/vmm.h"
+#include "mm_internal.h"
+
+static struct kmem_cache *mm_cache, *vma_cache;
+
+/* --- the AVL tree ------------------------------------------------------- */
+
+static int vma_height(const struct vma *v)
+{
+	return v ? v->height : 0;
+}
+
+static void vma_fix_height(struct vma *v)
+{
+	v->height = 1 + MAX(vma_height(v->left), vma_height(v->right));
+}
+
+static struct vma *rotate_right(struct vma *y)
+{
+	struct vma *x = y->left;
+
+	y->left = x->right;
+	x->right = y;
+	vma_fix_height(y);
+	vma_fix_height(x);
+	return x;
+}
+
+static struct vma *rotate_left(struct vma *x)
+{
+	struct vma *y = x->right;
+
+	x->right = y->left;
+	y->left = x;
+	vma_fix_height(x);
+	vma_fix_height(y);
+	return y;
+}
+
+static struct vma *rebalance(struct vma *n)
+{
+	int bf;
+
+	vma_fix_height(n);
+	bf = vma_height(n->left) - vma_height(n->right);
+	if (bf > 1) {
+		if (vma_height(n->left->left) < vma_height(n->left->right))
+			n->left = rotate_left(n->left);
+		return rotate_right(n);
+	}
+	if (bf < -1) {
+		if (vma_height(n->right->right) < vma_height(n->right->left))
+			n->right = rotate_right(n->right);
+		return rotate_left(n);
+	}
+	return n;
+}
+
+static struct vma *tree_insert(struct vma *root, struct vma *v)
+{
+	if (!root) {
+		v->left = v->right = NULL;
+		v->height = 1;
+		return v;
+	}
+	if (v->start < root->start)
+		root->left = tree_insert(root->left, v);
+	else
+		root->right = tree_insert(root->right, v);
+	return rebalance(root);
+}
+
+static struct vma *tree_remove_min(struct vma *n, struct vma **min)
+{
+	if (!n->left) {
+		*min = n;
+		return n->right;
+	}
+	n->left = tree_remove_min(n->left, min);
+	return rebalance(n);
+}
+
+static struct vma *tree_remove(struct vma *root, uintptr_t start)
+{
+	struct vma *l, *r, *m;
+
+	if (!root)
+		return NULL;
+	if (start < root->start) {
+		root->left = tree_remove(root->left, start);
+	} else if (start > root->start) {
+		root->right = tree_remove(root->right, start);
+	} else {
+		l = root->left;
+		r = root->right;
+		if (!r)
+			return l;
+		r = tree_remove_min(r, &m);
+		m->left = l;
+		m->right = r;
+		return rebalance(m);
+	}
+	return rebalance(root);
+}
+
+struct vma *mm_find_vma(struct mm *mm, uintptr_t addr)
+{
+	struct vma *v = mm->cache;
+
+	if (v && addr >= v->start && addr < v->end)
+		return v;
+	for (v = mm->root; v;) {
+		if (addr < v->start)
+			v = v->left;
+		else if (addr >= v->end)
+			v = v->right;
+		else
+			break;
+	}
+	if (v)
+		mm->cache = v;
+	return v;
+}
+
+struct vma *mm_next_vma(struct mm *mm, uintptr_t addr)
+{
+	struct vma *v = mm->root, *best = NULL;
+
+	while (v) {
+		if (v->start > addr) {
+			best = v;
+			v = v->left;
+		} else {
+			v = v->right;
+		}
+	}
+	return best;
+}
+
+static struct vma *first_vma(struct mm *mm)
+{
+	struct vma *v = mm->root;
+
+	while (v && v->left)
+		v = v->left;
+	return v;
+}
+
+/* The lowest region that ends above @addr. */
+static struct vma *vma_from(struct mm *mm, uintptr_t addr)
+{
+	struct vma *v = mm_find_vma(mm, addr);
+
+	return v ? v : mm_next_vma(mm, addr);
+}
+
+static struct vma *vma_alloc(void)
+{
+	struct vma *v = kmem_cache_zalloc(vma_cache, GFP_KERNEL | __GFP_NOWARN);
+
+	if (v)
+		mm_stat.vmas++;
+	return v;
+}
+
+static void vma_free(struct vma *v)
+{
+	mm_stat.vmas--;
+	kmem_cache_free(vma_cache, v);
+}
+
+static void vma_insert(struct mm *mm, struct vma *v)
+{
+	mm->root = tree_insert(mm->root, v);
+	mm->nr_vmas++;
+}
+
+static void vma_remove(struct mm *mm, struct vma *v)
+{
+	mm->root = tree_remove(mm->root, v->start);
+	mm->nr_vmas--;
+	if (mm->cache == v)
+		mm->cache = NULL;
+}
+
+/* --- pages of a range --------------------------------------------------- */
+
+/* Unmap every page of [start, end) and drop its frame. */
+static void unmap_pages(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+	uintptr_t va = start;
+
+	while (va < end) {
+		arch_pte_t pde, pte;
+		pfn_t pfn;
+
+		if (vmm_lookup(mm->pd, va, &pde, &pte) != 0) {
+			va = ALIGN_DOWN(va, ARCH_LARGE_PAGE_SIZE) +
+			     ARCH_LARGE_PAGE_SIZE;
+			continue;
+		}
+		if (arch_pte_present(pte) &&
+		    vmm_unmap(mm->pd, va, &pfn) == 0)
+			mm_drop_frame(mm, pfn);
+		va += PAGE_SIZE;
+	}
+}
+
+/* Rights of the entries of a region with VM_* @flags; 0: none at all. */
+static unsigned int pte_rights(unsigned int flags)
+{
+	return (flags & VM_PROT_MASK) ? MMU_USER : 0;
+}
+
+/* Apply @flags to the present entries of [start, end): never adds write. */
+static void protect_pages(struct mm *mm, uintptr_t start, uintptr_t end,
+			  unsigned int flags)
+{
+	uintptr_t va = start;
+
+	while (va < end) {
+		arch_pte_t pde, pte;
+		unsigned int prot;
+
+		if (vmm_lookup(mm->pd, va, &pde, &pte) != 0) {
+			va = ALIGN_DOWN(va, ARCH_LARGE_PAGE_SIZE) +
+			     ARCH_LARGE_PAGE_SIZE;
+			continue;
+		}
+		if (arch_pte_present(pte)) {
+			prot = pte_rights(flags);
+			if ((flags & VM_WRITE) && (arch_pte_prot(pte) & MMU_WRITE))
+				prot |= MMU_WRITE;
+			vmm_protect(mm->pd, va, prot);
+		}
+		va += PAGE_SIZE;
+	}
+}
+
+/* --- spaces ------------------------------------------------------------- */
+
+int mm_subsys_init(void)
+{
+	struct page *zero;
+
+	if (mm_cache)
+		return 0;
+	mm_cache = kmem_cache_create("mm_struct", sizeof(struct mm), 0, 0,
+				     NULL);
+	vma_cache = kmem_cache_create("vm_area_struct", sizeof(struct vma),
+				      0, 0, NULL);
+	zero = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	if (!mm_cache || !vma_cache || !zero) {
+		if (zero)
+			__free_pages(zero, 0);
+		mm_subsys_reset();
+		return -ENOMEM;
+	}
+	page_set(zero, PG_zero);
+	mm_zero_pfn = page_to_pfn(zero);
+	return 0;
+}
+
+void mm_subsys_reset(void)
+{
+	if (mm_zero_pfn != PFN_NONE) {
+		page_clear(pfn_to_page(mm_zero_pfn), PG_zero);
+		__free_pages(pfn_to_page(mm_zero_pfn), 0);
+		mm_zero_pfn = PFN_NONE;
+	}
+	if (vma_cache)
+		kmem_cache_destroy(vma_cache);
+	if (mm_cache)
+		kmem_cache_destroy(mm_cache);
+	vma_cache = mm_cache = NULL;
+	memset(&mm_stat, 0, sizeof(mm_stat));
+}
+
+void mm_shrink_caches(void)
+{
+	if (mm_cache)
+		kmem_cache_shrink(mm_cache);
+	if (vma_cache)
+		kmem_cache_shrink(vma_cache);
+}
+
+struct mm *mm_create(void)
+{
+	struct mm *mm;
+
+	if (!mm_cache)
+		return NULL;
+	mm = kmem_cache_zalloc(mm_cache, GFP_KERNEL | __GFP_NOWARN);
+	if (!mm)
+		return NULL;
+	mm->pd = vmm_pgdir_create();
+	if (mm->pd == PFN_NONE) {
+		kmem_cache_free(mm_cache, mm);
+		return NULL;
+	}
+	mm->stack_limit = USER_STACK_TOP - USER_STACK_MAX;
+	mm_stat.spaces++;
+	return mm;
+}
+
+void mm_destroy(struct mm *mm)
+{
+	struct vma *v;
+
+	while ((v = first_vma(mm)) != NULL) {
+		unmap_pages(mm, v->start, v->end);
+		vma_remove(mm, v);
+		vma_free(v);
+	}
+	MM_ASSERT(mm->rss == 0 && mm->zero_ptes == 0);
+	vmm_pgdir_destroy(mm->pd);
+	mm_stat.spaces--;
+	kmem_cache_free(mm_cache, mm);
+}
+
+/* Share the present pages of region @v of @parent with @child. */
+static int fork_pages(struct mm *parent, struct mm *child,
+		      const struct vma *v)
+{
+	uintptr_t va = v->start;
+
+	while (va < v->end) {
+		arch_pte_t pde, pte;
+		pfn_t pfn;
+
+		if (vmm_lookup(parent->pd, va, &pde, &pte) != 0) {
+			va = ALIGN_DOWN(va, ARCH_LARGE_PAGE_SIZE) +
+			     ARCH_LARGE_PAGE_SIZE;
+			continue;
+		}
+		if (arch_pte_present(pte)) {
+			unsigned int prot = arch_pte_prot(pte);
+
+			pfn = arch_pte_pfn(pte);
+			if (prot & MMU_WRITE)
+				vmm_protect(parent->pd, va, prot & ~MMU_WRITE);
+			if (vmm_map(child->pd, va, pfn, prot & ~MMU_WRITE) != 0)
+				return -ENOMEM;
+			if (pfn == mm_zero_pfn) {
+				child->zero_ptes++;
+			} else {
+				get_page(pfn_to_page(pfn));
+				child->rss++;
+			}
+		}
+		va += PAGE_SIZE;
+	}
+	return 0;
+}
+
+int mm_fork(struct mm *parent, struct mm **child)
+{
+	struct mm *c = mm_create();
+	struct vma *v, *n;
+
+	if (!c)
+		goto fail;
+	c->brk_start = parent->brk_start;
+	c->brk = parent->brk;
+	c->stack_limit = parent->stack_limit;
+	for (v = first_vma(parent); v; v = mm_next_vma(parent, v->start)) {
+		n = vma_alloc();
+		if (!n)
+			goto fail_destroy;
+		*n = *v;
+		vma_insert(c, n);
+		if (fork_pages(parent, c, v) != 0)
+			goto fail_destroy;
+	}
+	mm_stat.forks++;
+	*child = c;
+	return 0;
+
+fail_destroy:
+	mm_destroy(c);
+fail:
+	mm_stat.fork_fail++;
+	return -ENOMEM;
+}
+
+/* --- regions ------------------------------------------------------------ */
+
+static bool user_range_ok(uintptr_t start, size_t len)
+{
+	return IS_ALIGNED(start, PAGE_SIZE) && IS_ALIGNED(len, PAGE_SIZE) &&
+	       len != 0 && start >= USER_MIN && start < USER_STACK_TOP &&
+	       len <= USER_STACK_TOP - start;
+}
+
+int mm_map_region(struct mm *mm, uintptr_t start, size_t len,
+		  unsigned int flags, const uint8_t *image,
+		  uintptr_t img_start, size_t img_len)
+{
+	struct vma *v;
+
+	if (!user_range_ok(start, len))
+		return -EINVAL;
+	v = vma_from(mm, start);
+	if (v && v->start < start + len)
+		return -EEXIST;
+	if (mm->nr_vmas >= MM_MAX_VMAS)
+		return -ENOMEM;
+	v = vma_alloc();
+	if (!v)
+		return -ENOMEM;
+	v->start = start;
+	v->end = start + len;
+	v->flags = flags;
+	if (flags & VM_IMAGE) {
+		v->image = image;
+		v->img_start = img_start;
+		v->img_len = (uint32_t)img_len;
+	}
+	vma_insert(mm, v);
+	return 0;
+}
+
+/* Split @v at @at (inside it): @v keeps the low part. */
+static int vma_split(struct mm *mm, struct vma *v, uintptr_t at)
+{
+	struct vma *n;
+
+	if (mm->nr_vmas >= MM_MAX_VMAS)
+		return -ENOMEM;
+	n = vma_alloc();
+	if (!n)
+		return -ENOMEM;
+	*n = *v;
+	n->start = at;
+	v->end = at;
+	vma_insert(mm, n);
+	return 0;
+}
+
+int mm_unmap_region(struct mm *mm, uintptr_t start, size_t len)
+{
+	uintptr_t end = start + len;
+	struct vma *v;
+	int err;
+
+	if (!user_range_ok(start, len))
+		return -EINVAL;
+	while ((v = vma_from(mm, start)) != NULL && v->start < end) {
+		if (v->start < start) {
+			err = vma_split(mm, v, start);
+			if (err)
+				return err;
+			continue;
+		}
+		if (v->end > end) {
+			err = vma_split(mm, v, end);
+			if (err)
+				return err;
+		}
+		unmap_pages(mm, v->start, v->end);
+		vma_remove(mm, v);
+		vma_free(v);
+	}
+	return 0;
+}
+
+int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
+		      unsigned int prot)
+{
+	uintptr_t end = start + len, at = start;
+	struct vma *v;
+	int err;
+
+	if (!user_range_ok(start, len) || (prot & ~VM_PROT_MASK))
+		return -EINVAL;
+	for (v = mm_find_vma(mm, at); at < end; v = mm_find_vma(mm, at)) {
+		if (!v)
+			return -ENOMEM;		/* a hole: Linux says ENOMEM */
+		at = v->end;
+	}
+	while ((v = vma_from(mm, start)) != NULL && v->start < end) {
+		if (v->start < start) {
+			err = vma_split(mm, v, start);
+			if (err)
+				return err;
+			continue;
+		}
+		if (v->end > end) {
+			err = vma_split(mm, v, end);
+			if (err)
+				return err;
+		}
+		v->flags = (v->flags & ~VM_PROT_MASK) | prot;
+		protect_pages(mm, v->start, v->end, v->flags);
+		start = v->end;
+		if (start >= end)
+			break;
+	}
+	return 0;
+}
+
+bool mm_commit_ok(size_t pages)
+{
+	uint32_t free = zones_total_free();
+	uint32_t reserve = zones_total_managed() / 16 + 128;
+
+	return free > reserve && pages <= free - reserve;
+}
+
+int mm_mmap(struct mm *mm, size_t len, unsigned int prot, uintptr_t *addr)
+{
+	uintptr_t top = USER_MMAP_TOP, cand;
+	struct vma *v;
+	int err;
+
+	if (len == 0 || len > USER_MMAP_TOP || (prot & ~VM_PROT_MASK))
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (!mm_commit_ok(len >> PAGE_SHIFT))
+		return -ENOMEM;
+	for (;;) {
+		if (top < USER_MIN || top - USER_MIN < len)
+			return -ENOMEM;
+		cand = top - len;
+		v = vma_from(mm, cand);
+		if (!v || v->start >= top)
+			break;
+		top = v->start;
+	}
+	err = mm_map_region(mm, cand, len, prot, NULL, 0, 0);
+	if (!err)
+		*addr = cand;
+	return err;
+}
+
+int mm_brk(struct mm *mm, uintptr_t new_brk, uintptr_t *result)
+{
+	uintptr_t old_end = ALIGN_UP(mm->brk, PAGE_SIZE);
+	uintptr_t new_end = ALIGN_UP(new_brk, PAGE_SIZE);
+	struct vma *heap = mm_find_vma(mm, mm->brk_start);
+	int err = 0;
+
+	*result = mm->brk;
+	if (new_brk == 0)
+		return 0;
+	if (new_brk < mm->brk_start || new_brk > USER_MMAP_TOP)
+		return -ENOMEM;
+	if (heap && !(heap->flags & VM_HEAP))
+		return -ENOMEM;
+	if (new_end > old_end) {
+		struct vma *next = vma_from(mm, old_end);
+
+		if ((next && next->start < new_end) ||
+		    !mm_commit_ok((new_end - old_end) >> PAGE_SHIFT))
+			return -ENOMEM;
+		if (heap)
+			heap->end = new_end;
+		else
+			err = mm_map_region(mm, mm->brk_start,
+					    new_end - mm->brk_start,
+					    VM_READ | VM_WRITE | VM_HEAP,
+					    NULL, 0, 0);
+	} else if (new_end < old_end) {
+		err = mm_unmap_region(mm, new_end, old_end - new_end);
+	}
+	if (err)
+		return err;
+	mm->brk = new_brk;
+	*result = new_brk;
+	return 0;
+}
+
+/* --- invariants --------------------------------------------------------- */
+
+/* M2: returns the height, counting violations in *bad. */
+static int tree_check(const struct vma *n, uintptr_t lo, uintptr_t hi,
+		      unsigned int *bad)
+{
+	int hl, hr;
+
+	if (!n)
+		return 0;
+	if (n->start < lo || n->start >= hi) {
+		printk("mm: region 0x%08x out of tree order\n",
+		       (unsigned int)n->start);
+		(*bad)++;
+	}
+	hl = tree_check(n->left, lo, n->start, bad);
+	hr = tree_check(n->right, n->start + 1, hi, bad);
+	if (n->height != 1 + MAX(hl, hr) || hl - hr > 1 || hr - hl > 1) {
+		printk("mm: region 0x%08x: height %d, subtrees %d/%d\n",
+		       (unsigned int)n->start, n->height, hl, hr);
+		(*bad)++;
+	}
+	return 1 + MAX(hl, hr);
+}
+
+/* M1 and M5. */
+static unsigned int regions_check(struct mm *mm)
+{
+	unsigned int bad = 0, n = 0;
+	uintptr_t prev_end = USER_MIN;
+	struct vma *v;
+
+	for (v = first_vma(mm); v; v = mm_next_vma(mm, v->start), n++) {
+		if (!IS_ALIGNED(v->start, PAGE_SIZE) ||
+		    !IS_ALIGNED(v->end, PAGE_SIZE) || v->start >= v->end ||
+		    v->start < prev_end || v->end > USER_STACK_TOP) {
+			printk("mm: bad region 0x%08x-0x%08x (previous ends 0x%08x)\n",
+			       (unsigned int)v->start, (unsigned int)v->end,
+			       (unsigned int)prev_end);
+			bad++;
+		}
+		if ((v->flags & VM_HEAP) &&
+		    (v->start != mm->brk_start ||
+		     v->end != ALIGN_UP(mm->brk, PAGE_SIZE))) {
+			printk("mm: heap 0x%08x-0x%08x, brk 0x%08x-0x%08x\n",
+			       (unsigned int)v->start, (unsigned int)v->end,
+			       (unsigned int)mm->brk_start,
+			       (unsigned int)mm->brk);
+			bad++;
+		}
+		prev_end = v->end;
+	}
+	if (n != mm->nr_vmas || mm->brk < mm->brk_start) {
+		printk("mm: %u regions counted, nr_vmas %u; brk 0x%08x < 0x%08x\n",
+		       n, mm->nr_vmas, (unsigned int)mm->brk,
+		       (unsigned int)mm->brk_start);
+		bad++;
+	}
+	return bad;
+}
+
+/* M3 for the entry of @va; counts into *rss / *zero. */
+static unsigned int pte_check(struct mm *mm, uintptr_t va, arch_pte_t pte,
+			      uint32_t *rss, uint32_t *zero)
+{
+	struct vma *v = mm_find_vma(mm, va);
+	unsigned int prot = arch_pte_prot(pte);
+	pfn_t pfn = arch_pte_pfn(pte);
+	struct page *page = pfn_to_page(pfn);
+
+	if (pfn == mm_zero_pfn)
+		(*zero)++;
+	else
+		(*rss)++;
+	if (!v || (prot & MMU_USER) != pte_rights(v->flags) ||
+	    ((prot & MMU_WRITE) && (!(v->flags & VM_WRITE) ||
+				    pfn == mm_zero_pfn))) {
+		printk("mm: entry 0x%08x -> pfn 0x%x rights 0x%x outside its region's rights\n",
+		       (unsigned int)va, pfn, prot);
+		return 1;
+	}
+	if (pfn != mm_zero_pfn &&
+	    (!pfn_valid(pfn) || !page_test(page, PG_user) ||
+	     page_count(page) < 1)) {
+		printk("mm: entry 0x%08x maps pfn 0x%x, not a live user frame\n",
+		       (unsigned int)va, pfn);
+		return 1;
+	}
+	return 0;
+}
+
+/* M3 and M4 over every user-half entry. */
+static unsigned int entries_check(struct mm *mm)
+{
+	uint32_t rss = 0, zero = 0;
+	unsigned int bad = 0;
+	uintptr_t va;
+
+	for (va = 0; va < USER_STACK_TOP;) {
+		arch_pte_t pde, pte;
+
+		if (vmm_lookup(mm->pd, va, &pde, &pte) != 0) {
+			va += ARCH_LARGE_PAGE_SIZE;
+			continue;
+		}
+		if (arch_pte_present(pte))
+			bad += pte_check(mm, va, pte, &rss, &zero);
+		va += PAGE_SIZE;
+	}
+	if (rss != mm->rss || zero != mm->zero_ptes) {
+		printk("mm: %u frames and %u zero-page entries mapped, counted %u and %u\n",
+		       rss, zero, mm->rss, mm->zero_ptes);
+		bad++;
+	}
+	return bad;
+}
+
+unsigned int mm_check(struct mm *mm)
+{
+	unsigned int bad = 0;
+
+	tree_check(mm->root, 0, UINTPTR_MAX, &bad);
+	bad += regions_check(mm);
+	bad += entries_check(mm);
+	return bad;
+}

@@ -1,0 +1,521 @@
+/*
+ * Host tests of mm/mmap.c and mm/fault.c over the simulated i386 MMU:
+ * the region tree, demand-zero and the zero page, image fill, stack
+ * growth, copy-on-write after mm_fork(), munmap/mprotect/brk/mmap, the
+ * reasons a fault is refused, and running out of memory in a fault and in
+ * a fork.  mm_check() runs after every step; every case ends with the
+ * free frame count it started with (no frame and no page table leaks).
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include "vmm_harness.h"
+#include "mm/mm.h"
+#include "mm/slab.h"
+
+#define TEXT	0x08048000u
+#define ANON	0x20000000u
+#define RW	(VM_READ | VM_WRITE)
+
+static uint32_t boot_free;
+
+static int setup(void **state)
+{
+	(void)state;
+	vmm_machine_boot(MiB(64), false);
+	assert_int_equal(kmem_cache_init(SLAB_DEBUG), 0);
+	assert_int_equal(mm_subsys_init(), 0);
+	boot_free = zones_total_free();
+	host_log_clear();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct mm_stats s;
+
+	(void)state;
+	mm_get_stats(&s);
+	assert_int_equal(s.spaces, 0);
+	assert_int_equal(s.vmas, 0);
+	assert_int_equal(s.user_frames, 0);
+	mm_shrink_caches();
+	if (zones_total_free() != boot_free)
+		fail_msg("%u free frames after the case, %u before",
+			 zones_total_free(), boot_free);
+	assert_int_equal(buddy_check_all(), 0);
+	mm_subsys_reset();
+	assert_int_equal(kmem_cache_teardown(), 0);
+	vmm_machine_shutdown();
+	return 0;
+}
+
+static void check(struct mm *mm)
+{
+	unsigned int bad = mm_check(mm) + vmm_check(mm->pd);
+
+	if (bad)
+		fail_msg("%u violations\n%s", bad, host_log());
+}
+
+static struct mm_stats stats(void)
+{
+	struct mm_stats s;
+
+	mm_get_stats(&s);
+	return s;
+}
+
+/* The byte at user address @va, through the simulated MMU. */
+static uint8_t *uptr(struct mm *mm, uintptr_t va)
+{
+	pfn_t pfn;
+
+	assert_int_equal(vmm_translate(mm->pd, va, &pfn, NULL), 0);
+	return (uint8_t *)arch_phys_to_virt(PFN_PHYS(pfn)) + (va & 0xfff);
+}
+
+static pfn_t pfn_at(struct mm *mm, uintptr_t va)
+{
+	pfn_t pfn;
+
+	assert_int_equal(vmm_translate(mm->pd, va, &pfn, NULL), 0);
+	return pfn;
+}
+
+static unsigned int prot_at(struct mm *mm, uintptr_t va)
+{
+	unsigned int prot;
+
+	assert_int_equal(vmm_translate(mm->pd, va, NULL, &prot), 0);
+	return prot;
+}
+
+/* A user access the way the CPU would raise it: fault only if needed. */
+static int access(struct mm *mm, uintptr_t va, bool write,
+		  const char **reason)
+{
+	unsigned int prot;
+	unsigned int acc = FAULT_USER | (write ? FAULT_WRITE : 0);
+
+	*reason = NULL;
+	if (vmm_translate(mm->pd, va, NULL, &prot) == 0) {
+		if ((prot & MMU_USER) && (!write || (prot & MMU_WRITE)))
+			return 0;
+		acc |= FAULT_PRESENT;
+	}
+	return mm_fault(mm, va, acc, reason);
+}
+
+static void store(struct mm *mm, uintptr_t va, uint8_t value)
+{
+	const char *why;
+
+	if (access(mm, va, true, &why) != 0)
+		fail_msg("store at 0x%lx refused: %s", (unsigned long)va, why);
+	*uptr(mm, va) = value;
+	check(mm);
+}
+
+static uint8_t load(struct mm *mm, uintptr_t va)
+{
+	const char *why;
+
+	if (access(mm, va, false, &why) != 0)
+		fail_msg("load at 0x%lx refused: %s", (unsigned long)va, why);
+	check(mm);
+	return *uptr(mm, va);
+}
+
+static void refused(struct mm *mm, uintptr_t va, bool write,
+		    const char *reason)
+{
+	const char *why;
+
+	assert_int_equal(access(mm, va, write, &why), -EFAULT);
+	assert_string_equal(why, reason);
+	check(mm);
+}
+
+/* Regions in shuffled order: lookups, in-order walk, AVL shape. */
+static void test_region_tree(void **state)
+{
+	struct mm *mm = mm_create();
+	const unsigned int n = 300;
+	unsigned int i, seen = 0;
+	struct vma *v;
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		unsigned int k = (i * 7919u) % n;	/* a permutation */
+
+		assert_int_equal(mm_map_region(mm, ANON + k * 3 * PAGE_SIZE,
+					       2 * PAGE_SIZE, RW, NULL, 0, 0),
+				 0);
+		if (i % 50 == 0)
+			check(mm);
+	}
+	check(mm);
+	assert_int_equal(mm->nr_vmas, n);
+	assert_true(mm->root->height <= 13);	/* 1.44 log2(300) + 1 */
+	assert_int_equal(mm_map_region(mm, ANON + PAGE_SIZE, 2 * PAGE_SIZE,
+				       RW, NULL, 0, 0), -EEXIST);
+	assert_int_equal(mm_map_region(mm, ANON + 2 * PAGE_SIZE, PAGE_SIZE,
+				       RW, NULL, 0, 0), 0);
+	assert_int_equal(mm_map_region(mm, 0x1000, PAGE_SIZE, RW, NULL, 0, 0),
+			 -EINVAL);
+	assert_int_equal(mm_map_region(mm, PAGE_OFFSET - PAGE_SIZE,
+				       2 * PAGE_SIZE, RW, NULL, 0, 0), -EINVAL);
+	v = mm_find_vma(mm, ANON + 3 * 17 * PAGE_SIZE + 5);
+	assert_non_null(v);
+	assert_int_equal(v->start, ANON + 3 * 17 * PAGE_SIZE);
+	assert_null(mm_find_vma(mm, ANON + 3 * 17 * PAGE_SIZE + 2 * PAGE_SIZE));
+	v = mm_next_vma(mm, ANON + 3 * 17 * PAGE_SIZE);
+	assert_int_equal(v->start, ANON + 3 * 18 * PAGE_SIZE);
+	for (v = mm_next_vma(mm, 0); v; v = mm_next_vma(mm, v->start))
+		seen++;
+	assert_int_equal(seen, n + 1);
+	for (i = 0; i < n; i += 2)
+		assert_int_equal(mm_unmap_region(mm, ANON + i * 3 * PAGE_SIZE,
+						 2 * PAGE_SIZE), 0);
+	check(mm);
+	assert_int_equal(mm->nr_vmas, n / 2 + 1);
+	mm_destroy(mm);
+}
+
+/* Reads map the zero page, writes a zeroed frame; only writes cost. */
+static void test_demand_zero(void **state)
+{
+	struct mm *mm = mm_create();
+	struct mm_stats s0 = stats(), s;
+	uint32_t free0;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(mm_map_region(mm, ANON, 1024 * PAGE_SIZE, RW, NULL,
+				       0, 0), 0);
+	free0 = zones_total_free();
+	for (i = 0; i < 1024; i += 64)
+		assert_int_equal(load(mm, ANON + i * PAGE_SIZE + 7), 0);
+	assert_int_equal(mm->zero_ptes, 16);
+	assert_int_equal(mm->rss, 0);
+	assert_int_equal(pfn_at(mm, ANON), mm_zero_pfn);
+	assert_int_equal(prot_at(mm, ANON), MMU_USER);
+	/* 1024 pages: one page table, no frame */
+	assert_int_equal(free0 - zones_total_free(), 1);
+	store(mm, ANON + 3, 0xaa);			/* zero page -> frame */
+	store(mm, ANON + 5 * PAGE_SIZE, 0x55);		/* fresh frame */
+	assert_int_equal(load(mm, ANON + 4), 0);
+	assert_int_equal(load(mm, ANON + 3), 0xaa);
+	assert_int_not_equal(pfn_at(mm, ANON), mm_zero_pfn);
+	assert_int_equal(prot_at(mm, ANON), MMU_USER | MMU_WRITE);
+	assert_int_equal(mm->rss, 2);
+	assert_int_equal(mm->zero_ptes, 15);
+	s = stats();
+	assert_int_equal(s.zero_page - s0.zero_page, 16);
+	assert_int_equal(s.demand_zero - s0.demand_zero, 2);
+	assert_int_equal(s.user_frames, 2);
+	assert_int_equal(free0 - zones_total_free(), 3);
+	mm_destroy(mm);
+}
+
+/* Image pages get the image's bytes and zeros after them. */
+static void test_image_fill(void **state)
+{
+	static uint8_t image[6000];
+	struct mm *mm = mm_create();
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(image); i++)
+		image[i] = (uint8_t)(i * 13 + 1);
+	/* data starting 0x100 into its first page; bss after it */
+	assert_int_equal(mm_map_region(mm, TEXT, 3 * PAGE_SIZE,
+				       RW | VM_IMAGE, image, TEXT + 0x100,
+				       sizeof(image)), 0);
+	assert_int_equal(load(mm, TEXT), 0);
+	assert_int_equal(load(mm, TEXT + 0x100), image[0]);
+	assert_int_equal(load(mm, TEXT + PAGE_SIZE + 17),
+			 image[PAGE_SIZE + 17 - 0x100]);
+	assert_int_equal(load(mm, TEXT + 0x100 + sizeof(image) - 1),
+			 image[sizeof(image) - 1]);
+	assert_int_equal(load(mm, TEXT + 0x100 + sizeof(image)), 0);
+	assert_int_equal(load(mm, TEXT + 2 * PAGE_SIZE + 100), 0);
+	assert_int_equal(stats().image_fill, 2);
+	assert_int_equal(pfn_at(mm, TEXT + 2 * PAGE_SIZE + 100), pfn_at(mm, TEXT + 2 * PAGE_SIZE));
+	store(mm, TEXT + 0x100, 1);
+	assert_int_equal(mm->rss, 2);
+	mm_destroy(mm);
+}
+
+/* Every illegal access is refused with its reason, nothing changes. */
+static void test_fault_reasons(void **state)
+{
+	struct mm *mm = mm_create();
+	struct mm_stats s0 = stats();
+
+	(void)state;
+	assert_int_equal(mm_map_region(mm, TEXT, PAGE_SIZE,
+				       VM_READ | VM_EXEC, NULL, 0, 0), 0);
+	assert_int_equal(mm_map_region(mm, TEXT + PAGE_SIZE, PAGE_SIZE,
+				       VM_READ, NULL, 0, 0), 0);
+	assert_int_equal(mm_map_region(mm, ANON, PAGE_SIZE, 0, NULL, 0, 0), 0);
+	refused(mm, 0, false, "no region at this address");
+	refused(mm, 0x70000000u, true, "no region at this address");
+	refused(mm, TEXT + 8, true, "write to program text");
+	refused(mm, TEXT + PAGE_SIZE, true, "write to read-only region");
+	refused(mm, ANON, false, "access to a region without rights");
+	refused(mm, PAGE_OFFSET + 0x100000, false, "user access to kernel half");
+	refused(mm, 0xfffff000u, true, "user access to kernel half");
+	assert_int_equal(load(mm, TEXT + PAGE_SIZE), 0);
+	refused(mm, TEXT + PAGE_SIZE, true, "write to read-only region");
+	assert_int_equal(mm->rss + mm->zero_ptes, 1);
+	assert_int_equal(stats().demand_zero, s0.demand_zero);
+	mm_destroy(mm);
+}
+
+/* The stack grows to its limit; below lies the guard gap. */
+static void test_stack_growth(void **state)
+{
+	struct mm *mm = mm_create();
+	uintptr_t top = USER_STACK_TOP;
+	struct vma *v;
+
+	(void)state;
+	assert_int_equal(mm_map_region(mm, top - PAGE_SIZE, PAGE_SIZE,
+				       RW | VM_GROWSDOWN, NULL, 0, 0), 0);
+	store(mm, top - 4, 1);
+	store(mm, top - 3 * PAGE_SIZE - 8, 2);
+	v = mm_find_vma(mm, top - 1);
+	assert_int_equal(v->start, top - 4 * PAGE_SIZE);
+	assert_int_equal(stats().stack_grow, 1);
+	store(mm, mm->stack_limit, 3);
+	assert_int_equal(v->start, mm->stack_limit);
+	refused(mm, mm->stack_limit - 4, true,
+		"stack overflow into the guard gap");
+	refused(mm, mm->stack_limit - USER_STACK_GUARD, false,
+		"stack overflow into the guard gap");
+	refused(mm, mm->stack_limit - USER_STACK_GUARD - 4, false,
+		"no region at this address");
+	assert_int_equal(mm->rss, 3);
+	mm_destroy(mm);
+}
+
+/* Fork shares frames read-only; writes copy, the last writer reuses. */
+static void test_fork_cow(void **state)
+{
+	struct mm *parent = mm_create(), *child;
+	struct mm_stats s0, s;
+	pfn_t shared;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(mm_map_region(parent, ANON, 8 * PAGE_SIZE, RW, NULL,
+				       0, 0), 0);
+	for (i = 0; i < 4; i++)
+		store(parent, ANON + i * PAGE_SIZE, (uint8_t)(0x10 + i));
+	assert_int_equal(load(parent, ANON + 5 * PAGE_SIZE), 0);  /* zero page */
+	s0 = stats();
+	assert_int_equal(mm_fork(parent, &child), 0);
+	check(parent);
+	check(child);
+	shared = pfn_at(parent, ANON);
+	assert_int_equal(pfn_at(child, ANON), shared);
+	assert_int_equal(prot_at(parent, ANON), MMU_USER);
+	assert_int_equal(prot_at(child, ANON), MMU_USER);
+	assert_int_equal(page_count(pfn_to_page(shared)), 2);
+	assert_int_equal(child->rss, 4);
+	assert_int_equal(child->zero_ptes, 1);
+	assert_int_equal(stats().user_frames, 4);
+
+	/* child writes: copy; parent keeps its data */
+	store(child, ANON + 1, 0x99);
+	assert_int_not_equal(pfn_at(child, ANON), shared);
+	assert_int_equal(*uptr(child, ANON), 0x10);
+	assert_int_equal(*uptr(child, ANON + 1), 0x99);
+	assert_int_equal(*uptr(parent, ANON + 1), 0);
+	assert_int_equal(page_count(pfn_to_page(shared)), 1);
+	/* parent writes the same page: it is the last user, reuse */
+	store(parent, ANON + 2, 0x77);
+	assert_int_equal(pfn_at(parent, ANON), shared);
+	/* the zero page stays shared, writes give each side a frame */
+	store(child, ANON + 5 * PAGE_SIZE, 5);
+	assert_int_equal(load(parent, ANON + 5 * PAGE_SIZE), 0);
+	s = stats();
+	assert_int_equal(s.cow_copy - s0.cow_copy, 1);
+	assert_int_equal(s.cow_reuse - s0.cow_reuse, 1);
+	assert_int_equal(s.forks - s0.forks, 1);
+	assert_int_equal(s.user_frames, 6);
+
+	/* the parent goes first: the child's shared frames stay intact */
+	mm_destroy(parent);
+	assert_int_equal(load(child, ANON + 3 * PAGE_SIZE), 0x13);
+	store(child, ANON + 3 * PAGE_SIZE, 1);		/* reuse, not copy */
+	assert_int_equal(stats().cow_copy - s0.cow_copy, 1);
+	mm_destroy(child);
+}
+
+/* munmap and mprotect split regions and act on the entries. */
+static void test_unmap_protect(void **state)
+{
+	struct mm *mm = mm_create();
+	uint32_t free0 = zones_total_free();
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(mm_map_region(mm, ANON, 10 * PAGE_SIZE, RW, NULL,
+				       0, 0), 0);
+	for (i = 0; i < 10; i++)
+		store(mm, ANON + i * PAGE_SIZE, (uint8_t)i);
+	assert_int_equal(mm_unmap_region(mm, ANON + 4 * PAGE_SIZE,
+					 2 * PAGE_SIZE), 0);
+	check(mm);
+	assert_int_equal(mm->nr_vmas, 2);
+	assert_int_equal(mm->rss, 8);
+	refused(mm, ANON + 4 * PAGE_SIZE, false, "no region at this address");
+	assert_int_equal(mm_protect_region(mm, ANON + PAGE_SIZE, PAGE_SIZE,
+					   VM_READ), 0);
+	check(mm);
+	assert_int_equal(mm->nr_vmas, 4);
+	refused(mm, ANON + PAGE_SIZE, true, "write to read-only region");
+	assert_int_equal(load(mm, ANON + PAGE_SIZE), 1);
+	assert_int_equal(mm_protect_region(mm, ANON + 6 * PAGE_SIZE,
+					   PAGE_SIZE, 0), 0);
+	refused(mm, ANON + 6 * PAGE_SIZE, false,
+		"access to a region without rights");
+	assert_int_equal(mm_protect_region(mm, ANON + 6 * PAGE_SIZE,
+					   PAGE_SIZE, RW), 0);
+	store(mm, ANON + 6 * PAGE_SIZE + 1, 2);		/* reuse makes it writable */
+	assert_int_equal(load(mm, ANON + 6 * PAGE_SIZE), 6);
+	assert_int_equal(mm_protect_region(mm, ANON, 10 * PAGE_SIZE, VM_READ),
+			 -ENOMEM);			/* covers the hole */
+	assert_int_equal(mm_protect_region(mm, ANON + 1, PAGE_SIZE, VM_READ),
+			 -EINVAL);
+	assert_int_equal(mm_unmap_region(mm, ANON, 10 * PAGE_SIZE), 0);
+	check(mm);
+	assert_int_equal(mm->nr_vmas, 0);
+	assert_int_equal(mm->rss, 0);
+	mm_shrink_caches();
+	assert_int_equal(zones_total_free(), free0);	/* tables freed too */
+	mm_destroy(mm);
+}
+
+/* brk grows and shrinks the heap; mmap places areas top-down. */
+static void test_brk_mmap(void **state)
+{
+	struct mm *mm = mm_create();
+	uintptr_t b, a1, a2;
+
+	(void)state;
+	mm->brk_start = mm->brk = 0x08100000u;
+	assert_int_equal(mm_brk(mm, 0, &b), 0);
+	assert_int_equal(b, 0x08100000u);
+	assert_int_equal(mm_brk(mm, 0x08100000u + 3 * PAGE_SIZE + 5, &b), 0);
+	assert_int_equal(b, 0x08100000u + 3 * PAGE_SIZE + 5);
+	check(mm);
+	store(mm, 0x08100000u + 3 * PAGE_SIZE + 100, 1);
+	assert_int_equal(mm_brk(mm, 0x08100000u + PAGE_SIZE, &b), 0);
+	check(mm);
+	assert_int_equal(mm->rss, 0);
+	refused(mm, 0x08100000u + PAGE_SIZE, false, "no region at this address");
+	assert_int_equal(mm_brk(mm, 0x08000000u, &b), -ENOMEM);
+	assert_int_equal(b, 0x08100000u + PAGE_SIZE);
+
+	assert_int_equal(mm_mmap(mm, 5000, RW, &a1), 0);
+	assert_int_equal(a1, USER_MMAP_TOP - 2 * PAGE_SIZE);
+	assert_int_equal(mm_mmap(mm, PAGE_SIZE, VM_READ, &a2), 0);
+	assert_int_equal(a2, a1 - PAGE_SIZE);
+	assert_int_equal(mm_unmap_region(mm, a1, 2 * PAGE_SIZE), 0);
+	assert_int_equal(mm_mmap(mm, PAGE_SIZE, RW, &a1), 0);
+	assert_int_equal(a1, USER_MMAP_TOP - PAGE_SIZE);
+	assert_int_equal(mm_mmap(mm, MiB(1024), RW, &a1), -ENOMEM);
+	assert_int_equal(mm_mmap(mm, 0, RW, &a1), -EINVAL);
+	check(mm);
+	mm_destroy(mm);
+}
+
+/* A fault without a frame fails with ENOMEM and leaves no trace. */
+static void test_fault_out_of_memory(void **state)
+{
+	struct mm *mm = mm_create();
+	const char *why;
+
+	(void)state;
+	assert_int_equal(mm_map_region(mm, ANON, 4 * PAGE_SIZE, RW, NULL, 0,
+				       0), 0);
+	host_fail_alloc_from(1);
+	assert_int_equal(access(mm, ANON, true, &why), -ENOMEM);
+	assert_string_equal(why, "out of memory");
+	host_fail_alloc_nth(0);
+	check(mm);
+	assert_int_equal(mm->rss, 0);
+	store(mm, ANON, 1);
+	host_fail_alloc_from(1);
+	/* same table, so only the frame is wanted */
+	assert_int_equal(access(mm, ANON + PAGE_SIZE, true, &why), -ENOMEM);
+	host_fail_alloc_nth(0);
+	check(mm);
+	assert_int_equal(mm->rss, 1);
+	mm_destroy(mm);
+}
+
+/* A fork that runs out of memory at any step leaves nothing behind. */
+static void test_fork_out_of_memory(void **state)
+{
+	struct mm *parent = mm_create(), *child;
+	uint32_t free0;
+	unsigned int i, n;
+
+	(void)state;
+	assert_int_equal(mm_map_region(parent, ANON, 8 * PAGE_SIZE, RW, NULL,
+				       0, 0), 0);
+	assert_int_equal(mm_map_region(parent, 0x30000000u, 2 * PAGE_SIZE,
+				       RW, NULL, 0, 0), 0);
+	for (i = 0; i < 8; i++)
+		store(parent, ANON + i * PAGE_SIZE, (uint8_t)i);
+	store(parent, 0x30000000u, 9);
+	free0 = zones_total_free();
+	for (n = 1;; n++) {
+		int err;
+
+		host_fail_alloc_nth(n);
+		err = mm_fork(parent, &child);
+		host_fail_alloc_nth(0);
+		check(parent);
+		if (err == 0)
+			break;
+		assert_int_equal(err, -ENOMEM);
+		mm_shrink_caches();
+		assert_int_equal(zones_total_free(), free0);
+		for (i = 0; i < 8; i++)
+			assert_int_equal(page_count(pfn_to_page(
+				pfn_at(parent, ANON + i * PAGE_SIZE))), 1);
+	}
+	assert_true(n > 3);	/* directory, two tables, descriptors */
+	assert_true(stats().fork_fail >= 3);
+	check(child);
+	assert_int_equal(*uptr(child, 0x30000000u), 9);
+	mm_destroy(child);
+	mm_destroy(parent);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_region_tree, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_demand_zero, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_image_fill, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_reasons, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_stack_growth, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fork_cow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unmap_protect, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_brk_mmap, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fault_out_of_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fork_out_of_memory, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
