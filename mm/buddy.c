@@ -166,7 +166,7 @@ static struct page *hot_pop_locked(struct zone *zone)
 	struct page *page = pfn_to_page(zone->hot.head);
 
 	list_del(&zone->hot.head, page);
-	page_clear(page, PG_hot);
+	page->flags &= PG_ZONE_MASK;
 	zone->hot.count--;
 	return page;
 }
@@ -305,15 +305,14 @@ static struct page *alloc_pages_failed(gfp_t gfp, unsigned int order)
 	return NULL;
 }
 
-struct page *alloc_pages(gfp_t gfp, unsigned int order)
+/* Every request but the hot-list case: zone by zone, splitting. */
+static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsigned int order)
 {
 	const int8_t *list;
 	struct page *page = NULL;
 
 	if (unlikely(order > MAX_ORDER || (gfp & ~GFP_VALID_MASK)))
 		return alloc_pages_failed(gfp, order);
-	if (unlikely(arch_should_fail_alloc()))
-		return NULL;
 	for (list = gfp_zonelist(gfp); *list >= 0 && !page; list++) {
 		struct zone *zone = &zones[*list];
 
@@ -332,6 +331,38 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		buddy_mark_alloc(page_to_pfn(page), 0);
 	if (gfp & __GFP_ZERO)
 		buddy_zero_block(page, order);
+	return page;
+}
+
+/*
+ * The fast path: an order-0 GFP_KERNEL or GFP_ATOMIC request that Normal's
+ * hot list can serve.  Everything else, including an empty hot list, goes
+ * to alloc_pages_slow().
+ */
+struct page *alloc_pages(gfp_t gfp, unsigned int order)
+{
+	struct zone *zone = &zones[ZONE_NORMAL];
+	struct page *page = NULL;
+	unsigned long flags;
+
+	if (unlikely(arch_should_fail_alloc()))
+		return NULL;
+	if (order != 0 || (gfp & ~__GFP_HIGH))
+		return alloc_pages_slow(gfp, order);
+	flags = mm_lock_irqsave(&zone->lock);
+	if (likely(zone->hot.count &&
+		   zone->free_pages > zone_reserve(zone, gfp))) {
+		page = hot_pop_locked(zone);
+		page->flags |= PG_head;
+		page->_refcount = 1;
+		zone->free_pages--;
+		zone->stats.alloc_ok++;
+		zone->stats.hot_hits++;
+	}
+	mm_unlock_irqrestore(&zone->lock, flags);
+	if (unlikely(!page))
+		return alloc_pages_slow(gfp, 0);
+	buddy_mark_alloc(page_to_pfn(page), 0);
 	return page;
 }
 
@@ -407,27 +438,26 @@ static void buddy_report(const struct zone *zone, pfn_t pfn,
 
 /* Put an allocated block back: hot list for order 0, else the lists. */
 static void buddy_free_locked(struct zone *zone, struct page *page,
-			      unsigned int order)
+			      pfn_t pfn, unsigned int order)
 {
-	pfn_t pfn = page_to_pfn(page);
 	uint32_t i;
 
-	for (i = 0; i < (1u << order); i++)
-		page[i].flags &= PG_ZONE_MASK;
 	buddy_mark_free(pfn, order);
 	zone->free_pages += 1u << order;
 	zone->stats.freed++;
 	if (order == 0 && zone->hot.high) {
 		hot_push_locked(zone, page);
-		if (zone->hot.count > zone->hot.high)
+		if (unlikely(zone->hot.count > zone->hot.high))
 			hot_drain_locked(zone, zone->hot.batch);
 		return;
 	}
+	for (i = 0; i < (1u << order); i++)
+		page[i].flags &= PG_ZONE_MASK;
 	buddy_merge_locked(zone, pfn, order);
 }
 
 /* A pfn that no zone spans: nothing to lock, only a report. */
-static int buddy_refuse_stray(pfn_t pfn, unsigned int order, void *caller)
+static __attribute__((noinline)) int buddy_refuse_stray(pfn_t pfn, unsigned int order, void *caller)
 {
 	unsigned long flags = arch_irq_save();
 
@@ -457,39 +487,60 @@ static const char *buddy_release_check(const struct zone *zone,
 	return what;
 }
 
-/*
- * Drop one reference to the block at page; free it when it was the last.
- * RELEASE_PUT takes the order from the head.
- */
-static int buddy_release(struct page *page, unsigned int order,
-			 enum release_kind kind, void *caller)
+/* Drop a reference to a page that failed the fast test, or refuse. */
+static __attribute__((noinline)) int buddy_release_slow(struct zone *zone, struct page *page,
+			      unsigned int order, enum release_kind kind,
+			      void *caller, unsigned long flags)
 {
-	const uint32_t state = PG_reserved | PG_buddy | PG_hot | PG_head |
-			       PG_tail | PG_slab;
-	pfn_t pfn = (pfn_t)(page - mem_map);
-	struct zone *zone;
-	unsigned long flags;
-	const char *what = NULL;
+	pfn_t pfn = page_to_pfn(page);
+	const char *what;
 
-	if (!mem_map || page < mem_map || pfn >= max_pfn ||
-	    !zone_spans_pfn(page_zone(page), pfn))
+	if (!zone_spans_pfn(zone, pfn)) {
+		mm_unlock_irqrestore(&zone->lock, flags);
 		return buddy_refuse_stray(pfn, order, caller);
-	zone = page_zone(page);
-	flags = mm_lock_irqsave(&zone->lock);
-	if (kind == RELEASE_PUT && page_test(page, PG_head))
-		order = page_order(page);
-	if (unlikely((page->flags & state) != PG_head ||
-		     page_order(page) != order || page->_refcount <= 0 ||
-		     !IS_ALIGNED(pfn, 1u << order)))
-		what = buddy_release_check(zone, page, order, kind);
-	if (unlikely(what)) {
+	}
+	what = buddy_release_check(zone, page, order, kind);
+	if (what) {
 		zone->stats.refused_frees++;
 		mm_unlock_irqrestore(&zone->lock, flags);
 		buddy_report(zone, pfn, order, what, caller);
 		return -EINVAL;
 	}
 	if (--page->_refcount == 0)
-		buddy_free_locked(zone, page, order);
+		buddy_free_locked(zone, page, pfn, order);
+	mm_unlock_irqrestore(&zone->lock, flags);
+	return 0;
+}
+
+/*
+ * Drop one reference to the block at page; free it when it was the last.
+ * RELEASE_PUT takes the order from the head.  The fast test accepts only
+ * an allocated head of that order with a live count and no slab or
+ * reserved state (such a head is aligned and inside its zone by
+ * construction); anything else is sorted out by buddy_release_slow().
+ */
+static int buddy_release(struct page *page, unsigned int order,
+			 enum release_kind kind, void *caller)
+{
+	const uint32_t mask = PG_reserved | PG_buddy | PG_hot | PG_head |
+			      PG_tail | PG_slab | PG_ORDER_MASK;
+	pfn_t pfn = (pfn_t)(page - mem_map);
+	struct zone *zone;
+	unsigned long flags;
+
+	if (unlikely(page < mem_map || pfn >= max_pfn))
+		return buddy_refuse_stray(pfn, order, caller);
+	zone = page_zone(page);
+	flags = mm_lock_irqsave(&zone->lock);
+	if (kind == RELEASE_PUT)
+		order = page_order(page);
+	if (unlikely((page->flags & mask) !=
+		     (PG_head | (uint32_t)order << PG_ORDER_SHIFT) ||
+		     page->_refcount <= 0))
+		return buddy_release_slow(zone, page, order, kind, caller,
+					  flags);
+	if (--page->_refcount == 0)
+		buddy_free_locked(zone, page, pfn, order);
 	mm_unlock_irqrestore(&zone->lock, flags);
 	return 0;
 }
