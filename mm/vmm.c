@@ -533,13 +533,14 @@ static unsigned int check_dir_locked(pfn_t pd)
 
 	if (vmm_kernel_pd != PFN_NONE && pd != vmm_kernel_pd)
 		kdir = pd_entries(vmm_kernel_pd);
-	if (dir[ARCH_PD_SELF] != arch_pde_make_table(pd, false)) {
+	if (!arch_pte_same(dir[ARCH_PD_SELF], arch_pde_make_table(pd, false))) {
 		printk("vmm_check: V4 pd 0x%x: self entry 0x%08x\n", pd,
 		       dir[ARCH_PD_SELF]);
 		bad++;
 	}
 	for (pdx = 0; pdx < ARCH_PD_SELF; pdx++) {
-		if (kdir && pdx >= KERNEL_PDX && dir[pdx] != kdir[pdx]) {
+		if (kdir && pdx >= KERNEL_PDX &&
+		    !arch_pte_same(dir[pdx], kdir[pdx])) {
 			printk("vmm_check: V5 pd 0x%x entry %u: 0x%08x, kernel has 0x%08x\n",
 			       pd, pdx, dir[pdx], kdir[pdx]);
 			bad++;

@@ -131,6 +131,12 @@ static inline unsigned int arch_pte_prot(arch_pte_t e)
 	return prot;
 }
 
+/* Equal but for the accessed and dirty bits, which the CPU sets. */
+static inline bool arch_pte_same(arch_pte_t a, arch_pte_t b)
+{
+	return ((a ^ b) & ~(X86_PTE_A | X86_PTE_D)) == 0;
+}
+
 /* Same frame and flags, new rights (accessed/dirty/global are kept). */
 static inline arch_pte_t arch_pte_modify(arch_pte_t e, unsigned int prot)
 {

@@ -116,8 +116,8 @@ static inline bool arch_should_fail_alloc(void)
  * ARCH_PT_ENTRIES, ARCH_PDE_SHIFT, ARCH_PD_SELF, arch_pdx()/arch_ptx() and
  * the entry helpers arch_pte_make(), arch_pde_make_table(),
  * arch_pde_make_large(), arch_pte_present(), arch_pde_large(),
- * arch_pte_pfn(), arch_pte_prot() and arch_pte_modify(), which speak the
- * MMU_* rights below.
+ * arch_pte_pfn(), arch_pte_prot(), arch_pte_modify() and arch_pte_same(),
+ * which speak the MMU_* rights below.
  */
 #define MMU_WRITE	0x1u	/* writable, by the kernel too (CR0.WP) */
 #define MMU_USER	0x2u	/* reachable from user mode */
