@@ -10,6 +10,10 @@
  *  vmm            page-table, vmalloc and kmap counters;
  *  vmfault KIND   fault on purpose (null, text, guard): the panic path.
  *
+ * Boot options: "nopse" keeps the direct map in 4 KiB pages; "noinvlpg"
+ * flushes the TLB by reloading CR3 as on a 386 (to test that path on
+ * CPUs that have invlpg).
+ *
  * Page faults: vmm_fault() first (it resolves nothing in the kernel half;
  * the process layer adds user faults there), then the exception table,
  * then a panic naming the decoded reason, the address, EIP and, for a
@@ -19,6 +23,7 @@
  * shell.
  */
 #include "bootmem.h"
+#include "cmdline.h"
 #include "cpu.h"
 #include "mm_init.h"
 #include "mmu.h"
@@ -32,6 +37,14 @@
 extern char __text_start[], __rodata_end[];
 
 static bool wp_on, pse_on;
+
+/*
+ * The process layer's user-half fault handler (kernel/proc.c), weak so
+ * that a kernel without processes still links: demand-zero, copy-on-write,
+ * and killing a process that faulted.  Returns 0 if it handled the fault.
+ */
+#pragma weak user_fault
+int user_fault(struct trap_frame *tf, const struct vmm_fault *f);
 
 static void vmm_page_fault(struct trap_frame *tf)
 {
@@ -48,6 +61,8 @@ static void vmm_page_fault(struct trap_frame *tf)
 	const char *area;
 
 	if (vmm_fault(arch_mmu_current(), &f) == 0)
+		return;
+	if (user_fault && user_fault(tf, &f) == 0)
 		return;
 	if (!f.user && x86_fixup_exception(tf))
 		return;
@@ -67,7 +82,7 @@ static struct vmm_boot_layout boot_layout(const struct bootmem_layout *b)
 		.ro_start = PHYS_PFN((uintptr_t)__text_start - PAGE_OFFSET),
 		.ro_end = PHYS_PFN(ALIGN_UP((uintptr_t)__rodata_end - PAGE_OFFSET,
 					    PAGE_SIZE)),
-		.use_pse = cpu.has_pse,
+		.use_pse = cpu.has_pse && !cmdline_has_flag("nopse"),
 	};
 	return l;
 }
@@ -81,6 +96,8 @@ void vmm_boot_init(void)
 
 	if (!b)
 		panic("vmm: no boot memory layout");
+	if (cmdline_has_flag("noinvlpg"))
+		cpu.has_invlpg = false;		/* flush as on a 386 */
 	l = boot_layout(b);
 	err = vmm_kernel_init(&l);
 	if (err)
@@ -88,6 +105,8 @@ void vmm_boot_init(void)
 	pse_on = l.use_pse && x86_mmu_enable_pse();
 	vmm_switch(vmm_kernel_pd);
 	wp_on = x86_mmu_enable_wp();
+	if (vmalloc_init() != 0)
+		panic("vmm: no cache for vmalloc areas");
 	buddy_zero_highpage_hook = clear_highpage;
 	trap_register(T_PAGE_FAULT, vmm_page_fault);
 	vmm_stats(&st);

@@ -30,10 +30,12 @@ struct zone_snapshot {
 	uint32_t free[MAX_NR_ZONES];
 };
 
+/* Free frames per zone, vmalloc's empty descriptor slabs given back. */
 static void snapshot(struct zone_snapshot *s)
 {
 	unsigned int i;
 
+	vmalloc_shrink();
 	for (i = 0; i < MAX_NR_ZONES; i++)
 		s->free[i] = zones[i].free_pages;
 }
@@ -53,12 +55,6 @@ static const char *compare(const struct zone_snapshot *before)
 	    buddy_check_all())
 		return selftest_fail("checkers found violations (see above)");
 	return NULL;
-}
-
-/* The descriptor pool takes a frame on first use: take it before counting. */
-static void warm_up(void)
-{
-	vfree(vmalloc(PAGE_SIZE));
 }
 
 static bool maps_writable(uintptr_t va, bool *writable)
@@ -195,7 +191,6 @@ SELFTEST(vmm, vmalloc_guard)
 	uint8_t *p, v;
 	unsigned int i;
 
-	warm_up();
 	snapshot(&before);
 	p = vmalloc(2 * PAGE_SIZE);
 	if (!p)
@@ -290,7 +285,6 @@ SELFTEST(vmm, vmalloc_highmem_cycle)
 	const char *why;
 	pfn_t chain;
 
-	warm_up();
 	snapshot(&before);
 	chain = highmem ? drain_highmem() : PFN_NONE;
 	/* until an area needs frames from below HIGHMEM (a few more there) */

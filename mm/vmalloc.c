@@ -1,8 +1,8 @@
 /*
  * vmalloc: virtually contiguous kernel memory in the vmalloc area.
  *
- * Design.  Each area is a struct vm_area in an AVL tree ordered by start
- * address.  A node also carries the free gap between the previous area (or
+ * Design.  Each area is a struct vm_area (from the "vmap_area" slab cache)
+ * in an AVL tree ordered by start address.  A node also carries the free gap between the previous area (or
  * VMALLOC_START) and itself, and the largest such gap in its subtree, so
  * both finding an area by address (vfree) and finding the lowest free range
  * that fits (vmalloc) walk one root-to-leaf path: O(log n).  The gap after
@@ -35,6 +35,7 @@
  * the lock dropped (vmm_map() and the buddy allocator take their own).
  */
 #include "mm/buddy.h"
+#include "mm/slab.h"
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
 
@@ -58,51 +59,31 @@ static struct vmalloc_stats vstats;
 
 /* --- area descriptors --------------------------------------------------- */
 
-/*
- * Descriptors come from a pool carved out of buddy frames; the pool frames
- * are chained through their descriptors' lru.next and only given back by
- * vmalloc_reset().  vm_area_alloc()/vm_area_free() are the whole interface.
- */
-static struct vm_area *pool_free;
-static pfn_t pool_frames = PFN_NONE;
+/* Descriptors come from their own slab cache, created by vmalloc_init(). */
+static struct kmem_cache *vm_area_cache;
 
 static struct vm_area *vm_area_alloc(void)
 {
-	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
-	struct vm_area *a = pool_free;
-
-	if (a)
-		pool_free = a->left;
-	mm_unlock_irqrestore(&vmalloc_lock, flags);
-	if (!a) {
-		struct page *page = alloc_page(GFP_KERNEL | __GFP_NOWARN);
-		struct vm_area *slots;
-		unsigned int i, n = PAGE_SIZE / sizeof(*a);
-
-		if (!page)
-			return NULL;
-		slots = page_address(page);
-		flags = mm_lock_irqsave(&vmalloc_lock);
-		page->lru.next = pool_frames;
-		pool_frames = page_to_pfn(page);
-		for (i = 1; i < n; i++) {
-			slots[i].left = pool_free;
-			pool_free = &slots[i];
-		}
-		mm_unlock_irqrestore(&vmalloc_lock, flags);
-		a = &slots[0];
-	}
-	memset(a, 0, sizeof(*a));
-	return a;
+	return kmem_cache_zalloc(vm_area_cache, GFP_KERNEL | __GFP_NOWARN);
 }
 
 static void vm_area_free(struct vm_area *a)
 {
-	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
+	kmem_cache_free(vm_area_cache, a);
+}
 
-	a->left = pool_free;
-	pool_free = a;
-	mm_unlock_irqrestore(&vmalloc_lock, flags);
+int vmalloc_init(void)
+{
+	if (vm_area_cache)
+		return -EBUSY;
+	vm_area_cache = kmem_cache_create("vmap_area", sizeof(struct vm_area),
+					  0, 0, NULL);
+	return vm_area_cache ? 0 : -ENOMEM;
+}
+
+unsigned int vmalloc_shrink(void)
+{
+	return vm_area_cache ? kmem_cache_shrink(vm_area_cache) : 0;
 }
 
 /* --- the AVL tree ------------------------------------------------------- */
@@ -614,12 +595,8 @@ void vmalloc_reset(void)
 		else
 			vm_release(a);
 	}
-	while (pool_frames != PFN_NONE) {
-		struct page *page = pfn_to_page(pool_frames);
-
-		pool_frames = page->lru.next;
-		__free_pages(page, 0);
-	}
-	pool_free = NULL;
+	if (vm_area_cache)
+		kmem_cache_destroy(vm_area_cache);
+	vm_area_cache = NULL;
 	memset(&vstats, 0, sizeof(vstats));
 }

@@ -15,6 +15,13 @@
 #include "mm/page.h"
 
 /*
+ * vmalloc_init - create the cache of area descriptors.
+ * Context: boot, after the slab layer (host tests: after kmem_cache_init()).
+ * Returns: 0, -EBUSY if done already, -ENOMEM.
+ */
+int vmalloc_init(void);
+
+/*
  * vmalloc - reserve @size bytes (rounded up to pages) of kernel virtual
  * space plus a guard page, and map fresh frames there (contents
  * undefined).
@@ -71,7 +78,16 @@ void vmallocinfo_dump(void);
  */
 unsigned int vmalloc_check(void);
 
-/* Free every area and the bookkeeping (host tests, before vmm_reset()). */
+/*
+ * vmalloc_shrink - give the descriptor cache's empty slabs back.
+ * Returns: the number of frames released.
+ */
+unsigned int vmalloc_shrink(void);
+
+/*
+ * vmalloc_reset - free every area and destroy the descriptor cache (host
+ * tests, before vmm_reset() and kmem_cache_teardown()).
+ */
 void vmalloc_reset(void);
 
 #endif /* MM_VMALLOC_H */

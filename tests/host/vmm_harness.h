@@ -6,6 +6,7 @@
  *	...
  *	vmm_machine_shutdown();			vmalloc, kmap, VMM, machine
  *
+ * The slab layer is up (debug on) with vmalloc's descriptor cache.
  * The simulated kernel image: frames [1, 256) are reserved as in
  * machine_boot(); [VMM_TEST_RO_START, VMM_TEST_RO_END) stands for its text
  * and rodata (read-only in the direct map), and the buddy allocator gets
@@ -17,6 +18,7 @@
 #include "machine.h"
 #include "mmu.h"
 #include "mm/highmem.h"
+#include "mm/slab.h"
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
 
@@ -64,6 +66,8 @@ static inline void vmm_machine_boot_ranges(uint64_t bytes,
 	l = vmm_test_layout(bytes, ram, nr_ram, pse);
 	if (vmm_kernel_init(&l) != 0)
 		machine_die("vmm_kernel_init failed");
+	if (kmem_cache_init(SLAB_DEBUG) != 0 || vmalloc_init() != 0)
+		machine_die("no slab cache for vmalloc");
 }
 
 static inline void vmm_machine_boot(uint64_t bytes, bool pse)
@@ -76,6 +80,8 @@ static inline void vmm_machine_boot(uint64_t bytes, bool pse)
 static inline void vmm_machine_shutdown(void)
 {
 	vmalloc_reset();
+	if (kmem_cache_teardown() != 0)
+		machine_die("slab caches left busy");
 	kmap_local_reset();
 	vmm_reset();
 	host_mmu_reset();
