@@ -116,6 +116,7 @@ static void area_del(struct zone *zone, struct page *page, unsigned int order)
  */
 static void buddy_merge_locked(struct zone *zone, pfn_t pfn, unsigned int order)
 {
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
 	while (order < MAX_ORDER) {
 		pfn_t buddy = pfn ^ (1u << order);
 
@@ -136,6 +137,7 @@ static struct page *buddy_take_locked(struct zone *zone, unsigned int order)
 	struct page *page;
 	pfn_t pfn;
 
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
 	while (o < NR_ORDERS && zone->free_area[o].head == PFN_NONE)
 		o++;
 	if (o == NR_ORDERS)
@@ -155,6 +157,7 @@ static struct page *buddy_take_locked(struct zone *zone, unsigned int order)
 
 static void hot_push_locked(struct zone *zone, struct page *page)
 {
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
 	page->flags = (page->flags & ~(PG_FLAGS_MASK | PG_ORDER_MASK)) | PG_hot;
 	page->_refcount = 0;
 	list_push(&zone->hot.head, page);
@@ -165,6 +168,7 @@ static struct page *hot_pop_locked(struct zone *zone)
 {
 	struct page *page = pfn_to_page(zone->hot.head);
 
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && zone->hot.count);
 	list_del(&zone->hot.head, page);
 	page->flags &= PG_ZONE_MASK;
 	zone->hot.count--;
@@ -174,6 +178,7 @@ static struct page *hot_pop_locked(struct zone *zone)
 /* Move up to n hot frames back to the buddy lists (n = ~0u: all). */
 static void hot_drain_locked(struct zone *zone, uint32_t n)
 {
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
 	while (n-- && zone->hot.count) {
 		struct page *page = hot_pop_locked(zone);
 
@@ -185,6 +190,7 @@ static void hot_refill_locked(struct zone *zone)
 {
 	uint32_t i;
 
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
 	for (i = 0; i < zone->hot.batch; i++) {
 		struct page *page = buddy_take_locked(zone, 0);
 
@@ -306,7 +312,8 @@ static struct page *alloc_pages_failed(gfp_t gfp, unsigned int order)
 }
 
 /* Every request but the hot-list case: zone by zone, splitting. */
-static __attribute__((noinline)) struct page *alloc_pages_slow(gfp_t gfp, unsigned int order)
+static __attribute__((noinline)) struct page *
+alloc_pages_slow(gfp_t gfp, unsigned int order)
 {
 	const int8_t *list;
 	struct page *page = NULL;
@@ -347,7 +354,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 
 	if (unlikely(arch_should_fail_alloc()))
 		return NULL;
-	if (order != 0 || (gfp & ~__GFP_HIGH))
+	if (order != 0 || (gfp & ~(__GFP_HIGH | __GFP_NOWARN)))
 		return alloc_pages_slow(gfp, order);
 	flags = mm_lock_irqsave(&zone->lock);
 	if (likely(zone->hot.count &&
@@ -456,13 +463,20 @@ static void buddy_free_locked(struct zone *zone, struct page *page,
 	buddy_merge_locked(zone, pfn, order);
 }
 
-/* A pfn that no zone spans: nothing to lock, only a report. */
-static __attribute__((noinline)) int buddy_refuse_stray(pfn_t pfn, unsigned int order, void *caller)
+/* Count a refusal that no zone's counter can take. */
+static void buddy_count_stray(void)
 {
 	unsigned long flags = arch_irq_save();
 
 	buddy_stray_frees++;
 	arch_irq_restore(flags);
+}
+
+/* A pfn that no zone spans: nothing to lock, only a report. */
+static __attribute__((noinline)) int
+buddy_refuse_stray(pfn_t pfn, unsigned int order, void *caller)
+{
+	buddy_count_stray();
 	printk("buddy: free of pfn 0x%x order %u outside every zone (caller %p)\n",
 	       pfn, order, caller);
 	return -EINVAL;
@@ -488,9 +502,9 @@ static const char *buddy_release_check(const struct zone *zone,
 }
 
 /* Drop a reference to a page that failed the fast test, or refuse. */
-static __attribute__((noinline)) int buddy_release_slow(struct zone *zone, struct page *page,
-			      unsigned int order, enum release_kind kind,
-			      void *caller, unsigned long flags)
+static __attribute__((noinline)) int
+buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
+		   enum release_kind kind, void *caller, unsigned long flags)
 {
 	pfn_t pfn = page_to_pfn(page);
 	const char *what;
@@ -560,9 +574,9 @@ int free_pages(void *addr, unsigned int order)
 	if (!addr)
 		return 0;
 	if (!IS_ALIGNED((uintptr_t)addr, PAGE_SIZE)) {
+		buddy_count_stray();
 		printk("buddy: free_pages of unaligned address %p order %u (caller %p)\n",
 		       addr, order, MM_CALLER());
-		buddy_stray_frees++;
 		return -EINVAL;
 	}
 	return buddy_release(virt_to_page(addr), order, RELEASE_FREE,
@@ -572,29 +586,34 @@ int free_pages(void *addr, unsigned int order)
 void get_page(struct page *page)
 {
 	pfn_t pfn = (pfn_t)(page - mem_map);
+	const char *what = NULL;
 	struct zone *zone;
 	unsigned long flags;
-	bool ok;
 
-	if (!mem_map || page < mem_map || pfn >= max_pfn ||
+	if (page < mem_map || pfn >= max_pfn ||
 	    !zone_spans_pfn(page_zone(page), pfn)) {
+		buddy_count_stray();
 		printk("buddy: get_page of pfn 0x%x outside every zone (caller %p)\n",
 		       pfn, MM_CALLER());
 		return;
 	}
 	zone = page_zone(page);
 	flags = mm_lock_irqsave(&zone->lock);
-	ok = page_test(page, PG_head | PG_reserved) &&
-	     !page_test(page, PG_slab) && page->_refcount > 0;
-	if (ok)
-		page->_refcount++;
+	if (page_test(page, PG_tail))
+		what = "tail";
+	else if (page_test(page, PG_slab))
+		what = "slab";
+	else if (!page_test(page, PG_head | PG_reserved) ||
+		 page->_refcount <= 0)
+		what = "free";
 	else
+		page->_refcount++;
+	if (what)
 		zone->stats.refused_frees++;
 	mm_unlock_irqrestore(&zone->lock, flags);
-	if (!ok)
+	if (what)
 		printk("buddy: get_page on %s pfn 0x%x in zone %s (caller %p)\n",
-		       page_test(page, PG_tail) ? "tail" : "free", pfn,
-		       zone->name, MM_CALLER());
+		       what, pfn, zone->name, MM_CALLER());
 }
 
 uint64_t buddy_refused_frees(void)

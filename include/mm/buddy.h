@@ -66,7 +66,7 @@ void put_page(struct page *page);
  */
 extern void (*buddy_zero_highpage_hook)(struct page *page);
 
-/* Refused frees and puts, all zones plus pfns outside every zone.
+/* Refused frees, puts and gets: all zones plus pfns outside every zone.
  * Context: any.  Returns: the count since boot. */
 uint64_t buddy_refused_frees(void);
 

@@ -390,6 +390,30 @@ static void test_put_page_on_free_page(void **state)
 	expect_refused("buddy: get_page on free pfn 0x1005 in zone Normal (caller 0x");
 }
 
+static void test_get_page_misuse(void **state)
+{
+	struct page *block;
+
+	(void)state;
+	no_hot_all();
+	block = alloc_pages(GFP_KERNEL, 1);
+	assert_int_equal(pfn_of(block), 15360);
+	take_snapshot();
+	get_page(block + 1);
+	expect_refused("buddy: get_page on tail pfn 0x3c01 in zone Normal (caller 0x");
+	page_set(block, PG_slab);
+	take_snapshot();
+	get_page(block);
+	expect_refused("buddy: get_page on slab pfn 0x3c00 in zone Normal (caller 0x");
+	page_clear(block, PG_slab);
+	take_snapshot();
+	get_page(pfn_to_page(0));
+	expect_refused("buddy: get_page of pfn 0x0 outside every zone (caller 0x");
+	assert_int_equal(page_count(block), 1);
+	put_page(block);
+	check_all();
+}
+
 /* ---- reference counts and addresses ------------------------------------ */
 
 static void test_get_put(void **state)
@@ -939,6 +963,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reserved_frame, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_tail_frame, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_put_page_on_free_page, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_get_page_misuse, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_get_put, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_slab_head_frees, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_get_free_pages, setup64, teardown),
