@@ -36,6 +36,7 @@ static inline struct page *alloc_page(gfp_t gfp)
  * Misuse (double free, wrong order, foreign pfn, misaligned, reserved frame,
  * tail frame) is reported in one line and refused; nothing changes but the
  * zone's refused_frees counter.
+ * Context: any, IRQ handlers included.
  * Returns: 0, or -EINVAL when the free was refused.
  */
 int __free_pages(struct page *page, unsigned int order);
