@@ -3,7 +3,10 @@
 ; GRUB (or QEMU's -kernel loader) enters _start in 32-bit protected mode with
 ; paging off, EAX = Multiboot magic, EBX = physical address of the info
 ; structure.  The kernel is linked at 0xC0100000 but loaded at 0x100000, so
-; until paging is on every symbol is used at (symbol - KERNEL_VIRT).
+; until paging is on every symbol is used at (symbol - KERNEL_VIRT).  The
+; header and this pre-paging code sit in .boot, linked at its load address,
+; so the ELF entry point is a physical address inside a segment: GRUB
+; insists on that, and QEMU's loader jumps to e_entry as it is.
 ;
 ; The boot page directory maps physical 0-4 MiB twice, at 0 (so the
 ; instruction after "mov cr0" still runs) and at 0xC0000000, through one
@@ -17,7 +20,7 @@ MB_FLAGS	equ (1 << 0) | (1 << 1)		; page-align modules, give memory map
 PTE_PW		equ 0x003			; present | writable
 BOOT_STACK_SIZE	equ 16384
 
-section .multiboot
+section .multiboot progbits alloc noexec nowrite align=4
 align 4
 	dd MB_MAGIC
 	dd MB_FLAGS
@@ -38,7 +41,7 @@ global boot_stack_bottom, boot_stack_top
 boot_stack_bottom:	resb BOOT_STACK_SIZE
 boot_stack_top:
 
-section .text
+section .boot.text progbits alloc exec nowrite align=16
 global _start
 extern kmain, __bss_start, __bss_end
 _start:
@@ -73,10 +76,11 @@ _start:
 	mov eax, cr0
 	or eax, 0x80000000		; PG
 	mov cr0, eax
-	mov ecx, .higher_half
+	mov ecx, higher_half
 	jmp ecx
 
-.higher_half:
+section .text
+higher_half:
 	mov dword [boot_page_directory], 0	; drop the identity map
 	mov eax, cr3
 	mov cr3, eax			; flush the TLB
