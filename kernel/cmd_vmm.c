@@ -34,7 +34,9 @@
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
 
-extern char __text_start[], __rodata_end[];
+/* The image from its start (boot code, text) through rodata: read-only. */
+extern char __kernel_start[], __rodata_end[];
+extern uint32_t boot_page_directory[ARCH_PT_ENTRIES];	/* boot.asm */
 
 static bool wp_on, pse_on;
 
@@ -79,12 +81,36 @@ static struct vmm_boot_layout boot_layout(const struct bootmem_layout *b)
 		.nr_ram = b->nr_usable,
 		.lowmem_end = PHYS_PFN(b->lowmem_end),
 		.isa_end = PHYS_PFN(0x100000),
-		.ro_start = PHYS_PFN((uintptr_t)__text_start - PAGE_OFFSET),
+		.ro_start = PHYS_PFN((uintptr_t)__kernel_start - PAGE_OFFSET),
 		.ro_end = PHYS_PFN(ALIGN_UP((uintptr_t)__rodata_end - PAGE_OFFSET,
 					    PAGE_SIZE)),
 		.use_pse = cpu.has_pse && !cmdline_has_flag("nopse"),
 	};
 	return l;
+}
+
+/*
+ * Once the VMM's directory is loaded, the page tables that early paging
+ * took from memblock serve nothing: give them to the buddy allocator.  The
+ * one boot.asm built lives in the kernel image and stays.
+ */
+static unsigned int free_early_tables(const struct bootmem_layout *b)
+{
+	unsigned int pdx, n = 0;
+
+	for (pdx = arch_pdx(PAGE_OFFSET); pdx < ARCH_PT_ENTRIES; pdx++) {
+		arch_pte_t e = boot_page_directory[pdx];
+		pfn_t pfn = arch_pte_pfn(e);
+
+		if (!arch_pte_present(e) || arch_pde_large(e) ||
+		    (PFN_PHYS(pfn) >= b->kernel_start &&
+		     PFN_PHYS(pfn) < b->kernel_end))
+			continue;
+		boot_page_directory[pdx] = 0;
+		buddy_free_bootmem(&zones[zone_type_of_pfn(pfn)], pfn, pfn + 1);
+		n++;
+	}
+	return n;
 }
 
 void vmm_boot_init(void)
@@ -105,6 +131,7 @@ void vmm_boot_init(void)
 	pse_on = l.use_pse && x86_mmu_enable_pse();
 	vmm_switch(vmm_kernel_pd);
 	wp_on = x86_mmu_enable_wp();
+	printk("vmm: %u early page tables given back\n", free_early_tables(b));
 	if (vmalloc_init() != 0)
 		panic("vmm: no cache for vmalloc areas");
 	buddy_zero_highpage_hook = clear_highpage;
@@ -112,7 +139,7 @@ void vmm_boot_init(void)
 	vmm_stats(&st);
 	printk("vmm: kernel page directory pfn 0x%x: %u page-table frames, direct map %u x 4 MiB + %u x 4 KiB\n",
 	       vmm_kernel_pd, st.pgtables, st.large_pages, st.direct_pages);
-	printk("vmm: kernel text+rodata read-only [mem 0x%08x-0x%08x], CR0.WP %s, TLB flush by %s\n",
+	printk("vmm: kernel image to rodata read-only [mem 0x%08x-0x%08x], CR0.WP %s, TLB flush by %s\n",
 	       (unsigned int)PFN_PHYS(l.ro_start),
 	       (unsigned int)PFN_PHYS(l.ro_end) - 1, wp_on ? "on" : "off (386)",
 	       cpu.has_invlpg ? "invlpg" : "CR3 reload");

@@ -1,0 +1,146 @@
+"""The VMM on the real MMU: `selftest vmm` across CPUs, memory sizes and
+the 386/no-PSE paths; `pgtable` and `vmallocinfo` output; page tables and
+vmalloc pages as meminfo counts them; kernel faults that must panic with
+the decoded reason."""
+import re
+
+import pytest
+
+from kmem import EXIT_PANIC
+
+VMALLOCINFO = re.compile(
+    r"^0x([0-9a-f]{8})-0x([0-9a-f]{8}) ([ \d]{7}) 0x[0-9a-f]{8} "
+    r"pages=(\d+) vmalloc$", re.M)
+
+
+def selftest_vmm(k):
+    out = k.cmd("selftest vmm")
+    assert "FAIL" not in out, out
+    assert "7 passed, 0 failed" in out, out
+    return out
+
+
+@pytest.mark.parametrize("mem,cpu,cmdline", [
+    ("16M", "486", ""),
+    ("128M", "qemu32", ""),
+    ("128M", "pentium", "nopse noinvlpg"),
+    ("1G", "pentium3", ""),
+])
+def test_selftest_vmm(boot, mem, cpu, cmdline):
+    k = boot(mem=mem, cpu=cpu, cmdline=cmdline)
+    assert "CR0.WP on" in k.boot_log
+    if "noinvlpg" in cmdline:
+        assert "TLB flush by CR3 reload" in k.boot_log
+    else:
+        assert "TLB flush by invlpg" in k.boot_log
+    if "nopse" in cmdline:
+        assert re.search(r"direct map 0 x 4 MiB \+ \d+ x 4 KiB", k.boot_log)
+    selftest_vmm(k)
+    k.halt()
+
+
+def test_highmem_through_vmalloc_and_kmap(boot):
+    """With 3584 MiB, vmalloc uses HIGHMEM up, falls back, gives it back."""
+    k = boot(mem="3584M")
+    out = selftest_vmm(k)
+    m = re.search(r"vmm: cycle: (\d+) areas, (\d+) HIGHMEM frames, "
+                  r"(\d+) from lower zones", out)
+    assert m, out
+    assert int(m.group(2)) >= 1024 and int(m.group(3)) > 0
+    assert "PASS vmm.kmap_local" in out
+    k.halt()
+
+
+def test_direct_map_uses_large_pages_with_pse(boot):
+    k = boot(mem="1G")
+    m = re.search(r"direct map (\d+) x 4 MiB \+ (\d+) x 4 KiB", k.boot_log)
+    assert m and int(m.group(1)) > 200, k.boot_log
+    out = k.cmd("pgtable 0xc8000000")
+    assert re.search(r"^PDE\[800\] 0x08000[0-9a-f]{3} pfn 0x08000 P W .*PS",
+                     out, re.M), out
+    assert "0xc8000000 -> phys 0x08000000 read-write kernel (4 MiB page)" in out
+    k.halt()
+
+
+def test_pgtable_decodes_entries(boot):
+    k = boot()
+    out = k.cmd("pgtable 0xc0100000")
+    pte = re.search(r"^PTE\[256\] 0x([0-9a-f]{8}) pfn 0x00100 (.*)$", out, re.M)
+    assert pte, out
+    assert "P" in pte.group(2).split() and "W" not in pte.group(2).split()
+    assert "0xc0100000 -> phys 0x00100000 read-only kernel" in out
+
+    out = k.cmd("pgtable 0xc0000010")
+    assert "PTE[0] 0x00000000 not present" in out
+    assert "0xc0000010: not mapped" in out
+    out = k.cmd("pgtable 0")
+    assert "PDE[0] 0x00000000 not present" in out
+
+    out = k.cmd("pgtable 0xffc00000")
+    pd = re.search(r"directory pfn 0x([0-9a-f]{5})", out).group(1)
+    assert re.search(rf"^PDE\[1023\] 0x{pd}[0-9a-f]{{3}} pfn 0x{pd} P W",
+                     out, re.M), out
+
+    addr = re.search(r"vmalloc: (0x[0-9a-f]{8})", k.cmd("vmalloc 4096")).group(1)
+    out = k.cmd(f"pgtable {addr}")
+    assert re.search(r"^PTE\[\d+\] 0x[0-9a-f]{8} pfn 0x[0-9a-f]{5} P W", out,
+                     re.M), out
+    assert "read-write kernel" in out
+    guard = int(addr, 16) + 4096
+    assert f"0x{guard:08x}: not mapped" in k.cmd(f"pgtable 0x{guard:x}")
+    assert "usage: pgtable ADDR" in k.cmd("pgtable")
+    k.halt()
+
+
+def test_vmallocinfo_format_and_counters(boot):
+    k = boot()
+    assert k.cmd("vmallocinfo").strip() == ""
+    a = k.cmd("vmalloc 8192")
+    b = k.cmd("vmalloc 5000")
+    c = k.cmd("vmalloc 1")
+    addrs = [re.search(r"vmalloc: (0x[0-9a-f]{8})", x).group(1)
+             for x in (a, b, c)]
+    out = k.cmd("vmallocinfo")
+    rows = VMALLOCINFO.findall(out)
+    assert len(rows) == 3, out
+    assert [f"0x{r[0]}" for r in rows] == addrs       # sorted by address
+    for start, end, size, pages in rows:
+        size = int(size)
+        assert int(end, 16) - int(start, 16) == size
+        assert size == (int(pages) + 1) * 4096         # one guard page
+    assert [int(r[3]) for r in rows] == [2, 2, 1]
+    assert rows[0][0] == "f8800000" and rows[0][2] == "  12288"
+
+    info = k.cmd("meminfo")
+    used = int(re.search(r"^VmallocUsed:\s+(\d+) kB", info, re.M).group(1))
+    assert used == 5 * 4
+    vmm = k.cmd("vmm")
+    tables = int(re.search(r"^pgtables (\d+)", vmm, re.M).group(1))
+    ptkb = int(re.search(r"^PageTables:\s+(\d+) kB", info, re.M).group(1))
+    assert ptkb == tables * 4
+
+    bad = k.cmd(f"vfree {hex(int(addrs[0], 16) + 4096)}")
+    assert "vfree: bad address" in bad and "not its start" in bad
+    assert "not a vmalloc area" in k.cmd("vfree 0xc0100000")
+    for addr in addrs:
+        k.cmd(f"vfree {addr}")
+    assert k.cmd("vmallocinfo").strip() == ""
+    assert "not a vmalloc area" in k.cmd(f"vfree {addrs[0]}")
+    assert re.search(r"refused_vfrees 3", k.cmd("vmm"))
+    k.halt()
+
+
+@pytest.mark.parametrize("kind,reason", [
+    ("null", r"not-present read at 0x00000000"),
+    ("text", r"write to read-only at 0xc01[0-9a-f]{5}"),
+    ("guard", r"not-present write at 0xf88[0-9a-f]{5}, .*guard page of area "
+              r"0xf88[0-9a-f]{5}-0xf88[0-9a-f]{5}"),
+])
+def test_kernel_fault_panics_with_reason(boot, kind, reason):
+    k = boot()
+    status = k.send_and_exit(f"vmfault {kind}")
+    assert status == EXIT_PANIC
+    assert re.search(r"PANIC: page fault: " + reason, k.log), k.log
+    assert re.search(r"eip 0xc01[0-9a-f]{5} \(kernel mode\)", k.log), k.log
+    for reg in ("EAX:", "ESP:", "CR2:", "CR3:"):
+        assert reg in k.log, reg
