@@ -57,6 +57,9 @@ HOBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
 BOBJS := $(patsubst %.c,$(BUILD)/bench/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
 FOBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
 
+# User programs (ring 3), embedded in the kernel: see user/user.mk.
+include user/user.mk
+
 .PHONY: all iso run debug test test-host test-fuzz test-qemu bench bench-callgrind \
         bench-qemu clean deps compile_commands help host tools
 

@@ -17,6 +17,7 @@
 #define PIT_BASE_HZ	1193182u
 
 volatile uint64_t jiffies;
+void (*tick_hook)(struct trap_frame *tf);
 
 void pic_init(void)
 {
@@ -56,8 +57,9 @@ void pic_mask(unsigned int irq)
 
 static void pit_tick(struct trap_frame *tf)
 {
-	(void)tf;
 	jiffies++;
+	if (tick_hook)
+		tick_hook(tf);
 }
 
 void pit_init(void)

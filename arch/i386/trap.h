@@ -60,4 +60,11 @@ void pic_mask(unsigned int irq);
 #define PIT_HZ	100
 extern volatile uint64_t jiffies;
 
+/*
+ * Called on every tick after jiffies moves, with the interrupted frame
+ * (the scheduler preempts ring 3 here); NULL until someone sets it.
+ * Context: IRQ 0 handler, interrupts off.
+ */
+extern void (*tick_hook)(struct trap_frame *tf);
+
 #endif /* ARCH_I386_TRAP_H */

@@ -1,0 +1,288 @@
+/*
+ * Processes: creation from an embedded program, fork, exit, wait, and the
+ * kill that ends a process which touched memory it may not.
+ *
+ * Design.  A process is a struct proc from its own slab cache, an 8 KiB
+ * kernel stack from the buddy allocator, and a struct mm.  All processes
+ * are on one list (a few dozen at most, so walks are fine); the runnable
+ * ones also on the scheduler's queue.  A new process's kernel stack is
+ * made to look switched out just before returning to ring 3: a struct
+ * trap_frame at the top (what the CPU and the entry stub would have
+ * saved), under it trap_return as the return address of switch_context()
+ * and four zeroed callee-saved registers.  fork copies the parent's
+ * system-call frame with eax = 0, so the child returns from the same
+ * int 0x80 with 0.  exit frees the address space at once (its frames go
+ * back before the parent even waits) and leaves a zombie whose kernel
+ * stack the parent frees in wait(); orphans go to process 0 (the shell),
+ * which reaps them.
+ *
+ * A fault the process layer cannot resolve in ring 3 ends the process
+ * with one line; the same in a kernel copy from or to user memory returns
+ * to the caller through the exception table (-EFAULT).
+ *
+ * Locking: interrupts off throughout (system calls and faults enter
+ * through interrupt gates; the shell disables them around its calls).
+ */
+#include "cpu.h"
+#include "proc.h"
+#include "mm/buddy.h"
+#include "mm/slab.h"
+#include "mm/vmm.h"
+
+extern char trap_return[];
+
+struct proc proc0 = { .pid = 0, .name = "kernel", .state = PROC_RUNNING };
+static struct proc *procs;		/* every process but process 0 */
+static struct kmem_cache *proc_cache;
+static int next_pid = 1;
+
+int proc_init(void)
+{
+	proc_cache = kmem_cache_create("proc", sizeof(struct proc), 0, 0, NULL);
+	return proc_cache ? 0 : -ENOMEM;
+}
+
+static struct trap_frame *kstack_frame(struct proc *p)
+{
+	return (struct trap_frame *)((uint8_t *)p->kstack + KSTACK_SIZE) - 1;
+}
+
+/* Make @p look switched out just before trap_return. */
+static void kstack_prepare(struct proc *p)
+{
+	uint32_t *sp = (uint32_t *)kstack_frame(p);
+
+	*--sp = (uint32_t)trap_return;
+	*--sp = 0;		/* ebp */
+	*--sp = 0;		/* ebx */
+	*--sp = 0;		/* esi */
+	*--sp = 0;		/* edi */
+	p->ksp = (uint32_t)sp;
+}
+
+static struct proc *proc_alloc(const char *name)
+{
+	struct proc *p = kmem_cache_zalloc(proc_cache, GFP_KERNEL | __GFP_NOWARN);
+
+	if (!p)
+		return NULL;
+	p->kstack = __get_free_pages(GFP_KERNEL | __GFP_NOWARN, KSTACK_ORDER);
+	if (!p->kstack) {
+		kmem_cache_free(proc_cache, p);
+		return NULL;
+	}
+	memcpy(p->name, name, MIN(strlen(name), sizeof(p->name) - 1));
+	p->pid = next_pid++;
+	return p;
+}
+
+static void proc_free(struct proc *p)
+{
+	free_pages(p->kstack, KSTACK_ORDER);
+	kmem_cache_free(proc_cache, p);
+}
+
+static void proc_link(struct proc *p, struct proc *parent)
+{
+	p->parent = parent;
+	p->next = procs;
+	procs = p;
+	sched_enqueue(p);
+}
+
+struct proc *proc_spawn(const char *name, int argc, char **argv)
+{
+	const struct user_prog *prog = user_prog_find(name);
+	struct trap_frame *tf;
+	uintptr_t entry, sp;
+	struct proc *p;
+	int err = -ENOMEM;
+
+	if (!prog) {
+		printk("run: no program '%s'\n", name);
+		return NULL;
+	}
+	p = proc_alloc(name);
+	if (p)
+		p->mm = mm_create();
+	if (p && p->mm)
+		err = elf_load(p->mm, prog, argc, argv, &entry, &sp);
+	if (err) {
+		printk("run: cannot load %s (error %d)\n", name, err);
+		if (p && p->mm)
+			mm_destroy(p->mm);
+		if (p)
+			proc_free(p);
+		return NULL;
+	}
+	tf = kstack_frame(p);
+	memset(tf, 0, sizeof(*tf));
+	tf->gs = tf->fs = tf->es = tf->ds = USER_DS;
+	tf->eip = entry;
+	tf->cs = USER_CS;
+	tf->eflags = EFLAGS_IF | 0x2;
+	tf->user_esp = sp;
+	tf->user_ss = USER_DS;
+	kstack_prepare(p);
+	proc_link(p, &proc0);
+	return p;
+}
+
+int proc_fork(const struct trap_frame *tf)
+{
+	struct proc *p = proc_alloc(current->name);
+
+	if (!p)
+		return -ENOMEM;
+	if (mm_fork(current->mm, &p->mm) != 0) {
+		proc_free(p);
+		return -ENOMEM;
+	}
+	*kstack_frame(p) = *tf;
+	kstack_frame(p)->eax = 0;
+	kstack_prepare(p);
+	proc_link(p, current);
+	return p->pid;
+}
+
+void proc_exit(int status)
+{
+	struct proc *p = current, *c;
+
+	arch_irq_save();
+	MM_ASSERT(p != &proc0);
+	for (c = procs; c; c = c->next)
+		if (c->parent == p)
+			c->parent = &proc0;
+	if (p->mm) {
+		vmm_switch(vmm_kernel_pd);
+		mm_destroy(p->mm);
+		p->mm = NULL;
+	}
+	p->status = status;
+	p->state = PROC_ZOMBIE;
+	if (p->parent->state == PROC_SLEEPING)
+		sched_enqueue(p->parent);
+	schedule();
+	panic("proc: zombie %d (%s) was scheduled", p->pid, p->name);
+}
+
+void proc_kill(uintptr_t addr, uintptr_t ip, const char *reason, bool oom)
+{
+	printk("segfault: pid %d (%s) addr 0x%08x ip 0x%08x: %s\n",
+	       current->pid, current->name, (unsigned int)addr,
+	       (unsigned int)ip, reason);
+	mm_count_kill(oom);
+	proc_exit(oom ? SIGKILL : SIGSEGV);
+}
+
+void proc_reap(struct proc *p)
+{
+	struct proc **pp;
+
+	MM_ASSERT(p->state == PROC_ZOMBIE);
+	for (pp = &procs; *pp; pp = &(*pp)->next) {
+		if (*pp == p) {
+			*pp = p->next;
+			break;
+		}
+	}
+	proc_free(p);
+}
+
+int proc_wait(int pid, int *status)
+{
+	struct proc *c;
+
+	for (;;) {
+		bool found = false;
+
+		for (c = procs; c; c = c->next) {
+			if (c->parent != current || (pid != -1 && c->pid != pid))
+				continue;
+			found = true;
+			if (c->state == PROC_ZOMBIE) {
+				pid = c->pid;
+				*status = c->status;
+				proc_reap(c);
+				return pid;
+			}
+		}
+		if (!found)
+			return -ECHILD;
+		current->state = PROC_SLEEPING;
+		schedule();
+	}
+}
+
+struct proc *proc_first(void)
+{
+	return procs;
+}
+
+unsigned int proc_count(void)
+{
+	unsigned int n = 0;
+	struct proc *p;
+
+	for (p = procs; p; p = p->next)
+		n++;
+	return n;
+}
+
+/* The process layer's page-fault handler, called by kernel/cmd_vmm.c. */
+int user_fault(struct trap_frame *tf, const struct vmm_fault *f);
+
+int user_fault(struct trap_frame *tf, const struct vmm_fault *f)
+{
+	unsigned int access = (f->write ? FAULT_WRITE : 0) |
+			      (f->present ? FAULT_PRESENT : 0) |
+			      (f->user ? FAULT_USER : 0);
+	const char *why;
+	int err;
+
+	(void)tf;
+	if (!current->mm || (!f->user && f->addr >= PAGE_OFFSET))
+		return -EFAULT;
+	err = mm_fault(current->mm, f->addr, access, &why);
+	if (err == 0)
+		return 0;
+	if (!f->user)
+		return -EFAULT;		/* the exception table's turn */
+	proc_kill(f->addr, f->ip, why, err == -ENOMEM);
+}
+
+void proc_shrink_caches(void)
+{
+	kmem_cache_shrink(proc_cache);
+	mm_shrink_caches();
+}
+
+static const char *state_name(enum proc_state s)
+{
+	switch (s) {
+	case PROC_RUNNABLE: return "runnable";
+	case PROC_RUNNING: return "running";
+	case PROC_SLEEPING: return "sleeping";
+	case PROC_ZOMBIE: return "zombie";
+	}
+	return "?";
+}
+
+static void proc_line(const struct proc *p)
+{
+	printk("%5d %5d %-9s %6u %6u %8llu %s\n", p->pid,
+	       p->parent ? p->parent->pid : 0, state_name(p->state),
+	       p->mm ? p->mm->rss : 0, p->mm ? p->mm->zero_ptes : 0,
+	       p->ticks, p->name);
+}
+
+void proc_dump(void)
+{
+	const struct proc *p;
+
+	printk("  PID  PPID STATE        RSS   ZERO    TICKS NAME\n");
+	proc_line(&proc0);
+	for (p = procs; p; p = p->next)
+		proc_line(p);
+}

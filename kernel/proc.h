@@ -1,0 +1,139 @@
+/*
+ * Processes: ring-3 programs with their own address space and kernel
+ * stack, the round-robin scheduler that runs them, and the system calls
+ * they make.
+ *
+ * Process 0 is the kernel itself (the shell, on the boot stack): it has no
+ * address space, is never on the run queue, runs whenever no process is
+ * runnable, and adopts every orphan.
+ *
+ * Locking: kernel code is never preempted (the tick preempts ring 3
+ * only) and everything here runs with interrupts off, except the shell's
+ * wait loop, which disables them around each step.
+ */
+#ifndef KERNEL_PROC_H
+#define KERNEL_PROC_H
+
+#include "trap.h"
+#include "mm/mm.h"
+
+#define PROC_NAME_LEN	16
+#define KSTACK_ORDER	1			/* 8 KiB kernel stacks */
+#define KSTACK_SIZE	(PAGE_SIZE << KSTACK_ORDER)
+#define SCHED_SLICE	5			/* ticks (50 ms) */
+
+#define SIGKILL		9
+#define SIGSEGV		11
+#define ECHILD		10
+#define EBADF		9
+#define ENOSYS		38
+
+enum proc_state {
+	PROC_RUNNABLE,		/* on the run queue */
+	PROC_RUNNING,		/* current */
+	PROC_SLEEPING,		/* in waitpid() */
+	PROC_ZOMBIE,		/* exited, waits for its parent */
+};
+
+/*
+ * A process.  Fields change only in its own system calls and faults, or
+ * in the scheduler, with interrupts off.
+ */
+struct proc {
+	int pid;
+	char name[PROC_NAME_LEN];
+	enum proc_state state;
+	struct mm *mm;			/* NULL for process 0 and zombies */
+	void *kstack;			/* KSTACK_SIZE bytes, direct-mapped */
+	uint32_t ksp;			/* saved kernel esp while switched out */
+	struct proc *parent;
+	struct proc *next;		/* all processes */
+	struct proc *run_next;		/* run queue */
+	int status;			/* wait status once a zombie */
+	unsigned int slice;		/* ticks left in this turn */
+	uint64_t ticks;			/* ticks run */
+};
+
+extern struct proc *current;
+extern struct proc proc0;
+
+/*
+ * proc_spawn - load program @name (embedded in the kernel image) into a
+ * new address space with arguments @argv[0..@argc) and make it runnable,
+ * a child of process 0.
+ * Context: the shell.  Returns: the process, or NULL (reason printed).
+ */
+struct proc *proc_spawn(const char *name, int argc, char **argv);
+
+/*
+ * proc_fork - a copy of the current process whose copy of @tf returns 0.
+ * Returns: the child's pid, or -ENOMEM.
+ */
+int proc_fork(const struct trap_frame *tf);
+
+/* End the current process with wait status @status.  Never returns. */
+__attribute__((noreturn)) void proc_exit(int status);
+
+/*
+ * proc_kill - print "segfault: pid N (PROG) addr 0x... ip 0x...: REASON"
+ * and end the current process (SIGKILL for "out of memory", else SIGSEGV).
+ */
+__attribute__((noreturn)) void proc_kill(uintptr_t addr, uintptr_t ip,
+					 const char *reason, bool oom);
+
+/*
+ * proc_wait - reap a zombie child (@pid, or any if -1), sleeping until
+ * one exits.  Returns: its pid with *@status set, or -ECHILD.
+ */
+int proc_wait(int pid, int *status);
+
+/* Reap a zombie (free its kernel stack and descriptor). */
+void proc_reap(struct proc *p);
+
+/* The first process on the list of all (process 0 is not on it). */
+struct proc *proc_first(void);
+
+/* Live processes besides process 0 (zombies included). */
+unsigned int proc_count(void);
+
+/* The process cache.  Context: boot.  Returns: 0 or -ENOMEM. */
+int proc_init(void);
+
+/* Give the empty slabs of the process, space and region caches back. */
+void proc_shrink_caches(void);
+
+/* Print the `ps` table.  Context: the shell. */
+void proc_dump(void);
+
+/* Scheduler (kernel/sched.c). */
+void sched_enqueue(struct proc *p);
+void schedule(void);			/* interrupts off */
+void sched_yield(void);
+void sched_tick(struct trap_frame *tf);
+void switch_context(uint32_t *save_esp, uint32_t new_esp);	/* switch.asm */
+
+/* ELF loader (kernel/elf.c). */
+struct user_prog {
+	const char *name;
+	const uint8_t *image;
+	uint32_t size;
+};
+const struct user_prog *user_prog_find(const char *name);
+const struct user_prog *user_prog_next(const struct user_prog *prev);
+
+/*
+ * elf_load - map the PT_LOAD segments of @prog into @mm, set its heap,
+ * make its stack with @argv, and return the entry point and stack pointer.
+ * Returns: 0, -EINVAL (not an i386 executable), -ENOMEM.
+ */
+int elf_load(struct mm *mm, const struct user_prog *prog, int argc,
+	     char **argv, uintptr_t *entry, uintptr_t *sp);
+
+/* System calls (kernel/syscall.c). */
+void syscall_entry(struct trap_frame *tf);
+
+/* User memory access (arch/i386/usercopy.c). */
+int copy_from_user(void *dst, const void *usrc, size_t n);
+int copy_to_user(void *udst, const void *src, size_t n);
+
+#endif /* KERNEL_PROC_H */

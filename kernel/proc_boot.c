@@ -1,0 +1,46 @@
+/*
+ * The process layer's boot stage: address-space caches and the zero page,
+ * the process cache, the system-call gate, the scheduler's tick, and the
+ * handlers that turn a CPU exception raised in ring 3 into the death of
+ * that process instead of a kernel panic.
+ *
+ * Context: proc_boot_init() at boot (kernel/mm_init.c, after the VMM),
+ * interrupts off.
+ */
+#include "mm_init.h"
+#include "proc.h"
+
+const char *trap_name(unsigned int vector);	/* arch/i386/trap.c */
+
+/* Exceptions a ring-3 program can raise besides page faults. */
+static const unsigned int user_exceptions[] = {
+	T_DIVIDE, T_BREAKPOINT, 4 /* overflow */, 5 /* bound */,
+	T_INVALID_OP, 7 /* no FPU */, 10 /* TSS */, 11 /* segment */,
+	12 /* stack segment */, T_GPF, 16 /* x87 */, 17 /* alignment */,
+	19 /* SIMD */,
+};
+
+static void user_exception(struct trap_frame *tf)
+{
+	if ((tf->cs & 3) != 3 || current == &proc0)
+		trap_panic(tf, "unhandled %s (vector %u)",
+			   trap_name(tf->vector), tf->vector);
+	proc_kill(tf->eip, tf->eip, trap_name(tf->vector), false);
+}
+
+void proc_boot_init(void)
+{
+	const struct user_prog *p;
+	unsigned int i, n = 0;
+
+	if (mm_subsys_init() != 0 || proc_init() != 0)
+		panic("proc: cannot create the process caches");
+	trap_register(T_SYSCALL, syscall_entry);
+	for (i = 0; i < ARRAY_SIZE(user_exceptions); i++)
+		trap_register(user_exceptions[i], user_exception);
+	tick_hook = sched_tick;
+	for (p = user_prog_next(NULL); p; p = user_prog_next(p))
+		n++;
+	printk("proc: %u programs, zero page pfn 0x%x, %u Hz round robin, slice %u ticks\n",
+	       n, mm_zero_pfn, PIT_HZ, SCHED_SLICE);
+}

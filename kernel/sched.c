@@ -1,0 +1,84 @@
+/*
+ * The scheduler: round robin over one FIFO run queue, preempting ring 3
+ * when a process has used its slice of SCHED_SLICE timer ticks.
+ *
+ * Design.  The queue holds the runnable processes other than the current
+ * one.  schedule() puts a still-running current process at the tail and
+ * switches to the head; process 0 (the shell, which has nothing to run in
+ * ring 3) is never queued and runs when the queue is empty.  A switch
+ * loads the next process's page directory, points the TSS at the top of
+ * its kernel stack (where the CPU saves the ring-3 frame on the next trap)
+ * and swaps kernel stacks.  Kernel code is never preempted: the tick
+ * switches only when it interrupted ring 3, so a system call or a fault
+ * runs to its end or to a voluntary schedule() (wait, yield, exit).
+ *
+ * Locking: interrupts off in every function here.
+ */
+#include "cpu.h"
+#include "proc.h"
+#include "mm/vmm.h"
+
+struct proc *current = &proc0;
+static struct proc *run_head, *run_tail;
+
+void sched_enqueue(struct proc *p)
+{
+	p->state = PROC_RUNNABLE;
+	p->run_next = NULL;
+	if (run_tail)
+		run_tail->run_next = p;
+	else
+		run_head = p;
+	run_tail = p;
+}
+
+static struct proc *sched_dequeue(void)
+{
+	struct proc *p = run_head;
+
+	if (p) {
+		run_head = p->run_next;
+		if (!run_head)
+			run_tail = NULL;
+	}
+	return p;
+}
+
+void schedule(void)
+{
+	struct proc *prev = current, *next;
+	pfn_t pd;
+
+	if (prev->state == PROC_RUNNING && prev != &proc0)
+		sched_enqueue(prev);
+	next = sched_dequeue();
+	if (!next)
+		next = &proc0;
+	next->state = PROC_RUNNING;
+	next->slice = SCHED_SLICE;
+	if (next == prev)
+		return;
+	current = next;
+	pd = next->mm ? next->mm->pd : vmm_kernel_pd;
+	if (pd != arch_mmu_current())
+		vmm_switch(pd);
+	if (next != &proc0)
+		tss_set_kernel_stack((uint32_t)next->kstack + KSTACK_SIZE);
+	switch_context(&prev->ksp, next->ksp);
+}
+
+void sched_yield(void)
+{
+	schedule();
+}
+
+void sched_tick(struct trap_frame *tf)
+{
+	if (current == &proc0)
+		return;
+	current->ticks++;
+	if (current->slice)
+		current->slice--;
+	if ((tf->cs & 3) == 3 && current->slice == 0 && run_head)
+		schedule();
+}

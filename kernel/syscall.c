@@ -1,0 +1,186 @@
+/*
+ * System calls: int 0x80 from ring 3, number in eax, arguments in ebx,
+ * ecx, edx, esi, edi, result in eax (a negative errno on failure).  The
+ * numbers and flags are user/abi.h, shared with the user library.
+ *
+ * Every user pointer is checked before use: the range must lie below
+ * PAGE_OFFSET and every region it crosses must allow the access (a
+ * PROT_NONE page is still readable by the kernel, so the region is what
+ * counts); the copy itself goes through copy_from_user / copy_to_user,
+ * which return -EFAULT through the exception table where no page can be
+ * had.  A bad pointer costs the caller -EFAULT, never the kernel a fault.
+ *
+ * Locking: entered through an interrupt gate, so interrupts are off until
+ * the return to ring 3.
+ */
+#include "console.h"
+#include "proc.h"
+#include "../user/abi.h"
+#include "mm/zones.h"
+
+#define MAP_FIXED	0x10
+
+static int user_ok(uintptr_t a, size_t n, bool write)
+{
+	struct mm *mm = current->mm;
+	uintptr_t end = a + n;
+
+	if (n == 0)
+		return 0;
+	if (a >= PAGE_OFFSET || n > PAGE_OFFSET - a)
+		return -EFAULT;
+	while (a < end) {
+		struct vma *v = mm_find_vma(mm, a);
+
+		if (!v) {
+			/* maybe the stack's next page: the fault decides */
+			v = mm_next_vma(mm, a);
+			a = v ? v->start : end;
+			continue;
+		}
+		if (!(v->flags & (write ? VM_WRITE : VM_PROT_MASK)))
+			return -EFAULT;
+		a = v->end;
+	}
+	return 0;
+}
+
+static long sys_write(int fd, uintptr_t buf, size_t len)
+{
+	char chunk[128];
+	size_t done = 0;
+
+	if (fd != 1 && fd != 2)
+		return -EBADF;
+	if (user_ok(buf, len, false))
+		return -EFAULT;
+	while (done < len) {
+		size_t n = MIN(len - done, sizeof(chunk));
+
+		if (copy_from_user(chunk, (const void *)(buf + done), n))
+			return done ? (long)done : -EFAULT;
+		console_write(chunk, n);
+		done += n;
+	}
+	return (long)done;
+}
+
+static long sys_waitpid(int pid, uintptr_t ustatus)
+{
+	int status, ret;
+
+	if (ustatus && user_ok(ustatus, sizeof(int), true))
+		return -EFAULT;
+	ret = proc_wait(pid, &status);
+	if (ret > 0 && ustatus &&
+	    copy_to_user((void *)ustatus, &status, sizeof(status)))
+		return -EFAULT;
+	return ret;
+}
+
+static unsigned int vm_prot(long prot)
+{
+	unsigned int f = 0;
+
+	if (prot & PROT_READ)
+		f |= VM_READ;
+	if (prot & PROT_WRITE)
+		f |= VM_READ | VM_WRITE;
+	if (prot & PROT_EXEC)
+		f |= VM_READ | VM_EXEC;
+	return f;
+}
+
+static long sys_mmap(size_t len, long prot, long flags, long fd)
+{
+	uintptr_t addr;
+	int err;
+
+	if (!(flags & MAP_ANONYMOUS) || (flags & MAP_FIXED) || fd != -1 ||
+	    (prot & ~(long)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	err = mm_mmap(current->mm, len, vm_prot(prot), &addr);
+	return err ? err : (long)addr;
+}
+
+static long sys_range(long nr, uintptr_t addr, size_t len, long prot)
+{
+	if (!IS_ALIGNED(addr, PAGE_SIZE) || len == 0 ||
+	    len > PAGE_OFFSET - PAGE_SIZE)
+		return -EINVAL;
+	len = ALIGN_UP(len, PAGE_SIZE);
+	if (nr == SYS_munmap)
+		return mm_unmap_region(current->mm, addr, len);
+	if (prot & ~(long)(PROT_READ | PROT_WRITE | PROT_EXEC))
+		return -EINVAL;
+	return mm_protect_region(current->mm, addr, len, vm_prot(prot));
+}
+
+static long sys_brk(uintptr_t new_brk)
+{
+	uintptr_t now;
+	int err = mm_brk(current->mm, new_brk, &now);
+
+	return err ? err : (long)now;
+}
+
+static long sys_kmem_stats(uintptr_t ust)
+{
+	struct kmem_ustats u;
+	struct mm_stats s;
+
+	if (user_ok(ust, sizeof(u), true))
+		return -EFAULT;
+	mm_get_stats(&s);
+	u.demand_zero = (unsigned int)s.demand_zero;
+	u.zero_page = (unsigned int)s.zero_page;
+	u.cow_copy = (unsigned int)s.cow_copy;
+	u.cow_reuse = (unsigned int)s.cow_reuse;
+	u.segfault = (unsigned int)s.segfault;
+	u.oom_kill = (unsigned int)s.oom_kill;
+	u.user_frames = s.user_frames;
+	u.free_pages = zones_total_free();
+	u.rss = current->mm->rss;
+	u.zero_ptes = current->mm->zero_ptes;
+	return copy_to_user((void *)ust, &u, sizeof(u));
+}
+
+static long syscall_do(struct trap_frame *tf)
+{
+	switch (tf->eax) {
+	case SYS_exit:
+		proc_exit(((int)tf->ebx & 0xff) << 8);
+	case SYS_fork:
+		return proc_fork(tf);
+	case SYS_write:
+		return sys_write((int)tf->ebx, tf->ecx, tf->edx);
+	case SYS_waitpid:
+		return sys_waitpid((int)tf->ebx, tf->ecx);
+	case SYS_getpid:
+		return current->pid;
+	case SYS_brk:
+		return sys_brk(tf->ebx);
+	case SYS_mmap:
+		return sys_mmap(tf->ecx, (long)tf->edx, (long)tf->esi,
+				(long)tf->edi);
+	case SYS_munmap:
+	case SYS_mprotect:
+		return sys_range(tf->eax, tf->ebx, tf->ecx, (long)tf->edx);
+	case SYS_yield:
+		sched_yield();
+		return 0;
+	case SYS_kmem_stats:
+		return sys_kmem_stats(tf->ebx);
+	default:
+		return -ENOSYS;
+	}
+}
+
+void syscall_entry(struct trap_frame *tf)
+{
+	if ((tf->cs & 3) != 3 || current == &proc0) {
+		tf->eax = (uint32_t)-ENOSYS;
+		return;
+	}
+	tf->eax = (uint32_t)syscall_do(tf);
+}

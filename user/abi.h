@@ -1,0 +1,47 @@
+/*
+ * The system-call interface between kmem386 and its user programs: call
+ * numbers (Linux i386 numbering where Linux has the call), the flags of
+ * mmap/mprotect, and the statistics record of SYS_kmem_stats.
+ *
+ * A call is "int $0x80" with the number in eax and the arguments in ebx,
+ * ecx, edx, esi, edi; the result comes back in eax, a negative errno on
+ * failure.  This header is included by the kernel and by user/ulib.
+ */
+#ifndef USER_ABI_H
+#define USER_ABI_H
+
+#define SYS_exit	1
+#define SYS_fork	2
+#define SYS_write	4
+#define SYS_waitpid	7
+#define SYS_getpid	20
+#define SYS_brk		45
+#define SYS_munmap	91
+#define SYS_mprotect	125
+#define SYS_yield	158	/* sched_yield */
+#define SYS_mmap	192	/* mmap2(addr, len, prot, flags, fd): anonymous only */
+#define SYS_kmem_stats	500	/* kmem386: fill struct kmem_ustats */
+
+#define PROT_NONE	0x0
+#define PROT_READ	0x1
+#define PROT_WRITE	0x2
+#define PROT_EXEC	0x4
+
+#define MAP_PRIVATE	0x02
+#define MAP_ANONYMOUS	0x20
+
+/* The fault counters (low 32 bits) and the caller's own frame counts. */
+struct kmem_ustats {
+	unsigned int demand_zero;
+	unsigned int zero_page;
+	unsigned int cow_copy;
+	unsigned int cow_reuse;
+	unsigned int segfault;
+	unsigned int oom_kill;
+	unsigned int user_frames;	/* all processes */
+	unsigned int free_pages;	/* all zones */
+	unsigned int rss;		/* caller: entries mapping a frame */
+	unsigned int zero_ptes;		/* caller: entries mapping the zero page */
+};
+
+#endif /* USER_ABI_H */

@@ -1,0 +1,54 @@
+/*
+ * The user library of kmem386's ring-3 programs: system-call stubs, a few
+ * string functions and a tiny printf that writes each call's output with
+ * one write(), so lines from concurrent processes never interleave.
+ */
+#ifndef USER_ULIB_H
+#define USER_ULIB_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "abi.h"
+
+#define PAGE_SIZE	4096u
+#define MAP_FAILED	((void *)-1)
+
+__attribute__((noreturn)) void exit(int status);
+int fork(void);
+int write(int fd, const void *buf, size_t len);
+int waitpid(int pid, int *status, int options);
+int wait(int *status);
+int getpid(void);
+long brk(void *addr);		/* new break, or -errno */
+void *sbrk(long incr);		/* old break, or MAP_FAILED */
+void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off);
+int munmap(void *addr, size_t len);
+int mprotect(void *addr, size_t len, int prot);
+int yield(void);
+int kmem_stats(struct kmem_ustats *st);
+long syscall5(long nr, long a, long b, long c, long d, long e);
+
+void *memset(void *s, int c, size_t n);
+void *memcpy(void *dst, const void *src, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int atoi(const char *s);
+
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int snprintf(char *buf, size_t size, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+/* Print "FAIL: why" and exit 1. */
+__attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt, ...);
+
+static inline uint64_t rdtsc(void)
+{
+	uint32_t lo, hi;
+
+	__asm__ volatile(".byte 0x0f, 0x31" : "=a"(lo), "=d"(hi));
+	return ((uint64_t)hi << 32) | lo;
+}
+
+int main(int argc, char **argv);
+
+#endif /* USER_ULIB_H */
