@@ -96,10 +96,7 @@ static void stress_fail(struct stress_run *r, const char *why)
 
 static uint32_t stress_rand(struct stress_run *r)
 {
-	r->rng ^= r->rng << 13;
-	r->rng ^= r->rng >> 17;
-	r->rng ^= r->rng << 5;
-	return r->rng;
+	return stress_next(&r->rng);
 }
 
 static unsigned int stress_order(struct stress_run *r)
@@ -216,17 +213,6 @@ static void stress_loop(struct stress_run *r, uint32_t n)
 	}
 }
 
-static void stress_print_zones(const struct buddy_snapshot *snap)
-{
-	unsigned int i;
-
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		if (zone_populated(&zones[i]))
-			printk("stress buddy: zone %s free %u before, %u after\n",
-			       zones[i].name, snap->free_pages[i],
-			       zones[i].free_pages);
-}
-
 int stress_buddy(int argc, char **argv)
 {
 	struct stress_run r = { 0 };
@@ -236,7 +222,7 @@ int stress_buddy(int argc, char **argv)
 		return -EINVAL;
 	if (max_pfn > STRESS_MAX_PFNS)
 		return -E2BIG;
-	r.rng = seed ? seed : 0x2545f491u;
+	r.rng = seed;
 	memset(owned, 0, (max_pfn + 31) / 32 * sizeof(uint32_t));
 	buddy_snapshot_take(&stress_snap);
 	stress_loop(&r, n);
@@ -249,7 +235,7 @@ int stress_buddy(int argc, char **argv)
 		stress_fail(&r, "free block counts differ from the start");
 	printk("stress buddy: %u ops seed %u: %u allocs, %u frees, %u refused for lack of memory, %u checks\n",
 	       n, seed, r.allocs, r.frees, r.failed, r.checks + 1);
-	stress_print_zones(&stress_snap);
+	stress_zones_report("buddy", &stress_snap);
 	if (r.error) {
 		printk("stress buddy: FAILED (%s)\n", r.error);
 		return -EINVAL;

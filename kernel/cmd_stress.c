@@ -5,7 +5,8 @@
  * Design.  The command only dispatches on its first word; each subsystem
  * implements its own stress function in its own file (kernel/stress.h).
  * stress_slab is a weak reference, so a kernel without the slab layer's
- * stress code still links and says so.
+ * stress code still links and says so.  The pieces every run needs (the
+ * random sequence, the per-zone report) live here once.
  *
  * Context: the shell (process context, interrupts on).
  */
@@ -39,6 +40,28 @@ int stress_args(int argc, char **argv, uint32_t *n, uint32_t *seed)
 usage:
 	printk("usage: stress %s [N [SEED]]\n", argv[0]);
 	return -EINVAL;
+}
+
+uint32_t stress_next(uint32_t *state)
+{
+	uint32_t x = *state ? *state : 0x2545f491u;
+
+	x ^= x << 13;
+	x ^= x >> 17;
+	x ^= x << 5;
+	*state = x;
+	return x;
+}
+
+void stress_zones_report(const char *who, const struct buddy_snapshot *snap)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		if (zone_populated(&zones[i]))
+			printk("stress %s: zone %s free %u before, %u after\n",
+			       who, zones[i].name, snap->free_pages[i],
+			       zones[i].free_pages);
 }
 
 static int cmd_stress(int argc, char **argv)

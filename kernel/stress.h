@@ -11,7 +11,7 @@
 #ifndef KERNEL_STRESS_H
 #define KERNEL_STRESS_H
 
-#include "mm/types.h"
+#include "mm/buddy.h"
 
 /*
  * stress_buddy - random allocations and frees of random orders
@@ -28,5 +28,19 @@ int stress_slab(int argc, char **argv);
  * Context: the shell.  Returns: 0, or -EINVAL (after a usage line).
  */
 int stress_args(int argc, char **argv, uint32_t *n, uint32_t *seed);
+
+/*
+ * stress_next - the next number of a run's xorshift32 sequence; a zero
+ * *state is replaced by a fixed non-zero seed first.
+ * Context: any.  Returns: the number (never 0).
+ */
+uint32_t stress_next(uint32_t *state);
+
+/*
+ * stress_zones_report - print "stress WHO: zone Z free N before, M after"
+ * for every populated zone, from a snapshot taken at the start.
+ * Context: the shell.  Returns: nothing.
+ */
+void stress_zones_report(const char *who, const struct buddy_snapshot *snap);
 
 #endif /* KERNEL_STRESS_H */
