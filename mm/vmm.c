@@ -134,29 +134,6 @@ static arch_pte_t *pte_lookup_locked(pfn_t pd, uintptr_t va, bool alloc,
 	return &pt_entries(pd, arch_pdx(va), *pde)[arch_ptx(va)];
 }
 
-int vmm_map(pfn_t pd, uintptr_t va, pfn_t pfn, unsigned int prot)
-{
-	unsigned long flags;
-	arch_pte_t *pte;
-	pfn_t table;
-	int err = vmm_check_args(pd, va);
-
-	if (err)
-		return err;
-	flags = mm_lock_irqsave(&vmm_lock);
-	pte = pte_lookup_locked(pd, va, true, &table, &err);
-	if (pte && arch_pte_present(*pte))
-		err = -EEXIST;
-	else if (pte) {
-		*pte = arch_pte_make(pfn, prot);
-		(*pt_count(table))++;
-		stats.maps++;
-		err = 0;
-	}
-	mm_unlock_irqrestore(&vmm_lock, flags);
-	return err;
-}
-
 /* Free the user-half table behind @va if its last entry just went. */
 static void pgtable_put_locked(pfn_t pd, uintptr_t va, pfn_t table)
 {
@@ -174,7 +151,11 @@ static void pgtable_put_locked(pfn_t pd, uintptr_t va, pfn_t table)
 	stats.tables_freed++;
 }
 
-int vmm_unmap(pfn_t pd, uintptr_t va, pfn_t *old)
+enum vmm_op { VMM_MAP, VMM_UNMAP, VMM_PROTECT };
+
+/* One entry edit: the argument checks, the lock and the walk are shared. */
+static int vmm_edit(pfn_t pd, uintptr_t va, enum vmm_op op, pfn_t pfn,
+		    unsigned int prot, pfn_t *old)
 {
 	unsigned long flags;
 	arch_pte_t *pte;
@@ -184,44 +165,48 @@ int vmm_unmap(pfn_t pd, uintptr_t va, pfn_t *old)
 	if (err)
 		return err;
 	flags = mm_lock_irqsave(&vmm_lock);
-	pte = pte_lookup_locked(pd, va, false, &table, &err);
-	if (pte && !arch_pte_present(*pte))
-		err = -ENOENT;
-	else if (pte) {
-		if (old)
-			*old = arch_pte_pfn(*pte);
-		*pte = 0;
-		(*pt_count(table))--;
-		vmm_flush(pd, va);
-		pgtable_put_locked(pd, va, table);
-		stats.unmaps++;
+	pte = pte_lookup_locked(pd, va, op == VMM_MAP, &table, &err);
+	if (pte && arch_pte_present(*pte) != (op != VMM_MAP)) {
+		err = op == VMM_MAP ? -EEXIST : -ENOENT;
+		pte = NULL;
+	}
+	if (pte) {
 		err = 0;
+		if (op == VMM_MAP) {
+			*pte = arch_pte_make(pfn, prot);
+			(*pt_count(table))++;
+			stats.maps++;
+		} else if (op == VMM_PROTECT) {
+			*pte = arch_pte_modify(*pte, prot);
+			vmm_flush(pd, va);
+			stats.protects++;
+		} else {
+			if (old)
+				*old = arch_pte_pfn(*pte);
+			*pte = 0;
+			(*pt_count(table))--;
+			vmm_flush(pd, va);
+			pgtable_put_locked(pd, va, table);
+			stats.unmaps++;
+		}
 	}
 	mm_unlock_irqrestore(&vmm_lock, flags);
 	return err;
 }
 
+int vmm_map(pfn_t pd, uintptr_t va, pfn_t pfn, unsigned int prot)
+{
+	return vmm_edit(pd, va, VMM_MAP, pfn, prot, NULL);
+}
+
+int vmm_unmap(pfn_t pd, uintptr_t va, pfn_t *old)
+{
+	return vmm_edit(pd, va, VMM_UNMAP, 0, 0, old);
+}
+
 int vmm_protect(pfn_t pd, uintptr_t va, unsigned int prot)
 {
-	unsigned long flags;
-	arch_pte_t *pte;
-	pfn_t table;
-	int err = vmm_check_args(pd, va);
-
-	if (err)
-		return err;
-	flags = mm_lock_irqsave(&vmm_lock);
-	pte = pte_lookup_locked(pd, va, false, &table, &err);
-	if (pte && !arch_pte_present(*pte))
-		err = -ENOENT;
-	else if (pte) {
-		*pte = arch_pte_modify(*pte, prot);
-		vmm_flush(pd, va);
-		stats.protects++;
-		err = 0;
-	}
-	mm_unlock_irqrestore(&vmm_lock, flags);
-	return err;
+	return vmm_edit(pd, va, VMM_PROTECT, 0, prot, NULL);
 }
 
 int vmm_lookup(pfn_t pd, uintptr_t va, arch_pte_t *pde, arch_pte_t *pte)
