@@ -309,6 +309,22 @@ def callgrind(args, cpu):
     print("\nwritten: " + path)
 
 
+def git_head():
+    """The commit measured, with "+dirty" if mm/ had uncommitted changes."""
+    top = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
+    try:
+        head = subprocess.run(["git", "-C", top, "rev-parse", "--short",
+                               "HEAD"], stdout=subprocess.PIPE, text=True,
+                              stderr=subprocess.DEVNULL).stdout.strip()
+        dirty = subprocess.run(["git", "-C", top, "status", "--porcelain",
+                                "--", "mm", "include/mm"],
+                               stdout=subprocess.PIPE, text=True,
+                               stderr=subprocess.DEVNULL).stdout.strip()
+    except OSError:
+        return None
+    return head + ("+dirty" if dirty else "")
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     here = os.path.dirname(os.path.abspath(__file__))
@@ -335,6 +351,7 @@ def main():
               "`make bench-callgrind` counts instructions instead"
               % (load0, load1))
     doc = {
+        "commit": git_head(),
         "host": {"machine": platform.machine(), "cpus": os.cpu_count(),
                  "pinned_cpu": cpu, "python": platform.python_version(),
                  "loadavg_start": load0, "loadavg_end": load1},
