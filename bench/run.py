@@ -305,7 +305,8 @@ def callgrind(args, cpu):
             r["ir_per_op"], r["ir_per_op_minus_null"]))
     path = os.path.join(args.build, "bench-callgrind.json")
     with open(path, "w") as fh:
-        json.dump({"tool": "callgrind", "results": rows}, fh, indent=1)
+        json.dump({"tool": "callgrind", "commit": git_head(),
+                   "results": rows}, fh, indent=1)
     print("\nwritten: " + path)
 
 
