@@ -164,7 +164,7 @@ static void kfree_caller(const void *p, void *caller)
 		return;
 	page = slab_virt_to_page(p);
 	if (likely(page && page_test(page, PG_slab))) {
-		slab_free(NULL, (void *)p, "kfree", caller);
+		slab_free(NULL, page->private, (void *)p, caller);
 		return;
 	}
 	page = kmalloc_take_large(p);
@@ -249,6 +249,10 @@ int kmalloc_init(void)
 	unsigned int i;
 
 	memset(&kmalloc_stat, 0, sizeof(kmalloc_stat));
+#ifdef MM_VALGRIND
+	if (VALGRIND_MEMPOOL_EXISTS(&kmalloc_large_pool))
+		mm_pool_destroy(&kmalloc_large_pool);	/* never torn down */
+#endif
 	mm_pool_create(&kmalloc_large_pool);
 	for (i = 0; i < KMALLOC_NR_CACHES; i++) {
 		snprintf(name, sizeof(name), "kmalloc-%u", kmalloc_sizes[i]);

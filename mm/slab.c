@@ -46,6 +46,10 @@
 #include "mm/slab.h"
 
 #define SLAB_PTR	((unsigned int)sizeof(void *))
+
+/* slab_obj_valid() divides by multiplying; exact while slabs <= 64 KiB. */
+_Static_assert((PAGE_SIZE << SLAB_MAX_ORDER) <= 0x10000u,
+	       "slab_obj_valid needs slabs of at most 64 KiB");
 #define SLAB_REPORT_BYTES 8
 
 static struct kmem_cache kmem_cache_boot;	/* the cache of caches */
@@ -74,6 +78,20 @@ static inline void slab_set_link(const struct kmem_cache *c, void *obj,
 	mm_mark_undefined(link, sizeof(*link));
 	*link = next;
 	mm_mark_noaccess(link, sizeof(*link));
+}
+
+/*
+ * A new memcheck pool for a cache.  A test that never tore the slab layer
+ * down leaves pools behind whose anchors a new arena may reuse; memcheck
+ * aborts on a duplicate, so a stale pool is dropped first.
+ */
+static void slab_pool_create(void *anchor)
+{
+#ifdef MM_VALGRIND
+	if (VALGRIND_MEMPOOL_EXISTS(anchor))
+		mm_pool_destroy(anchor);
+#endif
+	mm_pool_create(anchor);
 }
 
 /* Write @n bytes of @byte into memory valgrind sees as no-access. */
@@ -393,17 +411,20 @@ void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t gfp)
 
 /* --- free ------------------------------------------------------------- */
 
+/*
+ * The direct map as kmem_cache_init() found it: low memory is mapped
+ * linearly from slab_map_base, so an address's frame is one subtraction
+ * and one shift away, and anything outside is no slab object.
+ */
+static uintptr_t slab_map_base, slab_map_bytes;
+
 struct page *slab_virt_to_page(const void *p)
 {
-	uintptr_t base, limit;
+	uintptr_t off = (uintptr_t)p - slab_map_base;
 
-	if (!mem_map || !p)
+	if (unlikely(off >= slab_map_bytes))
 		return NULL;
-	base = (uintptr_t)arch_phys_to_virt(0);
-	limit = (uintptr_t)MIN(max_pfn, (pfn_t)LOWMEM_PFN) << PAGE_SHIFT;
-	if ((uintptr_t)p - base >= limit)
-		return NULL;
-	return virt_to_page(p);
+	return pfn_to_page((pfn_t)(off >> PAGE_SHIFT));
 }
 
 struct slab *slab_of_addr(const void *p)
@@ -461,13 +482,15 @@ static bool slab_obj_valid(const struct kmem_cache *c, const struct slab *s,
 			   const void *obj, int *off)
 {
 	uintptr_t rel = (uintptr_t)obj - (uintptr_t)s->s_mem;
-	uintptr_t slot = rel / c->stride;
+	uint32_t slot;
 
-	if ((uintptr_t)obj < (uintptr_t)s->s_mem || slot >= c->objs_per_slab) {
+	if (unlikely(rel >= (uintptr_t)c->objs_per_slab * c->stride)) {
 		*off = (int)((uintptr_t)obj - (uintptr_t)s);
 		return false;
 	}
-	*off = (int)(rel - slot * c->stride) - (int)c->obj_off;
+	/* rel / stride by multiplication: exact as rel * stride < 2^32. */
+	slot = (uint32_t)(((uint64_t)rel * c->reciprocal) >> 32);
+	*off = (int)(rel - (uintptr_t)slot * c->stride) - (int)c->obj_off;
 	return *off == 0;
 }
 
@@ -488,22 +511,16 @@ static int slab_refuse(struct kmem_cache *c, const char *what, void *obj,
 	return -EINVAL;
 }
 
-int slab_free(struct kmem_cache *want, void *obj, const char *who,
+int slab_free(struct kmem_cache *want, struct slab *s, void *obj,
 	      void *caller)
 {
-	struct slab *s = slab_of_addr(obj);
 	struct kmem_cache *c;
 	unsigned long flags;
 	int off;
 
-	if (unlikely(!s)) {
-		if (want)
-			return slab_refuse(want, "free of a foreign pointer",
-					   obj, 0, caller);
-		printk("slab: %s of a foreign pointer %p (caller %p)\n", who,
-		       obj, caller);
-		return -EINVAL;
-	}
+	if (unlikely(!s))
+		return slab_refuse(want, "free of a foreign pointer", obj, 0,
+				   caller);
 	c = s->cache;
 	if (unlikely(want && want != c)) {
 		char what[32 + KMEM_CACHE_NAME_LEN];
@@ -541,7 +558,7 @@ int slab_free(struct kmem_cache *want, void *obj, const char *who,
 void kmem_cache_free(struct kmem_cache *cache, void *obj)
 {
 	if (obj)
-		slab_free(cache, obj, "kmem_cache_free", MM_CALLER());
+		slab_free(cache, slab_of_addr(obj), obj, MM_CALLER());
 }
 
 /* --- creating and destroying caches ------------------------------------ */
@@ -595,6 +612,7 @@ static bool slab_layout(struct kmem_cache *c)
 		slot = word + (c->ctor ? SLAB_PTR : 0);
 	}
 	c->stride = ALIGN_UP(slot, c->align);
+	c->reciprocal = (uint32_t)(0xffffffffu / c->stride) + 1;
 	return slab_pick_order(c);
 }
 
@@ -616,7 +634,7 @@ static int slab_cache_setup(struct kmem_cache *c, const char *name,
 	c->max_empty = SLAB_MAX_EMPTY;
 	if (!slab_layout(c))
 		return -E2BIG;
-	mm_pool_create(c);
+	slab_pool_create(c);
 	return 0;
 }
 
@@ -629,19 +647,25 @@ static void slab_cache_link(struct kmem_cache *c)
 	mm_unlock_irqrestore(&slab_caches_lock, flags);
 }
 
-/* Remove from the list of caches.  Returns: false if it was not on it. */
-static bool slab_cache_unlink_locked(struct kmem_cache *c)
+/* Is @c on the list of caches?  (Reads nothing of @c itself.) */
+static bool slab_cache_known_locked(const struct kmem_cache *c)
+{
+	const struct kmem_cache *k;
+
+	for (k = slab_caches; k; k = k->next)
+		if (k == c)
+			return true;
+	return false;
+}
+
+static void slab_cache_unlink_locked(struct kmem_cache *c)
 {
 	struct kmem_cache **pp;
 
-	for (pp = &slab_caches; *pp; pp = &(*pp)->next) {
-		if (*pp == c) {
-			*pp = c->next;
-			c->next = NULL;
-			return true;
-		}
-	}
-	return false;
+	for (pp = &slab_caches; *pp != c; pp = &(*pp)->next)
+		;
+	*pp = c->next;
+	c->next = NULL;
 }
 
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
@@ -664,7 +688,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 			     ctor) != 0) {
 		printk("slab: kmem_cache_create(%s, %u): object too large\n",
 		       name, size);
-		slab_free(&kmem_cache_boot, c, "kmem_cache_create", NULL);
+		slab_free(&kmem_cache_boot, slab_of_addr(c), c, NULL);
 		return NULL;
 	}
 	slab_cache_link(c);
@@ -690,15 +714,22 @@ static int slab_destroy(struct kmem_cache *c, void *caller)
 	unsigned long flags;
 
 	flags = mm_lock_irqsave(&slab_caches_lock);
-	kmem_cache_info(c, &info);
-	if (info.active_objs || !slab_cache_unlink_locked(c)) {
+	if (!slab_cache_known_locked(c)) {
 		mm_unlock_irqrestore(&slab_caches_lock, flags);
+		printk("slab: kmem_cache_destroy of %p, which is no cache (caller %p)\n",
+		       (void *)c, caller);
+		return -EINVAL;
+	}
+	kmem_cache_info(c, &info);
+	if (info.active_objs == 0)
+		slab_cache_unlink_locked(c);
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	if (info.active_objs) {
 		slab_count_refused(c);
 		printk("slab: kmem_cache_destroy of cache %s refused: %lu objects still live (caller %p)\n",
 		       c->name, info.active_objs, caller);
 		return -EBUSY;
 	}
-	mm_unlock_irqrestore(&slab_caches_lock, flags);
 	slab_release_all(c);
 	mm_pool_destroy(c);
 	return 0;
@@ -717,7 +748,7 @@ int kmem_cache_destroy(struct kmem_cache *cache)
 	}
 	ret = slab_destroy(cache, MM_CALLER());
 	if (ret == 0)
-		slab_free(&kmem_cache_boot, cache, "kmem_cache_destroy",
+		slab_free(&kmem_cache_boot, slab_of_addr(cache), cache,
 			  MM_CALLER());
 	return ret;
 }
@@ -759,6 +790,9 @@ struct kmem_cache *kmem_cache_find(const char *name)
 
 int kmem_cache_init(unsigned int flags)
 {
+	slab_map_base = (uintptr_t)arch_phys_to_virt(0);
+	slab_map_bytes = (uintptr_t)MIN(max_pfn, (pfn_t)LOWMEM_PFN) <<
+			 PAGE_SHIFT;
 	slab_debug_all = flags & SLAB_DEBUG;
 	slab_caches = NULL;
 	slab_caches_lock.locked = 0;
@@ -772,14 +806,18 @@ int kmem_cache_init(unsigned int flags)
 
 int kmem_cache_teardown(void)
 {
-	int ret = kmalloc_teardown();
 	struct kmem_cache *c;
+	int ret;
 
+	if (!kmem_cache_boot.objs_per_slab)
+		return 0;		/* never set up, or torn down already */
+	ret = kmalloc_teardown();
+	/* Caches their users left behind go too, unless objects live. */
 	while ((c = slab_caches) != NULL && c != &kmem_cache_boot) {
-		printk("slab: cache %s still exists at teardown\n", c->name);
-		ret = -EBUSY;
-		if (kmem_cache_destroy(c) != 0)
+		if (kmem_cache_destroy(c) != 0) {
+			ret = -EBUSY;
 			slab_caches = c->next;
+		}
 	}
 	if (slab_destroy(&kmem_cache_boot, NULL) != 0)
 		ret = -EBUSY;

@@ -113,6 +113,7 @@ struct kmem_cache {
 	unsigned int size;		/* object size the creator asked for */
 	unsigned int object_size;	/* usable bytes (ksize): size rounded */
 	unsigned int stride;		/* bytes per slot */
+	uint32_t reciprocal;		/* 2^32 / stride, rounded up */
 	unsigned int obj_off;		/* slot start to object */
 	unsigned int link_off;		/* object to its free link */
 	unsigned int align;
@@ -285,13 +286,16 @@ void slab_meminfo_dump(void);
  * Internal to mm/slab.c and mm/kmalloc.c (and host tests).
  * slab_of_addr - the slab holding @p, or NULL if @p is not in a slab frame
  * (nor in the direct map at all).  Never faults on a foreign pointer.
- * slab_free - the free path of kmem_cache_free() and kfree(): @cache NULL
- * means "the cache that owns @obj".  @who names the caller's API for the
- * report.  Returns: 0, or -EINVAL when refused.
+ * slab_virt_to_page - the descriptor of @p's frame, or NULL if @p is not
+ * in the direct map of low memory.
+ * slab_free - the free path of kmem_cache_free() and kfree(): @s is
+ * slab_of_addr(@obj) (NULL: refused as foreign, so @cache must then be
+ * set), @cache NULL means "the cache that owns @obj".
+ * Returns: 0, or -EINVAL when refused.
  */
 struct page *slab_virt_to_page(const void *p);
 struct slab *slab_of_addr(const void *p);
-int slab_free(struct kmem_cache *cache, void *obj, const char *who,
+int slab_free(struct kmem_cache *cache, struct slab *s, void *obj,
 	      void *caller);
 void *slab_alloc(struct kmem_cache *cache, gfp_t gfp, void *caller);
 

@@ -320,6 +320,39 @@ static void test_destroy_refused_while_live(void **state)
 	assert_int_equal(kmem_cache_destroy(NULL), 0);
 }
 
+/* Destroying what is no (longer a) cache is refused without touching it. */
+static void test_destroy_unknown_cache(void **state)
+{
+	static struct kmem_cache fake;
+	char line[128];
+
+	(void)state;
+	memset(&fake, 0x6b, sizeof(fake));
+	assert_int_equal(kmem_cache_destroy(&fake), -EINVAL);
+	snprintf(line, sizeof(line),
+		 "slab: kmem_cache_destroy of %p, which is no cache (caller ",
+		 (void *)&fake);
+	assert_true(host_log_contains(line));
+	assert_int_equal(kmem_cache_destroy(kmem_cache_find("kmem_cache")),
+			 -EINVAL);
+	assert_true(host_log_contains("kmem_cache_destroy of the boot cache refused"));
+}
+
+/* Teardown takes leftover idle caches with it, and may run twice. */
+static void test_teardown_idempotent(void **state)
+{
+	struct kmem_cache *c = kmem_cache_create("test-left", 32, 0, 0, NULL);
+	void *p = kmem_cache_alloc(c, GFP_KERNEL);
+
+	(void)state;
+	kmem_cache_free(c, p);
+	assert_int_equal(kmem_cache_teardown(), 0);
+	assert_int_equal(kmem_cache_teardown(), 0);
+	assert_null(kmalloc(8, GFP_KERNEL));
+	assert_int_equal(zones_total_free() - boot_free, 1);	/* kmem_cache slab */
+	assert_int_equal(kmem_cache_init(SLAB_DEBUG), 0);
+}
+
 /* --- exhaustion of the buddy allocator ------------------------------ */
 
 static void test_grow_failure_returns_null(void **state)
@@ -677,6 +710,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ctor_once_per_object, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_keeps_bounded_empty, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_refused_while_live, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_destroy_unknown_cache, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_teardown_idempotent, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_grow_failure_returns_null, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_create_failure, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_exhaust_machine, setup_debug, teardown),
