@@ -1,0 +1,148 @@
+"""Processes, demand-zero and copy-on-write in QEMU: every user program on
+every memory size (one CPU) and on every CPU (128M). After each `run`,
+the free frames of every zone must be what they were before it, and no
+address space, region, process or user frame may be left."""
+import re
+
+import pytest
+
+from kmem import CPUS, MEMS
+
+CELLS = [(m, "qemu32") for m in MEMS] + \
+        [("128M", c) for c in CPUS if c != "qemu32"]
+
+PROGRAMS = ["hello", "cowtest", "zerotest", "forktree", "oomtest"]
+
+SEGV_MODES = {
+    "null": "no region at this address",
+    "unmapped": "no region at this address",
+    "text": "write to program text",
+    "rodata": "write to read-only region",
+    "kread": "user access to kernel half",
+    "kwrite": "user access to kernel half",
+    "guard": "stack overflow into the guard gap",
+    "none": "access to a region without rights",
+    "readonly": "write to read-only region",
+    "munmap": "no region at this address",
+    "gpf": "general protection fault",
+}
+
+SEGFAULT = re.compile(r"^segfault: pid (\d+) \((\S+)\) addr 0x([0-9a-f]{8}) "
+                      r"ip 0x([0-9a-f]{8}): (.+)$", re.M)
+
+LEFT_ZERO = ("nr_user_frames", "nr_mm", "nr_vma", "nr_proc",
+             "nr_kernel_stack")
+
+
+def vmstat(k):
+    out = k.cmd("vmstat")
+    return {name: int(v) for name, v in re.findall(r"^(\w+) (\d+)$", out,
+                                                   re.M)}
+
+
+def run(k, line):
+    """`run LINE`; check that it left nothing behind; return the output and
+    the change of every vmstat counter."""
+    before = vmstat(k)
+    out = k.cmd("run " + line)
+    after = vmstat(k)
+    for key in before:
+        if key.startswith("nr_free_"):
+            assert after[key] == before[key], \
+                f"run {line}: {key} {before[key]} -> {after[key]}\n{out}"
+    for key in LEFT_ZERO:
+        assert after[key] == 0, f"run {line}: {key} = {after[key]}\n{out}"
+    assert after["nr_page_table"] == before["nr_page_table"], out
+    assert after["nr_slab"] == before["nr_slab"], out
+    delta = {key: after[key] - before[key] for key in before}
+    return out, delta
+
+
+def check_program(k, prog, mem):
+    out, d = run(k, prog)
+    assert "PASS" in out and "FAIL" not in out, out
+    assert f"{prog} exited with status 0" in out, out
+    assert not SEGFAULT.search(out), out
+    if prog == "cowtest":
+        m = re.search(r"cowtest: (\d+) copies, (\d+) reuses", out)
+        assert int(m.group(1)) >= 32 and int(m.group(2)) >= 32, out
+        assert d["fork"] == 1
+        assert d["pgfault_cow_copy"] >= 32 and d["pgfault_cow_reuse"] >= 32
+    elif prog == "zerotest":
+        m = re.search(r"zerotest: (\d+) pages mapped, (\d+) written", out)
+        pages, written = int(m.group(1)), int(m.group(2))
+        assert pages >= (2048 if mem != "16M" else 512), out
+        assert d["pgfault_zero_page"] >= pages
+        assert written <= d["pgfault_demand_zero"] <= written + 16
+    elif prog == "forktree":
+        assert d["fork"] == 15 and d["fork_fail"] == 0
+        assert d["pgfault_cow_copy"] > 0
+    elif prog == "oomtest":
+        assert re.search(r"oomtest: refused after \d+ MiB", out), out
+        assert d["oom_kill"] == 0
+    elif prog == "hello":
+        assert "hello from pid" in out
+
+
+def check_segv(k, mode):
+    out, d = run(k, "segv " + mode)
+    lines = SEGFAULT.findall(out)
+    assert len(lines) == 1, out
+    pid, prog, addr, ip, reason = lines[0]
+    assert prog == "segv" and reason == SEGV_MODES[mode], out
+    assert "exited with status" not in out, out
+    assert d["segfault"] == 1 and d["oom_kill"] == 0
+    if mode == "null":
+        assert addr == "00000000"
+    if mode in ("kread", "kwrite"):
+        assert addr == "c0100000"
+    if mode == "unmapped":
+        assert addr == "70000000"
+    assert 0x08048000 <= int(ip, 16) < 0x08050000
+
+
+@pytest.mark.parametrize("mem,cpu", CELLS)
+def test_programs_and_segfaults(boot, mem, cpu):
+    k = boot(mem=mem, cpu=cpu)
+    assert "proc: " in k.boot_log
+    for prog in PROGRAMS:
+        check_program(k, prog, mem)
+    for mode in SEGV_MODES:
+        check_segv(k, mode)
+    out, d = run(k, "segv efault")
+    assert "PASS" in out and "segv exited with status 0" in out, out
+    assert d["segfault"] == 0
+    # the kernel and the next program go on after all that
+    check_program(k, "cowtest", mem)
+    k.halt()
+
+
+@pytest.mark.parametrize("mem", ["16M", "128M", "1G"])
+def test_out_of_memory_kills_only_the_faulting_process(boot, mem):
+    # (3584M: one address space cannot hold all the memory)
+    k = boot(mem=mem)
+    out, d = run(k, "oomtest kill")
+    lines = SEGFAULT.findall(out)
+    assert len(lines) == 1, out
+    assert lines[0][1] == "oomtest" and lines[0][4] == "out of memory", out
+    assert d["oom_kill"] == 1 and d["segfault"] == 0
+    check_program(k, "forktree", mem)
+    k.halt()
+
+
+def test_run_ps_and_errors(boot):
+    k = boot()
+    out = k.cmd("run")
+    for prog in PROGRAMS + ["segv"]:
+        assert f" {prog}" in out, out
+    assert "run: no program 'nosuch'" in k.cmd("run nosuch")
+    out, _ = run(k, "hello one two")
+    assert re.search(r"hello from pid \d+: \[hello\] \[one\] \[two\]", out)
+    out = k.cmd("ps")
+    assert re.search(r"^\s+PID\s+PPID\s+STATE", out, re.M), out
+    assert re.search(r"^\s+0\s+0\s+running .* kernel$", out, re.M), out
+    assert len(out.strip().splitlines()) == 2, out
+    out = k.cmd("run segv nothing")
+    assert "FAIL: unknown mode 'nothing'" in out
+    assert "segv exited with status 1" in out
+    k.halt()
