@@ -9,7 +9,8 @@
  * free-marked frame is missing from the lists.  It allocates nothing and
  * changes nothing; each violation is one printk line naming the invariant.
  * Cost: O(span) per zone, fine for tests and the selftest command, not for
- * a fast path.
+ * a fast path.  The snapshot pair sets the hot lists aside around a test,
+ * so that its free counts can be compared exactly, and puts them back.
  *
  * Locking: each function takes zone->lock (interrupts off) for the zone it
  * reads; buddy_dump() one zone at a time.
@@ -27,20 +28,27 @@ void buddy_free_counts(struct zone *zone, uint32_t counts[NR_ORDERS])
 	mm_unlock_irqrestore(&zone->lock, flags);
 }
 
-/* /proc/buddyinfo: "Node 0, zone %8s " then "%6u " per order. */
+/*
+ * /proc/buddyinfo: "Node 0, zone %8s " then "%6u " per order, each line
+ * built first and printed whole.
+ */
 void buddy_dump(void)
 {
 	uint32_t counts[NR_ORDERS];
+	char line[128];
 	unsigned int i, o;
+	int n;
 
 	for (i = 0; i < MAX_NR_ZONES; i++) {
 		if (!zone_populated(&zones[i]))
 			continue;
 		buddy_free_counts(&zones[i], counts);
-		printk("Node 0, zone %8s ", zones[i].name);
+		n = snprintf(line, sizeof(line), "Node 0, zone %8s ",
+			     zones[i].name);
 		for (o = 0; o < NR_ORDERS; o++)
-			printk("%6u ", counts[o]);
-		printk("\n");
+			n += snprintf(line + n, sizeof(line) - n, "%6u ",
+				      counts[o]);
+		printk("%s\n", line);
 	}
 }
 
@@ -56,7 +64,7 @@ void buddy_snapshot_take(struct buddy_snapshot *snap)
 	}
 }
 
-unsigned int buddy_snapshot_restore(struct buddy_snapshot *snap)
+unsigned int buddy_snapshot_restore(const struct buddy_snapshot *snap)
 {
 	uint32_t counts[NR_ORDERS];
 	unsigned int i, o, bad = 0;
@@ -78,12 +86,12 @@ unsigned int buddy_snapshot_restore(struct buddy_snapshot *snap)
 
 /* ---- invariants -------------------------------------------------------- */
 
-#define CHECK(cond, ...)						\
+/* One invariant test: a failure is one printk line and one count in bad. */
+#define CHECK(cond, fmt, ...)						\
 	do {								\
 		if (!(cond)) {						\
-			printk("buddy_check: zone %s: ", zone->name);	\
-			printk(__VA_ARGS__);				\
-			printk("\n");					\
+			printk("buddy_check: zone %s: " fmt "\n",	\
+			       zone->name, ##__VA_ARGS__);		\
 			bad++;						\
 		}							\
 	} while (0)
@@ -235,7 +243,6 @@ unsigned int buddy_check(struct zone *zone)
 		return 0;
 	flags = mm_lock_irqsave(&zone->lock);
 	bad = buddy_check_locked(zone);
-
 	mm_unlock_irqrestore(&zone->lock, flags);
 	return bad;
 }

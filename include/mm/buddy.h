@@ -109,7 +109,7 @@ struct buddy_snapshot {
 };
 
 void buddy_snapshot_take(struct buddy_snapshot *snap);
-unsigned int buddy_snapshot_restore(struct buddy_snapshot *snap);
+unsigned int buddy_snapshot_restore(const struct buddy_snapshot *snap);
 
 /* Move every frame on the zone's hot list back to the buddy lists.
  * Context: any.  Returns: nothing. */
