@@ -364,7 +364,9 @@ static void *vmalloc_gfp(size_t size, gfp_t gfp, const void *caller)
 	unsigned long flags;
 	uint32_t nr = 0, high;
 
-	if (size && size <= VMALLOC_END - VMALLOC_START - PAGE_SIZE) {
+	if (size == 0)
+		return NULL;
+	if (size <= VMALLOC_END - VMALLOC_START - PAGE_SIZE) {
 		nr = (uint32_t)(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
 		a = vm_reserve(nr, caller);
 	}

@@ -25,8 +25,8 @@ int vmalloc_init(void);
  * vmalloc - reserve @size bytes (rounded up to pages) of kernel virtual
  * space plus a guard page, and map fresh frames there (contents
  * undefined).
- * Returns: the area's first byte, or NULL (size 0, too big, no memory);
- * a failure leaves nothing allocated.
+ * Returns: the area's first byte, or NULL: quietly for size 0, with one
+ * report line when too big or out of memory (nothing is left allocated).
  */
 void *vmalloc(size_t size);
 

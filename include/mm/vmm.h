@@ -65,12 +65,13 @@ pfn_t vmm_pgdir_create(void);
  */
 int vmm_pgdir_destroy(pfn_t pd);
 
-/* Load @pd into the MMU.  Context: any. */
+/* Load @pd into the MMU.  Context: any, interrupts off or on.  Returns: nothing. */
 void vmm_switch(pfn_t pd);
 
 /*
  * vmm_map - map the frame @pfn at page-aligned @va with rights @prot.
  * A user-half page table is allocated when needed.
+ * Context: any.
  * Returns: 0; -EINVAL (unaligned, or @va in the page-table window or in
  * no area of the kernel half), -EEXIST (already mapped), -EBUSY (inside a
  * 4 MiB mapping), -ENOMEM.
@@ -81,12 +82,14 @@ int vmm_map(pfn_t pd, uintptr_t va, pfn_t pfn, unsigned int prot);
  * vmm_unmap - remove the mapping at @va; a user-half page table left empty
  * is freed.  The frame itself is the caller's.
  * @old: if not NULL, receives the frame that was mapped.
+ * Context: any.
  * Returns: 0, -ENOENT (nothing mapped), -EINVAL, -EBUSY (4 MiB mapping).
  */
 int vmm_unmap(pfn_t pd, uintptr_t va, pfn_t *old);
 
 /*
  * vmm_protect - change the rights of the mapping at @va to @prot.
+ * Context: any.
  * Returns: 0, -ENOENT, -EINVAL, -EBUSY (4 MiB mapping).
  */
 int vmm_protect(pfn_t pd, uintptr_t va, unsigned int prot);
@@ -94,13 +97,15 @@ int vmm_protect(pfn_t pd, uintptr_t va, unsigned int prot);
 /*
  * vmm_translate - what @va maps to in @pd (4 MiB mappings included).
  * @pfn, @prot: if not NULL, receive the frame and the MMU_* rights.
+ * Context: any (takes no lock: a snapshot).
  * Returns: 0, or -ENOENT if nothing is mapped.
  */
 int vmm_translate(pfn_t pd, uintptr_t va, pfn_t *pfn, unsigned int *prot);
 
 /*
  * vmm_lookup - the raw directory and table entries for @va (0 if absent);
- * for `pgtable` and tests.  Returns: 0, or -ENOENT if the PDE is absent.
+ * for `pgtable` and tests.  Context: any.
+ * Returns: 0, -ENOENT if the PDE is absent, -EINVAL if @pd is no directory.
  */
 int vmm_lookup(pfn_t pd, uintptr_t va, arch_pte_t *pde, arch_pte_t *pte);
 
@@ -128,7 +133,10 @@ struct vmm_fault {
  */
 int vmm_fault(pfn_t pd, const struct vmm_fault *f);
 
-/* "not-present read", "write to read-only", ...  Returns: a static string. */
+/*
+ * vmm_fault_reason - the decoded cause: "not-present read", "write to
+ * read-only", ...  Context: any.  Returns: a static string.
+ */
 const char *vmm_fault_reason(const struct vmm_fault *f);
 
 struct vmm_stats {
@@ -140,11 +148,12 @@ struct vmm_stats {
 	uint64_t tables_freed;		/* user-half tables freed when empty */
 };
 
-/* Fill @st.  Context: any. */
+/* Fill @st with the counters.  Context: any.  Returns: nothing. */
 void vmm_stats(struct vmm_stats *st);
 
 /*
  * vmm_check - the invariants of directory @pd (see mm/vmm.c).
+ * Context: any.
  * Returns: the number of violations, each printed in one line.
  */
 unsigned int vmm_check(pfn_t pd);

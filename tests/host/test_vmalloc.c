@@ -227,8 +227,13 @@ static void test_vmalloc_out_of_memory(void **state)
 	assert_int_equal(vst().failed, 6);
 	assert_int_equal(vst().areas, 1);
 	host_fail_alloc_nth(0);
-	assert_null(vmalloc(0));
+	host_log_clear();
+	assert_null(vmalloc(0));			/* quietly */
+	assert_string_equal(host_log(), "");
+	assert_int_equal(vst().failed, 6);
 	assert_null(vmalloc(VMALLOC_END - VMALLOC_START));
+	assert_true(host_log_contains("vmalloc: allocation of 117440512 bytes failed"));
+	assert_int_equal(vst().failed, 7);
 	assert_int_equal(vfree(keep), 0);
 	assert_checks();
 	vmm_machine_shutdown();
