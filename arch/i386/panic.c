@@ -52,43 +52,45 @@ static void dump_current_regs(void)
 	backtrace(ebp);
 }
 
-static void panic_begin(void)
+/* Interrupts off, the reason printed; a nested panic stops right here. */
+static void panic_begin(const char *fmt, va_list ap)
 {
 	__asm__ volatile("cli");
+	printk("PANIC: ");
+	vprintk(fmt, ap);
+	printk("\n");
 	if (panicking++) {
-		printk("PANIC: nested panic, stopping\n");
+		printk("(panic while panicking: stopping)\n");
 		arch_halt(1);
 	}
+}
+
+__attribute__((noreturn)) static void panic_end(void)
+{
+	printk("---[ end kernel panic ]---\n");
+	arch_halt(1);
 }
 
 void panic(const char *fmt, ...)
 {
 	va_list ap;
 
-	panic_begin();
-	printk("PANIC: ");
 	va_start(ap, fmt);
-	vprintk(fmt, ap);
+	panic_begin(fmt, ap);
 	va_end(ap);
-	printk("\n");
 	dump_current_regs();
-	printk("---[ end kernel panic ]---\n");
-	arch_halt(1);
+	panic_end();
 }
 
 void trap_panic(const struct trap_frame *tf, const char *fmt, ...)
 {
 	va_list ap;
 
-	panic_begin();
-	printk("PANIC: ");
 	va_start(ap, fmt);
-	vprintk(fmt, ap);
+	panic_begin(fmt, ap);
 	va_end(ap);
-	printk("\n");
 	trap_dump(tf);
 	dump_control_regs();
 	backtrace(tf->ebp);
-	printk("---[ end kernel panic ]---\n");
-	arch_halt(1);
+	panic_end();
 }
