@@ -6,7 +6,8 @@
  *  meminfo  /proc/meminfo's lines that apply here ("%-16s%8lu kB"), then
  *           one line per zone: pfn span, present, managed and free pages;
  *  memmap   the physical layout of this boot (E820 ranges, zones, every
- *           boot reservation by name, free RAM) and the kernel's virtual
+ *           boot reservation by name, "(given back)" once its frames went
+ *           to the buddy allocator, free RAM) and the kernel's virtual
  *           layout, as ASCII boxes (not to scale).
  *
  * Slab:, PageTables: and VmallocUsed: count frames by their PG_slab,
@@ -204,6 +205,25 @@ static bool same_box(const struct e820_map *m, uint64_t a, uint64_t b)
 	       zone_type_of_pfn(PHYS_PFN(a)) == zone_type_of_pfn(PHYS_PFN(b));
 }
 
+/*
+ * A boot reservation whose frames have since been given to the buddy
+ * allocator (the VMM frees the early page tables) is drawn as such: the
+ * record says who held it, the descriptor says whether it still does.
+ */
+static const char *holder_label(uint64_t start, const char *who)
+{
+	static char buf[48];
+	pfn_t pfn = PHYS_PFN(start);
+
+	if (!who)
+		return "free";
+	if (pfn < max_pfn && !(mem_map[pfn].flags & PG_reserved)) {
+		snprintf(buf, sizeof(buf), "%s (given back)", who);
+		return buf;
+	}
+	return who;
+}
+
 static void draw_physical(const struct bootmem_layout *l)
 {
 	static const char *const zname[] = { "DMA", "Normal", "HighMem" };
@@ -222,7 +242,7 @@ static void draw_physical(const struct bootmem_layout *l)
 		if (t == E820_USABLE)
 			box(start, next, "usable",
 			    zname[zone_type_of_pfn(PHYS_PFN(start))],
-			    who ? who : "free");
+			    holder_label(start, who));
 		else
 			box(start, next, t ? e820_type_name(t) : "hole", "", "");
 		start = next;

@@ -1,0 +1,112 @@
+"""The kernel booted on real machines' memory maps (memmap=exactmap ...).
+
+Each map from tests/data is cut to the RAM QEMU really gives (-m 1G: RAM
+up to 0x3ffe0000 below 4 GiB), overlapping and unaligned entries are
+added, and the kernel boots with it on the command line (-append, so that
+'$' reaches it untouched).  The test checks the map as passed ("user:"
+lines), the cleaned map against the reference cleaner, and that the zones
+hold exactly the usable frames minus the boot reservations that `memmap`
+shows.
+
+QEMU's own firmware map (SeaBIOS, -m 1G): usable [0, 0x9fc00) and
+[0x100000, 0x3ffe0000), reserved 0x9fc00-0xfffff (EBDA, ROMs),
+0x3ffe0000-0x3fffffff and 0xfffc0000-0xffffffff (BIOS).
+"""
+import pytest
+
+import e820maps as em
+
+RAM_TOP_1G = 0x3ffe0000
+
+# Entries laid over each real map: overlaps of every kind, unaligned ends.
+EXTRA = [
+    (0x9f800, 0x1000, em.RESERVED),        # over the end of low RAM, unaligned
+    (0x2000000, 0x800, em.ACPI),           # inside usable RAM, half a frame
+    (0x2000400, 0x2000, em.RESERVED),      # overlapping that one
+    (0x3000000, 0x1000000, em.USABLE),     # usable inside usable
+    (0x8000123, 0x10, em.RESERVED),        # 16 bytes in the middle of RAM
+    (0x3f000000, 0x800000, em.ACPI),       # ACPI data near the top of lowmem+
+    (0x3f400000, 0x100000, em.RESERVED),   # nested in that one
+]
+
+MAPS = ["haos-minipc", "vmware-1g", "dell-mm061", "qemu-i440fx-2g",
+        "ubuntu-4g-remap", "pc1999-320m", "overlap-unaligned"]
+
+
+def boot_on_map(boot, entries, mem="1G"):
+    cmdline, seen = em.as_memmap(entries)
+    k = boot(mem=mem, cmdline=cmdline, method="elf")
+    return k, seen
+
+
+def check_zones(k, cleaned):
+    meminfo = k.cmd("meminfo")
+    zones = em.parse_zones(meminfo)
+    held = em.reserved_pfns(k.cmd("memmap"))
+    usable = em.usable_pfns(cleaned)
+    present, span = em.zone_present(usable)
+    frames = set()
+    for s, e in usable:
+        frames.update(range(s, e))
+    for z, name in enumerate(["DMA", "Normal", "HighMem"]):
+        start, end, pres, managed, free = zones[name]
+        assert pres == present[z], (name, pres, present[z])
+        if present[z]:
+            assert (start, end) == span[z], (name, start, end, span[z])
+        want = len([p for p in frames - held if em.zone_of(p) == z])
+        assert managed == want, (name, managed, want)
+        assert free <= managed
+    return meminfo
+
+
+@pytest.mark.parametrize("name", MAPS)
+def test_real_map(boot, name):
+    entries = em.cut_to_ram(em.load(name), RAM_TOP_1G) + EXTRA
+    k, seen = boot_on_map(boot, entries)
+    out = k.cmd("e820")
+    assert f"user-defined physical RAM map ({len(seen) + 1} memmap= options):" in out
+    assert em.parse_lines(out, "user:") == seen
+    cleaned = em.clean(seen)
+    assert em.parse_lines(out, "e820:") == cleaned
+    # the same lines were printed at boot
+    assert em.parse_lines(k.boot_log, "e820:") == cleaned
+    firmware = em.parse_lines(out, "BIOS-e820:")
+    assert (0x100000, RAM_TOP_1G - 0x100000, em.USABLE) in firmware
+    above = [e for e in cleaned if e[0] + e[1] > em.GIB4]
+    for a, s, t in above:
+        lo = max(a, em.GIB4)
+        assert (f"e820: dropped [mem 0x{lo:016x}-0x{a + s - 1:016x}]" in out)
+    check_zones(k, cleaned)
+    k.halt()
+
+
+def test_exactmap_small(boot):
+    """Only 8 MiB usable although QEMU has 128 MiB; unsorted options."""
+    entries = [(0x100000, 0x700000, em.USABLE), (0, 0x9fc00, em.USABLE),
+               (0x9fc00, 0x400, em.RESERVED), (0xf0000, 0x10000, em.RESERVED),
+               (0x400000, 0x1000, em.ACPI)]
+    k, seen = boot_on_map(boot, entries, mem="128M")
+    out = k.cmd("e820")
+    cleaned = em.clean(seen)
+    assert em.parse_lines(out, "e820:") == cleaned == [
+        (0, 0x9fc00, 1), (0x9fc00, 0x400, 2), (0xf0000, 0x10000, 2),
+        (0x100000, 0x300000, 1), (0x400000, 0x1000, 3),
+        (0x401000, 0x3ff000, 1)]
+    meminfo = check_zones(k, cleaned)
+    zones = em.parse_zones(meminfo)
+    assert zones["Normal"][2] == 0 and zones["HighMem"][2] == 0
+    k.halt()
+
+
+def test_malformed_memmap_ignored(boot):
+    """A bad option is reported and ignored; the good ones apply."""
+    k = boot(mem="128M", method="elf",
+             cmdline="memmap=1M$0x2000000 memmap=12Q@0 memmap=4K#0x3000000,junk")
+    assert "e820: memmap=12Q@0: malformed, ignored" in k.boot_log
+    assert "e820: memmap=4K#0x3000000,junk: malformed, ignored" in k.boot_log
+    out = k.cmd("e820")
+    cleaned = em.parse_lines(out, "e820:")
+    assert (0x2000000, 0x100000, em.RESERVED) in cleaned
+    assert not [e for e in cleaned if e[2] == em.ACPI]
+    assert "user-defined physical RAM map (1 memmap= options):" in out
+    k.halt()
