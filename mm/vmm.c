@@ -153,9 +153,42 @@ static void pgtable_put_locked(pfn_t pd, uintptr_t va, pfn_t table)
 
 enum vmm_op { VMM_MAP, VMM_UNMAP, VMM_PROTECT };
 
+struct vmm_edit_args {
+	enum vmm_op op;
+	pfn_t pfn;		/* VMM_MAP */
+	unsigned int prot;	/* VMM_MAP, VMM_PROTECT */
+	pfn_t *old;		/* VMM_UNMAP, may be NULL */
+};
+
+/* Change one entry, present for unmap/protect, absent for map. */
+static void vmm_apply_locked(pfn_t pd, uintptr_t va, arch_pte_t *pte,
+			     pfn_t table, const struct vmm_edit_args *e)
+{
+	switch (e->op) {
+	case VMM_MAP:
+		*pte = arch_pte_make(e->pfn, e->prot);
+		(*pt_count(table))++;
+		stats.maps++;
+		break;
+	case VMM_PROTECT:
+		*pte = arch_pte_modify(*pte, e->prot);
+		vmm_flush(pd, va);
+		stats.protects++;
+		break;
+	case VMM_UNMAP:
+		if (e->old)
+			*e->old = arch_pte_pfn(*pte);
+		*pte = 0;
+		(*pt_count(table))--;
+		vmm_flush(pd, va);
+		pgtable_put_locked(pd, va, table);
+		stats.unmaps++;
+		break;
+	}
+}
+
 /* One entry edit: the argument checks, the lock and the walk are shared. */
-static int vmm_edit(pfn_t pd, uintptr_t va, enum vmm_op op, pfn_t pfn,
-		    unsigned int prot, pfn_t *old)
+static int vmm_edit(pfn_t pd, uintptr_t va, const struct vmm_edit_args *e)
 {
 	unsigned long flags;
 	arch_pte_t *pte;
@@ -165,30 +198,12 @@ static int vmm_edit(pfn_t pd, uintptr_t va, enum vmm_op op, pfn_t pfn,
 	if (err)
 		return err;
 	flags = mm_lock_irqsave(&vmm_lock);
-	pte = pte_lookup_locked(pd, va, op == VMM_MAP, &table, &err);
-	if (pte && arch_pte_present(*pte) != (op != VMM_MAP)) {
-		err = op == VMM_MAP ? -EEXIST : -ENOENT;
-		pte = NULL;
-	}
-	if (pte) {
+	pte = pte_lookup_locked(pd, va, e->op == VMM_MAP, &table, &err);
+	if (pte && arch_pte_present(*pte) == (e->op == VMM_MAP))
+		err = e->op == VMM_MAP ? -EEXIST : -ENOENT;
+	else if (pte) {
+		vmm_apply_locked(pd, va, pte, table, e);
 		err = 0;
-		if (op == VMM_MAP) {
-			*pte = arch_pte_make(pfn, prot);
-			(*pt_count(table))++;
-			stats.maps++;
-		} else if (op == VMM_PROTECT) {
-			*pte = arch_pte_modify(*pte, prot);
-			vmm_flush(pd, va);
-			stats.protects++;
-		} else {
-			if (old)
-				*old = arch_pte_pfn(*pte);
-			*pte = 0;
-			(*pt_count(table))--;
-			vmm_flush(pd, va);
-			pgtable_put_locked(pd, va, table);
-			stats.unmaps++;
-		}
 	}
 	mm_unlock_irqrestore(&vmm_lock, flags);
 	return err;
@@ -196,17 +211,23 @@ static int vmm_edit(pfn_t pd, uintptr_t va, enum vmm_op op, pfn_t pfn,
 
 int vmm_map(pfn_t pd, uintptr_t va, pfn_t pfn, unsigned int prot)
 {
-	return vmm_edit(pd, va, VMM_MAP, pfn, prot, NULL);
+	const struct vmm_edit_args e = { VMM_MAP, pfn, prot, NULL };
+
+	return vmm_edit(pd, va, &e);
 }
 
 int vmm_unmap(pfn_t pd, uintptr_t va, pfn_t *old)
 {
-	return vmm_edit(pd, va, VMM_UNMAP, 0, 0, old);
+	const struct vmm_edit_args e = { VMM_UNMAP, 0, 0, old };
+
+	return vmm_edit(pd, va, &e);
 }
 
 int vmm_protect(pfn_t pd, uintptr_t va, unsigned int prot)
 {
-	return vmm_edit(pd, va, VMM_PROTECT, 0, prot, NULL);
+	const struct vmm_edit_args e = { VMM_PROTECT, 0, prot, NULL };
+
+	return vmm_edit(pd, va, &e);
 }
 
 int vmm_lookup(pfn_t pd, uintptr_t va, arch_pte_t *pde, arch_pte_t *pte)
