@@ -96,10 +96,15 @@ static long sys_mmap(size_t len, long prot, long flags, long fd)
 	uintptr_t addr;
 	int err;
 
+	long type = flags & (MAP_SHARED | MAP_PRIVATE);
+
 	if (!(flags & MAP_ANONYMOUS) || (flags & MAP_FIXED) || fd != -1 ||
+	    (type != MAP_SHARED && type != MAP_PRIVATE) ||
 	    (prot & ~(long)(PROT_READ | PROT_WRITE | PROT_EXEC)))
 		return -EINVAL;
-	err = mm_mmap(current->mm, len, vm_prot(prot), &addr);
+	err = mm_mmap(current->mm, len,
+		      vm_prot(prot) | (type == MAP_SHARED ? VM_SHARED : 0),
+		      &addr);
 	return err ? err : (long)addr;
 }
 

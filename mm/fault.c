@@ -9,7 +9,9 @@
  * beyond them).  A write to a present read-only entry in a writable region
  * is copy-on-write: the zero page is replaced by a fresh frame, a frame
  * with other users is copied, and a frame whose count is one (every other
- * sharer has written or gone) is simply made writable again.  The stack
+ * sharer has written or gone) is simply made writable again; in a
+ * VM_SHARED region (populated when made, see mm_populate()) the frame is
+ * made writable in place, whoever else maps it.  The stack
  * region grows down to mm->stack_limit; below it lies a guard gap that no
  * region may occupy.  Every other fault is the process's fault: mm_fault()
  * names it and the process layer kills the process.  Kernel addresses are
@@ -224,6 +226,8 @@ int mm_fault(struct mm *mm, uintptr_t addr, unsigned int access,
 		return -EFAULT;
 	if (vmm_translate(mm->pd, va, &pfn, &prot) != 0)
 		err = fault_missing(mm, v, va, write);
+	else if (write && !(prot & MMU_WRITE) && (v->flags & VM_SHARED))
+		err = vmm_protect(mm->pd, va, prot | MMU_WRITE);
 	else if (write && !(prot & MMU_WRITE))
 		err = fault_cow(mm, va, pfn);
 	else if (!(prot & MMU_USER))
@@ -233,6 +237,19 @@ int mm_fault(struct mm *mm, uintptr_t addr, unsigned int access,
 	if (err) {
 		*reason = "out of memory";
 		return -ENOMEM;
+	}
+	return 0;
+}
+
+int mm_populate(struct mm *mm, struct vma *v)
+{
+	uintptr_t va;
+
+	for (va = v->start; va < v->end; va += PAGE_SIZE) {
+		if (vmm_translate(mm->pd, va, NULL, NULL) == 0)
+			continue;
+		if (fault_missing(mm, v, va, true) != 0)
+			return -ENOMEM;
 	}
 	return 0;
 }

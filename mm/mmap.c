@@ -14,7 +14,9 @@
  * regions again, except brk, which moves the end of the heap in place.
  * Frames are reference counted by the buddy allocator: a shared
  * (copy-on-write) frame is mapped read-only in every space that holds it,
- * and the last put frees it.  The shared zero page is never counted.
+ * and the last put frees it.  The shared zero page is never counted.  A
+ * VM_SHARED region is populated when made, so fork can share its frames
+ * writable: no page of it is ever faulted in separately by one side.
  *
  * The generic AVL tree of mm/vmalloc.c is not reused: it is private to
  * that file and carries gap fields for its own allocator.
@@ -363,9 +365,11 @@ static int fork_pages(struct mm *parent, struct mm *child,
 			unsigned int prot = arch_pte_prot(pte);
 
 			pfn = arch_pte_pfn(pte);
-			if (prot & MMU_WRITE)
-				vmm_protect(parent->pd, va, prot & ~MMU_WRITE);
-			if (vmm_map(child->pd, va, pfn, prot & ~MMU_WRITE) != 0)
+			if (!(v->flags & VM_SHARED) && (prot & MMU_WRITE)) {
+				prot &= ~MMU_WRITE;
+				vmm_protect(parent->pd, va, prot);
+			}
+			if (vmm_map(child->pd, va, pfn, prot) != 0)
 				return -ENOMEM;
 			if (pfn == mm_zero_pfn) {
 				child->zero_ptes++;
@@ -539,7 +543,8 @@ int mm_mmap(struct mm *mm, size_t len, unsigned int prot, uintptr_t *addr)
 	struct vma *v;
 	int err;
 
-	if (len == 0 || len > USER_MMAP_TOP || (prot & ~VM_PROT_MASK))
+	if (len == 0 || len > USER_MMAP_TOP ||
+	    (prot & ~(VM_PROT_MASK | VM_SHARED)))
 		return -EINVAL;
 	len = ALIGN_UP(len, PAGE_SIZE);
 	if (!mm_commit_ok(len >> PAGE_SHIFT))
@@ -554,6 +559,11 @@ int mm_mmap(struct mm *mm, size_t len, unsigned int prot, uintptr_t *addr)
 		top = v->start;
 	}
 	err = mm_map_region(mm, cand, len, prot, NULL, 0, 0);
+	if (!err && (prot & VM_SHARED) &&
+	    mm_populate(mm, mm_find_vma(mm, cand)) != 0) {
+		mm_unmap_region(mm, cand, len);
+		err = -ENOMEM;
+	}
 	if (!err)
 		*addr = cand;
 	return err;

@@ -27,6 +27,7 @@
 #define PROT_WRITE	0x2
 #define PROT_EXEC	0x4
 
+#define MAP_SHARED	0x01	/* anonymous, populated at once, shared by fork */
 #define MAP_PRIVATE	0x02
 #define MAP_ANONYMOUS	0x20
 

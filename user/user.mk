@@ -40,3 +40,7 @@ $(BUILD)/user/progs.asm: $(USER_ELFS) user/user.mk
 $(BUILD)/kernel/user_progs.o: $(BUILD)/user/progs.asm
 	@mkdir -p $(dir $@)
 	$(NASM) $(KASFLAGS) $< -o $@
+
+# make bench-qemu: faultbench under a deterministic instruction clock.
+bench-qemu: deps $(BUILD)/kmem386.iso
+	/usr/bin/python3 user/bench_qemu.py

@@ -8,7 +8,9 @@
  * is mapped when a region is made: mm_fault() fills pages on demand, maps
  * the shared zero page for reads of untouched anonymous memory, and copies
  * or reuses a frame on a write to a copy-on-write page.  mm_fork() shares
- * every frame of the parent with the child, read-only on both sides.
+ * every frame of the parent with the child, read-only on both sides,
+ * except in VM_SHARED regions, whose frames (all present from creation)
+ * stay writable and shared: parent and child see each other's writes.
  *
  * User layout (every process):
  *
@@ -36,6 +38,7 @@
 #define VM_GROWSDOWN	0x08u	/* the stack: grows down on demand */
 #define VM_IMAGE	0x10u	/* backed by a program image */
 #define VM_HEAP		0x20u	/* the brk heap */
+#define VM_SHARED	0x40u	/* populated at creation, shared by fork */
 #define VM_PROT_MASK	(VM_READ | VM_WRITE | VM_EXEC)
 
 #define USER_MIN		0x00010000u
@@ -190,9 +193,10 @@ int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
 		      unsigned int prot);
 
 /*
- * mm_mmap - an anonymous region of @len bytes with rights @prot, placed at
- * the highest free range below USER_MMAP_TOP.
- * Returns: 0 with *@addr set, -EINVAL, -ENOMEM.
+ * mm_mmap - an anonymous region of @len bytes with rights @prot (and
+ * VM_SHARED: every page gets its zeroed frame now), placed at the highest
+ * free range below USER_MMAP_TOP.
+ * Returns: 0 with *@addr set, -EINVAL, -ENOMEM (nothing left mapped).
  */
 int mm_mmap(struct mm *mm, size_t len, unsigned int prot, uintptr_t *addr);
 
@@ -220,6 +224,12 @@ bool mm_commit_ok(size_t pages);
  */
 int mm_fault(struct mm *mm, uintptr_t addr, unsigned int access,
 	     const char **reason);
+
+/*
+ * mm_populate - give every page of region @v a zeroed frame now.
+ * Returns: 0, or -ENOMEM (the pages done so far stay mapped).
+ */
+int mm_populate(struct mm *mm, struct vma *v);
 
 /*
  * mm_count_kill - count a process killed after mm_fault() refused it

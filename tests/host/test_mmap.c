@@ -358,6 +358,62 @@ static void test_fork_cow(void **state)
 	mm_destroy(child);
 }
 
+/* A shared region is populated at once and stays shared across fork. */
+static void test_shared_region(void **state)
+{
+	struct mm *parent = mm_create(), *child;
+	uintptr_t a, b;
+	pfn_t pfn;
+
+	(void)state;
+	assert_int_equal(mm_mmap(parent, 3 * PAGE_SIZE, RW | VM_SHARED, &a), 0);
+	check(parent);
+	assert_int_equal(parent->rss, 3);
+	assert_int_equal(load(parent, a + 2 * PAGE_SIZE + 9), 0);
+	assert_int_equal(mm_mmap(parent, PAGE_SIZE, RW, &b), 0);
+	store(parent, b, 1);
+	assert_int_equal(mm_fork(parent, &child), 0);
+	check(parent);
+	check(child);
+	pfn = pfn_at(parent, a);
+	assert_int_equal(pfn_at(child, a), pfn);
+	assert_int_equal(prot_at(child, a), MMU_USER | MMU_WRITE);
+	assert_int_equal(prot_at(parent, a), MMU_USER | MMU_WRITE);
+	assert_int_equal(prot_at(parent, b), MMU_USER);	/* private: COW */
+	store(child, a + 5, 42);
+	assert_int_equal(load(parent, a + 5), 42);
+	store(parent, a + PAGE_SIZE, 7);
+	assert_int_equal(load(child, a + PAGE_SIZE), 7);
+	/* read-only and back: writable again in place, never copied */
+	assert_int_equal(mm_protect_region(child, a, PAGE_SIZE, VM_READ), 0);
+	refused(child, a, true, "write to read-only region");
+	assert_int_equal(mm_protect_region(child, a, PAGE_SIZE, RW), 0);
+	store(child, a + 6, 43);
+	assert_int_equal(pfn_at(child, a), pfn);
+	assert_int_equal(load(parent, a + 6), 43);
+	assert_int_equal(stats().cow_copy, 0);
+	mm_destroy(parent);
+	assert_int_equal(load(child, a + 5), 42);
+	mm_destroy(child);
+}
+
+/* Populating a shared region that runs out of memory leaves nothing. */
+static void test_shared_out_of_memory(void **state)
+{
+	struct mm *mm = mm_create();
+	uintptr_t a;
+
+	(void)state;
+	host_fail_alloc_nth(3);
+	assert_int_equal(mm_mmap(mm, 8 * PAGE_SIZE, RW | VM_SHARED, &a),
+			 -ENOMEM);
+	host_fail_alloc_nth(0);
+	check(mm);
+	assert_int_equal(mm->nr_vmas, 0);
+	assert_int_equal(mm->rss, 0);
+	mm_destroy(mm);
+}
+
 /* munmap and mprotect split regions and act on the entries. */
 static void test_unmap_protect(void **state)
 {
@@ -511,6 +567,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_reasons, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_stack_growth, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_cow, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_region, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_out_of_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unmap_protect, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_brk_mmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_out_of_memory, setup, teardown),
