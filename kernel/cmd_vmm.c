@@ -14,10 +14,11 @@
  * flushes the TLB by reloading CR3 as on a 386 (to test that path on
  * CPUs that have invlpg).
  *
- * Page faults: vmm_fault() first (it resolves nothing in the kernel half;
- * the process layer adds user faults there), then the exception table,
- * then a panic naming the decoded reason, the address, EIP and, for a
- * vmalloc address, the area or guard page it hit.
+ * Page faults: vmm_fault() first (it resolves nothing in the kernel half),
+ * then the process layer's user_fault() (demand-zero, copy-on-write, or
+ * killing the process), then the exception table, then a panic naming the
+ * decoded reason, the address, EIP and, for a vmalloc address, the area
+ * or guard page it hit.
  *
  * Context: vmm_boot_init() at boot with interrupts off; commands from the
  * shell.

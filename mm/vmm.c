@@ -345,8 +345,7 @@ int vmm_fault(pfn_t pd, const struct vmm_fault *f)
 	(void)f;
 	/*
 	 * Nothing in the kernel half is mapped lazily, so a kernel-half
-	 * fault is always a bug.  The user half has no lazy mappings yet:
-	 * demand-zero and copy-on-write will resolve faults here.
+	 * fault is always a bug; the user half belongs to the process layer.
 	 */
 	return -EFAULT;
 }

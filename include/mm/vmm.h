@@ -127,8 +127,8 @@ struct vmm_fault {
 
 /*
  * vmm_fault - try to resolve a page fault in address space @pd.  Kernel
- * addresses are never resolved (nothing is mapped lazily there); the user
- * half is where the process layer adds demand-zero and copy-on-write.
+ * addresses are never resolved (nothing is mapped lazily there); user
+ * faults go on to the process layer (user_fault() in kernel/proc.c).
  * Context: the page-fault handler.  Returns: 0 if resolved, -EFAULT.
  */
 int vmm_fault(pfn_t pd, const struct vmm_fault *f);
