@@ -74,9 +74,10 @@ def test_buddyinfo_matches_zones(boot, mem):
     k.halt()
 
 
+@pytest.mark.parametrize("cpu", CPUS)
 @pytest.mark.parametrize("mem", MEMS)
-def test_stress_buddy_restores_buddyinfo(boot, mem):
-    k = boot(mem=mem)
+def test_stress_buddy_restores_buddyinfo(boot, mem, cpu):
+    k = boot(mem=mem, cpu=cpu)
     before = k.cmd("buddyinfo")
     out = k.cmd("stress buddy 20000 7")
     assert "stress buddy: ok" in out, out
