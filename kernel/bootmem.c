@@ -3,7 +3,8 @@
  *
  * The steps, in order:
  *  1. read the Multiboot memory map (or build one from mem_lower and
- *     mem_upper, and say so);
+ *     mem_upper, and say so; the flag "e820_nommap" forces this path,
+ *     for tests, as a loader without a map would);
  *  2. apply the command line's memmap= options to a copy of it;
  *  3. clean it (mm/e820.c) and print the firmware map, the user map (if
  *     any options applied) and the cleaned map, Linux-style;
@@ -104,7 +105,8 @@ static void read_firmware_map(void)
 {
 	const struct multiboot_info *info = mbi();
 
-	if ((info->flags & MB_INFO_MEM_MAP) && read_multiboot_map(info))
+	if ((info->flags & MB_INFO_MEM_MAP) && !cmdline_has_flag("e820_nommap") &&
+	    read_multiboot_map(info))
 		return;
 	if (!(info->flags & MB_INFO_MEMORY))
 		panic("bootmem: the boot loader gave neither a memory map nor mem_lower/mem_upper");
@@ -283,8 +285,8 @@ void bootmem_init(void)
 
 	layout.kernel_start = (uintptr_t)__kernel_start - PAGE_OFFSET;
 	layout.kernel_end = (uintptr_t)__kernel_end - PAGE_OFFSET;
-	read_firmware_map();
 	kernel_cmdline();	/* copy it while the loader's memory is intact */
+	read_firmware_map();
 	apply_memmap_options();
 	clean_and_clip();
 	setup_memblock(info);

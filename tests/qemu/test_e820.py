@@ -12,6 +12,9 @@ QEMU's own firmware map (SeaBIOS, -m 1G): usable [0, 0x9fc00) and
 [0x100000, 0x3ffe0000), reserved 0x9fc00-0xfffff (EBDA, ROMs),
 0x3ffe0000-0x3fffffff and 0xfffc0000-0xffffffff (BIOS).
 """
+import os
+import re
+
 import pytest
 
 import e820maps as em
@@ -109,4 +112,34 @@ def test_malformed_memmap_ignored(boot):
     assert (0x2000000, 0x100000, em.RESERVED) in cleaned
     assert not [e for e in cleaned if e[2] == em.ACPI]
     assert "user-defined physical RAM map (1 memmap= options):" in out
+    k.halt()
+
+
+def test_no_map_from_loader(boot):
+    """Without a Multiboot map the kernel builds one from mem_lower and
+    mem_upper and says so (e820_nommap makes it ignore QEMU's map)."""
+    k = boot(mem="128M", method="elf", cmdline="e820_nommap")
+    m = re.search(r"e820: no memory map from the boot loader: built from "
+                  r"mem_lower=(\d+) KiB, mem_upper=(\d+) KiB", k.boot_log)
+    assert m
+    lower, upper = int(m.group(1)) * 1024, int(m.group(2)) * 1024
+    assert lower == 0x9fc00 and upper == 0x7fe0000 - 0x100000
+    out = k.cmd("e820")
+    want = [(0, lower, em.USABLE), (0x100000, upper, em.USABLE)]
+    assert em.parse_lines(out, "BIOS-e820:") == want
+    assert em.parse_lines(out, "e820:") == want
+    check_zones(k, want)
+    k.halt()
+
+
+def test_modules_reserved(boot):
+    """Multiboot modules (QEMU -initrd), their list and strings stay
+    reserved; the zones leave them out."""
+    mods = [os.path.join(em.DATA, n + ".txt") for n in ("vmware-1g", "dell-mm061")]
+    k = boot(mem="128M", method="elf", extra=["-initrd", ",".join(mods)])
+    text = k.cmd("memmap")
+    held = [m.group(1) for m in re.finditer(r"\| usable +DMA +(module[^|]*?) *\|", text)]
+    assert held.count("module") == 2
+    assert "module list" in held and "module string" in held
+    check_zones(k, em.parse_lines(k.cmd("e820"), "e820:"))
     k.halt()
