@@ -104,7 +104,7 @@ static int put_user_bytes(struct mm *mm, uintptr_t va, const void *src,
 		const char *why;
 		uint8_t *p;
 		pfn_t pfn;
-		int err = mm_fault(mm, va, FAULT_WRITE, &why);
+		int err = mm_fault(mm, va, FAULT_WRITE | FAULT_PRESENT, &why);
 
 		if (err)
 			return err;

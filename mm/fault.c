@@ -224,7 +224,8 @@ int mm_fault(struct mm *mm, uintptr_t addr, unsigned int access,
 	*reason = rights_refuse(v, write);
 	if (*reason)
 		return -EFAULT;
-	if (vmm_translate(mm->pd, va, &pfn, &prot) != 0)
+	if (!(access & FAULT_PRESENT) ||
+	    vmm_translate(mm->pd, va, &pfn, &prot) != 0)
 		err = fault_missing(mm, v, va, write);
 	else if (write && !(prot & MMU_WRITE) && (v->flags & VM_SHARED))
 		err = vmm_protect(mm->pd, va, prot | MMU_WRITE);

@@ -213,24 +213,50 @@ static void vma_remove(struct mm *mm, struct vma *v)
 
 /* --- pages of a range --------------------------------------------------- */
 
+/*
+ * The page table that maps @va, read in place, and the end of the part of
+ * [@va, @end) it covers (*@stop): one directory lookup per 4 MiB instead
+ * of one per page.  Entries are only read through it; every change goes
+ * through vmm_map/unmap/protect.
+ * Returns: the table's entries, or NULL if no table maps @va.
+ */
+static const arch_pte_t *table_at(struct mm *mm, uintptr_t va,
+				  uintptr_t end, uintptr_t *stop)
+{
+	uintptr_t next = ALIGN_DOWN(va, ARCH_LARGE_PAGE_SIZE) +
+			 ARCH_LARGE_PAGE_SIZE;
+	arch_pte_t pde, pte;
+
+	*stop = MIN(next, end);
+	if (vmm_lookup(mm->pd, va, &pde, &pte) != 0 || arch_pde_large(pde))
+		return NULL;
+	return arch_pgtable_virt(mm->pd, arch_pdx(va), arch_pte_pfn(pde));
+}
+
 /* Unmap every page of [start, end) and drop its frame. */
 static void unmap_pages(struct mm *mm, uintptr_t start, uintptr_t end)
 {
-	uintptr_t va = start;
+	uintptr_t va, stop;
 
-	while (va < end) {
-		arch_pte_t pde, pte;
+	for (va = start; va < end; va = stop) {
+		const arch_pte_t *t = table_at(mm, va, end, &stop);
+		unsigned int i, lo, hi, n = 0;
 		pfn_t pfn;
 
-		if (vmm_lookup(mm->pd, va, &pde, &pte) != 0) {
-			va = ALIGN_DOWN(va, ARCH_LARGE_PAGE_SIZE) +
-			     ARCH_LARGE_PAGE_SIZE;
+		if (!t)
 			continue;
+		lo = arch_ptx(va);
+		hi = lo + (unsigned int)((stop - va) >> PAGE_SHIFT);
+		for (i = lo; i < hi; i++)
+			n += arch_pte_present(t[i]);
+		/* the table goes with its last entry: read no further then */
+		for (i = lo; n && i < hi; i++) {
+			if (!arch_pte_present(t[i]))
+				continue;
+			n--;
+			if (vmm_unmap(mm->pd, va + (i - lo) * PAGE_SIZE, &pfn) == 0)
+				mm_drop_frame(mm, pfn);
 		}
-		if (arch_pte_present(pte) &&
-		    vmm_unmap(mm->pd, va, &pfn) == 0)
-			mm_drop_frame(mm, pfn);
-		va += PAGE_SIZE;
 	}
 }
 
@@ -244,24 +270,21 @@ static unsigned int pte_rights(unsigned int flags)
 static void protect_pages(struct mm *mm, uintptr_t start, uintptr_t end,
 			  unsigned int flags)
 {
-	uintptr_t va = start;
+	uintptr_t va, stop, a;
 
-	while (va < end) {
-		arch_pte_t pde, pte;
-		unsigned int prot;
+	for (va = start; va < end; va = stop) {
+		const arch_pte_t *t = table_at(mm, va, end, &stop);
 
-		if (vmm_lookup(mm->pd, va, &pde, &pte) != 0) {
-			va = ALIGN_DOWN(va, ARCH_LARGE_PAGE_SIZE) +
-			     ARCH_LARGE_PAGE_SIZE;
-			continue;
-		}
-		if (arch_pte_present(pte)) {
-			prot = pte_rights(flags);
-			if ((flags & VM_WRITE) && (arch_pte_prot(pte) & MMU_WRITE))
+		for (a = va; t && a < stop; a += PAGE_SIZE) {
+			arch_pte_t e = t[arch_ptx(a)];
+			unsigned int prot = pte_rights(flags);
+
+			if (!arch_pte_present(e))
+				continue;
+			if ((flags & VM_WRITE) && (arch_pte_prot(e) & MMU_WRITE))
 				prot |= MMU_WRITE;
-			vmm_protect(mm->pd, va, prot);
+			vmm_protect(mm->pd, a, prot);
 		}
-		va += PAGE_SIZE;
 	}
 }
 
@@ -350,26 +373,23 @@ void mm_destroy(struct mm *mm)
 static int fork_pages(struct mm *parent, struct mm *child,
 		      const struct vma *v)
 {
-	uintptr_t va = v->start;
+	uintptr_t va, stop, a;
 
-	while (va < v->end) {
-		arch_pte_t pde, pte;
-		pfn_t pfn;
+	for (va = v->start; va < v->end; va = stop) {
+		const arch_pte_t *t = table_at(parent, va, v->end, &stop);
 
-		if (vmm_lookup(parent->pd, va, &pde, &pte) != 0) {
-			va = ALIGN_DOWN(va, ARCH_LARGE_PAGE_SIZE) +
-			     ARCH_LARGE_PAGE_SIZE;
-			continue;
-		}
-		if (arch_pte_present(pte)) {
-			unsigned int prot = arch_pte_prot(pte);
+		for (a = va; t && a < stop; a += PAGE_SIZE) {
+			arch_pte_t e = t[arch_ptx(a)];
+			unsigned int prot = arch_pte_prot(e);
+			pfn_t pfn = arch_pte_pfn(e);
 
-			pfn = arch_pte_pfn(pte);
+			if (!arch_pte_present(e))
+				continue;
 			if (!(v->flags & VM_SHARED) && (prot & MMU_WRITE)) {
 				prot &= ~MMU_WRITE;
-				vmm_protect(parent->pd, va, prot);
+				vmm_protect(parent->pd, a, prot);
 			}
-			if (vmm_map(child->pd, va, pfn, prot) != 0)
+			if (vmm_map(child->pd, a, pfn, prot) != 0)
 				return -ENOMEM;
 			if (pfn == mm_zero_pfn) {
 				child->zero_ptes++;
@@ -378,7 +398,6 @@ static int fork_pages(struct mm *parent, struct mm *child,
 				child->rss++;
 			}
 		}
-		va += PAGE_SIZE;
 	}
 	return 0;
 }

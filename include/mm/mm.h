@@ -95,7 +95,8 @@ struct mm {
 
 /* Access bits of a fault (mm_fault()). */
 #define FAULT_WRITE	0x1u
-#define FAULT_PRESENT	0x2u	/* protection fault on a present entry */
+#define FAULT_PRESENT	0x2u	/* the entry may be present; without it the
+				   entry is known absent (the CPU said so) */
 #define FAULT_USER	0x4u	/* raised in user mode */
 
 /* Event counters (monotonic) and frames in use, for `vmstat`. */
