@@ -1,8 +1,10 @@
 /*
  * forktree: a binary tree of forks DEPTH levels deep (2^DEPTH processes).
- * Every process inherits the shared pages with its parent's values, checks
- * them, writes its own, checks them again after its children ran, and
- * waits for its children; any wrong value anywhere fails the whole tree.
+ * Every process inherits the copy-on-write pages with its parent's values,
+ * checks them, writes its own, checks them again after its children ran,
+ * and waits for its children.  Each also records its verdict in its own
+ * slot of a MAP_SHARED page, which the root checks at the end: every
+ * process must have reported, and every report must be right.
  */
 #include "ulib.h"
 
@@ -10,6 +12,7 @@
 #define NPAGES	16
 
 static unsigned int *mem;
+static volatile unsigned int *board;	/* MAP_SHARED: one slot per leaf tag */
 static unsigned int global_tag;		/* .data: COW of the image too */
 
 static void fill(unsigned int tag)
@@ -45,7 +48,9 @@ int main(int argc, char **argv)
 	(void)argv;
 	mem = mmap(0, NPAGES * PAGE_SIZE, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	if (mem == MAP_FAILED)
+	board = mmap(0, PAGE_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED || board == MAP_FAILED)
 		fail("mmap");
 	fill(tag);
 	for (level = 0; level < DEPTH; level++) {
@@ -70,7 +75,18 @@ int main(int argc, char **argv)
 			ok = 0;
 	}
 	ok &= check(tag);
+	/* leaf tags are 2^DEPTH .. 2^(DEPTH+1)-1: one slot each */
+	board[tag - (1u << DEPTH)] = ok ? tag * 7 + 1 : 0xbad;
 	if (tag == 1u << DEPTH) {		/* the root: left-most path */
+		for (i = 0; i < 1 << DEPTH; i++) {
+			unsigned int t = (1u << DEPTH) + (unsigned int)i;
+
+			if (board[i] != t * 7 + 1) {
+				printf("FAIL: process of tag %u reported 0x%x\n",
+				       t, board[i]);
+				ok = 0;
+			}
+		}
 		printf("forktree: %d processes\n", 1 << DEPTH);
 		printf(ok ? "PASS\n" : "FAIL: a value was wrong\n");
 	}

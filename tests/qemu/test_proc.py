@@ -130,6 +130,23 @@ def test_out_of_memory_kills_only_the_faulting_process(boot, mem):
     k.halt()
 
 
+def test_faultbench(boot):
+    k = boot(mem="128M", cpu="pentium3")
+    out, d = run(k, "faultbench")
+    assert "PASS" in out and "faultbench exited with status 0" in out, out
+    for name in ("demand-zero", "zero-page", "cow-copy", "cow-reuse",
+                 "fork-exit-wait", "brk-touch"):
+        m = re.search(rf"faultbench: {name} (\d+)", out)
+        assert m and int(m.group(1)) > 0, (name, out)
+    # 5 x 1024 demand-zero + 5 x 256 copies + 5 x 1024 brk pages at least
+    assert d["pgfault_demand_zero"] >= 5 * 1024 + 5 * 1024
+    assert d["pgfault_zero_page"] >= 5 * 1024
+    assert d["pgfault_cow_copy"] >= 5 * 256
+    assert d["pgfault_cow_reuse"] >= 5 * 256
+    assert d["fork"] == 10
+    k.halt()
+
+
 def test_run_ps_and_errors(boot):
     k = boot()
     out = k.cmd("run")
