@@ -416,11 +416,12 @@ static const char *buddy_misuse(const struct zone *zone, pfn_t pfn,
 		return "misaligned free of";
 	if (page_test(page, PG_reserved))
 		return "free of reserved";
-	if (page_test(page, PG_buddy | PG_hot) || inside_free_block(zone, pfn))
-		return kind == RELEASE_PUT ? "put_page on free" :
-					     "double free of";
 	if (page_test(page, PG_tail))
 		return "free of tail";
+	if (page_test(page, PG_buddy | PG_hot) ||
+	    (!page_test(page, PG_head) && inside_free_block(zone, pfn)))
+		return kind == RELEASE_PUT ? "put_page on free" :
+					     "double free of";
 	if (!page_test(page, PG_head))
 		return "free of unowned";
 	if (page_order(page) != order)
@@ -501,6 +502,22 @@ static const char *buddy_release_check(const struct zone *zone,
 	return what;
 }
 
+/*
+ * Is page an allocated head of this order with a live count and no slab or
+ * reserved state?  Such a head is aligned and inside its zone by
+ * construction, so releasing it needs no further checks.
+ */
+static inline bool buddy_plain_head(const struct page *page,
+				    unsigned int order)
+{
+	const uint32_t mask = PG_reserved | PG_buddy | PG_hot | PG_head |
+			      PG_tail | PG_slab | PG_ORDER_MASK;
+
+	return (page->flags & mask) ==
+	       (PG_head | (uint32_t)order << PG_ORDER_SHIFT) &&
+	       page->_refcount > 0;
+}
+
 /* Drop a reference to a page that failed the fast test, or refuse. */
 static __attribute__((noinline)) int
 buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
@@ -509,6 +526,8 @@ buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
 	pfn_t pfn = page_to_pfn(page);
 	const char *what;
 
+	if (buddy_plain_head(page, order))
+		goto release;
 	if (!zone_spans_pfn(zone, pfn)) {
 		mm_unlock_irqrestore(&zone->lock, flags);
 		return buddy_refuse_stray(pfn, order, caller);
@@ -520,6 +539,7 @@ buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
 		buddy_report(zone, pfn, order, what, caller);
 		return -EINVAL;
 	}
+release:
 	if (--page->_refcount == 0)
 		buddy_free_locked(zone, page, pfn, order);
 	mm_unlock_irqrestore(&zone->lock, flags);
@@ -528,16 +548,14 @@ buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
 
 /*
  * Drop one reference to the block at page; free it when it was the last.
- * RELEASE_PUT takes the order from the head.  The fast test accepts only
- * an allocated head of that order with a live count and no slab or
- * reserved state (such a head is aligned and inside its zone by
- * construction); anything else is sorted out by buddy_release_slow().
+ * RELEASE_PUT takes the order from the head.  The fast path is the last
+ * reference to a plain order-0 head going onto a hot list with room;
+ * everything else goes to buddy_release_slow(), which also sorts out
+ * misuse.
  */
-static int buddy_release(struct page *page, unsigned int order,
-			 enum release_kind kind, void *caller)
+static inline int buddy_release(struct page *page, unsigned int order,
+				enum release_kind kind, void *caller)
 {
-	const uint32_t mask = PG_reserved | PG_buddy | PG_hot | PG_head |
-			      PG_tail | PG_slab | PG_ORDER_MASK;
 	pfn_t pfn = (pfn_t)(page - mem_map);
 	struct zone *zone;
 	unsigned long flags;
@@ -548,14 +566,16 @@ static int buddy_release(struct page *page, unsigned int order,
 	flags = mm_lock_irqsave(&zone->lock);
 	if (kind == RELEASE_PUT)
 		order = page_order(page);
-	if (unlikely((page->flags & mask) !=
-		     (PG_head | (uint32_t)order << PG_ORDER_SHIFT) ||
-		     page->_refcount <= 0))
+	if (unlikely(order != 0 || !buddy_plain_head(page, 0) ||
+		     page->_refcount != 1 ||
+		     zone->hot.count >= zone->hot.high))
 		return buddy_release_slow(zone, page, order, kind, caller,
 					  flags);
-	if (--page->_refcount == 0)
-		buddy_free_locked(zone, page, pfn, order);
+	hot_push_locked(zone, page);
+	zone->free_pages++;
+	zone->stats.freed++;
 	mm_unlock_irqrestore(&zone->lock, flags);
+	buddy_mark_free(pfn, 0);
 	return 0;
 }
 
