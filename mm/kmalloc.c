@@ -36,19 +36,26 @@ static struct kmem_cache *kmalloc_caches[KMALLOC_NR_CACHES];
 static struct kmalloc_stats kmalloc_stat;
 static char kmalloc_large_pool;		/* valgrind pool anchor */
 
-struct kmem_cache *kmalloc_cache(size_t size)
+/* The class of a size in [1, KMALLOC_MAX_CACHE_SIZE]. */
+static inline unsigned int kmalloc_index(size_t size)
 {
 	unsigned int i;
 
-	if (size == 0 || size > KMALLOC_MAX_CACHE_SIZE)
-		return NULL;
 	if (size <= 192)
-		return kmalloc_caches[kmalloc_small_index[(size + 7) >> 3]];
+		return kmalloc_small_index[(size + 7) >> 3];
 	for (i = 7; kmalloc_sizes[i] < size; i++)
 		;
-	return kmalloc_caches[i];
+	return i;
 }
 
+struct kmem_cache *kmalloc_cache(size_t size)
+{
+	if (size == 0 || size > KMALLOC_MAX_CACHE_SIZE)
+		return NULL;
+	return kmalloc_caches[kmalloc_index(size)];
+}
+
+/* Counters of large blocks and of requests no cache saw. */
 static void kmalloc_account(size_t requested, size_t allocated,
 			    unsigned int large_frames)
 {
@@ -91,19 +98,17 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	return p;
 }
 
+/* Class requests are counted by their cache (slab_alloc()'s @size). */
 static void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
 {
 	struct kmem_cache *c;
-	void *p;
 
-	if (unlikely(size > KMALLOC_MAX_CACHE_SIZE))
-		return kmalloc_large(size, gfp);
-	c = kmalloc_cache(size);
+	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE))
+		return size ? kmalloc_large(size, gfp) : NULL;
+	c = kmalloc_caches[kmalloc_index(size)];
 	if (unlikely(!c))
 		return NULL;
-	p = slab_alloc(c, gfp, caller);
-	kmalloc_account(size, p ? c->object_size : 0, 0);
-	return p;
+	return slab_alloc(c, gfp, size, caller);
 }
 
 void *kmalloc(size_t size, gfp_t gfp)
@@ -227,9 +232,21 @@ void *krealloc(const void *p, size_t size, gfp_t gfp)
 void kmalloc_get_stats(struct kmalloc_stats *st)
 {
 	unsigned long flags = arch_irq_save();
+	struct kmem_cache *c;
+	unsigned int i;
 
 	*st = kmalloc_stat;
 	arch_irq_restore(flags);
+	for (i = 0; i < KMALLOC_NR_CACHES; i++) {
+		c = kmalloc_caches[i];
+		if (!c)
+			continue;
+		flags = mm_lock_irqsave(&c->lock);
+		st->requested += c->stats.requested;
+		st->allocated += c->stats.allocs * c->object_size;
+		st->failed += c->stats.alloc_fail;
+		mm_unlock_irqrestore(&c->lock, flags);
+	}
 }
 
 void slab_meminfo_dump(void)

@@ -294,25 +294,66 @@ static unsigned int slab_trim_locked(struct kmem_cache *c, unsigned int keep)
 
 /* --- allocation ------------------------------------------------------- */
 
+/* Objects on the cache's freelist, i.e. free in the active slab. */
+static unsigned int slab_active_free_locked(const struct kmem_cache *c)
+{
+	unsigned int n = 0;
+	void *obj;
+
+	for (obj = c->freelist; obj && n <= c->objs_per_slab;
+	     obj = slab_get_link(c, obj))
+		n++;
+	return n;
+}
+
+/* Hand the active slab its free objects back and file it on its list. */
+static void slab_deactivate_locked(struct kmem_cache *c)
+{
+	struct slab *s = c->active;
+
+	if (!s)
+		return;
+	s->inuse -= slab_active_free_locked(c);
+	s->freelist = c->freelist;
+	c->freelist = NULL;
+	c->active = NULL;
+	slab_list_add(c, s, slab_list_for(c, s));
+}
+
+/* Take @s off its list; the cache takes over its whole freelist. */
+static void slab_activate_locked(struct kmem_cache *c, struct slab *s)
+{
+	slab_list_del(c, s);
+	s->list = SLAB_ACTIVE;
+	c->active = s;
+	c->freelist = s->freelist;
+	s->freelist = NULL;
+	s->inuse = c->objs_per_slab;
+}
+
 /*
- * The slow path: no partial slab.  Take an empty one or make one, then
- * pop from it.  Cache lock held.  Returns: the object or NULL.
+ * The slow path: the active slab is used up.  File it as full, activate a
+ * partial slab, else an empty one, else a new one, and pop from it.
+ * Cache lock held.  Returns: the object or NULL.
  */
 static void *slab_alloc_refill(struct kmem_cache *c, gfp_t gfp)
 {
-	struct slab *s = c->lists[SLAB_EMPTY].head;
+	struct slab *s;
 	void *obj;
 
+	slab_deactivate_locked(c);
+	s = c->lists[SLAB_PARTIAL].head;
+	if (!s)
+		s = c->lists[SLAB_EMPTY].head;
 	if (!s)
 		s = slab_grow(c, gfp);
 	if (!s) {
 		c->stats.alloc_fail++;
 		return NULL;
 	}
-	obj = s->freelist;
-	s->freelist = slab_get_link(c, obj);
-	s->inuse++;
-	slab_move(c, s, slab_list_for(c, s));
+	slab_activate_locked(c, s);
+	obj = c->freelist;
+	c->freelist = slab_get_link(c, obj);
 	return obj;
 }
 
@@ -356,39 +397,40 @@ static bool slab_alloc_debug(struct kmem_cache *c, void *obj, void *caller)
 }
 
 /* Withhold a corrupt object for good: it stays counted in its slab. */
-static void slab_quarantine(struct kmem_cache *c, void *obj)
+static void slab_quarantine(struct kmem_cache *c, void *obj, size_t size)
 {
 	struct slab *s = virt_to_page(obj)->private;
 	unsigned long flags = mm_lock_irqsave(&c->lock);
 
 	s->quarantined++;
 	c->stats.quarantined++;
+	c->stats.allocs--;
+	c->stats.requested -= size;
 	mm_unlock_irqrestore(&c->lock, flags);
 }
 
-void *slab_alloc(struct kmem_cache *c, gfp_t gfp, void *caller)
+void *slab_alloc(struct kmem_cache *c, gfp_t gfp, size_t size, void *caller)
 {
 	unsigned long flags;
-	struct slab *s;
 	void *obj;
 
 again:
 	flags = mm_lock_irqsave(&c->lock);
-	s = c->lists[SLAB_PARTIAL].head;
-	if (likely(s != NULL)) {
-		obj = s->freelist;
-		s->freelist = slab_get_link(c, obj);
-		if (unlikely(++s->inuse == c->objs_per_slab))
-			slab_move(c, s, SLAB_FULL);
-	} else {
+	obj = c->freelist;
+	if (likely(obj != NULL))
+		c->freelist = slab_get_link(c, obj);
+	else
 		obj = slab_alloc_refill(c, gfp);
+	if (likely(obj != NULL)) {
+		c->stats.allocs++;
+		c->stats.requested += size;
 	}
 	mm_unlock_irqrestore(&c->lock, flags);
 	if (unlikely(!obj))
 		return NULL;
 	if (unlikely(c->flags & SLAB_DEBUG) &&
 	    !slab_alloc_debug(c, obj, caller)) {
-		slab_quarantine(c, obj);
+		slab_quarantine(c, obj, size);
 		goto again;
 	}
 	mm_pool_alloc(c, obj, c->object_size);
@@ -401,12 +443,12 @@ again:
 
 void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
 {
-	return slab_alloc(cache, gfp, MM_CALLER());
+	return slab_alloc(cache, gfp, 0, MM_CALLER());
 }
 
 void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t gfp)
 {
-	return slab_alloc(cache, gfp | __GFP_ZERO, MM_CALLER());
+	return slab_alloc(cache, gfp | __GFP_ZERO, 0, MM_CALLER());
 }
 
 /* --- free ------------------------------------------------------------- */
@@ -511,6 +553,29 @@ static int slab_refuse(struct kmem_cache *c, const char *what, void *obj,
 	return -EINVAL;
 }
 
+/*
+ * Free to a slab that is not the active one: its own freelist, then the
+ * list its new count calls for.  Cache lock held.
+ * Returns: false for an evident double free (nothing changed).
+ */
+static bool slab_free_slow_locked(struct kmem_cache *c, struct slab *s,
+				  void *obj)
+{
+	if (s == c->active || s->inuse == s->quarantined ||
+	    obj == s->freelist)
+		return false;
+	mm_pool_free(c, obj);
+	slab_set_link(c, obj, s->freelist);
+	s->freelist = obj;
+	s->inuse--;
+	if (s->list != slab_list_for(c, s)) {
+		slab_move(c, s, slab_list_for(c, s));
+		if (s->list == SLAB_EMPTY)
+			slab_trim_locked(c, c->max_empty);
+	}
+	return true;
+}
+
 int slab_free(struct kmem_cache *want, struct slab *s, void *obj,
 	      void *caller)
 {
@@ -538,18 +603,13 @@ int slab_free(struct kmem_cache *want, struct slab *s, void *obj,
 		return -EINVAL;
 	}
 	flags = mm_lock_irqsave(&c->lock);
-	if (unlikely(s->inuse == s->quarantined || obj == s->freelist)) {
+	if (likely(s == c->active && obj != c->freelist)) {
+		mm_pool_free(c, obj);
+		slab_set_link(c, obj, c->freelist);
+		c->freelist = obj;
+	} else if (!slab_free_slow_locked(c, s, obj)) {
 		mm_unlock_irqrestore(&c->lock, flags);
 		return slab_refuse(c, "double free", obj, 0, caller);
-	}
-	mm_pool_free(c, obj);
-	slab_set_link(c, obj, s->freelist);
-	s->freelist = obj;
-	s->inuse--;
-	if (s->list != slab_list_for(c, s)) {
-		slab_move(c, s, slab_list_for(c, s));
-		if (s->list == SLAB_EMPTY)
-			slab_trim_locked(c, c->max_empty);
 	}
 	mm_unlock_irqrestore(&c->lock, flags);
 	return 0;
@@ -681,7 +741,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 		       name ? name : "(null)", size, align, flags, MM_CALLER());
 		return NULL;
 	}
-	c = slab_alloc(&kmem_cache_boot, GFP_KERNEL, MM_CALLER());
+	c = slab_alloc(&kmem_cache_boot, GFP_KERNEL, 0, MM_CALLER());
 	if (!c)
 		return NULL;
 	if (slab_cache_setup(c, name, size, align, flags | slab_debug_all,
@@ -701,6 +761,7 @@ static void slab_release_all(struct kmem_cache *c)
 	unsigned long flags = mm_lock_irqsave(&c->lock);
 	unsigned int id;
 
+	slab_deactivate_locked(c);
 	for (id = 0; id < SLAB_NR_LISTS; id++)
 		while (c->lists[id].head)
 			slab_release(c, c->lists[id].head);
@@ -756,7 +817,10 @@ int kmem_cache_destroy(struct kmem_cache *cache)
 unsigned int kmem_cache_shrink(struct kmem_cache *cache)
 {
 	unsigned long flags = mm_lock_irqsave(&cache->lock);
-	unsigned int frames = slab_trim_locked(cache, 0);
+	unsigned int frames;
+
+	slab_deactivate_locked(cache);
+	frames = slab_trim_locked(cache, 0);
 
 	mm_unlock_irqrestore(&cache->lock, flags);
 	return frames;
@@ -828,6 +892,17 @@ int kmem_cache_teardown(void)
 
 /* --- statistics, dumps and checks ---------------------------------------- */
 
+/* Add one slab with @inuse objects taken to the totals. */
+static void slab_info_add(struct kmem_cache_info *info, const struct slab *s,
+			  unsigned int inuse)
+{
+	info->active_objs += inuse - s->quarantined;
+	info->quarantined += s->quarantined;
+	info->num_slabs++;
+	if (inuse > s->quarantined)
+		info->active_slabs++;
+}
+
 void kmem_cache_info(struct kmem_cache *c, struct kmem_cache_info *info)
 {
 	unsigned long flags = mm_lock_irqsave(&c->lock);
@@ -835,15 +910,12 @@ void kmem_cache_info(struct kmem_cache *c, struct kmem_cache_info *info)
 	struct slab *s;
 
 	memset(info, 0, sizeof(*info));
-	for (id = 0; id < SLAB_NR_LISTS; id++) {
-		for (s = c->lists[id].head; s; s = s->next) {
-			info->active_objs += s->inuse - s->quarantined;
-			info->quarantined += s->quarantined;
-			info->num_slabs++;
-			if (s->inuse > s->quarantined)
-				info->active_slabs++;
-		}
-	}
+	for (id = 0; id < SLAB_NR_LISTS; id++)
+		for (s = c->lists[id].head; s; s = s->next)
+			slab_info_add(info, s, s->inuse);
+	if (c->active)
+		slab_info_add(info, c->active, c->active->inuse -
+			      slab_active_free_locked(c));
 	info->num_objs = info->num_slabs * c->objs_per_slab;
 	mm_unlock_irqrestore(&c->lock, flags);
 }
@@ -891,16 +963,20 @@ void slabinfo_dump(void)
 		}							\
 	} while (0)
 
-/* Invariant 3 (and 5): the freelist of one slab.  Cache lock held. */
-static unsigned int slab_check_freelist(struct kmem_cache *c, struct slab *s)
+/*
+ * Invariants 3 and 5: a freelist of slab @s from @head, of @lo to @hi
+ * objects.  Cache lock held.
+ */
+static unsigned int slab_check_freelist(struct kmem_cache *c, struct slab *s,
+					void *head, unsigned int lo,
+					unsigned int hi)
 {
-	unsigned int bad = 0, nfree = 0, want = c->objs_per_slab - s->inuse;
+	unsigned int bad = 0, nfree = 0;
 	struct slab_found found;
 	void *obj;
 	int off;
 
-	for (obj = s->freelist; obj && nfree <= want;
-	     obj = slab_get_link(c, obj)) {
+	for (obj = head; obj && nfree <= hi; obj = slab_get_link(c, obj)) {
 		nfree++;
 		if (slab_of_addr(obj) != s || !slab_obj_valid(c, s, obj, &off)) {
 			SLAB_CHECK(0, "3: slab %p free entry %p is no object of it",
@@ -920,12 +996,13 @@ static unsigned int slab_check_freelist(struct kmem_cache *c, struct slab *s)
 				   obj);
 		}
 	}
-	SLAB_CHECK(nfree == want, "3: slab %p has %u free objects, inuse %u of %u",
+	SLAB_CHECK(nfree >= lo && nfree <= hi,
+		   "3: slab %p has %u free objects, inuse %u of %u",
 		   (void *)s, nfree, s->inuse, c->objs_per_slab);
 	return bad;
 }
 
-/* Invariants 1 to 3 for one slab on list @id.  Cache lock held. */
+/* Invariants 1 to 3 and 6 for one slab on list @id.  Cache lock held. */
 static unsigned int slab_check_slab(struct kmem_cache *c, struct slab *s,
 				    unsigned int id)
 {
@@ -943,11 +1020,20 @@ static unsigned int slab_check_slab(struct kmem_cache *c, struct slab *s,
 		   "1: full slab %p has inuse %u", (void *)s, s->inuse);
 	SLAB_CHECK(id != SLAB_EMPTY || s->inuse == 0,
 		   "1: empty slab %p has inuse %u", (void *)s, s->inuse);
+	SLAB_CHECK(id != SLAB_ACTIVE || (s->inuse == c->objs_per_slab &&
+		   !s->freelist && c->active == s),
+		   "6: active slab %p has inuse %u", (void *)s, s->inuse);
 	for (i = 0; i < (1u << c->order); i++)
 		SLAB_CHECK(page_test(page + i, PG_slab) && page[i].private == s,
 			   "2: frame %u of slab %p (pfn 0x%x) flags 0x%x",
 			   i, (void *)s, page_to_pfn(page + i), page[i].flags);
-	return bad + slab_check_freelist(c, s);
+	if (id == SLAB_ACTIVE)
+		return bad + slab_check_freelist(c, s, c->freelist, 0,
+						 c->objs_per_slab -
+						 s->quarantined);
+	return bad + slab_check_freelist(c, s, s->freelist,
+					 c->objs_per_slab - s->inuse,
+					 c->objs_per_slab - s->inuse);
 }
 
 unsigned int kmem_cache_check(struct kmem_cache *c)
@@ -970,6 +1056,11 @@ unsigned int kmem_cache_check(struct kmem_cache *c)
 			   "2: list %u holds %u slabs, counted %u", id,
 			   c->lists[id].nr, count);
 	}
+	if (c->active)
+		bad += slab_check_slab(c, c->active, SLAB_ACTIVE);
+	else
+		SLAB_CHECK(!c->freelist, "6: a freelist %p without an active slab",
+			   c->freelist);
 	SLAB_CHECK(c->lists[SLAB_EMPTY].nr <= c->max_empty,
 		   "4: %u empty slabs, at most %u", c->lists[SLAB_EMPTY].nr,
 		   c->max_empty);

@@ -32,8 +32,11 @@
 #define KMALLOC_MAX_CACHE_SIZE	8192u	/* larger: whole buddy blocks */
 #define KMALLOC_NR_CACHES	13
 
-/* Which list of its cache a slab is on. */
-enum slab_list_id { SLAB_PARTIAL, SLAB_FULL, SLAB_EMPTY, SLAB_NR_LISTS };
+/* Which list of its cache a slab is on (the active slab is on none). */
+enum slab_list_id {
+	SLAB_PARTIAL, SLAB_FULL, SLAB_EMPTY, SLAB_NR_LISTS,
+	SLAB_ACTIVE = SLAB_NR_LISTS,
+};
 
 /*
  * A slab: the header at the start of its first frame, followed by the
@@ -51,7 +54,8 @@ enum slab_list_id { SLAB_PARTIAL, SLAB_FULL, SLAB_EMPTY, SLAB_NR_LISTS };
  */
 struct slab {
 	struct kmem_cache *cache;	/* owner, set at creation */
-	void *freelist;			/* first free object or NULL */
+	void *freelist;			/* first free object or NULL (always
+					 * NULL while the slab is active) */
 	char *s_mem;			/* first slot */
 	struct slab *next;		/* on the cache list named by `list` */
 	struct slab *prev;
@@ -65,8 +69,10 @@ struct slab_list {
 	uint32_t nr;
 };
 
-/* Event counters of one cache (monotonic). */
+/* Event counters of one cache (monotonic but for quarantine). */
 struct kmem_cache_stats {
+	uint64_t allocs;		/* objects handed out */
+	uint64_t requested;		/* bytes kmalloc() asked of them */
 	uint64_t grown;			/* slabs made */
 	uint64_t released;		/* slabs given back to the buddy allocator */
 	uint64_t alloc_fail;		/* allocations that returned NULL */
@@ -91,6 +97,13 @@ struct kmem_cache_stats {
  * while it is free; a free object (without constructor) is filled with
  * POISON_FREE_OBJ and ends with POISON_FREE_OBJ_END.
  *
+ * The fast path works on one slab, the active one: the cache holds its
+ * whole freelist (cache->freelist), so an allocation is one pop and a free
+ * to that slab one push, without touching the slab header.  The active
+ * slab counts every object as in use; its free ones are counted when it
+ * is filed back on a list (when used up, or by shrink, destroy or the
+ * statistics, which walk cache->freelist).
+ *
  * Invariants (checked by kmem_cache_check()):
  *  1. A slab on the partial list has 0 < inuse < objs_per_slab and a
  *     non-NULL freelist; on the full list inuse == objs_per_slab and no
@@ -102,12 +115,18 @@ struct kmem_cache_stats {
  *     objects, each at a slot boundary of that slab.
  *  4. lists[SLAB_EMPTY].nr <= max_empty.
  *  5. (debug) Both red zones of every free object read RED_INACTIVE.
+ *  6. The active slab is on no list, has inuse == objs_per_slab and no
+ *     freelist of its own; cache->freelist holds at most objs_per_slab -
+ *     quarantined of its objects (invariant 3 applied to it), and is NULL
+ *     when there is no active slab.
  *
- * Set at creation and read-only after: everything but lock, lists, stats
- * and next (slab_caches_lock).
+ * Set at creation and read-only after: everything but lock, freelist,
+ * active, lists, stats (cache lock) and next (slab_caches_lock).
  */
 struct kmem_cache {
 	mm_lock_t lock;
+	void *freelist;			/* free objects of the active slab */
+	struct slab *active;		/* the slab allocations come from */
 	unsigned int flags;		/* SLAB_* */
 	struct slab_list lists[SLAB_NR_LISTS];
 	unsigned int size;		/* object size the creator asked for */
@@ -288,6 +307,9 @@ void slab_meminfo_dump(void);
  * (nor in the direct map at all).  Never faults on a foreign pointer.
  * slab_virt_to_page - the descriptor of @p's frame, or NULL if @p is not
  * in the direct map of low memory.
+ * slab_alloc - the allocation path of kmem_cache_alloc() and kmalloc():
+ * @size is what kmalloc() was asked for (0 from a cache user), counted in
+ * the cache's stats.  Returns: the object or NULL.
  * slab_free - the free path of kmem_cache_free() and kfree(): @s is
  * slab_of_addr(@obj) (NULL: refused as foreign, so @cache must then be
  * set), @cache NULL means "the cache that owns @obj".
@@ -297,7 +319,8 @@ struct page *slab_virt_to_page(const void *p);
 struct slab *slab_of_addr(const void *p);
 int slab_free(struct kmem_cache *cache, struct slab *s, void *obj,
 	      void *caller);
-void *slab_alloc(struct kmem_cache *cache, gfp_t gfp, void *caller);
+void *slab_alloc(struct kmem_cache *cache, gfp_t gfp, size_t size,
+		 void *caller);
 
 /* kmalloc's share of kmem_cache_init() / kmem_cache_teardown(). */
 int kmalloc_init(void);

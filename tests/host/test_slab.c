@@ -121,8 +121,9 @@ static void test_alloc_free_many(void **state)
 	}
 	kmem_cache_info(c, &info);
 	assert_int_equal(info.active_objs, 0);
-	assert_int_equal(info.num_slabs, SLAB_MAX_EMPTY);
-	assert_int_equal(kmem_cache_shrink(c), SLAB_MAX_EMPTY << c->order);
+	/* the empty slabs kept, and the active one */
+	assert_int_equal(info.num_slabs, SLAB_MAX_EMPTY + 1);
+	assert_int_equal(kmem_cache_shrink(c), (SLAB_MAX_EMPTY + 1) << c->order);
 	assert_int_equal(kmem_cache_destroy(c), 0);
 	assert_int_equal(zones_total_free(), boot_free);
 }
@@ -285,14 +286,18 @@ static void test_shrink_keeps_bounded_empty(void **state)
 	assert_true(c->lists[SLAB_FULL].nr >= 4);
 	for (i = 0; i < 64; i++)
 		kmem_cache_free(c, objs[i]);
-	/* All empty, but only max_empty kept. */
+	/* All empty, but only max_empty kept, besides the active slab. */
 	assert_int_equal(c->lists[SLAB_EMPTY].nr, c->max_empty);
 	assert_int_equal(c->lists[SLAB_PARTIAL].nr, 0);
 	assert_int_equal(c->lists[SLAB_FULL].nr, 0);
+	assert_non_null(c->active);
 	per_slab_frames = 1u << c->order;
 	assert_int_equal(zones_total_free(),
-			 before - c->max_empty * per_slab_frames);
-	assert_int_equal(kmem_cache_shrink(c), c->max_empty * per_slab_frames);
+			 before - (c->max_empty + 1) * per_slab_frames);
+	assert_int_equal(kmem_cache_shrink(c),
+			 (c->max_empty + 1) * per_slab_frames);
+	assert_null(c->active);
+	assert_null(c->freelist);
 	assert_int_equal(zones_total_free(), before);
 	assert_int_equal(kmem_cache_shrink(c), 0);
 	assert_int_equal(kmem_cache_destroy(c), 0);
@@ -366,6 +371,7 @@ static void test_grow_failure_returns_null(void **state)
 	assert_int_equal(c->stats.alloc_fail, 1);
 	assert_int_equal(c->lists[SLAB_EMPTY].nr + c->lists[SLAB_PARTIAL].nr +
 			 c->lists[SLAB_FULL].nr, 0);
+	assert_null(c->active);
 	check_all();
 	p = kmem_cache_alloc(c, GFP_KERNEL);
 	assert_non_null(p);
@@ -384,7 +390,7 @@ static void test_create_failure(void **state)
 	/* Use up the kmem_cache slabs already made so the next one grows. */
 	for (i = 0; i < 200; i++) {
 		c = kmem_cache_find("kmem_cache");
-		if (c->lists[SLAB_PARTIAL].nr == 0 &&
+		if (c->freelist == NULL && c->lists[SLAB_PARTIAL].nr == 0 &&
 		    c->lists[SLAB_EMPTY].nr == 0)
 			break;
 		hold[n++] = kmem_cache_create("test-hold", 16, 0, 0, NULL);
@@ -597,6 +603,14 @@ static void test_check_catches_corruption(void **state)
 	struct slab *s = slab_of_addr(p);
 
 	(void)state;
+	s->inuse--;		/* the active slab counts every object */
+	assert_true(kmem_cache_check(c) >= 1);
+	assert_true(host_log_contains("slab_check: cache test-chk: 6: active slab"));
+	s->inuse++;
+	host_log_clear();
+	/* A slab on a list whose count disagrees with its freelist. */
+	kmem_cache_shrink(c);	/* files the active slab on a list */
+	assert_int_equal(s->list, SLAB_PARTIAL);
 	s->inuse++;
 	assert_true(kmem_cache_check(c) >= 1);
 	assert_true(host_log_contains("slab_check: cache test-chk: 3: slab"));
