@@ -140,20 +140,25 @@ struct pfn_range {
  * @free: the subset of @usable that is free (not reserved at boot)
  * @nr_free: entries in @free
  *
- * Every descriptor starts PG_reserved with its zone set; frames in @free are
- * then freed into their zone's buddy lists.  Watermarks are set from the
- * managed pages.
+ * Every descriptor starts PG_reserved (refcount 1) with its zone set;
+ * frames in @free are then freed into their zone's buddy lists as maximal
+ * aligned blocks.  Watermarks and hot-list sizes are set from the managed
+ * pages (formula in mm/zones.c).
  * Context: early boot, once (host tests: once per test, after zones_reset()).
- * Returns: 0, or -EINVAL if the ranges are not sorted and inside [0, nr_pfns).
+ * Returns: 0; -EINVAL if a range list is not sorted, disjoint, non-empty
+ * and inside [0, nr_pfns), or @free is not inside @usable; -EBUSY if the
+ * zones are already set up.
  */
 int zones_init(struct page *map, pfn_t nr_pfns,
 	       const struct pfn_range *usable, unsigned int nr_usable,
 	       const struct pfn_range *free, unsigned int nr_free);
 
-/* Forget all zones and mem_map (host tests between cases). */
+/* Forget all zones and mem_map (host tests between cases).
+ * Context: no allocator in use.  Returns: nothing. */
 void zones_reset(void);
 
-/* Totals across zones. */
+/* Totals across zones (each zone's counter read once, without its lock).
+ * Context: any.  Returns: frames managed / free now. */
 uint32_t zones_total_managed(void);
 uint32_t zones_total_free(void);
 
