@@ -20,13 +20,15 @@
  *      PG_pgtable, and so does the directory itself.
  *  V2. A table's descriptor counts exactly its present entries.
  *  V3. No user-half table is empty (it would have been freed).
- *  V4. The directory maps itself at ARCH_PD_SELF, and nothing else there.
+ *  V4. The directory's entry ARCH_PD_SELF maps the directory itself (the
+ *      page-table window), kernel-only.
  *  V5. Kernel-half entries equal those of vmm_kernel_pd.
  *
  * Locking: vmm_lock (IRQs off) guards every entry of every table and the
- * counters.  Page tables are allocated under it (the buddy allocator takes
- * only its zone locks).  kmap_local() edits the kmap window's entries
- * without it: each slot belongs to the one context that pushed it.
+ * counters.  Page tables are allocated and freed under it (the buddy
+ * allocator takes only its zone locks, and page tables never come from
+ * HIGHMEM, so no zeroing hook runs).  Reads (vmm_lookup(),
+ * vmm_translate()) take no lock: they return a snapshot.
  */
 #include "mm/buddy.h"
 #include "mm/vmm.h"
@@ -276,21 +278,20 @@ void vmm_switch(pfn_t pd)
 
 pfn_t vmm_pgdir_create(void)
 {
-	pfn_t pd = pgtable_alloc();
-	arch_pte_t *dst, *src;
 	unsigned long flags;
+	arch_pte_t *dst, *src;
+	pfn_t pd = PFN_NONE;
 
-	if (pd == PFN_NONE || vmm_kernel_pd == PFN_NONE) {
-		if (pd != PFN_NONE)
-			pgtable_free(pd);
-		return PFN_NONE;
-	}
 	flags = mm_lock_irqsave(&vmm_lock);
-	dst = pd_entries(pd);
-	src = pd_entries(vmm_kernel_pd);
-	memcpy(&dst[KERNEL_PDX], &src[KERNEL_PDX],
-	       (ARCH_PD_SELF - KERNEL_PDX) * sizeof(arch_pte_t));
-	dst[ARCH_PD_SELF] = arch_pde_make_table(pd, false);
+	if (vmm_kernel_pd != PFN_NONE)
+		pd = pgtable_alloc();
+	if (pd != PFN_NONE) {
+		dst = pd_entries(pd);
+		src = pd_entries(vmm_kernel_pd);
+		memcpy(&dst[KERNEL_PDX], &src[KERNEL_PDX],
+		       (ARCH_PD_SELF - KERNEL_PDX) * sizeof(arch_pte_t));
+		dst[ARCH_PD_SELF] = arch_pde_make_table(pd, false);
+	}
 	mm_unlock_irqrestore(&vmm_lock, flags);
 	return pd;
 }
@@ -323,11 +324,11 @@ int vmm_pgdir_destroy(pfn_t pd)
 	}
 	flags = mm_lock_irqsave(&vmm_lock);
 	left = pgdir_free_user_locked(pd);
+	pgtable_free(pd);
 	mm_unlock_irqrestore(&vmm_lock, flags);
 	if (left)
 		printk("vmm: page directory pfn 0x%x destroyed with %u pages still mapped\n",
 		       pd, left);
-	pgtable_free(pd);
 	return 0;
 }
 
