@@ -122,17 +122,7 @@ static void add_point(uint64_t p)
 	nr_points++;
 }
 
-/* What covers address @a: an E820 type (0: hole) and a reservation name. */
-static uint32_t type_at(const struct e820_map *m, uint64_t a)
-{
-	unsigned int i;
-
-	for (i = 0; i < m->nr; i++)
-		if (a >= m->entries[i].addr && a - m->entries[i].addr < m->entries[i].size)
-			return m->entries[i].type;
-	return 0;
-}
-
+/* The boot reservation covering address @a, or NULL. */
 static const char *holder_at(uint64_t a)
 {
 	unsigned int i;
@@ -195,9 +185,9 @@ static void collect_points(const struct bootmem_layout *l)
 /* Do addresses @a and @b get the same box (type, zone, holder)? */
 static bool same_box(const struct e820_map *m, uint64_t a, uint64_t b)
 {
-	uint32_t t = type_at(m, a);
+	uint32_t t = e820_type_at(m, a);
 
-	if (type_at(m, b) != t)
+	if (e820_type_at(m, b) != t)
 		return false;
 	if (t != E820_USABLE)
 		return true;
@@ -227,22 +217,21 @@ static const char *holder_label(uint64_t start, const char *who)
 static void draw_physical(const struct bootmem_layout *l)
 {
 	static const char *const zname[] = { "DMA", "Normal", "HighMem" };
-	uint64_t start = 0, next;
+	uint64_t start = 0;
 	unsigned int i;
 
 	printk("Physical memory of this boot (boxes not to scale):\n");
 	collect_points(l);
 	for (i = 1; i < nr_points; i++) {
-		uint32_t t = type_at(l->clipped, start);
-		const char *who = holder_at(start);
+		uint32_t t = e820_type_at(l->clipped, start);
+		uint64_t next = points[i];
 
-		next = points[i];
 		if (next < E820_LIMIT_4G && same_box(l->clipped, start, next))
 			continue;
 		if (t == E820_USABLE)
 			box(start, next, "usable",
 			    zname[zone_type_of_pfn(PHYS_PFN(start))],
-			    holder_label(start, who));
+			    holder_label(start, holder_at(start)));
 		else
 			box(start, next, t ? e820_type_name(t) : "hole", "", "");
 		start = next;

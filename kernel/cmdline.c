@@ -51,8 +51,8 @@ static void cmdline_load(void)
 		return;
 	}
 	src = (const char *)(uintptr_t)(mbi->cmdline + PAGE_OFFSET);
-	while (src[n] && n < CMDLINE_MAX - 1 &&
-	       mbi->cmdline + n + 1 < early_paging_mapped_end()) {
+	while (n < CMDLINE_MAX - 1 &&
+	       mbi->cmdline + n + 1 < early_paging_mapped_end() && src[n]) {
 		line[n] = src[n];
 		n++;
 	}

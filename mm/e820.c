@@ -64,6 +64,19 @@ int e820_add(struct e820_map *map, uint64_t addr, uint64_t size,
 	return 0;
 }
 
+uint32_t e820_type_at(const struct e820_map *map, uint64_t addr)
+{
+	unsigned int i;
+
+	for (i = 0; i < map->nr; i++) {
+		const struct e820_entry *e = &map->entries[i];
+
+		if (addr >= e->addr && addr - e->addr < e->size)
+			return e->type;
+	}
+	return 0;
+}
+
 int e820_format(char *buf, size_t size, const char *prefix,
 		const struct e820_entry *e)
 {
@@ -102,10 +115,11 @@ static bool change_before(const struct e820_change *a,
 static void change_sift_down(struct e820_change *c, unsigned int root,
 			     unsigned int n)
 {
-	struct e820_change tmp;
 	unsigned int child;
 
 	while ((child = 2 * root + 1) < n) {
+		struct e820_change tmp;
+
 		if (child + 1 < n && change_before(&c[child], &c[child + 1]))
 			child++;
 		if (!change_before(&c[root], &c[child]))
@@ -120,13 +134,13 @@ static void change_sift_down(struct e820_change *c, unsigned int root,
 /* Heapsort: in place, O(n log n) in the worst case, no recursion. */
 static void change_sort(struct e820_change *c, unsigned int n)
 {
-	struct e820_change tmp;
 	unsigned int i;
 
 	for (i = n / 2; i-- > 0;)
 		change_sift_down(c, i, n);
 	for (i = n; i-- > 1;) {
-		tmp = c[0];
+		struct e820_change tmp = c[0];
+
 		c[0] = c[i];
 		c[i] = tmp;
 		change_sift_down(c, 0, i);
@@ -332,7 +346,7 @@ static int hex_value(char c)
  */
 static size_t parse_size(const char *s, size_t len, uint64_t *out)
 {
-	unsigned int base = 10, shift = 0;
+	unsigned int base = 10;
 	size_t i = 0, digits = 0;
 	uint64_t v = 0;
 	int d;
@@ -352,6 +366,8 @@ static size_t parse_size(const char *s, size_t len, uint64_t *out)
 	if (digits == 0)
 		return 0;
 	if (i < len) {
+		unsigned int shift = 0;
+
 		switch (s[i]) {
 		case 'K': case 'k': shift = 10; break;
 		case 'M': case 'm': shift = 20; break;
@@ -392,12 +408,12 @@ static int parse_memmap_range(const char *s, size_t len, struct e820_entry *e)
 static void report_memmap(const char *val, size_t len, const char *why)
 {
 	char opt[64];
-	size_t n = MIN(len, sizeof(opt) - 1);
+	bool cut = len >= sizeof(opt);
+	size_t n = cut ? sizeof(opt) - 1 : len;
 
 	memcpy(opt, val, n);
 	opt[n] = '\0';
-	printk("e820: memmap=%s%s: %s, ignored\n", opt,
-	       n < len ? "..." : "", why);
+	printk("e820: memmap=%s%s: %s, ignored\n", opt, cut ? "..." : "", why);
 }
 
 /*

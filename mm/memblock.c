@@ -125,12 +125,13 @@ static const struct memblock_region *first_conflict(phys_addr_t s,
 static phys_addr_t find_in_region(unsigned int idx, phys_addr_t size,
 				  phys_addr_t align, phys_addr_t top)
 {
-	const struct memblock_region *m = &memory[idx], *r;
-	phys_addr_t s;
+	const struct memblock_region *m = &memory[idx];
 
 	top = MIN(top, region_end(m));
 	while (top >= m->base + size) {
-		s = ALIGN_DOWN(top - size, align);
+		phys_addr_t s = ALIGN_DOWN(top - size, align);
+		const struct memblock_region *r;
+
 		if (s < m->base || s == 0)	/* 0 means failure: never hand it out */
 			return 0;
 		r = first_conflict(s, s + size);
@@ -173,7 +174,6 @@ phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align,
 			   phys_addr_t limit, const char *name)
 {
 	unsigned int i;
-	phys_addr_t s;
 
 	if (retired) {
 		refused++;
@@ -186,7 +186,8 @@ phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align,
 	size = ALIGN_UP(size, (phys_addr_t)PAGE_SIZE);
 	align = MAX(align, (phys_addr_t)PAGE_SIZE);
 	for (i = nr_memory; i-- > 0;) {
-		s = find_in_region(i, size, align, limit);
+		phys_addr_t s = find_in_region(i, size, align, limit);
+
 		if (s && (grow_allocation(s, size, name) ||
 			  reserve(s, size, name, true) == 0)) {
 			allocated_bytes += size;

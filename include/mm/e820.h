@@ -92,6 +92,12 @@ int e820_clean(struct e820_map *map, struct e820_change *changes,
 uint64_t e820_clip(struct e820_map *map, uint64_t limit);
 
 /*
+ * e820_type_at - the type of the entry holding address @addr.
+ * Context: any.  Returns: its type, or 0 if no entry holds @addr.
+ */
+uint32_t e820_type_at(const struct e820_map *map, uint64_t addr);
+
+/*
  * e820_format - one entry as Linux prints it, after @prefix:
  * "<prefix>[mem 0x0000000000100000-0x0000000007fdffff] usable\n"
  * (inclusive end, 16 hex digits; "type N" for an unknown type).

@@ -27,16 +27,6 @@ static unsigned int rank(uint32_t t)
 	return t >= 1 && t <= 5 ? r[t] : r[E820_RESERVED];
 }
 
-static uint32_t type_at(const struct e820_map *m, uint64_t a)
-{
-	unsigned int i;
-
-	for (i = 0; i < m->nr; i++)
-		if (a >= m->entries[i].addr && a - m->entries[i].addr < m->entries[i].size)
-			return m->entries[i].type;
-	return 0;
-}
-
 static void check_clean(const struct e820_map *m)
 {
 	unsigned int i;
@@ -77,7 +67,7 @@ static void fuzz_clean(const uint8_t *data, size_t size)
 
 		if (in[i].size == 0 || (wraps && in[i].type == E820_USABLE))
 			continue;
-		if (rank(type_at(&m, in[i].addr)) < rank(in[i].type))
+		if (rank(e820_type_at(&m, in[i].addr)) < rank(in[i].type))
 			abort();
 	}
 	/* cleaning a clean map changes nothing */

@@ -386,6 +386,14 @@ static void test_format(void **state)
 	assert_string_equal(e820_type_name(E820_RESERVED), "reserved");
 	assert_null(e820_type_name(0));
 	map_init(CAP);
+	add(0x1000, 0x1000, E820_NVS);
+	add(0xfffffffffffff000ull, 0x1000, E820_RESERVED);
+	assert_int_equal(e820_type_at(&fx.map, 0xfff), 0);
+	assert_int_equal(e820_type_at(&fx.map, 0x1000), E820_NVS);
+	assert_int_equal(e820_type_at(&fx.map, 0x1fff), E820_NVS);
+	assert_int_equal(e820_type_at(&fx.map, 0x2000), 0);
+	assert_int_equal(e820_type_at(&fx.map, UINT64_MAX), E820_RESERVED);
+	map_init(CAP);
 	add(0, 0x1000, E820_USABLE);
 	add(0x1000, 0x1000, E820_RESERVED);
 	e820_print(&fx.map, "e820: ");
