@@ -220,8 +220,11 @@ int stress_buddy(int argc, char **argv)
 
 	if (stress_args(argc, argv, &n, &seed))
 		return -EINVAL;
-	if (max_pfn > STRESS_MAX_PFNS)
+	if (max_pfn > STRESS_MAX_PFNS) {
+		printk("stress buddy: %u frames, the shadow holds %u\n",
+		       max_pfn, STRESS_MAX_PFNS);
 		return -E2BIG;
+	}
 	r.rng = seed;
 	memset(owned, 0, (max_pfn + 31) / 32 * sizeof(uint32_t));
 	buddy_snapshot_take(&stress_snap);
