@@ -178,22 +178,22 @@ void zones_reset(void)
 	max_pfn = 0;
 }
 
-uint32_t zones_total_managed(void)
+static uint32_t zones_total(bool free_only)
 {
 	uint32_t n = 0;
 	unsigned int i;
 
 	for (i = 0; i < MAX_NR_ZONES; i++)
-		n += zones[i].managed_pages;
+		n += free_only ? zones[i].free_pages : zones[i].managed_pages;
 	return n;
+}
+
+uint32_t zones_total_managed(void)
+{
+	return zones_total(false);
 }
 
 uint32_t zones_total_free(void)
 {
-	uint32_t n = 0;
-	unsigned int i;
-
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		n += zones[i].free_pages;
-	return n;
+	return zones_total(true);
 }
