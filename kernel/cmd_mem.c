@@ -199,14 +199,17 @@ static bool same_box(const struct e820_map *m, uint64_t a, uint64_t b)
  * A boot reservation whose frames have since been given to the buddy
  * allocator (the VMM frees the early page tables) is drawn as such: the
  * record says who held it, the descriptor says whether it still does.
+ * Unheld bytes [start, end) inside one reserved frame are its slack.
  */
-static const char *holder_label(uint64_t start, const char *who)
+static const char *holder_label(uint64_t start, uint64_t end, const char *who)
 {
 	static char buf[48];
 	pfn_t pfn = PHYS_PFN(start);
 
-	if (!who)
-		return "free";
+	if (!who)	/* bytes no one holds, inside a frame that may be taken */
+		return PHYS_PFN(end - 1) == pfn && pfn < max_pfn &&
+		       (mem_map[pfn].flags & PG_reserved) ?
+		       "slack of a reserved frame" : "free";
 	if (pfn < max_pfn && !(mem_map[pfn].flags & PG_reserved)) {
 		snprintf(buf, sizeof(buf), "%s (given back)", who);
 		return buf;
@@ -231,7 +234,7 @@ static void draw_physical(const struct bootmem_layout *l)
 		if (t == E820_USABLE)
 			box(start, next, "usable",
 			    zname[zone_type_of_pfn(PHYS_PFN(start))],
-			    holder_label(start, holder_at(start)));
+			    holder_label(start, next, holder_at(start)));
 		else
 			box(start, next, t ? e820_type_name(t) : "hole", "", "");
 		start = next;

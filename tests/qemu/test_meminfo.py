@@ -6,8 +6,8 @@ QEMU's firmware map (SeaBIOS) at -m M, for M below 3.5 GiB: usable
 -m 3584M QEMU keeps 3 GiB below 4 GiB and puts 512 MiB at 4 GiB, which a
 kernel without PAE drops.
 
-The kernels boot through QEMU's own Multiboot loader (method="elf"),
-which passes SeaBIOS's E820 table on as the Multiboot map.
+The map is the same whether QEMU's own Multiboot loader (method="elf")
+or GRUB (method="iso") passes SeaBIOS's E820 table on.
 """
 import re
 
@@ -56,9 +56,10 @@ def buddy_free_pages(text):
     return free
 
 
+@pytest.mark.parametrize("method", ["elf", "iso"])
 @pytest.mark.parametrize("mem", MEMS)
-def test_boot_map(boot, mem):
-    k = boot(mem=mem, method="elf")
+def test_boot_map(boot, mem, method):
+    k = boot(mem=mem, method=method)
     out = k.cmd("e820")
     fw = em.parse_lines(out, "BIOS-e820:")
     assert fw == firmware_map(mem)
