@@ -2,9 +2,9 @@
  * Object caches: Bonwick's slab allocator over the buddy allocator.
  *
  * Design.  A cache carves slabs (buddy blocks of 2^order frames from the
- * direct map) into equal slots and keeps each slab on one of three lists:
- * partial, full or empty (at most max_empty of those; more go back to the
- * buddy allocator at once).  A slab's header sits at the start of its first
+ * direct map) into equal slots.  One slab is the active one; every other
+ * is on one of three lists: partial, full or empty (at most max_empty of
+ * those; more go back to the buddy allocator at once).  A slab's header sits at the start of its first
  * frame (on-slab, no colouring); the order is the smallest one, up to
  * SLAB_MAX_ORDER, whose waste (header + tail) is at most 1/8 of the slab.
  * Free objects are linked through a word stored in the object itself (or
@@ -14,17 +14,19 @@
  * cache in O(1) without a size.  The constructor runs once per object when
  * its slab is made, never again on reuse (Bonwick's object caching).
  *
- * The fast path takes the cache lock (interrupts off), pops the first free
- * object of the first partial slab and moves the slab to the full list if
- * that was its last; free pushes and moves the slab by its new count.
- * Finding or making a slab is slab_alloc_refill().  With SLAB_DEBUG (a flag
- * per cache; every cache with `slab_debug` or in host tests) each slot
- * gets red zones, free objects are poisoned and checked when they are
- * handed out again, and a free is checked for double free and overwritten
- * red zones.  A report names the cache, the object, the offset (from the
- * object's first byte) and the bytes found; the operation is refused and
- * the system carries on.  A corrupt free object is quarantined: it stays
- * counted in its slab but is never handed out.
+ * The fast path takes the cache lock (interrupts off) and pops from or
+ * pushes onto cache->freelist, the free objects of the active slab, which
+ * the cache took over whole when it made the slab active: no slab header
+ * is touched.  When that list runs dry, slab_alloc_refill() files the
+ * used-up slab as full and activates a partial, an empty or a new slab; a
+ * free to any other slab goes to that slab's own freelist and moves it by
+ * its new count (slab_free_slow_locked()).  With SLAB_DEBUG (a flag per
+ * cache; every cache with `slab_debug`, and in host tests) each slot gets
+ * red zones and poison, checked on every allocation and free
+ * (mm/slab_debug.c); a report names the cache, the object, the offset and
+ * the bytes found, the operation is refused and the system carries on.  A
+ * corrupt free object is quarantined: it stays counted in its slab but is
+ * never handed out.
  *
  * Under valgrind (host build) each cache is a memcheck mempool: an
  * allocated object is a pool chunk, everything else in a slab is no-access
@@ -42,43 +44,16 @@
  * functions may be called from IRQ handlers; none sleeps.
  */
 #include "mm/buddy.h"
-#include "mm/poison.h"
-#include "mm/slab.h"
-
-#define SLAB_PTR	((unsigned int)sizeof(void *))
+#include "slab_internal.h"
 
 /* slab_obj_valid() divides by multiplying; exact while slabs <= 64 KiB. */
 _Static_assert((PAGE_SIZE << SLAB_MAX_ORDER) <= 0x10000u,
 	       "slab_obj_valid needs slabs of at most 64 KiB");
-#define SLAB_REPORT_BYTES 8
 
 static struct kmem_cache kmem_cache_boot;	/* the cache of caches */
-static struct kmem_cache *slab_caches;		/* newest first */
-static mm_lock_t slab_caches_lock = MM_LOCK_INIT;
+struct kmem_cache *slab_caches;			/* newest first */
+mm_lock_t slab_caches_lock = MM_LOCK_INIT;
 static unsigned int slab_debug_all;		/* SLAB_DEBUG or 0 */
-
-/* --- free links and valgrind ---------------------------------------- */
-
-static inline void *slab_get_link(const struct kmem_cache *c, void *obj)
-{
-	void **link = (void **)((char *)obj + c->link_off);
-	void *next;
-
-	mm_mark_defined(link, sizeof(*link));
-	next = *link;
-	mm_mark_noaccess(link, sizeof(*link));
-	return next;
-}
-
-static inline void slab_set_link(const struct kmem_cache *c, void *obj,
-				 void *next)
-{
-	void **link = (void **)((char *)obj + c->link_off);
-
-	mm_mark_undefined(link, sizeof(*link));
-	*link = next;
-	mm_mark_noaccess(link, sizeof(*link));
-}
 
 /*
  * A new memcheck pool for a cache.  A test that never tore the slab layer
@@ -92,63 +67,6 @@ static void slab_pool_create(void *anchor)
 		mm_pool_destroy(anchor);
 #endif
 	mm_pool_create(anchor);
-}
-
-/* Write @n bytes of @byte into memory valgrind sees as no-access. */
-static void slab_fill(void *p, int byte, size_t n)
-{
-	mm_mark_undefined(p, n);
-	memset(p, byte, n);
-	mm_mark_noaccess(p, n);
-}
-
-/* The bytes a failed scan found, for the report. */
-struct slab_found {
-	uint8_t bytes[SLAB_REPORT_BYTES];
-	unsigned int n;
-};
-
-/*
- * Compare @n no-access bytes at @p with @want (the last one with @last).
- * Returns: the index of the first mismatch, copying up to 8 bytes of the
- * range from it into @found, or -1 if all match.
- */
-static int slab_scan(const void *p, uint8_t want, uint8_t last, size_t n,
-		     struct slab_found *found)
-{
-	const uint8_t *b = p;
-	int bad = -1;
-	size_t i;
-
-	mm_mark_defined(p, n);
-	for (i = 0; i < n && bad < 0; i++)
-		if (b[i] != (i + 1 == n ? last : want))
-			bad = (int)i;
-	if (bad >= 0) {
-		found->n = (unsigned int)MIN(n - (size_t)bad,
-					     (size_t)SLAB_REPORT_BYTES);
-		for (i = 0; i < found->n; i++)
-			found->bytes[i] = b[bad + i];
-	}
-	mm_mark_noaccess(p, n);
-	return bad;
-}
-
-/* One report line: what, cache, object, offset, the bytes found. */
-static void slab_report(struct kmem_cache *c, const char *what,
-			const void *obj, int off, const struct slab_found *found,
-			void *caller)
-{
-	char hex[3 * SLAB_REPORT_BYTES + 1] = "-";
-	unsigned int i;
-
-	for (i = 0; found && i < found->n; i++)
-		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ",
-			 found->bytes[i]);
-	if (found && found->n)
-		hex[3 * found->n - 1] = '\0';
-	printk("slab: %s in cache %s: object %p offset %d bytes %s (caller %p)\n",
-	       what, c->name, obj, off, hex, caller);
 }
 
 /* --- lists ------------------------------------------------------------ */
@@ -188,19 +106,6 @@ static void slab_move(struct kmem_cache *c, struct slab *s,
 	slab_list_add(c, s, id);
 }
 
-static inline enum slab_list_id slab_list_for(const struct kmem_cache *c,
-					      const struct slab *s)
-{
-	if (s->inuse == 0)
-		return SLAB_EMPTY;
-	return s->inuse == c->objs_per_slab ? SLAB_FULL : SLAB_PARTIAL;
-}
-
-static inline struct page *slab_head_page(const struct slab *s)
-{
-	return virt_to_page(s);
-}
-
 /* --- making and releasing slabs -------------------------------------- */
 
 static inline size_t slab_bytes(const struct kmem_cache *c)
@@ -208,22 +113,15 @@ static inline size_t slab_bytes(const struct kmem_cache *c)
 	return (size_t)PAGE_SIZE << c->order;
 }
 
-/* A fresh object: red zones, poison or constructor. */
+/* A fresh object: constructed, or poisoned and red-zoned in debug mode. */
 static void slab_init_object(struct kmem_cache *c, void *obj)
 {
-	if (c->flags & SLAB_DEBUG) {
-		slab_fill((char *)obj - SLAB_RED_ZONE, RED_INACTIVE,
-			  SLAB_RED_ZONE);
-		slab_fill((char *)obj + c->size, RED_INACTIVE,
-			  c->link_off - c->size);
-	}
+	if (c->flags & SLAB_DEBUG)
+		slab_debug_init_object(c, obj);
 	if (c->ctor) {
 		mm_mark_undefined(obj, c->object_size);
 		c->ctor(obj);
 		mm_mark_noaccess(obj, c->object_size);
-	} else if (c->flags & SLAB_DEBUG) {
-		slab_fill(obj, POISON_FREE_OBJ, c->size - 1);
-		slab_fill((char *)obj + c->size - 1, POISON_FREE_OBJ_END, 1);
 	}
 }
 
@@ -265,7 +163,7 @@ static struct slab *slab_grow(struct kmem_cache *c, gfp_t gfp)
 /* Unlink a slab and give its frames back.  Cache lock held. */
 static void slab_release(struct kmem_cache *c, struct slab *s)
 {
-	struct page *page = slab_head_page(s);
+	struct page *page = virt_to_page(s);
 	unsigned int i;
 
 	slab_list_del(c, s);
@@ -295,7 +193,7 @@ static unsigned int slab_trim_locked(struct kmem_cache *c, unsigned int keep)
 /* --- allocation ------------------------------------------------------- */
 
 /* Objects on the cache's freelist, i.e. free in the active slab. */
-static unsigned int slab_active_free_locked(const struct kmem_cache *c)
+unsigned int slab_active_free_locked(const struct kmem_cache *c)
 {
 	unsigned int n = 0;
 	void *obj;
@@ -355,45 +253,6 @@ static void *slab_alloc_refill(struct kmem_cache *c, gfp_t gfp)
 	obj = c->freelist;
 	c->freelist = slab_get_link(c, obj);
 	return obj;
-}
-
-/*
- * Debug checks of an object just taken off a freelist: red zones still
- * RED_INACTIVE, poison intact.  On success the red zones turn RED_ACTIVE.
- * Returns: true if the object may be handed out.
- */
-static bool slab_alloc_debug(struct kmem_cache *c, void *obj, void *caller)
-{
-	struct slab_found found;
-	char *p = obj;
-	size_t right = c->link_off - c->size;
-	int bad;
-
-	bad = slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE, RED_INACTIVE,
-			SLAB_RED_ZONE, &found);
-	if (bad >= 0) {
-		slab_report(c, "red zone overwritten in free object", obj,
-			    bad - (int)SLAB_RED_ZONE, &found, caller);
-		return false;
-	}
-	bad = slab_scan(p + c->size, RED_INACTIVE, RED_INACTIVE, right, &found);
-	if (bad >= 0) {
-		slab_report(c, "red zone overwritten in free object", obj,
-			    (int)c->size + bad, &found, caller);
-		return false;
-	}
-	if (!c->ctor) {
-		bad = slab_scan(p, POISON_FREE_OBJ, POISON_FREE_OBJ_END,
-				c->size, &found);
-		if (bad >= 0) {
-			slab_report(c, "use after free", obj, bad, &found,
-				    caller);
-			return false;
-		}
-	}
-	slab_fill(p - SLAB_RED_ZONE, RED_ACTIVE, SLAB_RED_ZONE);
-	slab_fill(p + c->size, RED_ACTIVE, right);
-	return true;
 }
 
 /* Withhold a corrupt object for good: it stays counted in its slab. */
@@ -479,49 +338,11 @@ struct slab *slab_of_addr(const void *p)
 }
 
 /*
- * Debug checks of a free: both red zones RED_ACTIVE (all RED_INACTIVE:
- * double free).  On success poison the object and mark its zones free.
- * Returns: true if the free may go on.
- */
-static bool slab_free_debug(struct kmem_cache *c, void *obj, void *caller)
-{
-	struct slab_found found, inactive;
-	char *p = obj;
-	size_t right = c->link_off - c->size;
-	int l, r;
-
-	l = slab_scan(p - SLAB_RED_ZONE, RED_ACTIVE, RED_ACTIVE,
-		      SLAB_RED_ZONE, &found);
-	r = slab_scan(p + c->size, RED_ACTIVE, RED_ACTIVE, right,
-		      l < 0 ? &found : &inactive);
-	if (l < 0 && r < 0) {
-		slab_fill(p - SLAB_RED_ZONE, RED_INACTIVE, SLAB_RED_ZONE);
-		slab_fill(p + c->size, RED_INACTIVE, right);
-		if (!c->ctor) {
-			slab_fill(p, POISON_FREE_OBJ, c->size - 1);
-			slab_fill(p + c->size - 1, POISON_FREE_OBJ_END, 1);
-		}
-		return true;
-	}
-	if (slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE, RED_INACTIVE,
-		      SLAB_RED_ZONE, &inactive) < 0 &&
-	    slab_scan(p + c->size, RED_INACTIVE, RED_INACTIVE, right,
-		      &inactive) < 0)
-		slab_report(c, "double free", obj, -(int)SLAB_RED_ZONE, &found,
-			    caller);
-	else
-		slab_report(c, "red zone overwritten", obj,
-			    l >= 0 ? l - (int)SLAB_RED_ZONE : (int)c->size + r,
-			    &found, caller);
-	return false;
-}
-
-/*
  * Which slot @obj is.  Returns: true if it is the first byte of an object
  * of slab @s (else *off gets its offset from the object it falls in).
  */
-static bool slab_obj_valid(const struct kmem_cache *c, const struct slab *s,
-			   const void *obj, int *off)
+bool slab_obj_valid(const struct kmem_cache *c, const struct slab *s,
+		    const void *obj, int *off)
 {
 	uintptr_t rel = (uintptr_t)obj - (uintptr_t)s->s_mem;
 	uint32_t slot;
@@ -951,131 +772,4 @@ void slabinfo_dump(void)
 		       info.active_slabs, info.num_slabs, 0ul);
 	}
 	mm_unlock_irqrestore(&slab_caches_lock, flags);
-}
-
-#define SLAB_CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			printk("slab_check: cache %s: ", c->name);	\
-			printk(__VA_ARGS__);				\
-			printk("\n");					\
-			bad++;						\
-		}							\
-	} while (0)
-
-/*
- * Invariants 3 and 5: a freelist of slab @s from @head, of @lo to @hi
- * objects.  Cache lock held.
- */
-static unsigned int slab_check_freelist(struct kmem_cache *c, struct slab *s,
-					void *head, unsigned int lo,
-					unsigned int hi)
-{
-	unsigned int bad = 0, nfree = 0;
-	struct slab_found found;
-	void *obj;
-	int off;
-
-	for (obj = head; obj && nfree <= hi; obj = slab_get_link(c, obj)) {
-		nfree++;
-		if (slab_of_addr(obj) != s || !slab_obj_valid(c, s, obj, &off)) {
-			SLAB_CHECK(0, "3: slab %p free entry %p is no object of it",
-				   (void *)s, obj);
-			return bad;
-		}
-		if (c->flags & SLAB_DEBUG) {
-			char *p = obj;
-
-			SLAB_CHECK(slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE,
-					     RED_INACTIVE, SLAB_RED_ZONE,
-					     &found) < 0 &&
-				   slab_scan(p + c->size, RED_INACTIVE,
-					     RED_INACTIVE,
-					     c->link_off - c->size, &found) < 0,
-				   "5: free object %p has an active or overwritten red zone",
-				   obj);
-		}
-	}
-	SLAB_CHECK(nfree >= lo && nfree <= hi,
-		   "3: slab %p has %u free objects, inuse %u of %u",
-		   (void *)s, nfree, s->inuse, c->objs_per_slab);
-	return bad;
-}
-
-/* Invariants 1 to 3 and 6 for one slab on list @id.  Cache lock held. */
-static unsigned int slab_check_slab(struct kmem_cache *c, struct slab *s,
-				    unsigned int id)
-{
-	struct page *page = slab_head_page(s);
-	unsigned int bad = 0, i;
-
-	SLAB_CHECK(s->cache == c && s->list == id,
-		   "2: slab %p on list %u says cache %p list %u", (void *)s, id,
-		   (void *)s->cache, s->list);
-	SLAB_CHECK(id != SLAB_PARTIAL || (s->inuse > 0 &&
-		   s->inuse < c->objs_per_slab && s->freelist),
-		   "1: partial slab %p has inuse %u", (void *)s, s->inuse);
-	SLAB_CHECK(id != SLAB_FULL || (s->inuse == c->objs_per_slab &&
-		   !s->freelist),
-		   "1: full slab %p has inuse %u", (void *)s, s->inuse);
-	SLAB_CHECK(id != SLAB_EMPTY || s->inuse == 0,
-		   "1: empty slab %p has inuse %u", (void *)s, s->inuse);
-	SLAB_CHECK(id != SLAB_ACTIVE || (s->inuse == c->objs_per_slab &&
-		   !s->freelist && c->active == s),
-		   "6: active slab %p has inuse %u", (void *)s, s->inuse);
-	for (i = 0; i < (1u << c->order); i++)
-		SLAB_CHECK(page_test(page + i, PG_slab) && page[i].private == s,
-			   "2: frame %u of slab %p (pfn 0x%x) flags 0x%x",
-			   i, (void *)s, page_to_pfn(page + i), page[i].flags);
-	if (id == SLAB_ACTIVE)
-		return bad + slab_check_freelist(c, s, c->freelist, 0,
-						 c->objs_per_slab -
-						 s->quarantined);
-	return bad + slab_check_freelist(c, s, s->freelist,
-					 c->objs_per_slab - s->inuse,
-					 c->objs_per_slab - s->inuse);
-}
-
-unsigned int kmem_cache_check(struct kmem_cache *c)
-{
-	unsigned long flags = mm_lock_irqsave(&c->lock);
-	unsigned int bad = 0, id, count;
-	struct slab *s, *prev;
-
-	for (id = 0; id < SLAB_NR_LISTS; id++) {
-		count = 0;
-		prev = NULL;
-		for (s = c->lists[id].head; s && count <= c->lists[id].nr;
-		     prev = s, s = s->next) {
-			count++;
-			SLAB_CHECK(s->prev == prev, "2: slab %p has a bad prev link",
-				   (void *)s);
-			bad += slab_check_slab(c, s, id);
-		}
-		SLAB_CHECK(count == c->lists[id].nr,
-			   "2: list %u holds %u slabs, counted %u", id,
-			   c->lists[id].nr, count);
-	}
-	if (c->active)
-		bad += slab_check_slab(c, c->active, SLAB_ACTIVE);
-	else
-		SLAB_CHECK(!c->freelist, "6: a freelist %p without an active slab",
-			   c->freelist);
-	SLAB_CHECK(c->lists[SLAB_EMPTY].nr <= c->max_empty,
-		   "4: %u empty slabs, at most %u", c->lists[SLAB_EMPTY].nr,
-		   c->max_empty);
-	mm_unlock_irqrestore(&c->lock, flags);
-	return bad;
-}
-
-unsigned int kmem_cache_check_all(void)
-{
-	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
-	unsigned int bad = 0;
-	struct kmem_cache *c;
-
-	for (c = slab_caches; c; c = c->next)
-		bad += kmem_cache_check(c);
-	mm_unlock_irqrestore(&slab_caches_lock, flags);
-	return bad;
 }

@@ -1,0 +1,292 @@
+/*
+ * The slab layer's debug mode and its invariant checker.
+ *
+ * Design.  A SLAB_DEBUG cache lays every slot out with a red zone on each
+ * side of the object and its free link after the right one (struct
+ * kmem_cache in include/mm/slab.h).  Red zones read RED_INACTIVE while the
+ * object is free and RED_ACTIVE while it is allocated; a free object
+ * without a constructor is filled with POISON_FREE_OBJ, ending in
+ * POISON_FREE_OBJ_END.  On allocation the zones and the poison must be
+ * intact (else: an overrun, or a write after free), on free the zones must
+ * read active (all inactive: a double free; anything else: an overrun).
+ * Each finding is one report line naming the cache, the object, the
+ * offset from the object's first byte and up to 8 bytes found there.
+ * These bytes are no-access to memcheck in host builds, so every read or
+ * write here opens exactly the bytes it touches and closes them again.
+ *
+ * kmem_cache_check() encodes the numbered invariants listed above struct
+ * kmem_cache, one printed line per violation.
+ *
+ * Locking: the debug checks run on objects the caller owns (just taken off
+ * a freelist, or being freed) without a lock; the checker takes the cache
+ * lock, kmem_cache_check_all() slab_caches_lock then each cache lock.
+ */
+#include "mm/poison.h"
+#include "slab_internal.h"
+
+/* Write @n bytes of @byte into memory valgrind sees as no-access. */
+static void slab_fill(void *p, int byte, size_t n)
+{
+	mm_mark_undefined(p, n);
+	memset(p, byte, n);
+	mm_mark_noaccess(p, n);
+}
+
+/*
+ * Compare @n no-access bytes at @p with @want (the last one with @last).
+ * Returns: the index of the first mismatch, copying up to 8 bytes of the
+ * range from it into @found, or -1 if all match.
+ */
+static int slab_scan(const void *p, uint8_t want, uint8_t last, size_t n,
+		     struct slab_found *found)
+{
+	const uint8_t *b = p;
+	int bad = -1;
+	size_t i;
+
+	mm_mark_defined(p, n);
+	for (i = 0; i < n && bad < 0; i++)
+		if (b[i] != (i + 1 == n ? last : want))
+			bad = (int)i;
+	if (bad >= 0) {
+		found->n = (unsigned int)MIN(n - (size_t)bad,
+					     (size_t)SLAB_REPORT_BYTES);
+		for (i = 0; i < found->n; i++)
+			found->bytes[i] = b[bad + i];
+	}
+	mm_mark_noaccess(p, n);
+	return bad;
+}
+
+/* One report line: what, cache, object, offset, the bytes found. */
+void slab_report(struct kmem_cache *c, const char *what, const void *obj,
+		 int off, const struct slab_found *found, void *caller)
+{
+	char hex[3 * SLAB_REPORT_BYTES + 1] = "-";
+	unsigned int i;
+
+	for (i = 0; found && i < found->n; i++)
+		snprintf(hex + 3 * i, sizeof(hex) - 3 * i, "%02x ",
+			 found->bytes[i]);
+	if (found && found->n)
+		hex[3 * found->n - 1] = '\0';
+	printk("slab: %s in cache %s: object %p offset %d bytes %s (caller %p)\n",
+	       what, c->name, obj, off, hex, caller);
+}
+
+/* A new object's red zones read free; without a constructor, poison it. */
+void slab_debug_init_object(struct kmem_cache *c, void *obj)
+{
+	slab_fill((char *)obj - SLAB_RED_ZONE, RED_INACTIVE, SLAB_RED_ZONE);
+	slab_fill((char *)obj + c->size, RED_INACTIVE, c->link_off - c->size);
+	if (!c->ctor) {
+		slab_fill(obj, POISON_FREE_OBJ, c->size - 1);
+		slab_fill((char *)obj + c->size - 1, POISON_FREE_OBJ_END, 1);
+	}
+}
+
+/*
+ * Debug checks of an object just taken off a freelist: red zones still
+ * RED_INACTIVE, poison intact.  On success the red zones turn RED_ACTIVE.
+ * Returns: true if the object may be handed out.
+ */
+bool slab_alloc_debug(struct kmem_cache *c, void *obj, void *caller)
+{
+	struct slab_found found;
+	char *p = obj;
+	size_t right = c->link_off - c->size;
+	int bad;
+
+	bad = slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE, RED_INACTIVE,
+			SLAB_RED_ZONE, &found);
+	if (bad >= 0) {
+		slab_report(c, "red zone overwritten in free object", obj,
+			    bad - (int)SLAB_RED_ZONE, &found, caller);
+		return false;
+	}
+	bad = slab_scan(p + c->size, RED_INACTIVE, RED_INACTIVE, right, &found);
+	if (bad >= 0) {
+		slab_report(c, "red zone overwritten in free object", obj,
+			    (int)c->size + bad, &found, caller);
+		return false;
+	}
+	if (!c->ctor) {
+		bad = slab_scan(p, POISON_FREE_OBJ, POISON_FREE_OBJ_END,
+				c->size, &found);
+		if (bad >= 0) {
+			slab_report(c, "use after free", obj, bad, &found,
+				    caller);
+			return false;
+		}
+	}
+	slab_fill(p - SLAB_RED_ZONE, RED_ACTIVE, SLAB_RED_ZONE);
+	slab_fill(p + c->size, RED_ACTIVE, right);
+	return true;
+}
+
+/*
+ * Debug checks of a free: both red zones RED_ACTIVE (all RED_INACTIVE:
+ * double free).  On success poison the object and mark its zones free.
+ * Returns: true if the free may go on.
+ */
+bool slab_free_debug(struct kmem_cache *c, void *obj, void *caller)
+{
+	struct slab_found found, inactive;
+	char *p = obj;
+	size_t right = c->link_off - c->size;
+	int l, r;
+
+	l = slab_scan(p - SLAB_RED_ZONE, RED_ACTIVE, RED_ACTIVE,
+		      SLAB_RED_ZONE, &found);
+	r = slab_scan(p + c->size, RED_ACTIVE, RED_ACTIVE, right,
+		      l < 0 ? &found : &inactive);
+	if (l < 0 && r < 0) {
+		slab_fill(p - SLAB_RED_ZONE, RED_INACTIVE, SLAB_RED_ZONE);
+		slab_fill(p + c->size, RED_INACTIVE, right);
+		if (!c->ctor) {
+			slab_fill(p, POISON_FREE_OBJ, c->size - 1);
+			slab_fill(p + c->size - 1, POISON_FREE_OBJ_END, 1);
+		}
+		return true;
+	}
+	if (slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE, RED_INACTIVE,
+		      SLAB_RED_ZONE, &inactive) < 0 &&
+	    slab_scan(p + c->size, RED_INACTIVE, RED_INACTIVE, right,
+		      &inactive) < 0)
+		slab_report(c, "double free", obj, -(int)SLAB_RED_ZONE, &found,
+			    caller);
+	else
+		slab_report(c, "red zone overwritten", obj,
+			    l >= 0 ? l - (int)SLAB_RED_ZONE : (int)c->size + r,
+			    &found, caller);
+	return false;
+}
+
+/* --- invariants ------------------------------------------------------- */
+
+#define SLAB_CHECK(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			printk("slab_check: cache %s: ", c->name);	\
+			printk(__VA_ARGS__);				\
+			printk("\n");					\
+			bad++;						\
+		}							\
+	} while (0)
+
+/*
+ * Invariants 3 and 5: a freelist of slab @s from @head, of @lo to @hi
+ * objects.  Cache lock held.
+ */
+static unsigned int slab_check_freelist(struct kmem_cache *c, struct slab *s,
+					void *head, unsigned int lo,
+					unsigned int hi)
+{
+	unsigned int bad = 0, nfree = 0;
+	struct slab_found found;
+	void *obj;
+	int off;
+
+	for (obj = head; obj && nfree <= hi; obj = slab_get_link(c, obj)) {
+		nfree++;
+		if (slab_of_addr(obj) != s || !slab_obj_valid(c, s, obj, &off)) {
+			SLAB_CHECK(0, "3: slab %p free entry %p is no object of it",
+				   (void *)s, obj);
+			return bad;
+		}
+		if (c->flags & SLAB_DEBUG) {
+			char *p = obj;
+
+			SLAB_CHECK(slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE,
+					     RED_INACTIVE, SLAB_RED_ZONE,
+					     &found) < 0 &&
+				   slab_scan(p + c->size, RED_INACTIVE,
+					     RED_INACTIVE,
+					     c->link_off - c->size, &found) < 0,
+				   "5: free object %p has an active or overwritten red zone",
+				   obj);
+		}
+	}
+	SLAB_CHECK(nfree >= lo && nfree <= hi,
+		   "3: slab %p has %u free objects, inuse %u of %u",
+		   (void *)s, nfree, s->inuse, c->objs_per_slab);
+	return bad;
+}
+
+/* Invariants 1 to 3 and 6 for one slab on list @id.  Cache lock held. */
+static unsigned int slab_check_slab(struct kmem_cache *c, struct slab *s,
+				    unsigned int id)
+{
+	struct page *page = virt_to_page(s);
+	unsigned int bad = 0, i;
+
+	SLAB_CHECK(s->cache == c && s->list == id,
+		   "2: slab %p on list %u says cache %p list %u", (void *)s, id,
+		   (void *)s->cache, s->list);
+	SLAB_CHECK(id != SLAB_PARTIAL || (s->inuse > 0 &&
+		   s->inuse < c->objs_per_slab && s->freelist),
+		   "1: partial slab %p has inuse %u", (void *)s, s->inuse);
+	SLAB_CHECK(id != SLAB_FULL || (s->inuse == c->objs_per_slab &&
+		   !s->freelist),
+		   "1: full slab %p has inuse %u", (void *)s, s->inuse);
+	SLAB_CHECK(id != SLAB_EMPTY || s->inuse == 0,
+		   "1: empty slab %p has inuse %u", (void *)s, s->inuse);
+	SLAB_CHECK(id != SLAB_ACTIVE || (s->inuse == c->objs_per_slab &&
+		   !s->freelist && c->active == s),
+		   "6: active slab %p has inuse %u", (void *)s, s->inuse);
+	for (i = 0; i < (1u << c->order); i++)
+		SLAB_CHECK(page_test(page + i, PG_slab) && page[i].private == s,
+			   "2: frame %u of slab %p (pfn 0x%x) flags 0x%x",
+			   i, (void *)s, page_to_pfn(page + i), page[i].flags);
+	if (id == SLAB_ACTIVE)
+		return bad + slab_check_freelist(c, s, c->freelist, 0,
+						 c->objs_per_slab -
+						 s->quarantined);
+	return bad + slab_check_freelist(c, s, s->freelist,
+					 c->objs_per_slab - s->inuse,
+					 c->objs_per_slab - s->inuse);
+}
+
+unsigned int kmem_cache_check(struct kmem_cache *c)
+{
+	unsigned long flags = mm_lock_irqsave(&c->lock);
+	unsigned int bad = 0, id, count;
+	struct slab *s, *prev;
+
+	for (id = 0; id < SLAB_NR_LISTS; id++) {
+		count = 0;
+		prev = NULL;
+		for (s = c->lists[id].head; s && count <= c->lists[id].nr;
+		     prev = s, s = s->next) {
+			count++;
+			SLAB_CHECK(s->prev == prev, "2: slab %p has a bad prev link",
+				   (void *)s);
+			bad += slab_check_slab(c, s, id);
+		}
+		SLAB_CHECK(count == c->lists[id].nr,
+			   "2: list %u holds %u slabs, counted %u", id,
+			   c->lists[id].nr, count);
+	}
+	if (c->active)
+		bad += slab_check_slab(c, c->active, SLAB_ACTIVE);
+	else
+		SLAB_CHECK(!c->freelist, "6: a freelist %p without an active slab",
+			   c->freelist);
+	SLAB_CHECK(c->lists[SLAB_EMPTY].nr <= c->max_empty,
+		   "4: %u empty slabs, at most %u", c->lists[SLAB_EMPTY].nr,
+		   c->max_empty);
+	mm_unlock_irqrestore(&c->lock, flags);
+	return bad;
+}
+
+unsigned int kmem_cache_check_all(void)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	unsigned int bad = 0;
+	struct kmem_cache *c;
+
+	for (c = slab_caches; c; c = c->next)
+		bad += kmem_cache_check(c);
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	return bad;
+}
