@@ -108,3 +108,13 @@ def test_memmap_draws_this_boot(boot):
     assert m
     assert f"0x{int(m.group(1), 16):09x} +" in text
     k.halt()
+
+
+@pytest.mark.parametrize("mem", MEMS)
+def test_selftest_bootmem(boot, mem):
+    k = boot(mem=mem, method="elf")
+    out = k.cmd("selftest bootmem")
+    assert re.search(r"^memblock: selftest wants 4096 bytes after boot, refused "
+                     r"\(caller 0x[0-9a-f]+\)$", out, re.M)
+    assert "4 passed, 0 failed" in out, out
+    k.halt()
