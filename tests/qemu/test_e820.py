@@ -143,3 +143,21 @@ def test_modules_reserved(boot):
     assert "module list" in held and "module string" in held
     check_zones(k, em.parse_lines(k.cmd("e820"), "e820:"))
     k.halt()
+
+
+def test_memmap_through_grub(boot):
+    """GRUB passes the options too (the ISO's grub.cfg gets the line;
+    '$' would be a GRUB variable there, so this uses '@' and '#')."""
+    k = boot(mem="128M", method="iso",
+             cmdline="memmap=1M#0x2000000 memmap=0x800@0x7fff800")
+    out = k.cmd("e820")
+    assert "user-defined physical RAM map (2 memmap= options):" in out
+    cleaned = em.parse_lines(out, "e820:")
+    assert (0x2000000, 0x100000, em.ACPI) in cleaned
+    # the usable half-frame at the very top overlaps QEMU's reserved tail:
+    # reserved wins, so the cleaned map is the firmware's with the ACPI hole
+    assert cleaned == em.clean(em.parse_lines(out, "user:"))
+    assert [e for e in cleaned if e[0] <= 0x7fff800 < e[0] + e[1]] == [
+        (0x7fe0000, 0x20000, em.RESERVED)]
+    check_zones(k, cleaned)
+    k.halt()
