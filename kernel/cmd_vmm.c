@@ -12,7 +12,8 @@
  *
  * Boot options: "nopse" keeps the direct map in 4 KiB pages; "noinvlpg"
  * flushes the TLB by reloading CR3 as on a 386 (to test that path on
- * CPUs that have invlpg).
+ * CPUs that have invlpg; it also turns global pages off); "nopge" leaves
+ * the kernel half non-global.
  *
  * Page faults: vmm_fault() first (it resolves nothing in the kernel half),
  * then the process layer's user_fault() (demand-zero, copy-on-write, or
@@ -39,7 +40,7 @@
 extern char __kernel_start[], __rodata_end[];
 extern uint32_t boot_page_directory[ARCH_PT_ENTRIES];	/* boot.asm */
 
-static bool wp_on, pse_on;
+static bool wp_on, pse_on, pge_on;
 
 /*
  * The process layer's user-half fault handler (kernel/proc.c), weak so
@@ -86,6 +87,9 @@ static struct vmm_boot_layout boot_layout(const struct bootmem_layout *b)
 		.ro_end = PHYS_PFN(ALIGN_UP((uintptr_t)__rodata_end - PAGE_OFFSET,
 					    PAGE_SIZE)),
 		.use_pse = cpu.has_pse && !cmdline_has_flag("nopse"),
+		/* a CR3 reload keeps global entries: invlpg must flush them */
+		.use_global = cpu.has_pge && cpu.has_invlpg &&
+			      !cmdline_has_flag("nopge"),
 	};
 	return l;
 }
@@ -131,6 +135,7 @@ void vmm_boot_init(void)
 		panic("vmm: cannot build the kernel page tables (%d)", err);
 	pse_on = l.use_pse && x86_mmu_enable_pse();
 	vmm_switch(vmm_kernel_pd);
+	pge_on = l.use_global && x86_mmu_enable_pge();
 	wp_on = x86_mmu_enable_wp();
 	printk("vmm: %u early page tables given back\n", free_early_tables(b));
 	if (vmalloc_init() != 0)
@@ -140,10 +145,10 @@ void vmm_boot_init(void)
 	vmm_stats(&st);
 	printk("vmm: kernel page directory pfn 0x%x: %u page-table frames, direct map %u x 4 MiB + %u x 4 KiB\n",
 	       vmm_kernel_pd, st.pgtables, st.large_pages, st.direct_pages);
-	printk("vmm: kernel image to rodata read-only [mem 0x%08x-0x%08x], CR0.WP %s, TLB flush by %s\n",
+	printk("vmm: kernel image to rodata read-only [mem 0x%08x-0x%08x], CR0.WP %s, TLB flush by %s, global pages %s\n",
 	       (unsigned int)PFN_PHYS(l.ro_start),
 	       (unsigned int)PFN_PHYS(l.ro_end) - 1, wp_on ? "on" : "off (386)",
-	       cpu.has_invlpg ? "invlpg" : "CR3 reload");
+	       cpu.has_invlpg ? "invlpg" : "CR3 reload", pge_on ? "on" : "off");
 	err = vmm_check(vmm_kernel_pd);
 	if (err)
 		panic("vmm: %d violations in the kernel page tables", err);
@@ -275,10 +280,10 @@ static int cmd_vmm(int argc, char **argv)
 	       (unsigned long long)vs.allocs, (unsigned long long)vs.frees,
 	       (unsigned long long)vs.failed,
 	       (unsigned long long)vs.refused_frees);
-	printk("kmap_depth %u kmap_refused %lu fixups %lu pse %s wp %s tlb %s\n",
+	printk("kmap_depth %u kmap_refused %lu fixups %lu pse %s pge %s wp %s tlb %s\n",
 	       kmap_local_depth(), kmap_local_refused(), x86_fixups_taken,
-	       pse_on ? "on" : "off", wp_on ? "on" : "off",
-	       cpu.has_invlpg ? "invlpg" : "cr3");
+	       pse_on ? "on" : "off", pge_on ? "on" : "off",
+	       wp_on ? "on" : "off", cpu.has_invlpg ? "invlpg" : "cr3");
 	return 0;
 }
 SHELL_COMMAND(vmm, "vmm", "", "page-table, vmalloc and kmap counters", cmd_vmm);

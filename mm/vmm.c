@@ -34,6 +34,7 @@
 #include "mm/vmm.h"
 
 pfn_t vmm_kernel_pd = PFN_NONE;
+static unsigned int kernel_global;	/* MMU_GLOBAL or 0, for the kernel half */
 
 static mm_lock_t vmm_lock = MM_LOCK_INIT;
 static struct vmm_stats stats;
@@ -168,7 +169,8 @@ static void vmm_apply_locked(pfn_t pd, uintptr_t va, arch_pte_t *pte,
 {
 	switch (e->op) {
 	case VMM_MAP:
-		*pte = arch_pte_make(e->pfn, e->prot);
+		*pte = arch_pte_make(e->pfn, e->prot |
+				     (kernel_va(va) ? kernel_global : 0));
 		(*pt_count(table))++;
 		stats.maps++;
 		break;
@@ -385,12 +387,12 @@ static int boot_prot(const struct vmm_boot_layout *l, pfn_t pfn)
 	if (pfn == 0 || pfn >= l->lowmem_end)
 		return -1;
 	if (pfn < l->isa_end)
-		return ram ? MMU_WRITE : MMU_WRITE | MMU_NOCACHE;
+		return kernel_global | MMU_WRITE | (ram ? 0 : MMU_NOCACHE);
 	if (!ram)
 		return -1;
 	if (pfn >= l->ro_start && pfn < l->ro_end)
-		return 0;
-	return MMU_WRITE;
+		return kernel_global;
+	return kernel_global | MMU_WRITE;
 }
 
 /* A whole 4 MiB of writable RAM above the ISA area takes one large entry. */
@@ -417,7 +419,7 @@ static int boot_map_chunk(const struct vmm_boot_layout *l, arch_pte_t *dir,
 	unsigned int i;
 
 	if (boot_large_ok(l, first)) {
-		dir[pdx] = arch_pde_make_large(first, MMU_WRITE);
+		dir[pdx] = arch_pde_make_large(first, MMU_WRITE | kernel_global);
 		stats.large_pages++;
 		return 0;
 	}
@@ -477,6 +479,7 @@ int vmm_kernel_init(const struct vmm_boot_layout *l)
 
 	if (vmm_kernel_pd != PFN_NONE)
 		return -EBUSY;
+	kernel_global = l->use_global ? MMU_GLOBAL : 0;
 	vmm_kernel_pd = pgtable_alloc();
 	if (vmm_kernel_pd == PFN_NONE)
 		return -ENOMEM;
@@ -499,6 +502,7 @@ void vmm_reset(void)
 {
 	if (vmm_kernel_pd != PFN_NONE)
 		kernel_pd_free();
+	kernel_global = 0;
 	memset(&stats, 0, sizeof(stats));
 }
 

@@ -50,15 +50,28 @@ arch_pte_t *arch_pgtable_virt(pfn_t pd, unsigned int pdx, pfn_t table)
 	return arch_phys_to_virt(PFN_PHYS(table));
 }
 
-bool x86_mmu_enable_pse(void)
+static void cr4_set(uint32_t bits)
 {
 	uint32_t cr4;
 
+	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+	cr4 |= bits;
+	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+}
+
+bool x86_mmu_enable_pse(void)
+{
 	if (!cpu.has_pse)
 		return false;
-	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
-	cr4 |= CR4_PSE;
-	__asm__ volatile("mov %0, %%cr4" : : "r"(cr4) : "memory");
+	cr4_set(CR4_PSE);
+	return true;
+}
+
+bool x86_mmu_enable_pge(void)
+{
+	if (!cpu.has_pge)
+		return false;
+	cr4_set(CR4_PGE);
 	return true;
 }
 

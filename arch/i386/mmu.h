@@ -23,6 +23,13 @@ struct ex_entry {
 bool x86_mmu_enable_pse(void);
 
 /*
+ * x86_mmu_enable_pge - set CR4.PGE: global entries survive CR3 loads.
+ * Context: boot, after loading a directory whose kernel half is global.
+ * Returns: true if the CPU has PGE (and it is now on).
+ */
+bool x86_mmu_enable_pge(void);
+
+/*
  * x86_mmu_enable_wp - set CR0.WP: the kernel obeys read-only pages too.
  * Context: boot.  Returns: false on a 386, which has no WP bit.
  */

@@ -73,6 +73,8 @@ static inline uint32_t x86_prot_bits(unsigned int prot)
 		e |= X86_PTE_U;
 	if (prot & MMU_NOCACHE)
 		e |= X86_PTE_PCD | X86_PTE_PWT;
+	if (prot & MMU_GLOBAL)
+		e |= X86_PTE_G;
 	return e;
 }
 
@@ -128,6 +130,8 @@ static inline unsigned int arch_pte_prot(arch_pte_t e)
 		prot |= MMU_USER;
 	if (e & X86_PTE_PCD)
 		prot |= MMU_NOCACHE;
+	if (e & X86_PTE_G)
+		prot |= MMU_GLOBAL;
 	return prot;
 }
 

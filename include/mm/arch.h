@@ -122,6 +122,7 @@ static inline bool arch_should_fail_alloc(void)
 #define MMU_WRITE	0x1u	/* writable, by the kernel too (CR0.WP) */
 #define MMU_USER	0x2u	/* reachable from user mode */
 #define MMU_NOCACHE	0x4u	/* uncached, for device memory */
+#define MMU_GLOBAL	0x8u	/* survives CR3 loads (kernel half only) */
 #include "pgtable.h"
 
 /* Frame of the page directory the MMU uses now (CR3).  Context: any. */

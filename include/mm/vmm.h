@@ -29,6 +29,7 @@ struct vmm_boot_layout {
 	pfn_t isa_end;			/* [1, isa_end) mapped RAM or not (ISA holes) */
 	pfn_t ro_start, ro_end;		/* kernel text + rodata: read-only */
 	bool use_pse;			/* 4 MiB pages where a whole 4 MiB is RAM */
+	bool use_global;		/* kernel-half leaf entries MMU_GLOBAL */
 };
 
 /*
@@ -36,7 +37,9 @@ struct vmm_boot_layout {
  * The direct map covers the RAM of @l below lowmem_end plus the frames
  * [1, isa_end); frame 0 stays unmapped; [ro_start, ro_end) is read-only.
  * Page tables are created for the whole direct map, the vmalloc area and
- * the kmap window; the directory maps itself at PGTABLE_WINDOW.  The new
+ * the kmap window; the directory maps itself at PGTABLE_WINDOW.  With
+ * use_global, every kernel-half page then and later is MMU_GLOBAL (the
+ * platform must flush such entries page by page).  The new
  * directory is not loaded: see vmm_switch().
  * Context: early boot, once (host tests: after vmm_reset()).
  * Returns: 0, -EBUSY if already built, -ENOMEM (nothing is left allocated).

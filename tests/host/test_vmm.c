@@ -144,6 +144,53 @@ static void test_kernel_layout_pse(void **state)
 	vmm_machine_shutdown();
 }
 
+/* Global pages: every kernel-half leaf is MMU_GLOBAL, nothing else is. */
+static void test_kernel_layout_global(void **state)
+{
+	const struct pfn_range ram = { 1, MiB(64) >> PAGE_SHIFT };
+	struct vmm_boot_layout l = vmm_test_layout(MiB(64), &ram, 1, true);
+	arch_pte_t pde, pte;
+	pfn_t pd;
+
+	(void)state;
+	vmm_machine_boot(MiB(64), false);
+	vmm_reset();
+	l.use_global = true;
+	assert_int_equal(vmm_kernel_init(&l), 0);
+	assert_maps(vmm_kernel_pd, PAGE_OFFSET + 0x1000, 1,
+		    MMU_WRITE | MMU_GLOBAL);
+	assert_maps(vmm_kernel_pd, PAGE_OFFSET + PFN_PHYS(VMM_TEST_RO_START),
+		    VMM_TEST_RO_START, MMU_GLOBAL);
+	assert_maps(vmm_kernel_pd, PAGE_OFFSET + 0xa0000, 0xa0,
+		    MMU_WRITE | MMU_GLOBAL);
+	assert_maps(vmm_kernel_pd, PAGE_OFFSET + MiB(9), MiB(9) >> PAGE_SHIFT,
+		    MMU_WRITE | MMU_GLOBAL);			/* 4 MiB entry */
+	assert_int_equal(vmm_map(vmm_kernel_pd, VMALLOC_START, 300, MMU_WRITE), 0);
+	assert_maps(vmm_kernel_pd, VMALLOC_START, 300, MMU_WRITE | MMU_GLOBAL);
+	assert_int_equal(vmm_protect(vmm_kernel_pd, VMALLOC_START, 0), 0);
+	assert_maps(vmm_kernel_pd, VMALLOC_START, 300, MMU_GLOBAL);
+
+	pd = vmm_pgdir_create();
+	assert_int_equal(vmm_map(pd, USER_VA, 301, MMU_USER), 0);
+	assert_maps(pd, USER_VA, 301, MMU_USER);	/* user pages never */
+	/* directory entries (tables, the self-map) carry no G bit */
+	assert_int_equal(vmm_lookup(pd, PGTABLE_WINDOW, &pde, &pte), 0);
+	assert_int_equal(pde & X86_PTE_G, 0);
+	assert_int_equal(vmm_lookup(pd, VMALLOC_START, &pde, &pte), 0);
+	assert_int_equal(pde & X86_PTE_G, 0);
+	assert_true(pte & X86_PTE_G);
+	assert_int_equal(vmm_check(pd), 0);
+	assert_int_equal(vmm_unmap(pd, USER_VA, NULL), 0);
+	assert_int_equal(vmm_unmap(pd, VMALLOC_START, NULL), 0);
+	assert_int_equal(vmm_pgdir_destroy(pd), 0);
+
+	vmm_reset();		/* the next build without it has no G bits */
+	l.use_global = false;
+	assert_int_equal(vmm_kernel_init(&l), 0);
+	assert_maps(vmm_kernel_pd, PAGE_OFFSET + 0x1000, 1, MMU_WRITE);
+	vmm_machine_shutdown();
+}
+
 /* User half: map, translate, protect, unmap; the table comes and goes. */
 static void test_map_unmap_round_trip(void **state)
 {
@@ -509,6 +556,7 @@ int main(void)
 		cmocka_unit_test(test_kernel_layout),
 		cmocka_unit_test(test_kernel_layout_holes),
 		cmocka_unit_test(test_kernel_layout_pse),
+		cmocka_unit_test(test_kernel_layout_global),
 		cmocka_unit_test(test_map_unmap_round_trip),
 		cmocka_unit_test(test_tables_freed_when_empty),
 		cmocka_unit_test(test_tlb_flushes),

@@ -24,6 +24,7 @@ def selftest_vmm(k):
     ("16M", "486", ""),
     ("128M", "qemu32", ""),
     ("128M", "pentium", "nopse noinvlpg"),
+    ("128M", "qemu32", "noinvlpg"),
     ("1G", "pentium3", ""),
 ])
 def test_selftest_vmm(boot, mem, cpu, cmdline):
@@ -35,6 +36,8 @@ def test_selftest_vmm(boot, mem, cpu, cmdline):
         assert "TLB flush by invlpg" in k.boot_log
     if "nopse" in cmdline:
         assert re.search(r"direct map 0 x 4 MiB \+ \d+ x 4 KiB", k.boot_log)
+    pge = cpu in ("qemu32", "pentium3") and "noinvlpg" not in cmdline
+    assert f"global pages {'on' if pge else 'off'}" in k.boot_log
     selftest_vmm(k)
     k.halt()
 
@@ -62,12 +65,21 @@ def test_direct_map_uses_large_pages_with_pse(boot):
     k.halt()
 
 
+def test_nopge_leaves_kernel_entries_local(boot):
+    k = boot(cmdline="nopge")
+    assert "global pages off" in k.boot_log
+    out = k.cmd("pgtable 0xc0100000")
+    assert " G" not in re.search(r"^PTE\[256\].*$", out, re.M).group(0)
+    k.halt()
+
+
 def test_pgtable_decodes_entries(boot):
     k = boot()
     out = k.cmd("pgtable 0xc0100000")
     pte = re.search(r"^PTE\[256\] 0x([0-9a-f]{8}) pfn 0x00100 (.*)$", out, re.M)
     assert pte, out
-    assert "P" in pte.group(2).split() and "W" not in pte.group(2).split()
+    bits = pte.group(2).split()
+    assert "P" in bits and "W" not in bits and "G" in bits
     assert "0xc0100000 -> phys 0x00100000 read-only kernel" in out
 
     out = k.cmd("pgtable 0xc0000010")
