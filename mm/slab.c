@@ -647,16 +647,21 @@ unsigned int kmem_cache_shrink(struct kmem_cache *cache)
 	return frames;
 }
 
-unsigned int kmem_cache_shrink_all(void)
+unsigned int slab_sum_caches(unsigned int (*fn)(struct kmem_cache *))
 {
 	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
-	unsigned int frames = 0;
+	unsigned int sum = 0;
 	struct kmem_cache *c;
 
 	for (c = slab_caches; c; c = c->next)
-		frames += kmem_cache_shrink(c);
+		sum += fn(c);
 	mm_unlock_irqrestore(&slab_caches_lock, flags);
-	return frames;
+	return sum;
+}
+
+unsigned int kmem_cache_shrink_all(void)
+{
+	return slab_sum_caches(kmem_cache_shrink);
 }
 
 struct kmem_cache *kmem_cache_find(const char *name)

@@ -281,12 +281,5 @@ unsigned int kmem_cache_check(struct kmem_cache *c)
 
 unsigned int kmem_cache_check_all(void)
 {
-	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
-	unsigned int bad = 0;
-	struct kmem_cache *c;
-
-	for (c = slab_caches; c; c = c->next)
-		bad += kmem_cache_check(c);
-	mm_unlock_irqrestore(&slab_caches_lock, flags);
-	return bad;
+	return slab_sum_caches(kmem_cache_check);
 }

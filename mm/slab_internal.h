@@ -16,6 +16,12 @@ extern struct kmem_cache *slab_caches;
 extern mm_lock_t slab_caches_lock;
 
 /*
+ * slab_sum_caches - call @fn on every cache, slab_caches_lock held.
+ * Returns: the sum of what @fn returned.
+ */
+unsigned int slab_sum_caches(unsigned int (*fn)(struct kmem_cache *));
+
+/*
  * The free link of @obj.  Free objects are no-access to memcheck (host
  * builds), so each access opens the link word alone.
  */

@@ -18,69 +18,9 @@
 #include <unistd.h>
 #include <cmocka.h>
 
-#include "machine.h"
-#include "mm/slab.h"
+#include "slab_harness.h"
 
 static const char *self_path;	/* argv[0], for the valgrind probes */
-static uint32_t boot_free;
-
-static int setup(void **state)
-{
-	(void)state;
-	machine_boot(MiB(64));
-	assert_int_equal(kmem_cache_init(SLAB_DEBUG), 0);
-	boot_free = zones_total_free();
-	host_log_clear();
-	return 0;
-}
-
-static void check_all(void)
-{
-	unsigned int bad = kmem_cache_check_all() + buddy_check_all();
-
-	if (bad)
-		fail_msg("%u violations\n%s", bad, host_log());
-	assert_true(host_irqs_enabled());
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	check_all();
-	kmem_cache_shrink_all();
-	if (zones_total_free() != boot_free)
-		fail_msg("%u free frames after the case, %u before",
-			 zones_total_free(), boot_free);
-	if (kmem_cache_teardown() != 0)
-		fail_msg("teardown refused\n%s", host_log());
-	machine_shutdown();
-	return 0;
-}
-
-static uint8_t pattern(const void *p, size_t i)
-{
-	return (uint8_t)(((uintptr_t)p >> 4) ^ (i * 13));
-}
-
-static void fill(void *p, size_t n)
-{
-	uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		b[i] = pattern(p, i);
-}
-
-static void expect_filled(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (b[i] != pattern(p, i))
-			fail_msg("%p byte %zu is 0x%02x", p, i, b[i]);
-}
-
 static const unsigned int classes[] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
 };
@@ -572,15 +512,15 @@ static int probe(const char *mode)
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_size_classes, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_large_requests, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kzalloc_kcalloc, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_krealloc, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_ksize, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_kfree_misuse, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_exhaustion, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_waste_counters_and_meminfo, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_random_million, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_size_classes, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_large_requests, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_kzalloc_kcalloc, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_krealloc, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_ksize, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_kfree_misuse, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_exhaustion, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_waste_counters_and_meminfo, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_random_million, setup_debug, teardown),
 		cmocka_unit_test(test_memcheck_catches_use_after_kfree),
 		cmocka_unit_test(test_memcheck_catches_leak),
 	};

@@ -16,76 +16,8 @@
 #include <cmocka.h>
 #include <valgrind/memcheck.h>
 
-#include "machine.h"
+#include "slab_harness.h"
 #include "mm/poison.h"
-#include "mm/slab.h"
-
-static uint32_t boot_free;	/* free frames right after kmem_cache_init */
-
-static void boot_slab(unsigned int flags)
-{
-	machine_boot(MiB(64));
-	assert_int_equal(kmem_cache_init(flags), 0);
-	boot_free = zones_total_free();
-	host_log_clear();
-}
-
-static int setup_debug(void **state)
-{
-	(void)state;
-	boot_slab(SLAB_DEBUG);
-	return 0;
-}
-
-static int setup_plain(void **state)
-{
-	(void)state;
-	boot_slab(0);
-	return 0;
-}
-
-static void check_all(void)
-{
-	unsigned int bad = kmem_cache_check_all() + buddy_check_all();
-
-	if (bad)
-		fail_msg("%u violations\n%s", bad, host_log());
-	assert_true(host_irqs_enabled());
-}
-
-static int teardown(void **state)
-{
-	(void)state;
-	check_all();
-	kmem_cache_shrink_all();
-	if (zones_total_free() != boot_free)
-		fail_msg("%u free frames after the case, %u before",
-			 zones_total_free(), boot_free);
-	if (kmem_cache_teardown() != 0)
-		fail_msg("teardown refused\n%s", host_log());
-	machine_shutdown();
-	return 0;
-}
-
-/* Fill an object with a pattern derived from its address, and check it. */
-static void fill(void *p, size_t n)
-{
-	uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		b[i] = (uint8_t)(((uintptr_t)p >> 3) + i * 7);
-}
-
-static void expect_filled(const void *p, size_t n)
-{
-	const uint8_t *b = p;
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (b[i] != (uint8_t)(((uintptr_t)p >> 3) + i * 7))
-			fail_msg("object %p byte %zu is 0x%02x", p, i, b[i]);
-}
 
 #define NOBJ 600
 
