@@ -86,7 +86,6 @@ static int cmd_meminfo(int argc, char **argv)
 	meminfo_line("PageTables:", pages_kb(count_flag(PG_pgtable)));
 	meminfo_line("VmallocTotal:", (VMALLOC_END - VMALLOC_START) / 1024);
 	meminfo_line("VmallocUsed:", pages_kb(count_flag(PG_vmalloc)));
-	meminfo_line("DirectMap4k:", l->lowmem_end / 1024);
 	for (z = 0; z < MAX_NR_ZONES; z++)
 		printk("Zone %-8s pfn [0x%08x, 0x%08x) present %u managed %u free %u\n",
 		       zones[z].name, zones[z].start_pfn, zones[z].end_pfn,
