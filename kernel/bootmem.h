@@ -30,13 +30,15 @@ struct bootmem_layout {
 	unsigned int nr_usable;
 };
 
-/* The layout, or NULL before bootmem_init().  Context: any. */
+/* What bootmem_init() found.  Context: any.
+ * Returns: the layout, or NULL before bootmem_init() ran. */
 const struct bootmem_layout *bootmem_layout(void);
 
 /*
  * bootmem_print_e820 - print the firmware map, the map after memmap=
  * options (if any), the cleaned map, and what the 4 GiB clip dropped:
  * the same lines as at boot.  Context: process (the `e820` command).
+ * Returns: nothing.
  */
 void bootmem_print_e820(void);
 

@@ -36,7 +36,8 @@ static int cmd_e820(int argc, char **argv)
 	bootmem_print_e820();
 	return 0;
 }
-SHELL_COMMAND(e820, "e820", "", "firmware and cleaned E820 memory maps", cmd_e820);
+SHELL_COMMAND(e820, "e820", "", "firmware and cleaned E820 memory maps",
+	      cmd_e820);
 
 static void meminfo_line(const char *name, uint64_t kb)
 {
@@ -95,8 +96,8 @@ static int cmd_meminfo(int argc, char **argv)
 		slab_meminfo();
 	return 0;
 }
-SHELL_COMMAND(meminfo, "meminfo", "", "memory totals, /proc/meminfo style, and zones",
-	      cmd_meminfo);
+SHELL_COMMAND(meminfo, "meminfo", "",
+	      "memory totals, /proc/meminfo style, and zones", cmd_meminfo);
 
 /* --- memmap ------------------------------------------------------------ */
 
@@ -300,5 +301,5 @@ static int cmd_memmap(int argc, char **argv)
 	       early_paging_nr_tables());
 	return 0;
 }
-SHELL_COMMAND(memmap, "memmap", "", "physical and virtual memory layout of this boot",
-	      cmd_memmap);
+SHELL_COMMAND(memmap, "memmap", "",
+	      "physical and virtual memory layout of this boot", cmd_memmap);

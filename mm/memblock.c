@@ -104,7 +104,7 @@ int memblock_reserve(phys_addr_t base, phys_addr_t size, const char *name)
 	return reserve(base, size, name, false);
 }
 
-/* The reservation overlapping [s, e) in whole frames with the lowest base, or NULL. */
+/* The lowest reservation overlapping [s, e) in whole frames, or NULL. */
 static const struct memblock_region *first_conflict(phys_addr_t s,
 						    phys_addr_t e)
 {

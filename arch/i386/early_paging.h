@@ -24,13 +24,14 @@
 int early_paging_map_lowmem(phys_addr_t end);
 
 /*
- * early_paging_mapped_end - one past the highest physical address that the
- * direct map covers now (EARLY_MAPPED_BOOT before early_paging_map_lowmem()).
- * Context: any.
+ * early_paging_mapped_end - how far the direct map reaches now.
+ * Context: any.  Returns: one past the highest physical address mapped
+ * (EARLY_MAPPED_BOOT before early_paging_map_lowmem()).
  */
 phys_addr_t early_paging_mapped_end(void);
 
-/* Page tables allocated by early_paging_map_lowmem().  Context: any. */
+/* Tables made by early_paging_map_lowmem().  Context: any.
+ * Returns: their number. */
 unsigned int early_paging_nr_tables(void);
 
 #endif /* ARCH_I386_EARLY_PAGING_H */

@@ -108,7 +108,7 @@ int e820_format(char *buf, size_t size, const char *prefix,
 
 /*
  * e820_print - printk every entry with e820_format().
- * Context: any.
+ * Context: any.  Returns: nothing.
  */
 void e820_print(const struct e820_map *map, const char *prefix);
 

@@ -74,29 +74,43 @@ phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align,
 int memblock_free_pfns(struct pfn_range *out, unsigned int cap,
 		       unsigned int *nr);
 
-/* Close the allocator: later memblock_alloc() calls are refused. */
+/*
+ * memblock_retire - close the allocator once the zones own the free frames.
+ * Context: early boot, after zones_init().  Returns: nothing; later
+ * memblock_alloc() calls are refused and counted.
+ */
 void memblock_retire(void);
 
-/* The lists, read-only, for printing.  Context: any after boot. */
+/*
+ * The lists, read-only, for printing: counts and the i-th region.
+ * Context: any.  Returns: the count, or the region (NULL past the end).
+ */
 unsigned int memblock_memory_count(void);
 const struct memblock_region *memblock_memory_region(unsigned int i);
 unsigned int memblock_reserved_count(void);
 const struct memblock_region *memblock_reserved_region(unsigned int i);
 
-/* Bytes handed out by memblock_alloc(); refused requests after retire. */
+/*
+ * Statistics.  Context: any.  Returns: the bytes handed out by
+ * memblock_alloc(), and the requests refused after memblock_retire().
+ */
 phys_addr_t memblock_allocated_bytes(void);
 unsigned int memblock_refused(void);
 
-/* One past the highest byte of memory (0 if none). */
+/* The end of RAM.  Context: any.
+ * Returns: one past the highest byte of memory, or 0 if there is none. */
 phys_addr_t memblock_end_of_ram(void);
 
 /*
  * memblock_check - verify the invariants listed in memblock.c.
- * Returns: the number of violations, each printed in one line.
+ * Context: any.  Returns: the number of violations, each printed in one line.
  */
 unsigned int memblock_check(void);
 
-/* Print both lists, one range a line.  Safe in the panic path. */
+/*
+ * memblock_dump - print both lists, one range a line.
+ * Context: any, the panic path included.  Returns: nothing.
+ */
 void memblock_dump(void);
 
 #endif /* MM_MEMBLOCK_H */
