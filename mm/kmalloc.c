@@ -8,7 +8,8 @@
  * already records the order in it, so kfree() needs no size for either
  * kind: PG_slab leads to the object's cache, PG_large_kmalloc to the block.
  * Anything else handed to kfree() is reported and refused.  kmalloc(0)
- * returns NULL.  The waste of rounding up to a class is counted since boot
+ * returns NULL.  GFP_DMA requests of any size take whole frames from the
+ * DMA zone, since a class's slabs may come from any low zone.  The waste of rounding up to a class is counted since boot
  * (bytes asked for against bytes handed out) for meminfo.
  *
  * Under valgrind (host build) large blocks are chunks of their own mempool,
@@ -98,12 +99,16 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
 	return p;
 }
 
-/* Class requests are counted by their cache (slab_alloc()'s @size). */
+/*
+ * Class requests are counted by their cache (slab_alloc()'s @size).  The
+ * classes mix slabs of every low zone, so a GFP_DMA request is served in
+ * whole frames from the DMA zone instead.
+ */
 static void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
 {
 	struct kmem_cache *c;
 
-	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE))
+	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE || (gfp & __GFP_DMA)))
 		return size ? kmalloc_large(size, gfp) : NULL;
 	c = kmalloc_caches[kmalloc_index(size)];
 	if (unlikely(!c))

@@ -183,7 +183,8 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 int kmem_cache_destroy(struct kmem_cache *cache);
 
 /*
- * kmem_cache_alloc - take one object from @cache.
+ * kmem_cache_alloc - take one object from @cache.  The zone bits of @gfp
+ * matter only when a new slab is made (a cache mixes zones).
  * Returns: the object (constructed if the cache has a ctor, zeroed with
  * __GFP_ZERO), or NULL when no slab could be made.
  */
@@ -201,7 +202,8 @@ void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t gfp);
 void kmem_cache_free(struct kmem_cache *cache, void *obj);
 
 /*
- * kmem_cache_shrink - give the cache's empty slabs back to the buddy.
+ * kmem_cache_shrink - give the cache's empty slabs back to the buddy
+ * allocator, the active slab too if it is empty.
  * Returns: the number of frames released.
  */
 unsigned int kmem_cache_shrink(struct kmem_cache *cache);
@@ -243,7 +245,8 @@ struct kmem_cache *kmem_cache_find(const char *name);
 /*
  * kmalloc - allocate @size bytes (not zeroed unless __GFP_ZERO).
  * Sizes up to 8192 come from the kmalloc-N cache of the next size class;
- * larger ones are a buddy block whose order lives in its head page.
+ * larger ones, and every GFP_DMA request, are a buddy block whose order
+ * lives in its head page.
  * Context: any.
  * Returns: the memory (8-byte aligned; page aligned beyond 8192 bytes),
  * or NULL (also for size 0).

@@ -104,6 +104,22 @@ static void test_large_requests(void **state)
 	assert_int_equal(st.failed, 1);
 }
 
+/* GFP_DMA memory is whole frames from the DMA zone, whatever the size. */
+static void test_gfp_dma(void **state)
+{
+	uint8_t *p = kmalloc(100, GFP_DMA);
+	struct page *page = virt_to_page(p);
+
+	(void)state;
+	assert_true(page_to_pfn(page) < DMA_PFN);
+	assert_true(page_test(page, PG_large_kmalloc));
+	assert_int_equal(ksize(p), PAGE_SIZE);
+	fill(p, 100);
+	expect_filled(p, 100);
+	kfree(p);
+	assert_false(page_test(page, PG_large_kmalloc));
+}
+
 static void test_kzalloc_kcalloc(void **state)
 {
 	uint8_t *p;
@@ -514,6 +530,7 @@ int main(int argc, char **argv)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_size_classes, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_large_requests, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_gfp_dma, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_kzalloc_kcalloc, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_krealloc, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_ksize, setup_debug, teardown),
