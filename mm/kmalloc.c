@@ -194,12 +194,12 @@ void kfree(const void *p)
 size_t ksize(const void *p)
 {
 	struct page *page = slab_virt_to_page(p);
-	struct slab *s;
 
 	if (!page)
 		return 0;
 	if (page_test(page, PG_slab)) {
-		s = page->private;
+		const struct slab *s = page->private;
+
 		return s->cache->object_size;
 	}
 	if (page_test(page, PG_large_kmalloc) && p == page_address(page))

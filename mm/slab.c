@@ -454,10 +454,10 @@ static bool slab_pick_order(struct kmem_cache *c)
 	size_t start = ALIGN_UP(sizeof(struct slab), (size_t)c->align);
 	uint64_t best_waste = 1, best_bytes = 0;
 	unsigned int order, n;
-	size_t bytes, waste;
 
 	for (order = 0; order <= SLAB_MAX_ORDER; order++) {
-		bytes = (size_t)PAGE_SIZE << order;
+		size_t bytes = (size_t)PAGE_SIZE << order, waste;
+
 		if (start + c->stride > bytes)
 			continue;
 		n = (unsigned int)MIN((bytes - start) / c->stride, 0xffffu);

@@ -250,12 +250,12 @@ static unsigned int slab_check_slab(struct kmem_cache *c, struct slab *s,
 unsigned int kmem_cache_check(struct kmem_cache *c)
 {
 	unsigned long flags = mm_lock_irqsave(&c->lock);
-	unsigned int bad = 0, id, count;
-	struct slab *s, *prev;
+	unsigned int bad = 0, id;
 
 	for (id = 0; id < SLAB_NR_LISTS; id++) {
-		count = 0;
-		prev = NULL;
+		unsigned int count = 0;
+		struct slab *s, *prev = NULL;
+
 		for (s = c->lists[id].head; s && count <= c->lists[id].nr;
 		     prev = s, s = s->next) {
 			count++;
