@@ -1,6 +1,7 @@
 /*
- * The user library: program entry, system-call stubs, string helpers and
- * a small printf (%d %i %u %x %s %c %p %%, l/ll, width, zero padding, '-').
+ * The user library: program entry, system-call stubs, printf() and fail()
+ * on top of the kernel's own lib/printf.c and lib/string.c, which
+ * user/user.mk builds again for ring 3.
  *
  * The kernel starts a program at _start with the stack holding a null
  * return address, argc and argv, the way a C call would leave it.
@@ -106,43 +107,6 @@ int kmem_stats(struct kmem_ustats *st)
 	return (int)syscall5(SYS_kmem_stats, (long)st, 0, 0, 0, 0);
 }
 
-void *memset(void *s, int c, size_t n)
-{
-	unsigned char *p = s;
-
-	while (n--)
-		*p++ = (unsigned char)c;
-	return s;
-}
-
-void *memcpy(void *dst, const void *src, size_t n)
-{
-	unsigned char *d = dst;
-	const unsigned char *s = src;
-
-	while (n--)
-		*d++ = *s++;
-	return dst;
-}
-
-size_t strlen(const char *s)
-{
-	size_t n = 0;
-
-	while (s[n])
-		n++;
-	return n;
-}
-
-int strcmp(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return (unsigned char)*a - (unsigned char)*b;
-}
-
 int atoi(const char *s)
 {
 	int v = 0, neg = 0;
@@ -156,152 +120,7 @@ int atoi(const char *s)
 	return neg ? -v : v;
 }
 
-/* --- printf ------------------------------------------------------------- */
-
-struct out {
-	char *buf;
-	size_t size, len;
-};
-
-static void out_c(struct out *o, char c)
-{
-	if (o->len + 1 < o->size)
-		o->buf[o->len] = c;
-	o->len++;
-}
-
-static void out_num(struct out *o, unsigned long long v, unsigned int base,
-		    int width, char pad, int left, int neg)
-{
-	char tmp[24];
-	int n = 0, i, len;
-
-	do {
-		tmp[n++] = "0123456789abcdef"[v % base];
-		v /= base;
-	} while (v);
-	if (neg)
-		tmp[n++] = '-';
-	len = n;
-	if (!left)
-		for (i = n; i < width; i++)
-			out_c(o, pad);
-	while (n)
-		out_c(o, tmp[--n]);
-	if (left)
-		for (i = len; i < width; i++)
-			out_c(o, ' ');
-}
-
-static unsigned long long arg_u(va_list *ap, int lng)
-{
-	if (lng >= 2)
-		return va_arg(*ap, unsigned long long);
-	if (lng == 1)
-		return va_arg(*ap, unsigned long);
-	return va_arg(*ap, unsigned int);
-}
-
-static long long arg_s(va_list *ap, int lng)
-{
-	if (lng >= 2)
-		return va_arg(*ap, long long);
-	if (lng == 1)
-		return va_arg(*ap, long);
-	return va_arg(*ap, int);
-}
-
-static void out_str(struct out *o, const char *s, int width, int left)
-{
-	int n = (int)strlen(s), i;
-
-	if (!left)
-		for (i = n; i < width; i++)
-			out_c(o, ' ');
-	while (*s)
-		out_c(o, *s++);
-	if (left)
-		for (i = n; i < width; i++)
-			out_c(o, ' ');
-}
-
-static void out_fmt(struct out *o, const char *fmt, va_list ap)
-{
-	for (; *fmt; fmt++) {
-		int width = 0, lng = 0, left = 0;
-		char pad = ' ';
-
-		if (*fmt != '%') {
-			out_c(o, *fmt);
-			continue;
-		}
-		fmt++;
-		if (*fmt == '-') {
-			left = 1;
-			fmt++;
-		}
-		if (*fmt == '0')
-			pad = '0';
-		while (*fmt >= '0' && *fmt <= '9')
-			width = width * 10 + (*fmt++ - '0');
-		while (*fmt == 'l') {
-			lng++;
-			fmt++;
-		}
-		switch (*fmt) {
-		case 'd':
-		case 'i': {
-			long long v = arg_s(&ap, lng);
-
-			out_num(o, v < 0 ? -(unsigned long long)v : (unsigned long long)v,
-				10, width, pad, left, v < 0);
-			break;
-		}
-		case 'u':
-			out_num(o, arg_u(&ap, lng), 10, width, pad, left, 0);
-			break;
-		case 'x':
-			out_num(o, arg_u(&ap, lng), 16, width, pad, left, 0);
-			break;
-		case 'p':
-			out_str(o, "0x", 0, 0);
-			out_num(o, (unsigned long)va_arg(ap, void *), 16, 8, '0',
-				0, 0);
-			break;
-		case 's':
-			out_str(o, va_arg(ap, const char *), width, left);
-			break;
-		case 'c':
-			out_c(o, (char)va_arg(ap, int));
-			break;
-		case '\0':
-			return;
-		default:
-			out_c(o, *fmt);
-		}
-	}
-}
-
-static int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
-{
-	struct out o = { buf, size, 0 };
-
-	out_fmt(&o, fmt, ap);
-	if (size)
-		buf[o.len < size ? o.len : size - 1] = '\0';
-	return (int)o.len;
-}
-
-int snprintf(char *buf, size_t size, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(buf, size, fmt, ap);
-	va_end(ap);
-	return n;
-}
+/* --- output: lib/printf.c formats ---------------------------------------- */
 
 int printf(const char *fmt, ...)
 {

@@ -1,11 +1,13 @@
 /*
- * The user library of kmem386's ring-3 programs: system-call stubs, a few
- * string functions and a tiny printf that writes each call's output with
- * one write(), so lines from concurrent processes never interleave.
+ * The user library of kmem386's ring-3 programs: system-call stubs, the
+ * kernel's string functions and formatter, and a printf that writes each
+ * call's output with one write(), so lines from concurrent processes never
+ * interleave.
  */
 #ifndef USER_ULIB_H
 #define USER_ULIB_H
 
+#include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include "abi.h"
@@ -28,15 +30,17 @@ int yield(void);
 int kmem_stats(struct kmem_ustats *st);
 long syscall5(long nr, long a, long b, long c, long d, long e);
 
+/* lib/string.c and lib/printf.c, as in the kernel */
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);
 size_t strlen(const char *s);
 int strcmp(const char *a, const char *b);
-int atoi(const char *s);
-
-int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+
+int atoi(const char *s);
+int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* Print "FAIL: why" and exit 1. */
 __attribute__((noreturn, format(printf, 1, 2))) void fail(const char *fmt, ...);

@@ -1,5 +1,7 @@
 # User programs: each user/NAME.c (but ulib.c) becomes a static ring-3 ELF
-# at 0x08048000, linked with user/ulib.c; every ELF is embedded in the
+# at 0x08048000, linked with user/ulib.c and the kernel's freestanding
+# lib/string.c and lib/printf.c (built again for ring 3, so programs
+# format exactly like printk); every ELF is embedded in the
 # kernel image by one generated assembly file, and registered in the
 # .user_progs section as { name, start, size } for `run NAME`.
 # Included by the top-level Makefile (it appends to KOBJS).
@@ -11,6 +13,8 @@ UCFLAGS  := -m32 -march=i486 -ffreestanding -fno-pic -fno-pie -fno-stack-protect
 ULDFLAGS := -m elf_i386 -nostdlib -static -T user/user.ld -z noexecstack \
             -z max-page-size=0x1000
 USER_ELFS := $(patsubst %,$(BUILD)/user/%.elf,$(USER_PROGS))
+USER_LIBS := $(BUILD)/user/ulib.o $(BUILD)/user/lib/string.o \
+             $(BUILD)/user/lib/printf.o
 
 KOBJS += $(BUILD)/kernel/user_progs.o
 
@@ -18,8 +22,12 @@ $(BUILD)/user/%.o: user/%.c user/ulib.h user/abi.h
 	@mkdir -p $(dir $@)
 	$(KCC) $(UCFLAGS) -c $< -o $@
 
-$(BUILD)/user/%.elf: $(BUILD)/user/%.o $(BUILD)/user/ulib.o user/user.ld
-	ld $(ULDFLAGS) -o $@ $< $(BUILD)/user/ulib.o $(LIBGCC)
+$(BUILD)/user/lib/%.o: lib/%.c
+	@mkdir -p $(dir $@)
+	$(KCC) $(UCFLAGS) -Iinclude -Iarch/i386 -Ikernel -MMD -MP -c $< -o $@
+
+$(BUILD)/user/%.elf: $(BUILD)/user/%.o $(USER_LIBS) user/user.ld
+	ld $(ULDFLAGS) -o $@ $< $(USER_LIBS) $(LIBGCC)
 
 $(BUILD)/user/progs.asm: $(USER_ELFS) user/user.mk
 	@mkdir -p $(dir $@)
@@ -35,7 +43,7 @@ $(BUILD)/user/progs.asm: $(USER_ELFS) user/user.mk
 	    echo "dd name_$$p, image_$$p, image_$${p}_end - image_$$p"; \
 	  done; } > $@
 
-.PRECIOUS: $(BUILD)/user/%.o
+.PRECIOUS: $(BUILD)/user/%.o $(BUILD)/user/lib/%.o
 
 $(BUILD)/kernel/user_progs.o: $(BUILD)/user/progs.asm
 	@mkdir -p $(dir $@)
