@@ -46,7 +46,8 @@ static int cmd_run(int argc, char **argv)
 
 	if (argc < 2) {
 		printk("programs:");
-		for (prog = user_prog_next(NULL); prog; prog = user_prog_next(prog))
+		for (prog = user_prog_next(NULL); prog;
+		     prog = user_prog_next(prog))
 			printk(" %s", prog->name);
 		printk("\n");
 		return 0;
@@ -70,10 +71,12 @@ static int cmd_run(int argc, char **argv)
 	}
 	proc_shrink_caches();
 	if ((status & 0x7f) == 0)
-		printk("%s exited with status %d\n", name, (status >> 8) & 0xff);
+		printk("%s exited with status %d\n", name,
+		       (status >> 8) & 0xff);
 	return (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0 ? 0 : -1;
 }
-SHELL_COMMAND(run, "run", "[PROG ARGS]", "run a user program and wait", cmd_run);
+SHELL_COMMAND(run, "run", "[PROG ARGS]", "run a user program and wait",
+	      cmd_run);
 
 static int cmd_ps(int argc, char **argv)
 {
@@ -127,4 +130,5 @@ static int cmd_vmstat(int argc, char **argv)
 	printk("nr_proc %u\n", proc_count());
 	return 0;
 }
-SHELL_COMMAND(vmstat, "vmstat", "", "fault counters and frames by use", cmd_vmstat);
+SHELL_COMMAND(vmstat, "vmstat", "", "fault counters and frames by use",
+	      cmd_vmstat);

@@ -59,12 +59,13 @@ const struct user_prog *user_prog_find(const char *name)
 
 static bool ehdr_ok(const struct user_prog *prog, const struct elf32_ehdr *eh)
 {
-	return prog->size >= sizeof(*eh) && memcmp(eh->ident, "\177ELF", 4) == 0 &&
-	       eh->ident[4] == 1 && eh->ident[5] == 1 && eh->type == ET_EXEC &&
+	return prog->size >= sizeof(*eh) &&
+	       memcmp(eh->ident, "\177ELF", 4) == 0 && eh->ident[4] == 1 && eh->ident[5] == 1 && eh->type == ET_EXEC &&
 	       eh->machine == EM_386 &&
 	       eh->phentsize == sizeof(struct elf32_phdr) &&
 	       eh->phoff <= prog->size &&
-	       eh->phnum <= (prog->size - eh->phoff) / sizeof(struct elf32_phdr);
+	       eh->phnum <= (prog->size - eh->phoff) /
+			    sizeof(struct elf32_phdr);
 }
 
 static int load_segment(struct mm *mm, const struct user_prog *prog,

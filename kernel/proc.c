@@ -62,7 +62,8 @@ static void kstack_prepare(struct proc *p)
 
 static struct proc *proc_alloc(const char *name)
 {
-	struct proc *p = kmem_cache_zalloc(proc_cache, GFP_KERNEL | __GFP_NOWARN);
+	struct proc *p = kmem_cache_zalloc(proc_cache,
+					   GFP_KERNEL | __GFP_NOWARN);
 
 	if (!p)
 		return NULL;
@@ -198,7 +199,8 @@ int proc_wait(int pid, int *status)
 		bool found = false;
 
 		for (c = procs; c; c = c->next) {
-			if (c->parent != current || (pid != -1 && c->pid != pid))
+			if (c->parent != current ||
+			    (pid != -1 && c->pid != pid))
 				continue;
 			found = true;
 			if (c->state == PROC_ZOMBIE) {

@@ -43,9 +43,9 @@ struct proc {
 	int pid;
 	char name[PROC_NAME_LEN];
 	enum proc_state state;
-	struct mm *mm;			/* NULL for process 0 and zombies */
-	void *kstack;			/* KSTACK_SIZE bytes, direct-mapped */
-	uint32_t ksp;			/* saved kernel esp while switched out */
+	struct mm *mm;			/* NULL: process 0, zombies */
+	void *kstack;			/* KSTACK_SIZE bytes, direct map */
+	uint32_t ksp;			/* kernel esp while switched out */
 	struct proc *parent;
 	struct proc *next;		/* all processes */
 	struct proc *run_next;		/* run queue */
@@ -110,7 +110,7 @@ void sched_enqueue(struct proc *p);
 void schedule(void);			/* interrupts off */
 void sched_yield(void);
 void sched_tick(struct trap_frame *tf);
-void switch_context(uint32_t *save_esp, uint32_t new_esp);	/* switch.asm */
+void switch_context(uint32_t *save_esp, uint32_t new_esp); /* switch.asm */
 
 /* ELF loader (kernel/elf.c). */
 struct user_prog {

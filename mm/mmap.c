@@ -254,7 +254,8 @@ static void unmap_pages(struct mm *mm, uintptr_t start, uintptr_t end)
 			if (!arch_pte_present(t[i]))
 				continue;
 			n--;
-			if (vmm_unmap(mm->pd, va + (i - lo) * PAGE_SIZE, &pfn) == 0)
+			if (vmm_unmap(mm->pd, va + (i - lo) * PAGE_SIZE,
+				      &pfn) == 0)
 				mm_drop_frame(mm, pfn);
 		}
 	}
@@ -281,7 +282,8 @@ static void protect_pages(struct mm *mm, uintptr_t start, uintptr_t end,
 
 			if (!arch_pte_present(e))
 				continue;
-			if ((flags & VM_WRITE) && (arch_pte_prot(e) & MMU_WRITE))
+			if ((flags & VM_WRITE) &&
+			    (arch_pte_prot(e) & MMU_WRITE))
 				prot |= MMU_WRITE;
 			vmm_protect(mm->pd, a, prot);
 		}
@@ -524,7 +526,7 @@ int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
 		return -EINVAL;
 	for (v = mm_find_vma(mm, at); at < end; v = mm_find_vma(mm, at)) {
 		if (!v)
-			return -ENOMEM;		/* a hole: Linux says ENOMEM */
+			return -ENOMEM;	/* a hole: ENOMEM, as Linux */
 		at = v->end;
 	}
 	while ((v = vma_from(mm, start)) != NULL && v->start < end) {

@@ -19,7 +19,7 @@
 #define SYS_munmap	91
 #define SYS_mprotect	125
 #define SYS_yield	158	/* sched_yield */
-#define SYS_mmap	192	/* mmap2(addr, len, prot, flags, fd): anonymous only */
+#define SYS_mmap	192	/* mmap2(addr, len, prot, flags, fd): anonymous */
 #define SYS_kmem_stats	500	/* kmem386: fill struct kmem_ustats */
 
 #define PROT_NONE	0x0
@@ -27,7 +27,7 @@
 #define PROT_WRITE	0x2
 #define PROT_EXEC	0x4
 
-#define MAP_SHARED	0x01	/* anonymous, populated at once, shared by fork */
+#define MAP_SHARED	0x01	/* populated at once, shared by fork */
 #define MAP_PRIVATE	0x02
 #define MAP_ANONYMOUS	0x20
 
@@ -42,7 +42,7 @@ struct kmem_ustats {
 	unsigned int user_frames;	/* all processes */
 	unsigned int free_pages;	/* all zones */
 	unsigned int rss;		/* caller: entries mapping a frame */
-	unsigned int zero_ptes;		/* caller: entries mapping the zero page */
+	unsigned int zero_ptes;		/* caller: zero-page entries */
 };
 
 #endif /* USER_ABI_H */

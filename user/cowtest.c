@@ -23,7 +23,8 @@ static int check(const unsigned int *p, unsigned int tag, const char *who)
 	unsigned int i;
 
 	for (i = 0; i < NPAGES; i++)
-		if (p[i * 1024] != tag + i || p[i * 1024 + 1023] != ~(tag + i)) {
+		if (p[i * 1024] != tag + i ||
+		    p[i * 1024 + 1023] != ~(tag + i)) {
 			printf("FAIL: %s page %u holds 0x%x, expected 0x%x\n",
 			       who, i, p[i * 1024], tag + i);
 			return 0;

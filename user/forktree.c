@@ -12,7 +12,7 @@
 #define NPAGES	16
 
 static unsigned int *mem;
-static volatile unsigned int *board;	/* MAP_SHARED: one slot per leaf tag */
+static volatile unsigned int *board;	/* MAP_SHARED: a slot per tag */
 static unsigned int global_tag;		/* .data: COW of the image too */
 
 static void fill(unsigned int tag)

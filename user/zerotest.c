@@ -41,7 +41,8 @@ int main(int argc, char **argv)
 	written = pages / STRIDE;
 	kmem_stats(&s2);
 	for (i = 0; i < pages; i++) {
-		unsigned char want = i % STRIDE ? 0 : (unsigned char)(i / STRIDE + 1);
+		unsigned char want = i % STRIDE ? 0 :
+				     (unsigned char)(i / STRIDE + 1);
 
 		if (p[i * PAGE_SIZE + 7] != want || p[i * PAGE_SIZE + 8])
 			fail("page %u reads %u, expected %u", i,

@@ -38,7 +38,7 @@
 #define VM_GROWSDOWN	0x08u	/* the stack: grows down on demand */
 #define VM_IMAGE	0x10u	/* backed by a program image */
 #define VM_HEAP		0x20u	/* the brk heap */
-#define VM_SHARED	0x40u	/* populated at creation, shared by fork */
+#define VM_SHARED	0x40u	/* populated when made, shared by fork */
 #define VM_PROT_MASK	(VM_READ | VM_WRITE | VM_EXEC)
 
 #define USER_MIN		0x00010000u
@@ -88,29 +88,29 @@ struct mm {
 	unsigned int nr_vmas;
 	struct vma *cache;		/* last region found */
 	uintptr_t brk_start, brk;	/* heap: set by the loader, brk() */
-	uintptr_t stack_limit;		/* the stack may grow down to here */
-	uint32_t rss;			/* entries mapping a private/COW frame */
+	uintptr_t stack_limit;		/* the stack grows down to here */
+	uint32_t rss;			/* entries mapping a frame */
 	uint32_t zero_ptes;		/* entries mapping the zero page */
 };
 
 /* Access bits of a fault (mm_fault()). */
 #define FAULT_WRITE	0x1u
-#define FAULT_PRESENT	0x2u	/* the entry may be present; without it the
-				   entry is known absent (the CPU said so) */
+#define FAULT_PRESENT	0x2u	/* the entry may be present (without it:
+				   known absent, the CPU said so) */
 #define FAULT_USER	0x4u	/* raised in user mode */
 
 /* Event counters (monotonic) and frames in use, for `vmstat`. */
 struct mm_stats {
-	uint64_t demand_zero;		/* write fault: fresh zeroed frame */
-	uint64_t zero_page;		/* read fault: the shared zero page */
-	uint64_t image_fill;		/* fault in a program image region */
+	uint64_t demand_zero;		/* write fault: a zeroed frame */
+	uint64_t zero_page;		/* read fault: the zero page */
+	uint64_t image_fill;		/* fault in a program image */
 	uint64_t cow_copy;		/* write to a shared frame: copied */
 	uint64_t cow_reuse;		/* write to a COW frame, last user */
 	uint64_t stack_grow;		/* faults that grew a stack */
-	uint64_t segfault;		/* processes killed for a bad access */
+	uint64_t segfault;		/* killed for a bad access */
 	uint64_t oom_kill;		/* processes killed: no frame */
 	uint64_t forks, fork_fail;
-	uint32_t user_frames;		/* frames mapped in user spaces now */
+	uint32_t user_frames;		/* frames in user spaces now */
 	uint32_t spaces;		/* live address spaces */
 	uint32_t vmas;			/* live regions */
 };

@@ -206,7 +206,7 @@ static void test_demand_zero(void **state)
 	assert_int_equal(prot_at(mm, ANON), MMU_USER);
 	/* 1024 pages: one page table, no frame */
 	assert_int_equal(free0 - zones_total_free(), 1);
-	store(mm, ANON + 3, 0xaa);			/* zero page -> frame */
+	store(mm, ANON + 3, 0xaa);		/* zero page -> frame */
 	store(mm, ANON + 5 * PAGE_SIZE, 0x55);		/* fresh frame */
 	assert_int_equal(load(mm, ANON + 4), 0);
 	assert_int_equal(load(mm, ANON + 3), 0xaa);
@@ -245,7 +245,7 @@ static void test_image_fill(void **state)
 	assert_int_equal(load(mm, TEXT + 0x100 + sizeof(image)), 0);
 	assert_int_equal(load(mm, TEXT + 2 * PAGE_SIZE + 100), 0);
 	assert_int_equal(stats().image_fill, 2);
-	assert_int_equal(pfn_at(mm, TEXT + 2 * PAGE_SIZE + 100), pfn_at(mm, TEXT + 2 * PAGE_SIZE));
+	assert_int_equal(pfn_at(mm, TEXT + 2 * PAGE_SIZE + 100), mm_zero_pfn);
 	store(mm, TEXT + 0x100, 1);
 	assert_int_equal(mm->rss, 2);
 	mm_destroy(mm);
@@ -317,7 +317,7 @@ static void test_fork_cow(void **state)
 				       0, 0), 0);
 	for (i = 0; i < 4; i++)
 		store(parent, ANON + i * PAGE_SIZE, (uint8_t)(0x10 + i));
-	assert_int_equal(load(parent, ANON + 5 * PAGE_SIZE), 0);  /* zero page */
+	assert_int_equal(load(parent, ANON + 5 * PAGE_SIZE), 0); /* zero page */
 	s0 = stats();
 	assert_int_equal(mm_fork(parent, &child), 0);
 	check(parent);
@@ -353,7 +353,7 @@ static void test_fork_cow(void **state)
 	/* the parent goes first: the child's shared frames stay intact */
 	mm_destroy(parent);
 	assert_int_equal(load(child, ANON + 3 * PAGE_SIZE), 0x13);
-	store(child, ANON + 3 * PAGE_SIZE, 1);		/* reuse, not copy */
+	store(child, ANON + 3 * PAGE_SIZE, 1);	/* reuse, not copy */
 	assert_int_equal(stats().cow_copy - s0.cow_copy, 1);
 	mm_destroy(child);
 }
@@ -379,7 +379,7 @@ static void test_shared_region(void **state)
 	assert_int_equal(pfn_at(child, a), pfn);
 	assert_int_equal(prot_at(child, a), MMU_USER | MMU_WRITE);
 	assert_int_equal(prot_at(parent, a), MMU_USER | MMU_WRITE);
-	assert_int_equal(prot_at(parent, b), MMU_USER);	/* private: COW */
+	assert_int_equal(prot_at(parent, b), MMU_USER); /* private: COW */
 	store(child, a + 5, 42);
 	assert_int_equal(load(parent, a + 5), 42);
 	store(parent, a + PAGE_SIZE, 7);
@@ -444,7 +444,7 @@ static void test_unmap_protect(void **state)
 		"access to a region without rights");
 	assert_int_equal(mm_protect_region(mm, ANON + 6 * PAGE_SIZE,
 					   PAGE_SIZE, RW), 0);
-	store(mm, ANON + 6 * PAGE_SIZE + 1, 2);		/* reuse makes it writable */
+	store(mm, ANON + 6 * PAGE_SIZE + 1, 2);	/* reused: writable */
 	assert_int_equal(load(mm, ANON + 6 * PAGE_SIZE), 6);
 	assert_int_equal(mm_protect_region(mm, ANON, 10 * PAGE_SIZE, VM_READ),
 			 -ENOMEM);			/* covers the hole */
@@ -455,7 +455,7 @@ static void test_unmap_protect(void **state)
 	assert_int_equal(mm->nr_vmas, 0);
 	assert_int_equal(mm->rss, 0);
 	mm_shrink_caches();
-	assert_int_equal(zones_total_free(), free0);	/* tables freed too */
+	assert_int_equal(zones_total_free(), free0); /* and the tables */
 	mm_destroy(mm);
 }
 
