@@ -251,6 +251,7 @@ static void *slab_alloc_refill(struct kmem_cache *c, gfp_t gfp)
 	}
 	slab_activate_locked(c, s);
 	obj = c->freelist;
+	MM_ASSERT(obj != NULL);		/* a partial, empty or new slab */
 	c->freelist = slab_get_link(c, obj);
 	return obj;
 }
