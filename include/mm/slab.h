@@ -44,11 +44,16 @@ enum slab_list_id {
  * pointing at this header, so any object address leads back here through
  * virt_to_page() in O(1), whichever frame it lies in.
  *
- *   +--------+-----+--------+--------+-- ... --+--------+-------+
+ *   +--------+-----+--------+--------+-- ... --+----------+-------+
  *   | struct | pad | slot 0 | slot 1 |         | slot n-1 | waste |
  *   |  slab  |     |        |        |         |          |       |
- *   +--------+-----+--------+--------+-- ... --+--------+-------+
- *   ^ page_address(head)   ^ s_mem (aligned to the cache's align)
+ *   +--------+-----+--------+--------+-- ... --+----------+-------+
+ *   ^ page_address(head)  ^ s_mem (aligned to the cache's align)
+ *
+ * While PG_slab is set, `private` (in the place of the reference count) is
+ * the slab layer's; before the block goes back, the flag is cleared and
+ * the counts restored (1 on the head, 0 on the tails).  The order bits
+ * stay the buddy allocator's.
  *
  * Fields change only under the owning cache's lock.
  */
