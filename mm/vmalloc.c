@@ -333,7 +333,7 @@ static uint32_t vm_unmap_pages(struct vm_area *a, uint32_t nr)
 	return high;
 }
 
-/* Back every page of @a with a frame; returns how many were HIGHMEM. */
+/* Back every page of @a with a frame (*@high: how many are HIGHMEM). */
 static int vm_map_pages(struct vm_area *a, uint32_t nr, gfp_t gfp,
 			uint32_t *high)
 {
