@@ -3,13 +3,15 @@
  *
  *  run PROG [ARGS]  start an embedded program and wait until it and all
  *                   its descendants have ended; then "PROG exited with
- *                   status N" (a killed program has said "segfault: ...")
+ *                   status N" (a killed program has said "segfault: ...");
+ *                   Ctrl-C ends them all
  *  run              list the programs
  *  ps               the process table
  *  vmstat           fault counters by kind, frames by use, free per zone
  *
  * Context: the shell (process 0), interrupts on between commands.
  */
+#include "console.h"
 #include "proc.h"
 #include "shell.h"
 #include "mm/slab.h"
@@ -65,9 +67,15 @@ static int cmd_run(int argc, char **argv)
 			arch_irq_restore(flags);
 			break;
 		}
-		schedule();
+		if (console_trygetc() == 0x03) {	/* Ctrl-C */
+			printk("^C\nrun: %s interrupted\n", name);
+			proc_kill_all(SIGINT);
+		} else if (sched_runnable()) {
+			schedule();		/* back at our next turn */
+		} else {
+			__asm__ volatile("sti; hlt");
+		}
 		arch_irq_restore(flags);
-		__asm__ volatile("sti; hlt");
 	}
 	proc_shrink_caches();
 	if ((status & 0x7f) == 0)

@@ -177,6 +177,23 @@ void proc_kill(uintptr_t addr, uintptr_t ip, const char *reason, bool oom)
 	proc_exit(oom ? SIGKILL : SIGSEGV);
 }
 
+void proc_kill_all(int status)
+{
+	struct proc *p;
+
+	MM_ASSERT(current == &proc0);
+	sched_clear();
+	for (p = procs; p; p = p->next) {
+		if (p->state != PROC_ZOMBIE) {
+			mm_destroy(p->mm);
+			p->mm = NULL;
+			p->status = status;
+			p->state = PROC_ZOMBIE;
+		}
+		p->parent = &proc0;
+	}
+}
+
 void proc_reap(struct proc *p)
 {
 	struct proc **pp;

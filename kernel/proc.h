@@ -22,6 +22,7 @@
 #define KSTACK_SIZE	(PAGE_SIZE << KSTACK_ORDER)
 #define SCHED_SLICE	5			/* ticks (50 ms) */
 
+#define SIGINT		2
 #define SIGKILL		9
 #define SIGSEGV		11
 #define ECHILD		10
@@ -87,6 +88,13 @@ __attribute__((noreturn)) void proc_kill(uintptr_t addr, uintptr_t ip,
  */
 int proc_wait(int pid, int *status);
 
+/*
+ * proc_kill_all - end every process with wait status @status (Ctrl-C):
+ * each address space is freed, each process becomes a zombie of
+ * process 0.  Context: process 0, interrupts off.
+ */
+void proc_kill_all(int status);
+
 /* Reap a zombie (free its kernel stack and descriptor). */
 void proc_reap(struct proc *p);
 
@@ -108,6 +116,8 @@ void proc_dump(void);
 /* Scheduler (kernel/sched.c). */
 void sched_enqueue(struct proc *p);
 void schedule(void);			/* interrupts off */
+bool sched_runnable(void);		/* anyone on the run queue? */
+void sched_clear(void);			/* empty the run queue */
 void sched_yield(void);
 void sched_tick(struct trap_frame *tf);
 void switch_context(uint32_t *save_esp, uint32_t new_esp); /* switch.asm */

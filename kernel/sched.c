@@ -4,8 +4,9 @@
  *
  * Design.  The queue holds the runnable processes other than the current
  * one.  schedule() puts a still-running current process at the tail and
- * switches to the head; process 0 (the shell, which has nothing to run in
- * ring 3) is never queued and runs when the queue is empty.  A switch
+ * switches to the head.  Process 0 (the shell waiting in `run`) takes its
+ * turn like the others, so it sees a Ctrl-C even while programs spin, and
+ * it is what runs when the queue is empty.  A switch
  * loads the next process's page directory, points the TSS at the top of
  * its kernel stack (where the CPU saves the ring-3 frame on the next trap)
  * and swaps kernel stacks.  Kernel code is never preempted: the tick
@@ -49,7 +50,7 @@ void schedule(void)
 	struct proc *prev = current, *next;
 	pfn_t pd;
 
-	if (prev->state == PROC_RUNNING && prev != &proc0)
+	if (prev->state == PROC_RUNNING)
 		sched_enqueue(prev);
 	next = sched_dequeue();
 	if (!next)
@@ -65,6 +66,16 @@ void schedule(void)
 	if (next != &proc0)
 		tss_set_kernel_stack((uint32_t)next->kstack + KSTACK_SIZE);
 	switch_context(&prev->ksp, next->ksp);
+}
+
+bool sched_runnable(void)
+{
+	return run_head != NULL;
+}
+
+void sched_clear(void)
+{
+	run_head = run_tail = NULL;
 }
 
 void sched_yield(void)

@@ -3,6 +3,7 @@ every memory size (one CPU) and on every CPU (128M). After each `run`,
 the free frames of every zone must be what they were before it, and no
 address space, region, process or user frame may be left."""
 import re
+import termios
 
 import pytest
 
@@ -147,10 +148,39 @@ def test_faultbench(boot):
     k.halt()
 
 
+def test_preemption_and_ctrl_c(boot):
+    """Three processes that never yield all run (the tick preempts them);
+    Ctrl-C at the console ends them and frees everything."""
+    k = boot()
+    before = vmstat(k)
+    k._type("run spin\r")
+    pids = set()
+    for _ in range(3):
+        k.child.expect(r"spin: pid (\d+) alive", timeout=60)
+        pids.add(k.child.match.group(1))
+    assert len(pids) == 3
+    # QEMU's stdio lets the terminal turn Ctrl-C into SIGINT: switch that
+    # off on our pty so the byte reaches the serial port
+    attrs = termios.tcgetattr(k.child.child_fd)
+    attrs[3] &= ~termios.ISIG
+    termios.tcsetattr(k.child.child_fd, termios.TCSANOW, attrs)
+    k.child.send("\x03")
+    k.child.expect("run: spin interrupted", timeout=30)
+    k._expect_prompt(30)
+    after = vmstat(k)
+    for key in before:
+        if key.startswith("nr_free_"):
+            assert after[key] == before[key], key
+    for key in LEFT_ZERO:
+        assert after[key] == 0, key
+    assert "hello from pid" in k.cmd("run hello")
+    k.halt()
+
+
 def test_run_ps_and_errors(boot):
     k = boot()
     out = k.cmd("run")
-    for prog in PROGRAMS + ["segv"]:
+    for prog in PROGRAMS + ["segv", "spin", "faultbench"]:
         assert f" {prog}" in out, out
     assert "run: no program 'nosuch'" in k.cmd("run nosuch")
     out, _ = run(k, "hello one two")
