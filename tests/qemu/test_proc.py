@@ -106,6 +106,8 @@ def check_segv(k, mode):
 def test_programs_and_segfaults(boot, mem, cpu):
     k = boot(mem=mem, cpu=cpu)
     assert "proc: " in k.boot_log
+    out = k.cmd("selftest proc")
+    assert "3 passed, 0 failed" in out, out
     for prog in PROGRAMS:
         check_program(k, prog, mem)
     for mode in SEGV_MODES:

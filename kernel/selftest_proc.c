@@ -1,0 +1,220 @@
+/*
+ * `selftest proc`: address spaces on the real MMU and allocator, without
+ * running a process: demand-zero, copy-on-write after mm_fork() (with
+ * HIGHMEM frames, copied through kmap_local, on machines that have them),
+ * an ELF image loaded into regions, and the same invariants the host
+ * tests check (mm_check(), vmm_check()).  The spaces are never loaded;
+ * pages are read through kmap_local().  Every case ends with the free
+ * frames of each zone as it found them.
+ *
+ * Context: the shell, interrupts on (each case runs with them off, as
+ * the fault path does).
+ */
+#include "proc.h"
+#include "selftest.h"
+#include "mm/buddy.h"
+#include "mm/highmem.h"
+#include "mm/vmm.h"
+
+#define ANON	0x20000000u
+#define NPAGES	64u
+
+struct zone_free {
+	uint32_t free[MAX_NR_ZONES];
+};
+
+static void zone_free_take(struct zone_free *s)
+{
+	unsigned int i;
+
+	proc_shrink_caches();
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		s->free[i] = zones[i].free_pages;
+}
+
+static const char *zone_free_compare(const struct zone_free *before)
+{
+	struct zone_free now;
+	unsigned int i;
+
+	zone_free_take(&now);
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		if (now.free[i] != before->free[i])
+			return selftest_fail("zone %s: %u free frames, %u before",
+					     zones[i].name, now.free[i],
+					     before->free[i]);
+	return NULL;
+}
+
+static int touch(struct mm *mm, uintptr_t va, bool write)
+{
+	const char *why;
+	unsigned int prot;
+	unsigned int access = write ? FAULT_WRITE : 0;
+
+	if (vmm_translate(mm->pd, va, NULL, &prot) == 0) {
+		if (!write || (prot & MMU_WRITE))
+			return 0;
+		access |= FAULT_PRESENT;
+	}
+	return mm_fault(mm, va, access, &why);
+}
+
+/* Read (or write, if @set) the word at @va through a temporary mapping. */
+static int word(struct mm *mm, uintptr_t va, uint32_t *val, bool set)
+{
+	uint32_t *p;
+	pfn_t pfn;
+
+	if (vmm_translate(mm->pd, va, &pfn, NULL) != 0)
+		return -ENOENT;
+	p = kmap_local(pfn_to_page(pfn));
+	if (set)
+		p[(va & (PAGE_SIZE - 1)) / 4] = *val;
+	else
+		*val = p[(va & (PAGE_SIZE - 1)) / 4];
+	kunmap_local(p);
+	return 0;
+}
+
+static const char *check_spaces(struct mm *a, struct mm *b)
+{
+	if (mm_check(a) || vmm_check(a->pd) || (b && (mm_check(b) ||
+						     vmm_check(b->pd))))
+		return selftest_fail("checkers found violations (see above)");
+	return NULL;
+}
+
+/* Write every page of the parent, fork, write again in the child. */
+static const char *cow_round(struct mm *parent, struct mm *child)
+{
+	uint32_t v, i;
+
+	for (i = 0; i < NPAGES; i++) {
+		if (touch(child, ANON + i * PAGE_SIZE, true) != 0)
+			return selftest_fail("child write fault %u failed", i);
+		v = 0x5000 + i;
+		word(child, ANON + i * PAGE_SIZE, &v, true);
+		word(parent, ANON + i * PAGE_SIZE, &v, false);
+		if (v != 0x1000 + i)
+			return selftest_fail("parent page %u reads 0x%x after the child wrote",
+					     i, v);
+	}
+	for (i = 0; i < NPAGES; i++)
+		if (touch(parent, ANON + i * PAGE_SIZE, true) != 0)
+			return selftest_fail("parent write fault %u failed", i);
+	return check_spaces(parent, child);
+}
+
+static const char *fork_cow_case(void)
+{
+	struct mm_stats s0, s1;
+	struct mm *parent, *child = NULL;
+	const char *err = NULL;
+	uint32_t v, i;
+
+	mm_get_stats(&s0);
+	parent = mm_create();
+	if (!parent || mm_map_region(parent, ANON, NPAGES * PAGE_SIZE,
+				     VM_READ | VM_WRITE, NULL, 0, 0) != 0)
+		err = selftest_fail("no address space");
+	for (i = 0; !err && i < NPAGES; i++) {
+		if (touch(parent, ANON + i * PAGE_SIZE, true) != 0)
+			err = selftest_fail("write fault %u failed", i);
+		v = 0x1000 + i;
+		word(parent, ANON + i * PAGE_SIZE, &v, true);
+	}
+	if (!err && mm_fork(parent, &child) != 0)
+		err = selftest_fail("fork failed");
+	if (!err)
+		err = cow_round(parent, child);
+	mm_get_stats(&s1);
+	if (!err && (s1.cow_copy - s0.cow_copy != NPAGES ||
+		     s1.cow_reuse - s0.cow_reuse != NPAGES))
+		err = selftest_fail("%llu copies and %llu reuses, expected %u each",
+				    s1.cow_copy - s0.cow_copy,
+				    s1.cow_reuse - s0.cow_reuse, NPAGES);
+	if (child)
+		mm_destroy(child);
+	if (parent)
+		mm_destroy(parent);
+	return err;
+}
+
+SELFTEST(proc, fork_cow)
+{
+	struct zone_free before;
+	unsigned long flags;
+	const char *err;
+
+	zone_free_take(&before);
+	flags = arch_irq_save();
+	err = fork_cow_case();
+	arch_irq_restore(flags);
+	return err ? err : zone_free_compare(&before);
+}
+
+SELFTEST(proc, demand_zero_and_zero_page)
+{
+	struct zone_free before;
+	unsigned long flags;
+	const char *err = NULL;
+	struct mm *mm;
+	uint32_t v = 1;
+
+	zone_free_take(&before);
+	flags = arch_irq_save();
+	mm = mm_create();
+	if (!mm || mm_map_region(mm, ANON, 1024 * PAGE_SIZE,
+				 VM_READ | VM_WRITE, NULL, 0, 0) != 0)
+		err = selftest_fail("no address space");
+	if (!err && (touch(mm, ANON + 5 * PAGE_SIZE, false) != 0 ||
+		     word(mm, ANON + 5 * PAGE_SIZE + 12, &v, false) != 0 ||
+		     v != 0 || mm->zero_ptes != 1 || mm->rss != 0))
+		err = selftest_fail("read fault: value %u, %u zero-page entries, rss %u",
+				    v, mm->zero_ptes, mm->rss);
+	if (!err && (touch(mm, ANON + 5 * PAGE_SIZE, true) != 0 ||
+		     word(mm, ANON + 5 * PAGE_SIZE + 12, &v, false) != 0 ||
+		     v != 0 || mm->zero_ptes != 0 || mm->rss != 1))
+		err = selftest_fail("write after read: value %u, %u zero-page entries, rss %u",
+				    v, mm->zero_ptes, mm->rss);
+	if (!err)
+		err = check_spaces(mm, NULL);
+	if (mm)
+		mm_destroy(mm);
+	arch_irq_restore(flags);
+	return err ? err : zone_free_compare(&before);
+}
+
+SELFTEST(proc, load_program_image)
+{
+	const struct user_prog *prog = user_prog_find("hello");
+	struct zone_free before;
+	char *argv[] = { "hello", "x" };
+	uintptr_t entry, sp;
+	unsigned long flags;
+	const char *err = NULL;
+	struct mm *mm;
+	uint32_t v;
+
+	if (!prog)
+		return selftest_fail("no program 'hello' in the image");
+	zone_free_take(&before);
+	flags = arch_irq_save();
+	mm = mm_create();
+	if (!mm || elf_load(mm, prog, 2, argv, &entry, &sp) != 0)
+		err = selftest_fail("elf_load failed");
+	/* the first word of text (user.ld: file offset 0x1000), and argc */
+	if (!err && (touch(mm, entry, false) != 0 ||
+		     word(mm, 0x08048000u, &v, false) != 0 ||
+		     v != *(const uint32_t *)(prog->image + 0x1000)))
+		err = selftest_fail("text page does not hold the image's bytes");
+	if (!err && (word(mm, sp + 4, &v, false) != 0 || v != 2))
+		err = selftest_fail("argc on the new stack reads %u", v);
+	if (!err)
+		err = check_spaces(mm, NULL);
+	if (mm)
+		mm_destroy(mm);
+	arch_irq_restore(flags);
+	return err ? err : zone_free_compare(&before);
+}
