@@ -9,8 +9,10 @@
  * kind: PG_slab leads to the object's cache, PG_large_kmalloc to the block.
  * Anything else handed to kfree() is reported and refused.  kmalloc(0)
  * returns NULL.  GFP_DMA requests of any size take whole frames from the
- * DMA zone, since a class's slabs may come from any low zone.  The waste of rounding up to a class is counted since boot
- * (bytes asked for against bytes handed out) for meminfo.
+ * DMA zone, since a class's slabs may come from any low zone.  The waste
+ * of rounding up to a class is counted since boot (bytes asked for against
+ * bytes handed out) for meminfo: each class counts its own requests under
+ * its cache lock, the large blocks are counted here.
  *
  * Under valgrind (host build) large blocks are chunks of their own mempool,
  * so a use after kfree() or a leaked block is a memcheck error as for slab

@@ -4,9 +4,10 @@
  * Design.  A cache carves slabs (buddy blocks of 2^order frames from the
  * direct map) into equal slots.  One slab is the active one; every other
  * is on one of three lists: partial, full or empty (at most max_empty of
- * those; more go back to the buddy allocator at once).  A slab's header sits at the start of its first
- * frame (on-slab, no colouring); the order is the smallest one, up to
- * SLAB_MAX_ORDER, whose waste (header + tail) is at most 1/8 of the slab.
+ * those; more go back to the buddy allocator at once).  A slab's header
+ * sits at the start of its first frame (on-slab, no colouring); the order
+ * is the smallest one, up to SLAB_MAX_ORDER, whose waste (header, padding
+ * and tail) is at most 1/8 of the slab.
  * Free objects are linked through a word stored in the object itself (or
  * just after it when a constructor's state or debug poison must survive).
  * Every frame of a slab has PG_slab and `private` pointing at the header,
@@ -234,7 +235,8 @@ static void slab_activate_locked(struct kmem_cache *c, struct slab *s)
  * partial slab, else an empty one, else a new one, and pop from it.
  * Cache lock held.  Returns: the object or NULL.
  */
-static void *slab_alloc_refill(struct kmem_cache *c, gfp_t gfp)
+static __attribute__((noinline))
+void *slab_alloc_refill(struct kmem_cache *c, gfp_t gfp)
 {
 	struct slab *s;
 	void *obj;
@@ -257,7 +259,8 @@ static void *slab_alloc_refill(struct kmem_cache *c, gfp_t gfp)
 }
 
 /* Withhold a corrupt object for good: it stays counted in its slab. */
-static void slab_quarantine(struct kmem_cache *c, void *obj, size_t size)
+static __attribute__((noinline))
+void slab_quarantine(struct kmem_cache *c, void *obj, size_t size)
 {
 	struct slab *s = virt_to_page(obj)->private;
 	unsigned long flags = mm_lock_irqsave(&c->lock);
@@ -367,8 +370,9 @@ static void slab_count_refused(struct kmem_cache *c)
 }
 
 /* Refuse a free: count it, report it.  Returns: -EINVAL. */
-static int slab_refuse(struct kmem_cache *c, const char *what, void *obj,
-		       int off, void *caller)
+static __attribute__((noinline))
+int slab_refuse(struct kmem_cache *c, const char *what, void *obj, int off,
+		void *caller)
 {
 	slab_count_refused(c);
 	slab_report(c, what, obj, off, NULL, caller);
@@ -380,8 +384,8 @@ static int slab_refuse(struct kmem_cache *c, const char *what, void *obj,
  * list its new count calls for.  Cache lock held.
  * Returns: false for an evident double free (nothing changed).
  */
-static bool slab_free_slow_locked(struct kmem_cache *c, struct slab *s,
-				  void *obj)
+static __attribute__((noinline))
+bool slab_free_slow_locked(struct kmem_cache *c, struct slab *s, void *obj)
 {
 	if (s == c->active || s->inuse == s->quarantined ||
 	    obj == s->freelist)
