@@ -14,6 +14,8 @@ CMDLINE  ?=
 VGA      ?= 0
 FUZZ_SECONDS ?= 20
 PYTEST   ?= /usr/bin/python3 -m pytest
+# Two QEMU boots at a time: one per core (pytest-xdist).
+PYTEST_JOBS ?= 2
 PYTEST_ARGS ?=
 
 # --- toolchains ------------------------------------------------------------
@@ -155,7 +157,7 @@ test-fuzz: deps $(FUZZERS)
 
 # --- QEMU tests ------------------------------------------------------------
 test-qemu: deps $(BUILD)/kmem386.iso $(BUILD)/kmem386.elf
-	$(PYTEST) tests/qemu $(PYTEST_ARGS)
+	$(PYTEST) -n $(PYTEST_JOBS) tests/qemu $(PYTEST_ARGS)
 
 test: SHELL := /bin/bash
 test-fuzz: SHELL := /bin/bash

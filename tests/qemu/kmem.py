@@ -38,7 +38,7 @@ def iso_with_cmdline(cmdline):
     out = os.path.join(BUILD, "iso-cache", key + ".iso")
     if os.path.exists(out) and os.path.getmtime(out) >= os.path.getmtime(ELF):
         return out
-    work = os.path.join(BUILD, "iso-cache", key)
+    work = os.path.join(BUILD, "iso-cache", f"{key}.{os.getpid()}")
     shutil.rmtree(work, ignore_errors=True)
     os.makedirs(os.path.join(work, "boot", "grub"))
     shutil.copy(ELF, os.path.join(work, "boot", "kmem386.elf"))
@@ -49,8 +49,12 @@ def iso_with_cmdline(cmdline):
     cfg = cfg.replace("/boot/kmem386.elf", "/boot/kmem386.elf " + quoted)
     with open(os.path.join(work, "boot", "grub", "grub.cfg"), "w") as f:
         f.write(cfg)
-    subprocess.run(["grub-mkrescue", "-o", out, work], check=True,
+    # Parallel test workers may build the same image: write, then rename.
+    tmp = f"{out}.{os.getpid()}.tmp"
+    subprocess.run(["grub-mkrescue", "-o", tmp, work], check=True,
                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    os.replace(tmp, out)
+    shutil.rmtree(work, ignore_errors=True)
     return out
 
 
