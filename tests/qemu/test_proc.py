@@ -121,7 +121,7 @@ def test_programs_and_segfaults(boot, mem, cpu):
 
 
 @pytest.mark.parametrize("mem", ["16M", "128M", "1G"])
-def test_out_of_memory_kills_only_the_faulting_process(boot, mem):
+def test_out_of_memory_in_a_fault_and_in_fork(boot, mem):
     # (3584M: one address space cannot hold all the memory)
     k = boot(mem=mem)
     out, d = run(k, "oomtest kill")
@@ -129,6 +129,11 @@ def test_out_of_memory_kills_only_the_faulting_process(boot, mem):
     assert len(lines) == 1, out
     assert lines[0][1] == "oomtest" and lines[0][4] == "out of memory", out
     assert d["oom_kill"] == 1 and d["segfault"] == 0
+    # memory full, then fork until refused: -ENOMEM, nothing leaked
+    out, d = run(k, "oomtest fork")
+    assert re.search(r"fork refused \(-12\) after \d+ children", out), out
+    assert "PASS" in out and "oomtest exited with status 0" in out, out
+    assert d["fork_fail"] == 1 and d["oom_kill"] == 0 and d["segfault"] == 0
     check_program(k, "forktree", mem)
     k.halt()
 
