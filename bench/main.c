@@ -6,8 +6,9 @@
  *
  * WORKLOAD is lifo, hot, batch, mixed (page workloads, kmem worker only),
  * lifo64 or kbatch (small objects; OPS counts rounds for kbatch); ALLOC is
- * the worker's own allocator or "null"; OPS 0 keeps the workload's
- * default.  build/host/bench is the kmem worker; run without arguments (or
+ * the worker's own allocator (kmem, glibc, ...), "null", or for lifo, hot
+ * and batch "kmem-kernel" (GFP_KERNEL instead of GFP_HIGHUSER); OPS 0 keeps
+ * the workload's default.  build/host/bench is the kmem worker; run without arguments (or
  * with driver options: --reps N, --cpu N, --callgrind) it hands over to the
  * driver, bench/run.py, which starts a fresh pinned worker for every
  * repetition and prints the table.

@@ -7,7 +7,9 @@
  * out by zones_init() with the kernel's limits, so a 2 GiB pool has DMA,
  * Normal and HighMem zones.  Every request uses GFP_HIGHUSER (plus
  * __GFP_NOWARN), whose zonelist is HighMem, Normal, DMA: the whole arena is
- * the pool, as a user-page allocation would see it.
+ * the pool, as a user-page allocation would see it.  The allocator name
+ * "kmem-kernel" runs lifo, hot and batch with GFP_KERNEL instead (Normal,
+ * then DMA), for comparison: the two requests take different paths.
  *
  * Each loop is written once, as an always-inline function taking the
  * allocator's two functions; it is instantiated with the constants
@@ -47,14 +49,14 @@ typedef int (*pfree_fn)(struct page *page, unsigned int order);
 
 /* ---- lifo and hot ------------------------------------------------------ */
 
-BENCH_INLINE void pairs_loop(palloc_fn alloc, pfree_fn release, uint64_t n,
-			     struct bench_out *out)
+BENCH_INLINE void pairs_loop(palloc_fn alloc, pfree_fn release, gfp_t gfp,
+			     uint64_t n, struct bench_out *out)
 {
 	uint64_t i, t0, fails = 0;
 
 	t0 = bench_start();
 	for (i = 0; i < n; i++) {
-		struct page *p = alloc(BENCH_GFP, 0);
+		struct page *p = alloc(gfp, 0);
 
 		if (unlikely(!p)) {
 			fails++;
@@ -84,8 +86,8 @@ static void prefragment(void)
 
 /* ---- batch ------------------------------------------------------------- */
 
-BENCH_INLINE void batch_loop(palloc_fn alloc, pfree_fn release, uint32_t n,
-			     uint64_t rounds, struct page **slot,
+BENCH_INLINE void batch_loop(palloc_fn alloc, pfree_fn release, gfp_t gfp,
+			     uint32_t n, uint64_t rounds, struct page **slot,
 			     const uint32_t *perms, struct bench_out *out)
 {
 	uint64_t r, t0, fails = 0;
@@ -96,7 +98,7 @@ BENCH_INLINE void batch_loop(palloc_fn alloc, pfree_fn release, uint32_t n,
 		const uint32_t *perm = perms + (r % BATCH_PERMS) * n;
 
 		for (i = 0; i < n; i++) {
-			slot[i] = alloc(BENCH_GFP, 0);
+			slot[i] = alloc(gfp, 0);
 			fails += slot[i] == NULL;
 		}
 		for (i = 0; i < n; i++) {
@@ -111,7 +113,7 @@ BENCH_INLINE void batch_loop(palloc_fn alloc, pfree_fn release, uint32_t n,
 	out->fails = fails;
 }
 
-static void batch_run(bool null, uint64_t pairs, uint64_t seed,
+static void batch_run(bool null, gfp_t gfp, uint64_t pairs, uint64_t seed,
 		      struct bench_out *out)
 {
 	uint32_t n = MIN(BATCH_MAX, (uint32_t)(out->pages / 2)), k;
@@ -122,11 +124,11 @@ static void batch_run(bool null, uint64_t pairs, uint64_t seed,
 	for (k = 0; k < BATCH_PERMS; k++)
 		bench_shuffle(perms + (size_t)k * n, n, &seed);
 	if (null)
-		batch_loop(null_alloc_pages, null_free_pages, n, rounds, slot,
-			   perms, out);
+		batch_loop(null_alloc_pages, null_free_pages, gfp, n, rounds,
+			   slot, perms, out);
 	else
-		batch_loop(alloc_pages, __free_pages, n, rounds, slot, perms,
-			   out);
+		batch_loop(alloc_pages, __free_pages, gfp, n, rounds, slot,
+			   perms, out);
 	free(perms);
 	free(slot);
 }
@@ -260,27 +262,32 @@ int bench_pages_run(const struct bench_args *a, struct bench_out *out)
 {
 	const char *w = a->workload;
 	bool null = strcmp(a->alloc, "null") == 0;
+	bool kernel = strcmp(a->alloc, "kmem-kernel") == 0;
+	gfp_t gfp = kernel ? GFP_KERNEL | __GFP_NOWARN : BENCH_GFP;
 
 	if (strcmp(w, "lifo") && strcmp(w, "hot") && strcmp(w, "batch") &&
 	    strcmp(w, "mixed"))
 		return -1;
-	if (!null && strcmp(a->alloc, "kmem"))
-		bench_die("page workload %s: allocator %s is not kmem or null",
-			  w, a->alloc);
+	if (!null && !kernel && strcmp(a->alloc, "kmem"))
+		bench_die("page workload %s: allocator %s is not kmem, "
+			  "kmem-kernel or null", w, a->alloc);
+	if (kernel && !strcmp(w, "mixed"))
+		bench_die("mixed fills half the pool: GFP_HIGHUSER only");
 	machine_boot(a->pool);
 	out->pages = zones_total_managed();
 	if (!strcmp(w, "mixed")) {
 		mixed_run(null, a->ops ? a->ops : MIXED_OPS, a->seed, out);
 	} else if (!strcmp(w, "batch")) {
-		batch_run(null, a->ops ? a->ops : PAGE_PAIRS, a->seed, out);
+		batch_run(null, gfp, a->ops ? a->ops : PAGE_PAIRS, a->seed,
+			  out);
 	} else {
 		if (!strcmp(w, "hot"))
 			prefragment();
 		if (null)
-			pairs_loop(null_alloc_pages, null_free_pages,
+			pairs_loop(null_alloc_pages, null_free_pages, gfp,
 				   a->ops ? a->ops : PAGE_PAIRS, out);
 		else
-			pairs_loop(alloc_pages, __free_pages,
+			pairs_loop(alloc_pages, __free_pages, gfp,
 				   a->ops ? a->ops : PAGE_PAIRS, out);
 	}
 	return 0;

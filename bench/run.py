@@ -26,7 +26,7 @@ PAGE_WORKLOADS = ["lifo", "hot", "batch", "mixed"]
 SMALL_WORKLOADS = ["lifo64", "kbatch"]  # kbatch: the small-object batch
 SMALL_POOL_MIB = 256
 SMALL_ALLOCS = ["kmem", "glibc", "jemalloc", "mimalloc", "null"]
-PAGE_ALLOCS = ["kmem", "null"]
+PAGE_ALLOCS = ["kmem", "kmem-kernel", "null"]  # kmem: GFP_HIGHUSER
 UNIT = {"lifo": "pair", "hot": "pair", "batch": "pair", "mixed": "op",
         "lifo64": "pair", "kbatch": "pair"}
 # Operations under callgrind (kbatch: rounds of 100k pairs).
@@ -35,7 +35,7 @@ CG_OPS = {"lifo": 100000, "hot": 100000, "batch": 100000, "mixed": 100000,
 
 
 def worker(build, alloc):
-    if alloc in ("kmem", "null"):
+    if alloc in ("kmem", "kmem-kernel", "null"):
         return os.path.join(build, "host", "bench")
     return os.path.join(build, "host", "bench-" + alloc)
 
@@ -63,8 +63,10 @@ def jobs():
     """(family, workload, pool_mib, [allocs]) in run order."""
     out = []
     for w in PAGE_WORKLOADS:
+        allocs = [a for a in PAGE_ALLOCS
+                  if w != "mixed" or a != "kmem-kernel"]
         for pool in POOLS_MIB:
-            out.append(("page", w, pool, PAGE_ALLOCS))
+            out.append(("page", w, pool, allocs))
     for w in SMALL_WORKLOADS:
         out.append(("small", w, SMALL_POOL_MIB, SMALL_ALLOCS))
     return out
@@ -168,12 +170,16 @@ def targets(rows, meta):
         for w, lim in (("hot", 1.5), ("lifo", 2.0)):
             null = find(rows, w, pool, "null")
             x = 1.0 / null["ratio_to_kmem"]   # median of kmem/null per rep
+            kern = find(rows, w, pool, "kmem-kernel")
+            xk = kern["ratio_to_kmem"] * x
             add("%s %d MiB" % (w, pool), x, lim, x <= lim,
-                "%.2f x the null floor (<= %.1f x)" % (x, lim))
+                "%.2f x the null floor (<= %.1f x); GFP_KERNEL %.2f x"
+                % (x, lim, xk))
     for pool in POOLS_MIB:
         k = find(rows, "batch", pool, "kmem")["median_ns"]
+        kk = find(rows, "batch", pool, "kmem-kernel")["median_ns"]
         add("batch %d MiB" % pool, k, 20.0, k <= 20.0,
-            "%.2f ns per pair (<= 20 ns)" % k)
+            "%.2f ns per pair (<= 20 ns); GFP_KERNEL %.2f ns" % (k, kk))
     for pool in POOLS_MIB:
         k = find(rows, "mixed", pool, "kmem")["median_ns"]
         add("mixed %d MiB" % pool, k, 8.0, k <= 8.0,
@@ -209,8 +215,11 @@ def print_table(rows, tgts, meta, reps, cpu):
           "pinned to CPU %d; ns per pair (lifo, hot, batch, lifo64) or per "
           "op (mixed);\n- null = median minus the null allocator's median "
           "(the allocator's own cost); x kmem = median over repetitions of "
-          "ns / kmem's ns in the same repetition" % (reps, cpu))
-    hdr = "%-7s %-7s %8s  %-9s %8s %8s %8s %8s %7s  %s" % (
+          "ns / kmem's ns in the same repetition;\npage workloads: kmem "
+          "allocates with GFP_HIGHUSER (the whole arena), kmem-kernel with "
+          "GFP_KERNEL (lowmem); small objects: kmalloc(GFP_KERNEL) on a "
+          "%d MiB pool" % (reps, cpu, SMALL_POOL_MIB))
+    hdr = "%-6s %-6s %8s  %-11s %7s %7s %7s %7s %6s  %s" % (
         "family", "work", "pool", "alloc", "median", "min", "max",
         "- null", "x kmem", "notes")
     print(hdr)
@@ -224,7 +233,7 @@ def print_table(rows, tgts, meta, reps, cpu):
                 100 * r["frag"], zs, r["max_order"]))
         if r["fails"]:
             notes.append("%d failed allocations" % r["fails"])
-        line = "%-7s %-7s %4d MiB  %-9s %8.2f %8.2f %8.2f %8.2f %7.2f  %s" % (
+        line = "%-6s %-6s %4d MiB  %-11s %7.2f %7.2f %7.2f %7.2f %6.2f  %s" % (
             r["family"], r["workload"], r["pool_mib"], r["alloc"],
             r["median_ns"], r["min_ns"], r["max_ns"], r["minus_null_ns"],
             r["ratio_to_kmem"], "; ".join(notes))
@@ -295,12 +304,12 @@ def callgrind(args, cpu):
         print("bench-callgrind: %s %d MiB done" % (w, pool), file=sys.stderr,
               flush=True)
     print("kmem386 instructions per operation (callgrind, timed part only)")
-    hdr = "%-7s %-7s %8s  %-9s %10s %12s %10s" % (
+    hdr = "%-6s %-6s %8s  %-11s %8s %9s %9s" % (
         "family", "work", "pool", "alloc", "ops", "Ir/op", "- null")
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
-        print("%-7s %-7s %4d MiB  %-9s %10d %12.1f %10.1f" % (
+        print("%-6s %-6s %4d MiB  %-11s %8d %9.1f %9.1f" % (
             r["family"], r["workload"], r["pool_mib"], r["alloc"], r["ops"],
             r["ir_per_op"], r["ir_per_op_minus_null"]))
     path = os.path.join(args.build, "bench-callgrind.json")

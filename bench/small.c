@@ -66,7 +66,7 @@ static inline void native_free(const void *p)
 	free((void *)p);
 }
 #else
-#error "compile with one of BENCH_KMEM, BENCH_GLIBC, BENCH_JEMALLOC, BENCH_MIMALLOC"
+#error "compile with BENCH_KMEM, BENCH_GLIBC, BENCH_JEMALLOC or BENCH_MIMALLOC"
 #endif
 
 #define BENCH_INLINE	static inline __attribute__((always_inline))
