@@ -594,7 +594,7 @@ int mm_brk(struct mm *mm, uintptr_t new_brk, uintptr_t *result)
 {
 	uintptr_t old_end = ALIGN_UP(mm->brk, PAGE_SIZE);
 	uintptr_t new_end = ALIGN_UP(new_brk, PAGE_SIZE);
-	struct vma *heap = mm_find_vma(mm, mm->brk_start);
+	struct vma *heap = NULL;	/* the heap's top piece (mprotect splits) */
 	int err = 0;
 
 	*result = mm->brk;
@@ -602,8 +602,11 @@ int mm_brk(struct mm *mm, uintptr_t new_brk, uintptr_t *result)
 		return 0;
 	if (new_brk < mm->brk_start || new_brk > USER_MMAP_TOP)
 		return -ENOMEM;
-	if (heap && !(heap->flags & VM_HEAP))
-		return -ENOMEM;
+	if (old_end > mm->brk_start) {
+		heap = mm_find_vma(mm, old_end - 1);
+		if (!heap || !(heap->flags & VM_HEAP) || heap->end != old_end)
+			return -ENOMEM;
+	}
 	if (new_end > old_end) {
 		struct vma *next = vma_from(mm, old_end);
 
@@ -613,8 +616,7 @@ int mm_brk(struct mm *mm, uintptr_t new_brk, uintptr_t *result)
 		if (heap)
 			heap->end = new_end;
 		else
-			err = mm_map_region(mm, mm->brk_start,
-					    new_end - mm->brk_start,
+			err = mm_map_region(mm, old_end, new_end - old_end,
 					    VM_READ | VM_WRITE | VM_HEAP,
 					    NULL, 0, 0);
 	} else if (new_end < old_end) {
@@ -669,8 +671,8 @@ static unsigned int regions_check(struct mm *mm)
 			bad++;
 		}
 		if ((v->flags & VM_HEAP) &&
-		    (v->start != mm->brk_start ||
-		     v->end != ALIGN_UP(mm->brk, PAGE_SIZE))) {
+		    (v->start < mm->brk_start ||
+		     v->end > ALIGN_UP(mm->brk, PAGE_SIZE))) {
 			printk("mm: heap 0x%08x-0x%08x, brk 0x%08x-0x%08x\n",
 			       (unsigned int)v->start, (unsigned int)v->end,
 			       (unsigned int)mm->brk_start,

@@ -79,8 +79,8 @@ struct vma {
  *  M4. rss counts the present entries that map a frame other than the
  *      zero page, zero_ptes those that map the zero page; every such
  *      frame is PG_user with a reference count of at least one.
- *  M5. brk_start <= brk, and the heap region (if any) is
- *      [brk_start, ALIGN_UP(brk)).
+ *  M5. brk_start <= brk, and the heap regions (one, or its pieces after
+ *      mprotect) lie inside [brk_start, ALIGN_UP(brk)).
  */
 struct mm {
 	pfn_t pd;			/* page directory */

@@ -480,6 +480,21 @@ static void test_brk_mmap(void **state)
 	assert_int_equal(mm_brk(mm, 0x08000000u, &b), -ENOMEM);
 	assert_int_equal(b, 0x08100000u + PAGE_SIZE);
 
+	/* a heap split by mprotect still grows at its top and shrinks */
+	assert_int_equal(mm_brk(mm, 0x08100000u + 4 * PAGE_SIZE, &b), 0);
+	assert_int_equal(mm_protect_region(mm, 0x08100000u + PAGE_SIZE,
+					   PAGE_SIZE, VM_READ), 0);
+	assert_int_equal(mm->nr_vmas, 3);
+	assert_int_equal(mm_brk(mm, 0x08100000u + 6 * PAGE_SIZE, &b), 0);
+	check(mm);
+	assert_int_equal(mm->nr_vmas, 3);
+	store(mm, 0x08100000u + 5 * PAGE_SIZE, 1);
+	refused(mm, 0x08100000u + PAGE_SIZE, true, "write to read-only region");
+	assert_int_equal(mm_brk(mm, 0x08100000u + PAGE_SIZE / 2, &b), 0);
+	check(mm);
+	assert_int_equal(mm->nr_vmas, 1);
+	assert_int_equal(mm->rss, 0);
+
 	assert_int_equal(mm_mmap(mm, 5000, RW, &a1), 0);
 	assert_int_equal(a1, USER_MMAP_TOP - 2 * PAGE_SIZE);
 	assert_int_equal(mm_mmap(mm, PAGE_SIZE, VM_READ, &a2), 0);
