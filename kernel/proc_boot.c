@@ -14,7 +14,7 @@ const char *trap_name(unsigned int vector);	/* arch/i386/trap.c */
 
 /* Exceptions a ring-3 program can raise besides page faults. */
 static const unsigned int user_exceptions[] = {
-	T_DIVIDE, T_BREAKPOINT, 4 /* overflow */, 5 /* bound */,
+	T_DIVIDE, T_DEBUG, T_BREAKPOINT, 4 /* overflow */, 5 /* bound */,
 	T_INVALID_OP, 7 /* no FPU */, 10 /* TSS */, 11 /* segment */,
 	12 /* stack segment */, T_GPF, 16 /* x87 */, 17 /* alignment */,
 	19 /* SIMD */,

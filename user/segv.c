@@ -9,6 +9,8 @@
  *   none      read a PROT_NONE mapping  readonly  write a PROT_READ mapping
  *   munmap    touch a page after munmap
  *   gpf       a privileged instruction (cli)
+ *   step      set the trap flag: a debug exception after one instruction
+ *   divide    divide by zero
  *   efault    (not killed) system calls given bad pointers get -EFAULT
  */
 #include "ulib.h"
@@ -95,6 +97,11 @@ int main(int argc, char **argv)
 		sink = *(volatile int *)p;
 	} else if (!strcmp(mode, "gpf"))
 		__asm__ volatile("cli");
+	else if (!strcmp(mode, "step"))
+		__asm__ volatile("pushf; orl $0x100, (%esp); popf; nop");
+	else if (!strcmp(mode, "divide"))
+		__asm__ volatile("xor %%ecx, %%ecx; mov $1, %%eax; cltd; idiv %%ecx"
+				 : : : "eax", "ecx", "edx");
 	else if (!strcmp(mode, "efault"))
 		return efault();
 	else

@@ -26,6 +26,8 @@ SEGV_MODES = {
     "readonly": "write to read-only region",
     "munmap": "no region at this address",
     "gpf": "general protection fault",
+    "step": "debug",
+    "divide": "divide error",
 }
 
 SEGFAULT = re.compile(r"^segfault: pid (\d+) \((\S+)\) addr 0x([0-9a-f]{8}) "
