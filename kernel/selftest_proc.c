@@ -106,115 +106,111 @@ static const char *cow_round(struct mm *parent, struct mm *child)
 	return check_spaces(parent, child);
 }
 
-static const char *fork_cow_case(void)
+static const char *fork_cow_body(struct mm *parent)
 {
 	struct mm_stats s0, s1;
-	struct mm *parent, *child = NULL;
-	const char *err = NULL;
+	struct mm *child;
+	const char *err;
 	uint32_t v, i;
 
-	mm_get_stats(&s0);
-	parent = mm_create();
-	if (!parent || mm_map_region(parent, ANON, NPAGES * PAGE_SIZE,
-				     VM_READ | VM_WRITE, NULL, 0, 0) != 0)
-		err = selftest_fail("no address space");
-	for (i = 0; !err && i < NPAGES; i++) {
+	if (mm_map_region(parent, ANON, NPAGES * PAGE_SIZE,
+			  VM_READ | VM_WRITE, NULL, 0, 0) != 0)
+		return selftest_fail("mm_map_region failed");
+	for (i = 0; i < NPAGES; i++) {
 		if (touch(parent, ANON + i * PAGE_SIZE, true) != 0)
-			err = selftest_fail("write fault %u failed", i);
+			return selftest_fail("write fault %u failed", i);
 		v = 0x1000 + i;
 		word(parent, ANON + i * PAGE_SIZE, &v, true);
 	}
-	if (!err && mm_fork(parent, &child) != 0)
-		err = selftest_fail("fork failed");
-	if (!err)
-		err = cow_round(parent, child);
+	mm_get_stats(&s0);
+	if (mm_fork(parent, &child) != 0)
+		return selftest_fail("fork failed");
+	err = cow_round(parent, child);
+	mm_destroy(child);
 	mm_get_stats(&s1);
 	if (!err && (s1.cow_copy - s0.cow_copy != NPAGES ||
 		     s1.cow_reuse - s0.cow_reuse != NPAGES))
 		err = selftest_fail("%llu copies and %llu reuses, expected %u each",
 				    s1.cow_copy - s0.cow_copy,
 				    s1.cow_reuse - s0.cow_reuse, NPAGES);
-	if (child)
-		mm_destroy(child);
-	if (parent)
-		mm_destroy(parent);
 	return err;
 }
 
-SELFTEST(proc, fork_cow)
+static const char *demand_zero_body(struct mm *mm)
 {
-	struct zone_free before;
-	unsigned long flags;
-	const char *err;
-
-	zone_free_take(&before);
-	flags = arch_irq_save();
-	err = fork_cow_case();
-	arch_irq_restore(flags);
-	return err ? err : zone_free_compare(&before);
-}
-
-SELFTEST(proc, demand_zero_and_zero_page)
-{
-	struct zone_free before;
-	unsigned long flags;
-	const char *err = NULL;
-	struct mm *mm;
 	uint32_t v = 1;
 
-	zone_free_take(&before);
-	flags = arch_irq_save();
-	mm = mm_create();
-	if (!mm || mm_map_region(mm, ANON, 1024 * PAGE_SIZE,
-				 VM_READ | VM_WRITE, NULL, 0, 0) != 0)
-		err = selftest_fail("no address space");
-	if (!err && (touch(mm, ANON + 5 * PAGE_SIZE, false) != 0 ||
-		     word(mm, ANON + 5 * PAGE_SIZE + 12, &v, false) != 0 ||
-		     v != 0 || mm->zero_ptes != 1 || mm->rss != 0))
-		err = selftest_fail("read fault: value %u, %u zero-page entries, rss %u",
-				    v, mm->zero_ptes, mm->rss);
-	if (!err && (touch(mm, ANON + 5 * PAGE_SIZE, true) != 0 ||
-		     word(mm, ANON + 5 * PAGE_SIZE + 12, &v, false) != 0 ||
-		     v != 0 || mm->zero_ptes != 0 || mm->rss != 1))
-		err = selftest_fail("write after read: value %u, %u zero-page entries, rss %u",
-				    v, mm->zero_ptes, mm->rss);
-	if (!err)
-		err = check_spaces(mm, NULL);
-	if (mm)
-		mm_destroy(mm);
-	arch_irq_restore(flags);
-	return err ? err : zone_free_compare(&before);
+	if (mm_map_region(mm, ANON, 1024 * PAGE_SIZE, VM_READ | VM_WRITE,
+			  NULL, 0, 0) != 0)
+		return selftest_fail("mm_map_region failed");
+	if (touch(mm, ANON + 5 * PAGE_SIZE, false) != 0 ||
+	    word(mm, ANON + 5 * PAGE_SIZE + 12, &v, false) != 0 || v != 0 ||
+	    mm->zero_ptes != 1 || mm->rss != 0)
+		return selftest_fail("read fault: value %u, %u zero-page entries, rss %u",
+				     v, mm->zero_ptes, mm->rss);
+	if (touch(mm, ANON + 5 * PAGE_SIZE, true) != 0 ||
+	    word(mm, ANON + 5 * PAGE_SIZE + 12, &v, false) != 0 || v != 0 ||
+	    mm->zero_ptes != 0 || mm->rss != 1)
+		return selftest_fail("write after read: value %u, %u zero-page entries, rss %u",
+				     v, mm->zero_ptes, mm->rss);
+	return NULL;
 }
 
-SELFTEST(proc, load_program_image)
+static const char *load_image_body(struct mm *mm)
 {
 	const struct user_prog *prog = user_prog_find("hello");
-	struct zone_free before;
 	char *argv[] = { "hello", "x" };
 	uintptr_t entry, sp;
-	unsigned long flags;
-	const char *err = NULL;
-	struct mm *mm;
 	uint32_t v;
 
 	if (!prog)
 		return selftest_fail("no program 'hello' in the image");
+	if (elf_load(mm, prog, 2, argv, &entry, &sp) != 0)
+		return selftest_fail("elf_load failed");
+	/* the first word of text (user.ld: file offset 0x1000), and argc */
+	if (touch(mm, entry, false) != 0 ||
+	    word(mm, 0x08048000u, &v, false) != 0 ||
+	    v != *(const uint32_t *)(prog->image + 0x1000))
+		return selftest_fail("text page does not hold the image's bytes");
+	if (word(mm, sp + 4, &v, false) != 0 || v != 2)
+		return selftest_fail("argc on the new stack reads %u", v);
+	return NULL;
+}
+
+/*
+ * Run @body on a new address space with interrupts off, check and
+ * destroy the space, and compare the free frames of every zone.
+ */
+static const char *on_new_space(const char *(*body)(struct mm *mm))
+{
+	struct zone_free before;
+	unsigned long flags;
+	const char *err;
+	struct mm *mm;
+
 	zone_free_take(&before);
 	flags = arch_irq_save();
 	mm = mm_create();
-	if (!mm || elf_load(mm, prog, 2, argv, &entry, &sp) != 0)
-		err = selftest_fail("elf_load failed");
-	/* the first word of text (user.ld: file offset 0x1000), and argc */
-	if (!err && (touch(mm, entry, false) != 0 ||
-		     word(mm, 0x08048000u, &v, false) != 0 ||
-		     v != *(const uint32_t *)(prog->image + 0x1000)))
-		err = selftest_fail("text page does not hold the image's bytes");
-	if (!err && (word(mm, sp + 4, &v, false) != 0 || v != 2))
-		err = selftest_fail("argc on the new stack reads %u", v);
+	err = mm ? body(mm) : selftest_fail("mm_create failed");
 	if (!err)
 		err = check_spaces(mm, NULL);
 	if (mm)
 		mm_destroy(mm);
 	arch_irq_restore(flags);
 	return err ? err : zone_free_compare(&before);
+}
+
+SELFTEST(proc, fork_cow)
+{
+	return on_new_space(fork_cow_body);
+}
+
+SELFTEST(proc, demand_zero_and_zero_page)
+{
+	return on_new_space(demand_zero_body);
+}
+
+SELFTEST(proc, load_program_image)
+{
+	return on_new_space(load_image_body);
 }
