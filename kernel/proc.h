@@ -4,8 +4,9 @@
  * they make.
  *
  * Process 0 is the kernel itself (the shell, on the boot stack): it has no
- * address space, is never on the run queue, runs whenever no process is
- * runnable, and adopts every orphan.
+ * address space, takes its turn in the run queue only while `run` waits
+ * (to reap, and to see a Ctrl-C), runs whenever no process is runnable,
+ * and adopts every orphan.
  *
  * Locking: kernel code is never preempted (the tick preempts ring 3
  * only) and everything here runs with interrupts off, except the shell's
