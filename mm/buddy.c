@@ -71,39 +71,52 @@ static inline void buddy_mark_alloc(pfn_t pfn, unsigned int order)
 
 /* ---- free lists ------------------------------------------------------- */
 
-static void list_push(pfn_t *head, struct page *page)
+/*
+ * The list primitives sit on every path, fast ones included: always
+ * inline, and given the pfn as well as the page where the caller has both
+ * (on the host a struct page is 24 bytes, so page - mem_map divides).
+ */
+#define BUDDY_INLINE	static inline __attribute__((always_inline))
+
+BUDDY_INLINE void list_push(pfn_t *head, struct page *page, pfn_t pfn)
 {
-	pfn_t pfn = page_to_pfn(page);
+	pfn_t next = *head;
 
 	page->lru.prev = PFN_NONE;
-	page->lru.next = *head;
-	if (*head != PFN_NONE)
-		pfn_to_page(*head)->lru.prev = pfn;
+	page->lru.next = next;
+	if (next != PFN_NONE)
+		pfn_to_page(next)->lru.prev = pfn;
 	*head = pfn;
 }
 
-static void list_del(pfn_t *head, struct page *page)
+BUDDY_INLINE void list_del(pfn_t *head, struct page *page)
 {
-	if (page->lru.prev != PFN_NONE)
-		pfn_to_page(page->lru.prev)->lru.next = page->lru.next;
+	pfn_t next = page->lru.next, prev = page->lru.prev;
+
+	if (prev != PFN_NONE)
+		pfn_to_page(prev)->lru.next = next;
 	else
-		*head = page->lru.next;
-	if (page->lru.next != PFN_NONE)
-		pfn_to_page(page->lru.next)->lru.prev = page->lru.prev;
+		*head = next;
+	if (next != PFN_NONE)
+		pfn_to_page(next)->lru.prev = prev;
 	page->lru.next = POISON_LIST_NEXT;
 	page->lru.prev = POISON_LIST_PREV;
 }
 
-static void area_add(struct zone *zone, struct page *page, unsigned int order)
+/* Flags of a free head of this order: the zone bits kept, PG_buddy set. */
+BUDDY_INLINE void area_add(struct zone *zone, pfn_t pfn, unsigned int order)
 {
+	struct page *page = pfn_to_page(pfn);
+
 	page->flags = (page->flags & ~(PG_FLAGS_MASK | PG_ORDER_MASK)) |
 		      PG_buddy | ((uint32_t)order << PG_ORDER_SHIFT);
 	page->_refcount = 0;
-	list_push(&zone->free_area[order].head, page);
+	list_push(&zone->free_area[order].head, page, pfn);
 	zone->free_area[order].nr_free++;
 }
 
-static void area_del(struct zone *zone, struct page *page, unsigned int order)
+BUDDY_INLINE void area_del(struct zone *zone, struct page *page,
+			   unsigned int order)
 {
 	list_del(&zone->free_area[order].head, page);
 	zone->free_area[order].nr_free--;
@@ -127,7 +140,7 @@ static void buddy_merge_locked(struct zone *zone, pfn_t pfn, unsigned int order)
 		pfn &= ~(1u << order);
 		order++;
 	}
-	area_add(zone, pfn_to_page(pfn), order);
+	area_add(zone, pfn, order);
 }
 
 /* Take a block of exactly 2^order frames off the lists, splitting. */
@@ -147,7 +160,7 @@ static struct page *buddy_take_locked(struct zone *zone, unsigned int order)
 	area_del(zone, page, o);
 	while (o > order) {
 		o--;
-		area_add(zone, pfn_to_page(pfn + (1u << o)), o);
+		area_add(zone, pfn + (1u << o), o);
 		zone->stats.splits++;
 	}
 	return page;
@@ -155,16 +168,17 @@ static struct page *buddy_take_locked(struct zone *zone, unsigned int order)
 
 /* ---- hot list --------------------------------------------------------- */
 
-static void hot_push_locked(struct zone *zone, struct page *page)
+BUDDY_INLINE void hot_push_locked(struct zone *zone, struct page *page,
+				  pfn_t pfn)
 {
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
 	page->flags = (page->flags & ~(PG_FLAGS_MASK | PG_ORDER_MASK)) | PG_hot;
 	page->_refcount = 0;
-	list_push(&zone->hot.head, page);
+	list_push(&zone->hot.head, page, pfn);
 	zone->hot.count++;
 }
 
-static struct page *hot_pop_locked(struct zone *zone)
+BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone)
 {
 	struct page *page = pfn_to_page(zone->hot.head);
 
@@ -180,9 +194,10 @@ static void hot_drain_locked(struct zone *zone, uint32_t n)
 {
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
 	while (n-- && zone->hot.count) {
-		struct page *page = hot_pop_locked(zone);
+		pfn_t pfn = zone->hot.head;
 
-		buddy_merge_locked(zone, page_to_pfn(page), 0);
+		hot_pop_locked(zone);
+		buddy_merge_locked(zone, pfn, 0);
 	}
 }
 
@@ -196,7 +211,7 @@ static void hot_refill_locked(struct zone *zone)
 
 		if (!page)
 			break;
-		hot_push_locked(zone, page);
+		hot_push_locked(zone, page, page_to_pfn(page));
 	}
 }
 
@@ -216,6 +231,29 @@ static const int8_t *gfp_zonelist(gfp_t gfp)
 	if (gfp & __GFP_HIGHMEM)
 		return zonelists[2];
 	return zonelists[0];
+}
+
+/*
+ * The first zone alloc_pages_slow() would try, by the zone bits of a gfp
+ * (__GFP_DMA | __GFP_HIGHMEM), or NULL if no zone of the list is
+ * populated: the order-0 fast path looks its zone up here instead of
+ * walking the list.  Rebuilt whenever a zone gains or loses its frames
+ * (buddy_zone_init(), buddy_free_bootmem()).
+ */
+#define GFP_ZONE_BITS	(__GFP_DMA | __GFP_HIGHMEM)
+static struct zone *buddy_fast_zone[GFP_ZONE_BITS + 1];
+
+static void buddy_fast_zones_update(void)
+{
+	unsigned int bits;
+
+	for (bits = 0; bits <= GFP_ZONE_BITS; bits++) {
+		const int8_t *list = gfp_zonelist(bits);
+
+		while (*list >= 0 && !zone_populated(&zones[*list]))
+			list++;
+		buddy_fast_zone[bits] = *list >= 0 ? &zones[*list] : NULL;
+	}
 }
 
 /*
@@ -341,34 +379,42 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 	return page;
 }
 
+/* The gfp bits the order-0 fast path serves; anything else is slow. */
+#define BUDDY_FAST_GFP	(GFP_ZONE_BITS | __GFP_HIGH | __GFP_NOWARN)
+
 /*
- * The fast path: an order-0 GFP_KERNEL or GFP_ATOMIC request that Normal's
- * hot list can serve.  Everything else, including an empty hot list, goes
- * to alloc_pages_slow().
+ * The fast path: an order-0 request without __GFP_ZERO that the hot list
+ * of its first zone can serve while that zone stays above its reserve,
+ * which is exactly the first thing alloc_pages_slow() would do.  Anything
+ * else, an empty hot list or a zone at its reserve included, goes to
+ * alloc_pages_slow(), which refills, falls back and drains.
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
-	struct zone *zone = &zones[ZONE_NORMAL];
-	struct page *page = NULL;
+	struct zone *zone;
+	struct page *page;
 	unsigned long flags;
 
 	if (unlikely(arch_should_fail_alloc()))
 		return NULL;
-	if (order != 0 || (gfp & ~(__GFP_HIGH | __GFP_NOWARN)))
+	if (unlikely(order != 0 || (gfp & ~BUDDY_FAST_GFP)))
 		return alloc_pages_slow(gfp, order);
-	flags = mm_lock_irqsave(&zone->lock);
-	if (likely(zone->hot.count &&
-		   zone->free_pages > zone_reserve(zone, gfp))) {
-		page = hot_pop_locked(zone);
-		page->flags |= PG_head;
-		page->_refcount = 1;
-		zone->free_pages--;
-		zone->stats.alloc_ok++;
-		zone->stats.hot_hits++;
-	}
-	mm_unlock_irqrestore(&zone->lock, flags);
-	if (unlikely(!page))
+	zone = buddy_fast_zone[gfp & GFP_ZONE_BITS];
+	if (unlikely(!zone))
 		return alloc_pages_slow(gfp, 0);
+	flags = mm_lock_irqsave(&zone->lock);
+	if (unlikely(!zone->hot.count ||
+		     zone->free_pages <= zone_reserve(zone, gfp))) {
+		mm_unlock_irqrestore(&zone->lock, flags);
+		return alloc_pages_slow(gfp, 0);
+	}
+	page = hot_pop_locked(zone);
+	page->flags |= PG_head;
+	page->_refcount = 1;
+	zone->free_pages--;
+	zone->stats.alloc_ok++;
+	zone->stats.hot_hits++;
+	mm_unlock_irqrestore(&zone->lock, flags);
 	buddy_mark_alloc(page_to_pfn(page), 0);
 	return page;
 }
@@ -454,7 +500,7 @@ static void buddy_free_locked(struct zone *zone, struct page *page,
 	zone->free_pages += 1u << order;
 	zone->stats.freed++;
 	if (order == 0 && zone->hot.high) {
-		hot_push_locked(zone, page);
+		hot_push_locked(zone, page, pfn);
 		if (unlikely(zone->hot.count > zone->hot.high))
 			hot_drain_locked(zone, zone->hot.batch);
 		return;
@@ -474,7 +520,7 @@ static void buddy_count_stray(void)
 }
 
 /* A pfn that no zone spans: nothing to lock, only a report. */
-static __attribute__((noinline)) int
+static __attribute__((noinline, cold)) int
 buddy_refuse_stray(pfn_t pfn, unsigned int order, void *caller)
 {
 	buddy_count_stray();
@@ -549,12 +595,17 @@ release:
 /*
  * Drop one reference to the block at page; free it when it was the last.
  * RELEASE_PUT takes the order from the head.  The fast path is the last
- * reference to a plain order-0 head going onto a hot list with room;
- * everything else goes to buddy_release_slow(), which also sorts out
- * misuse.
+ * reference to a plain order-0 head going onto a hot list with room: one
+ * mask compare on the flags word (buddy_plain_head()) proves it is an
+ * allocated head of that order with no slab, reserved, free or tail
+ * state, and such a head is aligned and inside its zone by construction.
+ * Everything else goes to buddy_release_slow(), which also diagnoses
+ * misuse.  Always inline, so each entry point gets its own copy with
+ * kind a constant.
  */
-static inline int buddy_release(struct page *page, unsigned int order,
-				enum release_kind kind, void *caller)
+static inline __attribute__((always_inline)) int
+buddy_release(struct page *page, unsigned int order, enum release_kind kind,
+	      void *caller)
 {
 	pfn_t pfn = (pfn_t)(page - mem_map);
 	struct zone *zone;
@@ -571,7 +622,7 @@ static inline int buddy_release(struct page *page, unsigned int order,
 		     zone->hot.count >= zone->hot.high))
 		return buddy_release_slow(zone, page, order, kind, caller,
 					  flags);
-	hot_push_locked(zone, page);
+	hot_push_locked(zone, page, pfn);
 	zone->free_pages++;
 	zone->stats.freed++;
 	mm_unlock_irqrestore(&zone->lock, flags);
@@ -660,6 +711,7 @@ void buddy_zone_init(struct zone *zone)
 	zone->hot.count = 0;
 	zone->free_pages = 0;
 	zone->managed_pages = 0;
+	buddy_fast_zones_update();
 }
 
 /* The largest order a block at pfn may have without passing end. */
@@ -702,6 +754,7 @@ void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end)
 	zone->managed_pages += end - start;
 	zone->free_pages += end - start;
 	mm_unlock_irqrestore(&zone->lock, flags);
+	buddy_fast_zones_update();
 }
 
 unsigned int buddy_hot_save(struct zone *zone, pfn_t *pfns, unsigned int max)
@@ -736,10 +789,10 @@ static bool buddy_take_pfn_locked(struct zone *zone, pfn_t pfn)
 		pfn_t upper = head + (1u << o);
 
 		if (pfn >= upper) {
-			area_add(zone, pfn_to_page(head), o);
+			area_add(zone, head, o);
 			head = upper;
 		} else {
-			area_add(zone, pfn_to_page(upper), o);
+			area_add(zone, upper, o);
 		}
 	}
 	return true;
@@ -753,7 +806,7 @@ void buddy_hot_restore(struct zone *zone, const pfn_t *pfns, unsigned int n)
 		if (zone->hot.count >= zone->hot.high)
 			break;
 		if (buddy_take_pfn_locked(zone, pfns[n]))
-			hot_push_locked(zone, pfn_to_page(pfns[n]));
+			hot_push_locked(zone, pfn_to_page(pfns[n]), pfns[n]);
 	}
 	mm_unlock_irqrestore(&zone->lock, flags);
 }

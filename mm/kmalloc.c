@@ -3,7 +3,7 @@
  *
  * Design.  Thirteen caches, kmalloc-8 .. kmalloc-8192, serve requests up
  * to 8192 bytes; a request takes the smallest class that holds it (a table
- * for sizes up to 192, a short scan above).  Larger requests are whole
+ * for sizes up to 192, the highest set bit above).  Larger requests are whole
  * buddy blocks: the head page gets PG_large_kmalloc and the buddy allocator
  * already records the order in it, so kfree() needs no size for either
  * kind: PG_slab leads to the object's cache, PG_large_kmalloc to the block.
@@ -23,7 +23,7 @@
  * themselves.  Every function may be called from an IRQ handler.
  */
 #include "mm/buddy.h"
-#include "mm/slab.h"
+#include "slab_internal.h"
 
 static const unsigned int kmalloc_sizes[KMALLOC_NR_CACHES] = {
 	8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
@@ -39,17 +39,20 @@ static struct kmem_cache *kmalloc_caches[KMALLOC_NR_CACHES];
 static struct kmalloc_stats kmalloc_stat;
 static char kmalloc_large_pool;		/* valgrind pool anchor */
 
-/* The class of a size in [1, KMALLOC_MAX_CACHE_SIZE]. */
+/*
+ * The class of a size in [1, KMALLOC_MAX_CACHE_SIZE]: the table up to
+ * 192; above, the classes are the powers of two 256 .. 8192 (indexes
+ * 7 .. 12), so the index is ceil(log2(size)) - 1, from the highest set bit
+ * of size - 1.
+ */
 static inline unsigned int kmalloc_index(size_t size)
 {
-	unsigned int i;
-
 	if (size <= 192)
 		return kmalloc_small_index[(size + 7) >> 3];
-	for (i = 7; kmalloc_sizes[i] < size; i++)
-		;
-	return i;
+	return 31u - (unsigned int)__builtin_clz((unsigned int)size - 1);
 }
+_Static_assert(KMALLOC_NR_CACHES == 13 && KMALLOC_MAX_CACHE_SIZE == 8192,
+	       "kmalloc_index() knows the classes above 192 bytes");
 
 struct kmem_cache *kmalloc_cache(size_t size)
 {
@@ -76,7 +79,7 @@ static void kmalloc_account(size_t requested, size_t allocated,
 }
 
 /* A request beyond the classes: a buddy block marked PG_large_kmalloc. */
-static void *kmalloc_large(size_t size, gfp_t gfp)
+static __attribute__((noinline)) void *kmalloc_large(size_t size, gfp_t gfp)
 {
 	unsigned int order = 0;
 	struct page *page = NULL;
@@ -106,7 +109,8 @@ static void *kmalloc_large(size_t size, gfp_t gfp)
  * classes mix slabs of every low zone, so a GFP_DMA request is served in
  * whole frames from the DMA zone instead.
  */
-static void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
+static inline __attribute__((always_inline))
+void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
 {
 	struct kmem_cache *c;
 
@@ -115,7 +119,7 @@ static void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
 	c = kmalloc_caches[kmalloc_index(size)];
 	if (unlikely(!c))
 		return NULL;
-	return slab_alloc(c, gfp, size, caller);
+	return slab_alloc_inline(c, gfp, size, caller);
 }
 
 void *kmalloc(size_t size, gfp_t gfp)
@@ -168,17 +172,14 @@ static void kmalloc_refuse(const char *who, const void *p, void *caller)
 	       who, p, caller);
 }
 
-static void kfree_caller(const void *p, void *caller)
+/* kfree() of anything but a slab object: NULL, a large block, misuse. */
+static __attribute__((noinline)) void kfree_other(const void *p,
+						  void *caller)
 {
 	struct page *page;
 
-	if (unlikely(!p))
+	if (!p)
 		return;
-	page = slab_virt_to_page(p);
-	if (likely(page && page_test(page, PG_slab))) {
-		slab_free(NULL, page->private, (void *)p, caller);
-		return;
-	}
 	page = kmalloc_take_large(p);
 	if (!page) {
 		kmalloc_refuse("kfree", p, caller);
@@ -186,6 +187,29 @@ static void kfree_caller(const void *p, void *caller)
 	}
 	mm_pool_free(&kmalloc_large_pool, (void *)p);
 	__free_pages(page, page_order(page));
+}
+
+/*
+ * A slab object's frame says PG_slab and leads to its slab: the inline
+ * free path.  NULL falls outside the direct map, so it costs nothing
+ * here and is sorted out by kfree_other() with everything else.
+ */
+static inline __attribute__((always_inline))
+void kfree_caller(const void *p, void *caller)
+{
+	uintptr_t off = (uintptr_t)p - slab_map_base;
+
+	if (likely(off < slab_map_bytes)) {
+		struct page *page = pfn_to_page((pfn_t)(off >> PAGE_SHIFT));
+
+		if (likely(page_test(page, PG_slab))) {
+			struct slab *s = page->private;
+
+			slab_free_in(s->cache, s, (void *)p, caller);
+			return;
+		}
+	}
+	kfree_other(p, caller);
 }
 
 void kfree(const void *p)

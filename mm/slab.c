@@ -272,7 +272,9 @@ void slab_quarantine(struct kmem_cache *c, void *obj, size_t size)
 	mm_unlock_irqrestore(&c->lock, flags);
 }
 
-void *slab_alloc(struct kmem_cache *c, gfp_t gfp, size_t size, void *caller)
+__attribute__((noinline))
+void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
+		      void *caller)
 {
 	unsigned long flags;
 	void *obj;
@@ -304,14 +306,19 @@ again:
 	return obj;
 }
 
+void *slab_alloc(struct kmem_cache *c, gfp_t gfp, size_t size, void *caller)
+{
+	return slab_alloc_inline(c, gfp, size, caller);
+}
+
 void *kmem_cache_alloc(struct kmem_cache *cache, gfp_t gfp)
 {
-	return slab_alloc(cache, gfp, 0, MM_CALLER());
+	return slab_alloc_inline(cache, gfp, 0, MM_CALLER());
 }
 
 void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t gfp)
 {
-	return slab_alloc(cache, gfp | __GFP_ZERO, 0, MM_CALLER());
+	return slab_alloc_inline(cache, gfp | __GFP_ZERO, 0, MM_CALLER());
 }
 
 /* --- free ------------------------------------------------------------- */
@@ -321,44 +328,20 @@ void *kmem_cache_zalloc(struct kmem_cache *cache, gfp_t gfp)
  * linearly from slab_map_base, so an address's frame is one subtraction
  * and one shift away, and anything outside is no slab object.
  */
-static uintptr_t slab_map_base, slab_map_bytes;
+uintptr_t slab_map_base, slab_map_bytes;
 
 struct page *slab_virt_to_page(const void *p)
 {
-	uintptr_t off = (uintptr_t)p - slab_map_base;
-
-	if (unlikely(off >= slab_map_bytes))
-		return NULL;
-	return pfn_to_page((pfn_t)(off >> PAGE_SHIFT));
+	return slab_page_of(p);
 }
 
 struct slab *slab_of_addr(const void *p)
 {
-	struct page *page = slab_virt_to_page(p);
+	struct page *page = slab_page_of(p);
 
 	if (!page || !page_test(page, PG_slab))
 		return NULL;
 	return page->private;
-}
-
-/*
- * Which slot @obj is.  Returns: true if it is the first byte of an object
- * of slab @s (else *off gets its offset from the object it falls in).
- */
-bool slab_obj_valid(const struct kmem_cache *c, const struct slab *s,
-		    const void *obj, int *off)
-{
-	uintptr_t rel = (uintptr_t)obj - (uintptr_t)s->s_mem;
-	uint32_t slot;
-
-	if (unlikely(rel >= (uintptr_t)c->objs_per_slab * c->stride)) {
-		*off = (int)((uintptr_t)obj - (uintptr_t)s);
-		return false;
-	}
-	/* rel / stride by multiplication: exact as rel * stride < 2^32. */
-	slot = (uint32_t)(((uint64_t)rel * c->reciprocal) >> 32);
-	*off = (int)(rel - (uintptr_t)slot * c->stride) - (int)c->obj_off;
-	return *off == 0;
 }
 
 static void slab_count_refused(struct kmem_cache *c)
@@ -370,7 +353,7 @@ static void slab_count_refused(struct kmem_cache *c)
 }
 
 /* Refuse a free: count it, report it.  Returns: -EINVAL. */
-static __attribute__((noinline))
+__attribute__((noinline, cold))
 int slab_refuse(struct kmem_cache *c, const char *what, void *obj, int off,
 		void *caller)
 {
@@ -379,13 +362,23 @@ int slab_refuse(struct kmem_cache *c, const char *what, void *obj, int off,
 	return -EINVAL;
 }
 
+__attribute__((noinline, cold))
+int slab_refuse_cache(struct kmem_cache *want, struct kmem_cache *c,
+		      void *obj, void *caller)
+{
+	char what[32 + KMEM_CACHE_NAME_LEN];
+
+	snprintf(what, sizeof(what), "free of an object of cache %s", c->name);
+	return slab_refuse(want, what, obj, 0, caller);
+}
+
 /*
  * Free to a slab that is not the active one: its own freelist, then the
  * list its new count calls for.  Cache lock held.
  * Returns: false for an evident double free (nothing changed).
  */
-static __attribute__((noinline))
-bool slab_free_slow_locked(struct kmem_cache *c, struct slab *s, void *obj)
+static bool slab_free_slow_locked(struct kmem_cache *c, struct slab *s,
+				  void *obj)
 {
 	if (s == c->active || s->inuse == s->quarantined ||
 	    obj == s->freelist)
@@ -402,49 +395,39 @@ bool slab_free_slow_locked(struct kmem_cache *c, struct slab *s, void *obj)
 	return true;
 }
 
-int slab_free(struct kmem_cache *want, struct slab *s, void *obj,
-	      void *caller)
+__attribute__((noinline))
+int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
+		    void *caller, unsigned long flags)
 {
-	struct kmem_cache *c;
-	unsigned long flags;
-	int off;
+	bool ok = slab_free_slow_locked(c, s, obj);
 
-	if (unlikely(!s))
-		return slab_refuse(want, "free of a foreign pointer", obj, 0,
-				   caller);
-	c = s->cache;
-	if (unlikely(want && want != c)) {
-		char what[32 + KMEM_CACHE_NAME_LEN];
+	mm_unlock_irqrestore(&c->lock, flags);
+	if (!ok)
+		return slab_refuse(c, "double free", obj, 0, caller);
+	return 0;
+}
 
-		snprintf(what, sizeof(what), "free of an object of cache %s",
-			 c->name);
-		return slab_refuse(want, what, obj, 0, caller);
-	}
-	if (unlikely(!slab_obj_valid(c, s, obj, &off)))
-		return slab_refuse(c, "free of a pointer inside an object",
-				   obj, off, caller);
-	if (unlikely(c->flags & SLAB_DEBUG) &&
-	    !slab_free_debug(c, obj, caller)) {
+__attribute__((noinline))
+int slab_free_debug_path(struct kmem_cache *c, struct slab *s, void *obj,
+			 void *caller)
+{
+	if (!slab_free_debug(c, obj, caller)) {
 		slab_count_refused(c);
 		return -EINVAL;
 	}
-	flags = mm_lock_irqsave(&c->lock);
-	if (likely(s == c->active && obj != c->freelist)) {
-		mm_pool_free(c, obj);
-		slab_set_link(c, obj, c->freelist);
-		c->freelist = obj;
-	} else if (!slab_free_slow_locked(c, s, obj)) {
-		mm_unlock_irqrestore(&c->lock, flags);
-		return slab_refuse(c, "double free", obj, 0, caller);
-	}
-	mm_unlock_irqrestore(&c->lock, flags);
-	return 0;
+	return slab_free_locked_part(c, s, obj, caller);
+}
+
+int slab_free(struct kmem_cache *want, struct slab *s, void *obj,
+	      void *caller)
+{
+	return slab_free_inline(want, s, obj, caller);
 }
 
 void kmem_cache_free(struct kmem_cache *cache, void *obj)
 {
 	if (obj)
-		slab_free(cache, slab_of_addr(obj), obj, MM_CALLER());
+		slab_free_inline(cache, slab_of_addr(obj), obj, MM_CALLER());
 }
 
 /* --- creating and destroying caches ------------------------------------ */

@@ -70,13 +70,148 @@ void slab_report(struct kmem_cache *c, const char *what, const void *obj,
 
 /*
  * slab_obj_valid - is @obj the first byte of an object of @s?  Else *off
- * gets its offset from the object it falls in.  Returns: true or false.
+ * gets its offset from the object it falls in (from the slab header if
+ * it lies outside the slots).  The division by the stride is a multiply
+ * by its reciprocal, exact while rel * stride < 2^32 (slabs <= 64 KiB).
+ * Returns: true or false.
  */
-bool slab_obj_valid(const struct kmem_cache *c, const struct slab *s,
-		    const void *obj, int *off);
+static inline bool slab_obj_valid(const struct kmem_cache *c,
+				  const struct slab *s, const void *obj,
+				  int *off)
+{
+	uintptr_t rel = (uintptr_t)obj - (uintptr_t)s->s_mem;
+	uint32_t slot;
+
+	if (unlikely(rel >= (uintptr_t)c->objs_per_slab * c->stride)) {
+		*off = (int)((uintptr_t)obj - (uintptr_t)s);
+		return false;
+	}
+	slot = (uint32_t)(((uint64_t)rel * c->reciprocal) >> 32);
+	*off = (int)(rel - (uintptr_t)slot * c->stride) - (int)c->obj_off;
+	return *off == 0;
+}
 
 /* Objects on cache->freelist (the active slab's free ones).  Lock held. */
 unsigned int slab_active_free_locked(const struct kmem_cache *c);
+
+/*
+ * The fast paths, inline in kmem_cache_alloc()/kmem_cache_free() and in
+ * kmalloc()/kfree(): a pop from or a push onto cache->freelist (the free
+ * objects of the active slab) under the cache lock, nothing else.  Debug
+ * caches, an empty freelist and a free to any other slab take one
+ * predictable branch each to the out-of-line slow paths in mm/slab.c,
+ * which also do every misuse report.
+ */
+#define SLAB_INLINE	static inline __attribute__((always_inline))
+
+/* The direct map as kmem_cache_init() found it (slab_virt_to_page()). */
+extern uintptr_t slab_map_base, slab_map_bytes;
+
+/* slab_virt_to_page() inline: one subtraction, one compare, one shift. */
+SLAB_INLINE struct page *slab_page_of(const void *p)
+{
+	uintptr_t off = (uintptr_t)p - slab_map_base;
+
+	if (unlikely(off >= slab_map_bytes))
+		return NULL;
+	return pfn_to_page((pfn_t)(off >> PAGE_SHIFT));
+}
+
+/*
+ * slab_alloc_slow - slab_alloc() whole: debug checks and quarantine, the
+ * refill of an empty freelist.  Returns: the object or NULL.
+ */
+void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
+		      void *caller);
+
+SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
+				    size_t size, void *caller)
+{
+	unsigned long flags;
+	void *obj;
+
+	if (unlikely(c->flags & SLAB_DEBUG))
+		return slab_alloc_slow(c, gfp, size, caller);
+	flags = mm_lock_irqsave(&c->lock);
+	obj = c->freelist;
+	if (unlikely(!obj)) {
+		mm_unlock_irqrestore(&c->lock, flags);
+		return slab_alloc_slow(c, gfp, size, caller);
+	}
+	c->freelist = slab_get_link(c, obj);
+	c->stats.allocs++;
+	c->stats.requested += size;
+	mm_unlock_irqrestore(&c->lock, flags);
+	mm_pool_alloc(c, obj, c->object_size);
+	if (c->ctor)
+		mm_mark_defined(obj, c->object_size);
+	if (unlikely(gfp & __GFP_ZERO))
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
+/*
+ * The out-of-line ends of a free: slab_refuse() counts and reports a
+ * refusal (Returns: -EINVAL); slab_refuse_cache() one for an object of
+ * another cache than @want; slab_free_debug_path() the debug checks and
+ * then the free; slab_free_other() a free to a slab that is not the
+ * active one, or a double free, entered with the cache lock held
+ * (@flags) and leaving it released.  Returns: 0 or -EINVAL.
+ */
+int slab_refuse(struct kmem_cache *c, const char *what, void *obj, int off,
+		void *caller);
+int slab_refuse_cache(struct kmem_cache *want, struct kmem_cache *c,
+		      void *obj, void *caller);
+int slab_free_debug_path(struct kmem_cache *c, struct slab *s, void *obj,
+			 void *caller);
+int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
+		    void *caller, unsigned long flags);
+
+/* The locked part of a free that passed its checks. */
+SLAB_INLINE int slab_free_locked_part(struct kmem_cache *c, struct slab *s,
+				      void *obj, void *caller)
+{
+	unsigned long flags = mm_lock_irqsave(&c->lock);
+
+	/* obj == freelist: the evident double free, caught for free. */
+	if (unlikely(s != c->active || obj == c->freelist))
+		return slab_free_other(c, s, obj, caller, flags);
+	mm_pool_free(c, obj);
+	slab_set_link(c, obj, c->freelist);
+	c->freelist = obj;
+	mm_unlock_irqrestore(&c->lock, flags);
+	return 0;
+}
+
+/*
+ * Free @obj, which lies in a frame of slab @s of cache @c (what PG_slab
+ * proves): it must still be an object's first byte, pass the debug checks
+ * of a debug cache, and not be free already.
+ */
+SLAB_INLINE int slab_free_in(struct kmem_cache *c, struct slab *s,
+			     void *obj, void *caller)
+{
+	int off;
+
+	if (unlikely(!slab_obj_valid(c, s, obj, &off)))
+		return slab_refuse(c, "free of a pointer inside an object",
+				   obj, off, caller);
+	if (unlikely(c->flags & SLAB_DEBUG))
+		return slab_free_debug_path(c, s, obj, caller);
+	return slab_free_locked_part(c, s, obj, caller);
+}
+
+/* slab_free() inline; see include/mm/slab.h for the contract. */
+SLAB_INLINE int slab_free_inline(struct kmem_cache *want, struct slab *s,
+				 void *obj, void *caller)
+{
+	if (unlikely(!s))
+		return slab_refuse(want, "free of a foreign pointer", obj, 0,
+				   caller);
+	if (unlikely(want && want != s->cache))
+		return slab_refuse_cache(want, s->cache, obj, caller);
+	return slab_free_in(s->cache, s, obj, caller);
+}
 
 /*
  * Debug mode (mm/slab_debug.c): red zones and poison of a new object; the

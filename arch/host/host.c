@@ -18,8 +18,10 @@
 #include "mm/arch.h"
 #include "host.h"
 
-static unsigned char *arena;
-static uint64_t arena_size;
+/* The arena and the interrupt flag: arch.h inlines their readers. */
+unsigned char *host_arena;
+uint64_t host_arena_size;
+volatile unsigned long host_irq_flag = 1;
 
 int host_mem_init(uint64_t bytes)
 {
@@ -30,60 +32,40 @@ int host_mem_init(uint64_t bytes)
 		 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (p == MAP_FAILED)
 		return -ENOMEM;
-	arena = p;
-	arena_size = bytes;
+	host_arena = p;
+	host_arena_size = bytes;
 	return 0;
 }
 
 void host_mem_fini(void)
 {
-	if (arena)
-		munmap(arena, arena_size);
-	arena = NULL;
-	arena_size = 0;
+	if (host_arena)
+		munmap(host_arena, host_arena_size);
+	host_arena = NULL;
+	host_arena_size = 0;
 }
 
 uint64_t host_mem_size(void)
 {
-	return arena_size;
+	return host_arena_size;
 }
 
-void *arch_phys_to_virt(phys_addr_t pa)
+/* The direct map is arena + pa; arch.h checks the range and calls these. */
+void arch_bad_phys(phys_addr_t pa)
 {
-	if (!arena || pa >= arena_size)
-		panic("phys_to_virt: 0x%llx outside the host arena (%llu bytes)",
-		      (unsigned long long)pa, (unsigned long long)arena_size);
-	return arena + pa;
+	panic("phys_to_virt: 0x%llx outside the host arena (%llu bytes)",
+	      (unsigned long long)pa, (unsigned long long)host_arena_size);
 }
 
-phys_addr_t arch_virt_to_phys(const void *va)
+void arch_bad_virt(const void *va)
 {
-	const unsigned char *p = va;
-
-	if (!arena || p < arena || p >= arena + arena_size)
-		panic("virt_to_phys: %p outside the host arena", va);
-	return (phys_addr_t)(p - arena);
+	panic("virt_to_phys: %p outside the host arena", va);
 }
 
 /* Interrupts: a flag, so tests can see that allocator calls restore it. */
-static unsigned long irq_enabled = 1;
-
-unsigned long arch_irq_save(void)
-{
-	unsigned long old = irq_enabled;
-
-	irq_enabled = 0;
-	return old;
-}
-
-void arch_irq_restore(unsigned long flags)
-{
-	irq_enabled = flags;
-}
-
 bool host_irqs_enabled(void)
 {
-	return irq_enabled != 0;
+	return host_irq_flag != 0;
 }
 
 unsigned long host_tlb_page_flushes, host_tlb_full_flushes;

@@ -11,35 +11,19 @@
 #include "cpu.h"
 #include "mm/arch.h"
 
-void *arch_phys_to_virt(phys_addr_t pa)
+/*
+ * The conversions and the interrupt flag are inline in mm/arch.h; these
+ * are the out-of-line ends of the conversions' range checks.
+ */
+void arch_bad_phys(phys_addr_t pa)
 {
-	if (unlikely(pa >= LOWMEM_LIMIT))
-		panic("phys_to_virt: 0x%llx is not in the direct map",
-		      (unsigned long long)pa);
-	return (void *)(uintptr_t)(pa + PAGE_OFFSET);
+	panic("phys_to_virt: 0x%llx is not in the direct map",
+	      (unsigned long long)pa);
 }
 
-phys_addr_t arch_virt_to_phys(const void *va)
+void arch_bad_virt(const void *va)
 {
-	uintptr_t v = (uintptr_t)va;
-
-	if (unlikely(v < PAGE_OFFSET || v >= LOWMEM_VIRT_END))
-		panic("virt_to_phys: %p is not in the direct map", va);
-	return v - PAGE_OFFSET;
-}
-
-unsigned long arch_irq_save(void)
-{
-	unsigned long flags;
-
-	__asm__ volatile("pushfl; popl %0; cli" : "=r"(flags) : : "memory");
-	return flags;
-}
-
-void arch_irq_restore(unsigned long flags)
-{
-	if (flags & EFLAGS_IF)
-		__asm__ volatile("sti" : : : "memory");
+	panic("virt_to_phys: %p is not in the direct map", va);
 }
 
 /* A 386 has no invlpg: reloading CR3 flushes everything, which is correct. */

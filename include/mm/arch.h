@@ -41,19 +41,95 @@
 #define PGTABLE_WINDOW		0xFFC00000u
 
 /*
+ * arch_bad_phys, arch_bad_virt - panic for an address outside the direct
+ * map (the out-of-line end of the conversions below).
+ * Context: any.  Returns: never.
+ */
+__attribute__((noreturn, cold)) void arch_bad_phys(phys_addr_t pa);
+__attribute__((noreturn, cold)) void arch_bad_virt(const void *va);
+
+#ifdef MM_HOST
+/*
+ * The host: "physical memory" is one arena mapped at physical 0 (see
+ * arch/host/host.c, which owns these), and the interrupt flag is a word
+ * that tests read back through host_irqs_enabled().
+ */
+extern unsigned char *host_arena;
+extern uint64_t host_arena_size;
+extern volatile unsigned long host_irq_flag;	/* 1: interrupts enabled */
+#endif
+
+/*
  * Direct map.  Valid for physical addresses of the DMA and NORMAL zones
- * only (on the host: anything inside the arena).
+ * only (on the host: anything inside the arena); anything else panics.
+ * Inline, because page_address() and virt_to_page() sit on allocation
+ * paths: the conversion is one add or subtract and one compare.
  * Context: any.
  */
-void *arch_phys_to_virt(phys_addr_t pa);
-phys_addr_t arch_virt_to_phys(const void *va);
+static inline void *arch_phys_to_virt(phys_addr_t pa)
+{
+#ifdef MM_HOST
+	if (__builtin_expect(pa >= host_arena_size, 0))
+		arch_bad_phys(pa);
+	return host_arena + pa;
+#else
+	if (__builtin_expect(pa >= LOWMEM_LIMIT, 0))
+		arch_bad_phys(pa);
+	return (void *)(uintptr_t)(pa + PAGE_OFFSET);
+#endif
+}
+
+static inline phys_addr_t arch_virt_to_phys(const void *va)
+{
+#ifdef MM_HOST
+	uintptr_t off = (uintptr_t)va - (uintptr_t)host_arena;
+
+	if (__builtin_expect(off >= host_arena_size, 0))
+		arch_bad_virt(va);
+	return off;
+#else
+	uintptr_t off = (uintptr_t)va - PAGE_OFFSET;
+
+	if (__builtin_expect(off >= LOWMEM_LIMIT, 0))
+		arch_bad_virt(va);
+	return off;
+#endif
+}
 
 /*
  * Interrupt state.  arch_irq_save() disables interrupts and returns the old
- * state for arch_irq_restore().  Context: any.
+ * state for arch_irq_restore().  Inline: every allocator lock is one pair,
+ * and a call each way would cost more than the fast path's work.  Both are
+ * compiler barriers, as the instructions they stand for.
+ * Context: any.
  */
-unsigned long arch_irq_save(void);
-void arch_irq_restore(unsigned long flags);
+#define ARCH_EFLAGS_IF	(1u << 9)
+
+static inline unsigned long arch_irq_save(void)
+{
+	unsigned long flags;
+
+#ifdef MM_HOST
+	__asm__ volatile("" : : : "memory");
+	flags = host_irq_flag;
+	host_irq_flag = 0;
+	__asm__ volatile("" : : : "memory");
+#else
+	__asm__ volatile("pushfl; popl %0; cli" : "=r"(flags) : : "memory");
+#endif
+	return flags;
+}
+
+static inline void arch_irq_restore(unsigned long flags)
+{
+#ifdef MM_HOST
+	__asm__ volatile("" : : : "memory");
+	host_irq_flag = flags;
+#else
+	if (flags & ARCH_EFLAGS_IF)
+		__asm__ volatile("sti" : : : "memory");
+#endif
+}
 
 /* TLB maintenance for the current address space.  Context: any. */
 void arch_tlb_flush_page(uintptr_t va);
