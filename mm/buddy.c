@@ -320,11 +320,13 @@ static struct page *zone_alloc(struct zone *zone, unsigned int order,
 /* Mark the frames after the head of a new block as its tail. */
 static void buddy_prep_block(struct page *page, unsigned int order)
 {
+	/* Frames inside a free block carry only the zone bits (B4, B8). */
+	const uint32_t tail = (page->flags & PG_ZONE_MASK) | PG_tail;
 	uint32_t i;
 
 	buddy_mark_alloc(page_to_pfn(page), order);
 	for (i = 1; i < (1u << order); i++) {
-		page[i].flags = (page[i].flags & PG_ZONE_MASK) | PG_tail;
+		page[i].flags = tail;
 		page[i]._refcount = 0;
 	}
 }
@@ -379,7 +381,37 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 	return page;
 }
 
-/* The gfp bits the order-0 fast path serves; anything else is slow. */
+/*
+ * A block of order 1..MAX_ORDER from the first zone of the list, when it
+ * has one above its reserve: what alloc_pages_slow() would do first, minus
+ * walking the list.  Else the slow path, which falls back and drains.
+ */
+static __attribute__((noinline)) struct page *
+alloc_pages_first_zone(struct zone *zone, gfp_t gfp, unsigned int order)
+{
+	struct page *page = NULL;
+	unsigned long flags;
+
+	if (unlikely(order > MAX_ORDER))
+		return alloc_pages_failed(gfp, order);
+	flags = mm_lock_irqsave(&zone->lock);
+	if (likely(zone->free_pages >= zone_reserve(zone, gfp) + (1u << order)))
+		page = buddy_take_locked(zone, order);
+	if (unlikely(!page)) {
+		mm_unlock_irqrestore(&zone->lock, flags);
+		return alloc_pages_slow(gfp, order);
+	}
+	zone->free_pages -= 1u << order;
+	zone->stats.alloc_ok++;
+	page->flags = (page->flags & PG_ZONE_MASK) | PG_head |
+		      ((uint32_t)order << PG_ORDER_SHIFT);
+	page->_refcount = 1;
+	mm_unlock_irqrestore(&zone->lock, flags);
+	buddy_prep_block(page, order);
+	return page;
+}
+
+/* The gfp bits the fast paths serve; anything else is slow. */
 #define BUDDY_FAST_GFP	(GFP_ZONE_BITS | __GFP_HIGH | __GFP_NOWARN)
 
 /*
@@ -397,11 +429,13 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 
 	if (unlikely(arch_should_fail_alloc()))
 		return NULL;
-	if (unlikely(order != 0 || (gfp & ~BUDDY_FAST_GFP)))
+	if (unlikely(gfp & ~BUDDY_FAST_GFP))
 		return alloc_pages_slow(gfp, order);
 	zone = buddy_fast_zone[gfp & GFP_ZONE_BITS];
 	if (unlikely(!zone))
-		return alloc_pages_slow(gfp, 0);
+		return alloc_pages_slow(gfp, order);
+	if (order != 0)
+		return alloc_pages_first_zone(zone, gfp, order);
 	flags = mm_lock_irqsave(&zone->lock);
 	if (unlikely(!zone->hot.count ||
 		     zone->free_pages <= zone_reserve(zone, gfp))) {
@@ -494,7 +528,7 @@ static void buddy_report(const struct zone *zone, pfn_t pfn,
 static void buddy_free_locked(struct zone *zone, struct page *page,
 			      pfn_t pfn, unsigned int order)
 {
-	uint32_t i;
+	uint32_t i, zbits;
 
 	buddy_mark_free(pfn, order);
 	zone->free_pages += 1u << order;
@@ -505,8 +539,10 @@ static void buddy_free_locked(struct zone *zone, struct page *page,
 			hot_drain_locked(zone, zone->hot.batch);
 		return;
 	}
+	/* Every frame of the block is in one zone (B8): store, don't mask. */
+	zbits = page->flags & PG_ZONE_MASK;
 	for (i = 0; i < (1u << order); i++)
-		page[i].flags &= PG_ZONE_MASK;
+		page[i].flags = zbits;
 	buddy_merge_locked(zone, pfn, order);
 }
 
