@@ -201,17 +201,46 @@ static void hot_drain_locked(struct zone *zone, uint32_t n)
 	}
 }
 
+/*
+ * Refill the hot list with up to hot.batch frames, leaving the lists and
+ * the hot list exactly as hot.batch calls of buddy_take_locked(zone, 0)
+ * would, at a fraction of the list work.  Those calls split the smallest
+ * free block, of order o at pfn b, and then hand out b, b + 1, ... in
+ * turn, every list below o being empty: so take k = min(wanted, 2^o)
+ * frames of the block at once, push them in ascending order, and put the
+ * rest [b + k, b + 2^o) back as the maximal aligned blocks it splits into
+ * (one per order, onto lists that are still empty).  Each order-j block
+ * holding one of the k frames was split once: sum of ceil(k / 2^j).
+ */
 static void hot_refill_locked(struct zone *zone)
 {
-	uint32_t i;
+	uint32_t want = zone->hot.batch;
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
-	for (i = 0; i < zone->hot.batch; i++) {
-		struct page *page = buddy_take_locked(zone, 0);
+	while (want) {
+		unsigned int o = 0, j;
+		pfn_t b, p, end;
+		uint32_t k;
 
-		if (!page)
-			break;
-		hot_push_locked(zone, page, page_to_pfn(page));
+		while (o < NR_ORDERS && zone->free_area[o].head == PFN_NONE)
+			o++;
+		if (o == NR_ORDERS)
+			return;
+		b = zone->free_area[o].head;
+		area_del(zone, pfn_to_page(b), o);
+		k = MIN(want, 1u << o);
+		for (p = b; p < b + k; p++)
+			hot_push_locked(zone, pfn_to_page(p), p);
+		for (j = 1; j <= o; j++)
+			zone->stats.splits += (k + (1u << j) - 1) >> j;
+		end = b + (1u << o);
+		for (j = 0; p < end; j++) {
+			if (p & (1u << j)) {
+				area_add(zone, p, j);
+				p += 1u << j;
+			}
+		}
+		want -= k;
 	}
 }
 
