@@ -8,8 +8,11 @@
  * walks step with mm_next_vma() (O(n log n) for a whole walk, simpler than
  * parent links and plenty for the few dozen regions a process has).  The
  * tree holds no page state: what is mapped is read back from the page
- * tables (vmm_lookup()), skipping a whole 4 MiB at an absent directory
- * entry, so a large sparse region costs nothing to fork or destroy.
+ * tables, skipping a whole 4 MiB at an absent directory entry, so a large
+ * sparse region costs nothing to fork or destroy.  Fork, munmap and
+ * destroy hand a region's whole range to vmm_copy_range() or
+ * vmm_unmap_range(), which walk each table once under one lock hold and
+ * call back here per frame to take or drop its reference.
  * munmap and mprotect split a region at their bounds; nothing merges
  * regions again, except brk, which moves the end of the heap in place.
  * Frames are reference counted by the buddy allocator: a shared
@@ -217,7 +220,7 @@ static void vma_remove(struct mm *mm, struct vma *v)
  * The page table that maps @va, read in place, and the end of the part of
  * [@va, @end) it covers (*@stop): one directory lookup per 4 MiB instead
  * of one per page.  Entries are only read through it; every change goes
- * through vmm_map/unmap/protect.
+ * through mm/vmm.c.
  * Returns: the table's entries, or NULL if no table maps @va.
  */
 static const arch_pte_t *table_at(struct mm *mm, uintptr_t va,
@@ -233,32 +236,17 @@ static const arch_pte_t *table_at(struct mm *mm, uintptr_t va,
 	return arch_pgtable_virt(mm->pd, arch_pdx(va), arch_pte_pfn(pde));
 }
 
+static void drop_frame_cb(void *arg, pfn_t pfn)
+{
+	mm_drop_frame(arg, pfn);
+}
+
 /* Unmap every page of [start, end) and drop its frame. */
 static void unmap_pages(struct mm *mm, uintptr_t start, uintptr_t end)
 {
-	uintptr_t va, stop;
+	int err = vmm_unmap_range(mm->pd, start, end, drop_frame_cb, mm);
 
-	for (va = start; va < end; va = stop) {
-		const arch_pte_t *t = table_at(mm, va, end, &stop);
-		unsigned int i, lo, hi, n = 0;
-		pfn_t pfn;
-
-		if (!t)
-			continue;
-		lo = arch_ptx(va);
-		hi = lo + (unsigned int)((stop - va) >> PAGE_SHIFT);
-		for (i = lo; i < hi; i++)
-			n += arch_pte_present(t[i]);
-		/* the table goes with its last entry: read no further then */
-		for (i = lo; n && i < hi; i++) {
-			if (!arch_pte_present(t[i]))
-				continue;
-			n--;
-			if (vmm_unmap(mm->pd, va + (i - lo) * PAGE_SIZE,
-				      &pfn) == 0)
-				mm_drop_frame(mm, pfn);
-		}
-	}
+	MM_ASSERT(err == 0);
 }
 
 /* Rights of the entries of a region with VM_* @flags; 0: none at all. */
@@ -371,37 +359,26 @@ void mm_destroy(struct mm *mm)
 	kmem_cache_free(mm_cache, mm);
 }
 
+/* One more user of frame @pfn, now mapped in the child @arg too. */
+static void fork_frame_cb(void *arg, pfn_t pfn)
+{
+	struct mm *child = arg;
+
+	if (pfn == mm_zero_pfn) {
+		child->zero_ptes++;
+	} else {
+		get_page(pfn_to_page(pfn));
+		child->rss++;
+	}
+}
+
 /* Share the present pages of region @v of @parent with @child. */
 static int fork_pages(struct mm *parent, struct mm *child,
 		      const struct vma *v)
 {
-	uintptr_t va, stop, a;
-
-	for (va = v->start; va < v->end; va = stop) {
-		const arch_pte_t *t = table_at(parent, va, v->end, &stop);
-
-		for (a = va; t && a < stop; a += PAGE_SIZE) {
-			arch_pte_t e = t[arch_ptx(a)];
-			unsigned int prot = arch_pte_prot(e);
-			pfn_t pfn = arch_pte_pfn(e);
-
-			if (!arch_pte_present(e))
-				continue;
-			if (!(v->flags & VM_SHARED) && (prot & MMU_WRITE)) {
-				prot &= ~MMU_WRITE;
-				vmm_protect(parent->pd, a, prot);
-			}
-			if (vmm_map(child->pd, a, pfn, prot) != 0)
-				return -ENOMEM;
-			if (pfn == mm_zero_pfn) {
-				child->zero_ptes++;
-			} else {
-				get_page(pfn_to_page(pfn));
-				child->rss++;
-			}
-		}
-	}
-	return 0;
+	return vmm_copy_range(child->pd, parent->pd, v->start, v->end,
+			      (v->flags & VM_SHARED) ? 0 : VMM_COPY_COW,
+			      fork_frame_cb, child);
 }
 
 int mm_fork(struct mm *parent, struct mm **child)

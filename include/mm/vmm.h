@@ -98,6 +98,41 @@ int vmm_unmap(pfn_t pd, uintptr_t va, pfn_t *old);
 int vmm_protect(pfn_t pd, uintptr_t va, unsigned int prot);
 
 /*
+ * vmm_unmap_range - remove every mapping of [@start, @end), walking each
+ * page table once; user-half tables left empty are freed.  Each frame that
+ * was mapped goes to @fn (if not NULL) after its entry is cleared and
+ * flushed, with vmm_lock held: @fn may drop references and free frames
+ * but must not edit page tables.  Nothing is changed unless the whole
+ * range passes the checks.
+ * Context: any.
+ * Returns: 0 (also when nothing was mapped); -EINVAL (unaligned, empty,
+ * across PAGE_OFFSET or into the page-table window: reported), -EBUSY (a
+ * 4 MiB mapping in the range).
+ */
+int vmm_unmap_range(pfn_t pd, uintptr_t start, uintptr_t end,
+		    void (*fn)(void *arg, pfn_t pfn), void *arg);
+
+#define VMM_COPY_COW	0x1u	/* write-protect writable entries on both sides */
+
+/*
+ * vmm_copy_range - map in @dst_pd every frame that @src_pd maps in the
+ * user-half range [@start, @end), with the same rights (with
+ * VMM_COPY_COW, writable source entries become read-only first and both
+ * copies are read-only).  Each copied frame goes to @fn (if not NULL),
+ * with vmm_lock held, to take its reference; source tables are read once
+ * and one TLB policy covers the range.
+ * Context: any.
+ * Returns: 0; -EINVAL (bad range, flags or directories, the same
+ * directory twice: reported), -EBUSY (a 4 MiB mapping), -EEXIST (the
+ * destination maps a page of the range), both with nothing changed;
+ * -ENOMEM (a destination table: the entries copied so far stay, each
+ * given to @fn, and their source entries stay read-only).
+ */
+int vmm_copy_range(pfn_t dst_pd, pfn_t src_pd, uintptr_t start,
+		   uintptr_t end, unsigned int flags,
+		   void (*fn)(void *arg, pfn_t pfn), void *arg);
+
+/*
  * vmm_translate - what @va maps to in @pd (4 MiB mappings included).
  * @pfn, @prot: if not NULL, receive the frame and the MMU_* rights.
  * Context: any (takes no lock: a snapshot).

@@ -573,6 +573,69 @@ static void test_fork_out_of_memory(void **state)
 	mm_destroy(parent);
 }
 
+/*
+ * A region over three page tables, starting and ending inside a table:
+ * fork shares exactly its present pages, munmap of a range that starts
+ * and ends mid-table frees the tables it empties and keeps the others,
+ * and destroying both spaces gives every frame and table back.
+ */
+#define SPAN	0x40000000u	/* 4 MiB aligned */
+
+static void test_fork_unmap_across_tables(void **state)
+{
+	const uintptr_t start = SPAN + 0x3fc000, end = SPAN + 0x801000;
+	uint32_t tables0, free0 = zones_total_free();
+	struct mm *parent = mm_create(), *child;
+	struct vmm_stats vs;
+	uintptr_t va;
+	unsigned int n = 0;
+
+	(void)state;
+	assert_int_equal(mm_map_region(parent, start, end - start, RW, NULL,
+				       0, 0), 0);
+	for (va = start; va < end; va += 3 * PAGE_SIZE, n++)
+		store(parent, va, (uint8_t)n);
+	store(parent, SPAN + MiB(8), 0xee);	/* the only page of table 2 */
+	n++;
+	assert_int_equal(load(parent, start + PAGE_SIZE), 0);	/* zero page */
+	vmm_stats(&vs);
+	tables0 = vs.pgtables;
+	assert_int_equal(mm_fork(parent, &child), 0);
+	check(parent);
+	check(child);
+	vmm_stats(&vs);
+	assert_int_equal(vs.pgtables, tables0 + 1 + 3);	/* directory, tables */
+	assert_int_equal(child->rss, n);
+	assert_int_equal(child->zero_ptes, 1);
+	assert_int_equal(pfn_at(child, start + 3 * PAGE_SIZE),
+			 pfn_at(parent, start + 3 * PAGE_SIZE));
+	assert_int_equal(page_count(pfn_to_page(pfn_at(parent, start))), 2);
+	assert_int_equal(prot_at(parent, end - PAGE_SIZE), MMU_USER);
+
+	/* the child drops [start + 4 pages, SPAN + 8 MiB): tables 0, 2 stay */
+	assert_int_equal(mm_unmap_region(child, start + 4 * PAGE_SIZE,
+					 SPAN + MiB(8) - start - 4 * PAGE_SIZE),
+			 0);
+	check(child);
+	check(parent);
+	vmm_stats(&vs);
+	assert_int_equal(vs.pgtables, tables0 + 1 + 2);
+	assert_int_equal(child->rss, 3);	/* start, +3 and SPAN + 8 MiB */
+	assert_int_equal(child->zero_ptes, 1);
+	assert_int_equal(page_count(pfn_to_page(pfn_at(parent, start))), 2);
+	assert_int_equal(page_count(pfn_to_page(pfn_at(parent, start + 6 *
+						       PAGE_SIZE))), 1);
+	/* the parent writes a page the child dropped: reuse, no copy */
+	store(parent, start + 6 * PAGE_SIZE, 0x55);
+	assert_int_equal(stats().cow_copy, 0);
+	mm_destroy(child);
+	check(parent);
+	assert_int_equal(page_count(pfn_to_page(pfn_at(parent, start))), 1);
+	mm_destroy(parent);
+	mm_shrink_caches();
+	assert_int_equal(zones_total_free(), free0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -588,6 +651,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_brk_mmap, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fault_out_of_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_out_of_memory, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_fork_unmap_across_tables, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

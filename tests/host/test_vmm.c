@@ -550,6 +550,336 @@ static void test_kmap_local(void **state)
 	vmm_machine_shutdown();
 }
 
+/* --- range operations --------------------------------------------------- */
+
+#define RANGE_VA	0x40000000u	/* 4 MiB aligned: tables at R, R+4M, R+8M */
+
+struct frame_log {
+	unsigned int calls;
+	pfn_t last;
+};
+
+static void get_cb(void *arg, pfn_t pfn)
+{
+	struct frame_log *log = arg;
+
+	get_page(pfn_to_page(pfn));
+	log->calls++;
+	log->last = pfn;
+}
+
+static void put_cb(void *arg, pfn_t pfn)
+{
+	struct frame_log *log = arg;
+
+	put_page(pfn_to_page(pfn));
+	log->calls++;
+	log->last = pfn;
+}
+
+/* Map a fresh frame at @va of @pd with @prot; returns its pfn. */
+static pfn_t map_new_frame(pfn_t pd, uintptr_t va, unsigned int prot)
+{
+	struct page *page = alloc_page(GFP_KERNEL);
+
+	assert_non_null(page);
+	assert_int_equal(vmm_map(pd, va, page_to_pfn(page), prot), 0);
+	return page_to_pfn(page);
+}
+
+static bool pde_present(pfn_t pd, uintptr_t va)
+{
+	arch_pte_t pde, pte;
+
+	return vmm_lookup(pd, va, &pde, &pte) == 0;
+}
+
+/*
+ * Pages over three tables, copied and unmapped by ranges that start and
+ * end inside a table: rights, refcounts, table counts and freeing.
+ */
+static void test_range_round_trip(void **state)
+{
+	const uintptr_t va[] = {
+		RANGE_VA + 0x3fe000, RANGE_VA + 0x3ff000,	/* table 0 */
+		RANGE_VA + 0x400000, RANGE_VA + 0x401000,	/* table 1 */
+		RANGE_VA + 0x402000,
+		RANGE_VA + 0x800000, RANGE_VA + 0x9ff000,	/* table 2 */
+	};
+	const uintptr_t lo = RANGE_VA + 0x3ff000, hi = RANGE_VA + 0xa00000;
+	struct frame_log log = { 0, 0 };
+	pfn_t src, dst, pfn[ARRAY_SIZE(va)];
+	uint32_t free0, tables0;
+	struct vmm_stats s0;
+	unsigned int i;
+
+	(void)state;
+	vmm_machine_boot(MiB(64), false);
+	free0 = zones_total_free();
+	src = vmm_pgdir_create();
+	dst = vmm_pgdir_create();
+	for (i = 0; i < ARRAY_SIZE(va); i++)
+		pfn[i] = map_new_frame(src, va[i], MMU_USER |
+				       (i == 3 ? 0 : MMU_WRITE));
+	tables0 = st().pgtables;
+	s0 = st();
+	assert_int_equal(vmm_copy_range(dst, src, lo, hi, VMM_COPY_COW,
+					get_cb, &log), 0);
+	assert_int_equal(log.calls, ARRAY_SIZE(va) - 1);
+	assert_int_equal(st().pgtables, tables0 + 3);
+	assert_int_equal(st().maps - s0.maps, ARRAY_SIZE(va) - 1);
+	assert_int_equal(st().protects - s0.protects, ARRAY_SIZE(va) - 2);
+	assert_maps(src, va[0], pfn[0], MMU_USER | MMU_WRITE); /* outside */
+	assert_unmapped(dst, va[0]);
+	assert_int_equal(page_count(pfn_to_page(pfn[0])), 1);
+	for (i = 1; i < ARRAY_SIZE(va); i++) {
+		assert_maps(src, va[i], pfn[i], MMU_USER);
+		assert_maps(dst, va[i], pfn[i], MMU_USER);
+		assert_int_equal(page_count(pfn_to_page(pfn[i])), 2);
+	}
+	assert_int_equal(vmm_check(src) + vmm_check(dst), 0);
+
+	/* the whole copy goes: every table of dst is freed */
+	log.calls = 0;
+	s0 = st();
+	assert_int_equal(vmm_unmap_range(dst, lo, hi, put_cb, &log), 0);
+	assert_int_equal(log.calls, ARRAY_SIZE(va) - 1);
+	assert_int_equal(st().tables_freed - s0.tables_freed, 3);
+	assert_int_equal(st().unmaps - s0.unmaps, ARRAY_SIZE(va) - 1);
+	assert_int_equal(st().pgtables, tables0);
+	for (i = 0; i < 3; i++)
+		assert_false(pde_present(dst, RANGE_VA + i * MiB(4)));
+	for (i = 1; i < ARRAY_SIZE(va); i++)
+		assert_int_equal(page_count(pfn_to_page(pfn[i])), 1);
+
+	/* partial tables: 0 and 1 keep an entry each, 2 goes */
+	log.calls = 0;
+	assert_int_equal(vmm_unmap_range(src, lo, RANGE_VA + 0x402000, put_cb,
+					 &log), 0);
+	assert_int_equal(log.calls, 3);
+	assert_maps(src, va[0], pfn[0], MMU_USER | MMU_WRITE);
+	assert_maps(src, va[4], pfn[4], MMU_USER);
+	assert_unmapped(src, va[1]);
+	assert_unmapped(src, va[2]);
+	assert_int_equal(vmm_check(src), 0);
+	assert_int_equal(vmm_unmap_range(src, RANGE_VA + 0x403000,
+					 RANGE_VA + 0x800000, put_cb, &log), 0);
+	assert_int_equal(log.calls, 3);		/* nothing mapped there */
+	assert_int_equal(vmm_unmap_range(src, RANGE_VA + 0x800000, hi, put_cb,
+					 &log), 0);
+	assert_false(pde_present(src, RANGE_VA + MiB(8)));
+	assert_int_equal(vmm_unmap_range(src, RANGE_VA, RANGE_VA + MiB(8),
+					 put_cb, &log), 0);
+	assert_int_equal(log.calls, ARRAY_SIZE(va));
+	assert_int_equal(st().pgtables, tables0 - 3);
+	assert_int_equal(vmm_check(src) + vmm_check(dst), 0);
+	assert_int_equal(vmm_pgdir_destroy(src), 0);
+	assert_int_equal(vmm_pgdir_destroy(dst), 0);
+	assert_false(host_log_contains("still mapped"));
+	assert_int_equal(zones_total_free(), free0);
+	vmm_machine_shutdown();
+}
+
+/* Without COW, rights are copied as they are; no callback is allowed. */
+static void test_copy_range_shared(void **state)
+{
+	pfn_t src, dst, a, b;
+
+	(void)state;
+	vmm_machine_boot(MiB(64), false);
+	src = vmm_pgdir_create();
+	dst = vmm_pgdir_create();
+	a = map_new_frame(src, RANGE_VA, MMU_USER | MMU_WRITE);
+	b = map_new_frame(src, RANGE_VA + PAGE_SIZE, MMU_USER);
+	assert_int_equal(vmm_copy_range(dst, src, RANGE_VA, RANGE_VA + MiB(1),
+					0, NULL, NULL), 0);
+	assert_maps(src, RANGE_VA, a, MMU_USER | MMU_WRITE);
+	assert_maps(dst, RANGE_VA, a, MMU_USER | MMU_WRITE);
+	assert_maps(dst, RANGE_VA + PAGE_SIZE, b, MMU_USER);
+	assert_int_equal(page_count(pfn_to_page(a)), 1);	/* no callback */
+	assert_int_equal(vmm_check(dst), 0);
+	assert_int_equal(vmm_unmap_range(dst, RANGE_VA, RANGE_VA + MiB(1),
+					 NULL, NULL), 0);
+	assert_int_equal(vmm_unmap_range(src, RANGE_VA, RANGE_VA + MiB(1),
+					 NULL, NULL), 0);
+	assert_int_equal(page_count(pfn_to_page(a)), 1);
+	__free_pages(pfn_to_page(a), 0);
+	__free_pages(pfn_to_page(b), 0);
+	assert_int_equal(vmm_pgdir_destroy(src), 0);
+	assert_int_equal(vmm_pgdir_destroy(dst), 0);
+	vmm_machine_shutdown();
+}
+
+/* One flush policy per range: nothing unless live, few pages, or all. */
+static void test_range_flushes(void **state)
+{
+	unsigned long pages, full;
+	pfn_t src, dst;
+	unsigned int i;
+
+	(void)state;
+	vmm_machine_boot(MiB(64), false);
+	src = vmm_pgdir_create();
+	dst = vmm_pgdir_create();
+	for (i = 0; i < 40; i++)
+		map_new_frame(src, RANGE_VA + i * PAGE_SIZE, MMU_USER | MMU_WRITE);
+	pages = host_tlb_page_flushes;
+	full = host_tlb_full_flushes;
+	assert_int_equal(vmm_copy_range(dst, src, RANGE_VA, RANGE_VA + 4 *
+					PAGE_SIZE, VMM_COPY_COW, NULL, NULL), 0);
+	assert_int_equal(host_tlb_page_flushes, pages);		/* not live */
+	vmm_switch(src);
+	full = host_tlb_full_flushes;
+	assert_int_equal(vmm_copy_range(dst, src, RANGE_VA + 4 * PAGE_SIZE,
+					RANGE_VA + 8 * PAGE_SIZE, VMM_COPY_COW,
+					NULL, NULL), 0);
+	assert_int_equal(host_tlb_page_flushes, pages + 4);
+	assert_int_equal(host_tlb_full_flushes, full);
+	assert_int_equal(vmm_copy_range(dst, src, RANGE_VA + 8 * PAGE_SIZE,
+					RANGE_VA + 40 * PAGE_SIZE, VMM_COPY_COW,
+					NULL, NULL), 0);
+	assert_int_equal(host_tlb_page_flushes, pages + 4 + 16);
+	assert_int_equal(host_tlb_full_flushes, full + 1);
+	/* read-only already: nothing to flush */
+	assert_int_equal(vmm_unmap_range(dst, RANGE_VA, RANGE_VA + MiB(4),
+					 NULL, NULL), 0);
+	assert_int_equal(vmm_copy_range(dst, src, RANGE_VA, RANGE_VA + MiB(4),
+					VMM_COPY_COW, NULL, NULL), 0);
+	assert_int_equal(host_tlb_page_flushes, pages + 20);
+	assert_int_equal(host_tlb_full_flushes, full + 1);
+
+	/* unmap in the live space: 3 pages one by one, then a batch of 32 */
+	assert_int_equal(vmm_unmap_range(src, RANGE_VA, RANGE_VA + 3 *
+					 PAGE_SIZE, NULL, NULL), 0);
+	assert_int_equal(host_tlb_page_flushes, pages + 23);
+	assert_int_equal(vmm_unmap_range(src, RANGE_VA + 3 * PAGE_SIZE,
+					 RANGE_VA + 35 * PAGE_SIZE, NULL,
+					 NULL), 0);
+	assert_int_equal(host_tlb_full_flushes, full + 2);
+	/* the last 5: pages, then the emptied table's window slot and va */
+	assert_int_equal(vmm_unmap_range(src, RANGE_VA, RANGE_VA + MiB(4),
+					 NULL, NULL), 0);
+	assert_int_equal(host_tlb_page_flushes, pages + 23 + 5 + 2);
+	assert_false(pde_present(src, RANGE_VA));
+	vmm_switch(vmm_kernel_pd);
+	assert_int_equal(vmm_unmap_range(dst, RANGE_VA, RANGE_VA + MiB(4),
+					 NULL, NULL), 0);
+	assert_int_equal(host_tlb_page_flushes, pages + 30);
+
+	/* kernel half: global entries, always page by page; tables stay */
+	for (i = 0; i < 20; i++)
+		assert_int_equal(vmm_map(vmm_kernel_pd, VMALLOC_START + i *
+					 PAGE_SIZE, 300 + i, MMU_WRITE), 0);
+	full = host_tlb_full_flushes;
+	assert_int_equal(vmm_unmap_range(vmm_kernel_pd, VMALLOC_START,
+					 VMALLOC_START + MiB(1), NULL, NULL),
+			 0);
+	assert_int_equal(host_tlb_page_flushes, pages + 50);
+	assert_int_equal(host_tlb_full_flushes, full);
+	assert_true(pde_present(vmm_kernel_pd, VMALLOC_START));
+	assert_unmapped(vmm_kernel_pd, VMALLOC_START + 19 * PAGE_SIZE);
+	assert_int_equal(vmm_check(vmm_kernel_pd) + vmm_check(src) +
+			 vmm_check(dst), 0);
+	assert_int_equal(vmm_pgdir_destroy(src), 0);
+	assert_int_equal(vmm_pgdir_destroy(dst), 0);
+	vmm_machine_shutdown();
+}
+
+/* Misuse is reported and refused; a refused range changes nothing. */
+static void test_range_bad_arguments(void **state)
+{
+	struct frame_log log = { 0, 0 };
+	pfn_t src, dst, a;
+
+	(void)state;
+	vmm_machine_boot_ranges(MiB(64), &(struct pfn_range){ 1, 0x4000 }, 1,
+				true);
+	src = vmm_pgdir_create();
+	dst = vmm_pgdir_create();
+	a = map_new_frame(src, RANGE_VA, MMU_USER | MMU_WRITE);
+	host_log_clear();
+	assert_int_equal(vmm_unmap_range(src, RANGE_VA + 1, RANGE_VA + MiB(1),
+					 NULL, NULL), -EINVAL);
+	assert_int_equal(vmm_unmap_range(src, RANGE_VA, RANGE_VA, NULL, NULL),
+			 -EINVAL);
+	assert_int_equal(vmm_unmap_range(src, PAGE_OFFSET - PAGE_SIZE,
+					 PAGE_OFFSET + PAGE_SIZE, NULL, NULL),
+			 -EINVAL);
+	assert_int_equal(vmm_unmap_range(src, KMAP_BASE, PGTABLE_WINDOW +
+					 PAGE_SIZE, NULL, NULL), -EINVAL);
+	assert_int_equal(vmm_unmap_range(300, RANGE_VA, RANGE_VA + PAGE_SIZE,
+					 NULL, NULL), -EINVAL);
+	assert_int_equal(host_log_count("vmm: bad range 0x"), 5);
+	assert_true(host_log_contains("vmm: bad range 0x40000001-0x40100000 in page directory pfn 0x"));
+	assert_int_equal(vmm_copy_range(dst, src, VMALLOC_START, VMALLOC_START +
+					PAGE_SIZE, 0, NULL, NULL), -EINVAL);
+	assert_int_equal(host_log_count("vmm: bad range 0x"), 6);
+	assert_int_equal(vmm_copy_range(src, src, RANGE_VA, RANGE_VA +
+					PAGE_SIZE, 0, NULL, NULL), -EINVAL);
+	assert_int_equal(vmm_copy_range(300, src, RANGE_VA, RANGE_VA +
+					PAGE_SIZE, 0, NULL, NULL), -EINVAL);
+	assert_int_equal(vmm_copy_range(dst, src, RANGE_VA, RANGE_VA +
+					PAGE_SIZE, 0x80, NULL, NULL), -EINVAL);
+	assert_int_equal(host_log_count("vmm: refused copy of 0x40000000-0x40001000 from page directory pfn 0x"),
+			 3);
+	/* a 4 MiB entry inside the range: -EBUSY */
+	assert_int_equal(vmm_unmap_range(vmm_kernel_pd, PAGE_OFFSET + MiB(4),
+					 PAGE_OFFSET + MiB(4) + PAGE_SIZE,
+					 NULL, NULL), -EBUSY);
+	assert_maps(vmm_kernel_pd, PAGE_OFFSET + MiB(4), MiB(4) >> PAGE_SHIFT,
+		    MMU_WRITE);
+	/* the destination maps a page of the range: -EEXIST, no change */
+	assert_int_equal(vmm_map(dst, RANGE_VA + MiB(3), 301, MMU_USER), 0);
+	assert_int_equal(vmm_copy_range(dst, src, RANGE_VA, RANGE_VA + MiB(4),
+					VMM_COPY_COW, get_cb, &log), -EEXIST);
+	assert_int_equal(log.calls, 0);
+	assert_maps(src, RANGE_VA, a, MMU_USER | MMU_WRITE);
+	assert_unmapped(dst, RANGE_VA);
+	assert_int_equal(page_count(pfn_to_page(a)), 1);
+	assert_int_equal(vmm_unmap(dst, RANGE_VA + MiB(3), NULL), 0);
+	assert_int_equal(vmm_check(src) + vmm_check(dst), 0);
+	assert_int_equal(vmm_unmap_range(src, RANGE_VA, RANGE_VA + PAGE_SIZE,
+					 put_cb, &log), 0);
+	assert_int_equal(vmm_pgdir_destroy(src), 0);
+	assert_int_equal(vmm_pgdir_destroy(dst), 0);
+	vmm_machine_shutdown();
+}
+
+/* No table for the destination: what was copied stays, and is counted. */
+static void test_copy_range_out_of_memory(void **state)
+{
+	struct frame_log log = { 0, 0 };
+	pfn_t src, dst, a, b;
+	uint32_t free0;
+
+	(void)state;
+	vmm_machine_boot(MiB(64), false);
+	free0 = zones_total_free();
+	src = vmm_pgdir_create();
+	dst = vmm_pgdir_create();
+	a = map_new_frame(src, RANGE_VA, MMU_USER | MMU_WRITE);
+	b = map_new_frame(src, RANGE_VA + MiB(4), MMU_USER | MMU_WRITE);
+	host_fail_alloc_nth(2);
+	assert_int_equal(vmm_copy_range(dst, src, RANGE_VA, RANGE_VA + MiB(8),
+					VMM_COPY_COW, get_cb, &log), -ENOMEM);
+	host_fail_alloc_nth(0);
+	assert_int_equal(log.calls, 1);
+	assert_maps(dst, RANGE_VA, a, MMU_USER);
+	assert_maps(src, RANGE_VA, a, MMU_USER);
+	assert_maps(src, RANGE_VA + MiB(4), b, MMU_USER | MMU_WRITE);
+	assert_false(pde_present(dst, RANGE_VA + MiB(4)));
+	assert_int_equal(vmm_check(src) + vmm_check(dst), 0);
+	assert_int_equal(vmm_unmap_range(dst, RANGE_VA, RANGE_VA + MiB(8),
+					 put_cb, &log), 0);
+	assert_int_equal(vmm_unmap_range(src, RANGE_VA, RANGE_VA + MiB(8),
+					 put_cb, &log), 0);
+	assert_int_equal(log.calls, 4);
+	assert_int_equal(vmm_pgdir_destroy(src), 0);
+	assert_int_equal(vmm_pgdir_destroy(dst), 0);
+	assert_int_equal(zones_total_free(), free0);
+	vmm_machine_shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -568,6 +898,11 @@ int main(void)
 		cmocka_unit_test(test_check_catches_corruption),
 		cmocka_unit_test(test_fault_reasons),
 		cmocka_unit_test(test_kmap_local),
+		cmocka_unit_test(test_range_round_trip),
+		cmocka_unit_test(test_copy_range_shared),
+		cmocka_unit_test(test_range_flushes),
+		cmocka_unit_test(test_range_bad_arguments),
+		cmocka_unit_test(test_copy_range_out_of_memory),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
