@@ -21,6 +21,15 @@
  * completely whenever a request cannot be met otherwise, so a frame is
  * never stranded there.  Hot frames count as free pages everywhere.
  *
+ * Fast paths.  alloc_pages() looks the first zone of the request's
+ * zonelist up in a table (buddy_fast_zone[]) and, for order 0, pops that
+ * zone's hot list under one lock: the same first step alloc_pages_slow()
+ * would take, so falling back to it changes nothing.  __free_pages() of
+ * the last reference to a plain order-0 head is one mask compare on the
+ * flags word and a push; the precise diagnosis of anything else lives out
+ * of line.  The lock, the interrupt flag and the list primitives are all
+ * inline, and reporting paths are cold.
+ *
  * Misuse (double free, wrong order, misaligned, reserved, tail, foreign
  * pfn, put_page on a free page) is caught on every build, reported in one
  * line and refused: the lists stay exactly as they were and the zone's
