@@ -482,7 +482,10 @@ static bool slab_layout(struct kmem_cache *c)
 	}
 	c->stride = ALIGN_UP(slot, c->align);
 	c->reciprocal = (uint32_t)(0xffffffffu / c->stride) + 1;
-	return slab_pick_order(c);
+	if (!slab_pick_order(c))
+		return false;
+	c->slots_bytes = c->objs_per_slab * c->stride;
+	return true;
 }
 
 static int slab_cache_setup(struct kmem_cache *c, const char *name,

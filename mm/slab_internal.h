@@ -82,7 +82,7 @@ static inline bool slab_obj_valid(const struct kmem_cache *c,
 	uintptr_t rel = (uintptr_t)obj - (uintptr_t)s->s_mem;
 	uint32_t slot;
 
-	if (unlikely(rel >= (uintptr_t)c->objs_per_slab * c->stride)) {
+	if (unlikely(rel >= c->slots_bytes)) {
 		*off = (int)((uintptr_t)obj - (uintptr_t)s);
 		return false;
 	}

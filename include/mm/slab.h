@@ -143,6 +143,7 @@ struct kmem_cache {
 	unsigned int align;
 	unsigned int order;		/* slab = 2^order frames */
 	unsigned int objs_per_slab;
+	unsigned int slots_bytes;	/* objs_per_slab * stride */
 	unsigned int max_empty;
 	void (*ctor)(void *obj);
 	struct kmem_cache *next;	/* on the list of all caches */
