@@ -2,11 +2,10 @@
  * User address spaces: struct mm, its regions, fork, and the system-call
  * level operations on regions (mmap, munmap, mprotect, brk).
  *
- * Design.  The regions of a space are struct vma nodes in an AVL tree keyed
- * by start address; they never overlap, so the node containing an address
- * and the first node above it are each one root-to-leaf walk.  In-order
- * walks step with mm_next_vma() (O(n log n) for a whole walk, simpler than
- * parent links and plenty for the few dozen regions a process has).  The
+ * Design.  The regions of a space are struct vma nodes in an AVL tree
+ * (mm/avl.c) keyed by start address; they never overlap, so the node
+ * containing an address and the first node above it are each one
+ * root-to-leaf walk, and in-order walks step with avl_next().  The
  * tree holds no page state: what is mapped is read back from the page
  * tables, skipping a whole 4 MiB at an absent directory entry, so a large
  * sparse region costs nothing to fork or destroy.  Fork, munmap and
@@ -21,9 +20,6 @@
  * VM_SHARED region is populated when made, so fork can share its frames
  * writable: no page of it is ever faulted in separately by one side.
  *
- * The generic AVL tree of mm/vmalloc.c is not reused: it is private to
- * that file and carries gap fields for its own allocator.
- *
  * Locking: see include/mm/mm.h (none of its own; vmm_lock for the page
  * tables, the slab caches' locks for descriptors).
  */
@@ -34,104 +30,31 @@
 
 static struct kmem_cache *mm_cache, *vma_cache;
 
-/* --- the AVL tree ------------------------------------------------------- */
+/* --- the region tree ---------------------------------------------------- */
 
-static int vma_height(const struct vma *v)
+#define VMA(n)	avl_entry_safe(n, struct vma, node)
+
+static int vma_cmp(const struct avl_node *a, const struct avl_node *b)
 {
-	return v ? v->height : 0;
+	uintptr_t sa = VMA(a)->start, sb = VMA(b)->start;
+
+	return sa < sb ? -1 : sa > sb;
 }
 
-static void vma_fix_height(struct vma *v)
+/* Key: an address; 0 for the region that contains it. */
+static int addr_in_vma(const void *key, const struct avl_node *n)
 {
-	v->height = 1 + MAX(vma_height(v->left), vma_height(v->right));
+	uintptr_t addr = *(const uintptr_t *)key;
+
+	return addr < VMA(n)->start ? -1 : addr >= VMA(n)->end;
 }
 
-static struct vma *rotate_right(struct vma *y)
+/* Key: an address, against the region's start only. */
+static int addr_vs_start(const void *key, const struct avl_node *n)
 {
-	struct vma *x = y->left;
+	uintptr_t addr = *(const uintptr_t *)key;
 
-	y->left = x->right;
-	x->right = y;
-	vma_fix_height(y);
-	vma_fix_height(x);
-	return x;
-}
-
-static struct vma *rotate_left(struct vma *x)
-{
-	struct vma *y = x->right;
-
-	x->right = y->left;
-	y->left = x;
-	vma_fix_height(x);
-	vma_fix_height(y);
-	return y;
-}
-
-static struct vma *rebalance(struct vma *n)
-{
-	int bf;
-
-	vma_fix_height(n);
-	bf = vma_height(n->left) - vma_height(n->right);
-	if (bf > 1) {
-		if (vma_height(n->left->left) < vma_height(n->left->right))
-			n->left = rotate_left(n->left);
-		return rotate_right(n);
-	}
-	if (bf < -1) {
-		if (vma_height(n->right->right) < vma_height(n->right->left))
-			n->right = rotate_right(n->right);
-		return rotate_left(n);
-	}
-	return n;
-}
-
-static struct vma *tree_insert(struct vma *root, struct vma *v)
-{
-	if (!root) {
-		v->left = v->right = NULL;
-		v->height = 1;
-		return v;
-	}
-	if (v->start < root->start)
-		root->left = tree_insert(root->left, v);
-	else
-		root->right = tree_insert(root->right, v);
-	return rebalance(root);
-}
-
-static struct vma *tree_remove_min(struct vma *n, struct vma **min)
-{
-	if (!n->left) {
-		*min = n;
-		return n->right;
-	}
-	n->left = tree_remove_min(n->left, min);
-	return rebalance(n);
-}
-
-static struct vma *tree_remove(struct vma *root, uintptr_t start)
-{
-	struct vma *l, *r, *m;
-
-	if (!root)
-		return NULL;
-	if (start < root->start) {
-		root->left = tree_remove(root->left, start);
-	} else if (start > root->start) {
-		root->right = tree_remove(root->right, start);
-	} else {
-		l = root->left;
-		r = root->right;
-		if (!r)
-			return l;
-		r = tree_remove_min(r, &m);
-		m->left = l;
-		m->right = r;
-		return rebalance(m);
-	}
-	return rebalance(root);
+	return addr < VMA(n)->start ? -1 : addr > VMA(n)->start;
 }
 
 struct vma *mm_find_vma(struct mm *mm, uintptr_t addr)
@@ -140,14 +63,7 @@ struct vma *mm_find_vma(struct mm *mm, uintptr_t addr)
 
 	if (v && addr >= v->start && addr < v->end)
 		return v;
-	for (v = mm->root; v;) {
-		if (addr < v->start)
-			v = v->left;
-		else if (addr >= v->end)
-			v = v->right;
-		else
-			break;
-	}
+	v = VMA(avl_find(&mm->root, &addr, addr_in_vma));
 	if (v)
 		mm->cache = v;
 	return v;
@@ -155,26 +71,17 @@ struct vma *mm_find_vma(struct mm *mm, uintptr_t addr)
 
 struct vma *mm_next_vma(struct mm *mm, uintptr_t addr)
 {
-	struct vma *v = mm->root, *best = NULL;
-
-	while (v) {
-		if (v->start > addr) {
-			best = v;
-			v = v->left;
-		} else {
-			v = v->right;
-		}
-	}
-	return best;
+	return VMA(avl_find_gt(&mm->root, &addr, addr_vs_start));
 }
 
 static struct vma *first_vma(struct mm *mm)
 {
-	struct vma *v = mm->root;
+	return VMA(avl_first(&mm->root));
+}
 
-	while (v && v->left)
-		v = v->left;
-	return v;
+static struct vma *next_vma(struct vma *v)
+{
+	return VMA(avl_next(&v->node));
 }
 
 /* The lowest region that ends above @addr. */
@@ -202,13 +109,13 @@ static void vma_free(struct vma *v)
 
 static void vma_insert(struct mm *mm, struct vma *v)
 {
-	mm->root = tree_insert(mm->root, v);
+	avl_insert(&mm->root, &v->node, vma_cmp, NULL);
 	mm->nr_vmas++;
 }
 
 static void vma_remove(struct mm *mm, struct vma *v)
 {
-	mm->root = tree_remove(mm->root, v->start);
+	avl_erase(&mm->root, &v->node, NULL);
 	mm->nr_vmas--;
 	if (mm->cache == v)
 		mm->cache = NULL;
@@ -391,7 +298,7 @@ int mm_fork(struct mm *parent, struct mm **child)
 	c->brk_start = parent->brk_start;
 	c->brk = parent->brk;
 	c->stack_limit = parent->stack_limit;
-	for (v = first_vma(parent); v; v = mm_next_vma(parent, v->start)) {
+	for (v = first_vma(parent); v; v = next_vma(v)) {
 		n = vma_alloc();
 		if (!n)
 			goto fail_destroy;
@@ -465,6 +372,33 @@ static int vma_split(struct mm *mm, struct vma *v, uintptr_t at)
 	return 0;
 }
 
+/*
+ * The lowest region that overlaps [@start, @end), split where it crosses
+ * a bound so that it lies inside; *@out = NULL when there is none.
+ * Returns: 0, or -ENOMEM (a split needed a descriptor).
+ */
+static int vma_inside(struct mm *mm, uintptr_t start, uintptr_t end,
+		      struct vma **out)
+{
+	struct vma *v = vma_from(mm, start);
+	int err = 0;
+
+	*out = NULL;
+	if (!v || v->start >= end)
+		return 0;
+	if (v->start < start) {
+		err = vma_split(mm, v, start);
+		if (err)
+			return err;
+		v = next_vma(v);	/* the piece from @start */
+	}
+	if (v->end > end)
+		err = vma_split(mm, v, end);
+	if (!err)
+		*out = v;
+	return err;
+}
+
 int mm_unmap_region(struct mm *mm, uintptr_t start, size_t len)
 {
 	uintptr_t end = start + len;
@@ -473,23 +407,14 @@ int mm_unmap_region(struct mm *mm, uintptr_t start, size_t len)
 
 	if (!user_range_ok(start, len))
 		return -EINVAL;
-	while ((v = vma_from(mm, start)) != NULL && v->start < end) {
-		if (v->start < start) {
-			err = vma_split(mm, v, start);
-			if (err)
-				return err;
-			continue;
-		}
-		if (v->end > end) {
-			err = vma_split(mm, v, end);
-			if (err)
-				return err;
-		}
+	for (;;) {
+		err = vma_inside(mm, start, end, &v);
+		if (err || !v)
+			return err;
 		unmap_pages(mm, v->start, v->end);
 		vma_remove(mm, v);
 		vma_free(v);
 	}
-	return 0;
 }
 
 int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
@@ -506,23 +431,13 @@ int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
 			return -ENOMEM;	/* a hole: ENOMEM, as Linux */
 		at = v->end;
 	}
-	while ((v = vma_from(mm, start)) != NULL && v->start < end) {
-		if (v->start < start) {
-			err = vma_split(mm, v, start);
-			if (err)
-				return err;
-			continue;
-		}
-		if (v->end > end) {
-			err = vma_split(mm, v, end);
-			if (err)
-				return err;
-		}
+	while (start < end) {
+		err = vma_inside(mm, start, end, &v);
+		if (err || !v)
+			return err;
 		v->flags = (v->flags & ~VM_PROT_MASK) | prot;
 		protect_pages(mm, v->start, v->end, v->flags);
 		start = v->end;
-		if (start >= end)
-			break;
 	}
 	return 0;
 }
@@ -608,29 +523,6 @@ int mm_brk(struct mm *mm, uintptr_t new_brk, uintptr_t *result)
 
 /* --- invariants --------------------------------------------------------- */
 
-/* M2: returns the height, counting violations in *bad. */
-static int tree_check(const struct vma *n, uintptr_t lo, uintptr_t hi,
-		      unsigned int *bad)
-{
-	int hl, hr;
-
-	if (!n)
-		return 0;
-	if (n->start < lo || n->start >= hi) {
-		printk("mm: region 0x%08x out of tree order\n",
-		       (unsigned int)n->start);
-		(*bad)++;
-	}
-	hl = tree_check(n->left, lo, n->start, bad);
-	hr = tree_check(n->right, n->start + 1, hi, bad);
-	if (n->height != 1 + MAX(hl, hr) || hl - hr > 1 || hr - hl > 1) {
-		printk("mm: region 0x%08x: height %d, subtrees %d/%d\n",
-		       (unsigned int)n->start, n->height, hl, hr);
-		(*bad)++;
-	}
-	return 1 + MAX(hl, hr);
-}
-
 /* M1 and M5. */
 static unsigned int regions_check(struct mm *mm)
 {
@@ -638,7 +530,7 @@ static unsigned int regions_check(struct mm *mm)
 	uintptr_t prev_end = USER_MIN;
 	struct vma *v;
 
-	for (v = first_vma(mm); v; v = mm_next_vma(mm, v->start), n++) {
+	for (v = first_vma(mm); v; v = next_vma(v), n++) {
 		if (!IS_ALIGNED(v->start, PAGE_SIZE) ||
 		    !IS_ALIGNED(v->end, PAGE_SIZE) || v->start >= v->end ||
 		    v->start < prev_end || v->end > USER_STACK_TOP) {
@@ -727,7 +619,7 @@ unsigned int mm_check(struct mm *mm)
 {
 	unsigned int bad = 0;
 
-	tree_check(mm->root, 0, UINTPTR_MAX, &bad);
+	bad += avl_check(&mm->root, vma_cmp, NULL, NULL);	/* M2 */
 	bad += regions_check(mm);
 	bad += entries_check(mm);
 	return bad;

@@ -2,14 +2,15 @@
  * vmalloc: virtually contiguous kernel memory in the vmalloc area.
  *
  * Design.  Each area is a struct vm_area (from the "vmap_area" slab cache)
- * in an AVL tree ordered by start address.  A node also carries the free gap between the previous area (or
- * VMALLOC_START) and itself, and the largest such gap in its subtree, so
- * both finding an area by address (vfree) and finding the lowest free range
- * that fits (vmalloc) walk one root-to-leaf path: O(log n).  The gap after
- * the last area is computed from the tree's maximum.  Inserting or removing
- * a node changes only its successor's gap, and the successor lies on the
- * path the insertion or removal walks, so the subtree maxima are repaired
- * by the same bottom-up pass that rebalances.  An area's size includes its
+ * in an augmented AVL tree (mm/avl.c) ordered by start address.  A node
+ * also carries the free gap between the previous area (or VMALLOC_START)
+ * and itself, and the largest such gap in its subtree (the augmented
+ * summary), so both finding an area by address (vfree) and finding the
+ * lowest free range that fits (vmalloc) walk one root-to-leaf path:
+ * O(log n).  The gap after the last area is computed from the tree's
+ * maximum.  Inserting or removing an area changes its own gap and its
+ * successor's: the tree repairs the summaries on the paths it rebalances,
+ * avl_propagate() those above the two changed nodes.  An area's size includes its
  * guard page, which is never mapped: running off the end faults.
  *
  * Frames are order-0 GFP_HIGHUSER allocations (HIGHMEM first), one at a
@@ -23,8 +24,7 @@
  *  A1. In address order, areas are page-aligned, disjoint, inside
  *      [VMALLOC_START, VMALLOC_END), and size = (nr_pages + 1) pages.
  *  A2. gap_before = start - (end of the previous area, or VMALLOC_START).
- *  A3. The tree is an AVL tree: stored heights are right and the two
- *      subtrees of a node differ in height by at most one.
+ *  A3. The tree is an AVL tree (avl_check(): T1-T4).
  *  A4. max_gap is the largest gap_before in the node's subtree.
  *  A5. Every page of a LIVE area maps a PG_vmalloc frame; its guard page
  *      maps nothing.
@@ -34,6 +34,7 @@
  * and the counters.  Frames are allocated, mapped, unmapped and freed with
  * the lock dropped (vmm_map() and the buddy allocator take their own).
  */
+#include "mm/avl.h"
 #include "mm/buddy.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
@@ -48,13 +49,12 @@ struct vm_area {
 	const void *caller;		/* who called vmalloc() */
 	uint32_t gap_before;		/* tree fields: vmalloc_lock */
 	uint32_t max_gap;
-	struct vm_area *left, *right;
-	int height;
+	struct avl_node node;
 	enum vm_state state;
 };
 
 static mm_lock_t vmalloc_lock = MM_LOCK_INIT;
-static struct vm_area *vm_root;
+static struct avl_root vm_root = AVL_ROOT_INIT;
 static struct vmalloc_stats vstats;
 
 /* --- area descriptors --------------------------------------------------- */
@@ -86,151 +86,53 @@ unsigned int vmalloc_shrink(void)
 	return vm_area_cache ? kmem_cache_shrink(vm_area_cache) : 0;
 }
 
-/* --- the AVL tree ------------------------------------------------------- */
+/* --- the area tree ------------------------------------------------------ */
+
+#define AREA(n)	avl_entry_safe(n, struct vm_area, node)
 
 static uintptr_t vm_end(const struct vm_area *a)
 {
 	return a->start + a->size;
 }
 
-static int vm_height(const struct vm_area *a)
+static uint32_t vm_max_gap(const struct avl_node *n)
 {
-	return a ? a->height : 0;
+	return n ? AREA(n)->max_gap : 0;
 }
 
-static uint32_t vm_max_gap(const struct vm_area *a)
+/* The augmented summary: the largest gap_before in the subtree. */
+static void vm_augment(struct avl_node *n)
 {
-	return a ? a->max_gap : 0;
-}
+	struct vm_area *a = AREA(n);
 
-static void vm_update(struct vm_area *a)
-{
-	a->height = 1 + MAX(vm_height(a->left), vm_height(a->right));
 	a->max_gap = MAX(a->gap_before,
-			 MAX(vm_max_gap(a->left), vm_max_gap(a->right)));
+			 MAX(vm_max_gap(n->left), vm_max_gap(n->right)));
 }
 
-static struct vm_area *vm_rotate_right(struct vm_area *y)
+static int vm_cmp(const struct avl_node *a, const struct avl_node *b)
 {
-	struct vm_area *x = y->left;
+	uintptr_t sa = AREA(a)->start, sb = AREA(b)->start;
 
-	y->left = x->right;
-	x->right = y;
-	vm_update(y);
-	vm_update(x);
-	return x;
+	return sa < sb ? -1 : sa > sb;
 }
 
-static struct vm_area *vm_rotate_left(struct vm_area *x)
+/* Key: an address, against the area's start. */
+static int vm_key_cmp(const void *key, const struct avl_node *n)
 {
-	struct vm_area *y = x->right;
+	uintptr_t addr = *(const uintptr_t *)key;
 
-	x->right = y->left;
-	y->left = x;
-	vm_update(x);
-	vm_update(y);
-	return y;
-}
-
-/* Recompute @a and restore the AVL balance below it; returns the new root. */
-static struct vm_area *vm_balance(struct vm_area *a)
-{
-	int bf;
-
-	vm_update(a);
-	bf = vm_height(a->left) - vm_height(a->right);
-	if (bf > 1) {
-		if (vm_height(a->left->left) < vm_height(a->left->right))
-			a->left = vm_rotate_left(a->left);
-		return vm_rotate_right(a);
-	}
-	if (bf < -1) {
-		if (vm_height(a->right->right) < vm_height(a->right->left))
-			a->right = vm_rotate_right(a->right);
-		return vm_rotate_left(a);
-	}
-	return a;
-}
-
-static struct vm_area *vm_insert(struct vm_area *root, struct vm_area *a)
-{
-	if (!root) {
-		a->left = a->right = NULL;
-		vm_update(a);
-		return a;
-	}
-	if (a->start < root->start)
-		root->left = vm_insert(root->left, a);
-	else
-		root->right = vm_insert(root->right, a);
-	return vm_balance(root);
-}
-
-static struct vm_area *vm_remove_min(struct vm_area *a, struct vm_area **min)
-{
-	if (!a->left) {
-		*min = a;
-		return a->right;
-	}
-	a->left = vm_remove_min(a->left, min);
-	return vm_balance(a);
-}
-
-static struct vm_area *vm_remove(struct vm_area *a, uintptr_t start)
-{
-	struct vm_area *min;
-
-	MM_ASSERT(a != NULL);
-	if (start < a->start) {
-		a->left = vm_remove(a->left, start);
-	} else if (start > a->start) {
-		a->right = vm_remove(a->right, start);
-	} else {
-		if (!a->right)
-			return a->left;
-		a->right = vm_remove_min(a->right, &min);
-		min->left = a->left;
-		min->right = a->right;
-		a = min;
-	}
-	return vm_balance(a);
+	return addr < AREA(n)->start ? -1 : addr > AREA(n)->start;
 }
 
 /* The area starting at or below @addr that is closest to it, or NULL. */
 static struct vm_area *vm_floor(uintptr_t addr)
 {
-	struct vm_area *a = vm_root, *best = NULL;
-
-	while (a) {
-		if (a->start <= addr) {
-			best = a;
-			a = a->right;
-		} else {
-			a = a->left;
-		}
-	}
-	return best;
-}
-
-/* The first area starting above @addr, or NULL. */
-static struct vm_area *vm_successor(uintptr_t addr)
-{
-	struct vm_area *a = vm_root, *best = NULL;
-
-	while (a) {
-		if (a->start > addr) {
-			best = a;
-			a = a->left;
-		} else {
-			a = a->right;
-		}
-	}
-	return best;
+	return AREA(avl_find_le(&vm_root, &addr, vm_key_cmp));
 }
 
 static uintptr_t vm_tail_start(void)
 {
-	struct vm_area *last = vm_floor(VMALLOC_END);
+	struct vm_area *last = AREA(avl_last(&vm_root));
 
 	return last ? vm_end(last) : VMALLOC_START;
 }
@@ -238,15 +140,15 @@ static uintptr_t vm_tail_start(void)
 /* Lowest address with @need free bytes, or 0. */
 static uintptr_t vm_find_gap_locked(uint32_t need)
 {
-	struct vm_area *a = vm_root;
+	struct avl_node *n = vm_root.node;
 
-	while (a) {
-		if (vm_max_gap(a->left) >= need)
-			a = a->left;
-		else if (a->gap_before >= need)
-			return a->start - a->gap_before;
-		else if (vm_max_gap(a->right) >= need)
-			a = a->right;
+	while (n) {
+		if (vm_max_gap(n->left) >= need)
+			n = n->left;
+		else if (AREA(n)->gap_before >= need)
+			return AREA(n)->start - AREA(n)->gap_before;
+		else if (vm_max_gap(n->right) >= need)
+			n = n->right;
 		else
 			break;
 	}
@@ -257,22 +159,28 @@ static uintptr_t vm_find_gap_locked(uint32_t need)
 
 static void vm_link_locked(struct vm_area *a)
 {
-	struct vm_area *prev = vm_floor(a->start);
-	struct vm_area *next = vm_successor(a->start);
+	struct vm_area *prev, *next;
 
+	avl_insert(&vm_root, &a->node, vm_cmp, vm_augment);
+	prev = AREA(avl_prev(&a->node));
+	next = AREA(avl_next(&a->node));
 	a->gap_before = a->start - (prev ? vm_end(prev) : VMALLOC_START);
-	if (next)
+	avl_propagate(&a->node, vm_augment);
+	if (next) {
 		next->gap_before = next->start - vm_end(a);
-	vm_root = vm_insert(vm_root, a);
+		avl_propagate(&next->node, vm_augment);
+	}
 }
 
 static void vm_unlink_locked(struct vm_area *a)
 {
-	struct vm_area *next = vm_successor(a->start);
+	struct vm_area *next = AREA(avl_next(&a->node));
 
-	if (next)
+	avl_erase(&vm_root, &a->node, vm_augment);
+	if (next) {
 		next->gap_before += a->gap_before + a->size;
-	vm_root = vm_remove(vm_root, a->start);
+		avl_propagate(&next->node, vm_augment);
+	}
 }
 
 /* --- vmalloc / vfree ---------------------------------------------------- */
@@ -477,29 +385,25 @@ void vmalloc_stats(struct vmalloc_stats *st)
 	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
 
 	*st = vstats;
-	st->largest_free = MAX(vm_max_gap(vm_root),
+	st->largest_free = MAX(vm_max_gap(vm_root.node),
 			       (uint32_t)(VMALLOC_END - vm_tail_start()));
 	mm_unlock_irqrestore(&vmalloc_lock, flags);
-}
-
-static void vmallocinfo_walk(const struct vm_area *a)
-{
-	if (!a)
-		return;
-	vmallocinfo_walk(a->left);
-	if (a->state == VM_LIVE)
-		printk("0x%08x-0x%08x %7u 0x%08x pages=%u vmalloc\n",
-		       (unsigned int)a->start, (unsigned int)vm_end(a),
-		       (unsigned int)a->size, (unsigned int)(uintptr_t)a->caller,
-		       a->nr_pages);
-	vmallocinfo_walk(a->right);
 }
 
 void vmallocinfo_dump(void)
 {
 	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
+	struct avl_node *n;
 
-	vmallocinfo_walk(vm_root);
+	for (n = avl_first(&vm_root); n; n = avl_next(n)) {
+		const struct vm_area *a = AREA(n);
+
+		if (a->state == VM_LIVE)
+			printk("0x%08x-0x%08x %7u 0x%08x pages=%u vmalloc\n",
+			       (unsigned int)a->start, (unsigned int)vm_end(a),
+			       (unsigned int)a->size,
+			       (unsigned int)(uintptr_t)a->caller, a->nr_pages);
+	}
 	mm_unlock_irqrestore(&vmalloc_lock, flags);
 }
 
@@ -540,13 +444,13 @@ static void vm_check_pages(const struct vm_area *a, struct vm_check_ctx *c)
 	c->pages += a->nr_pages;
 }
 
-static void vm_check_node(const struct vm_area *a, struct vm_check_ctx *c)
+/* A1, A2, A4 and A5 for one area; avl_check() calls it in address order. */
+static unsigned int vm_check_node(const struct avl_node *n, void *arg)
 {
-	int hl, hr;
+	const struct vm_area *a = AREA(n);
+	struct vm_check_ctx *c = arg;
+	unsigned int bad0 = c->bad;
 
-	if (!a)
-		return;
-	vm_check_node(a->left, c);
 	VM_CHECK(IS_ALIGNED(a->start, PAGE_SIZE) && a->start >= c->prev_end &&
 		 vm_end(a) <= VMALLOC_END && a->start >= VMALLOC_START,
 		 "A1 area 0x%08x+0x%x out of place (previous ends 0x%08x)\n",
@@ -558,19 +462,14 @@ static void vm_check_node(const struct vm_area *a, struct vm_check_ctx *c)
 	VM_CHECK(a->gap_before == a->start - c->prev_end,
 		 "A2 area 0x%08x gap %u, expected %u\n", (unsigned int)a->start,
 		 a->gap_before, (unsigned int)(a->start - c->prev_end));
-	hl = vm_height(a->left);
-	hr = vm_height(a->right);
-	VM_CHECK(a->height == 1 + MAX(hl, hr) && hl - hr <= 1 && hr - hl <= 1,
-		 "A3 area 0x%08x height %d, subtrees %d and %d\n",
-		 (unsigned int)a->start, a->height, hl, hr);
-	VM_CHECK(a->max_gap == MAX(a->gap_before, MAX(vm_max_gap(a->left),
-						      vm_max_gap(a->right))),
+	VM_CHECK(a->max_gap == MAX(a->gap_before, MAX(vm_max_gap(n->left),
+						      vm_max_gap(n->right))),
 		 "A4 area 0x%08x max_gap %u is wrong\n",
 		 (unsigned int)a->start, a->max_gap);
 	if (a->state == VM_LIVE)
 		vm_check_pages(a, c);
 	c->prev_end = vm_end(a);
-	vm_check_node(a->right, c);
+	return c->bad - bad0;	/* avl_check() adds them to its total */
 }
 
 unsigned int vmalloc_check(void)
@@ -579,7 +478,7 @@ unsigned int vmalloc_check(void)
 	struct vm_check_ctx *c = &ctx;
 	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
 
-	vm_check_node(vm_root, c);
+	c->bad = avl_check(&vm_root, vm_cmp, vm_check_node, c);	/* A3 */
 	VM_CHECK(c->areas == vstats.areas && c->pages == vstats.pages,
 		 "A6 counters say %u areas, %u pages; the tree holds %u, %u\n",
 		 vstats.areas, vstats.pages, c->areas, c->pages);
@@ -589,8 +488,8 @@ unsigned int vmalloc_check(void)
 
 void vmalloc_reset(void)
 {
-	while (vm_root) {
-		struct vm_area *a = vm_root;
+	while (vm_root.node) {
+		struct vm_area *a = AREA(vm_root.node);
 
 		if (a->state == VM_LIVE)
 			vfree((void *)a->start);

@@ -29,6 +29,7 @@
 #ifndef MM_MM_H
 #define MM_MM_H
 
+#include "mm/avl.h"
 #include "mm/page.h"
 
 /* Region flags (struct vma.flags). */
@@ -61,8 +62,7 @@ struct vma {
 	const uint8_t *image;
 	uintptr_t img_start;
 	uint32_t img_len;
-	struct vma *left, *right;	/* AVL tree by start */
-	int height;
+	struct avl_node node;		/* in mm->root, by start */
 };
 
 /*
@@ -71,8 +71,8 @@ struct vma {
  * Invariants (mm_check()):
  *  M1. The regions are page-aligned, non-empty, disjoint, inside
  *      [USER_MIN, PAGE_OFFSET), and nr_vmas counts them.
- *  M2. The region tree is an AVL tree ordered by start (stored heights
- *      right, subtrees differ in height by at most one).
+ *  M2. The region tree is an AVL tree ordered by start (avl_check():
+ *      links, stored heights, balance, order).
  *  M3. Every present user-half entry lies inside a region and carries
  *      MMU_USER; it is writable only if the region is, and never when it
  *      maps the zero page.
@@ -84,7 +84,7 @@ struct vma {
  */
 struct mm {
 	pfn_t pd;			/* page directory */
-	struct vma *root;
+	struct avl_root root;		/* the regions, by start */
 	unsigned int nr_vmas;
 	struct vma *cache;		/* last region found */
 	uintptr_t brk_start, brk;	/* heap: set by the loader, brk() */

@@ -160,7 +160,7 @@ static void test_region_tree(void **state)
 	}
 	check(mm);
 	assert_int_equal(mm->nr_vmas, n);
-	assert_true(mm->root->height <= 13);	/* 1.44 log2(300) + 1 */
+	assert_true(mm->root.node->height <= 13);	/* 1.44 log2(300) + 1 */
 	assert_int_equal(mm_map_region(mm, ANON + PAGE_SIZE, 2 * PAGE_SIZE,
 				       RW, NULL, 0, 0), -EEXIST);
 	assert_int_equal(mm_map_region(mm, ANON + 2 * PAGE_SIZE, PAGE_SIZE,
