@@ -31,7 +31,7 @@ static void avl_update(struct avl_node *n, void (*augment)(struct avl_node *))
 
 /* Make the link that held @old (a child of @parent, or the root) hold @new. */
 static void avl_replace_child(struct avl_root *root, struct avl_node *parent,
-			      struct avl_node *old, struct avl_node *new)
+			      const struct avl_node *old, struct avl_node *new)
 {
 	if (!parent)
 		root->node = new;

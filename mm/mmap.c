@@ -32,7 +32,8 @@ static struct kmem_cache *mm_cache, *vma_cache;
 
 /* --- the region tree ---------------------------------------------------- */
 
-#define VMA(n)	avl_entry_safe(n, struct vma, node)
+#define VMA(n)		avl_entry(n, struct vma, node)
+#define VMA_OR_NULL(n)	avl_entry_safe(n, struct vma, node)
 
 static int vma_cmp(const struct avl_node *a, const struct avl_node *b)
 {
@@ -63,7 +64,7 @@ struct vma *mm_find_vma(struct mm *mm, uintptr_t addr)
 
 	if (v && addr >= v->start && addr < v->end)
 		return v;
-	v = VMA(avl_find(&mm->root, &addr, addr_in_vma));
+	v = VMA_OR_NULL(avl_find(&mm->root, &addr, addr_in_vma));
 	if (v)
 		mm->cache = v;
 	return v;
@@ -71,17 +72,17 @@ struct vma *mm_find_vma(struct mm *mm, uintptr_t addr)
 
 struct vma *mm_next_vma(struct mm *mm, uintptr_t addr)
 {
-	return VMA(avl_find_gt(&mm->root, &addr, addr_vs_start));
+	return VMA_OR_NULL(avl_find_gt(&mm->root, &addr, addr_vs_start));
 }
 
 static struct vma *first_vma(struct mm *mm)
 {
-	return VMA(avl_first(&mm->root));
+	return VMA_OR_NULL(avl_first(&mm->root));
 }
 
 static struct vma *next_vma(struct vma *v)
 {
-	return VMA(avl_next(&v->node));
+	return VMA_OR_NULL(avl_next(&v->node));
 }
 
 /* The lowest region that ends above @addr. */
@@ -403,12 +404,12 @@ int mm_unmap_region(struct mm *mm, uintptr_t start, size_t len)
 {
 	uintptr_t end = start + len;
 	struct vma *v;
-	int err;
 
 	if (!user_range_ok(start, len))
 		return -EINVAL;
 	for (;;) {
-		err = vma_inside(mm, start, end, &v);
+		int err = vma_inside(mm, start, end, &v);
+
 		if (err || !v)
 			return err;
 		unmap_pages(mm, v->start, v->end);
@@ -422,7 +423,6 @@ int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
 {
 	uintptr_t end = start + len, at = start;
 	struct vma *v;
-	int err;
 
 	if (!user_range_ok(start, len) || (prot & ~VM_PROT_MASK))
 		return -EINVAL;
@@ -432,7 +432,8 @@ int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
 		at = v->end;
 	}
 	while (start < end) {
-		err = vma_inside(mm, start, end, &v);
+		int err = vma_inside(mm, start, end, &v);
+
 		if (err || !v)
 			return err;
 		v->flags = (v->flags & ~VM_PROT_MASK) | prot;

@@ -88,7 +88,8 @@ unsigned int vmalloc_shrink(void)
 
 /* --- the area tree ------------------------------------------------------ */
 
-#define AREA(n)	avl_entry_safe(n, struct vm_area, node)
+#define AREA(n)		avl_entry(n, struct vm_area, node)
+#define AREA_OR_NULL(n)	avl_entry_safe(n, struct vm_area, node)
 
 static uintptr_t vm_end(const struct vm_area *a)
 {
@@ -127,12 +128,12 @@ static int vm_key_cmp(const void *key, const struct avl_node *n)
 /* The area starting at or below @addr that is closest to it, or NULL. */
 static struct vm_area *vm_floor(uintptr_t addr)
 {
-	return AREA(avl_find_le(&vm_root, &addr, vm_key_cmp));
+	return AREA_OR_NULL(avl_find_le(&vm_root, &addr, vm_key_cmp));
 }
 
 static uintptr_t vm_tail_start(void)
 {
-	struct vm_area *last = AREA(avl_last(&vm_root));
+	struct vm_area *last = AREA_OR_NULL(avl_last(&vm_root));
 
 	return last ? vm_end(last) : VMALLOC_START;
 }
@@ -162,8 +163,8 @@ static void vm_link_locked(struct vm_area *a)
 	struct vm_area *prev, *next;
 
 	avl_insert(&vm_root, &a->node, vm_cmp, vm_augment);
-	prev = AREA(avl_prev(&a->node));
-	next = AREA(avl_next(&a->node));
+	prev = AREA_OR_NULL(avl_prev(&a->node));
+	next = AREA_OR_NULL(avl_next(&a->node));
 	a->gap_before = a->start - (prev ? vm_end(prev) : VMALLOC_START);
 	avl_propagate(&a->node, vm_augment);
 	if (next) {
@@ -174,7 +175,7 @@ static void vm_link_locked(struct vm_area *a)
 
 static void vm_unlink_locked(struct vm_area *a)
 {
-	struct vm_area *next = AREA(avl_next(&a->node));
+	struct vm_area *next = AREA_OR_NULL(avl_next(&a->node));
 
 	avl_erase(&vm_root, &a->node, vm_augment);
 	if (next) {
