@@ -63,7 +63,7 @@ FOBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
 include user/user.mk
 
 .PHONY: all iso run debug test test-host test-fuzz test-qemu bench bench-callgrind \
-        bench-qemu clean deps compile_commands help host tools
+        bench-qemu clean deps compile_commands help host tools lint
 
 all: $(BUILD)/kmem386.elf host
 
@@ -72,7 +72,8 @@ help:
 	@echo "make iso        $(BUILD)/kmem386.iso (GRUB, BIOS boot)"
 	@echo "make run        boot in QEMU, console on this terminal (MEM=, CPU=, CMDLINE=, VGA=1)"
 	@echo "make debug      boot stopped for gdb on :1234 (then: gdb -x tools/gdbinit)"
-	@echo "make test       host tests under valgrind, fuzzers, QEMU tests"
+	@echo "make test       lint, host tests under valgrind, fuzzers, QEMU tests"
+	@echo "make lint       cppcheck and clang-tidy over mm/"
 	@echo "make bench      host benchmark; bench-callgrind, bench-qemu"
 
 deps:
@@ -161,7 +162,19 @@ test-qemu: deps $(BUILD)/kmem386.iso $(BUILD)/kmem386.elf
 
 test: SHELL := /bin/bash
 test-fuzz: SHELL := /bin/bash
+# Static analysis of mm/: cppcheck and clang-tidy must be clean.
+TIDY_CHECKS := -*,clang-analyzer-*,-clang-analyzer-security.insecureAPI.*,bugprone-*,$\
+	-bugprone-easily-swappable-parameters,-bugprone-reserved-identifier,$\
+	-bugprone-macro-parentheses,-bugprone-narrowing-conversions,$\
+	-bugprone-implicit-widening-of-multiplication-result
+lint:
+	cppcheck --quiet --enable=warning,performance,portability --std=c11 \
+		-Iinclude -DMM_HOST --error-exitcode=1 --inline-suppr mm/
+	clang-tidy --quiet --warnings-as-errors='*' -checks='$(TIDY_CHECKS)' \
+		$(MM_SRCS) -- -std=gnu11 -Iinclude -Iarch/host -DMM_HOST
+
 test: deps
+	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-host
 	$(MAKE) --no-print-directory test-fuzz
 	$(MAKE) --no-print-directory test-qemu

@@ -2,7 +2,7 @@
 # Make sure the Debian packages kmem386 builds and tests with are installed.
 # As root, installs what is missing; otherwise prints the apt-get line.
 PKGS="nasm qemu-system-x86 grub-pc-bin grub-common xorriso mtools gcc-multilib \
-valgrind libcmocka-dev clang python3-pytest python3-pexpect python3-pytest-xdist bear \
+valgrind libcmocka-dev clang python3-pytest python3-pexpect python3-pytest-xdist bear cppcheck clang-tidy \
 libjemalloc-dev libmimalloc-dev"
 
 missing=""
