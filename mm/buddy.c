@@ -14,9 +14,10 @@
  * merges.  An allocated block's head carries PG_head and the order, which
  * is what lets __free_pages() refuse a wrong order or a tail frame.
  *
- * In front of the order-0 list sits a small hot list (struct hot_list):
- * order-0 frees push onto it and order-0 allocations pop from it, so the
- * common case neither splits nor merges.  It is refilled from and drained
+ * In front of the order-0 list sits a small hot list (struct hot_list), a
+ * LIFO stack singly linked through lru.next: order-0 frees push onto it
+ * and order-0 allocations pop from it, so the common case neither splits
+ * nor merges, and touches one link.  It is refilled from and drained
  * into the buddy lists in batches, kept below hot.high frames, and drained
  * completely whenever a request cannot be met otherwise, so a frame is
  * never stranded there.  Hot frames count as free pages everywhere.
@@ -183,7 +184,8 @@ BUDDY_INLINE void hot_push_locked(struct zone *zone, struct page *page,
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
 	page->flags = (page->flags & ~(PG_FLAGS_MASK | PG_ORDER_MASK)) | PG_hot;
 	page->_refcount = 0;
-	list_push(&zone->hot.head, page, pfn);
+	page->lru.next = zone->hot.head;
+	zone->hot.head = pfn;
 	zone->hot.count++;
 }
 
@@ -192,7 +194,7 @@ BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone)
 	struct page *page = pfn_to_page(zone->hot.head);
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && zone->hot.count);
-	list_del(&zone->hot.head, page);
+	zone->hot.head = page->lru.next;
 	page->flags &= PG_ZONE_MASK;
 	zone->hot.count--;
 	return page;

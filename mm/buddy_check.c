@@ -156,10 +156,10 @@ static unsigned int check_list(const struct zone *zone, unsigned int o,
 	return bad;
 }
 
-/* B6 for the hot list; *frames gets its length. */
+/* B6 for the hot list (singly linked); *frames gets its length. */
 static unsigned int check_hot(const struct zone *zone, uint32_t *frames)
 {
-	pfn_t prev = PFN_NONE, pfn = zone->hot.head;
+	pfn_t pfn = zone->hot.head;
 	uint32_t n = 0;
 	unsigned int bad = 0;
 
@@ -173,11 +173,9 @@ static unsigned int check_hot(const struct zone *zone, uint32_t *frames)
 		}
 		page = pfn_to_page(pfn);
 		CHECK((page->flags & (PG_FLAGS_MASK | PG_ORDER_MASK)) == PG_hot &&
-		      page_zonenum(page) == zone->type && page->_refcount == 0 &&
-		      page->lru.prev == prev,
-		      "B6 hot pfn 0x%x has flags 0x%x refcount %d prev 0x%x",
-		      pfn, page->flags, page->_refcount, page->lru.prev);
-		prev = pfn;
+		      page_zonenum(page) == zone->type && page->_refcount == 0,
+		      "B6 hot pfn 0x%x has flags 0x%x refcount %d",
+		      pfn, page->flags, page->_refcount);
 		pfn = page->lru.next;
 		n++;
 	}

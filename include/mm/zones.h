@@ -74,7 +74,8 @@ struct zone_counters {
  *  B5. No two free buddies are left uncoalesced: the buddy of a free block
  *      of order o < MAX_ORDER is not a free head of order o.
  *  B6. Hot-list frames are inside the span, carry PG_hot, order 0, the
- *      zone's number and refcount 0; the list holds hot.count frames and
+ *      zone's number and refcount 0; the list (singly linked through
+ *      lru.next, a LIFO stack) holds hot.count frames and
  *      hot.count <= hot.high.
  *  B7. free_pages equals the frames on the buddy lists plus hot.count, and
  *      free_pages <= managed_pages <= present_pages <= the span.
