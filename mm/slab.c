@@ -4,7 +4,12 @@
  * Design.  A cache carves slabs (buddy blocks of 2^order frames from the
  * direct map) into equal slots.  One slab is the active one; every other
  * is on one of three lists: partial, full or empty (at most max_empty of
- * those; more go back to the buddy allocator at once).  A slab's header
+ * those; more go back to the buddy allocator at once).  max_empty follows
+ * the cache's peak: half the most slabs it held since its last shrink (at
+ * least SLAB_MAX_EMPTY), so a cache that empties and refills in waves
+ * keeps its slabs instead of making them anew each time, and never holds
+ * more than half again what it once needed; kmem_cache_shrink() returns
+ * every empty slab and starts the peak afresh.  A slab's header
  * sits at the start of its first frame (on-slab, no colouring); the order
  * is the smallest one, up to SLAB_MAX_ORDER, whose waste (header, padding
  * and tail) is at most 1/8 of the slab.
@@ -126,6 +131,20 @@ static void slab_init_object(struct kmem_cache *c, void *obj)
 	}
 }
 
+/*
+ * Record the slabs the cache holds now as its peak if they are more, or
+ * (@reset, after a shrink) in any case, and size max_empty from the peak.
+ */
+static void slab_set_peak(struct kmem_cache *c, bool reset)
+{
+	unsigned int nr = (unsigned int)(c->stats.grown - c->stats.released);
+
+	if (reset || nr > c->peak_slabs) {
+		c->peak_slabs = nr;
+		c->max_empty = MAX(SLAB_MAX_EMPTY, nr >> SLAB_EMPTY_SHIFT);
+	}
+}
+
 /* Allocate and format a slab.  Called with the cache lock held. */
 static struct slab *slab_grow(struct kmem_cache *c, gfp_t gfp)
 {
@@ -157,6 +176,7 @@ static struct slab *slab_grow(struct kmem_cache *c, gfp_t gfp)
 		s->freelist = obj;
 	}
 	c->stats.grown++;
+	slab_set_peak(c, false);
 	slab_list_add(c, s, SLAB_EMPTY);
 	return s;
 }
@@ -633,6 +653,7 @@ unsigned int kmem_cache_shrink(struct kmem_cache *cache)
 
 	slab_deactivate_locked(cache);
 	frames = slab_trim_locked(cache, 0);
+	slab_set_peak(cache, true);
 
 	mm_unlock_irqrestore(&cache->lock, flags);
 	return frames;

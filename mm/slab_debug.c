@@ -275,6 +275,12 @@ unsigned int kmem_cache_check(struct kmem_cache *c)
 	SLAB_CHECK(c->lists[SLAB_EMPTY].nr <= c->max_empty,
 		   "4: %u empty slabs, at most %u", c->lists[SLAB_EMPTY].nr,
 		   c->max_empty);
+	SLAB_CHECK(c->max_empty == MAX(SLAB_MAX_EMPTY,
+				       c->peak_slabs >> SLAB_EMPTY_SHIFT) &&
+		   c->peak_slabs >= c->stats.grown - c->stats.released,
+		   "4: max_empty %u, peak %u slabs, %u held", c->max_empty,
+		   c->peak_slabs,
+		   (unsigned int)(c->stats.grown - c->stats.released));
 	mm_unlock_irqrestore(&c->lock, flags);
 	return bad;
 }

@@ -24,7 +24,10 @@
 
 #define SLAB_CACHE_LINE		64u	/* bytes; 486 uses 16, P6 32, later 64 */
 #define SLAB_MAX_ORDER		4	/* largest slab: 16 frames */
-#define SLAB_MAX_EMPTY		2	/* empty slabs a cache keeps */
+#define SLAB_MAX_EMPTY		2	/* empty slabs a cache keeps, at least */
+#ifndef SLAB_EMPTY_SHIFT
+#define SLAB_EMPTY_SHIFT	1	/* ... or its peak slabs >> this */
+#endif
 #define SLAB_RED_ZONE		8u	/* red zone bytes on each side (debug) */
 #define KMEM_CACHE_NAME_LEN	24
 
@@ -118,7 +121,9 @@ struct kmem_cache_stats {
  *     `private` pointing at the slab.
  *  3. A slab's freelist holds exactly objs_per_slab - inuse distinct
  *     objects, each at a slot boundary of that slab.
- *  4. lists[SLAB_EMPTY].nr <= max_empty.
+ *  4. lists[SLAB_EMPTY].nr <= max_empty, and max_empty is
+ *     MAX(SLAB_MAX_EMPTY, peak_slabs >> SLAB_EMPTY_SHIFT), peak_slabs
+ *     being at least the slabs the cache holds now.
  *  5. (debug) Both red zones of every free object read RED_INACTIVE.
  *  6. The active slab is on no list, has inuse == objs_per_slab and no
  *     freelist of its own; cache->freelist holds at most objs_per_slab -
@@ -144,7 +149,8 @@ struct kmem_cache {
 	unsigned int order;		/* slab = 2^order frames */
 	unsigned int objs_per_slab;
 	unsigned int slots_bytes;	/* objs_per_slab * stride */
-	unsigned int max_empty;
+	unsigned int max_empty;		/* empty slabs kept (invariant 4) */
+	unsigned int peak_slabs;	/* most slabs held since the last shrink */
 	void (*ctor)(void *obj);
 	struct kmem_cache *next;	/* on the list of all caches */
 	struct kmem_cache_stats stats;

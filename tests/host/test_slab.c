@@ -26,7 +26,7 @@ static void test_alloc_free_many(void **state)
 	static void *objs[NOBJ];
 	struct kmem_cache *c = kmem_cache_create("test-40", 40, 0, 0, NULL);
 	struct kmem_cache_info info;
-	unsigned int i, j;
+	unsigned int i, j, peak, keep;
 
 	(void)state;
 	assert_non_null(c);
@@ -44,6 +44,10 @@ static void test_alloc_free_many(void **state)
 	kmem_cache_info(c, &info);
 	assert_int_equal(info.active_objs, NOBJ);
 	assert_int_equal(info.num_objs, info.num_slabs * c->objs_per_slab);
+	peak = info.num_slabs;
+	assert_true(peak >> SLAB_EMPTY_SHIFT > SLAB_MAX_EMPTY);
+	assert_int_equal(c->peak_slabs, peak);
+	keep = peak >> SLAB_EMPTY_SHIFT;
 	check_all();
 	for (i = 0; i < NOBJ; i++) {
 		expect_filled(objs[i], 40);
@@ -53,9 +57,14 @@ static void test_alloc_free_many(void **state)
 	}
 	kmem_cache_info(c, &info);
 	assert_int_equal(info.active_objs, 0);
-	/* the empty slabs kept, and the active one */
-	assert_int_equal(info.num_slabs, SLAB_MAX_EMPTY + 1);
-	assert_int_equal(kmem_cache_shrink(c), (SLAB_MAX_EMPTY + 1) << c->order);
+	/* the empty slabs kept (a fraction of the peak), and the active one */
+	assert_int_equal(c->max_empty, keep);
+	assert_int_equal(info.num_slabs, keep + 1);
+	assert_int_equal(kmem_cache_shrink(c), (keep + 1) << c->order);
+	/* a shrink starts the peak afresh */
+	assert_int_equal(c->peak_slabs, 0);
+	assert_int_equal(c->max_empty, SLAB_MAX_EMPTY);
+	check_all();
 	assert_int_equal(kmem_cache_destroy(c), 0);
 	assert_int_equal(zones_total_free(), boot_free);
 }
