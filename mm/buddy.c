@@ -135,10 +135,14 @@ BUDDY_INLINE void area_del(struct zone *zone, struct page *page,
 
 /*
  * Put a block back on the lists, merging with free buddies as far as they
- * go.  The caller has checked the block and adjusts free_pages.
+ * go (one merge per order climbed).  The caller has checked the block and
+ * adjusts free_pages.  Inline: the hot-list drain calls it once a frame.
  */
-static void buddy_merge_locked(struct zone *zone, pfn_t pfn, unsigned int order)
+BUDDY_INLINE void buddy_merge_locked(struct zone *zone, pfn_t pfn,
+				    unsigned int order)
 {
+	const unsigned int from = order;
+
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
 	while (order < MAX_ORDER) {
 		pfn_t buddy = pfn ^ (1u << order);
@@ -146,10 +150,10 @@ static void buddy_merge_locked(struct zone *zone, pfn_t pfn, unsigned int order)
 		if (!buddy_is_free_head(zone, buddy, order))
 			break;
 		area_del(zone, pfn_to_page(buddy), order);
-		zone->stats.merges++;
 		pfn &= ~(1u << order);
 		order++;
 	}
+	zone->stats.merges += order - from;
 	area_add(zone, pfn, order);
 }
 
@@ -213,15 +217,49 @@ static void hot_drain_locked(struct zone *zone, uint32_t n)
 }
 
 /*
+ * Move up to want order-0 blocks from the head of the order-0 list to the
+ * hot list, in the order buddy_take_locked() would hand them out.  Both
+ * lists link through lru.next, so each frame costs its flags and one
+ * link; only the new head of the order-0 list needs its prev fixed.
+ * Returns: the frames moved.
+ */
+static uint32_t hot_take_order0_locked(struct zone *zone, uint32_t want)
+{
+	struct free_area *area = &zone->free_area[0];
+	pfn_t pfn = area->head;
+	uint32_t k = 0;
+
+	while (k < want && pfn != PFN_NONE) {
+		struct page *page = pfn_to_page(pfn);
+		pfn_t next = page->lru.next;
+
+		/* PG_buddy, order 0, refcount 0 -> PG_hot (B2 -> B6). */
+		page->flags = (page->flags & ~PG_FLAGS_MASK) | PG_hot;
+		page->lru.next = zone->hot.head;
+		zone->hot.head = pfn;
+		pfn = next;
+		k++;
+	}
+	area->head = pfn;
+	if (pfn != PFN_NONE)
+		pfn_to_page(pfn)->lru.prev = PFN_NONE;
+	area->nr_free -= k;
+	zone->hot.count += k;
+	return k;
+}
+
+/*
  * Refill the hot list with up to hot.batch frames, leaving the lists and
  * the hot list exactly as hot.batch calls of buddy_take_locked(zone, 0)
- * would, at a fraction of the list work.  Those calls split the smallest
- * free block, of order o at pfn b, and then hand out b, b + 1, ... in
- * turn, every list below o being empty: so take k = min(wanted, 2^o)
- * frames of the block at once, push them in ascending order, and put the
- * rest [b + k, b + 2^o) back as the maximal aligned blocks it splits into
- * (one per order, onto lists that are still empty).  Each order-j block
- * holding one of the k frames was split once: sum of ceil(k / 2^j).
+ * would, at a fraction of the list work.  Those calls take the order-0
+ * blocks first (moved over in a run, hot_take_order0_locked()); then
+ * they split the smallest free block, of order o at pfn b, and hand out
+ * b, b + 1, ... in turn, every list below o being empty: so take
+ * k = min(wanted, 2^o) frames of the block at once, push them in
+ * ascending order, and put the rest [b + k, b + 2^o) back as the maximal
+ * aligned blocks it splits into (one per order, onto lists that are still
+ * empty).  Each order-j block holding one of the k frames was split once:
+ * sum of ceil(k / 2^j).
  */
 static void hot_refill_locked(struct zone *zone)
 {
@@ -229,10 +267,14 @@ static void hot_refill_locked(struct zone *zone)
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
 	while (want) {
-		unsigned int o = 0, j;
+		unsigned int o = 1, j;
 		pfn_t b, p, end;
 		uint32_t k;
 
+		if (zone->free_area[0].head != PFN_NONE) {
+			want -= hot_take_order0_locked(zone, want);
+			continue;
+		}
 		while (o < NR_ORDERS && zone->free_area[o].head == PFN_NONE)
 			o++;
 		if (o == NR_ORDERS)
