@@ -217,6 +217,29 @@ static void hot_drain_locked(struct zone *zone, uint32_t n)
 }
 
 /*
+ * Push frames [b, b + k) of a block just taken off the lists onto the hot
+ * list in ascending order (b + k - 1 on top).  Frames inside a free block
+ * carry only the zone bits (B4, B8), so their flags are written, not
+ * masked, and the links are known without reading the list.
+ */
+static void hot_push_run_locked(struct zone *zone, pfn_t b, uint32_t k)
+{
+	struct page *page = pfn_to_page(b);
+	const uint32_t hot = (page->flags & PG_ZONE_MASK) | PG_hot;
+	pfn_t top = zone->hot.head;
+	uint32_t i;
+
+	for (i = 0; i < k; i++) {
+		page[i].flags = hot;
+		page[i]._refcount = 0;
+		page[i].lru.next = top;
+		top = b + i;
+	}
+	zone->hot.head = top;
+	zone->hot.count += k;
+}
+
+/*
  * Move up to want order-0 blocks from the head of the order-0 list to the
  * hot list, in the order buddy_take_locked() would hand them out.  Both
  * lists link through lru.next, so each frame costs its flags and one
@@ -282,8 +305,8 @@ static void hot_refill_locked(struct zone *zone)
 		b = zone->free_area[o].head;
 		area_del(zone, pfn_to_page(b), o);
 		k = MIN(want, 1u << o);
-		for (p = b; p < b + k; p++)
-			hot_push_locked(zone, pfn_to_page(p), p);
+		hot_push_run_locked(zone, b, k);
+		p = b + k;
 		for (j = 1; j <= o; j++)
 			zone->stats.splits += (k + (1u << j) - 1) >> j;
 		end = b + (1u << o);
