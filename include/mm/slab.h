@@ -24,10 +24,9 @@
 
 #define SLAB_CACHE_LINE		64u	/* bytes; 486 uses 16, P6 32, later 64 */
 #define SLAB_MAX_ORDER		4	/* largest slab: 16 frames */
-#define SLAB_MAX_EMPTY		2	/* empty slabs a cache keeps, at least */
-#ifndef SLAB_EMPTY_SHIFT
-#define SLAB_EMPTY_SHIFT	1	/* ... or its peak slabs >> this */
-#endif
+/* Empty slabs a cache keeps: MAX(SLAB_MAX_EMPTY, peak >> SLAB_EMPTY_SHIFT). */
+#define SLAB_MAX_EMPTY		2
+#define SLAB_EMPTY_SHIFT	1
 #define SLAB_RED_ZONE		8u	/* red zone bytes on each side (debug) */
 #define KMEM_CACHE_NAME_LEN	24
 
@@ -131,7 +130,8 @@ struct kmem_cache_stats {
  *     when there is no active slab.
  *
  * Set at creation and read-only after: everything but lock, freelist,
- * active, lists, stats (cache lock) and next (slab_caches_lock).
+ * active, lists, max_empty, peak_slabs, stats (cache lock) and next
+ * (slab_caches_lock).
  */
 struct kmem_cache {
 	mm_lock_t lock;
@@ -149,8 +149,8 @@ struct kmem_cache {
 	unsigned int order;		/* slab = 2^order frames */
 	unsigned int objs_per_slab;
 	unsigned int slots_bytes;	/* objs_per_slab * stride */
-	unsigned int max_empty;		/* empty slabs kept (invariant 4) */
-	unsigned int peak_slabs;	/* most slabs held since the last shrink */
+	unsigned int max_empty;		/* empty slabs kept (inv. 4) */
+	unsigned int peak_slabs;	/* most slabs since the last shrink */
 	void (*ctor)(void *obj);
 	struct kmem_cache *next;	/* on the list of all caches */
 	struct kmem_cache_stats stats;
