@@ -9,7 +9,7 @@
 #include <stdarg.h>
 #include "selftest.h"
 #include "shell.h"
-#include "mm/arch.h"
+#include "mm/zones.h"
 
 extern const struct selftest __selftests_start[], __selftests_end[];
 
@@ -23,6 +23,28 @@ const char *selftest_fail(const char *fmt, ...)
 	vsnprintf(reason, sizeof(reason), fmt, ap);
 	va_end(ap);
 	return reason;
+}
+
+void zone_free_take(struct zone_free *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		s->free[i] = zones[i].free_pages;
+}
+
+const char *zone_free_compare(const struct zone_free *before)
+{
+	struct zone_free now;
+	unsigned int i;
+
+	zone_free_take(&now);
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		if (now.free[i] != before->free[i])
+			return selftest_fail("zone %s: %u free frames, %u before",
+					     zones[i].name, now.free[i],
+					     before->free[i]);
+	return NULL;
 }
 
 static bool suite_exists(const char *suite)

@@ -19,7 +19,7 @@
 #ifndef KERNEL_SELFTEST_H
 #define KERNEL_SELFTEST_H
 
-#include "mm/types.h"
+#include "mm/zones.h"
 
 struct selftest {
 	const char *suite;
@@ -33,6 +33,21 @@ struct selftest {
 	__attribute__((used, section(".selftests"), aligned(4))) =	\
 		{ #suite_, #name_, selftest_##suite_##_##name_ };	\
 	static const char *selftest_##suite_##_##name_(void)
+
+/* Free frames of every zone, to show that a case leaked nothing. */
+struct zone_free {
+	uint32_t free[MAX_NR_ZONES];
+};
+
+/* Record the free frames of every zone now. */
+void zone_free_take(struct zone_free *s);
+
+/*
+ * zone_free_compare - compare the zones with an earlier record.
+ * Returns: NULL if every zone has as many free frames as before, else a
+ * reason naming the first zone that differs.
+ */
+const char *zone_free_compare(const struct zone_free *before);
 
 /* Format a failure reason into a static buffer and return it. */
 const char *selftest_fail(const char *fmt, ...)

@@ -26,31 +26,21 @@ static const char ro_string[] = "read-only data";
 static volatile uint8_t rw_byte = 1;
 static void *cycle_areas[CYCLE_MAX];
 
-struct zone_snapshot {
-	uint32_t free[MAX_NR_ZONES];
-};
-
 /* Free frames per zone, vmalloc's empty descriptor slabs given back. */
-static void snapshot(struct zone_snapshot *s)
+static void snapshot(struct zone_free *s)
 {
-	unsigned int i;
-
 	vmalloc_shrink();
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		s->free[i] = zones[i].free_pages;
+	zone_free_take(s);
 }
 
-static const char *compare(const struct zone_snapshot *before)
+static const char *compare(const struct zone_free *before)
 {
-	struct zone_snapshot now;
-	unsigned int i;
+	const char *why;
 
-	snapshot(&now);
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		if (now.free[i] != before->free[i])
-			return selftest_fail("zone %s: %u free frames, %u before",
-					     zones[i].name, now.free[i],
-					     before->free[i]);
+	vmalloc_shrink();
+	why = zone_free_compare(before);
+	if (why)
+		return why;
 	if (vmm_check(arch_mmu_current()) || vmalloc_check() ||
 	    buddy_check_all())
 		return selftest_fail("checkers found violations (see above)");
@@ -122,7 +112,7 @@ SELFTEST(vmm, map_protect_unmap)
 {
 	pfn_t pd = arch_mmu_current();
 	volatile uint32_t *va = (volatile uint32_t *)USER_TEST_VA;
-	struct zone_snapshot before;
+	struct zone_free before;
 	struct vmm_stats st0, st;
 	struct page *page;
 	uint8_t v;
@@ -157,7 +147,7 @@ SELFTEST(vmm, map_protect_unmap)
 
 SELFTEST(vmm, other_address_space)
 {
-	struct zone_snapshot before;
+	struct zone_free before;
 	struct page *page;
 	pfn_t pd;
 	uint32_t seen;
@@ -187,7 +177,7 @@ SELFTEST(vmm, other_address_space)
 
 SELFTEST(vmm, vmalloc_guard)
 {
-	struct zone_snapshot before;
+	struct zone_free before;
 	uint8_t *p, v;
 	unsigned int i;
 
@@ -281,7 +271,7 @@ SELFTEST(vmm, vmalloc_highmem_cycle)
 {
 	bool highmem = zone_populated(&zones[ZONE_HIGHMEM]);
 	unsigned int n = 0, low = 0, high_frames = 0;
-	struct zone_snapshot before;
+	struct zone_free before;
 	const char *why;
 	pfn_t chain;
 
@@ -313,7 +303,7 @@ SELFTEST(vmm, vmalloc_highmem_cycle)
 
 SELFTEST(vmm, kmap_local)
 {
-	struct zone_snapshot before;
+	struct zone_free before;
 	struct page *a, *b;
 	uint32_t *pa, *pb;
 	bool highmem = zone_populated(&zones[ZONE_HIGHMEM]);
