@@ -100,10 +100,7 @@ static void stress_fail(struct stress_run *r, const char *why)
 
 static uint32_t stress_rand(struct stress_run *r)
 {
-	r->rng ^= r->rng << 13;
-	r->rng ^= r->rng >> 17;
-	r->rng ^= r->rng << 5;
-	return r->rng;
+	return stress_next(&r->rng);
 }
 
 static size_t stress_size(struct stress_run *r)
@@ -215,17 +212,6 @@ static void stress_loop(struct stress_run *r, uint32_t n)
 	}
 }
 
-static void stress_print_zones(const struct buddy_snapshot *snap)
-{
-	unsigned int i;
-
-	for (i = 0; i < MAX_NR_ZONES; i++)
-		if (zone_populated(&zones[i]))
-			printk("stress slab: zone %s free %u before, %u after\n",
-			       zones[i].name, snap->free_pages[i],
-			       zones[i].free_pages);
-}
-
 int stress_slab(int argc, char **argv)
 {
 	struct stress_run r = { 0 };
@@ -233,7 +219,7 @@ int stress_slab(int argc, char **argv)
 
 	if (stress_args(argc, argv, &n, &seed))
 		return -EINVAL;
-	r.rng = seed ? seed : 0x2545f491u;
+	r.rng = seed;		/* stress_next() replaces a zero seed */
 	kmem_cache_shrink_all();
 	buddy_snapshot_take(&stress_snap);
 	stress_loop(&r, n);
@@ -254,7 +240,7 @@ int stress_slab(int argc, char **argv)
 	printk("stress slab: %u ops seed %u: %u allocs, %u frees, %u reallocs, %u refused for lack of memory, %u checks, %u frames released by shrink\n",
 	       n, seed, r.allocs, r.frees, r.reallocs, r.failed, r.checks + 1,
 	       frames);
-	stress_print_zones(&stress_snap);
+	stress_zones_report("slab", &stress_snap);
 	if (r.error) {
 		printk("stress slab: FAILED (%s)\n", r.error);
 		return -EINVAL;
