@@ -36,6 +36,9 @@ static const uint8_t kmalloc_small_index[25] = {
 };
 
 static struct kmem_cache *kmalloc_caches[KMALLOC_NR_CACHES];
+/* The cache by (size - 1) / 8 for sizes 1 .. KMALLOC_SMALL_MAX. */
+#define KMALLOC_SMALL_MAX	192u
+static struct kmem_cache *kmalloc_small_caches[KMALLOC_SMALL_MAX / 8];
 static struct kmalloc_stats kmalloc_stat;
 static char kmalloc_large_pool;		/* valgrind pool anchor */
 
@@ -104,19 +107,34 @@ static __attribute__((noinline)) void *kmalloc_large(size_t size, gfp_t gfp)
 	return p;
 }
 
+/* A class above 192 bytes, a large block, GFP_DMA, or size 0. */
+static __attribute__((noinline)) void *kmalloc_other(size_t size, gfp_t gfp,
+						    void *caller)
+{
+	struct kmem_cache *c;
+
+	if (size - 1 >= KMALLOC_MAX_CACHE_SIZE || (gfp & __GFP_DMA))
+		return size ? kmalloc_large(size, gfp) : NULL;
+	c = kmalloc_caches[kmalloc_index(size)];
+	if (unlikely(!c))
+		return NULL;
+	return slab_alloc_inline(c, gfp, size, caller);
+}
+
 /*
  * Class requests are counted by their cache (slab_alloc()'s @size).  The
  * classes mix slabs of every low zone, so a GFP_DMA request is served in
- * whole frames from the DMA zone instead.
+ * whole frames from the DMA zone instead.  Sizes 1 .. 192 without GFP_DMA
+ * find their cache in one load from kmalloc_small_caches[].
  */
 static inline __attribute__((always_inline))
 void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
 {
 	struct kmem_cache *c;
 
-	if (unlikely(size - 1 >= KMALLOC_MAX_CACHE_SIZE || (gfp & __GFP_DMA)))
-		return size ? kmalloc_large(size, gfp) : NULL;
-	c = kmalloc_caches[kmalloc_index(size)];
+	if (unlikely(size - 1 >= KMALLOC_SMALL_MAX || (gfp & __GFP_DMA)))
+		return kmalloc_other(size, gfp, caller);
+	c = kmalloc_small_caches[(size - 1) >> 3];
 	if (unlikely(!c))
 		return NULL;
 	return slab_alloc_inline(c, gfp, size, caller);
@@ -309,6 +327,9 @@ int kmalloc_init(void)
 		if (!kmalloc_caches[i])
 			return -ENOMEM;
 	}
+	for (i = 0; i < ARRAY_SIZE(kmalloc_small_caches); i++)
+		kmalloc_small_caches[i] =
+			kmalloc_caches[kmalloc_small_index[i + 1]];
 	return 0;
 }
 
@@ -323,6 +344,7 @@ int kmalloc_teardown(void)
 			ret = -EBUSY;
 		kmalloc_caches[i] = NULL;
 	}
+	memset(kmalloc_small_caches, 0, sizeof(kmalloc_small_caches));
 	if (kmalloc_stat.large_pages) {
 		printk("kmalloc: %llu frames of large blocks still live at teardown\n",
 		       (unsigned long long)kmalloc_stat.large_pages);

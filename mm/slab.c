@@ -292,6 +292,12 @@ void slab_quarantine(struct kmem_cache *c, void *obj, size_t size)
 	mm_unlock_irqrestore(&c->lock, flags);
 }
 
+__attribute__((noinline)) void *slab_zero(struct kmem_cache *c, void *obj)
+{
+	memset(obj, 0, c->object_size);
+	return obj;
+}
+
 __attribute__((noinline))
 void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
 		      void *caller)
@@ -380,6 +386,17 @@ int slab_refuse(struct kmem_cache *c, const char *what, void *obj, int off,
 	slab_count_refused(c);
 	slab_report(c, what, obj, off, NULL, caller);
 	return -EINVAL;
+}
+
+__attribute__((noinline, cold))
+int slab_refuse_inside(struct kmem_cache *c, struct slab *s, void *obj,
+		       void *caller)
+{
+	int off;
+
+	slab_obj_valid(c, s, obj, &off);
+	return slab_refuse(c, "free of a pointer inside an object", obj, off,
+			   caller);
 }
 
 __attribute__((noinline, cold))
@@ -484,6 +501,20 @@ static bool slab_pick_order(struct kmem_cache *c)
 }
 
 /* Slot layout (see struct kmem_cache).  Returns: false if too large. */
+/*
+ * The inverse of odd @d modulo 2^32 (Newton's iteration: d * d == 1 mod 8,
+ * and each step doubles the bits that are right), for slab_obj_start().
+ */
+static uint32_t slab_inverse(uint32_t d)
+{
+	uint32_t x = d;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		x *= 2 - d * x;
+	return x;
+}
+
 static bool slab_layout(struct kmem_cache *c)
 {
 	unsigned int word = ALIGN_UP(c->size, SLAB_PTR);
@@ -502,6 +533,8 @@ static bool slab_layout(struct kmem_cache *c)
 	}
 	c->stride = ALIGN_UP(slot, c->align);
 	c->reciprocal = (uint32_t)(0xffffffffu / c->stride) + 1;
+	c->stride_shift = (unsigned int)__builtin_ctz(c->stride);
+	c->inverse = slab_inverse(c->stride >> c->stride_shift);
 	if (!slab_pick_order(c))
 		return false;
 	c->slots_bytes = c->objs_per_slab * c->stride;

@@ -91,6 +91,26 @@ static inline bool slab_obj_valid(const struct kmem_cache *c,
 	return *off == 0;
 }
 
+/*
+ * slab_obj_start - slab_obj_valid() in one compare, without the offset:
+ * x = obj - s_mem - obj_off is a multiple q of the stride, with
+ * q < objs_per_slab, exactly when rotating x * inverse right by
+ * stride_shift gives q; for any other 32-bit x the rotation gives more
+ * than 2^32 / stride (x lies within the slab's frames, so the distance
+ * fits in 32 bits either way).
+ * Returns: true if @obj is the first byte of an object of @s.
+ */
+static inline bool slab_obj_start(const struct kmem_cache *c,
+				  const struct slab *s, const void *obj)
+{
+	uint32_t x = (uint32_t)((uintptr_t)obj - (uintptr_t)s->s_mem) -
+		     c->obj_off;
+	uint32_t q = x * c->inverse;
+
+	q = (q >> c->stride_shift) | (q << (-c->stride_shift & 31));
+	return q < c->objs_per_slab;
+}
+
 /* Objects on cache->freelist (the active slab's free ones).  Lock held. */
 unsigned int slab_active_free_locked(const struct kmem_cache *c);
 
@@ -124,6 +144,12 @@ SLAB_INLINE struct page *slab_page_of(const void *p)
 void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
 		      void *caller);
 
+/*
+ * slab_zero - clear @obj, a new object of @c, out of line so that the
+ * fast path needs no stack frame.  Returns: @obj.
+ */
+void *slab_zero(struct kmem_cache *c, void *obj);
+
 SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
 				    size_t size, void *caller)
 {
@@ -139,20 +165,23 @@ SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
 		return slab_alloc_slow(c, gfp, size, caller);
 	}
 	c->freelist = slab_get_link(c, obj);
+	/* Two plain adds: the empty asm keeps them from being paired. */
 	c->stats.allocs++;
+	__asm__("" : "+m" (c->stats.allocs));
 	c->stats.requested += size;
 	mm_unlock_irqrestore(&c->lock, flags);
 	mm_pool_alloc(c, obj, c->object_size);
 	if (c->ctor)
 		mm_mark_defined(obj, c->object_size);
 	if (unlikely(gfp & __GFP_ZERO))
-		memset(obj, 0, c->object_size);
+		return slab_zero(c, obj);
 	return obj;
 }
 
 /*
  * The out-of-line ends of a free: slab_refuse() counts and reports a
- * refusal (Returns: -EINVAL); slab_refuse_cache() one for an object of
+ * refusal (Returns: -EINVAL); slab_refuse_inside() one for a pointer
+ * that is no object's first byte; slab_refuse_cache() one for an object of
  * another cache than @want; slab_free_debug_path() the debug checks and
  * then the free; slab_free_other() a free to a slab that is not the
  * active one, or a double free, entered with the cache lock held
@@ -160,6 +189,8 @@ SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
  */
 int slab_refuse(struct kmem_cache *c, const char *what, void *obj, int off,
 		void *caller);
+int slab_refuse_inside(struct kmem_cache *c, struct slab *s, void *obj,
+		       void *caller);
 int slab_refuse_cache(struct kmem_cache *want, struct kmem_cache *c,
 		      void *obj, void *caller);
 int slab_free_debug_path(struct kmem_cache *c, struct slab *s, void *obj,
@@ -191,11 +222,8 @@ SLAB_INLINE int slab_free_locked_part(struct kmem_cache *c, struct slab *s,
 SLAB_INLINE int slab_free_in(struct kmem_cache *c, struct slab *s,
 			     void *obj, void *caller)
 {
-	int off;
-
-	if (unlikely(!slab_obj_valid(c, s, obj, &off)))
-		return slab_refuse(c, "free of a pointer inside an object",
-				   obj, off, caller);
+	if (unlikely(!slab_obj_start(c, s, obj)))
+		return slab_refuse_inside(c, s, obj, caller);
 	if (unlikely(c->flags & SLAB_DEBUG))
 		return slab_free_debug_path(c, s, obj, caller);
 	return slab_free_locked_part(c, s, obj, caller);

@@ -143,6 +143,8 @@ struct kmem_cache {
 	unsigned int object_size;	/* usable bytes (ksize): size rounded */
 	unsigned int stride;		/* bytes per slot */
 	uint32_t reciprocal;		/* 2^32 / stride, rounded up */
+	uint32_t inverse;		/* of stride's odd part, mod 2^32 */
+	unsigned int stride_shift;	/* trailing zero bits of stride */
 	unsigned int obj_off;		/* slot start to object */
 	unsigned int link_off;		/* object to its free link */
 	unsigned int align;
