@@ -36,7 +36,10 @@ static const uint8_t kmalloc_small_index[25] = {
 };
 
 static struct kmem_cache *kmalloc_caches[KMALLOC_NR_CACHES];
-/* The cache by (size - 1) / 8 for sizes 1 .. KMALLOC_SMALL_MAX. */
+/*
+ * The cache by (size - 1) / 8 for sizes 1 .. KMALLOC_SMALL_MAX; NULL for
+ * a SLAB_DEBUG cache, which kmalloc_other() serves.
+ */
 #define KMALLOC_SMALL_MAX	192u
 static struct kmem_cache *kmalloc_small_caches[KMALLOC_SMALL_MAX / 8];
 static struct kmalloc_stats kmalloc_stat;
@@ -107,7 +110,10 @@ static __attribute__((noinline)) void *kmalloc_large(size_t size, gfp_t gfp)
 	return p;
 }
 
-/* A class above 192 bytes, a large block, GFP_DMA, or size 0. */
+/*
+ * A class above 192 bytes or with SLAB_DEBUG, a large block, GFP_DMA,
+ * __GFP_ZERO, size 0, or a request before kmalloc_init().
+ */
 static __attribute__((noinline)) void *kmalloc_other(size_t size, gfp_t gfp,
 						    void *caller)
 {
@@ -125,19 +131,23 @@ static __attribute__((noinline)) void *kmalloc_other(size_t size, gfp_t gfp,
  * Class requests are counted by their cache (slab_alloc()'s @size).  The
  * classes mix slabs of every low zone, so a GFP_DMA request is served in
  * whole frames from the DMA zone instead.  Sizes 1 .. 192 without GFP_DMA
- * find their cache in one load from kmalloc_small_caches[].
+ * or __GFP_ZERO find their cache in one load from kmalloc_small_caches[].
  */
 static inline __attribute__((always_inline))
 void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
 {
 	struct kmem_cache *c;
 
-	if (unlikely(size - 1 >= KMALLOC_SMALL_MAX || (gfp & __GFP_DMA)))
+	if (unlikely(size - 1 >= KMALLOC_SMALL_MAX ||
+		     (gfp & (__GFP_DMA | __GFP_ZERO))))
 		return kmalloc_other(size, gfp, caller);
 	c = kmalloc_small_caches[(size - 1) >> 3];
 	if (unlikely(!c))
-		return NULL;
-	return slab_alloc_inline(c, gfp, size, caller);
+		return kmalloc_other(size, gfp, caller);
+	if (gfp & __GFP_ZERO)		/* tested above: folds the test away */
+		__builtin_unreachable();
+	/* No constructor, no debug: the free link is at 0. */
+	return slab_alloc_fast(c, gfp, size, caller, 0);
 }
 
 void *kmalloc(size_t size, gfp_t gfp)
@@ -312,6 +322,7 @@ void slab_meminfo_dump(void)
 int kmalloc_init(void)
 {
 	char name[KMEM_CACHE_NAME_LEN];
+	struct kmem_cache *c;
 	unsigned int i;
 
 	memset(&kmalloc_stat, 0, sizeof(kmalloc_stat));
@@ -327,9 +338,10 @@ int kmalloc_init(void)
 		if (!kmalloc_caches[i])
 			return -ENOMEM;
 	}
-	for (i = 0; i < ARRAY_SIZE(kmalloc_small_caches); i++)
-		kmalloc_small_caches[i] =
-			kmalloc_caches[kmalloc_small_index[i + 1]];
+	for (i = 0; i < ARRAY_SIZE(kmalloc_small_caches); i++) {
+		c = kmalloc_caches[kmalloc_small_index[i + 1]];
+		kmalloc_small_caches[i] = (c->flags & SLAB_DEBUG) ? NULL : c;
+	}
 	return 0;
 }
 

@@ -388,7 +388,7 @@ int slab_refuse(struct kmem_cache *c, const char *what, void *obj, int off,
 	return -EINVAL;
 }
 
-__attribute__((noinline, cold))
+static __attribute__((noinline, cold))
 int slab_refuse_inside(struct kmem_cache *c, struct slab *s, void *obj,
 		       void *caller)
 {
@@ -438,10 +438,19 @@ int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
 {
 	bool ok = slab_free_slow_locked(c, s, obj);
 
-	mm_unlock_irqrestore(&c->lock, flags);
+	slab_fast_unlock(c, flags);
 	if (!ok)
 		return slab_refuse(c, "double free", obj, 0, caller);
 	return 0;
+}
+
+__attribute__((noinline))
+int slab_free_checked(struct kmem_cache *c, struct slab *s, void *obj,
+		      void *caller)
+{
+	if (!slab_obj_start(c, s, obj, c->obj_off, c->objs_per_slab))
+		return slab_refuse_inside(c, s, obj, caller);
+	return slab_free_debug_path(c, s, obj, caller);
 }
 
 __attribute__((noinline))
@@ -538,6 +547,7 @@ static bool slab_layout(struct kmem_cache *c)
 	if (!slab_pick_order(c))
 		return false;
 	c->slots_bytes = c->objs_per_slab * c->stride;
+	c->fast_objs = (c->flags & SLAB_DEBUG) ? 0 : c->objs_per_slab;
 	return true;
 }
 

@@ -25,15 +25,20 @@ unsigned int slab_sum_caches(unsigned int (*fn)(struct kmem_cache *));
  * The free link of @obj.  Free objects are no-access to memcheck (host
  * builds), so each access opens the link word alone.
  */
-static inline void *slab_get_link(const struct kmem_cache *c, void *obj)
+static inline void *slab_get_link_at(void *obj, unsigned int link_off)
 {
-	void **link = (void **)((char *)obj + c->link_off);
+	void **link = (void **)((char *)obj + link_off);
 	void *next;
 
 	mm_mark_defined(link, sizeof(*link));
 	next = *link;
 	mm_mark_noaccess(link, sizeof(*link));
 	return next;
+}
+
+static inline void *slab_get_link(const struct kmem_cache *c, void *obj)
+{
+	return slab_get_link_at(obj, c->link_off);
 }
 
 static inline void slab_set_link(const struct kmem_cache *c, void *obj,
@@ -92,23 +97,27 @@ static inline bool slab_obj_valid(const struct kmem_cache *c,
 }
 
 /*
- * slab_obj_start - slab_obj_valid() in one compare, without the offset:
- * x = obj - s_mem - obj_off is a multiple q of the stride, with
- * q < objs_per_slab, exactly when rotating x * inverse right by
+ * slab_obj_start - slab_obj_valid() in one compare, without the offset
+ * (@obj_off and @limit: the cache's obj_off and objs_per_slab; or 0 and
+ * fast_objs, which every object of a debug cache fails, and 0 is the
+ * obj_off of every other cache): x = obj - s_mem - obj_off is a multiple
+ * q of the stride, with q < @limit, exactly when rotating x * inverse
+ * right by
  * stride_shift gives q; for any other 32-bit x the rotation gives more
  * than 2^32 / stride (x lies within the slab's frames, so the distance
  * fits in 32 bits either way).
  * Returns: true if @obj is the first byte of an object of @s.
  */
 static inline bool slab_obj_start(const struct kmem_cache *c,
-				  const struct slab *s, const void *obj)
+				  const struct slab *s, const void *obj,
+				  unsigned int obj_off, unsigned int limit)
 {
 	uint32_t x = (uint32_t)((uintptr_t)obj - (uintptr_t)s->s_mem) -
-		     c->obj_off;
+		     obj_off;
 	uint32_t q = x * c->inverse;
 
 	q = (q >> c->stride_shift) | (q << (-c->stride_shift & 31));
-	return q < c->objs_per_slab;
+	return q < limit;
 }
 
 /* Objects on cache->freelist (the active slab's free ones).  Lock held. */
@@ -126,6 +135,29 @@ unsigned int slab_active_free_locked(const struct kmem_cache *c);
 
 /* The direct map as kmem_cache_init() found it (slab_virt_to_page()). */
 extern uintptr_t slab_map_base, slab_map_bytes;
+
+/*
+ * The fast paths' hold of the cache lock.  Without MM_DEBUG the lock's
+ * "locked" word is read by nothing (only MM_DEBUG_ASSERT()s look at it)
+ * and a pop or push calls no _locked function, so on one CPU interrupts
+ * off is the whole lock and the word is left alone; an SMP build takes
+ * mm_lock_irqsave() here.  Everything the fast paths hand on to a slow
+ * path with the lock held (slab_free_other()) unlocks the same way.
+ */
+SLAB_INLINE unsigned long slab_fast_lock(struct kmem_cache *c)
+{
+	if (MM_DEBUG)
+		return mm_lock_irqsave(&c->lock);
+	return arch_irq_save();
+}
+
+SLAB_INLINE void slab_fast_unlock(struct kmem_cache *c, unsigned long flags)
+{
+	if (MM_DEBUG)
+		mm_unlock_irqrestore(&c->lock, flags);
+	else
+		arch_irq_restore(flags);
+}
 
 /* slab_virt_to_page() inline: one subtraction, one compare, one shift. */
 SLAB_INLINE struct page *slab_page_of(const void *p)
@@ -150,26 +182,30 @@ void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
  */
 void *slab_zero(struct kmem_cache *c, void *obj);
 
-SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
-				    size_t size, void *caller)
+/*
+ * The pop from a cache without SLAB_DEBUG; @link_off is c->link_off
+ * (kmalloc() knows it is 0 for its classes).
+ */
+SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
+				  size_t size, void *caller,
+				  unsigned int link_off)
 {
-	unsigned long flags;
+	unsigned long flags = slab_fast_lock(c);
 	void *obj;
 
-	if (unlikely(c->flags & SLAB_DEBUG))
-		return slab_alloc_slow(c, gfp, size, caller);
-	flags = mm_lock_irqsave(&c->lock);
+	MM_DEBUG_ASSERT(link_off == c->link_off);
+
 	obj = c->freelist;
 	if (unlikely(!obj)) {
-		mm_unlock_irqrestore(&c->lock, flags);
+		slab_fast_unlock(c, flags);
 		return slab_alloc_slow(c, gfp, size, caller);
 	}
-	c->freelist = slab_get_link(c, obj);
+	c->freelist = slab_get_link_at(obj, link_off);
 	/* Two plain adds: the empty asm keeps them from being paired. */
 	c->stats.allocs++;
 	__asm__("" : "+m" (c->stats.allocs));
 	c->stats.requested += size;
-	mm_unlock_irqrestore(&c->lock, flags);
+	slab_fast_unlock(c, flags);
 	mm_pool_alloc(c, obj, c->object_size);
 	if (c->ctor)
 		mm_mark_defined(obj, c->object_size);
@@ -178,10 +214,18 @@ SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
 	return obj;
 }
 
+SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
+				    size_t size, void *caller)
+{
+	if (unlikely(c->flags & SLAB_DEBUG))
+		return slab_alloc_slow(c, gfp, size, caller);
+	return slab_alloc_fast(c, gfp, size, caller, c->link_off);
+}
+
 /*
  * The out-of-line ends of a free: slab_refuse() counts and reports a
- * refusal (Returns: -EINVAL); slab_refuse_inside() one for a pointer
- * that is no object's first byte; slab_refuse_cache() one for an object of
+ * refusal (Returns: -EINVAL); slab_free_checked() a free that failed
+ * the fast compare (a refusal, or the debug path); slab_refuse_cache() one for an object of
  * another cache than @want; slab_free_debug_path() the debug checks and
  * then the free; slab_free_other() a free to a slab that is not the
  * active one, or a double free, entered with the cache lock held
@@ -189,8 +233,8 @@ SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
  */
 int slab_refuse(struct kmem_cache *c, const char *what, void *obj, int off,
 		void *caller);
-int slab_refuse_inside(struct kmem_cache *c, struct slab *s, void *obj,
-		       void *caller);
+int slab_free_checked(struct kmem_cache *c, struct slab *s, void *obj,
+		      void *caller);
 int slab_refuse_cache(struct kmem_cache *want, struct kmem_cache *c,
 		      void *obj, void *caller);
 int slab_free_debug_path(struct kmem_cache *c, struct slab *s, void *obj,
@@ -202,7 +246,7 @@ int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
 SLAB_INLINE int slab_free_locked_part(struct kmem_cache *c, struct slab *s,
 				      void *obj, void *caller)
 {
-	unsigned long flags = mm_lock_irqsave(&c->lock);
+	unsigned long flags = slab_fast_lock(c);
 
 	/* obj == freelist: the evident double free, caught for free. */
 	if (unlikely(s != c->active || obj == c->freelist))
@@ -210,7 +254,7 @@ SLAB_INLINE int slab_free_locked_part(struct kmem_cache *c, struct slab *s,
 	mm_pool_free(c, obj);
 	slab_set_link(c, obj, c->freelist);
 	c->freelist = obj;
-	mm_unlock_irqrestore(&c->lock, flags);
+	slab_fast_unlock(c, flags);
 	return 0;
 }
 
@@ -222,10 +266,8 @@ SLAB_INLINE int slab_free_locked_part(struct kmem_cache *c, struct slab *s,
 SLAB_INLINE int slab_free_in(struct kmem_cache *c, struct slab *s,
 			     void *obj, void *caller)
 {
-	if (unlikely(!slab_obj_start(c, s, obj)))
-		return slab_refuse_inside(c, s, obj, caller);
-	if (unlikely(c->flags & SLAB_DEBUG))
-		return slab_free_debug_path(c, s, obj, caller);
+	if (unlikely(!slab_obj_start(c, s, obj, 0, c->fast_objs)))
+		return slab_free_checked(c, s, obj, caller);
 	return slab_free_locked_part(c, s, obj, caller);
 }
 

@@ -150,6 +150,7 @@ struct kmem_cache {
 	unsigned int align;
 	unsigned int order;		/* slab = 2^order frames */
 	unsigned int objs_per_slab;
+	unsigned int fast_objs;		/* objs_per_slab; 0 if SLAB_DEBUG */
 	unsigned int slots_bytes;	/* objs_per_slab * stride */
 	unsigned int max_empty;		/* empty slabs kept (inv. 4) */
 	unsigned int peak_slabs;	/* most slabs since the last shrink */
