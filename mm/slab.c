@@ -438,7 +438,7 @@ int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
 {
 	bool ok = slab_free_slow_locked(c, s, obj);
 
-	slab_fast_unlock(c, flags);
+	mm_unlock_irqrestore(&c->lock, flags);
 	if (!ok)
 		return slab_refuse(c, "double free", obj, 0, caller);
 	return 0;

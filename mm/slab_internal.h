@@ -136,29 +136,6 @@ unsigned int slab_active_free_locked(const struct kmem_cache *c);
 /* The direct map as kmem_cache_init() found it (slab_virt_to_page()). */
 extern uintptr_t slab_map_base, slab_map_bytes;
 
-/*
- * The fast paths' hold of the cache lock.  Without MM_DEBUG the lock's
- * "locked" word is read by nothing (only MM_DEBUG_ASSERT()s look at it)
- * and a pop or push calls no _locked function, so on one CPU interrupts
- * off is the whole lock and the word is left alone; an SMP build takes
- * mm_lock_irqsave() here.  Everything the fast paths hand on to a slow
- * path with the lock held (slab_free_other()) unlocks the same way.
- */
-SLAB_INLINE unsigned long slab_fast_lock(struct kmem_cache *c)
-{
-	if (MM_DEBUG)
-		return mm_lock_irqsave(&c->lock);
-	return arch_irq_save();
-}
-
-SLAB_INLINE void slab_fast_unlock(struct kmem_cache *c, unsigned long flags)
-{
-	if (MM_DEBUG)
-		mm_unlock_irqrestore(&c->lock, flags);
-	else
-		arch_irq_restore(flags);
-}
-
 /* slab_virt_to_page() inline: one subtraction, one compare, one shift. */
 SLAB_INLINE struct page *slab_page_of(const void *p)
 {
@@ -190,14 +167,14 @@ SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
 				  size_t size, void *caller,
 				  unsigned int link_off)
 {
-	unsigned long flags = slab_fast_lock(c);
+	unsigned long flags = mm_lock_irqsave(&c->lock);
 	void *obj;
 
 	MM_DEBUG_ASSERT(link_off == c->link_off);
 
 	obj = c->freelist;
 	if (unlikely(!obj)) {
-		slab_fast_unlock(c, flags);
+		mm_unlock_irqrestore(&c->lock, flags);
 		return slab_alloc_slow(c, gfp, size, caller);
 	}
 	c->freelist = slab_get_link_at(obj, link_off);
@@ -205,7 +182,7 @@ SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
 	c->stats.allocs++;
 	__asm__("" : "+m" (c->stats.allocs));
 	c->stats.requested += size;
-	slab_fast_unlock(c, flags);
+	mm_unlock_irqrestore(&c->lock, flags);
 	mm_pool_alloc(c, obj, c->object_size);
 	if (c->ctor)
 		mm_mark_defined(obj, c->object_size);
@@ -246,7 +223,7 @@ int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
 SLAB_INLINE int slab_free_locked_part(struct kmem_cache *c, struct slab *s,
 				      void *obj, void *caller)
 {
-	unsigned long flags = slab_fast_lock(c);
+	unsigned long flags = mm_lock_irqsave(&c->lock);
 
 	/* obj == freelist: the evident double free, caught for free. */
 	if (unlikely(s != c->active || obj == c->freelist))
@@ -254,7 +231,7 @@ SLAB_INLINE int slab_free_locked_part(struct kmem_cache *c, struct slab *s,
 	mm_pool_free(c, obj);
 	slab_set_link(c, obj, c->freelist);
 	c->freelist = obj;
-	slab_fast_unlock(c, flags);
+	mm_unlock_irqrestore(&c->lock, flags);
 	return 0;
 }
 
