@@ -37,11 +37,13 @@ static const uint8_t kmalloc_small_index[25] = {
 
 static struct kmem_cache *kmalloc_caches[KMALLOC_NR_CACHES];
 /*
- * The cache by (size - 1) / 8 for sizes 1 .. KMALLOC_SMALL_MAX; NULL for
- * a SLAB_DEBUG cache, which kmalloc_other() serves.
+ * The cache by (size - 1) / 8 for sizes 1 .. KMALLOC_SMALL_MAX, and by
+ * kmalloc_index() above; NULL for a SLAB_DEBUG cache, which
+ * kmalloc_other() serves.
  */
 #define KMALLOC_SMALL_MAX	192u
 static struct kmem_cache *kmalloc_small_caches[KMALLOC_SMALL_MAX / 8];
+static struct kmem_cache *kmalloc_fast_caches[KMALLOC_NR_CACHES];
 static struct kmalloc_stats kmalloc_stat;
 static char kmalloc_large_pool;		/* valgrind pool anchor */
 
@@ -111,8 +113,8 @@ static __attribute__((noinline)) void *kmalloc_large(size_t size, gfp_t gfp)
 }
 
 /*
- * A class above 192 bytes or with SLAB_DEBUG, a large block, GFP_DMA,
- * __GFP_ZERO, size 0, or a request before kmalloc_init().
+ * A class with SLAB_DEBUG, a large block, GFP_DMA, __GFP_ZERO, size 0, or
+ * a request before kmalloc_init().
  */
 static __attribute__((noinline)) void *kmalloc_other(size_t size, gfp_t gfp,
 						    void *caller)
@@ -131,17 +133,23 @@ static __attribute__((noinline)) void *kmalloc_other(size_t size, gfp_t gfp,
  * Class requests are counted by their cache (slab_alloc()'s @size).  The
  * classes mix slabs of every low zone, so a GFP_DMA request is served in
  * whole frames from the DMA zone instead.  Sizes 1 .. 192 without GFP_DMA
- * or __GFP_ZERO find their cache in one load from kmalloc_small_caches[].
+ * or __GFP_ZERO find their cache in one load from kmalloc_small_caches[],
+ * larger class sizes from the highest bit of size - 1.
  */
 static inline __attribute__((always_inline))
 void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
 {
 	struct kmem_cache *c;
 
-	if (unlikely(size - 1 >= KMALLOC_SMALL_MAX ||
-		     (gfp & (__GFP_DMA | __GFP_ZERO))))
+	if (unlikely(gfp & (__GFP_DMA | __GFP_ZERO)))
 		return kmalloc_other(size, gfp, caller);
-	c = kmalloc_small_caches[(size - 1) >> 3];
+	if (likely(size - 1 < KMALLOC_SMALL_MAX))
+		c = kmalloc_small_caches[(size - 1) >> 3];
+	else if (size - 1 < KMALLOC_MAX_CACHE_SIZE)
+		c = kmalloc_fast_caches[31u - (unsigned int)__builtin_clz(
+						(unsigned int)size - 1)];
+	else
+		return kmalloc_other(size, gfp, caller);
 	if (unlikely(!c))
 		return kmalloc_other(size, gfp, caller);
 	if (gfp & __GFP_ZERO)		/* tested above: folds the test away */
@@ -342,6 +350,10 @@ int kmalloc_init(void)
 		c = kmalloc_caches[kmalloc_small_index[i + 1]];
 		kmalloc_small_caches[i] = (c->flags & SLAB_DEBUG) ? NULL : c;
 	}
+	for (i = 0; i < KMALLOC_NR_CACHES; i++) {
+		c = kmalloc_caches[i];
+		kmalloc_fast_caches[i] = (c->flags & SLAB_DEBUG) ? NULL : c;
+	}
 	return 0;
 }
 
@@ -357,6 +369,7 @@ int kmalloc_teardown(void)
 		kmalloc_caches[i] = NULL;
 	}
 	memset(kmalloc_small_caches, 0, sizeof(kmalloc_small_caches));
+	memset(kmalloc_fast_caches, 0, sizeof(kmalloc_fast_caches));
 	if (kmalloc_stat.large_pages) {
 		printk("kmalloc: %llu frames of large blocks still live at teardown\n",
 		       (unsigned long long)kmalloc_stat.large_pages);

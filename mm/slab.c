@@ -9,24 +9,35 @@
  * least SLAB_MAX_EMPTY), so a cache that empties and refills in waves
  * keeps its slabs instead of making them anew each time, and never holds
  * more than half again what it once needed; kmem_cache_shrink() returns
- * every empty slab and starts the peak afresh.  A slab's header
- * sits at the start of its first frame (on-slab, no colouring); the order
- * is the smallest one, up to SLAB_MAX_ORDER, whose waste (header, padding
- * and tail) is at most 1/8 of the slab.
+ * every empty slab and starts the peak afresh.  A slab's descriptor is
+ * an object of the cache kmem_slab (off-slab), so the descriptors of all
+ * slabs lie together in a few frames and a free to a cold slab finds its
+ * counters in a cached line; only the two boot caches (kmem_cache and
+ * kmem_slab itself) keep theirs at the start of the slab.  The order is
+ * the smallest one, up to SLAB_MAX_ORDER, whose slab holds SLAB_MIN_OBJS
+ * objects with a waste (padding and tail) of at most 1/8 of the slab.
  * Free objects are linked through a word stored in the object itself (or
  * just after it when a constructor's state or debug poison must survive).
- * Every frame of a slab has PG_slab and `private` pointing at the header,
- * so kfree() and kmem_cache_free() get from any object to its slab and
- * cache in O(1) without a size.  The constructor runs once per object when
- * its slab is made, never again on reuse (Bonwick's object caching).
+ * Every frame of a slab has PG_slab and `private` pointing at the
+ * descriptor, so kfree() and kmem_cache_free() get from any object to its
+ * slab and cache in O(1) without a size.  The constructor runs once per
+ * object when its slab is made, never again on reuse (Bonwick's object
+ * caching).
+ *
+ * Slots are carved lazily in caches without constructor or debug: a new
+ * slab hands out its slots by bumping a pointer, and a slab whose objects
+ * have all come back forgets its freelist and is carved afresh, so
+ * allocation walks memory in address order however randomly the objects
+ * were freed, and no freelist is ever threaded through a whole new slab.
  *
  * The fast path takes the cache lock (interrupts off) and pops from or
  * pushes onto cache->freelist, the free objects of the active slab, which
- * the cache took over whole when it made the slab active: no slab header
- * is touched.  When that list runs dry, slab_alloc_refill() files the
- * used-up slab as full and activates a partial, an empty or a new slab; a
- * free to any other slab goes to that slab's own freelist and moves it by
- * its new count (slab_free_slow_locked()).  With SLAB_DEBUG (a flag per
+ * the cache took over whole when it made the slab active, or carves the
+ * active slab's next slot (cache->bump): no slab descriptor is touched.
+ * When both run dry, slab_alloc_refill() files the used-up slab as full
+ * and activates a partial, an empty or a new slab; a free to any other
+ * slab goes to that slab's own freelist and moves it by its new count
+ * (slab_free_slow_locked()).  With SLAB_DEBUG (a flag per
  * cache; every cache with `slab_debug`, and in host tests) each slot gets
  * red zones and poison, checked on every allocation and free
  * (mm/slab_debug.c); a report names the cache, the object, the offset and
@@ -36,17 +47,19 @@
  *
  * Under valgrind (host build) each cache is a memcheck mempool: an
  * allocated object is a pool chunk, everything else in a slab is no-access
- * except the header, so memcheck reports a use after free or a leaked
+ * except an on-slab descriptor, so memcheck reports a use after free or a leaked
  * object as it would for malloc.  The slab layer's own reads and writes of
  * free memory (links, poison, red zones) open the bytes just around them.
  *
- * struct kmem_cache itself comes from kmem_cache_boot, a static cache that
- * needs no allocation to exist (the bootstrap problem).
+ * struct kmem_cache itself comes from kmem_cache_boot, and slab descriptors
+ * from kmem_slab_boot: static caches with on-slab descriptors that need
+ * no allocation to exist (the bootstrap problem).
  *
  * Locking: each cache's lock (interrupts off) guards its lists, its slabs
  * and its stats; slab_caches_lock guards the list of caches and is never
  * held while taking a cache lock, except by readers that walk the list
- * (order: slab_caches_lock, then a cache lock, then a zone lock).  All
+ * (order: slab_caches_lock, then a cache lock, then kmem_slab's lock,
+ * then a zone lock).  All
  * functions may be called from IRQ handlers; none sleeps.
  */
 #include "mm/buddy.h"
@@ -57,6 +70,7 @@ _Static_assert((PAGE_SIZE << SLAB_MAX_ORDER) <= 0x10000u,
 	       "slab_obj_valid needs slabs of at most 64 KiB");
 
 static struct kmem_cache kmem_cache_boot;	/* the cache of caches */
+static struct kmem_cache kmem_slab_boot;	/* off-slab descriptors */
 struct kmem_cache *slab_caches;			/* newest first */
 mm_lock_t slab_caches_lock = MM_LOCK_INIT;
 static unsigned int slab_debug_all;		/* SLAB_DEBUG or 0 */
@@ -145,29 +159,32 @@ static void slab_set_peak(struct kmem_cache *c, bool reset)
 	}
 }
 
-/* Allocate and format a slab.  Called with the cache lock held. */
-static struct slab *slab_grow(struct kmem_cache *c, gfp_t gfp)
+/* The first byte of slab @s (its head frame's address). */
+static inline char *slab_base(const struct kmem_cache *c, const struct slab *s)
 {
-	struct page *page;
-	struct slab *s;
-	unsigned int i;
-	char *base, *obj;
+	return s->s_mem - c->s_mem_off;
+}
 
-	page = alloc_pages(gfp & ~(__GFP_HIGHMEM | __GFP_ZERO), c->order);
-	if (!page)
-		return NULL;
-	base = page_address(page);
-	mm_mark_undefined(base, slab_bytes(c));
-	s = (struct slab *)base;
-	s->cache = c;
-	s->s_mem = base + ALIGN_UP(sizeof(*s), c->align);
-	s->inuse = 0;
-	s->quarantined = 0;
-	for (i = 0; i < (1u << c->order); i++) {
-		page_set(page + i, PG_slab);
-		page[i].private = s;
-	}
-	mm_mark_noaccess(s->s_mem, base + slab_bytes(c) - s->s_mem);
+/*
+ * A descriptor for a new slab of @c at @base: on-slab for the boot
+ * caches, else an object of kmem_slab.  Returns: it, or NULL.
+ */
+static struct slab *slab_desc_alloc(struct kmem_cache *c, char *base,
+				    gfp_t gfp)
+{
+	if (c->s_mem_off)
+		return (struct slab *)base;
+	return slab_alloc(&kmem_slab_boot,
+			  gfp & ~(__GFP_HIGHMEM | __GFP_ZERO | __GFP_DMA), 0,
+			  NULL);
+}
+
+/* Carve every slot of @s now: constructed or poisoned, all on its list. */
+static void slab_carve_all(struct kmem_cache *c, struct slab *s)
+{
+	unsigned int i;
+	char *obj;
+
 	s->freelist = NULL;
 	for (i = c->objs_per_slab; i-- > 0;) {
 		obj = s->s_mem + i * c->stride + c->obj_off;
@@ -175,16 +192,51 @@ static struct slab *slab_grow(struct kmem_cache *c, gfp_t gfp)
 		slab_set_link(c, obj, s->freelist);
 		s->freelist = obj;
 	}
+	s->carved = (uint16_t)c->objs_per_slab;
+}
+
+/* Allocate and format a slab.  Called with the cache lock held. */
+static struct slab *slab_grow(struct kmem_cache *c, gfp_t gfp)
+{
+	struct page *page;
+	struct slab *s;
+	unsigned int i;
+	char *base;
+
+	page = alloc_pages(gfp & ~(__GFP_HIGHMEM | __GFP_ZERO), c->order);
+	if (!page)
+		return NULL;
+	base = page_address(page);
+	mm_mark_undefined(base, slab_bytes(c));
+	s = slab_desc_alloc(c, base, gfp);
+	if (!s) {
+		__free_pages(page, c->order);
+		return NULL;
+	}
+	s->cache = c;
+	s->s_mem = base + c->s_mem_off;
+	s->inuse = 0;
+	s->quarantined = 0;
+	s->carved = 0;
+	s->freelist = NULL;
+	for (i = 0; i < (1u << c->order); i++) {
+		page_set(page + i, PG_slab);
+		page[i].private = s;
+	}
+	mm_mark_noaccess(s->s_mem, base + slab_bytes(c) - s->s_mem);
+	if (!c->lazy)
+		slab_carve_all(c, s);
 	c->stats.grown++;
 	slab_set_peak(c, false);
 	slab_list_add(c, s, SLAB_EMPTY);
 	return s;
 }
 
-/* Unlink a slab and give its frames back.  Cache lock held. */
+/* Unlink a slab and give its frames back (and its descriptor).  Lock held. */
 static void slab_release(struct kmem_cache *c, struct slab *s)
 {
-	struct page *page = virt_to_page(s);
+	char *base = slab_base(c, s);
+	struct page *page = virt_to_page(base);
 	unsigned int i;
 
 	slab_list_del(c, s);
@@ -193,7 +245,9 @@ static void slab_release(struct kmem_cache *c, struct slab *s)
 		page[i].private = NULL;
 		page[i]._refcount = i ? 0 : 1;
 	}
-	mm_mark_undefined(s, slab_bytes(c));
+	if (!c->s_mem_off)
+		slab_free(&kmem_slab_boot, slab_of_addr(s), s, NULL);
+	mm_mark_undefined(base, slab_bytes(c));
 	c->stats.released++;
 	__free_pages(page, c->order);
 }
@@ -213,16 +267,29 @@ static unsigned int slab_trim_locked(struct kmem_cache *c, unsigned int keep)
 
 /* --- allocation ------------------------------------------------------- */
 
-/* Objects on the cache's freelist, i.e. free in the active slab. */
+/* Free objects of the active slab: on the cache's freelist or uncarved. */
 unsigned int slab_active_free_locked(const struct kmem_cache *c)
 {
-	unsigned int n = 0;
+	unsigned int n = c->bump_left;
 	void *obj;
 
 	for (obj = c->freelist; obj && n <= c->objs_per_slab;
 	     obj = slab_get_link(c, obj))
 		n++;
 	return n;
+}
+
+/*
+ * A lazily carved slab whose objects have all come back forgets its
+ * freelist: its next allocations carve from slot 0 again, in address
+ * order, instead of following the order of the frees.
+ */
+static inline void slab_reset_if_empty(struct kmem_cache *c, struct slab *s)
+{
+	if (c->lazy && s->inuse == 0) {
+		s->freelist = NULL;
+		s->carved = 0;
+	}
 }
 
 /* Hand the active slab its free objects back and file it on its list. */
@@ -233,26 +300,55 @@ static void slab_deactivate_locked(struct kmem_cache *c)
 	if (!s)
 		return;
 	s->inuse -= slab_active_free_locked(c);
+	s->carved -= c->bump_left;
 	s->freelist = c->freelist;
 	c->freelist = NULL;
+	c->bump = NULL;
+	c->bump_left = 0;
 	c->active = NULL;
+	slab_reset_if_empty(c, s);
 	slab_list_add(c, s, slab_list_for(c, s));
 }
 
-/* Take @s off its list; the cache takes over its whole freelist. */
+/* Take @s off its list; the cache takes over its freelist and its tail. */
 static void slab_activate_locked(struct kmem_cache *c, struct slab *s)
 {
 	slab_list_del(c, s);
 	s->list = SLAB_ACTIVE;
 	c->active = s;
 	c->freelist = s->freelist;
+	c->bump_left = c->objs_per_slab - s->carved;
+	c->bump = s->s_mem + s->carved * c->stride + c->obj_off;
 	s->freelist = NULL;
-	s->inuse = c->objs_per_slab;
+	s->carved = (uint16_t)c->objs_per_slab;
+	s->inuse = (uint16_t)c->objs_per_slab;
+}
+
+/* The next uncarved slot of the active slab (bump_left > 0).  Lock held. */
+static inline void *slab_carve(struct kmem_cache *c)
+{
+	char *obj = c->bump;
+
+	c->bump = obj + c->stride;
+	c->bump_left--;
+	return obj;
+}
+
+/* Pop from the active freelist, else carve.  Returns: NULL if neither. */
+static inline void *slab_take_locked(struct kmem_cache *c)
+{
+	void *obj = c->freelist;
+
+	if (obj) {
+		c->freelist = slab_get_link(c, obj);
+		return obj;
+	}
+	return c->bump_left ? slab_carve(c) : NULL;
 }
 
 /*
  * The slow path: the active slab is used up.  File it as full, activate a
- * partial slab, else an empty one, else a new one, and pop from it.
+ * partial slab, else an empty one, else a new one, and take from it.
  * Cache lock held.  Returns: the object or NULL.
  */
 static __attribute__((noinline))
@@ -272,9 +368,8 @@ void *slab_alloc_refill(struct kmem_cache *c, gfp_t gfp)
 		return NULL;
 	}
 	slab_activate_locked(c, s);
-	obj = c->freelist;
+	obj = slab_take_locked(c);
 	MM_ASSERT(obj != NULL);		/* a partial, empty or new slab */
-	c->freelist = slab_get_link(c, obj);
 	return obj;
 }
 
@@ -298,6 +393,18 @@ __attribute__((noinline)) void *slab_zero(struct kmem_cache *c, void *obj)
 	return obj;
 }
 
+/* The end of every allocation: valgrind's view, __GFP_ZERO. */
+static inline void *slab_alloc_done(struct kmem_cache *c, gfp_t gfp,
+				    void *obj)
+{
+	mm_pool_alloc(c, obj, c->object_size);
+	if (c->ctor)
+		mm_mark_defined(obj, c->object_size);
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
 __attribute__((noinline))
 void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
 		      void *caller)
@@ -307,10 +414,8 @@ void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
 
 again:
 	flags = mm_lock_irqsave(&c->lock);
-	obj = c->freelist;
-	if (likely(obj != NULL))
-		c->freelist = slab_get_link(c, obj);
-	else
+	obj = slab_take_locked(c);
+	if (unlikely(!obj))
 		obj = slab_alloc_refill(c, gfp);
 	if (likely(obj != NULL)) {
 		c->stats.allocs++;
@@ -324,12 +429,26 @@ again:
 		slab_quarantine(c, obj, size);
 		goto again;
 	}
-	mm_pool_alloc(c, obj, c->object_size);
-	if (c->ctor)
-		mm_mark_defined(obj, c->object_size);
-	if (gfp & __GFP_ZERO)
-		memset(obj, 0, c->object_size);
-	return obj;
+	return slab_alloc_done(c, gfp, obj);
+}
+
+__attribute__((noinline))
+void *slab_alloc_empty(struct kmem_cache *c, gfp_t gfp, size_t size,
+		       unsigned long flags)
+{
+	void *obj;
+
+	MM_DEBUG_ASSERT(!(c->flags & SLAB_DEBUG) && !c->freelist &&
+			!c->bump_left);
+	obj = slab_alloc_refill(c, gfp);
+	if (likely(obj != NULL)) {
+		c->stats.allocs++;
+		c->stats.requested += size;
+	}
+	mm_unlock_irqrestore(&c->lock, flags);
+	if (unlikely(!obj))
+		return NULL;
+	return slab_alloc_done(c, gfp, obj);
 }
 
 void *slab_alloc(struct kmem_cache *c, gfp_t gfp, size_t size, void *caller)
@@ -424,6 +543,7 @@ static bool slab_free_slow_locked(struct kmem_cache *c, struct slab *s,
 	slab_set_link(c, obj, s->freelist);
 	s->freelist = obj;
 	s->inuse--;
+	slab_reset_if_empty(c, s);
 	if (s->list != slab_list_for(c, s)) {
 		slab_move(c, s, slab_list_for(c, s));
 		if (s->list == SLAB_EMPTY)
@@ -479,13 +599,16 @@ void kmem_cache_free(struct kmem_cache *cache, void *obj)
 /* --- creating and destroying caches ------------------------------------ */
 
 /*
- * The first order whose waste (header, padding, tail) is at most 1/8 of
- * the slab; failing that, the order with the smallest waste fraction.
+ * The first order whose slab holds SLAB_MIN_OBJS objects (or the largest)
+ * with a waste (descriptor, padding, tail) of at most 1/8 of the slab;
+ * failing that, the order with the smallest waste fraction.  Big objects
+ * thus get slabs of several frames, so a slab is not used up (and the
+ * slow path taken) every one or two allocations.
  * Returns: false if not even one object fits in the largest slab.
  */
 static bool slab_pick_order(struct kmem_cache *c)
 {
-	size_t start = ALIGN_UP(sizeof(struct slab), (size_t)c->align);
+	size_t start = c->s_mem_off;
 	uint64_t best_waste = 1, best_bytes = 0;
 	unsigned int order, n;
 
@@ -503,8 +626,12 @@ static bool slab_pick_order(struct kmem_cache *c)
 			c->order = order;
 			c->objs_per_slab = n;
 		}
-		if (waste * 8 <= bytes)
-			break;
+		if (waste * 8 <= bytes &&
+		    (n >= SLAB_MIN_OBJS || order == SLAB_MAX_ORDER)) {
+			c->order = order;
+			c->objs_per_slab = n;
+			return true;
+		}
 	}
 	return best_bytes != 0;
 }
@@ -541,6 +668,7 @@ static bool slab_layout(struct kmem_cache *c)
 		slot = word + (c->ctor ? SLAB_PTR : 0);
 	}
 	c->stride = ALIGN_UP(slot, c->align);
+	c->lazy = !(c->flags & SLAB_DEBUG) && !c->ctor;
 	c->reciprocal = (uint32_t)(0xffffffffu / c->stride) + 1;
 	c->stride_shift = (unsigned int)__builtin_ctz(c->stride);
 	c->inverse = slab_inverse(c->stride >> c->stride_shift);
@@ -553,7 +681,8 @@ static bool slab_layout(struct kmem_cache *c)
 
 static int slab_cache_setup(struct kmem_cache *c, const char *name,
 			    unsigned int size, unsigned int align,
-			    unsigned int flags, void (*ctor)(void *))
+			    unsigned int flags, void (*ctor)(void *),
+			    bool on_slab)
 {
 	unsigned int i;
 
@@ -567,6 +696,9 @@ static int slab_cache_setup(struct kmem_cache *c, const char *name,
 	if (flags & SLAB_HWCACHE_ALIGN)
 		c->align = MAX(c->align, SLAB_CACHE_LINE);
 	c->max_empty = SLAB_MAX_EMPTY;
+	if (on_slab)
+		c->s_mem_off = ALIGN_UP((unsigned int)sizeof(struct slab),
+					c->align);
 	if (!slab_layout(c))
 		return -E2BIG;
 	slab_pool_create(c);
@@ -620,7 +752,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 	if (!c)
 		return NULL;
 	if (slab_cache_setup(c, name, size, align, flags | slab_debug_all,
-			     ctor) != 0) {
+			     ctor, false) != 0) {
 		printk("slab: kmem_cache_create(%s, %u): object too large\n",
 		       name, size);
 		slab_free(&kmem_cache_boot, slab_of_addr(c), c, NULL);
@@ -628,6 +760,20 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 	}
 	slab_cache_link(c);
 	return c;
+}
+
+/*
+ * The descriptor slabs that a shrink or destroy of another cache emptied
+ * go back with that cache's frames, so what a cache gives back is whole.
+ * Called without any cache lock.
+ */
+static void slab_desc_trim(void)
+{
+	unsigned long flags = mm_lock_irqsave(&kmem_slab_boot.lock);
+
+	slab_deactivate_locked(&kmem_slab_boot);
+	slab_trim_locked(&kmem_slab_boot, 0);
+	mm_unlock_irqrestore(&kmem_slab_boot.lock, flags);
 }
 
 /* Release every slab of a cache with no live object. */
@@ -641,6 +787,7 @@ static void slab_release_all(struct kmem_cache *c)
 		while (c->lists[id].head)
 			slab_release(c, c->lists[id].head);
 	mm_unlock_irqrestore(&c->lock, flags);
+	slab_desc_trim();
 }
 
 /* Destroy @c unless it has live objects (then report it, with @caller). */
@@ -677,7 +824,7 @@ int kmem_cache_destroy(struct kmem_cache *cache)
 
 	if (!cache)
 		return 0;
-	if (cache == &kmem_cache_boot) {
+	if (cache == &kmem_cache_boot || cache == &kmem_slab_boot) {
 		printk("slab: kmem_cache_destroy of the boot cache refused (caller %p)\n",
 		       MM_CALLER());
 		return -EINVAL;
@@ -697,8 +844,8 @@ unsigned int kmem_cache_shrink(struct kmem_cache *cache)
 	slab_deactivate_locked(cache);
 	frames = slab_trim_locked(cache, 0);
 	slab_set_peak(cache, true);
-
 	mm_unlock_irqrestore(&cache->lock, flags);
+	slab_desc_trim();
 	return frames;
 }
 
@@ -741,10 +888,14 @@ int kmem_cache_init(unsigned int flags)
 	slab_debug_all = flags & SLAB_DEBUG;
 	slab_caches = NULL;
 	slab_caches_lock.locked = 0;
-	if (slab_cache_setup(&kmem_cache_boot, "kmem_cache",
+	if (slab_cache_setup(&kmem_slab_boot, "kmem_slab",
+			     sizeof(struct slab), 0, slab_debug_all, NULL,
+			     true) != 0 ||
+	    slab_cache_setup(&kmem_cache_boot, "kmem_cache",
 			     sizeof(struct kmem_cache), 0, slab_debug_all,
-			     NULL) != 0)
-		panic("slab: cannot lay out the boot cache");
+			     NULL, true) != 0)
+		panic("slab: cannot lay out the boot caches");
+	slab_cache_link(&kmem_slab_boot);
 	slab_cache_link(&kmem_cache_boot);
 	return kmalloc_init();
 }
@@ -764,9 +915,12 @@ int kmem_cache_teardown(void)
 			slab_caches = c->next;
 		}
 	}
-	if (slab_destroy(&kmem_cache_boot, NULL) != 0)
+	/* The descriptors go last: every other cache's slabs had one. */
+	if (slab_destroy(&kmem_cache_boot, NULL) != 0 ||
+	    slab_destroy(&kmem_slab_boot, NULL) != 0)
 		ret = -EBUSY;
 	memset(&kmem_cache_boot, 0, sizeof(kmem_cache_boot));
+	memset(&kmem_slab_boot, 0, sizeof(kmem_slab_boot));
 	slab_caches = NULL;
 	return ret;
 }

@@ -176,11 +176,11 @@ bool slab_free_debug(struct kmem_cache *c, void *obj, void *caller)
 
 /*
  * Invariants 3 and 5: a freelist of slab @s from @head, of @lo to @hi
- * objects.  Cache lock held.
+ * objects, each in one of the first @carved slots.  Cache lock held.
  */
 static unsigned int slab_check_freelist(struct kmem_cache *c, struct slab *s,
 					void *head, unsigned int lo,
-					unsigned int hi)
+					unsigned int hi, unsigned int carved)
 {
 	unsigned int bad = 0, nfree = 0;
 	struct slab_found found;
@@ -189,8 +189,9 @@ static unsigned int slab_check_freelist(struct kmem_cache *c, struct slab *s,
 
 	for (obj = head; obj && nfree <= hi; obj = slab_get_link(c, obj)) {
 		nfree++;
-		if (slab_of_addr(obj) != s || !slab_obj_valid(c, s, obj, &off)) {
-			SLAB_CHECK(0, "3: slab %p free entry %p is no object of it",
+		if (slab_of_addr(obj) != s || !slab_obj_valid(c, s, obj, &off) ||
+		    (uintptr_t)((char *)obj - s->s_mem) / c->stride >= carved) {
+			SLAB_CHECK(0, "3: slab %p free entry %p is no carved object of it",
 				   (void *)s, obj);
 			return bad;
 		}
@@ -213,38 +214,62 @@ static unsigned int slab_check_freelist(struct kmem_cache *c, struct slab *s,
 	return bad;
 }
 
-/* Invariants 1 to 3 and 6 for one slab on list @id.  Cache lock held. */
+/* Invariant 6: the active slab and the cache's share of it. */
+static unsigned int slab_check_active(struct kmem_cache *c, struct slab *s)
+{
+	unsigned int bad = 0;
+
+	SLAB_CHECK(s->inuse == c->objs_per_slab &&
+		   s->carved == c->objs_per_slab && !s->freelist &&
+		   c->active == s,
+		   "6: active slab %p has inuse %u carved %u", (void *)s,
+		   s->inuse, s->carved);
+	SLAB_CHECK(c->bump_left <= c->objs_per_slab - s->quarantined &&
+		   c->bump == s->s_mem + c->obj_off +
+			      (c->objs_per_slab - c->bump_left) * c->stride,
+		   "6: active slab %p: bump %p with %u slots left", (void *)s,
+		   (void *)c->bump, c->bump_left);
+	return bad + slab_check_freelist(c, s, c->freelist, 0,
+					 c->objs_per_slab - s->quarantined -
+					 c->bump_left,
+					 c->objs_per_slab - c->bump_left);
+}
+
+/* Invariants 1 to 3, 6 and 7 for one slab on list @id.  Lock held. */
 static unsigned int slab_check_slab(struct kmem_cache *c, struct slab *s,
 				    unsigned int id)
 {
-	struct page *page = virt_to_page(s);
+	struct page *page = virt_to_page(s->s_mem - c->s_mem_off);
 	unsigned int bad = 0, i;
 
 	SLAB_CHECK(s->cache == c && s->list == id,
 		   "2: slab %p on list %u says cache %p list %u", (void *)s, id,
 		   (void *)s->cache, s->list);
 	SLAB_CHECK(id != SLAB_PARTIAL || (s->inuse > 0 &&
-		   s->inuse < c->objs_per_slab && s->freelist),
+		   s->inuse < c->objs_per_slab &&
+		   (s->freelist || s->carved < c->objs_per_slab)),
 		   "1: partial slab %p has inuse %u", (void *)s, s->inuse);
 	SLAB_CHECK(id != SLAB_FULL || (s->inuse == c->objs_per_slab &&
 		   !s->freelist),
 		   "1: full slab %p has inuse %u", (void *)s, s->inuse);
 	SLAB_CHECK(id != SLAB_EMPTY || s->inuse == 0,
 		   "1: empty slab %p has inuse %u", (void *)s, s->inuse);
-	SLAB_CHECK(id != SLAB_ACTIVE || (s->inuse == c->objs_per_slab &&
-		   !s->freelist && c->active == s),
-		   "6: active slab %p has inuse %u", (void *)s, s->inuse);
+	SLAB_CHECK(s->inuse <= s->carved && s->carved <= c->objs_per_slab,
+		   "3: slab %p has inuse %u, carved %u of %u", (void *)s,
+		   s->inuse, s->carved, c->objs_per_slab);
+	SLAB_CHECK(c->lazy ? id != SLAB_EMPTY || s->carved == 0 :
+		   s->carved == c->objs_per_slab,
+		   "7: slab %p on list %u has carved %u of %u", (void *)s, id,
+		   s->carved, c->objs_per_slab);
 	for (i = 0; i < (1u << c->order); i++)
 		SLAB_CHECK(page_test(page + i, PG_slab) && page[i].private == s,
 			   "2: frame %u of slab %p (pfn 0x%x) flags 0x%x",
 			   i, (void *)s, page_to_pfn(page + i), page[i].flags);
 	if (id == SLAB_ACTIVE)
-		return bad + slab_check_freelist(c, s, c->freelist, 0,
-						 c->objs_per_slab -
-						 s->quarantined);
+		return bad + slab_check_active(c, s);
 	return bad + slab_check_freelist(c, s, s->freelist,
-					 c->objs_per_slab - s->inuse,
-					 c->objs_per_slab - s->inuse);
+					 s->carved - s->inuse,
+					 s->carved - s->inuse, s->carved);
 }
 
 unsigned int kmem_cache_check(struct kmem_cache *c)
@@ -270,8 +295,9 @@ unsigned int kmem_cache_check(struct kmem_cache *c)
 	if (c->active)
 		bad += slab_check_slab(c, c->active, SLAB_ACTIVE);
 	else
-		SLAB_CHECK(!c->freelist, "6: a freelist %p without an active slab",
-			   c->freelist);
+		SLAB_CHECK(!c->freelist && !c->bump && !c->bump_left,
+			   "6: a freelist %p or bump %p without an active slab",
+			   c->freelist, (void *)c->bump);
 	SLAB_CHECK(c->lists[SLAB_EMPTY].nr <= c->max_empty,
 		   "4: %u empty slabs, at most %u", c->lists[SLAB_EMPTY].nr,
 		   c->max_empty);

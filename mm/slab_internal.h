@@ -127,9 +127,9 @@ unsigned int slab_active_free_locked(const struct kmem_cache *c);
  * The fast paths, inline in kmem_cache_alloc()/kmem_cache_free() and in
  * kmalloc()/kfree(): a pop from or a push onto cache->freelist (the free
  * objects of the active slab) under the cache lock, nothing else.  Debug
- * caches, an empty freelist and a free to any other slab take one
- * predictable branch each to the out-of-line slow paths in mm/slab.c,
- * which also do every misuse report.
+ * caches, an empty freelist (carving, refill) and a free to any other
+ * slab take one predictable branch each to the out-of-line slow paths in
+ * mm/slab.c, which also do every misuse report.
  */
 #define SLAB_INLINE	static inline __attribute__((always_inline))
 
@@ -154,6 +154,15 @@ void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
 		      void *caller);
 
 /*
+ * slab_alloc_empty - the fast path's continuation when the active slab
+ * is used up (no free object, no slot left to carve), entered with the
+ * cache lock held (@flags) in a cache without debug: refill, count,
+ * unlock and finish as the fast path does.  Returns: the object or NULL.
+ */
+void *slab_alloc_empty(struct kmem_cache *c, gfp_t gfp, size_t size,
+		       unsigned long flags);
+
+/*
  * slab_zero - clear @obj, a new object of @c, out of line so that the
  * fast path needs no stack frame.  Returns: @obj.
  */
@@ -172,12 +181,18 @@ SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
 
 	MM_DEBUG_ASSERT(link_off == c->link_off);
 
+	(void)caller;
 	obj = c->freelist;
 	if (unlikely(!obj)) {
-		mm_unlock_irqrestore(&c->lock, flags);
-		return slab_alloc_slow(c, gfp, size, caller);
+		/* Carve the active slab's next slot: a bump, no memory read. */
+		if (unlikely(!c->bump_left))
+			return slab_alloc_empty(c, gfp, size, flags);
+		obj = c->bump;
+		c->bump += c->stride;
+		c->bump_left--;
+	} else {
+		c->freelist = slab_get_link_at(obj, link_off);
 	}
-	c->freelist = slab_get_link_at(obj, link_off);
 	/* Two plain adds: the empty asm keeps them from being paired. */
 	c->stats.allocs++;
 	__asm__("" : "+m" (c->stats.allocs));

@@ -24,6 +24,7 @@
 
 #define SLAB_CACHE_LINE		64u	/* bytes; 486 uses 16, P6 32, later 64 */
 #define SLAB_MAX_ORDER		4	/* largest slab: 16 frames */
+#define SLAB_MIN_OBJS		8	/* objects a slab should hold */
 /* Empty slabs a cache keeps: MAX(SLAB_MAX_EMPTY, peak >> SLAB_EMPTY_SHIFT). */
 #define SLAB_MAX_EMPTY		2
 #define SLAB_EMPTY_SHIFT	1
@@ -41,16 +42,38 @@ enum slab_list_id {
 };
 
 /*
- * A slab: the header at the start of its first frame, followed by the
- * object slots.  Every frame of the slab has PG_slab set and its `private`
- * pointing at this header, so any object address leads back here through
+ * A slab: a buddy block of 2^order frames carved into slots, and its
+ * descriptor.  Every frame of the slab has PG_slab set and its `private`
+ * pointing at the descriptor, so any object address leads to it through
  * virt_to_page() in O(1), whichever frame it lies in.
  *
- *   +--------+-----+--------+--------+-- ... --+----------+-------+
- *   | struct | pad | slot 0 | slot 1 |         | slot n-1 | waste |
- *   |  slab  |     |        |        |         |          |       |
- *   +--------+-----+--------+--------+-- ... --+----------+-------+
- *   ^ page_address(head)  ^ s_mem (aligned to the cache's align)
+ * The descriptor of a slab of any cache but the two boot caches is an
+ * object of the cache "kmem_slab" (off-slab): the descriptors of all slabs
+ * then sit side by side in a few frames, and a free to a cold slab finds
+ * its counters in a line that is likely cached, instead of one line on a
+ * page of its own per slab.  The boot caches' slabs carry their descriptor
+ * in their first bytes (on-slab), which is how the descriptor cache itself
+ * gets going:
+ *
+ *   off-slab:  +--------+--------+-- ... --+----------+-------+
+ *              | slot 0 | slot 1 |         | slot n-1 | waste |
+ *              +--------+--------+-- ... --+----------+-------+
+ *              ^ s_mem == page_address(head)
+ *   on-slab:   +--------+-----+--------+-- ... --+----------+-------+
+ *              | struct | pad | slot 0 |         | slot n-1 | waste |
+ *              |  slab  |     |        |         |          |       |
+ *              +--------+-----+--------+-- ... --+----------+-------+
+ *              ^ page_address(head)  ^ s_mem (aligned to the cache's align)
+ *
+ * Slots are carved lazily in caches without constructor or debug: the
+ * first `carved` slots have been handed out at least once since the slab
+ * was made or last emptied, the rest have never been touched; a slab
+ * whose objects have all come back forgets its freelist and starts
+ * carving from slot 0 again.  Allocation from a fresh or emptied slab is
+ * then a bump of a pointer through memory in address order, and the
+ * freelist never has to be threaded through a new slab.  Caches with a
+ * constructor or debug carve every slot when the slab is made (the
+ * constructor and the poison need each object once, up front).
  *
  * While PG_slab is set, `private` (in the place of the reference count) is
  * the slab layer's; before the block goes back, the flag is cleared and
@@ -68,6 +91,7 @@ struct slab {
 	struct slab *prev;
 	uint16_t inuse;			/* objects allocated (incl. quarantined) */
 	uint16_t quarantined;		/* objects withheld after corruption */
+	uint16_t carved;		/* slots carved: 0 .. carved-1 */
 	uint8_t list;			/* enum slab_list_id */
 };
 
@@ -105,38 +129,47 @@ struct kmem_cache_stats {
  * POISON_FREE_OBJ and ends with POISON_FREE_OBJ_END.
  *
  * The fast path works on one slab, the active one: the cache holds its
- * whole freelist (cache->freelist), so an allocation is one pop and a free
- * to that slab one push, without touching the slab header.  The active
- * slab counts every object as in use; its free ones are counted when it
- * is filed back on a list (when used up, or by shrink, destroy or the
- * statistics, which walk cache->freelist).
+ * whole freelist (cache->freelist) and its uncarved slots (bump,
+ * bump_left), so an allocation is one pop and a free to that slab one
+ * push, without touching the slab descriptor.  The active slab counts
+ * every object as in use and every slot as carved; its free ones are
+ * counted when it is filed back on a list (when used up, or by shrink,
+ * destroy or the statistics, which walk cache->freelist).
  *
  * Invariants (checked by kmem_cache_check()):
  *  1. A slab on the partial list has 0 < inuse < objs_per_slab and a
- *     non-NULL freelist; on the full list inuse == objs_per_slab and no
- *     freelist; on the empty list inuse == 0.
+ *     non-NULL freelist or uncarved slots; on the full list inuse ==
+ *     objs_per_slab and no freelist; on the empty list inuse == 0.
  *  2. Each slab's `list` names the list it is on, lists[i].nr counts it,
  *     its `cache` is this cache, and every frame of it is PG_slab with
  *     `private` pointing at the slab.
- *  3. A slab's freelist holds exactly objs_per_slab - inuse distinct
- *     objects, each at a slot boundary of that slab.
+ *  3. A slab's freelist holds exactly carved - inuse distinct objects,
+ *     each at a slot boundary of that slab below slot `carved`;
+ *     inuse <= carved <= objs_per_slab.
  *  4. lists[SLAB_EMPTY].nr <= max_empty, and max_empty is
  *     MAX(SLAB_MAX_EMPTY, peak_slabs >> SLAB_EMPTY_SHIFT), peak_slabs
  *     being at least the slabs the cache holds now.
  *  5. (debug) Both red zones of every free object read RED_INACTIVE.
- *  6. The active slab is on no list, has inuse == objs_per_slab and no
- *     freelist of its own; cache->freelist holds at most objs_per_slab -
- *     quarantined of its objects (invariant 3 applied to it), and is NULL
- *     when there is no active slab.
+ *  6. The active slab is on no list, has inuse == carved ==
+ *     objs_per_slab and no freelist of its own; cache->freelist holds at
+ *     most objs_per_slab - quarantined - bump_left of its objects
+ *     (invariant 3 applied to it), and bump is the object of slot
+ *     objs_per_slab - bump_left.  Without an active slab, freelist and
+ *     bump are NULL and bump_left is 0.
+ *  7. In a cache that does not carve lazily every slab has carved ==
+ *     objs_per_slab; in one that does, an empty slab has carved == 0.
  *
  * Set at creation and read-only after: everything but lock, freelist,
- * active, lists, max_empty, peak_slabs, stats (cache lock) and next
- * (slab_caches_lock).
+ * bump, bump_left, active, lists, max_empty, peak_slabs, stats (cache
+ * lock) and next (slab_caches_lock).
  */
 struct kmem_cache {
 	mm_lock_t lock;
 	void *freelist;			/* free objects of the active slab */
 	struct slab *active;		/* the slab allocations come from */
+	char *bump;			/* next uncarved object of the active
+					 * slab, or NULL */
+	unsigned int bump_left;		/* uncarved slots of the active slab */
 	unsigned int flags;		/* SLAB_* */
 	struct slab_list lists[SLAB_NR_LISTS];
 	unsigned int size;		/* object size the creator asked for */
@@ -150,6 +183,9 @@ struct kmem_cache {
 	unsigned int align;
 	unsigned int order;		/* slab = 2^order frames */
 	unsigned int objs_per_slab;
+	unsigned int s_mem_off;		/* slab start to s_mem: the on-slab
+					 * descriptor, or 0 (off-slab) */
+	bool lazy;			/* carve lazily (no ctor, no debug) */
 	unsigned int fast_objs;		/* objs_per_slab; 0 if SLAB_DEBUG */
 	unsigned int slots_bytes;	/* objs_per_slab * stride */
 	unsigned int max_empty;		/* empty slabs kept (inv. 4) */

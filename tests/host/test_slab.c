@@ -151,8 +151,13 @@ static void test_slab_order_waste(void **state)
 		size_t used = (size_t)c->objs_per_slab * c->stride;
 
 		assert_true(c->objs_per_slab >= 1);
-		assert_true(ALIGN_UP(sizeof(struct slab), c->align) + used <=
-			    bytes);
+		/* off-slab descriptor: the slots start at the slab */
+		assert_int_equal(c->s_mem_off, 0);
+		assert_true(used <= bytes);
+		if (c->objs_per_slab < SLAB_MIN_OBJS &&
+		    c->order < SLAB_MAX_ORDER)
+			fail_msg("size %u: %u objects in an order-%u slab",
+				 sizes[i], c->objs_per_slab, c->order);
 		if ((bytes - used) * 8 > bytes)
 			fail_msg("size %u: order %u, %u objects of %u: waste %zu",
 				 sizes[i], c->order, c->objs_per_slab,
@@ -233,7 +238,7 @@ static void test_shrink_keeps_bounded_empty(void **state)
 	assert_int_equal(c->lists[SLAB_FULL].nr, 0);
 	assert_non_null(c->active);
 	per_slab_frames = 1u << c->order;
-	assert_int_equal(zones_total_free(),
+	assert_int_equal(zones_total_free() + desc_frames(),
 			 before - (c->max_empty + 1) * per_slab_frames);
 	assert_int_equal(kmem_cache_shrink(c),
 			 (c->max_empty + 1) * per_slab_frames);
@@ -652,6 +657,181 @@ static void test_plain_ctor(void **state)
 	ctor_case();
 }
 
+/* --- lazy carving, per-slab freelists, descriptors (debug off) ------- */
+
+/* The descriptor of @p's slab is itself an object of kmem_slab. */
+static void expect_off_slab(const void *p)
+{
+	struct slab *s = slab_of_addr(p);
+
+	assert_non_null(s);
+	assert_ptr_equal(slab_of_addr(s)->cache, kmem_cache_find("kmem_slab"));
+	assert_ptr_equal(s->s_mem, page_address(virt_to_page(s->s_mem)));
+}
+
+/* A fresh slab is carved in address order; an emptied one starts over. */
+static void test_lazy_carving(void **state)
+{
+	struct kmem_cache *c = kmem_cache_create("test-lazy", 64, 0, 0, NULL);
+	void *objs[64] = { NULL };
+	struct slab *s = NULL;
+	unsigned int i, n;
+
+	(void)state;
+	assert_true(c->lazy);
+	n = c->objs_per_slab;
+	assert_true(n <= ARRAY_SIZE(objs));
+	for (i = 0; i < n; i++) {
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		expect_off_slab(objs[i]);
+		if (i == 0)
+			s = slab_of_addr(objs[0]);
+		assert_ptr_equal(objs[i], s->s_mem + i * c->stride);
+		assert_int_equal(c->bump_left, n - 1 - i);
+		check_all();
+	}
+	/* Freed in a scattered order while another slab is active. */
+	kmem_cache_free(c, kmem_cache_alloc(c, GFP_KERNEL));
+	assert_ptr_not_equal(c->active, s);
+	for (i = 0; i < n; i++) {
+		kmem_cache_free(c, objs[(i * 7) % n]);
+		assert_int_equal(s->inuse, n - 1 - i);
+		check_all();
+	}
+	/* Every object came back: the slab forgot its freelist. */
+	assert_int_equal(s->list, SLAB_EMPTY);
+	assert_int_equal(s->carved, 0);
+	assert_null(s->freelist);
+	kmem_cache_shrink(c);
+	for (i = 0; i < n; i++)
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+	s = slab_of_addr(objs[0]);
+	for (i = 0; i < n; i++)
+		assert_ptr_equal(objs[i], s->s_mem + i * c->stride);
+	for (i = 0; i < n; i++)
+		kmem_cache_free(c, objs[i]);
+	check_all();
+	assert_int_equal(kmem_cache_destroy(c), 0);
+	assert_int_equal(zones_total_free(), boot_free);
+}
+
+/* A free goes to its own slab's freelist and moves only that slab. */
+static void test_free_returns_to_own_slab(void **state)
+{
+	struct kmem_cache *c = kmem_cache_create("test-own", 512, 0, 0, NULL);
+	void *objs[3][SLAB_MIN_OBJS];
+	struct slab *s[3];
+	unsigned int i, j, n;
+
+	(void)state;
+	n = c->objs_per_slab;
+	assert_int_equal(n, SLAB_MIN_OBJS);
+	for (j = 0; j < 3; j++) {
+		for (i = 0; i < n; i++)
+			objs[j][i] = kmem_cache_alloc(c, GFP_KERNEL);
+		s[j] = slab_of_addr(objs[j][0]);
+		for (i = 1; i < n; i++)
+			assert_ptr_equal(slab_of_addr(objs[j][i]), s[j]);
+	}
+	assert_ptr_equal(c->active, s[2]);
+	assert_int_equal(s[0]->list, SLAB_FULL);
+	kmem_cache_free(c, objs[0][3]);
+	kmem_cache_free(c, objs[0][5]);
+	assert_int_equal(s[0]->list, SLAB_PARTIAL);
+	assert_int_equal(s[0]->inuse, n - 2);
+	assert_ptr_equal(s[0]->freelist, objs[0][5]);
+	assert_int_equal(s[1]->list, SLAB_FULL);
+	assert_int_equal(s[1]->inuse, n);
+	check_all();
+	/* The next refill takes the partial slab, its freed objects first. */
+	kmem_cache_free(c, objs[2][0]);
+	assert_ptr_equal(kmem_cache_alloc(c, GFP_KERNEL), objs[2][0]);
+	assert_ptr_equal(kmem_cache_alloc(c, GFP_KERNEL), objs[0][5]);
+	assert_ptr_equal(kmem_cache_alloc(c, GFP_KERNEL), objs[0][3]);
+	assert_ptr_equal(c->active, s[0]);
+	check_all();
+	for (j = 0; j < 3; j++)
+		for (i = 0; i < n; i++)
+			kmem_cache_free(c, objs[j][i]);
+	assert_int_equal(c->stats.refused, 0);
+	check_all();
+	assert_int_equal(kmem_cache_destroy(c), 0);
+}
+
+/* Random allocations and frees against a shadow of the live objects. */
+static void test_random_vs_shadow(void **state)
+{
+	enum { SLOTS = 700, STEPS = 30000 };
+	static void *live[SLOTS];
+	struct kmem_cache *c = kmem_cache_create("test-rand", 200, 0, 0, NULL);
+	struct kmem_cache_info info;
+	uint64_t x = 0x9e3779b97f4a7c15ull;
+	unsigned int i, k, nlive = 0;
+
+	(void)state;
+	memset(live, 0, sizeof(live));
+	for (i = 0; i < STEPS; i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		k = (unsigned int)(x % SLOTS);
+		if (live[k]) {
+			expect_filled(live[k], 200);
+			kmem_cache_free(c, live[k]);
+			live[k] = NULL;
+			nlive--;
+		} else {
+			live[k] = kmem_cache_alloc(c, GFP_KERNEL);
+			assert_non_null(live[k]);
+			fill(live[k], 200);
+			nlive++;
+		}
+		if (i % 1000 == 0) {
+			kmem_cache_info(c, &info);
+			assert_int_equal(info.active_objs, nlive);
+			check_all();
+		}
+	}
+	for (k = 0; k < SLOTS; k++)
+		if (live[k])
+			kmem_cache_free(c, live[k]);
+	kmem_cache_info(c, &info);
+	assert_int_equal(info.active_objs, 0);
+	assert_true(c->lists[SLAB_EMPTY].nr <= c->max_empty);
+	assert_int_equal(c->stats.refused, 0);
+	check_all();
+	assert_int_equal(kmem_cache_destroy(c), 0);
+}
+
+/* Invariants 6 and 7: the carve state, corrupted and repaired. */
+static void test_check_catches_carve_state(void **state)
+{
+	struct kmem_cache *c = kmem_cache_create("test-carve", 32, 0, 0, NULL);
+	void *p = kmem_cache_alloc(c, GFP_KERNEL);
+	struct slab *s = slab_of_addr(p);
+
+	(void)state;
+	c->bump_left++;
+	assert_true(kmem_cache_check(c) >= 1);
+	assert_true(host_log_contains("slab_check: cache test-carve: 6: active slab"));
+	c->bump_left--;
+	host_log_clear();
+	kmem_cache_free(c, kmem_cache_alloc(c, GFP_KERNEL));
+	kmem_cache_shrink(c);	/* files the slab: one object out, two carved */
+	assert_int_equal(s->list, SLAB_PARTIAL);
+	assert_int_equal(s->carved, 2);
+	kmem_cache_free(c, p);
+	assert_int_equal(s->list, SLAB_EMPTY);
+	assert_int_equal(s->carved, 0);
+	s->carved = 1;		/* and its freelist lacks that object */
+	assert_int_equal(kmem_cache_check(c), 2);
+	assert_true(host_log_contains("slab_check: cache test-carve: 7: slab"));
+	assert_true(host_log_contains("has 0 free objects, inuse 0 of"));
+	s->carved = 0;
+	assert_int_equal(kmem_cache_check(c), 0);
+	assert_int_equal(kmem_cache_destroy(c), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -681,6 +861,10 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_slabinfo_format, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_plain_cache, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_plain_ctor, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_lazy_carving, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_free_returns_to_own_slab, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_random_vs_shadow, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_check_catches_carve_state, setup_plain, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
