@@ -38,21 +38,22 @@ static int cmd_buddystat(int argc, char **argv)
 	(void)argc;
 	(void)argv;
 	for (i = 0; i < MAX_NR_ZONES; i++) {
-		const struct zone *z = &zones[i];
+		struct zone *z = &zones[i];
+		struct zone_counters c;
 
 		if (!zone_populated(z))
 			continue;
+		zone_counters(z, &c);
 		printk("zone %-7s pfns 0x%x-0x%x present %u managed %u free %u\n",
 		       z->name, z->start_pfn, z->end_pfn, z->present_pages,
-		       z->managed_pages, z->free_pages);
+		       z->managed_pages, zone_free_pages(z));
 		printk("  watermarks min %u low %u high %u, hot %u/%u batch %u\n",
 		       z->watermark[WMARK_MIN], z->watermark[WMARK_LOW],
 		       z->watermark[WMARK_HIGH], z->hot.count, z->hot.high,
 		       z->hot.batch);
 		printk("  allocs %llu failed %llu frees %llu refused %llu splits %llu merges %llu hot hits %llu\n",
-		       z->stats.alloc_ok, z->stats.alloc_fail, z->stats.freed,
-		       z->stats.refused_frees, z->stats.splits, z->stats.merges,
-		       z->stats.hot_hits);
+		       c.alloc_ok, c.alloc_fail, c.freed, c.refused_frees,
+		       c.splits, c.merges, c.hot_hits);
 	}
 	printk("refused frees in all: %llu\n", buddy_refused_frees());
 	return 0;

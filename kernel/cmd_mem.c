@@ -80,9 +80,9 @@ static int cmd_meminfo(int argc, char **argv)
 	meminfo_line("Buffers:", 0);
 	meminfo_line("Cached:", 0);
 	meminfo_line("HighTotal:", pages_kb(high->managed_pages));
-	meminfo_line("HighFree:", pages_kb(high->free_pages));
+	meminfo_line("HighFree:", pages_kb(zone_free_pages(high)));
 	meminfo_line("LowTotal:", pages_kb(managed - high->managed_pages));
-	meminfo_line("LowFree:", pages_kb(nfree - high->free_pages));
+	meminfo_line("LowFree:", pages_kb(nfree - zone_free_pages(high)));
 	meminfo_line("Slab:", pages_kb(count_flag(PG_slab)));
 	meminfo_line("PageTables:", pages_kb(count_flag(PG_pgtable)));
 	meminfo_line("VmallocTotal:", (VMALLOC_END - VMALLOC_START) / 1024);
@@ -91,7 +91,7 @@ static int cmd_meminfo(int argc, char **argv)
 		printk("Zone %-8s pfn [0x%08x, 0x%08x) present %u managed %u free %u\n",
 		       zones[z].name, zones[z].start_pfn, zones[z].end_pfn,
 		       zones[z].present_pages, zones[z].managed_pages,
-		       zones[z].free_pages);
+		       zone_free_pages(&zones[z]));
 	if (slab_meminfo)
 		slab_meminfo();
 	return 0;

@@ -102,7 +102,7 @@ static void zone_lines(void)
 	for (z = 0; z < MAX_NR_ZONES; z++)
 		if (zone_populated(&zones[z]))
 			printk("nr_free_%s %u\n", zones[z].name,
-			       zones[z].free_pages);
+			       zone_free_pages(&zones[z]));
 }
 
 static int cmd_vmstat(int argc, char **argv)
@@ -126,6 +126,7 @@ static int cmd_vmstat(int argc, char **argv)
 	printk("oom_kill %llu\n", s.oom_kill);
 	printk("fork %llu\n", s.forks);
 	printk("fork_fail %llu\n", s.fork_fail);
+	printk("fork_refused %llu\n", proc_forks_refused);
 	zone_lines();
 	printk("nr_user_frames %u\n", s.user_frames);
 	printk("nr_zero_page %u\n", mm_zero_pfn != PFN_NONE ? 1u : 0u);

@@ -61,7 +61,7 @@ void stress_zones_report(const char *who, const struct buddy_snapshot *snap)
 		if (zone_populated(&zones[i]))
 			printk("stress %s: zone %s free %u before, %u after\n",
 			       who, zones[i].name, snap->free_pages[i],
-			       zones[i].free_pages);
+			       zone_free_pages(&zones[i]));
 }
 
 static int cmd_stress(int argc, char **argv)

@@ -35,6 +35,7 @@ struct proc proc0 = { .pid = 0, .name = "kernel", .state = PROC_RUNNING };
 static struct proc *procs;		/* every process but process 0 */
 static struct kmem_cache *proc_cache;
 static int next_pid = 1;
+uint64_t proc_forks_refused;
 
 int proc_init(void)
 {
@@ -133,10 +134,13 @@ int proc_fork(const struct trap_frame *tf)
 {
 	struct proc *p = proc_alloc(current->name);
 
-	if (!p)
+	if (!p) {
+		proc_forks_refused++;
 		return -ENOMEM;
+	}
 	if (mm_fork(current->mm, &p->mm) != 0) {
 		proc_free(p);
+		proc_forks_refused++;
 		return -ENOMEM;
 	}
 	*kstack_frame(p) = *tf;

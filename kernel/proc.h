@@ -59,6 +59,10 @@ struct proc {
 extern struct proc *current;
 extern struct proc proc0;
 
+/* Forks refused for lack of memory, wherever it ran out: the process
+ * record, its kernel stack or the address space (mm_fork()). */
+extern uint64_t proc_forks_refused;
+
 /*
  * proc_spawn - load program @name (embedded in the kernel image) into a
  * new address space with arguments @argv[0..@argc) and make it runnable,

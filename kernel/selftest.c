@@ -30,7 +30,7 @@ void zone_free_take(struct zone_free *s)
 	unsigned int i;
 
 	for (i = 0; i < MAX_NR_ZONES; i++)
-		s->free[i] = zones[i].free_pages;
+		s->free[i] = zone_free_pages(&zones[i]);
 }
 
 const char *zone_free_compare(const struct zone_free *before)

@@ -97,13 +97,13 @@ SELFTEST(buddy, split_and_merge)
 	const char *why;
 
 	begin();
-	free0 = zone->free_pages;
+	free0 = zone_free_pages(zone);
 	page = alloc_pages(GFP_KERNEL, 3);
 	why = check_block(page, 3);
 	if (!why && page_zone(page) != zone)
 		why = selftest_fail("came from zone %s", page_zone(page)->name);
-	if (!why && zone->free_pages != free0 - 8)
-		why = selftest_fail("free %u, expected %u", zone->free_pages,
+	if (!why && zone_free_pages(zone) != free0 - 8)
+		why = selftest_fail("free %u, expected %u", zone_free_pages(zone),
 				    free0 - 8);
 	if (!why && buddy_check_all())
 		why = "buddy_check failed with the block out";
@@ -170,19 +170,19 @@ SELFTEST(buddy, refcount)
 	const char *why = NULL;
 
 	begin();
-	free0 = zone->free_pages;
+	free0 = zone_free_pages(zone);
 	page = alloc_pages(GFP_KERNEL, 2);
 	if (!page)
 		return end("allocation failed");
 	get_page(page);
 	__free_pages(page, 2);
-	if (page_count(page) != 1 || zone->free_pages != free0 - 4)
+	if (page_count(page) != 1 || zone_free_pages(zone) != free0 - 4)
 		why = selftest_fail("after get+free: count %d, free %u",
-				    page_count(page), zone->free_pages);
+				    page_count(page), zone_free_pages(zone));
 	put_page(page);
-	if (!why && zone->free_pages != free0)
+	if (!why && zone_free_pages(zone) != free0)
 		why = selftest_fail("last put_page left free at %u, not %u",
-				    zone->free_pages, free0);
+				    zone_free_pages(zone), free0);
 	return end(why);
 }
 
@@ -262,13 +262,13 @@ SELFTEST(buddy, watermarks)
 
 	begin();
 	n = take_dma(GFP_DMA, 0);
-	if (dma->free_pages != low)
+	if (zone_free_pages(dma) != low)
 		why = selftest_fail("GFP_DMA stopped at %u free, low is %u",
-				    dma->free_pages, low);
+				    zone_free_pages(dma), low);
 	n = take_dma(GFP_DMA | __GFP_HIGH, n);
-	if (!why && dma->free_pages != atomic)
+	if (!why && zone_free_pages(dma) != atomic)
 		why = selftest_fail("atomic stopped at %u free, not %u",
-				    dma->free_pages, atomic);
+				    zone_free_pages(dma), atomic);
 	if (!why && n == WM_BLOCKS)
 		why = "ran out of slots";
 	while (n--)

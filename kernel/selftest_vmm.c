@@ -215,12 +215,12 @@ static pfn_t drain_highmem(void)
 			__free_pages(block, MAX_ORDER);
 			break;
 		}
-		block->lru.next = chain;
+		block->owner = chain;
 		chain = page_to_pfn(block);
 	}
 	if (chain != PFN_NONE) {
 		block = pfn_to_page(chain);
-		chain = block->lru.next;
+		chain = block->owner;
 		__free_pages(block, MAX_ORDER);
 	}
 	return chain;
@@ -231,7 +231,7 @@ static void undrain(pfn_t chain)
 	while (chain != PFN_NONE) {
 		struct page *block = pfn_to_page(chain);
 
-		chain = block->lru.next;
+		chain = block->owner;
 		__free_pages(block, MAX_ORDER);
 	}
 }
@@ -290,7 +290,7 @@ SELFTEST(vmm, vmalloc_highmem_cycle)
 		high_frames += CYCLE_PAGES - l;
 	}
 	printk("vmm: cycle: %u areas, %u HIGHMEM frames, %u from lower zones, HighMem free %u\n",
-	       n, high_frames, low, zones[ZONE_HIGHMEM].free_pages);
+	       n, high_frames, low, zone_free_pages(&zones[ZONE_HIGHMEM]));
 	why = cycle_verify_and_free(n);
 	undrain(chain);
 	if (why)

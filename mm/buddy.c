@@ -2,7 +2,8 @@
  * The binary buddy allocator: blocks of 2^order frames per zone.
  *
  * Design.  Each zone keeps one doubly linked free list per order 0..10.
- * The links are pfns stored in the free block's head descriptor (lru), so
+ * The links are pfns stored in the free block's head descriptor (next,
+ * and prev in the word an allocated frame uses for its count), so
  * insertion and removal are O(1) and a list can be checked against the
  * zone's span directly.  A free head carries PG_buddy and its order; the
  * other frames of a free block carry no state at all.  The buddy of the
@@ -15,28 +16,33 @@
  * is what lets __free_pages() refuse a wrong order or a tail frame.
  *
  * In front of the order-0 list sits a small hot list (struct hot_list), a
- * LIFO stack singly linked through lru.next: order-0 frees push onto it
- * and order-0 allocations pop from it, so the common case neither splits
- * nor merges, and touches one link.  It is refilled from and drained
- * into the buddy lists in batches, kept below hot.high frames, and drained
- * completely whenever a request cannot be met otherwise, so a frame is
- * never stranded there.  Hot frames count as free pages everywhere.
+ * stack of pfns: order-0 frees push onto it and order-0 allocations pop
+ * from it, so the common case neither splits nor merges.  It is refilled
+ * from the buddy lists in batches, drained back a batch (the oldest
+ * frames) at a time when full, and drained completely whenever a request
+ * cannot be met otherwise, so a frame is never stranded there.  Hot
+ * frames count as free pages everywhere (zone_free_pages()), and they
+ * only ever sit above the zone's low watermark (B9), which is what lets
+ * a pop skip the watermark test.
  *
  * Fast paths.  alloc_pages() looks the first zone of the request's
  * zonelist up in a table (buddy_fast_zone[]) and, for order 0, pops that
  * zone's hot list under one lock: the same first step alloc_pages_slow()
- * would take, so falling back to it changes nothing.  __free_pages() of
- * the last reference to a plain order-0 head is one mask compare on the
- * flags word and a push; the precise diagnosis of anything else lives out
- * of line.  The lock, the interrupt flag and the list primitives are all
- * inline, and reporting paths are cold.
+ * would take, so falling back to it changes nothing.  The pop writes the
+ * new head's descriptor without reading it.  __free_pages() of the last
+ * reference to a plain order-0 head is one mask compare on the flags word
+ * and a push; the precise diagnosis of anything else lives out of line.
+ * Neither counts its event in a counter of its own: the hot list's
+ * accounting (pushes, refills, drains, count) yields the number of pops,
+ * and zone_counters() adds it in.  The lock, the interrupt flag and the
+ * list primitives are all inline, and reporting paths are cold.
  *
  * Misuse (double free, wrong order, misaligned, reserved, tail, foreign
  * pfn, put_page on a free page) is caught on every build, reported in one
  * line and refused: the lists stay exactly as they were and the zone's
  * refused_frees counter goes up.
  *
- * The invariants of the free lists (B1..B8) are listed above struct zone
+ * The invariants of the free lists (B1..B9) are listed above struct zone
  * in include/mm/zones.h and encoded in mm/buddy_check.c.
  *
  * Locking: zone->lock (interrupts off) guards a zone's lists, hot list and
@@ -83,8 +89,9 @@ static inline void buddy_mark_alloc(pfn_t pfn, unsigned int order)
 
 /*
  * The list primitives sit on every path, fast ones included: always
- * inline, and given the pfn as well as the page where the caller has both
- * (on the host a struct page is 24 bytes, so page - mem_map divides).
+ * inline, and given the pfn as well as the page where the caller has both.
+ * area_add() and area_del() keep zone->buddy_pages equal to the frames on
+ * the lists (B7), so no caller adjusts it by hand.
  */
 #define BUDDY_INLINE	static inline __attribute__((always_inline))
 
@@ -92,25 +99,25 @@ BUDDY_INLINE void list_push(pfn_t *head, struct page *page, pfn_t pfn)
 {
 	pfn_t next = *head;
 
-	page->lru.prev = PFN_NONE;
-	page->lru.next = next;
+	page->prev = PFN_NONE;
+	page->next = next;
 	if (next != PFN_NONE)
-		pfn_to_page(next)->lru.prev = pfn;
+		pfn_to_page(next)->prev = pfn;
 	*head = pfn;
 }
 
 BUDDY_INLINE void list_del(pfn_t *head, struct page *page)
 {
-	pfn_t next = page->lru.next, prev = page->lru.prev;
+	pfn_t next = page->next, prev = page->prev;
 
 	if (prev != PFN_NONE)
-		pfn_to_page(prev)->lru.next = next;
+		pfn_to_page(prev)->next = next;
 	else
 		*head = next;
 	if (next != PFN_NONE)
-		pfn_to_page(next)->lru.prev = prev;
-	page->lru.next = POISON_LIST_NEXT;
-	page->lru.prev = POISON_LIST_PREV;
+		pfn_to_page(next)->prev = prev;
+	page->next = POISON_LIST_NEXT;
+	page->prev = POISON_LIST_PREV;
 }
 
 /* Flags of a free head of this order: the zone bits kept, PG_buddy set. */
@@ -120,9 +127,9 @@ BUDDY_INLINE void area_add(struct zone *zone, pfn_t pfn, unsigned int order)
 
 	page->flags = (page->flags & ~(PG_FLAGS_MASK | PG_ORDER_MASK)) |
 		      PG_buddy | ((uint32_t)order << PG_ORDER_SHIFT);
-	page->_refcount = 0;
 	list_push(&zone->free_area[order].head, page, pfn);
 	zone->free_area[order].nr_free++;
+	zone->buddy_pages += 1u << order;
 }
 
 BUDDY_INLINE void area_del(struct zone *zone, struct page *page,
@@ -130,13 +137,14 @@ BUDDY_INLINE void area_del(struct zone *zone, struct page *page,
 {
 	list_del(&zone->free_area[order].head, page);
 	zone->free_area[order].nr_free--;
+	zone->buddy_pages -= 1u << order;
 	page_clear(page, PG_buddy);
 }
 
 /*
  * Put a block back on the lists, merging with free buddies as far as they
- * go (one merge per order climbed).  The caller has checked the block and
- * adjusts free_pages.  Inline: the hot-list drain calls it once a frame.
+ * go (one merge per order climbed).  The caller has checked the block.
+ * Inline: the hot-list drain calls it once a frame.
  */
 BUDDY_INLINE void buddy_merge_locked(struct zone *zone, pfn_t pfn,
 				    unsigned int order)
@@ -182,142 +190,184 @@ static struct page *buddy_take_locked(struct zone *zone, unsigned int order)
 
 /* ---- hot list --------------------------------------------------------- */
 
-BUDDY_INLINE void hot_push_locked(struct zone *zone, struct page *page,
-				  pfn_t pfn)
+/* The flags of a hot frame and of a new order-0 head, by zone. */
+BUDDY_INLINE uint32_t hot_flags(const struct zone *zone)
 {
-	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
-	page->flags = (page->flags & ~(PG_FLAGS_MASK | PG_ORDER_MASK)) | PG_hot;
-	page->_refcount = 0;
-	page->lru.next = zone->hot.head;
-	zone->hot.head = pfn;
-	zone->hot.count++;
+	return ((uint32_t)zone->type << PG_ZONE_SHIFT) | PG_hot;
 }
 
+BUDDY_INLINE uint32_t head0_flags(const struct zone *zone)
+{
+	return ((uint32_t)zone->type << PG_ZONE_SHIFT) | PG_head;
+}
+
+BUDDY_INLINE void hot_mark(const struct zone *zone, struct page *page)
+{
+	page->flags = hot_flags(zone);
+	page->_refcount = 0;
+}
+
+/* Push a frame the caller freed (room checked by the caller). */
+BUDDY_INLINE void hot_push_locked(struct zone *zone, struct page *page)
+{
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) &&
+			zone->hot.count < zone->hot.high);
+	hot_mark(zone, page);
+	zone->hot.pages[zone->hot.count++] = page;
+}
+
+/* Pop the top frame as a new order-0 head with one reference. */
 BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone)
 {
-	struct page *page = pfn_to_page(zone->hot.head);
+	struct page *page;
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && zone->hot.count);
-	zone->hot.head = page->lru.next;
-	page->flags &= PG_ZONE_MASK;
-	zone->hot.count--;
+	page = zone->hot.pages[--zone->hot.count];
+	page->flags = head0_flags(zone);
+	page->_refcount = 1;
 	return page;
 }
 
-/* Move up to n hot frames back to the buddy lists (n = ~0u: all). */
+/*
+ * Move the n oldest hot frames (the bottom of the stack; n = ~0u: all)
+ * back to the buddy lists: the frames freed longest ago are the coldest,
+ * and the newest stay for the next allocations.
+ */
 static void hot_drain_locked(struct zone *zone, uint32_t n)
 {
-	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
-	while (n-- && zone->hot.count) {
-		pfn_t pfn = zone->hot.head;
-
-		hot_pop_locked(zone);
-		buddy_merge_locked(zone, pfn, 0);
-	}
-}
-
-/*
- * Push frames [b, b + k) of a block just taken off the lists onto the hot
- * list in ascending order (b + k - 1 on top).  Frames inside a free block
- * carry only the zone bits (B4, B8), so their flags are written, not
- * masked, and the links are known without reading the list.
- */
-static void hot_push_run_locked(struct zone *zone, pfn_t b, uint32_t k)
-{
-	struct page *page = pfn_to_page(b);
-	const uint32_t hot = (page->flags & PG_ZONE_MASK) | PG_hot;
-	pfn_t top = zone->hot.head;
+	struct hot_list *hot = &zone->hot;
 	uint32_t i;
 
-	for (i = 0; i < k; i++) {
-		page[i].flags = hot;
-		page[i]._refcount = 0;
-		page[i].lru.next = top;
-		top = b + i;
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
+	n = MIN(n, hot->count);
+	for (i = 0; i < n; i++) {
+		struct page *page = hot->pages[i];
+
+		page->flags &= PG_ZONE_MASK;
+		buddy_merge_locked(zone, page_to_pfn(page), 0);
 	}
-	zone->hot.head = top;
-	zone->hot.count += k;
+	hot->count -= n;
+	memmove(hot->pages, hot->pages + n, hot->count * sizeof(hot->pages[0]));
+	hot->drained += n;
 }
 
 /*
- * Move up to want order-0 blocks from the head of the order-0 list to the
- * hot list, in the order buddy_take_locked() would hand them out.  Both
- * lists link through lru.next, so each frame costs its flags and one
- * link; only the new head of the order-0 list needs its prev fixed.
- * Returns: the frames moved.
+ * Keep B9 after the buddy lists lost frames: hot frames must sit above the
+ * low watermark, so drain the oldest until the lists are back at it or
+ * the hot list is empty.
  */
-static uint32_t hot_take_order0_locked(struct zone *zone, uint32_t want)
+static void hot_trim_locked(struct zone *zone)
+{
+	uint32_t low = zone->watermark[WMARK_LOW];
+
+	if (zone->hot.count && zone->buddy_pages < low)
+		hot_drain_locked(zone, low - zone->buddy_pages);
+}
+
+/*
+ * Move up to want order-0 blocks from the head of the order-0 list onto
+ * the hot stack, in the order buddy_take_locked() would hand them out.
+ * Each frame costs its flags and one link read; only the new head of the
+ * order-0 list needs its prev fixed.  Returns: the frames moved.
+ */
+static uint32_t hot_take_order0_locked(struct zone *zone, uint32_t want,
+				       pfn_t *out)
 {
 	struct free_area *area = &zone->free_area[0];
+	const uint32_t hot = hot_flags(zone);
 	pfn_t pfn = area->head;
 	uint32_t k = 0;
 
 	while (k < want && pfn != PFN_NONE) {
 		struct page *page = pfn_to_page(pfn);
-		pfn_t next = page->lru.next;
 
-		/* PG_buddy, order 0, refcount 0 -> PG_hot (B2 -> B6). */
-		page->flags = (page->flags & ~PG_FLAGS_MASK) | PG_hot;
-		page->lru.next = zone->hot.head;
-		zone->hot.head = pfn;
-		pfn = next;
-		k++;
+		out[k++] = pfn;
+		pfn = page->next;
+		page->flags = hot;	/* PG_buddy, order 0 -> PG_hot (B2 -> B6) */
+		page->_refcount = 0;
 	}
 	area->head = pfn;
 	if (pfn != PFN_NONE)
-		pfn_to_page(pfn)->lru.prev = PFN_NONE;
+		pfn_to_page(pfn)->prev = PFN_NONE;
 	area->nr_free -= k;
-	zone->hot.count += k;
+	zone->buddy_pages -= k;
 	return k;
 }
 
 /*
- * Refill the hot list with up to hot.batch frames, leaving the lists and
- * the hot list exactly as hot.batch calls of buddy_take_locked(zone, 0)
- * would, at a fraction of the list work.  Those calls take the order-0
- * blocks first (moved over in a run, hot_take_order0_locked()); then
- * they split the smallest free block, of order o at pfn b, and hand out
- * b, b + 1, ... in turn, every list below o being empty: so take
- * k = min(wanted, 2^o) frames of the block at once, push them in
- * ascending order, and put the rest [b + k, b + 2^o) back as the maximal
- * aligned blocks it splits into (one per order, onto lists that are still
- * empty).  Each order-j block holding one of the k frames was split once:
- * sum of ceil(k / 2^j).
+ * Take up to want frames for the hot list as calls of
+ * buddy_take_locked(zone, 0) would hand them out, at a fraction of the
+ * list work: first the order-0 blocks (hot_take_order0_locked()); then
+ * the smallest free block, of order o at pfn b, which those calls would
+ * split and hand out as b, b + 1, ... in turn, every list below o being
+ * empty: take k = min(want, 2^o) frames of it at once and put the rest
+ * [b + k, b + 2^o) back as the maximal aligned blocks it splits into (one
+ * per order, onto lists that are still empty).  Each order-j block that
+ * held one of the k frames was split once: sum of ceil(k / 2^j).
+ * Writes the frames to out in hand-out order.  Returns: how many.
  */
-static void hot_refill_locked(struct zone *zone)
+static uint32_t hot_take_locked(struct zone *zone, uint32_t want, pfn_t *out)
 {
-	uint32_t want = zone->hot.batch;
+	const uint32_t hot = hot_flags(zone);
+	uint32_t got = 0;
 
-	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
-	while (want) {
+	while (got < want) {
 		unsigned int o = 1, j;
 		pfn_t b, p, end;
-		uint32_t k;
+		uint32_t k, i;
 
 		if (zone->free_area[0].head != PFN_NONE) {
-			want -= hot_take_order0_locked(zone, want);
+			got += hot_take_order0_locked(zone, want - got,
+						      out + got);
 			continue;
 		}
 		while (o < NR_ORDERS && zone->free_area[o].head == PFN_NONE)
 			o++;
 		if (o == NR_ORDERS)
-			return;
+			break;
 		b = zone->free_area[o].head;
 		area_del(zone, pfn_to_page(b), o);
-		k = MIN(want, 1u << o);
-		hot_push_run_locked(zone, b, k);
-		p = b + k;
+		k = MIN(want - got, 1u << o);
+		for (i = 0; i < k; i++) {
+			struct page *page = pfn_to_page(b + i);
+
+			page->flags = hot;
+			page->_refcount = 0;
+			out[got++] = b + i;
+		}
 		for (j = 1; j <= o; j++)
 			zone->stats.splits += (k + (1u << j) - 1) >> j;
 		end = b + (1u << o);
-		for (j = 0; p < end; j++) {
+		for (p = b + k, j = 0; p < end; j++) {
 			if (p & (1u << j)) {
 				area_add(zone, p, j);
 				p += 1u << j;
 			}
 		}
-		want -= k;
 	}
+	return got;
+}
+
+/*
+ * Refill an empty hot list with up to hot.batch frames, no more than the
+ * buddy lists hold above the low watermark (B9).  The frames go on the
+ * stack reversed, so that pops hand them out in hot_take_locked()'s order.
+ */
+static void hot_refill_locked(struct zone *zone)
+{
+	struct hot_list *hot = &zone->hot;
+	uint32_t low = zone->watermark[WMARK_LOW], want, got, i;
+	pfn_t taken[HOT_BATCH_MAX];
+
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count == 0);
+	if (zone->buddy_pages <= low)
+		return;
+	want = MIN(hot->batch, zone->buddy_pages - low);
+	got = hot_take_locked(zone, want, taken);
+	for (i = 0; i < got; i++)
+		hot->pages[i] = pfn_to_page(taken[got - 1 - i]);
+	hot->count = got;
+	hot->refilled += got;
 }
 
 /* ---- allocation -------------------------------------------------------- */
@@ -373,34 +423,48 @@ static uint32_t zone_reserve(const struct zone *zone, gfp_t gfp)
 	return zone->watermark[WMARK_LOW];
 }
 
+/* A block just taken off the buddy lists becomes an allocated head. */
+static struct page *zone_hand_out(struct zone *zone, struct page *page,
+				  unsigned int order)
+{
+	page->flags = (page->flags & PG_ZONE_MASK) | PG_head |
+		      ((uint32_t)order << PG_ORDER_SHIFT);
+	page->_refcount = 1;
+	zone->stats.alloc_ok++;
+	hot_trim_locked(zone);
+	return page;
+}
+
 /*
  * Take 2^order frames from one zone, or NULL.  A zone short of its
  * reserve drains its hot list (those frames may coalesce into what a later
  * request needs); a request no list can meet drains it and tries again.
+ * Order 0 pops the hot list, refilled if empty (a pop is counted by the
+ * hot list's own accounting), else takes from the lists directly: B9
+ * keeps a refill from going below the low watermark, where only an
+ * atomic request may still take a frame.
  */
 static struct page *zone_take_locked(struct zone *zone, unsigned int order,
 				     gfp_t gfp)
 {
 	struct page *page;
 
-	if (zone->free_pages < zone_reserve(zone, gfp) + (1u << order)) {
+	if (zone_free_pages(zone) < zone_reserve(zone, gfp) + (1u << order)) {
 		hot_drain_locked(zone, ~0u);
 		return NULL;
 	}
 	if (order == 0 && zone->hot.high) {
 		if (!zone->hot.count)
 			hot_refill_locked(zone);
-		if (!zone->hot.count)
-			return NULL;
-		zone->stats.hot_hits++;
-		return hot_pop_locked(zone);
+		if (zone->hot.count)
+			return hot_pop_locked(zone);
 	}
 	page = buddy_take_locked(zone, order);
 	if (!page && zone->hot.count) {
 		hot_drain_locked(zone, ~0u);
 		page = buddy_take_locked(zone, order);
 	}
-	return page;
+	return page ? zone_hand_out(zone, page, order) : NULL;
 }
 
 static struct page *zone_alloc(struct zone *zone, unsigned int order,
@@ -409,15 +473,8 @@ static struct page *zone_alloc(struct zone *zone, unsigned int order,
 	unsigned long flags = mm_lock_irqsave(&zone->lock);
 	struct page *page = zone_take_locked(zone, order, gfp);
 
-	if (page) {
-		zone->free_pages -= 1u << order;
-		zone->stats.alloc_ok++;
-		page->flags = (page->flags & PG_ZONE_MASK) | PG_head |
-			      ((uint32_t)order << PG_ORDER_SHIFT);
-		page->_refcount = 1;
-	} else {
+	if (!page)
 		zone->stats.alloc_fail++;
-	}
 	mm_unlock_irqrestore(&zone->lock, flags);
 	return page;
 }
@@ -500,17 +557,14 @@ alloc_pages_first_zone(struct zone *zone, gfp_t gfp, unsigned int order)
 	if (unlikely(order > MAX_ORDER))
 		return alloc_pages_failed(gfp, order);
 	flags = mm_lock_irqsave(&zone->lock);
-	if (likely(zone->free_pages >= zone_reserve(zone, gfp) + (1u << order)))
+	if (likely(zone_free_pages(zone) >=
+		   zone_reserve(zone, gfp) + (1u << order)))
 		page = buddy_take_locked(zone, order);
 	if (unlikely(!page)) {
 		mm_unlock_irqrestore(&zone->lock, flags);
 		return alloc_pages_slow(gfp, order);
 	}
-	zone->free_pages -= 1u << order;
-	zone->stats.alloc_ok++;
-	page->flags = (page->flags & PG_ZONE_MASK) | PG_head |
-		      ((uint32_t)order << PG_ORDER_SHIFT);
-	page->_refcount = 1;
+	zone_hand_out(zone, page, order);
 	mm_unlock_irqrestore(&zone->lock, flags);
 	buddy_prep_block(page, order);
 	return page;
@@ -521,10 +575,12 @@ alloc_pages_first_zone(struct zone *zone, gfp_t gfp, unsigned int order)
 
 /*
  * The fast path: an order-0 request without __GFP_ZERO that the hot list
- * of its first zone can serve while that zone stays above its reserve,
- * which is exactly the first thing alloc_pages_slow() would do.  Anything
- * else, an empty hot list or a zone at its reserve included, goes to
- * alloc_pages_slow(), which refills, falls back and drains.
+ * of its first zone can serve, which is exactly the first thing
+ * alloc_pages_slow() would do.  No watermark test: B9 keeps every hot
+ * frame above the low watermark.  No counter either: the pop is counted
+ * by the hot list's accounting (zone_counters()).  Anything else, an
+ * empty hot list included, goes to alloc_pages_slow(), which refills,
+ * falls back and drains.
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
@@ -534,25 +590,21 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 
 	if (unlikely(arch_should_fail_alloc()))
 		return NULL;
-	if (unlikely(gfp & ~BUDDY_FAST_GFP))
+	if (unlikely((gfp & ~BUDDY_FAST_GFP) | order)) {
+		zone = buddy_fast_zone[gfp & GFP_ZONE_BITS];
+		if (order && !(gfp & ~BUDDY_FAST_GFP) && zone)
+			return alloc_pages_first_zone(zone, gfp, order);
 		return alloc_pages_slow(gfp, order);
+	}
 	zone = buddy_fast_zone[gfp & GFP_ZONE_BITS];
 	if (unlikely(!zone))
-		return alloc_pages_slow(gfp, order);
-	if (order != 0)
-		return alloc_pages_first_zone(zone, gfp, order);
+		return alloc_pages_slow(gfp, 0);
 	flags = mm_lock_irqsave(&zone->lock);
-	if (unlikely(!zone->hot.count ||
-		     zone->free_pages <= zone_reserve(zone, gfp))) {
+	if (unlikely(!zone->hot.count)) {
 		mm_unlock_irqrestore(&zone->lock, flags);
 		return alloc_pages_slow(gfp, 0);
 	}
 	page = hot_pop_locked(zone);
-	page->flags |= PG_head;
-	page->_refcount = 1;
-	zone->free_pages--;
-	zone->stats.alloc_ok++;
-	zone->stats.hot_hits++;
 	mm_unlock_irqrestore(&zone->lock, flags);
 	buddy_mark_alloc(page_to_pfn(page), 0);
 	return page;
@@ -629,21 +681,25 @@ static void buddy_report(const struct zone *zone, pfn_t pfn,
 		       what, pfn, order, zone->name, caller);
 }
 
-/* Put an allocated block back: hot list for order 0, else the lists. */
+/*
+ * Put an allocated block back: on the hot list for order 0 (draining the
+ * oldest batch first when it is full), else on the lists.
+ */
 static void buddy_free_locked(struct zone *zone, struct page *page,
 			      pfn_t pfn, unsigned int order)
 {
 	uint32_t i, zbits;
 
 	buddy_mark_free(pfn, order);
-	zone->free_pages += 1u << order;
-	zone->stats.freed++;
 	if (order == 0 && zone->hot.high) {
-		hot_push_locked(zone, page, pfn);
-		if (unlikely(zone->hot.count > zone->hot.high))
+		if (zone->hot.count == zone->hot.high)
 			hot_drain_locked(zone, zone->hot.batch);
+		hot_push_locked(zone, page);
+		zone->hot.pushed++;
+		hot_trim_locked(zone);
 		return;
 	}
+	zone->stats.freed++;
 	/* Every frame of the block is in one zone (B8): store, don't mask. */
 	zbits = page->flags & PG_ZONE_MASK;
 	for (i = 0; i < (1u << order); i++)
@@ -734,6 +790,22 @@ release:
 }
 
 /*
+ * The zone of a pfn by its address, which is how zones_init() numbered
+ * every frame (B8): the same answer as page_zone() without loading the
+ * descriptor, so the release's lock and hot-list loads need not wait for
+ * the flags word (often just written by the allocation).  Branches, not
+ * arithmetic: they are predicted, and a prediction is no data dependence.
+ */
+BUDDY_INLINE struct zone *pfn_zone(pfn_t pfn)
+{
+	if (pfn >= LOWMEM_PFN)
+		return &zones[ZONE_HIGHMEM];
+	if (pfn >= DMA_PFN)
+		return &zones[ZONE_NORMAL];
+	return &zones[ZONE_DMA];
+}
+
+/*
  * Drop one reference to the block at page; free it when it was the last.
  * RELEASE_PUT takes the order from the head.  The fast path is the last
  * reference to a plain order-0 head going onto a hot list with room: one
@@ -754,7 +826,7 @@ buddy_release(struct page *page, unsigned int order, enum release_kind kind,
 
 	if (unlikely(page < mem_map || pfn >= max_pfn))
 		return buddy_refuse_stray(pfn, order, caller);
-	zone = page_zone(page);
+	zone = pfn_zone(pfn);
 	flags = mm_lock_irqsave(&zone->lock);
 	if (kind == RELEASE_PUT)
 		order = page_order(page);
@@ -763,9 +835,9 @@ buddy_release(struct page *page, unsigned int order, enum release_kind kind,
 		     zone->hot.count >= zone->hot.high))
 		return buddy_release_slow(zone, page, order, kind, caller,
 					  flags);
-	hot_push_locked(zone, page, pfn);
-	zone->free_pages++;
-	zone->stats.freed++;
+	hot_mark(zone, page);
+	zone->hot.pages[zone->hot.count++] = page;
+	zone->hot.pushed_fast++;
 	mm_unlock_irqrestore(&zone->lock, flags);
 	buddy_mark_free(pfn, 0);
 	return 0;
@@ -828,6 +900,20 @@ void get_page(struct page *page)
 		       what, pfn, zone->name, MM_CALLER());
 }
 
+void zone_counters(struct zone *zone, struct zone_counters *out)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+	const struct hot_list *hot = &zone->hot;
+	uint64_t pushes = hot->pushed_fast + hot->pushed;
+	uint64_t pops = pushes + hot->refilled - hot->drained - hot->count;
+
+	*out = zone->stats;
+	out->alloc_ok += pops;
+	out->freed += pushes;
+	out->hot_hits = pops;
+	mm_unlock_irqrestore(&zone->lock, flags);
+}
+
 uint64_t buddy_refused_frees(void)
 {
 	uint64_t n = buddy_stray_frees;
@@ -848,9 +934,8 @@ void buddy_zone_init(struct zone *zone)
 		zone->free_area[o].head = PFN_NONE;
 		zone->free_area[o].nr_free = 0;
 	}
-	zone->hot.head = PFN_NONE;
 	zone->hot.count = 0;
-	zone->free_pages = 0;
+	zone->buddy_pages = 0;
 	zone->managed_pages = 0;
 	buddy_fast_zones_update();
 }
@@ -893,7 +978,6 @@ void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end)
 		pfn += 1u << order;
 	}
 	zone->managed_pages += end - start;
-	zone->free_pages += end - start;
 	mm_unlock_irqrestore(&zone->lock, flags);
 	buddy_fast_zones_update();
 }
@@ -901,12 +985,10 @@ void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end)
 unsigned int buddy_hot_save(struct zone *zone, pfn_t *pfns, unsigned int max)
 {
 	unsigned long flags = mm_lock_irqsave(&zone->lock);
-	unsigned int n = 0;
-	pfn_t pfn;
+	unsigned int n = MIN(max, zone->hot.count), i;
 
-	for (pfn = zone->hot.head; pfn != PFN_NONE && n < max;
-	     pfn = pfn_to_page(pfn)->lru.next)
-		pfns[n++] = pfn;
+	for (i = 0; i < n; i++)
+		pfns[i] = page_to_pfn(zone->hot.pages[i]);
 	hot_drain_locked(zone, ~0u);
 	mm_unlock_irqrestore(&zone->lock, flags);
 	return n;
@@ -942,13 +1024,15 @@ static bool buddy_take_pfn_locked(struct zone *zone, pfn_t pfn)
 void buddy_hot_restore(struct zone *zone, const pfn_t *pfns, unsigned int n)
 {
 	unsigned long flags = mm_lock_irqsave(&zone->lock);
+	unsigned int i;
 
-	while (n--) {
-		if (zone->hot.count >= zone->hot.high)
-			break;
-		if (buddy_take_pfn_locked(zone, pfns[n]))
-			hot_push_locked(zone, pfn_to_page(pfns[n]), pfns[n]);
+	for (i = 0; i < n && zone->hot.count < zone->hot.high; i++) {
+		if (!buddy_take_pfn_locked(zone, pfns[i]))
+			continue;
+		hot_push_locked(zone, pfn_to_page(pfns[i]));
+		zone->hot.refilled++;
 	}
+	hot_trim_locked(zone);
 	mm_unlock_irqrestore(&zone->lock, flags);
 }
 

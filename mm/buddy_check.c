@@ -1,6 +1,6 @@
 /*
  * The buddy allocator's checker and reports: buddy_check() encodes the
- * invariants B1..B8 listed above struct zone (include/mm/zones.h), once
+ * invariants B1..B9 listed above struct zone (include/mm/zones.h), once
  * each; buddy_free_counts() and buddy_dump() give the /proc/buddyinfo view.
  *
  * Design.  The checker walks each free list from its head, bounded by the
@@ -60,7 +60,7 @@ void buddy_snapshot_take(struct buddy_snapshot *snap)
 		snap->nr_hot[i] = buddy_hot_save(&zones[i], snap->hot[i],
 						 HOT_HIGH_MAX);
 		buddy_free_counts(&zones[i], snap->counts[i]);
-		snap->free_pages[i] = zones[i].free_pages;
+		snap->free_pages[i] = zone_free_pages(&zones[i]);
 	}
 }
 
@@ -112,10 +112,8 @@ static unsigned int check_block(const struct zone *zone, pfn_t pfn,
 		return bad;
 	page = pfn_to_page(pfn);
 	CHECK(page_test(page, PG_buddy) && !(page->flags & pg_state) &&
-	      page_order(page) == o && page_zonenum(page) == zone->type &&
-	      page->_refcount == 0,
-	      "B2 order-%u head pfn 0x%x has flags 0x%x refcount %d", o, pfn,
-	      page->flags, page->_refcount);
+	      page_order(page) == o && page_zonenum(page) == zone->type,
+	      "B2 order-%u head pfn 0x%x has flags 0x%x", o, pfn, page->flags);
 	for (i = 1; i < (1u << o); i++)
 		CHECK(!(page[i].flags & PG_FLAGS_MASK),
 		      "B4 pfn 0x%x inside free block 0x%x/%u has flags 0x%x",
@@ -141,12 +139,12 @@ static unsigned int check_list(const struct zone *zone, unsigned int o,
 			CHECK(0, "B1 order-%u list links to pfn 0x%x", o, pfn);
 			return bad;
 		}
-		CHECK(pfn_to_page(pfn)->lru.prev == prev,
+		CHECK(pfn_to_page(pfn)->prev == prev,
 		      "B3 order-%u pfn 0x%x prev 0x%x, expected 0x%x", o, pfn,
-		      pfn_to_page(pfn)->lru.prev, prev);
+		      pfn_to_page(pfn)->prev, prev);
 		bad += check_block(zone, pfn, o);
 		prev = pfn;
-		pfn = pfn_to_page(pfn)->lru.next;
+		pfn = pfn_to_page(pfn)->next;
 		n++;
 	}
 	CHECK(n == area->nr_free && pfn == PFN_NONE,
@@ -156,34 +154,38 @@ static unsigned int check_list(const struct zone *zone, unsigned int o,
 	return bad;
 }
 
-/* B6 for the hot list (singly linked); *frames gets its length. */
+/* B6 and B9 for the hot stack; *frames gets its length. */
 static unsigned int check_hot(const struct zone *zone, uint32_t *frames)
 {
-	pfn_t pfn = zone->hot.head;
-	uint32_t n = 0;
+	const struct hot_list *hot = &zone->hot;
 	unsigned int bad = 0;
+	uint32_t i;
 
 	*frames = 0;
-	while (pfn != PFN_NONE && n <= zone->hot.count) {
-		const struct page *page;
+	CHECK(hot->count <= hot->high && hot->high <= HOT_HIGH_MAX &&
+	      hot->batch <= HOT_BATCH_MAX,
+	      "B6 hot list: count %u high %u batch %u", hot->count, hot->high,
+	      hot->batch);
+	if (bad)
+		return bad;
+	for (i = 0; i < hot->count; i++) {
+		const struct page *page = hot->pages[i];
+		pfn_t pfn = (pfn_t)(page - mem_map);
 
-		if (!pfn_valid(pfn) || !zone_spans_pfn(zone, pfn)) {
-			CHECK(0, "B6 hot list links to pfn 0x%x", pfn);
-			return bad;
+		if (page < mem_map || !pfn_valid(pfn) ||
+		    !zone_spans_pfn(zone, pfn)) {
+			CHECK(0, "B6 hot slot %u holds pfn 0x%x", i, pfn);
+			continue;
 		}
-		page = pfn_to_page(pfn);
 		CHECK((page->flags & (PG_FLAGS_MASK | PG_ORDER_MASK)) == PG_hot &&
 		      page_zonenum(page) == zone->type && page->_refcount == 0,
 		      "B6 hot pfn 0x%x has flags 0x%x refcount %d",
 		      pfn, page->flags, page->_refcount);
-		pfn = page->lru.next;
-		n++;
 	}
-	CHECK(n == zone->hot.count && pfn == PFN_NONE &&
-	      n <= zone->hot.high,
-	      "B6 hot list: count %u high %u, walked %u%s", zone->hot.count,
-	      zone->hot.high, n, pfn == PFN_NONE ? "" : " and more");
-	*frames = n;
+	CHECK(!hot->count || zone->buddy_pages >= zone->watermark[WMARK_LOW],
+	      "B9 %u hot frames with %u on the lists, low watermark %u",
+	      hot->count, zone->buddy_pages, zone->watermark[WMARK_LOW]);
+	*frames = hot->count;
 	return bad;
 }
 
@@ -212,22 +214,21 @@ static unsigned int check_span(const struct zone *zone)
 
 static unsigned int buddy_check_locked(const struct zone *zone)
 {
-	uint32_t frames, total = 0;
+	uint32_t frames, listed = 0, hot;
 	unsigned int bad = 0, o;
 
 	for (o = 0; o < NR_ORDERS; o++) {
 		bad += check_list(zone, o, &frames);
-		total += frames;
+		listed += frames;
 	}
-	bad += check_hot(zone, &frames);
-	total += frames;
+	bad += check_hot(zone, &hot);
 	bad += check_span(zone);
-	CHECK(total == zone->free_pages &&
-	      zone->free_pages <= zone->managed_pages &&
+	CHECK(listed == zone->buddy_pages &&
+	      listed + hot <= zone->managed_pages &&
 	      zone->managed_pages <= zone->present_pages &&
 	      zone->present_pages <= zone->end_pfn - zone->start_pfn,
-	      "B7 free %u (listed %u) managed %u present %u span %u",
-	      zone->free_pages, total, zone->managed_pages,
+	      "B7 on lists %u (counted %u) hot %u managed %u present %u span %u",
+	      listed, zone->buddy_pages, hot, zone->managed_pages,
 	      zone->present_pages, zone->end_pfn - zone->start_pfn);
 	return bad;
 }

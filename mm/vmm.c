@@ -3,7 +3,7 @@
  *
  * Design.  An address space is the frame of its page directory.  Every
  * directory and table is an order-0 GFP_KERNEL frame marked PG_pgtable
- * whose descriptor's lru.next counts the table's present entries, so an
+ * whose descriptor's owner word counts the table's present entries, so an
  * emptied user-half table is found and freed in O(1).  Tables are edited
  * through arch_pgtable_virt(): on i386 the page-table window when the
  * directory is live (the directory maps itself at 0xFFC00000), the direct
@@ -52,7 +52,7 @@ static bool kernel_va(uintptr_t va)
 /* The present-entry count of a table lives in its descriptor. */
 static uint32_t *pt_count(pfn_t table)
 {
-	return &pfn_to_page(table)->lru.next;
+	return &pfn_to_page(table)->owner;
 }
 
 static arch_pte_t *pd_entries(pfn_t pd)
@@ -72,8 +72,7 @@ static pfn_t pgtable_alloc(void)
 	if (!page)
 		return PFN_NONE;
 	page_set(page, PG_pgtable);
-	page->lru.next = 0;
-	page->lru.prev = 0;
+	page->owner = 0;
 	stats.pgtables++;
 	return page_to_pfn(page);
 }

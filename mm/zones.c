@@ -149,7 +149,7 @@ int zones_init(struct page *map, pfn_t nr_pfns,
 		map[pfn].flags = PG_reserved |
 			((uint32_t)zone_type_of_pfn(pfn) << PG_ZONE_SHIFT);
 		map[pfn]._refcount = 1;
-		map[pfn].lru.next = map[pfn].lru.prev = PFN_NONE;
+		map[pfn].next = PFN_NONE;
 	}
 	mem_map = map;
 	max_pfn = nr_pfns;
@@ -184,7 +184,8 @@ static uint32_t zones_total(bool free_only)
 	unsigned int i;
 
 	for (i = 0; i < MAX_NR_ZONES; i++)
-		n += free_only ? zones[i].free_pages : zones[i].managed_pages;
+		n += free_only ? zone_free_pages(&zones[i]) :
+				 zones[i].managed_pages;
 	return n;
 }
 

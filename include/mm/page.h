@@ -2,44 +2,53 @@
  * Page descriptors: one struct page per physical frame, in one array
  * (mem_map) indexed by pfn, placed at boot by the boot-time allocator.
  *
- * The descriptor is 16 bytes on i386 (Linux spends 32): a flags word that
- * also carries the zone index and a block order, a reference count that the
- * slab layer reuses as a pointer, and a pair of pfn links.  Links are pfns,
- * not pointers, so the same layout holds on the 64-bit host build and a
- * free list can be checked against the zone's span directly.
+ * The descriptor is 12 bytes on i386 (Linux spends 32): a flags word that
+ * also carries the zone index and a block order, a word whose meaning
+ * depends on the frame's state, and one pfn link.  Links are pfns, not
+ * pointers, so the same layout holds on the 64-bit host build (16 bytes
+ * there) and a free list can be checked against the zone's span directly.
  *
  *  flags:  31       22 21 20 19   16 15            0
  *         +-----------+-----+-------+---------------+
  *         |  (spare)  |zone | order |   PG_* bits   |
  *         +-----------+-----+-------+---------------+
  *
+ *  state            word (union)               next
+ *  free head        prev block on its list     next block on its list
+ *  hot (free)       0                          (unused)
+ *  allocated        _refcount (users)          owner's word
+ *  PG_slab head     private (the slab)         owner's word
+ *
+ * A free block needs its links but no count, an allocated frame its count
+ * but no buddy links: that is what lets one word serve both.  page_count()
+ * is meaningful for allocated frames only.
+ *
  * Who may change a field: the buddy allocator owns every field of a free
  * frame and the order/zone bits always; the owner of an allocated frame
- * (slab, VMM, a kmalloc'd large block) owns lru and may use private when it
- * set PG_slab; _refcount changes only through get_page()/put_page() and the
- * allocator.
+ * (slab, VMM, a kmalloc'd large block) owns the owner's word and may use
+ * private when it set PG_slab; _refcount changes only through
+ * get_page()/put_page() and the allocator.
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H
 
 #include "mm/arch.h"
 
-struct page_link {
-	pfn_t next;
-	pfn_t prev;
-};
-
 struct page {
 	uint32_t flags;
 	union {
-		int32_t _refcount;	/* users of an allocated frame; 0 if free */
-		void *private;		/* PG_slab head: the slab layer's data */
+		pfn_t next;		/* free head: next block on its list */
+		uint32_t owner;		/* allocated: the owner's to use */
 	};
-	struct page_link lru;		/* free list, hot list or owner's list */
+	union {
+		int32_t _refcount;	/* allocated: users of the frame */
+		void *private;		/* PG_slab head: the slab layer's data */
+		pfn_t prev;		/* free head: previous block on its list */
+	};
 };
 
 #if defined(__i386__)
-_Static_assert(sizeof(struct page) <= 16, "struct page must stay <= 16 bytes");
+_Static_assert(sizeof(struct page) == 12, "struct page must stay 12 bytes");
 #endif
 
 /* PG_* bits: what a frame is now. */

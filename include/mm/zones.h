@@ -32,20 +32,37 @@ struct free_area {
 };
 
 /*
- * The order-0 hot list in front of the buddy lists (per CPU in spirit).
- * batch <= HOT_BATCH_MAX and high <= HOT_HIGH_MAX; high = 0: no hot list.
+ * The order-0 hot list in front of the buddy lists (per CPU in spirit): a
+ * stack of free frames' descriptors, top at pages[count - 1].  Frees push,
+ * order-0 allocations pop; batch frames at a time move between it and the
+ * buddy lists.  An array rather than a list through the descriptors: a
+ * pop needs no load from the frame's descriptor, and a drain can take the
+ * oldest frames (the bottom) first.  Descriptor pointers rather than
+ * pfns: a pop returns the entry as it is and a push stores its argument,
+ * so an allocation that follows a free waits on nothing but the store.  batch <= HOT_BATCH_MAX and
+ * high <= HOT_HIGH_MAX; high = 0: no hot list.
  */
 #define HOT_BATCH_MAX	31u
 #define HOT_HIGH_MAX	(4 * HOT_BATCH_MAX)
 
 struct hot_list {
-	pfn_t head;
-	uint32_t count;			/* frames on the list */
-	uint32_t high;			/* drain a batch when count exceeds this */
+	uint32_t count;			/* frames on the stack */
+	uint32_t high;			/* a free finding count == high drains a batch */
 	uint32_t batch;			/* frames moved per refill or drain */
+	uint64_t pushed_fast;		/* frees pushed by the fast path */
+	uint64_t pushed;		/* frees pushed by the slow paths */
+	uint64_t refilled;		/* frames moved in from the buddy lists */
+	uint64_t drained;		/* frames moved back to the buddy lists */
+	struct page *pages[HOT_HIGH_MAX];
 };
 
-/* Event counters: monotonic, for meminfo/vmstat and tests. */
+/*
+ * Event counters: monotonic, for meminfo/vmstat and tests.  Read them
+ * with zone_counters(): the fast paths count nothing but the hot list's
+ * pushes, and alloc_ok, freed and hot_hits are summed from the hot list's
+ * own accounting (every pop is an allocation: pops = pushes + refilled -
+ * drained - count).
+ */
 struct zone_counters {
 	uint64_t alloc_ok;		/* blocks handed out */
 	uint64_t alloc_fail;		/* requests this zone could not meet */
@@ -63,8 +80,8 @@ struct zone_counters {
  * (mm/buddy_check.c), which tests call after every step:
  *  B1. A block on free_area[o] lies inside [start_pfn, end_pfn) and is
  *      aligned to 2^o frames.
- *  B2. Its head carries PG_buddy, order o, the zone's number, refcount 0,
- *      and none of PG_reserved, PG_hot, PG_head, PG_tail.
+ *  B2. Its head carries PG_buddy, order o, the zone's number, and none
+ *      of PG_reserved, PG_hot, PG_head, PG_tail.
  *  B3. The lists are well formed: the first entry's prev is PFN_NONE, each
  *      entry's prev names the entry before it, and a walk ends after
  *      exactly nr_free entries (so no cycle, no frame twice on one list).
@@ -74,12 +91,15 @@ struct zone_counters {
  *  B5. No two free buddies are left uncoalesced: the buddy of a free block
  *      of order o < MAX_ORDER is not a free head of order o.
  *  B6. Hot-list frames are inside the span, carry PG_hot, order 0, the
- *      zone's number and refcount 0; the list (singly linked through
- *      lru.next, a LIFO stack) holds hot.count frames and
- *      hot.count <= hot.high.
- *  B7. free_pages equals the frames on the buddy lists plus hot.count, and
- *      free_pages <= managed_pages <= present_pages <= the span.
+ *      zone's number and refcount 0, and hot.count <= hot.high.
+ *  B7. buddy_pages equals the frames on the buddy lists, and
+ *      buddy_pages + hot.count <= managed_pages <= present_pages <= the
+ *      span.
  *  B8. Every frame of the span carries the zone's number.
+ *  B9. Hot frames are above the low watermark: while hot.count > 0,
+ *      buddy_pages >= watermark[WMARK_LOW].  So an order-0 pop always
+ *      leaves a zone at or above its low watermark, and the fast path
+ *      needs no watermark test.
  *
  * Fields: name..present_pages and watermark are set by zones_init() only;
  * the rest change under lock, through mm/buddy.c only.
@@ -91,11 +111,11 @@ struct zone {
 	pfn_t end_pfn;
 	uint32_t present_pages;		/* usable RAM frames in the span */
 	uint32_t managed_pages;		/* frames given to the buddy allocator */
-	uint32_t free_pages;		/* free frames, buddy lists + hot list */
+	uint32_t buddy_pages;		/* free frames on the buddy lists */
 	uint32_t watermark[NR_WMARK];
 	struct free_area free_area[NR_ORDERS];
 	struct hot_list hot;
-	struct zone_counters stats;
+	struct zone_counters stats;	/* raw: see zone_counters() */
 	mm_lock_t lock;
 };
 
@@ -110,6 +130,20 @@ static inline bool zone_populated(const struct zone *zone)
 {
 	return zone->managed_pages != 0;
 }
+
+/* Free frames: the buddy lists plus the hot list.
+ * Context: any; a snapshot unless zone->lock is held. */
+static inline uint32_t zone_free_pages(const struct zone *zone)
+{
+	return zone->buddy_pages + zone->hot.count;
+}
+
+/*
+ * zone_counters - the zone's event counters, the hot list's share summed
+ * in (struct zone_counters).
+ * Context: any (takes zone->lock).  Returns: nothing (fills *out).
+ */
+void zone_counters(struct zone *zone, struct zone_counters *out);
 
 static inline bool zone_spans_pfn(const struct zone *zone, pfn_t pfn)
 {

@@ -164,7 +164,7 @@ static void test_split_and_merge(void **state)
 	assert_int_equal(page_count(page), 1);
 	assert_int_equal(NORMAL->stats.splits, 10);
 	expect_counts(NORMAL, split);
-	assert_int_equal(NORMAL->free_pages, 12287);
+	assert_int_equal(zone_free_pages(NORMAL), 12287);
 	check_all();
 	assert_int_equal(__free_pages(page, 0), 0);
 	assert_int_equal(NORMAL->stats.merges, 10);
@@ -583,17 +583,17 @@ static void test_watermarks_and_exhaustion(void **state)
 	/* GFP_DMA stops at the low watermark */
 	n = drain_zone(GFP_DMA, held, ARRAY_SIZE(held));
 	assert_int_equal(n, 3840 - 37);
-	assert_int_equal(DMA->free_pages, 37);
+	assert_int_equal(zone_free_pages(DMA), 37);
 	assert_non_null(alloc_pages(GFP_DMA | __GFP_HIGH, 0));
-	assert_int_equal(DMA->free_pages, 36);
+	assert_int_equal(zone_free_pages(DMA), 36);
 	/* GFP_KERNEL: Normal down to its low watermark, DMA is at low */
 	m = drain_zone(GFP_KERNEL, held + n, ARRAY_SIZE(held) - n);
 	assert_int_equal(m, 12288 - 120);
-	assert_true(NORMAL->free_pages >= NORMAL->watermark[WMARK_MIN]);
+	assert_true(zone_free_pages(NORMAL) >= NORMAL->watermark[WMARK_MIN]);
 	/* only GFP_ATOMIC goes below min, and keeps half of it */
 	a = drain_zone(GFP_ATOMIC, held + n + m, ARRAY_SIZE(held) - n - m);
-	assert_int_equal(NORMAL->free_pages, 48);
-	assert_int_equal(DMA->free_pages, 15);
+	assert_int_equal(zone_free_pages(NORMAL), 48);
+	assert_int_equal(zone_free_pages(DMA), 15);
 	assert_int_equal(a, (120 - 48) + (36 - 15));
 	check_all();
 	/* every frame accounted for, none handed out twice */
@@ -656,12 +656,15 @@ static void test_hot_list(void **state)
 	static const uint32_t whole[NR_ORDERS] = { [10] = 12 };
 	struct page *pages[200];
 	uint32_t counts[NR_ORDERS];
+	struct zone_counters c;
 	unsigned int i;
 
 	(void)state;
 	pages[0] = alloc_pages(GFP_KERNEL, 0);
 	assert_int_equal(NORMAL->hot.count, 30);	/* batch 31, one used */
-	assert_int_equal(NORMAL->stats.hot_hits, 1);
+	zone_counters(NORMAL, &c);
+	assert_int_equal(c.hot_hits, 1);
+	assert_int_equal(c.alloc_ok, 1);
 	buddy_free_counts(NORMAL, counts);
 	assert_int_equal(counts[0], 30 + 1);	/* 30 hot + the split's one */
 	check_all();
@@ -674,7 +677,7 @@ static void test_hot_list(void **state)
 	}
 	check_all();
 	assert_true(NORMAL->hot.count > 0);
-	assert_int_equal(NORMAL->free_pages, 12288);
+	assert_int_equal(zone_free_pages(NORMAL), 12288);
 	buddy_drain_hot(NORMAL);
 	assert_int_equal(NORMAL->hot.count, 0);
 	expect_counts(NORMAL, whole);
@@ -690,9 +693,11 @@ static void test_hot_frames_never_stranded(void **state)
 	assert_int_equal(DMA->managed_pages, 1792);
 	assert_int_equal(DMA->hot.batch, 7);
 	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
-	/* the refill splits the order-8 block at 0x100 into the hot list */
+	/* the refill splits the order-8 block at 0x100 into the hot list,
+	 * which hands its frames out in address order */
 	page = alloc_pages(GFP_KERNEL, 0);
-	assert_int_equal(pfn_of(page), 0x106);
+	assert_int_equal(pfn_of(page), 0x100);
+	assert_int_equal(page_to_pfn(DMA->hot.pages[DMA->hot.count - 1]), 0x101);
 	put_page(page);
 	assert_int_equal(DMA->hot.count, 7);
 	big10 = alloc_pages(GFP_KERNEL, 10);
@@ -703,7 +708,7 @@ static void test_hot_frames_never_stranded(void **state)
 	page = alloc_pages(GFP_KERNEL, 8);
 	assert_int_equal(pfn_of(page), 0x100);
 	assert_int_equal(DMA->hot.count, 0);
-	assert_int_equal(DMA->free_pages, 0);
+	assert_int_equal(zone_free_pages(DMA), 0);
 	check_all();
 	put_page(page);
 	put_page(big9);
@@ -762,6 +767,49 @@ static void test_short_zone_drains_hot(void **state)
 	while (n)
 		put_page(held[--n]);
 	check_all();
+}
+
+/*
+ * B9 under pressure: larger blocks taken off the lists while the hot list
+ * is full must push hot frames back, so that order-0 pops (which test no
+ * watermark) still stop exactly at the low watermark.
+ */
+static void test_hot_trimmed_above_low(void **state)
+{
+	const uint32_t low = NORMAL->watermark[WMARK_LOW];
+	struct page *hot[100];
+	uint32_t i, big = 0, small, normal = 0;
+
+	(void)state;
+	no_hot(DMA);
+	for (i = 0; i < ARRAY_SIZE(hot); i++)
+		hot[i] = alloc_pages(GFP_KERNEL, 0);
+	for (i = 0; i < ARRAY_SIZE(hot); i++)
+		put_page(hot[i]);
+	/* four refills of 31, 100 handed out and back: a full hot list */
+	assert_int_equal(NORMAL->hot.count, NORMAL->hot.high);
+	while ((held[big] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 3)) != NULL) {
+		big++;
+		assert_true(NORMAL->hot.count == 0 ||
+			    NORMAL->buddy_pages >= low);
+		if (big % 64 == 0)
+			check_all();
+	}
+	check_all();
+	assert_true(NORMAL->hot.count < NORMAL->hot.high);
+	small = drain_zone(GFP_KERNEL, held + big, ARRAY_SIZE(held) - big);
+	assert_int_equal(zone_free_pages(NORMAL), low);
+	for (i = 0; i < big + small; i++)
+		if (page_zonenum(held[i]) == ZONE_NORMAL)
+			normal += i < big ? 8 : 1;
+	assert_int_equal(normal, 12288 - low);
+	check_all();
+	for (i = 0; i < big; i++)
+		put_page(held[i]);
+	for (i = 0; i < small; i++)
+		put_page(held[big + i]);
+	check_all();
+	assert_int_equal(zone_free_pages(NORMAL), 12288);
 }
 
 /* ---- unaligned zones and holes ----------------------------------------- */
@@ -907,8 +955,30 @@ static void shadow_give(struct live *l)
 	}
 }
 
+/* The zone counters, which the fast paths only imply, match the events. */
+static void expect_counters(const uint64_t allocs[MAX_NR_ZONES],
+			    const uint64_t frees[MAX_NR_ZONES])
+{
+	struct zone_counters c;
+	unsigned int z;
+
+	for (z = 0; z < MAX_NR_ZONES; z++) {
+		zone_counters(&zones[z], &c);
+		if (c.alloc_ok != allocs[z] || c.freed != frees[z] ||
+		    c.hot_hits > c.alloc_ok)
+			fail_msg("zone %s: counted %llu allocs %llu frees %llu hot, "
+				 "made %llu allocs %llu frees", zones[z].name,
+				 (unsigned long long)c.alloc_ok,
+				 (unsigned long long)c.freed,
+				 (unsigned long long)c.hot_hits,
+				 (unsigned long long)allocs[z],
+				 (unsigned long long)frees[z]);
+	}
+}
+
 static void test_random_against_model(void **state)
 {
+	uint64_t allocs[MAX_NR_ZONES] = { 0 }, frees[MAX_NR_ZONES] = { 0 };
 	uint32_t free0, step, tag = 0;
 	uint64_t refused0 = buddy_refused_frees();
 	unsigned int i;
@@ -924,24 +994,34 @@ static void test_random_against_model(void **state)
 
 		if (l->page) {
 			shadow_give(l);
+			frees[page_zonenum(l->page)]++;
 			assert_int_equal(__free_pages(l->page, l->order), 0);
 			l->page = NULL;
 		} else {
 			l->order = random_order();
 			l->page = alloc_pages(rand_gfp[rng() % 6] |
 					      __GFP_NOWARN, l->order);
-			if (l->page)
+			if (l->page) {
 				shadow_take(l, ++tag);
+				allocs[page_zonenum(l->page)]++;
+			}
 		}
-		if (step % 512 == 0)
+		if (step % 512 == 0) {
 			check_all();
+			expect_counters(allocs, frees);
+		}
 	}
 	for (i = 0; i < RAND_LIVE; i++)
 		if (live[i].page) {
 			shadow_give(&live[i]);
+			frees[page_zonenum(live[i].page)]++;
 			__free_pages(live[i].page, live[i].order);
 		}
 	check_all();
+	expect_counters(allocs, frees);
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		buddy_drain_hot(&zones[i]);
+	expect_counters(allocs, frees);
 	assert_int_equal(zones_total_free(), free0);
 	assert_int_equal(buddy_refused_frees(), refused0);
 }
@@ -977,6 +1057,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hot_frames_never_stranded, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_save_restore, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_short_zone_drains_hot, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_trimmed_above_low, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_unaligned_zones_and_holes, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_tiny_zone, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_random_against_model, setup64, teardown),

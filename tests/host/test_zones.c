@@ -41,7 +41,7 @@ static void expect_zone(const struct zone *z, pfn_t start, pfn_t end,
 	assert_int_equal(z->end_pfn, end);
 	assert_int_equal(z->present_pages, present);
 	assert_int_equal(z->managed_pages, managed);
-	assert_int_equal(z->free_pages, managed);
+	assert_int_equal(zone_free_pages(z), managed);
 	assert_int_equal(z->watermark[WMARK_MIN], min);
 	assert_int_equal(z->watermark[WMARK_LOW], min + min / 4);
 	assert_int_equal(z->watermark[WMARK_HIGH], min + min / 2);
@@ -290,15 +290,15 @@ static void test_check_b3(void **state)
 	struct page *free1 = prepare();
 
 	(void)state;
-	free1->lru.prev = 0x3c02;
+	free1->prev = 0x3c02;
 	expect_violation("B3 order-0 pfn 0x3c01 prev 0x3c02");
-	free1->lru.prev = PFN_NONE;
+	free1->prev = PFN_NONE;
 	NORMAL->free_area[0].nr_free = 2;
 	expect_violation("B3 order-0 list: nr_free 2, walked 1");
 	NORMAL->free_area[0].nr_free = 1;
-	free1->lru.next = 0x3c01;		/* a cycle */
+	free1->next = 0x3c01;		/* a cycle */
 	expect_violation("B3 order-0 list: nr_free 1, walked 2 and more");
-	free1->lru.next = PFN_NONE;
+	free1->next = PFN_NONE;
 	assert_int_equal(buddy_check(NORMAL), 0);
 }
 
@@ -333,12 +333,13 @@ static void test_check_b5(void **state)
 	a = alloc_pages(GFP_KERNEL, 1);
 	assert_int_equal(page_to_pfn(a), 0x3c02);
 	a[0].flags = a[1].flags = zone_bits | PG_buddy;
-	a[0]._refcount = 0;
-	a[0].lru = (struct page_link){ .next = 0x3c03, .prev = PFN_NONE };
-	a[1].lru = (struct page_link){ .next = PFN_NONE, .prev = 0x3c02 };
+	a[0].next = 0x3c03;
+	a[0].prev = PFN_NONE;
+	a[1].next = PFN_NONE;
+	a[1].prev = 0x3c02;
 	NORMAL->free_area[0].head = 0x3c02;
 	NORMAL->free_area[0].nr_free = 2;
-	NORMAL->free_pages += 2;
+	NORMAL->buddy_pages += 2;
 	expect_violation("B5 order-0 block 0x3c02 and its buddy 0x3c03 both free");
 	assert_int_equal(buddy_check(NORMAL), 2);
 	/* undo: an allocated order-1 block again */
@@ -347,32 +348,56 @@ static void test_check_b5(void **state)
 	a[1].flags = zone_bits | PG_tail;
 	NORMAL->free_area[0].head = PFN_NONE;
 	NORMAL->free_area[0].nr_free = 0;
-	NORMAL->free_pages -= 2;
+	NORMAL->buddy_pages -= 2;
 	assert_int_equal(buddy_check(NORMAL), 0);
 }
 
 static void test_check_b6_b7_b8(void **state)
 {
-	struct page *page;
+	struct page *page, *top;
+	struct page *saved;
 	char line[64];
 
 	(void)state;
 	page = alloc_pages(GFP_KERNEL, 0);	/* hot list: 30 frames */
 	assert_int_equal(buddy_check(NORMAL), 0);
-	NORMAL->hot.count++;
-	expect_violation("B6 hot list: count 31 high 124, walked 30");
-	NORMAL->hot.count--;
-	pfn_to_page(NORMAL->hot.head)->_refcount = 3;
+	NORMAL->hot.count = NORMAL->hot.high + 1;
+	expect_violation("B6 hot list: count 125 high 124 batch 31");
+	NORMAL->hot.count = 30;
+	top = NORMAL->hot.pages[29];
+	top->_refcount = 3;
 	expect_violation("B6 hot pfn");
-	pfn_to_page(NORMAL->hot.head)->_refcount = 0;
-	NORMAL->free_pages--;
-	expect_violation("B7 free 12286 (listed 12287)");
-	NORMAL->free_pages++;
+	top->_refcount = 0;
+	saved = NORMAL->hot.pages[3];
+	NORMAL->hot.pages[3] = pfn_to_page(0x10);	/* a DMA frame */
+	expect_violation("B6 hot slot 3 holds pfn 0x10");
+	NORMAL->hot.pages[3] = saved;
+	NORMAL->buddy_pages--;
+	expect_violation("B7 on lists 12257 (counted 12256) hot 30");
+	NORMAL->buddy_pages++;
 	set_page_zonenum(page, ZONE_DMA);
 	snprintf(line, sizeof(line), "B8 pfn 0x%x carries zone 0",
 		 page_to_pfn(page));
 	expect_violation(line);
 	set_page_zonenum(page, ZONE_NORMAL);
+	assert_int_equal(buddy_check(NORMAL), 0);
+}
+
+/* B9: hot frames below the low watermark are a violation. */
+static void test_check_b9(void **state)
+{
+	uint32_t low = NORMAL->watermark[WMARK_LOW];
+	char line[80];
+
+	(void)state;
+	assert_non_null(alloc_pages(GFP_KERNEL, 0));
+	assert_true(NORMAL->hot.count > 0);
+	NORMAL->watermark[WMARK_LOW] = NORMAL->buddy_pages + 1;
+	snprintf(line, sizeof(line),
+		 "B9 %u hot frames with %u on the lists, low watermark %u",
+		 NORMAL->hot.count, NORMAL->buddy_pages, NORMAL->buddy_pages + 1);
+	expect_violation(line);
+	NORMAL->watermark[WMARK_LOW] = low;
 	assert_int_equal(buddy_check(NORMAL), 0);
 }
 
@@ -394,6 +419,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_check_b4, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_check_b5, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_check_b6_b7_b8, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_check_b9, setup64, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -79,6 +79,7 @@ def check_program(k, prog, mem):
         assert written <= d["pgfault_demand_zero"] <= written + 16
     elif prog == "forktree":
         assert d["fork"] == 15 and d["fork_fail"] == 0
+        assert d["fork_refused"] == 0
         assert d["pgfault_cow_copy"] > 0
     elif prog == "oomtest":
         assert re.search(r"oomtest: refused after \d+ MiB", out), out
@@ -135,7 +136,10 @@ def test_out_of_memory_in_a_fault_and_in_fork(boot, mem):
     out, d = run(k, "oomtest fork")
     assert re.search(r"fork refused \(-12\) after \d+ children", out), out
     assert "PASS" in out and "oomtest exited with status 0" in out, out
-    assert d["fork_fail"] == 1 and d["oom_kill"] == 0 and d["segfault"] == 0
+    # one fork refused; where memory ran out first (process record, kernel
+    # stack or address space copy) depends on the state of the lists
+    assert d["fork_refused"] == 1 and d["fork_fail"] <= 1
+    assert d["oom_kill"] == 0 and d["segfault"] == 0
     check_program(k, "forktree", mem)
     k.halt()
 
