@@ -110,8 +110,8 @@ static void test_boot_layout(void **state)
 	assert_int_equal(NORMAL->watermark[WMARK_MIN], 96);
 	assert_int_equal(NORMAL->watermark[WMARK_LOW], 120);
 	assert_int_equal(NORMAL->watermark[WMARK_HIGH], 144);
-	assert_int_equal(NORMAL->hot.batch, 31);
-	assert_int_equal(NORMAL->hot.high, 124);
+	assert_int_equal(NORMAL->hot.batch, 48);	/* managed / 256 */
+	assert_int_equal(NORMAL->hot.high, 192);
 	assert_true(page_test(pfn_to_page(0), PG_reserved));
 	assert_true(page_test(pfn_to_page(255), PG_reserved));
 	assert_int_equal(page_zonenum(pfn_to_page(4096)), ZONE_NORMAL);
@@ -661,12 +661,12 @@ static void test_hot_list(void **state)
 
 	(void)state;
 	pages[0] = alloc_pages(GFP_KERNEL, 0);
-	assert_int_equal(NORMAL->hot.count, 30);	/* batch 31, one used */
+	assert_int_equal(NORMAL->hot.count, 47);	/* batch 48, one used */
 	zone_counters(NORMAL, &c);
 	assert_int_equal(c.hot_hits, 1);
 	assert_int_equal(c.alloc_ok, 1);
 	buddy_free_counts(NORMAL, counts);
-	assert_int_equal(counts[0], 30 + 1);	/* 30 hot + the split's one */
+	assert_int_equal(counts[0], 47);	/* the split left no order 0 */
 	check_all();
 	for (i = 1; i < 200; i++)
 		pages[i] = alloc_pages(GFP_KERNEL, 0);
@@ -733,7 +733,7 @@ static void test_hot_save_restore(void **state)
 		put_page(pages[i]);
 	buddy_free_counts(NORMAL, before);
 	n = buddy_hot_save(NORMAL, saved, ARRAY_SIZE(saved));
-	assert_int_equal(n, 22 + 20);	/* left of two batches, put back */
+	assert_int_equal(n, 8 + 20);	/* left of one batch of 48, put back */
 	assert_int_equal(NORMAL->hot.count, 0);
 	check_all();
 	/* work on coalesced lists, then give everything back */
@@ -759,7 +759,7 @@ static void test_short_zone_drains_hot(void **state)
 	(void)state;
 	page = alloc_pages(GFP_KERNEL, 0);
 	put_page(page);
-	assert_int_equal(NORMAL->hot.count, 31);
+	assert_int_equal(NORMAL->hot.count, 48);
 	n = drain_zone(GFP_KERNEL, held, ARRAY_SIZE(held));
 	/* DMA fell short of its reserve last, Normal before it */
 	assert_int_equal(NORMAL->hot.count, 0);
@@ -777,16 +777,17 @@ static void test_short_zone_drains_hot(void **state)
 static void test_hot_trimmed_above_low(void **state)
 {
 	const uint32_t low = NORMAL->watermark[WMARK_LOW];
-	struct page *hot[100];
+	const uint32_t n = NORMAL->hot.high;
+	struct page *hot[HOT_HIGH_MAX];
 	uint32_t i, big = 0, small, normal = 0;
 
 	(void)state;
 	no_hot(DMA);
-	for (i = 0; i < ARRAY_SIZE(hot); i++)
+	for (i = 0; i < n; i++)
 		hot[i] = alloc_pages(GFP_KERNEL, 0);
-	for (i = 0; i < ARRAY_SIZE(hot); i++)
+	for (i = 0; i < n; i++)
 		put_page(hot[i]);
-	/* four refills of 31, 100 handed out and back: a full hot list */
+	/* high frames in whole refills, all handed out and back: full */
 	assert_int_equal(NORMAL->hot.count, NORMAL->hot.high);
 	while ((held[big] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 3)) != NULL) {
 		big++;

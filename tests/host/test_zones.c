@@ -84,7 +84,7 @@ static void test_layout_1g(void **state)
 		    LOWMEM_PFN - 4096, 1024);
 	expect_zone(HIGH, LOWMEM_PFN, 262144, 262144 - LOWMEM_PFN,
 		    262144 - LOWMEM_PFN, 256);
-	assert_int_equal(HIGH->hot.batch, 31);
+	assert_int_equal(HIGH->hot.batch, HOT_BATCH_MAX);
 	assert_int_equal(HIGH->hot.high, HOT_HIGH_MAX);
 	assert_int_equal(page_zonenum(pfn_to_page(LOWMEM_PFN - 1)),
 			 ZONE_NORMAL);
@@ -359,12 +359,12 @@ static void test_check_b6_b7_b8(void **state)
 	char line[64];
 
 	(void)state;
-	page = alloc_pages(GFP_KERNEL, 0);	/* hot list: 30 frames */
+	page = alloc_pages(GFP_KERNEL, 0);	/* hot list: 47 frames */
 	assert_int_equal(buddy_check(NORMAL), 0);
 	NORMAL->hot.count = NORMAL->hot.high + 1;
-	expect_violation("B6 hot list: count 125 high 124 batch 31");
-	NORMAL->hot.count = 30;
-	top = NORMAL->hot.pages[29];
+	expect_violation("B6 hot list: count 193 high 192 batch 48");
+	NORMAL->hot.count = 47;
+	top = NORMAL->hot.pages[46];
 	top->_refcount = 3;
 	expect_violation("B6 hot pfn");
 	top->_refcount = 0;
@@ -373,7 +373,7 @@ static void test_check_b6_b7_b8(void **state)
 	expect_violation("B6 hot slot 3 holds pfn 0x10");
 	NORMAL->hot.pages[3] = saved;
 	NORMAL->buddy_pages--;
-	expect_violation("B7 on lists 12257 (counted 12256) hot 30");
+	expect_violation("B7 on lists 12240 (counted 12239) hot 47");
 	NORMAL->buddy_pages++;
 	set_page_zonenum(page, ZONE_DMA);
 	snprintf(line, sizeof(line), "B8 pfn 0x%x carries zone 0",
