@@ -107,8 +107,12 @@ struct zone_counters {
  * the rest change under lock, through mm/buddy.c only.
  */
 struct zone {
-	const char *name;		/* "DMA", "Normal", "HighMem" (as /proc) */
+	/* What the order-0 fast paths touch, first and together. */
+	mm_lock_t lock;
 	enum zone_type type;
+	struct hot_list hot;
+	/* The rest. */
+	const char *name;		/* "DMA", "Normal", "HighMem" (as /proc) */
 	pfn_t start_pfn;		/* span, set once by zones_init() */
 	pfn_t end_pfn;
 	uint32_t present_pages;		/* usable RAM frames in the span */
@@ -116,9 +120,7 @@ struct zone {
 	uint32_t buddy_pages;		/* free frames on the buddy lists */
 	uint32_t watermark[NR_WMARK];
 	struct free_area free_area[NR_ORDERS];
-	struct hot_list hot;
 	struct zone_counters stats;	/* raw: see zone_counters() */
-	mm_lock_t lock;
 };
 
 extern struct zone zones[MAX_NR_ZONES];
