@@ -405,6 +405,23 @@ static inline void *slab_alloc_done(struct kmem_cache *c, gfp_t gfp,
 	return obj;
 }
 
+/*
+ * Finish a slow allocation under the lock: refill when @obj is NULL, count
+ * what was handed out, drop the lock.  Returns: the object or NULL.
+ */
+static void *slab_refill_unlock(struct kmem_cache *c, gfp_t gfp, size_t size,
+				unsigned long flags, void *obj)
+{
+	if (!obj)
+		obj = slab_alloc_refill(c, gfp);
+	if (likely(obj != NULL)) {
+		c->stats.allocs++;
+		c->stats.requested += size;
+	}
+	mm_unlock_irqrestore(&c->lock, flags);
+	return obj;
+}
+
 __attribute__((noinline))
 void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
 		      void *caller)
@@ -414,14 +431,7 @@ void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
 
 again:
 	flags = mm_lock_irqsave(&c->lock);
-	obj = slab_take_locked(c);
-	if (unlikely(!obj))
-		obj = slab_alloc_refill(c, gfp);
-	if (likely(obj != NULL)) {
-		c->stats.allocs++;
-		c->stats.requested += size;
-	}
-	mm_unlock_irqrestore(&c->lock, flags);
+	obj = slab_refill_unlock(c, gfp, size, flags, slab_take_locked(c));
 	if (unlikely(!obj))
 		return NULL;
 	if (unlikely(c->flags & SLAB_DEBUG) &&
@@ -440,12 +450,7 @@ void *slab_alloc_empty(struct kmem_cache *c, gfp_t gfp, size_t size,
 
 	MM_DEBUG_ASSERT(!(c->flags & SLAB_DEBUG) && !c->freelist &&
 			!c->bump_left);
-	obj = slab_alloc_refill(c, gfp);
-	if (likely(obj != NULL)) {
-		c->stats.allocs++;
-		c->stats.requested += size;
-	}
-	mm_unlock_irqrestore(&c->lock, flags);
+	obj = slab_refill_unlock(c, gfp, size, flags, NULL);
 	if (unlikely(!obj))
 		return NULL;
 	return slab_alloc_done(c, gfp, obj);
