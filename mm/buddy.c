@@ -247,7 +247,8 @@ static void hot_drain_locked(struct zone *zone, uint32_t n)
 		buddy_merge_locked(zone, page_to_pfn(page), 0);
 	}
 	hot->count -= n;
-	memmove(hot->pages, hot->pages + n, hot->count * sizeof(hot->pages[0]));
+	for (i = 0; i < hot->count; i++)	/* the rest slide to the bottom */
+		hot->pages[i] = hot->pages[i + n];
 	hot->drained += n;
 }
 
