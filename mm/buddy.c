@@ -247,8 +247,9 @@ static void hot_drain_locked(struct zone *zone, uint32_t n)
 		buddy_merge_locked(zone, page_to_pfn(page), 0);
 	}
 	hot->count -= n;
-	for (i = 0; i < hot->count; i++)	/* the rest slide to the bottom */
-		hot->pages[i] = hot->pages[i + n];
+	/* The rest slide to the bottom; the elements are pointers. */
+	memmove(hot->pages, hot->pages + n,
+		hot->count * sizeof(struct page *)); /* NOLINT(bugprone-sizeof-expression) */
 	hot->drained += n;
 }
 
