@@ -16,7 +16,7 @@
  * is what lets __free_pages() refuse a wrong order or a tail frame.
  *
  * In front of the order-0 list sits a small hot list (struct hot_list), a
- * stack of pfns: order-0 frees push onto it and order-0 allocations pop
+ * stack of descriptor pointers: order-0 frees push onto it and order-0 allocations pop
  * from it, so the common case neither splits nor merges.  It is refilled
  * from the buddy lists in batches, drained back a batch (the oldest
  * frames) at a time when full, and drained completely whenever a request
@@ -190,20 +190,10 @@ static struct page *buddy_take_locked(struct zone *zone, unsigned int order)
 
 /* ---- hot list --------------------------------------------------------- */
 
-/* The flags of a hot frame and of a new order-0 head, by zone. */
-BUDDY_INLINE uint32_t hot_flags(const struct zone *zone)
-{
-	return ((uint32_t)zone->type << PG_ZONE_SHIFT) | PG_hot;
-}
-
-BUDDY_INLINE uint32_t head0_flags(const struct zone *zone)
-{
-	return ((uint32_t)zone->type << PG_ZONE_SHIFT) | PG_head;
-}
-
+/* A hot frame's flags are its zone's number and PG_hot, nothing else. */
 BUDDY_INLINE void hot_mark(const struct zone *zone, struct page *page)
 {
-	page->flags = hot_flags(zone);
+	page->flags = ((uint32_t)zone->type << PG_ZONE_SHIFT) | PG_hot;
 	page->_refcount = 0;
 }
 
@@ -223,7 +213,7 @@ BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone)
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && zone->hot.count);
 	page = zone->hot.pages[--zone->hot.count];
-	page->flags = head0_flags(zone);
+	page->flags = ((uint32_t)zone->type << PG_ZONE_SHIFT) | PG_head;
 	page->_refcount = 1;
 	return page;
 }
@@ -273,20 +263,18 @@ static void hot_trim_locked(struct zone *zone)
  * order-0 list needs its prev fixed.  Returns: the frames moved.
  */
 static uint32_t hot_take_order0_locked(struct zone *zone, uint32_t want,
-				       pfn_t *out)
+				       struct page **out)
 {
 	struct free_area *area = &zone->free_area[0];
-	const uint32_t hot = hot_flags(zone);
 	pfn_t pfn = area->head;
 	uint32_t k = 0;
 
 	while (k < want && pfn != PFN_NONE) {
 		struct page *page = pfn_to_page(pfn);
 
-		out[k++] = pfn;
+		out[k++] = page;
 		pfn = page->next;
-		page->flags = hot;	/* PG_buddy, order 0 -> PG_hot (B2 -> B6) */
-		page->_refcount = 0;
+		hot_mark(zone, page);	/* PG_buddy, order 0 -> PG_hot (B2 -> B6) */
 	}
 	area->head = pfn;
 	if (pfn != PFN_NONE)
@@ -308,9 +296,9 @@ static uint32_t hot_take_order0_locked(struct zone *zone, uint32_t want,
  * held one of the k frames was split once: sum of ceil(k / 2^j).
  * Writes the frames to out in hand-out order.  Returns: how many.
  */
-static uint32_t hot_take_locked(struct zone *zone, uint32_t want, pfn_t *out)
+static uint32_t hot_take_locked(struct zone *zone, uint32_t want,
+				struct page **out)
 {
-	const uint32_t hot = hot_flags(zone);
 	uint32_t got = 0;
 
 	while (got < want) {
@@ -331,11 +319,8 @@ static uint32_t hot_take_locked(struct zone *zone, uint32_t want, pfn_t *out)
 		area_del(zone, pfn_to_page(b), o);
 		k = MIN(want - got, 1u << o);
 		for (i = 0; i < k; i++) {
-			struct page *page = pfn_to_page(b + i);
-
-			page->flags = hot;
-			page->_refcount = 0;
-			out[got++] = b + i;
+			out[got] = pfn_to_page(b + i);
+			hot_mark(zone, out[got++]);
 		}
 		for (j = 1; j <= o; j++)
 			zone->stats.splits += (k + (1u << j) - 1) >> j;
@@ -352,22 +337,26 @@ static uint32_t hot_take_locked(struct zone *zone, uint32_t want, pfn_t *out)
 
 /*
  * Refill an empty hot list with up to hot.batch frames, no more than the
- * buddy lists hold above the low watermark (B9).  The frames go on the
- * stack reversed, so that pops hand them out in hot_take_locked()'s order.
+ * buddy lists hold above the low watermark (B9).  The stack is then
+ * reversed in place, so that pops hand the frames out in
+ * hot_take_locked()'s order.
  */
 static void hot_refill_locked(struct zone *zone)
 {
 	struct hot_list *hot = &zone->hot;
-	uint32_t low = zone->watermark[WMARK_LOW], want, got, i;
-	pfn_t taken[HOT_BATCH_MAX];
+	uint32_t low = zone->watermark[WMARK_LOW], got, i;
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count == 0);
 	if (zone->buddy_pages <= low)
 		return;
-	want = MIN(hot->batch, zone->buddy_pages - low);
-	got = hot_take_locked(zone, want, taken);
-	for (i = 0; i < got; i++)
-		hot->pages[i] = pfn_to_page(taken[got - 1 - i]);
+	got = hot_take_locked(zone, MIN(hot->batch, zone->buddy_pages - low),
+			      hot->pages);
+	for (i = 0; i < got / 2; i++) {
+		struct page *t = hot->pages[i];
+
+		hot->pages[i] = hot->pages[got - 1 - i];
+		hot->pages[got - 1 - i] = t;
+	}
 	hot->count = got;
 	hot->refilled += got;
 }
@@ -592,15 +581,11 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 
 	if (unlikely(arch_should_fail_alloc()))
 		return NULL;
-	if (unlikely((gfp & ~BUDDY_FAST_GFP) | order)) {
-		zone = buddy_fast_zone[gfp & GFP_ZONE_BITS];
-		if (order && !(gfp & ~BUDDY_FAST_GFP) && zone)
-			return alloc_pages_first_zone(zone, gfp, order);
-		return alloc_pages_slow(gfp, order);
-	}
 	zone = buddy_fast_zone[gfp & GFP_ZONE_BITS];
-	if (unlikely(!zone))
-		return alloc_pages_slow(gfp, 0);
+	if (unlikely((gfp & ~BUDDY_FAST_GFP) || !zone))
+		return alloc_pages_slow(gfp, order);
+	if (order)
+		return alloc_pages_first_zone(zone, gfp, order);
 	flags = mm_lock_irqsave(&zone->lock);
 	if (unlikely(!zone->hot.count)) {
 		mm_unlock_irqrestore(&zone->lock, flags);
@@ -837,8 +822,7 @@ buddy_release(struct page *page, unsigned int order, enum release_kind kind,
 		     zone->hot.count >= zone->hot.high))
 		return buddy_release_slow(zone, page, order, kind, caller,
 					  flags);
-	hot_mark(zone, page);
-	zone->hot.pages[zone->hot.count++] = page;
+	hot_push_locked(zone, page);
 	zone->hot.pushed_fast++;
 	mm_unlock_irqrestore(&zone->lock, flags);
 	buddy_mark_free(pfn, 0);
