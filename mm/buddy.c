@@ -53,6 +53,7 @@
 #include "mm/poison.h"
 
 void (*buddy_zero_highpage_hook)(struct page *page);
+unsigned long (*buddy_reclaim_hook)(void);
 
 /* Frees refused because the pfn belonged to no zone. */
 static uint64_t buddy_stray_frees;
@@ -504,15 +505,12 @@ static struct page *alloc_pages_failed(gfp_t gfp, unsigned int order)
 	return NULL;
 }
 
-/* Every request but the hot-list case: zone by zone, splitting. */
-static __attribute__((noinline)) struct page *
-alloc_pages_slow(gfp_t gfp, unsigned int order)
+/* Zone by zone down the request's list, or NULL. */
+static struct page *zonelist_alloc(gfp_t gfp, unsigned int order)
 {
 	const int8_t *list;
 	struct page *page = NULL;
 
-	if (unlikely(order > MAX_ORDER || (gfp & ~GFP_VALID_MASK)))
-		return alloc_pages_failed(gfp, order);
 	for (list = gfp_zonelist(gfp); *list >= 0 && !page; list++) {
 		struct zone *zone = &zones[*list];
 
@@ -523,6 +521,24 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 			continue;
 		page = zone_alloc(zone, order, gfp);
 	}
+	return page;
+}
+
+/*
+ * Every request but the hot-list case: zone by zone, splitting; when no
+ * zone can meet it, the reclaim hook frees what it can and the request is
+ * tried once more.
+ */
+static __attribute__((noinline)) struct page *
+alloc_pages_slow(gfp_t gfp, unsigned int order)
+{
+	struct page *page;
+
+	if (unlikely(order > MAX_ORDER || (gfp & ~GFP_VALID_MASK)))
+		return alloc_pages_failed(gfp, order);
+	page = zonelist_alloc(gfp, order);
+	if (unlikely(!page) && buddy_reclaim_hook && buddy_reclaim_hook())
+		page = zonelist_alloc(gfp, order);
 	if (unlikely(!page))
 		return alloc_pages_failed(gfp, order);
 	if (order)

@@ -67,6 +67,15 @@ void put_page(struct page *page);
  */
 extern void (*buddy_zero_highpage_hook)(struct page *page);
 
+/*
+ * Gives memory back to the buddy allocator when a request cannot be met:
+ * called once per failing request, with no lock held, before the request
+ * is retried once.  The slab layer sets it (empty slabs it keeps cached).
+ * Context: any context alloc_pages() is called from; never sleeps.
+ * Returns: frames freed (0: nothing to give, no retry).
+ */
+extern unsigned long (*buddy_reclaim_hook)(void);
+
 /* Refused frees, puts and gets: all zones plus pfns outside every zone.
  * Context: any.  Returns: the count since boot. */
 uint64_t buddy_refused_frees(void);

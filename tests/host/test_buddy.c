@@ -636,6 +636,48 @@ static void test_full_exhaustion_accounting(void **state)
 	check_all();
 }
 
+/* The reclaim hook: called once when nothing is left, then a retry. */
+static struct page *reclaim_held;
+static unsigned int reclaim_calls;
+
+static unsigned long reclaim_one(void)
+{
+	reclaim_calls++;
+	if (!reclaim_held)
+		return 0;
+	__free_pages(reclaim_held, 0);
+	reclaim_held = NULL;
+	return 1;
+}
+
+static void test_reclaim_hook(void **state)
+{
+	uint32_t n, i;
+	struct page *p, *given;
+
+	(void)state;
+	for (i = 0; i < MAX_NR_ZONES; i++)
+		zones[i].watermark[WMARK_MIN] = 0;
+	n = drain_zone(GFP_ATOMIC, held, ARRAY_SIZE(held));
+	assert_int_equal(zones_total_free(), 0);
+	given = reclaim_held = held[--n];
+	reclaim_calls = 0;
+	buddy_reclaim_hook = reclaim_one;
+	/* The one frame the hook gives back is the one handed out. */
+	p = alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0);
+	assert_ptr_equal(p, given);
+	assert_null(reclaim_held);
+	assert_int_equal(reclaim_calls, 1);
+	/* Nothing more to give: one call, no retry, the request fails. */
+	assert_null(alloc_pages(GFP_ATOMIC | __GFP_NOWARN, 0));
+	assert_int_equal(reclaim_calls, 2);
+	buddy_reclaim_hook = NULL;
+	__free_pages(p, 0);
+	for (i = 0; i < n; i++)
+		__free_pages(held[i], 0);
+	check_all();
+}
+
 static void test_bad_requests(void **state)
 {
 	(void)state;
@@ -1053,6 +1095,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_zone_fallback, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_watermarks_and_exhaustion, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_full_exhaustion_accounting, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_reclaim_hook, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_requests, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_list, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_frames_never_stranded, setup64, teardown),
