@@ -4,7 +4,11 @@
  * kmem386 runs from the 386 up.  A 386 cannot toggle EFLAGS.AC, a 486
  * without CPUID cannot toggle EFLAGS.ID; everything newer answers CPUID.
  * The VMM needs to know two things from this: whether invlpg exists (486+)
- * and whether 4 MiB pages do (PSE).
+ * and whether 4 MiB pages do (PSE).  The process layer needs to know
+ * whether there is an FPU at all (a 386 or 486SX may have none: asked the
+ * classic way, with FNINIT and a look at the status and control words,
+ * since CPUID's FPU bit does not exist before the Pentium) and how to save
+ * it (FXSR and SSE from CPUID).
  *
  * Context: cpu_detect() once at boot; the rest anywhere.
  */
@@ -40,6 +44,28 @@ static void cpuid(uint32_t leaf, uint32_t *a, uint32_t *b, uint32_t *c,
 			 : "a"(leaf), "c"(0));
 }
 
+/*
+ * FNINIT leaves status word 0 and control word 0x037f in an x87; without
+ * one the no-wait stores write nothing and the sentinels stay.  CR0.EM and
+ * TS must be clear for the x87 instructions to reach the chip.
+ */
+static bool fpu_probe(void)
+{
+	uint16_t sw = 0x5a5a, cw = 0x5a5a;
+
+	write_cr0(read_cr0() & ~(CR0_EM | CR0_TS));
+	__asm__ volatile("fninit\n\t"
+			 "fnstsw %0\n\t"
+			 "fnstcw %1"
+			 : "+m"(sw), "+m"(cw));
+	return sw == 0 && (cw & 0x103f) == 0x003f;
+}
+
+static const char *yes_no(bool b)
+{
+	return b ? "yes" : "no";
+}
+
 void cpu_detect(void)
 {
 	uint32_t a, b, c, d;
@@ -62,14 +88,21 @@ void cpu_detect(void)
 		cpu.has_pse = (d >> 3) & 1;
 		cpu.has_tsc = (d >> 4) & 1;
 		cpu.has_pge = (d >> 13) & 1;
+		cpu.has_fxsr = (d >> 24) & 1;
+		cpu.has_sse = (d >> 25) & 1;
 	}
 done:
 	cpu.has_invlpg = cpu.family >= 4;
-	printk("cpu: family %d%s%s, cpuid %s, invlpg %s, PSE %s, TSC %s\n",
+	cpu.has_fpu = fpu_probe();
+	if (!cpu.has_fpu)
+		cpu.has_fxsr = cpu.has_sse = false;
+	printk("cpu: family %d%s%s, cpuid %s, invlpg %s, PSE %s, TSC %s, "
+	       "FPU %s, FXSR %s, SSE %s\n",
 	       cpu.family, cpu.has_cpuid ? " " : "",
-	       cpu.has_cpuid ? cpu.vendor : "",
-	       cpu.has_cpuid ? "yes" : "no", cpu.has_invlpg ? "yes" : "no",
-	       cpu.has_pse ? "yes" : "no", cpu.has_tsc ? "yes" : "no");
+	       cpu.has_cpuid ? cpu.vendor : "", yes_no(cpu.has_cpuid),
+	       yes_no(cpu.has_invlpg), yes_no(cpu.has_pse),
+	       yes_no(cpu.has_tsc), yes_no(cpu.has_fpu),
+	       yes_no(cpu.has_fxsr), yes_no(cpu.has_sse));
 }
 
 /* QEMU's fw_cfg device answers "QEMU" to selector 0 on ports 0x510/0x511. */

@@ -19,10 +19,16 @@
 #define EFLAGS_ID	(1u << 21)
 #define EFLAGS_AC	(1u << 18)
 
+#define CR0_MP		(1u << 1)	/* WAIT honours TS */
+#define CR0_EM		(1u << 2)	/* no FPU: x87 instructions raise #NM */
+#define CR0_TS		(1u << 3)	/* task switched: next FPU use raises #NM */
+#define CR0_NE		(1u << 5)	/* x87 errors as #MF, not IRQ 13 (486+) */
 #define CR0_WP		(1u << 16)
 #define CR0_PG		(1u << 31)
 #define CR4_PSE		(1u << 4)
 #define CR4_PGE		(1u << 7)
+#define CR4_OSFXSR	(1u << 9)	/* FXSAVE/FXRSTOR with SSE state, SSE on */
+#define CR4_OSXMMEXCPT	(1u << 10)	/* unmasked SSE exceptions raise #XM */
 
 /* What the CPU can do, filled by cpu_detect() at boot. */
 struct cpu_info {
@@ -32,6 +38,9 @@ struct cpu_info {
 	bool has_pse;		/* 4 MiB pages */
 	bool has_pge;		/* global pages */
 	bool has_tsc;
+	bool has_fpu;		/* an x87 answered FNINIT (on chip from the 486DX) */
+	bool has_fxsr;		/* FXSAVE/FXRSTOR */
+	bool has_sse;
 	char vendor[13];
 };
 extern struct cpu_info cpu;
@@ -51,6 +60,11 @@ static inline uint32_t read_cr0(void)
 	uint32_t v;
 	__asm__ volatile("mov %%cr0, %0" : "=r"(v));
 	return v;
+}
+
+static inline void write_cr0(uint32_t v)
+{
+	__asm__ volatile("mov %0, %%cr0" : : "r"(v) : "memory");
 }
 
 static inline uint32_t read_cr2(void)
@@ -78,6 +92,11 @@ static inline uint32_t read_cr4(void)
 	uint32_t v;
 	__asm__ volatile("mov %%cr4, %0" : "=r"(v));
 	return v;
+}
+
+static inline void write_cr4(uint32_t v)
+{
+	__asm__ volatile("mov %0, %%cr4" : : "r"(v) : "memory");
 }
 
 static inline uint32_t read_eflags(void)
