@@ -7,7 +7,8 @@
  *                   Ctrl-C ends them all
  *  run              list the programs
  *  ps               the process table
- *  vmstat           fault counters by kind, frames by use, free per zone
+ *  vmstat           fault counters by kind, FPU switches, frames by use,
+ *                   free per zone
  *
  * Context: the shell (process 0), interrupts on between commands.
  */
@@ -108,12 +109,14 @@ static void zone_lines(void)
 static int cmd_vmstat(int argc, char **argv)
 {
 	struct vmalloc_stats vs;
+	struct fpu_stats fs;
 	struct vmm_stats ps;
 	struct mm_stats s;
 
 	(void)argc;
 	(void)argv;
 	mm_get_stats(&s);
+	fpu_get_stats(&fs);
 	vmm_stats(&ps);
 	vmalloc_stats(&vs);
 	printk("pgfault_demand_zero %llu\n", s.demand_zero);
@@ -127,6 +130,9 @@ static int cmd_vmstat(int argc, char **argv)
 	printk("fork %llu\n", s.forks);
 	printk("fork_fail %llu\n", s.fork_fail);
 	printk("fork_refused %llu\n", proc_forks_refused);
+	printk("fpu_trap %llu\n", fs.traps);
+	printk("fpu_restore %llu\n", fs.restores);
+	printk("fpu_save %llu\n", fs.saves);
 	zone_lines();
 	printk("nr_user_frames %u\n", s.user_frames);
 	printk("nr_zero_page %u\n", mm_zero_pfn != PFN_NONE ? 1u : 0u);
@@ -137,6 +143,7 @@ static int cmd_vmstat(int argc, char **argv)
 	printk("nr_mm %u\n", s.spaces);
 	printk("nr_vma %u\n", s.vmas);
 	printk("nr_proc %u\n", proc_count());
+	printk("nr_fpu_owner %u\n", fpu_owner() ? 1u : 0u);
 	return 0;
 }
 SHELL_COMMAND(vmstat, "vmstat", "", "fault counters and frames by use",

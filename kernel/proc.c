@@ -16,6 +16,11 @@
  * stack the parent frees in wait(); orphans go to process 0 (the shell),
  * which reaps them.
  *
+ * FPU registers (arch/i386/fpu.c) start as FNINIT leaves them; fork
+ * first writes the parent's live registers to its area (fpu_flush()) and
+ * copies the area; exit and kill_all give the FPU up (fpu_release()), so
+ * that it is never owned by a zombie or by a freed descriptor.
+ *
  * A fault the process layer cannot resolve in ring 3 ends the process
  * with one line; the same in a kernel copy from or to user memory returns
  * to the caller through the exception table (-EFAULT).
@@ -39,7 +44,9 @@ uint64_t proc_forks_refused;
 
 int proc_init(void)
 {
-	proc_cache = kmem_cache_create("proc", sizeof(struct proc), 0, 0, NULL);
+	/* aligned for FXSAVE */
+	proc_cache = kmem_cache_create("proc", sizeof(struct proc),
+				       __alignof__(struct proc), 0, NULL);
 	return proc_cache ? 0 : -ENOMEM;
 }
 
@@ -75,6 +82,7 @@ static struct proc *proc_alloc(const char *name)
 	}
 	memcpy(p->name, name, MIN(strlen(name), sizeof(p->name) - 1));
 	p->pid = next_pid++;
+	fpu_state_init(&p->fpu);
 	return p;
 }
 
@@ -143,6 +151,8 @@ int proc_fork(const struct trap_frame *tf)
 		proc_forks_refused++;
 		return -ENOMEM;
 	}
+	fpu_flush(&current->fpu);
+	p->fpu = current->fpu;
 	*kstack_frame(p) = *tf;
 	kstack_frame(p)->eax = 0;
 	kstack_prepare(p);
@@ -164,6 +174,7 @@ void proc_exit(int status)
 		mm_destroy(p->mm);
 		p->mm = NULL;
 	}
+	fpu_release(&p->fpu);
 	p->status = status;
 	p->state = PROC_ZOMBIE;
 	if (p->parent->state == PROC_SLEEPING)
@@ -191,6 +202,7 @@ void proc_kill_all(int status)
 		if (p->state != PROC_ZOMBIE) {
 			mm_destroy(p->mm);
 			p->mm = NULL;
+			fpu_release(&p->fpu);
 			p->status = status;
 			p->state = PROC_ZOMBIE;
 		}
@@ -203,6 +215,7 @@ void proc_reap(struct proc *p)
 	struct proc **pp;
 
 	MM_ASSERT(p->state == PROC_ZOMBIE);
+	MM_ASSERT(fpu_owner() != &p->fpu);
 	for (pp = &procs; *pp; pp = &(*pp)->next) {
 		if (*pp == p) {
 			*pp = p->next;

@@ -15,6 +15,7 @@
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
 
+#include "fpu.h"
 #include "trap.h"
 #include "mm/mm.h"
 
@@ -54,6 +55,8 @@ struct proc {
 	int status;			/* wait status once a zombie */
 	unsigned int slice;		/* ticks left in this turn */
 	uint64_t ticks;			/* ticks run */
+	struct fpu_state fpu;		/* FPU registers while not in the FPU
+					 * (arch/i386/fpu.c changes it) */
 };
 
 extern struct proc *current;

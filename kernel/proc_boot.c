@@ -2,11 +2,14 @@
  * The process layer's boot stage: address-space caches and the zero page,
  * the process cache, the system-call gate, the scheduler's tick, and the
  * handlers that turn a CPU exception raised in ring 3 into the death of
- * that process instead of a kernel panic.
+ * that process instead of a kernel panic, and the FPU: its set-up (the
+ * boot option no387 treats it as absent, as Linux's does) and the
+ * device-not-available handler that hands it to a process.
  *
  * Context: proc_boot_init() at boot (kernel/mm_init.c, after the VMM),
  * interrupts off.
  */
+#include "cmdline.h"
 #include "mm_init.h"
 #include "proc.h"
 
@@ -15,9 +18,8 @@ const char *trap_name(unsigned int vector);	/* arch/i386/trap.c */
 /* Exceptions a ring-3 program can raise besides page faults. */
 static const unsigned int user_exceptions[] = {
 	T_DIVIDE, T_DEBUG, T_BREAKPOINT, 4 /* overflow */, 5 /* bound */,
-	T_INVALID_OP, 7 /* no FPU */, 10 /* TSS */, 11 /* segment */,
-	12 /* stack segment */, T_GPF, 16 /* x87 */, 17 /* alignment */,
-	19 /* SIMD */,
+	T_INVALID_OP, 10 /* TSS */, 11 /* segment */,
+	12 /* stack segment */, T_GPF, T_MF, 17 /* alignment */, T_XM,
 };
 
 static void user_exception(struct trap_frame *tf)
@@ -28,6 +30,18 @@ static void user_exception(struct trap_frame *tf)
 	proc_kill(tf->eip, tf->eip, trap_name(tf->vector), false);
 }
 
+/* #NM: a process's first FPU instruction since it was switched in. */
+static void fpu_unavailable(struct trap_frame *tf)
+{
+	if ((tf->cs & 3) != 3 || current == &proc0)
+		trap_panic(tf, "FPU instruction in the kernel (vector %u)",
+			   tf->vector);
+	if (fpu_trap(&current->fpu) != 0)
+		proc_kill(tf->eip, tf->eip,
+			  "floating-point instruction: no FPU and no math emulation",
+			  false);
+}
+
 void proc_boot_init(void)
 {
 	const struct user_prog *p;
@@ -35,6 +49,8 @@ void proc_boot_init(void)
 
 	if (mm_subsys_init() != 0 || proc_init() != 0)
 		panic("proc: cannot create the process caches");
+	fpu_init(cmdline_has_flag("no387"));
+	trap_register(T_NM, fpu_unavailable);
 	trap_register(T_SYSCALL, syscall_entry);
 	for (i = 0; i < ARRAY_SIZE(user_exceptions); i++)
 		trap_register(user_exceptions[i], user_exception);

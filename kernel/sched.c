@@ -9,7 +9,9 @@
  * it is what runs when the queue is empty.  A switch
  * loads the next process's page directory, points the TSS at the top of
  * its kernel stack (where the CPU saves the ring-3 frame on the next trap)
- * and swaps kernel stacks.  Kernel code is never preempted: the tick
+ * and swaps kernel stacks.  The FPU is not switched here: CR0.TS is set
+ * unless the next process owns it, and its first FPU instruction traps
+ * (arch/i386/fpu.c).  Kernel code is never preempted: the tick
  * switches only when it interrupted ring 3, so a system call or a fault
  * runs to its end or to a voluntary schedule() (wait, yield, exit).
  *
@@ -65,6 +67,7 @@ void schedule(void)
 		vmm_switch(pd);
 	if (next != &proc0)
 		tss_set_kernel_stack((uint32_t)next->kstack + KSTACK_SIZE);
+	fpu_switch(&next->fpu);
 	switch_context(&prev->ksp, next->ksp);
 }
 

@@ -5,11 +5,14 @@
  * an ELF image loaded into regions, and the same invariants the host
  * tests check (mm_check(), vmm_check()).  The spaces are never loaded;
  * pages are read through kmap_local().  Every case ends with the free
- * frames of each zone as it found them.
+ * frames of each zone as it found them.  One more case drives the FPU
+ * hand-over (arch/i386/fpu.c) with two save areas of its own: owner, CR0.TS
+ * and the images the hardware writes back.
  *
  * Context: the shell, interrupts on (each case runs with them off, as
  * the fault path does).
  */
+#include "cpu.h"
 #include "proc.h"
 #include "selftest.h"
 #include "mm/buddy.h"
@@ -199,4 +202,73 @@ SELFTEST(proc, demand_zero_and_zero_page)
 SELFTEST(proc, load_program_image)
 {
 	return on_new_space(load_image_body);
+}
+
+static bool ts_is_set(void)
+{
+	return (read_cr0() & CR0_TS) != 0;
+}
+
+/* a owns the FPU, b takes it over, b flushes it; a owns it and dies. */
+static const char *fpu_handover(struct fpu_state *a, struct fpu_state *b)
+{
+	struct fpu_stats s0, s1;
+
+	fpu_get_stats(&s0);
+	if (fpu_trap(a) != 0 || fpu_owner() != a || ts_is_set())
+		return selftest_fail("first trap: owner %p (a %p), TS %d",
+				     (const void *)fpu_owner(), (void *)a,
+				     ts_is_set());
+	fpu_switch(b);
+	if (!ts_is_set())
+		return selftest_fail("switch to a non-owner left CR0.TS clear");
+	fpu_switch(a);
+	if (ts_is_set())
+		return selftest_fail("switch back to the owner left CR0.TS set");
+	if (fpu_trap(b) != 0 || fpu_owner() != b)
+		return selftest_fail("second trap did not hand the FPU to b");
+	fpu_flush(b);
+	if (fpu_owner() || !ts_is_set())
+		return selftest_fail("flush: owner %p, TS %d",
+				     (const void *)fpu_owner(), ts_is_set());
+	if (fpu_state_cw(a) != FPU_INIT_CW || fpu_state_cw(b) != FPU_INIT_CW ||
+	    (fpu_mode == FPU_FXSAVE &&
+	     (fpu_state_mxcsr(a) != FPU_INIT_MXCSR ||
+	      fpu_state_mxcsr(b) != FPU_INIT_MXCSR)))
+		return selftest_fail("saved control word 0x%x/0x%x, MXCSR 0x%x/0x%x",
+				     fpu_state_cw(a), fpu_state_cw(b),
+				     fpu_state_mxcsr(a), fpu_state_mxcsr(b));
+	fpu_trap(a);
+	fpu_release(a);
+	fpu_switch(b);
+	fpu_get_stats(&s1);
+	if (fpu_owner() || !ts_is_set() || s1.restores - s0.restores != 3 ||
+	    s1.saves - s0.saves != 2)
+		return selftest_fail("after release: owner %p, TS %d, %llu restores and %llu saves (expected 3 and 2)",
+				     (const void *)fpu_owner(), ts_is_set(),
+				     s1.restores - s0.restores,
+				     s1.saves - s0.saves);
+	return NULL;
+}
+
+SELFTEST(proc, fpu_handover)
+{
+	static struct fpu_state a, b;
+	unsigned long flags;
+	const char *err;
+
+	if (fpu_owner())
+		return selftest_fail("the FPU is owned while no process runs");
+	fpu_state_init(&a);
+	fpu_state_init(&b);
+	flags = arch_irq_save();
+	if (fpu_mode == FPU_NONE)
+		err = fpu_trap(&a) == -ENODEV && !fpu_owner() &&
+		      (read_cr0() & CR0_EM) ? NULL :
+		      selftest_fail("without an FPU: owner %p, CR0 0x%x",
+				    (const void *)fpu_owner(), read_cr0());
+	else
+		err = fpu_handover(&a, &b);
+	arch_irq_restore(flags);
+	return err;
 }

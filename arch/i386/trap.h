@@ -28,9 +28,12 @@ typedef void (*trap_handler_t)(struct trap_frame *tf);
 #define T_NMI		2
 #define T_BREAKPOINT	3
 #define T_INVALID_OP	6
+#define T_NM		7	/* device not available: FPU (CR0.TS/EM) */
 #define T_DOUBLE_FAULT	8
 #define T_GPF		13
 #define T_PAGE_FAULT	14
+#define T_MF		16	/* x87 floating-point error */
+#define T_XM		19	/* SIMD floating-point error */
 #define IRQ_BASE	32	/* PIC IRQ 0..15 arrive as vectors 32..47 */
 #define IRQ_TIMER	0
 #define IRQ_KEYBOARD	1

@@ -1,0 +1,201 @@
+/*
+ * FPU state of ring-3 processes: detection of the save format, the CR0
+ * and CR4 set-up, and a lazy switch.
+ *
+ * Design.  One process at a time owns the FPU: its registers are in the
+ * chip, everyone else's in their struct fpu_state.  A switch only sets
+ * CR0.TS when the next process is not the owner (fpu_switch()); that
+ * process's first FPU instruction then raises #NM, and fpu_trap() writes
+ * the owner's registers to its area, loads the new process's and makes it
+ * the owner.  A process that never touches the FPU costs nothing, and one
+ * that runs alone with it keeps it across system calls, interrupts and
+ * switches to process 0.  CR0.MP makes WAIT/FWAIT trap as well, so a
+ * process cannot wait on another's pending exception.  The kernel never
+ * uses the FPU, so nothing is saved on a trap or a system call.
+ *
+ * Formats: FXSAVE (512 bytes, 16-byte aligned; x87, MXCSR and XMM
+ * registers) where CPUID says FXSR, with CR4.OSFXSR (which also enables
+ * SSE) and CR4.OSXMMEXCPT (unmasked SSE exceptions raise #XM instead of
+ * #UD); FNSAVE (108 bytes) otherwise.  FNSAVE reinitialises the FPU and
+ * so clears a pending exception; after FXSAVE a set error summary bit is
+ * cleared with FNCLEX, so that no saved exception fires in the kernel.
+ * A new process starts from the state FNINIT gives, built in memory
+ * (fpu_state_init()), with MXCSR at its reset value and XMM registers zero
+ * as well, which FNINIT does not touch.
+ *
+ * Without an FPU (a 386 or 486SX without coprocessor, or the no387
+ * option) CR0.EM is set: every x87 instruction raises #NM and fpu_trap()
+ * says -ENODEV; there is no math emulator.
+ *
+ * Locking: interrupts off; one CPU.
+ */
+#include "cpu.h"
+#include "fpu.h"
+#include "mm/arch.h"
+
+/* Offsets into the images (Intel SDM vol. 1, 8.1.10 and 10.5.1). */
+#define FN_CW		0	/* FNSAVE: control word (32-bit slot) */
+#define FN_TW		8	/* FNSAVE: full tag word, 0xffff = empty */
+#define FX_CW		0	/* FXSAVE: control word (16 bits) */
+#define FX_SW		2	/* FXSAVE: status word */
+#define FX_MXCSR	24
+#define FSW_ES		0x0080	/* error summary: an exception is pending */
+
+enum fpu_mode fpu_mode;
+static struct fpu_state *owner;
+static bool ts_set;		/* CR0.TS as last written */
+static struct fpu_stats stats;
+
+static void ts_write(bool set)
+{
+	uint32_t cr0;
+
+	if (set == ts_set)
+		return;
+	cr0 = read_cr0();
+	write_cr0(set ? cr0 | CR0_TS : cr0 & ~CR0_TS);
+	ts_set = set;
+}
+
+static const char *const mode_names[] = {
+	[FPU_NONE] = "none (CR0.EM): a floating-point instruction ends the process",
+	[FPU_FNSAVE] = "x87, FNSAVE 108-byte areas",
+	[FPU_FXSAVE] = "x87, FXSAVE 512-byte areas",
+};
+
+void fpu_init(bool disable)
+{
+	uint32_t cr0 = read_cr0() & ~(CR0_EM | CR0_MP | CR0_TS | CR0_NE);
+
+	if (!cpu.has_fpu || disable) {
+		fpu_mode = FPU_NONE;
+		write_cr0(cr0 | CR0_EM);
+		printk("fpu: %s%s\n", mode_names[fpu_mode],
+		       cpu.has_fpu ? " (no387)" : "");
+		return;
+	}
+	cr0 |= CR0_MP | CR0_TS;
+	if (cpu.family >= 4)
+		cr0 |= CR0_NE;		/* the 386 reports through IRQ 13 */
+	write_cr0(cr0);
+	ts_set = true;
+	fpu_mode = FPU_FNSAVE;
+	if (cpu.has_fxsr) {
+		uint32_t cr4 = read_cr4() | CR4_OSFXSR;
+
+		if (cpu.has_sse)
+			cr4 |= CR4_OSXMMEXCPT;
+		write_cr4(cr4);
+		fpu_mode = FPU_FXSAVE;
+	}
+	printk("fpu: %s%s, lazy switch (CR0.TS, #NM)\n", mode_names[fpu_mode],
+	       cpu.has_sse && fpu_mode == FPU_FXSAVE ? ", SSE on" : "");
+}
+
+void fpu_state_init(struct fpu_state *s)
+{
+	uint16_t cw = FPU_INIT_CW, tw = 0xffff;
+	uint32_t mxcsr = FPU_INIT_MXCSR;
+
+	memset(s, 0, sizeof(*s));
+	if (fpu_mode == FPU_FXSAVE) {
+		/* abridged tag word 0 (all empty) is already there */
+		memcpy(s->area + FX_CW, &cw, sizeof(cw));
+		memcpy(s->area + FX_MXCSR, &mxcsr, sizeof(mxcsr));
+	} else {
+		memcpy(s->area + FN_CW, &cw, sizeof(cw));
+		memcpy(s->area + FN_TW, &tw, sizeof(tw));
+	}
+}
+
+/* Registers to @s.  TS must be clear. */
+static void fpu_save(struct fpu_state *s)
+{
+	uint16_t sw;
+
+	if (fpu_mode == FPU_FXSAVE) {
+		__asm__ volatile("fxsave %0" : "=m"(*s));
+		memcpy(&sw, s->area + FX_SW, sizeof(sw));
+		if (sw & FSW_ES)
+			__asm__ volatile("fnclex");
+	} else {
+		__asm__ volatile("fnsave %0" : "=m"(*s));
+	}
+	stats.saves++;
+}
+
+static void fpu_restore(const struct fpu_state *s)
+{
+	if (fpu_mode == FPU_FXSAVE)
+		__asm__ volatile("fxrstor %0" : : "m"(*s));
+	else
+		__asm__ volatile("frstor %0" : : "m"(*s));
+	stats.restores++;
+}
+
+void fpu_switch(const struct fpu_state *next)
+{
+	if (fpu_mode != FPU_NONE)
+		ts_write(next != owner);
+}
+
+int fpu_trap(struct fpu_state *cur)
+{
+	stats.traps++;
+	if (fpu_mode == FPU_NONE)
+		return -ENODEV;
+	ts_write(false);
+	if (owner == cur)
+		return 0;
+	if (owner)
+		fpu_save(owner);
+	else
+		__asm__ volatile("fninit");	/* a dead owner's leftovers */
+	fpu_restore(cur);
+	owner = cur;
+	return 0;
+}
+
+void fpu_flush(struct fpu_state *s)
+{
+	if (fpu_mode == FPU_NONE || owner != s)
+		return;
+	ts_write(false);
+	fpu_save(s);
+	owner = NULL;
+	ts_write(true);
+}
+
+void fpu_release(const struct fpu_state *s)
+{
+	if (owner == s)
+		owner = NULL;
+}
+
+const struct fpu_state *fpu_owner(void)
+{
+	return owner;
+}
+
+void fpu_get_stats(struct fpu_stats *st)
+{
+	*st = stats;
+}
+
+uint16_t fpu_state_cw(const struct fpu_state *s)
+{
+	uint16_t cw;
+
+	memcpy(&cw, s->area + (fpu_mode == FPU_FXSAVE ? FX_CW : FN_CW),
+	       sizeof(cw));
+	return cw;
+}
+
+uint32_t fpu_state_mxcsr(const struct fpu_state *s)
+{
+	uint32_t mxcsr = 0;
+
+	if (fpu_mode == FPU_FXSAVE)
+		memcpy(&mxcsr, s->area + FX_MXCSR, sizeof(mxcsr));
+	return mxcsr;
+}
