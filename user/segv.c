@@ -11,6 +11,8 @@
  *   gpf       a privileged instruction (cli)
  *   step      set the trap flag: a debug exception after one instruction
  *   divide    divide by zero
+ *   fpe       x87 division by zero with the exception unmasked: #MF at
+ *             the next FWAIT, with the exception still pending in the FPU
  *   efault    (not killed) system calls given bad pointers get -EFAULT
  */
 #include "ulib.h"
@@ -66,6 +68,15 @@ static int efault(void)
 	return 0;
 }
 
+static void fpe(void)
+{
+	static const uint16_t cw = 0x037b;	/* zero-divide unmasked */
+	static const uint32_t zero;
+
+	__asm__ volatile("fninit\n\tfldcw %0\n\tfld1\n\tfdivs %1\n\tfwait"
+			 : : "m"(cw), "m"(zero));
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -102,6 +113,8 @@ int main(int argc, char **argv)
 	else if (!strcmp(mode, "divide"))
 		__asm__ volatile("xor %%ecx, %%ecx; mov $1, %%eax; cltd; idiv %%ecx"
 				 : : : "eax", "ecx", "edx");
+	else if (!strcmp(mode, "fpe"))
+		fpe();
 	else if (!strcmp(mode, "efault"))
 		return efault();
 	else

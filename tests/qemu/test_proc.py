@@ -1,7 +1,9 @@
 """Processes, demand-zero and copy-on-write in QEMU: every user program on
 every memory size (one CPU) and on every CPU (128M). After each `run`,
 the free frames of every zone must be what they were before it, and no
-address space, region, process or user frame may be left."""
+address space, region, process or user frame may be left, and no process
+may still own the FPU. The FPU is saved with FNSAVE on the 486 and the
+Pentium, with FXSAVE (and SSE on) on the Pentium III and qemu32."""
 import re
 import termios
 
@@ -12,7 +14,11 @@ from kmem import CPUS, MEMS
 CELLS = [(m, "qemu32") for m in MEMS] + \
         [("128M", c) for c in CPUS if c != "qemu32"]
 
-PROGRAMS = ["hello", "cowtest", "zerotest", "forktree", "oomtest"]
+PROGRAMS = ["hello", "cowtest", "zerotest", "forktree", "oomtest", "fputest"]
+
+# CPU model: (FPU save format, whether SSE is on)
+FPU_FORMAT = {"486": ("FNSAVE", False), "pentium": ("FNSAVE", False),
+              "pentium3": ("FXSAVE", True), "qemu32": ("FXSAVE", True)}
 
 SEGV_MODES = {
     "null": "no region at this address",
@@ -28,13 +34,14 @@ SEGV_MODES = {
     "gpf": "general protection fault",
     "step": "debug",
     "divide": "divide error",
+    "fpe": "x87 floating-point error",
 }
 
 SEGFAULT = re.compile(r"^segfault: pid (\d+) \((\S+)\) addr 0x([0-9a-f]{8}) "
                       r"ip 0x([0-9a-f]{8}): (.+)$", re.M)
 
 LEFT_ZERO = ("nr_user_frames", "nr_mm", "nr_vma", "nr_proc",
-             "nr_kernel_stack")
+             "nr_kernel_stack", "nr_fpu_owner")
 
 
 def vmstat(k):
@@ -61,7 +68,34 @@ def run(k, line):
     return out, delta
 
 
-def check_program(k, prog, mem):
+def check_fpu_boot(k, cpu):
+    fmt, sse = FPU_FORMAT[cpu]
+    assert re.search(r"^cpu: .*, FPU yes, FXSR (yes|no), SSE (yes|no)\s*$",
+                     k.boot_log, re.M), k.boot_log
+    m = re.search(r"^fpu: x87, (FNSAVE 108|FXSAVE 512)-byte areas(, SSE on)?"
+                  r", lazy switch \(CR0.TS, #NM\)\s*$", k.boot_log, re.M)
+    assert m and m.group(1).startswith(fmt), k.boot_log
+    assert bool(m.group(2)) == sse, k.boot_log
+
+
+def check_fputest(out, d, cpu):
+    m = re.search(r"fputest: 3 workers, (x87|x87 \+ SSE), "
+                  r"(\d+)/(\d+)/(\d+) rounds of \d+ steps, "
+                  r"switched out (\d+)/(\d+)/(\d+) times", out)
+    assert m, out
+    assert (m.group(1) == "x87 + SSE") == FPU_FORMAT[cpu][1], out
+    rounds = [int(m.group(i)) for i in (2, 3, 4)]
+    switches = [int(m.group(i)) for i in (5, 6, 7)]
+    assert min(rounds) >= 200 and sum(switches) >= 8, out
+    # the workers took the FPU from each other while it held their
+    # registers: an owner's state saved, the next one's loaded
+    assert d["fpu_save"] >= 8, (d, out)
+    assert d["fpu_restore"] >= d["fpu_save"], (d, out)
+    assert d["fpu_trap"] >= d["fpu_restore"], (d, out)
+    assert d["fork"] == 3
+
+
+def check_program(k, prog, mem, cpu="qemu32"):
     out, d = run(k, prog)
     assert "PASS" in out and "FAIL" not in out, out
     assert f"{prog} exited with status 0" in out, out
@@ -86,6 +120,8 @@ def check_program(k, prog, mem):
         assert d["oom_kill"] == 0
     elif prog == "hello":
         assert "hello from pid" in out
+    elif prog == "fputest":
+        check_fputest(out, d, cpu)
 
 
 def check_segv(k, mode):
@@ -109,17 +145,21 @@ def check_segv(k, mode):
 def test_programs_and_segfaults(boot, mem, cpu):
     k = boot(mem=mem, cpu=cpu)
     assert "proc: " in k.boot_log
+    check_fpu_boot(k, cpu)
     out = k.cmd("selftest proc")
-    assert "3 passed, 0 failed" in out, out
+    assert "4 passed, 0 failed" in out, out
     for prog in PROGRAMS:
-        check_program(k, prog, mem)
+        check_program(k, prog, mem, cpu)
     for mode in SEGV_MODES:
         check_segv(k, mode)
     out, d = run(k, "segv efault")
     assert "PASS" in out and "segv exited with status 0" in out, out
     assert d["segfault"] == 0
-    # the kernel and the next program go on after all that
+    # the kernel and the next programs go on after all that; fputest's new
+    # process must find a clean FPU although segv fpe died with an x87
+    # exception pending in it
     check_program(k, "cowtest", mem)
+    check_program(k, "fputest", mem, cpu)
     k.halt()
 
 
@@ -187,6 +227,30 @@ def test_preemption_and_ctrl_c(boot):
     for key in LEFT_ZERO:
         assert after[key] == 0, key
     assert "hello from pid" in k.cmd("run hello")
+    k.halt()
+
+
+def test_no387(boot):
+    """With the FPU treated as absent (CR0.EM), a floating-point
+    instruction ends the process with a segfault line; the kernel and
+    integer programs go on."""
+    k = boot(cpu="pentium3", cmdline="no387", method="elf")
+    assert re.search(r"^fpu: none \(CR0.EM\): a floating-point instruction "
+                     r"ends the process \(no387\)\s*$", k.boot_log, re.M), \
+        k.boot_log
+    out = k.cmd("selftest proc")
+    assert "PASS proc.fpu_handover" in out and "4 passed, 0 failed" in out
+    for line in ("fputest", "segv fpe"):
+        out, d = run(k, line)
+        lines = SEGFAULT.findall(out)
+        assert len(lines) == 1, out
+        assert lines[0][4] == ("floating-point instruction: no FPU and no "
+                               "math emulation"), out
+        assert lines[0][2] == lines[0][3], out    # addr is the instruction
+        assert "exited with status" not in out, out
+        assert d["segfault"] == 1 and d["fpu_restore"] == 0, (d, out)
+        assert d["fpu_trap"] == 1, (d, out)
+    check_program(k, "forktree", "128M")
     k.halt()
 
 
