@@ -9,9 +9,11 @@
  * restrictive type whose count is not zero; a segment is emitted whenever
  * that type changes.  Touching ranges of one type merge by themselves
  * (an end and a start at the same address cancel), and overlaps of any
- * depth cost nothing extra.  The sweep runs twice: once to count the
- * output, once to write it over the caller's entries, so a result that
- * does not fit leaves the map untouched and no second buffer is needed.
+ * depth cost nothing extra.  Persistent memory (type 12) is the
+ * exception, as in Linux: its segments also end at every point inside
+ * them.  The sweep runs twice: once to count the output, once to write it
+ * over the caller's entries, so a result that does not fit leaves the map
+ * untouched and no second buffer is needed.
  *
  * Addresses are 64-bit.  An end at exactly 2^64 is legal (the last byte is
  * 0xffffffffffffffff) and is kept as a point flagged "top"; an entry that
@@ -19,9 +21,10 @@
  * A single output range cannot be 2^64 bytes long (the size field would
  * wrap), so a segment covering the whole space is written as two halves.
  *
- * The same file parses Linux memmap= options (so that a malformed option
- * is refused before anything is applied) and the E820 lines of a Linux
- * boot log (for the host tool, build/host/e820).
+ * The same file parses Linux memmap= options (a malformed one is refused
+ * before anything is applied; they apply in order, a bare SIZE cutting
+ * the usable RAM the map holds at that point, as mem= does) and the E820
+ * lines of a Linux boot log (for the host tool, build/host/e820).
  *
  * Locking: none.  The functions work only on the storage their caller
  * passes; they run at early boot with interrupts off, or on the host.
@@ -30,15 +33,32 @@
 #include "mm/e820.h"
 #include "mm/zones.h"
 
-#define NR_TYPES	6		/* types 1..5, index 0 unused */
+#define NR_RANKS	7		/* ranks 1..6, 0 = no entry */
 
 /*
  * The types from least to most restrictive (index = rank, 0 = none):
- * usable < ACPI data < ACPI NVS < reserved < unusable.
+ * usable < ACPI data < ACPI NVS < reserved < unusable < persistent.
+ * Persistent memory ranks above all, as its type number does in Linux,
+ * whose cleaner lets the highest type win.
  */
-static const uint8_t rank_type[NR_TYPES] = {
+static const uint8_t rank_type[NR_RANKS] = {
 	0, E820_USABLE, E820_ACPI, E820_NVS, E820_RESERVED, E820_UNUSABLE,
+	E820_PRAM,
 };
+
+/* The rank of a known type, 0 for any other. */
+static unsigned int type_rank(uint32_t type)
+{
+	switch (type) {
+	case E820_USABLE:	return 1;
+	case E820_ACPI:		return 2;
+	case E820_NVS:		return 3;
+	case E820_RESERVED:	return 4;
+	case E820_UNUSABLE:	return 5;
+	case E820_PRAM:		return 6;
+	default:		return 0;
+	}
+}
 
 const char *e820_type_name(uint32_t type)
 {
@@ -48,6 +68,7 @@ const char *e820_type_name(uint32_t type)
 	case E820_ACPI:		return "ACPI data";
 	case E820_NVS:		return "ACPI NVS";
 	case E820_UNUSABLE:	return "unusable";
+	case E820_PRAM:		return "persistent (type 12)";
 	default:		return NULL;
 	}
 }
@@ -168,7 +189,7 @@ static unsigned int e820_to_changes(const struct e820_map *map,
 
 		if (e->size == 0)
 			continue;
-		if (type < E820_USABLE || type > E820_UNUSABLE)
+		if (!type_rank(type))
 			type = E820_RESERVED;
 		if (e->size - 1 > room) {
 			warn_wrap(e, type == E820_USABLE);
@@ -206,12 +227,15 @@ static unsigned int emit(struct e820_entry *out, unsigned int at,
 
 /*
  * The sweep over sorted points: emits into @out (or counts if NULL).
+ * Persistent memory is not merged: as in Linux, where each such range is
+ * a device of its own, a persistent segment ends at every point, of
+ * whatever entry, that falls inside it.
  * Returns the number of output entries.
  */
 static unsigned int e820_sweep(const struct e820_change *c, unsigned int n,
 			       struct e820_entry *out)
 {
-	unsigned int count[NR_TYPES] = { 0 };
+	unsigned int count[NR_RANKS] = { 0 };
 	unsigned int i = 0, nr = 0, r;
 	uint8_t cur = 0;
 	uint64_t seg_start = 0;
@@ -221,14 +245,15 @@ static unsigned int e820_sweep(const struct e820_change *c, unsigned int n,
 		uint8_t now = 0;
 
 		for (; i < n && c[i].pos == g->pos && c[i].top == g->top; i++)
-			count[c[i].type] += (unsigned int)(int)c[i].delta;
-		for (r = NR_TYPES - 1; r > 0; r--) {
-			if (count[rank_type[r]]) {
+			count[type_rank(c[i].type)] +=
+				(unsigned int)(int)c[i].delta;
+		for (r = NR_RANKS - 1; r > 0; r--) {
+			if (count[r]) {
 				now = rank_type[r];
 				break;
 			}
 		}
-		if (now == cur)
+		if (now == cur && now != E820_PRAM)
 			continue;
 		if (cur)
 			nr += emit(out, nr, seg_start, g->pos, g->top, cur);
@@ -384,25 +409,72 @@ static size_t parse_size(const char *s, size_t len, uint64_t *out)
 	return i;
 }
 
-/* One "SIZE@ADDR" / "SIZE$ADDR" / "SIZE#ADDR".  Returns 0 or -EINVAL. */
-static int parse_memmap_range(const char *s, size_t len, struct e820_entry *e)
-{
-	size_t n = parse_size(s, len, &e->size);
+/* One item of a memmap= value, as Linux's parse_memmap_one() reads it. */
+struct memmap_item {
+	enum { MEMMAP_EXACTMAP, MEMMAP_ADD, MEMMAP_LIMIT } kind;
+	struct e820_entry e;	/* ADD: the range; LIMIT: e.size, the limit */
+};
 
-	if (n == 0 || n >= len)
+/*
+ * "exactmap", "SIZE@ADDR" (usable), "SIZE$ADDR" (reserved), "SIZE#ADDR"
+ * (ACPI data), "SIZE!ADDR" (persistent) or "SIZE" alone (no usable RAM
+ * from SIZE up, as mem=SIZE; 0 is refused as mem=0 is).
+ * Returns 0 or -EINVAL.
+ */
+static int parse_memmap_item(const char *s, size_t len,
+			     struct memmap_item *it)
+{
+	size_t n;
+
+	if (len == 8 && memcmp(s, "exactmap", 8) == 0) {
+		it->kind = MEMMAP_EXACTMAP;
+		return 0;
+	}
+	n = parse_size(s, len, &it->e.size);
+	if (n == 0)
 		return -EINVAL;
+	if (n == len) {
+		it->kind = MEMMAP_LIMIT;
+		return it->e.size ? 0 : -EINVAL;
+	}
 	switch (s[n]) {
-	case '@': e->type = E820_USABLE; break;
-	case '$': e->type = E820_RESERVED; break;
-	case '#': e->type = E820_ACPI; break;
+	case '@': it->e.type = E820_USABLE; break;
+	case '$': it->e.type = E820_RESERVED; break;
+	case '#': it->e.type = E820_ACPI; break;
+	case '!': it->e.type = E820_PRAM; break;
 	default: return -EINVAL;
 	}
+	it->kind = MEMMAP_ADD;
 	s += n + 1;
 	len -= n + 1;
-	n = parse_size(s, len, &e->addr);
+	n = parse_size(s, len, &it->e.addr);
 	if (n == 0 || n != len)
 		return -EINVAL;
 	return 0;
+}
+
+/*
+ * memmap=SIZE: usable RAM at or above @limit leaves the map, entries
+ * across it are cut there (Linux removes [limit, 2^64) from the RAM
+ * entries the same way); other types stay.  The map is not clean yet,
+ * so each entry is cut on its own, and nothing is ever split in two.
+ */
+static void memmap_limit(struct e820_map *map, uint64_t limit)
+{
+	unsigned int i, nr = 0;
+
+	for (i = 0; i < map->nr; i++) {
+		struct e820_entry e = map->entries[i];
+
+		if (e.type == E820_USABLE) {
+			if (e.addr >= limit)
+				continue;
+			if (e.size > limit - e.addr)
+				e.size = limit - e.addr;
+		}
+		map->entries[nr++] = e;
+	}
+	map->nr = nr;
 }
 
 static void report_memmap(const char *val, size_t len, const char *why)
@@ -417,8 +489,11 @@ static void report_memmap(const char *val, size_t len, const char *why)
 }
 
 /*
- * Walk the comma-separated items of @val.  With @map NULL only checks them
- * and counts the entries and "exactmap"s; otherwise applies them.
+ * Walk the comma-separated items of @val, in order, as Linux applies
+ * them (a limit cuts what the map holds at that point: what an exactmap
+ * before it emptied, or a range after it adds, it does not see).  With
+ * @map NULL only checks them and counts the entries added and the
+ * "exactmap"s; otherwise applies them.
  */
 static int memmap_walk(const char *val, size_t len, struct e820_map *map,
 		       unsigned int *nr_add, bool *exact)
@@ -427,20 +502,23 @@ static int memmap_walk(const char *val, size_t len, struct e820_map *map,
 
 	while (i <= len) {
 		size_t j = i;
-		struct e820_entry e;
+		struct memmap_item it;
 
 		while (j < len && val[j] != ',')
 			j++;
-		if (j - i == 8 && memcmp(val + i, "exactmap", 8) == 0) {
+		if (parse_memmap_item(val + i, j - i, &it) != 0)
+			return -EINVAL;
+		if (it.kind == MEMMAP_EXACTMAP) {
 			*exact = true;
 			if (map)
 				map->nr = 0;
-		} else if (parse_memmap_range(val + i, j - i, &e) == 0) {
+		} else if (it.kind == MEMMAP_ADD) {
 			(*nr_add)++;
 			if (map)
-				MM_ASSERT(e820_add(map, e.addr, e.size, e.type) == 0);
-		} else {
-			return -EINVAL;
+				MM_ASSERT(e820_add(map, it.e.addr, it.e.size,
+						   it.e.type) == 0);
+		} else if (map) {
+			memmap_limit(map, it.e.size);
 		}
 		i = j + 1;
 	}

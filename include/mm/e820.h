@@ -4,8 +4,10 @@
  * Cleaning: size-0 entries are dropped; unknown types become reserved;
  * an entry whose end wraps past 2^64 is dropped if usable and clipped at
  * 2^64 otherwise; overlaps give each byte the most restrictive type
- * covering it (usable < ACPI data < ACPI NVS < reserved < unusable); the
- * result is sorted, disjoint, and touching ranges of one type are merged.
+ * covering it (usable < ACPI data < ACPI NVS < reserved < unusable <
+ * persistent); the result is sorted, disjoint, and touching ranges of one
+ * type are merged, except persistent memory, which Linux never merges: a
+ * persistent range is cut wherever any entry starts or ends inside it.
  *
  * Every function works on storage the caller owns (struct e820_map and,
  * for cleaning, an array of change points), so the same code runs in the
@@ -22,6 +24,8 @@ enum e820_type {
 	E820_ACPI	= 3,	/* ACPI data (reclaimable) */
 	E820_NVS	= 4,	/* ACPI NVS */
 	E820_UNUSABLE	= 5,
+	E820_PRAM	= 12,	/* protected/persistent memory (memmap=nn!ss);
+				 * never used as RAM */
 };
 
 struct e820_entry {
@@ -58,7 +62,8 @@ struct e820_change {
 
 /*
  * e820_type_name - the name Linux prints for a type ("usable", "reserved",
- * "ACPI data", "ACPI NVS", "unusable"), or NULL for an unknown type.
+ * "ACPI data", "ACPI NVS", "unusable", "persistent (type 12)"), or NULL
+ * for an unknown type.
  * Context: any.  Returns: a static string or NULL.
  */
 const char *e820_type_name(uint32_t type);
@@ -115,9 +120,12 @@ void e820_print(const struct e820_map *map, const char *prefix);
 /*
  * e820_parse_memmap - apply one Linux memmap= option to @map:
  * "exactmap" empties the map; "SIZE@ADDR" adds usable RAM, "SIZE$ADDR"
- * reserved, "SIZE#ADDR" ACPI data.  Numbers are decimal or 0x-hex with an
- * optional K, M or G suffix.  @val is not NUL-terminated (@len bytes).
- * A value may hold several options separated by commas.
+ * reserved, "SIZE#ADDR" ACPI data, "SIZE!ADDR" persistent memory (type
+ * 12); "SIZE" alone, like Linux's mem=SIZE, takes every usable byte at or
+ * above SIZE out of the map as it stands (SIZE 0 is refused).  Numbers
+ * are decimal, 0-octal or 0x-hex with an optional K, M or G suffix.  @val
+ * is not NUL-terminated (@len bytes).  A value may hold several options
+ * separated by commas; they apply in order, as successive memmap= do.
  * Context: any.
  * Returns: 0; -EINVAL if an option is malformed or unsupported, -E2BIG if
  * the map has no room.  On error the map is untouched (nothing half-done)

@@ -1,8 +1,9 @@
 /*
  * Host tests of mm/e820.c: cleaning, clipping, frames, formatting, the
- * memmap= parser and the boot-log line reader.  The cleaning cases are
+ * memmap= parser (exactmap, ranges of every type, the mem=-like limit and
+ * how they combine) and the boot-log line reader.  The cleaning cases are
  * checked entry by entry; a randomized comparison then runs thousands of
- * maps against a slow byte-by-byte model.
+ * maps, persistent memory included, against a slow byte-by-byte model.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -91,7 +92,7 @@ static unsigned int rank(uint32_t t)
 {
 	static const unsigned int r[] = { 0, 1, 4, 2, 3, 5 };
 
-	return r[t];
+	return t == E820_PRAM ? 6 : r[t];
 }
 
 static uint32_t stricter(uint32_t a, uint32_t b)
@@ -377,10 +378,14 @@ static void test_format(void **state)
 	e820_format(buf, sizeof(buf), "BIOS-e820: ", &e);
 	assert_string_equal(buf,
 		"BIOS-e820: [mem 0xfffffffffffff000-0xffffffffffffffff] ACPI NVS\n");
-	e = (struct e820_entry){ 0x1000, 0x1000, 12 };
+	e = (struct e820_entry){ 0x1000, 0x1000, 13 };
 	e820_format(buf, sizeof(buf), "", &e);
 	assert_string_equal(buf,
-		"[mem 0x0000000000001000-0x0000000000001fff] type 12\n");
+		"[mem 0x0000000000001000-0x0000000000001fff] type 13\n");
+	e = (struct e820_entry){ 0x10000000, 0x4000000, E820_PRAM };
+	e820_format(buf, sizeof(buf), "e820: ", &e);
+	assert_string_equal(buf,
+		"e820: [mem 0x0000000010000000-0x0000000013ffffff] persistent (type 12)\n");
 	assert_string_equal(e820_type_name(E820_ACPI), "ACPI data");
 	assert_string_equal(e820_type_name(E820_UNUSABLE), "unusable");
 	assert_string_equal(e820_type_name(E820_RESERVED), "reserved");
@@ -432,10 +437,12 @@ static void test_memmap_options(void **state)
 static void test_memmap_malformed(void **state)
 {
 	static const char *const bad[] = {
-		"", "exact", "64K", "64K@", "@0", "64K%0", "64Q@0", "0x@0",
+		"", "exact", "64K@", "@0", "64K%0", "64Q@0", "0x@0",
 		"64K@0x", "64K@0,", ",64K@0", "64K@0,junk", "64K@1M2",
 		"99999999999999999999@0", "17179869184G@0", "exactmapx",
-		"0xg@0", "1K@-1",
+		"0xg@0", "1K@-1", "0", "0K", "0x0", "64K!", "!0", "64K!0x",
+		"64K!1M!2M", "64Kx", "64K,", "99999999999999999999",
+		"64K$0!0",
 	};
 	struct e820_entry before[2];
 	unsigned int i;
@@ -458,7 +465,10 @@ static void test_memmap_malformed(void **state)
 	}
 	/* a bad item spoils the whole value: nothing is applied */
 	host_log_clear();
-	assert_int_equal(memmap("exactmap,64K@0,64K!0"), -EINVAL);
+	assert_int_equal(memmap("exactmap,64K@0,64K%0"), -EINVAL);
+	assert_int_equal(fx.map.nr, 2);
+	assert_memory_equal(before, fx.entries, sizeof(before));
+	assert_int_equal(memmap("exactmap,64K@0,0"), -EINVAL);
 	assert_int_equal(fx.map.nr, 2);
 	assert_memory_equal(before, fx.entries, sizeof(before));
 	/* no room: refused whole */
@@ -471,6 +481,155 @@ static void test_memmap_malformed(void **state)
 		"e820: memmap=4K@8K,4K@16K: no room in the map, ignored\n"));
 	assert_int_equal(memmap("exactmap,4K@8K,4K@16K"), 0);
 	expect(2, E(0x2000, 0x1000, 1), E(0x4000, 0x1000, 1));
+}
+
+/* QEMU's map at -m 128M, and 2 GiB of RAM above 4 GiB. */
+static void qemu_128m_map(void)
+{
+	map_init(CAP);
+	add(0, 0x9fc00, E820_USABLE);
+	add(0x9fc00, 0x400, E820_RESERVED);
+	add(0xf0000, 0x10000, E820_RESERVED);
+	add(0x100000, 0x7ee0000, E820_USABLE);
+	add(0x7fe0000, 0x20000, E820_RESERVED);
+	add(0xfffc0000ull, 0x40000, E820_RESERVED);
+	add(0x100000000ull, 0x80000000ull, E820_USABLE);
+}
+
+/* memmap=SIZE: as mem=SIZE, no usable byte at or above SIZE. */
+static void test_memmap_limit(void **state)
+{
+	(void)state;
+	qemu_128m_map();
+	assert_int_equal(memmap("64M"), 0);
+	/* the RAM across 64M is cut, the RAM above 4 GiB gone, the rest kept
+	 * in place: the map is not clean yet */
+	expect(6, E(0, 0x9fc00, 1), E(0x9fc00, 0x400, 2), E(0xf0000, 0x10000, 2),
+	       E(0x100000, 0x3f00000, 1), E(0x7fe0000, 0x20000, 2),
+	       E(0xfffc0000ull, 0x40000, 2));
+	/* a second, higher limit changes nothing; a lower one cuts again,
+	 * not on a frame boundary (the frames are taken whole later) */
+	assert_int_equal(memmap("100M"), 0);
+	expect(6, E(0, 0x9fc00, 1), E(0x9fc00, 0x400, 2), E(0xf0000, 0x10000, 2),
+	       E(0x100000, 0x3f00000, 1), E(0x7fe0000, 0x20000, 2),
+	       E(0xfffc0000ull, 0x40000, 2));
+	assert_int_equal(memmap("0x123456"), 0);
+	assert_int_equal(clean(), 0);
+	expect(6, E(0, 0x9fc00, 1), E(0x9fc00, 0x400, 2),
+	       E(0xf0000, 0x10000, 2), E(0x100000, 0x23456, 1),
+	       E(0x7fe0000, 0x20000, 2), E(0xfffc0000ull, 0x40000, 2));
+	/* a limit inside low memory leaves only what lies below it; one at
+	 * the end of an entry leaves it whole; one above all changes nothing */
+	qemu_128m_map();
+	assert_int_equal(memmap("0x9fc00"), 0);
+	assert_int_equal(clean(), 0);
+	expect(5, E(0, 0x9fc00, 1), E(0x9fc00, 0x400, 2),
+	       E(0xf0000, 0x10000, 2), E(0x7fe0000, 0x20000, 2),
+	       E(0xfffc0000ull, 0x40000, 2));
+	qemu_128m_map();
+	assert_int_equal(memmap("8G"), 0);
+	assert_int_equal(fx.map.nr, 7);
+	assert_int_equal(fx.entries[6].size, 0x80000000ull);
+	/* usable RAM running past 2^64 is cut like any other */
+	map_init(CAP);
+	add(0xfffffffffffff000ull, 0x2000, E820_USABLE);
+	add(0x1000, 0x1000, E820_USABLE);
+	assert_int_equal(memmap("0xfffffffffffff800"), 0);
+	expect(2, E(0xfffffffffffff000ull, 0x800, 1), E(0x1000, 0x1000, 1));
+	assert_int_equal(host_log_count("memmap="), 0);
+}
+
+/* The limit applies where it stands among exactmap and the ranges. */
+static void test_memmap_limit_and_exactmap(void **state)
+{
+	(void)state;
+	/* after the ranges: cuts them */
+	qemu_128m_map();
+	assert_int_equal(memmap("exactmap,640K@0,255M@1M,128M"), 0);
+	expect(2, E(0, 0xa0000, 1), E(0x100000, 0x7f00000, 1));
+	/* before exactmap: cut the firmware's map, which exactmap empties */
+	qemu_128m_map();
+	assert_int_equal(memmap("16M,exactmap,640K@0,255M@1M"), 0);
+	expect(2, E(0, 0xa0000, 1), E(0x100000, 0xff00000, 1));
+	/* between ranges: a range added after it is not cut */
+	qemu_128m_map();
+	assert_int_equal(memmap("exactmap,640K@0,1M@0x2000000,16M,255M@1M"), 0);
+	expect(2, E(0, 0xa0000, 1), E(0x100000, 0xff00000, 1));
+	/* the same as separate options */
+	qemu_128m_map();
+	assert_int_equal(memmap("exactmap"), 0);
+	assert_int_equal(memmap("640K@0"), 0);
+	assert_int_equal(memmap("1M@0x2000000"), 0);
+	assert_int_equal(memmap("16M"), 0);
+	assert_int_equal(memmap("255M@1M"), 0);
+	expect(2, E(0, 0xa0000, 1), E(0x100000, 0xff00000, 1));
+	/* only usable RAM goes: reserved, ACPI data and persistent stay */
+	qemu_128m_map();
+	assert_int_equal(memmap("exactmap,1M$200M,1M#201M,1M!202M,1G@0,100M"), 0);
+	expect(4, E(200 << 20, 1 << 20, 2), E(201 << 20, 1 << 20, 3),
+	       E(202 << 20, 1 << 20, 12), E(0, 100 << 20, 1));
+	/* a limit takes no room: a full map still accepts one */
+	map_init(2);
+	add(0, 0x1000, E820_USABLE);
+	add(0x1000, 0x1000, E820_USABLE);
+	assert_int_equal(memmap("4K"), 0);
+	expect(1, E(0, 0x1000, 1));
+}
+
+/* memmap=SIZE!ADDR: persistent memory, type 12, never RAM. */
+static void test_memmap_persistent(void **state)
+{
+	struct pfn_range r[8];
+	unsigned int nr;
+
+	(void)state;
+	map_init(CAP);
+	add(0x100000, 0x1ff00000, E820_USABLE);		/* 1M-512M */
+	assert_int_equal(memmap("64M!256M"), 0);
+	expect(2, E(0x100000, 0x1ff00000, 1), E(0x10000000, 0x4000000, 12));
+	assert_int_equal(clean(), 0);
+	expect(3, E(0x100000, 0xff00000, 1), E(0x10000000, 0x4000000, 12),
+	       E(0x14000000, 0xc000000, 1));
+	assert_int_equal(e820_type_at(&fx.map, 0x12345678), E820_PRAM);
+	assert_int_equal(e820_usable_pfns(&fx.map, E820_LIMIT_4G, r, 8, &nr), 0);
+	assert_int_equal(nr, 2);
+	assert_int_equal(r[0].end, 0x10000);
+	assert_int_equal(r[1].start, 0x14000);
+	host_log_clear();
+	e820_print(&fx.map, "e820: ");
+	assert_string_equal(host_log(),
+		"e820: [mem 0x0000000000100000-0x000000000fffffff] usable\n"
+		"e820: [mem 0x0000000010000000-0x0000000013ffffff] persistent (type 12)\n"
+		"e820: [mem 0x0000000014000000-0x000000001fffffff] usable\n");
+	/* it wins over every other type, as the highest type does in Linux */
+	map_init(CAP);
+	add(0x1000, 0x1000, E820_UNUSABLE);
+	add(0x2000, 0x1000, E820_RESERVED);
+	add(0x3000, 0x1000, E820_NVS);
+	assert_int_equal(memmap("0x3000!0x1000"), 0);
+	assert_int_equal(clean(), 0);
+	expect(3, E(0x1000, 0x1000, 12), E(0x2000, 0x1000, 12),
+	       E(0x3000, 0x1000, 12));
+	/* and it is never merged: touching ranges stay apart, and a range is
+	 * cut where another entry starts or ends inside it */
+	map_init(CAP);
+	assert_int_equal(memmap("1M!16M,1M!17M,4M!32M,1M$33M"), 0);
+	assert_int_equal(clean(), 0);
+	expect(5, E(16 << 20, 1 << 20, 12), E(17 << 20, 1 << 20, 12),
+	       E(32 << 20, 1 << 20, 12), E(33 << 20, 1 << 20, 12),
+	       E(34 << 20, 2 << 20, 12));
+	assert_int_equal(clean(), 0);	/* a clean map stays as it is */
+	expect(5, E(16 << 20, 1 << 20, 12), E(17 << 20, 1 << 20, 12),
+	       E(32 << 20, 1 << 20, 12), E(33 << 20, 1 << 20, 12),
+	       E(34 << 20, 2 << 20, 12));
+	/* above 4 GiB it is dropped like the rest */
+	map_init(CAP);
+	assert_int_equal(memmap("1G!1024G"), 0);
+	host_log_clear();
+	assert_int_equal(e820_clip(&fx.map, E820_LIMIT_4G), 0);
+	expect(0);
+	assert_true(host_log_contains(
+		"e820: dropped [mem 0x0000010000000000-0x000001003fffffff] persistent (type 12): at or above 0x100000000"));
 }
 
 static void test_parse_line(void **state)
@@ -550,21 +709,28 @@ static uint64_t rnd(void)
 
 /*
  * The model: for every byte of the window, the stricter of the types of
- * the entries covering it; then runs of equal type.  @base is the window's
- * address; the window may end at 2^64, where entries are cut.
+ * the entries covering it; then runs of equal type, except that a run of
+ * persistent memory is also cut wherever an entry starts or ends.  @base
+ * is the window's address; the window may end at 2^64, where entries are
+ * cut.
  */
 static unsigned int model(const struct e820_entry *in, unsigned int n,
 			  uint64_t base, struct e820_entry *out)
 {
 	uint32_t byte[WIN] = { 0 };
+	bool cut[WIN] = { false };
 	unsigned int i, k, nr = 0;
 
 	for (i = 0; i < n; i++) {
 		uint32_t t = in[i].type;
 		uint64_t off = in[i].addr - base;
 
-		if (t < 1 || t > 5)
+		if ((t < 1 || t > 5) && t != E820_PRAM)
 			t = E820_RESERVED;
+		if (in[i].size)
+			cut[off] = true;
+		if (in[i].size && off + in[i].size < WIN)
+			cut[off + in[i].size] = true;
 		for (k = 0; k < in[i].size; k++) {
 			if (off + k >= WIN)	/* past 2^64 */
 				break;
@@ -575,7 +741,8 @@ static unsigned int model(const struct e820_entry *in, unsigned int n,
 		if (!byte[k])
 			continue;
 		if (nr && out[nr - 1].type == byte[k] &&
-		    out[nr - 1].addr + out[nr - 1].size == base + k) {
+		    out[nr - 1].addr + out[nr - 1].size == base + k &&
+		    !(byte[k] == E820_PRAM && cut[k])) {
 			out[nr - 1].size++;
 			continue;
 		}
@@ -611,8 +778,10 @@ static void random_round(uint64_t base, bool at_top)
 	for (i = 0; i < n; i++) {
 		uint64_t off = rnd() % WIN;
 		uint64_t max = at_top ? WIN - off + 16 : WIN - off;
-		uint32_t t = (uint32_t)(rnd() % 8);
+		uint32_t t = (uint32_t)(rnd() % 9);
 
+		if (t == 8)
+			t = E820_PRAM;
 		in[i].addr = base + off;
 		in[i].size = rnd() % 4 == 0 ? 0 : rnd() % (max < 48 ? max + 1 : 48);
 		in[i].type = t;
@@ -662,6 +831,9 @@ int main(void)
 		cmocka_unit_test_teardown(test_format, teardown),
 		cmocka_unit_test_teardown(test_memmap_options, teardown),
 		cmocka_unit_test_teardown(test_memmap_malformed, teardown),
+		cmocka_unit_test_teardown(test_memmap_limit, teardown),
+		cmocka_unit_test_teardown(test_memmap_limit_and_exactmap, teardown),
+		cmocka_unit_test_teardown(test_memmap_persistent, teardown),
 		cmocka_unit_test_teardown(test_parse_line, teardown),
 		cmocka_unit_test_teardown(test_random_vs_model, teardown),
 	};
