@@ -4,17 +4,19 @@ and the memmap= command line that makes the kernel boot on a given map.
 The reference cleaner works on elementary intervals between all entry
 boundaries (no sweep, no cleverness): each interval gets the most
 restrictive type among the entries covering it, then equal neighbours
-merge.  It is what the kernel's mm/e820.c must agree with.
+merge, except persistent memory, which Linux never merges.  It is what
+the kernel's mm/e820.c must agree with.  The reference memmap= applier
+follows Linux's parse_memmap_one() in command-line order.
 """
 import os
 import re
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 
-USABLE, RESERVED, ACPI, NVS, UNUSABLE = 1, 2, 3, 4, 5
+USABLE, RESERVED, ACPI, NVS, UNUSABLE, PERSISTENT = 1, 2, 3, 4, 5, 12
 NAMES = {"usable": USABLE, "reserved": RESERVED, "ACPI data": ACPI,
          "ACPI NVS": NVS, "unusable": UNUSABLE}
-RANK = {USABLE: 1, ACPI: 2, NVS: 3, RESERVED: 4, UNUSABLE: 5}
+RANK = {USABLE: 1, ACPI: 2, NVS: 3, RESERVED: 4, UNUSABLE: 5, PERSISTENT: 6}
 GIB4 = 1 << 32
 PAGE = 4096
 DMA_PFN, LOWMEM_PFN = 0x1000, 0x38000
@@ -51,7 +53,7 @@ def clean(entries):
     for a, s, t in entries:
         if s == 0:
             continue
-        t = t if 1 <= t <= 5 else RESERVED
+        t = t if t in RANK else RESERVED
         end = a + s
         if end > 1 << 64:
             if t == USABLE:
@@ -65,10 +67,50 @@ def clean(entries):
         if not cover:
             continue
         t = max(cover, key=lambda x: RANK[x])
-        if out and out[-1][2] == t and out[-1][0] + out[-1][1] == lo:
+        if (out and out[-1][2] == t and out[-1][0] + out[-1][1] == lo and
+                t != PERSISTENT):
             out[-1] = (out[-1][0], out[-1][1] + hi - lo, t)
         else:
             out.append((lo, hi - lo, t))
+    return out
+
+
+SUFFIX = {"k": 10, "m": 20, "g": 30}
+SEPARATOR = {"@": USABLE, "$": RESERVED, "#": ACPI, "!": PERSISTENT}
+
+
+def memparse(text):
+    """A memmap= number: 0x-hex, 0-octal or decimal, then K, M or G."""
+    m = re.fullmatch(r"(0[xX][0-9a-fA-F]+|0[0-7]+|[0-9]+)([kKmMgG]?)", text)
+    v = int(m.group(1), 0) if not re.fullmatch(r"0[0-7]+", m.group(1)) \
+        else int(m.group(1), 8)
+    return v << SUFFIX.get(m.group(2).lower(), 0)
+
+
+def apply_memmap(entries, values):
+    """The map after memmap= values (each may hold comma-separated items),
+    in order, as Linux applies them: exactmap empties the map, SIZE@ADDR,
+    SIZE$ADDR, SIZE#ADDR and SIZE!ADDR append, and SIZE alone removes the
+    usable RAM at and above SIZE from the entries there are so far."""
+    out = list(entries)
+    for value in values:
+        for item in value.split(","):
+            if item == "exactmap":
+                out = []
+                continue
+            m = re.fullmatch(r"([^@$#!]+)(?:([@$#!])(.+))?", item)
+            size = memparse(m.group(1))
+            if m.group(2):
+                out.append((memparse(m.group(3)), size, SEPARATOR[m.group(2)]))
+                continue
+            cut = []
+            for a, s, t in out:
+                if t == USABLE:
+                    if a >= size:
+                        continue
+                    s = min(s, size - a)
+                cut.append((a, s, t))
+            out = cut
     return out
 
 

@@ -115,6 +115,38 @@ def test_malformed_memmap_ignored(boot):
     k.halt()
 
 
+def test_memmap_limit_and_persistent(boot):
+    """memmap=SIZE cuts the usable RAM the map holds at that point (a
+    range added after it stays); memmap=SIZE!ADDR is persistent memory,
+    printed as Linux prints it and never used as RAM."""
+    options = ["exactmap", "639K@0", "1K$0x9fc00", "64K$0xf0000",
+               "511M@1M", "64M!256M", "384M", "16M@448M"]
+    k = boot(mem="512M", method="elf",
+             cmdline=" ".join("memmap=" + o for o in options))
+    out = k.cmd("e820")
+    assert "user-defined physical RAM map (8 memmap= options):" in out
+    user = em.parse_lines(out, "user:")
+    assert user == em.apply_memmap(em.parse_lines(out, "BIOS-e820:"), options)
+    assert user == [
+        (0, 0x9fc00, em.USABLE), (0x9fc00, 0x400, em.RESERVED),
+        (0xf0000, 0x10000, em.RESERVED), (0x100000, 0x17f00000, em.USABLE),
+        (0x10000000, 0x4000000, em.PERSISTENT),
+        (0x1c000000, 0x1000000, em.USABLE)]
+    cleaned = em.parse_lines(out, "e820:")
+    assert cleaned == em.clean(user) == [
+        (0, 0x9fc00, em.USABLE), (0x9fc00, 0x400, em.RESERVED),
+        (0xf0000, 0x10000, em.RESERVED), (0x100000, 0xff00000, em.USABLE),
+        (0x10000000, 0x4000000, em.PERSISTENT),
+        (0x14000000, 0x4000000, em.USABLE),
+        (0x1c000000, 0x1000000, em.USABLE)]
+    assert ("e820: [mem 0x0000000010000000-0x0000000013ffffff] persistent "
+            "(type 12)") in k.boot_log
+    # the zones hold the usable frames and nothing of the persistent range
+    check_zones(k, cleaned)
+    assert em.parse_zones(k.cmd("meminfo"))["Normal"][1] == 0x1d000
+    k.halt()
+
+
 def test_no_map_from_loader(boot):
     """Without a Multiboot map the kernel builds one from mem_lower and
     mem_upper and says so (e820_nommap makes it ignore QEMU's map)."""
