@@ -1,9 +1,10 @@
 /*
  * In-kernel tests of the slab layer (`selftest slab`): every kmalloc
  * class, large blocks, constructors, alignment, shrink and destroy, each
- * misuse the debug mode catches (on a cache made with SLAB_DEBUG, so they
- * run whatever the command line says), foreign kfree()s, and the
- * invariants of every cache after each case.
+ * misuse the debug mode catches (on caches made with SLAB_DEBUG, so they
+ * run whatever the command line says; a write after free to a constructed
+ * object among them), foreign kfree()s, and the invariants of every cache
+ * after each case.
  *
  * Design.  Each case runs between begin() and end(): the caches are
  * shrunk and the buddy counts recorded with buddy_snapshot_take(); at the
@@ -174,25 +175,32 @@ static void count_ctor(void *obj)
 	ctor_calls++;
 }
 
+/*
+ * The constructor runs once per object when its slab is made; with debug
+ * (slab_debug on the command line) each time an object is handed out.
+ */
 static const char *ctor_align_case(void)
 {
 	struct kmem_cache *c = kmem_cache_create("selftest-ctor", 40, 0,
 						 SLAB_HWCACHE_ALIGN,
 						 count_ctor);
+	unsigned int once;
 	uint32_t *a, *b;
 
 	if (!c)
 		return "kmem_cache_create failed";
+	once = (c->flags & SLAB_DEBUG) ? 1 : c->objs_per_slab;
 	ctor_calls = 0;
 	a = kmem_cache_alloc(c, GFP_KERNEL);
-	if (!a || ctor_calls != c->objs_per_slab || *a != 0xC0FFEE)
+	if (!a || ctor_calls != once || *a != 0xC0FFEE)
 		return selftest_fail("ctor ran %u times for %u objects",
 				     ctor_calls, c->objs_per_slab);
 	if (!IS_ALIGNED((uintptr_t)a, SLAB_CACHE_LINE))
 		return selftest_fail("object %p not cache-line aligned", a);
 	kmem_cache_free(c, a);
 	b = kmem_cache_alloc(c, GFP_KERNEL);
-	if (b != a || *b != 0xC0FFEE || ctor_calls != c->objs_per_slab)
+	if (b != a || *b != 0xC0FFEE ||
+	    ctor_calls != ((c->flags & SLAB_DEBUG) ? 2 : once))
 		return "constructed state lost on reuse";
 	kmem_cache_free(c, b);
 	if (kmem_cache_destroy(c))
@@ -229,6 +237,31 @@ SELFTEST(slab, shrink_and_destroy)
 {
 	begin();
 	return end(destroy_case());
+}
+
+/*
+ * A write after free to a constructed object of a debug cache: found on
+ * the next allocation (the free object is poisoned), withheld, and a
+ * constructed object handed out instead.
+ */
+static const char *debug_ctor_case(void)
+{
+	struct kmem_cache *c = kmem_cache_create("selftest-debug-ctor", 40, 0,
+						 SLAB_DEBUG, count_ctor);
+	uint32_t *p, *q;
+
+	if (!c)
+		return "kmem_cache_create failed";
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, p);
+	p[3] = 0;				/* use after free */
+	q = kmem_cache_alloc(c, GFP_KERNEL);
+	if (!q || q == p || *q != 0xC0FFEE || c->stats.quarantined != 1)
+		return "use after free of a constructed object not caught";
+	kmem_cache_free(c, q);
+	if (kmem_cache_destroy(c))
+		return "destroy refused";
+	return NULL;
 }
 
 /* Misuse on a debug cache: each refused, counted, state intact. */
@@ -272,8 +305,11 @@ static const char *debug_misuse_case(void)
 
 SELFTEST(slab, debug_misuse)
 {
+	const char *why;
+
 	begin();
-	return end(debug_misuse_case());
+	why = debug_misuse_case();
+	return end(why ? why : debug_ctor_case());
 }
 
 static const char *foreign_kfree_case(void)

@@ -22,7 +22,8 @@
  * descriptor, so kfree() and kmem_cache_free() get from any object to its
  * slab and cache in O(1) without a size.  The constructor runs once per
  * object when its slab is made, never again on reuse (Bonwick's object
- * caching).
+ * caching), except in debug caches, which poison every free object and
+ * construct it when they hand it out (mm/slab_debug.c).
  *
  * Slots are carved lazily in caches without constructor or debug: a new
  * slab hands out its slots by bumping a pointer, and a slab whose objects
@@ -133,12 +134,15 @@ static inline size_t slab_bytes(const struct kmem_cache *c)
 	return (size_t)PAGE_SIZE << c->order;
 }
 
-/* A fresh object: constructed, or poisoned and red-zoned in debug mode. */
+/*
+ * A fresh object: constructed (without debug), or poisoned and red-zoned
+ * (debug caches construct when they hand an object out).
+ */
 static void slab_init_object(struct kmem_cache *c, void *obj)
 {
-	if (c->flags & SLAB_DEBUG)
+	if (c->flags & SLAB_DEBUG) {
 		slab_debug_init_object(c, obj);
-	if (c->ctor) {
+	} else if (c->ctor) {
 		mm_mark_undefined(obj, c->object_size);
 		c->ctor(obj);
 		mm_mark_noaccess(obj, c->object_size);
@@ -393,13 +397,19 @@ __attribute__((noinline)) void *slab_zero(struct kmem_cache *c, void *obj)
 	return obj;
 }
 
-/* The end of every allocation: valgrind's view, __GFP_ZERO. */
+/*
+ * The end of every slow allocation: valgrind's view, the constructor of a
+ * debug cache, __GFP_ZERO.
+ */
 static inline void *slab_alloc_done(struct kmem_cache *c, gfp_t gfp,
 				    void *obj)
 {
 	mm_pool_alloc(c, obj, c->object_size);
-	if (c->ctor)
+	if (c->ctor) {
+		if (c->flags & SLAB_DEBUG)
+			c->ctor(obj);
 		mm_mark_defined(obj, c->object_size);
+	}
 	if (gfp & __GFP_ZERO)
 		memset(obj, 0, c->object_size);
 	return obj;

@@ -4,15 +4,25 @@
  * Design.  A SLAB_DEBUG cache lays every slot out with a red zone on each
  * side of the object and its free link after the right one (struct
  * kmem_cache in include/mm/slab.h).  Red zones read RED_INACTIVE while the
- * object is free and RED_ACTIVE while it is allocated; a free object
- * without a constructor is filled with POISON_FREE_OBJ, ending in
- * POISON_FREE_OBJ_END.  On allocation the zones and the poison must be
+ * object is free and RED_ACTIVE while it is allocated; a free object is
+ * filled with POISON_FREE_OBJ, ending in POISON_FREE_OBJ_END.  On allocation the zones and the poison must be
  * intact (else: an overrun, or a write after free), on free the zones must
  * read active (all inactive: a double free; anything else: an overrun).
  * Each finding is one report line naming the cache, the object, the
  * offset from the object's first byte and up to 8 bytes found there.
  * These bytes are no-access to memcheck in host builds, so every read or
  * write here opens exactly the bytes it touches and closes them again.
+ *
+ * Caches with a constructor are poisoned too.  Without debug, a free
+ * object keeps its constructed state, so a write after free could not be
+ * told from that state; a debug cache instead gives up object caching, as
+ * Solaris' kmem does with KMF_DEADBEEF (and Linux's SLAB did with
+ * SLAB_POISON): it poisons every free object like any other and runs the
+ * constructor each time it hands an object out (slab_alloc_done() in
+ * mm/slab.c), after the poison was found intact.  What a client may rely
+ * on is unchanged: it gets a constructed object, and the constructed
+ * state it returns objects in is exactly what the constructor rebuilds.
+ * There is no destructor to run on free.
  *
  * kmem_cache_check() encodes the numbered invariants listed above struct
  * kmem_cache, one printed line per violation.
@@ -74,15 +84,19 @@ void slab_report(struct kmem_cache *c, const char *what, const void *obj,
 	       what, c->name, obj, off, hex, caller);
 }
 
-/* A new object's red zones read free; without a constructor, poison it. */
+/* Poison a free object: POISON_FREE_OBJ, the last byte the end marker. */
+static void slab_poison(struct kmem_cache *c, char *p)
+{
+	slab_fill(p, POISON_FREE_OBJ, c->size - 1);
+	slab_fill(p + c->size - 1, POISON_FREE_OBJ_END, 1);
+}
+
+/* A new object: red zones that read free, and poison. */
 void slab_debug_init_object(struct kmem_cache *c, void *obj)
 {
 	slab_fill((char *)obj - SLAB_RED_ZONE, RED_INACTIVE, SLAB_RED_ZONE);
 	slab_fill((char *)obj + c->size, RED_INACTIVE, c->link_off - c->size);
-	if (!c->ctor) {
-		slab_fill(obj, POISON_FREE_OBJ, c->size - 1);
-		slab_fill((char *)obj + c->size - 1, POISON_FREE_OBJ_END, 1);
-	}
+	slab_poison(c, obj);
 }
 
 /*
@@ -110,14 +124,11 @@ bool slab_alloc_debug(struct kmem_cache *c, void *obj, void *caller)
 			    (int)c->size + bad, &found, caller);
 		return false;
 	}
-	if (!c->ctor) {
-		bad = slab_scan(p, POISON_FREE_OBJ, POISON_FREE_OBJ_END,
-				c->size, &found);
-		if (bad >= 0) {
-			slab_report(c, "use after free", obj, bad, &found,
-				    caller);
-			return false;
-		}
+	bad = slab_scan(p, POISON_FREE_OBJ, POISON_FREE_OBJ_END, c->size,
+			&found);
+	if (bad >= 0) {
+		slab_report(c, "use after free", obj, bad, &found, caller);
+		return false;
 	}
 	slab_fill(p - SLAB_RED_ZONE, RED_ACTIVE, SLAB_RED_ZONE);
 	slab_fill(p + c->size, RED_ACTIVE, right);
@@ -143,10 +154,7 @@ bool slab_free_debug(struct kmem_cache *c, void *obj, void *caller)
 	if (l < 0 && r < 0) {
 		slab_fill(p - SLAB_RED_ZONE, RED_INACTIVE, SLAB_RED_ZONE);
 		slab_fill(p + c->size, RED_INACTIVE, right);
-		if (!c->ctor) {
-			slab_fill(p, POISON_FREE_OBJ, c->size - 1);
-			slab_fill(p + c->size - 1, POISON_FREE_OBJ_END, 1);
-		}
+		slab_poison(c, p);
 		return true;
 	}
 	if (slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE, RED_INACTIVE,

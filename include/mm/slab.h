@@ -125,8 +125,9 @@ struct kmem_cache_stats {
  *   ^ slot     ^ obj_off                                     ^ obj_off+link_off
  *
  * Red zones read RED_ACTIVE while the object is allocated and RED_INACTIVE
- * while it is free; a free object (without constructor) is filled with
- * POISON_FREE_OBJ and ends with POISON_FREE_OBJ_END.
+ * while it is free; a free object is filled with POISON_FREE_OBJ and ends
+ * with POISON_FREE_OBJ_END (with a constructor too: debug caches construct
+ * each object when they hand it out, see mm/slab_debug.c).
  *
  * The fast path works on one slab, the active one: the cache holds its
  * whole freelist (cache->freelist) and its uncarved slots (bump,
@@ -218,7 +219,8 @@ int kmem_cache_teardown(void);
  * kmem_cache_create - make a cache of @size-byte objects.
  * @align: minimum alignment (0 = word; must be a power of two <= PAGE_SIZE)
  * @flags: SLAB_HWCACHE_ALIGN, SLAB_DEBUG
- * @ctor: run once on each object when its slab is made, or NULL
+ * @ctor: run once on each object when its slab is made (with SLAB_DEBUG:
+ * each time the object is handed out), or NULL
  * Context: any (allocates with GFP_KERNEL).
  * Returns: the cache, or NULL (bad arguments, no memory).
  */

@@ -1,8 +1,9 @@
 /*
  * Host tests of mm/slab.c: object caches with debug on (as every host
  * test runs them) and off, alignment, constructors, shrink and destroy,
- * every misuse the debug mode reports (with the exact line), exhaustion of
- * the buddy allocator underneath, the slabinfo format and the checker.
+ * every misuse the debug mode reports (with the exact line), a write after
+ * free to a constructed object, exhaustion of the buddy allocator
+ * underneath, the slabinfo format and the checker.
  * kmem_cache_check_all() and buddy_check_all() run after every case, and
  * each case must hand every frame back to the buddy allocator.
  */
@@ -185,7 +186,12 @@ static void ctor_fn(void *p)
 	memset(o->data, 0, sizeof(o->data));
 }
 
-static void ctor_case(void)
+/*
+ * Without debug the constructor runs once per object, when its slab is
+ * made, and the state a user leaves survives reuse.  With debug the
+ * object is poisoned while free and constructed when handed out.
+ */
+static void ctor_case(bool debug)
 {
 	struct kmem_cache *c = kmem_cache_create("test-ctor",
 						 sizeof(struct ctor_obj), 0, 0,
@@ -196,16 +202,15 @@ static void ctor_case(void)
 	ctor_calls = 0;
 	a = kmem_cache_alloc(c, GFP_KERNEL);
 	per = c->objs_per_slab;
-	/* Once per object when the slab is made, all at once. */
-	assert_int_equal(ctor_calls, per);
+	assert_int_equal(ctor_calls, debug ? 1 : per);
 	assert_int_equal(a->magic, 0xC0FFEE);
 	a->seq = 4242;		/* constructed state the user keeps */
 	kmem_cache_free(c, a);
 	b = kmem_cache_alloc(c, GFP_KERNEL);
 	assert_ptr_equal(a, b);
 	assert_int_equal(b->magic, 0xC0FFEE);
-	assert_int_equal(b->seq, 4242);
-	assert_int_equal(ctor_calls, per);
+	assert_int_equal(b->seq, debug ? 2 : 4242);
+	assert_int_equal(ctor_calls, debug ? 2 : per);
 	kmem_cache_free(c, b);
 	assert_int_equal(kmem_cache_destroy(c), 0);
 }
@@ -213,7 +218,7 @@ static void ctor_case(void)
 static void test_ctor_once_per_object(void **state)
 {
 	(void)state;
-	ctor_case();
+	ctor_case(true);
 }
 
 /* --- shrink and destroy ------------------------------------------- */
@@ -472,6 +477,43 @@ static void test_use_after_free_last_byte(void **state)
 	assert_int_equal(kmem_cache_destroy(c), 0);
 }
 
+/*
+ * A write to a freed constructed object: poisoned in debug mode like any
+ * free object, so the next allocation finds it, reports the exact bytes,
+ * withholds the object and hands out another, constructed one.
+ */
+static void test_ctor_use_after_free(void **state)
+{
+	struct kmem_cache *c = kmem_cache_create("test-ctor-uaf",
+						 sizeof(struct ctor_obj), 0, 0,
+						 ctor_fn);
+	struct ctor_obj *p, *q;
+	struct kmem_cache_info info;
+
+	(void)state;
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	kmem_cache_free(c, p);
+	poke((uint8_t *)p + 4, 0x99);	/* p->seq, written after free */
+	q = kmem_cache_alloc(c, GFP_KERNEL);
+	expect_report("use after free", "test-ctor-uaf", p, 4,
+		      "99 6b 6b 6b 6b 6b 6b 6b");
+	assert_ptr_not_equal(q, p);
+	assert_int_equal(q->magic, 0xC0FFEE);
+	assert_int_equal(c->stats.quarantined, 1);
+	kmem_cache_info(c, &info);
+	assert_int_equal(info.active_objs, 1);
+	assert_int_equal(info.quarantined, 1);
+	check_all();
+	/* An untouched free object passes: state rebuilt, no report. */
+	kmem_cache_free(c, q);
+	p = kmem_cache_alloc(c, GFP_KERNEL);
+	assert_ptr_equal(p, q);
+	assert_int_equal(p->magic, 0xC0FFEE);
+	assert_int_equal(host_log_count("slab:"), 0);
+	kmem_cache_free(c, p);
+	assert_int_equal(kmem_cache_destroy(c), 0);
+}
+
 static void test_double_free(void **state)
 {
 	struct kmem_cache *c = kmem_cache_create("test-df", 48, 0, 0, NULL);
@@ -654,7 +696,7 @@ static void test_plain_cache(void **state)
 static void test_plain_ctor(void **state)
 {
 	(void)state;
-	ctor_case();
+	ctor_case(false);
 }
 
 /* --- lazy carving, per-slab freelists, descriptors (debug off) ------- */
@@ -854,6 +896,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_redzone_overwrite_before, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_use_after_free, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_use_after_free_last_byte, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_ctor_use_after_free, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_double_free, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_cache, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_and_interior_pointers, setup_debug, teardown),
