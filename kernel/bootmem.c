@@ -13,8 +13,9 @@
  *     the first 64 KiB (frame 0, BIOS data), the kernel image, the
  *     Multiboot information, its memory map, the command line, modules;
  *  6. extend the direct map over all low memory (arch/i386/early_paging.c);
- *  7. place the page descriptors (16 bytes per frame up to the highest
- *     usable frame below 4 GiB) in low memory and zero them;
+ *  7. place the page descriptors (12 bytes per frame up to the highest
+ *     usable frame below 4 GiB) and the zones' free maps after them
+ *     (zones_map_bytes()) in low memory, and zero them;
  *  8. call zones_init() with the usable ranges and the free ones (usable
  *     minus every reservation and every memblock allocation), and retire
  *     memblock.  Its reservation list stays as the record `memmap` draws.
@@ -232,7 +233,7 @@ static struct page *place_mem_map(void)
 	       0ull, (unsigned long long)layout.lowmem_end - 1,
 	       early_paging_nr_tables());
 	layout.nr_pfns = top;
-	layout.mem_map_bytes = (phys_addr_t)top * sizeof(struct page);
+	layout.mem_map_bytes = zones_map_bytes(top);
 	pa = memblock_alloc(layout.mem_map_bytes, PAGE_SIZE, layout.lowmem_end,
 			    "mem_map (page descriptors)");
 	if (!pa)
@@ -240,10 +241,12 @@ static struct page *place_mem_map(void)
 		      (unsigned long long)layout.mem_map_bytes);
 	layout.mem_map_phys = pa;
 	memset(arch_phys_to_virt(pa), 0, layout.mem_map_bytes);
-	printk("bootmem: mem_map at [mem 0x%016llx-0x%016llx]: %u descriptors of %u bytes\n",
+	printk("bootmem: mem_map at [mem 0x%016llx-0x%016llx]: %u descriptors of %u bytes, free maps %u bytes\n",
 	       (unsigned long long)pa,
 	       (unsigned long long)(pa + layout.mem_map_bytes - 1),
-	       top, (unsigned int)sizeof(struct page));
+	       top, (unsigned int)sizeof(struct page),
+	       (unsigned int)(layout.mem_map_bytes -
+			      (phys_addr_t)top * sizeof(struct page)));
 	return arch_phys_to_virt(pa);
 }
 

@@ -1,26 +1,31 @@
 /*
  * The binary buddy allocator: blocks of 2^order frames per zone.
  *
- * Design.  Each zone keeps one doubly linked free list per order 0..10.
- * The links are pfns stored in the free block's head descriptor (next,
- * and prev in the word an allocated frame uses for its count), so
- * insertion and removal are O(1) and a list can be checked against the
- * zone's span directly.  A free head carries PG_buddy and its order; the
- * other frames of a free block carry no state at all.  The buddy of the
- * block at pfn p of order o is p ^ (1 << o): allocation splits the smallest
- * block that fits and puts the upper halves back, free merges with the
- * buddy for as long as the buddy is a free head of the same order.  A
- * zone's span need not be aligned and may contain holes: a buddy outside
- * the span, or a PG_reserved frame, never carries PG_buddy, so it never
- * merges.  An allocated block's head carries PG_head and the order, which
- * is what lets __free_pages() refuse a wrong order or a tail frame.
+ * Design.  Each zone keeps one bitmap per order 0..10 (struct free_area):
+ * bit i of the order-o map says the 2^o frames from map_base + (i << o)
+ * are a free block.  The buddy of that block is bit i ^ 1 of the same map,
+ * so freeing is a loop of one bit test per order climbed (merge while the
+ * buddy's bit is set), and allocation splits a block by setting the bits
+ * of its upper halves.  No descriptor of a free frame is read or written:
+ * a free frame carries its zone bits and nothing else, and where a frame
+ * is free is the maps' business alone.  Each map has summary levels
+ * (include/mm/hbitmap.h) and a cached lowest bit, which is what placement
+ * needs: small requests take the lowest-addressed free block of any order
+ * that fits, large ones (BUDDY_FIT_ORDER and up) the lowest-addressed
+ * block of the smallest order that has one.  Lowest-first keeps the small,
+ * short-lived blocks packed at the bottom of a zone and the top in whole
+ * 4 MiB blocks; docs/DESIGN.md has the measurements.  A zone's span need
+ * not be aligned and may contain holes: a frame outside the span or a
+ * PG_reserved frame is never in a free block, so nothing merges with it.
+ * An allocated block's head carries PG_head and the order, which is what
+ * lets __free_pages() refuse a wrong order or a tail frame.
  *
- * In front of the order-0 list sits a small hot list (struct hot_list), a
- * stack of descriptor pointers: order-0 frees push onto it and order-0 allocations pop
- * from it, so the common case neither splits nor merges.  It is refilled
- * from the buddy lists in batches, drained back a batch (the oldest
- * frames) at a time when full, and drained completely whenever a request
- * cannot be met otherwise, so a frame is never stranded there.  Hot
+ * In front of the maps sits a small order-0 hot list (struct hot_list), a
+ * stack of descriptor pointers: order-0 frees push onto it and order-0
+ * allocations pop from it, so the common case neither splits nor merges.
+ * It is refilled from the maps in batches (the lowest free frames),
+ * drained back a batch (the oldest frames) at a time when full, and
+ * drained completely whenever a request cannot be met otherwise, so a frame is never stranded there.  Hot
  * frames count as free pages everywhere (zone_free_pages()), and they
  * only ever sit above the zone's low watermark (B9), which is what lets
  * a pop skip the watermark test.
@@ -35,22 +40,21 @@
  * Neither counts its event in a counter of its own: the hot list's
  * accounting (pushes, refills, drains, count) yields the number of pops,
  * and zone_counters() adds it in.  The lock, the interrupt flag and the
- * list primitives are all inline, and reporting paths are cold.
+ * map primitives are all inline, and reporting paths are cold.
  *
  * Misuse (double free, wrong order, misaligned, reserved, tail, foreign
  * pfn, put_page on a free page) is caught on every build, reported in one
- * line and refused: the lists stay exactly as they were and the zone's
+ * line and refused: the maps stay exactly as they were and the zone's
  * refused_frees counter goes up.
  *
- * The invariants of the free lists (B1..B9) are listed above struct zone
+ * The invariants of the free state (B1..B9) are listed above struct zone
  * in include/mm/zones.h and encoded in mm/buddy_check.c.
  *
- * Locking: zone->lock (interrupts off) guards a zone's lists, hot list and
+ * Locking: zone->lock (interrupts off) guards a zone's maps, hot list and
  * counters.  Every public function may be called from an IRQ handler; none
  * sleeps.  Zeroing of a new block happens after the lock is dropped.
  */
 #include "mm/buddy.h"
-#include "mm/poison.h"
 
 void (*buddy_zero_highpage_hook)(struct page *page);
 unsigned long (*buddy_reclaim_hook)(void);
@@ -86,107 +90,156 @@ static inline void buddy_mark_alloc(pfn_t pfn, unsigned int order)
 }
 #endif
 
-/* ---- free lists ------------------------------------------------------- */
+/* ---- free maps --------------------------------------------------------- */
 
 /*
- * The list primitives sit on every path, fast ones included: always
- * inline, and given the pfn as well as the page where the caller has both.
- * area_add() and area_del() keep zone->buddy_pages equal to the frames on
- * the lists (B7), so no caller adjusts it by hand.
+ * The map primitives sit on every path, fast ones included: always
+ * inline.  They work on map indices (i = pfn - zone->map_base: every map
+ * starts at the same 4 MiB-aligned pfn, so the block of order o holding
+ * frame i would have its bit at i >> o in map o).  block_add() and
+ * block_del() keep nr_free and low exact (B3, B7); whoever moves frames
+ * between the maps and the rest adjusts buddy_pages once.
  */
 #define BUDDY_INLINE	static inline __attribute__((always_inline))
 
-BUDDY_INLINE void list_push(pfn_t *head, struct page *page, pfn_t pfn)
+BUDDY_INLINE bool block_test(const struct zone *zone, uint32_t i,
+			     unsigned int o)
 {
-	pfn_t next = *head;
-
-	page->prev = PFN_NONE;
-	page->next = next;
-	if (next != PFN_NONE)
-		pfn_to_page(next)->prev = pfn;
-	*head = pfn;
+	return hbitmap_test(&zone->free_area[o].map, i >> o);
 }
 
-BUDDY_INLINE void list_del(pfn_t *head, struct page *page)
+BUDDY_INLINE void block_add(struct zone *zone, uint32_t i, unsigned int o)
 {
-	pfn_t next = page->next, prev = page->prev;
+	struct free_area *area = &zone->free_area[o];
 
-	if (prev != PFN_NONE)
-		pfn_to_page(prev)->next = next;
-	else
-		*head = next;
-	if (next != PFN_NONE)
-		pfn_to_page(next)->prev = prev;
-	page->next = POISON_LIST_NEXT;
-	page->prev = POISON_LIST_PREV;
+	hbitmap_set(&area->map, i >> o);
+	area->nr_free++;
+	if ((i >> o) < area->low)
+		area->low = i >> o;
 }
 
-/* Flags of a free head of this order: the zone bits kept, PG_buddy set. */
-BUDDY_INLINE void area_add(struct zone *zone, pfn_t pfn, unsigned int order)
+BUDDY_INLINE void block_del(struct zone *zone, uint32_t i, unsigned int o)
 {
-	struct page *page = pfn_to_page(pfn);
+	struct free_area *area = &zone->free_area[o];
 
-	page->flags = (page->flags & ~(PG_FLAGS_MASK | PG_ORDER_MASK)) |
-		      PG_buddy | ((uint32_t)order << PG_ORDER_SHIFT);
-	list_push(&zone->free_area[order].head, page, pfn);
-	zone->free_area[order].nr_free++;
-	zone->buddy_pages += 1u << order;
-}
-
-BUDDY_INLINE void area_del(struct zone *zone, struct page *page,
-			   unsigned int order)
-{
-	list_del(&zone->free_area[order].head, page);
-	zone->free_area[order].nr_free--;
-	zone->buddy_pages -= 1u << order;
-	page_clear(page, PG_buddy);
+	hbitmap_clear(&area->map, i >> o);
+	area->nr_free--;
+	if ((i >> o) == area->low)	/* the next lowest is above it */
+		area->low = hbitmap_next(&area->map, (i >> o) + 1);
 }
 
 /*
- * Put a block back on the lists, merging with free buddies as far as they
- * go (one merge per order climbed).  The caller has checked the block.
- * Inline: the hot-list drain calls it once a frame.
+ * Put the block of 2^order frames at pfn back, merging with its buddy for
+ * as long as the buddy is a free block of the order reached: one bit test
+ * per order, no descriptor read.  The caller has checked the block and
+ * cleared its frames' flags (B2).
  */
-BUDDY_INLINE void buddy_merge_locked(struct zone *zone, pfn_t pfn,
-				    unsigned int order)
+BUDDY_INLINE void buddy_put_locked(struct zone *zone, pfn_t pfn,
+				   unsigned int order)
 {
+	uint32_t i = pfn - zone->map_base;
 	const unsigned int from = order;
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
-	while (order < MAX_ORDER) {
-		pfn_t buddy = pfn ^ (1u << order);
-
-		if (!buddy_is_free_head(zone, buddy, order))
-			break;
-		area_del(zone, pfn_to_page(buddy), order);
-		pfn &= ~(1u << order);
+	while (order < MAX_ORDER && block_test(zone, i ^ (1u << order), order)) {
+		block_del(zone, i ^ (1u << order), order);
+		i &= ~(1u << order);
 		order++;
 	}
 	zone->stats.merges += order - from;
-	area_add(zone, pfn, order);
+	block_add(zone, i, order);
+	zone->buddy_pages += 1u << from;
 }
 
-/* Take a block of exactly 2^order frames off the lists, splitting. */
+/*
+ * Take 2^order frames from the front of the free block of order m at pfn:
+ * the block leaves its map and its upper halves, one per order from m - 1
+ * down to order, become free blocks.
+ */
+BUDDY_INLINE void buddy_split_locked(struct zone *zone, pfn_t pfn,
+				     unsigned int m, unsigned int order)
+{
+	uint32_t i = pfn - zone->map_base;
+
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && block_test(zone, i, m));
+	block_del(zone, i, m);
+	zone->buddy_pages -= 1u << order;
+	zone->stats.splits += m - order;
+	while (m > order) {
+		m--;
+		block_add(zone, i + (1u << m), m);
+	}
+}
+
+/*
+ * Where a block of 2^order frames comes from (see BUDDY_FIT_ORDER): below
+ * the fit order, the lowest-addressed free block of any order that fits,
+ * split from its front; from the fit order on, the lowest-addressed block
+ * of the smallest order that has one.  The cached lowest bit of each map
+ * makes either a scan of at most eleven words in the zone.
+ * Returns: its pfn (*m: its order), or PFN_NONE.
+ */
+BUDDY_INLINE pfn_t buddy_find_locked(const struct zone *zone,
+				     unsigned int order, unsigned int *m)
+{
+	const struct free_area *area = zone->free_area;
+	pfn_t best = PFN_NONE;
+	unsigned int o;
+
+	for (o = order; o < NR_ORDERS; o++) {
+		pfn_t pfn;
+
+		if (area[o].low == HB_NONE)
+			continue;
+		pfn = zone->map_base + (area[o].low << o);
+		if (order >= BUDDY_FIT_ORDER) {
+			*m = o;
+			return pfn;
+		}
+		if (pfn < best) {
+			best = pfn;
+			*m = o;
+		}
+	}
+	return best;
+}
+
+/* Take a block of exactly 2^order frames off the maps, or NULL. */
 static struct page *buddy_take_locked(struct zone *zone, unsigned int order)
 {
-	unsigned int o = order;
-	struct page *page;
-	pfn_t pfn;
+	unsigned int m;
+	pfn_t pfn = buddy_find_locked(zone, order, &m);
 
-	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
-	while (o < NR_ORDERS && zone->free_area[o].head == PFN_NONE)
-		o++;
-	if (o == NR_ORDERS)
+	if (pfn == PFN_NONE)
 		return NULL;
-	pfn = zone->free_area[o].head;
-	page = pfn_to_page(pfn);
-	area_del(zone, page, o);
-	while (o > order) {
-		o--;
-		area_add(zone, pfn + (1u << o), o);
-		zone->stats.splits++;
-	}
-	return page;
+	buddy_split_locked(zone, pfn, m, order);
+	return pfn_to_page(pfn);
+}
+
+/* The order of the free block holding frame i, or -1 if i is not free. */
+static int block_holding(const struct zone *zone, uint32_t i)
+{
+	unsigned int o;
+
+	for (o = 0; o < NR_ORDERS; o++)
+		if (block_test(zone, i & ~((1u << o) - 1), o))
+			return (int)o;
+	return -1;
+}
+
+bool buddy_is_free_head(const struct zone *zone, pfn_t pfn,
+			unsigned int order)
+{
+	uint32_t i = pfn - zone->map_base;
+
+	return zone_spans_pfn(zone, pfn) && order <= MAX_ORDER &&
+	       IS_ALIGNED(i, 1u << order) && block_test(zone, i, order);
+}
+
+bool buddy_frame_free(const struct zone *zone, pfn_t pfn)
+{
+	return zone_spans_pfn(zone, pfn) &&
+	       block_holding(zone, pfn - zone->map_base) >= 0;
 }
 
 /* ---- hot list --------------------------------------------------------- */
@@ -221,7 +274,7 @@ BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone)
 
 /*
  * Move the n oldest hot frames (the bottom of the stack; n = ~0u: all)
- * back to the buddy lists: the frames freed longest ago are the coldest,
+ * back to the maps: the frames freed longest ago are the coldest,
  * and the newest stay for the next allocations.
  */
 static void hot_drain_locked(struct zone *zone, uint32_t n)
@@ -235,7 +288,7 @@ static void hot_drain_locked(struct zone *zone, uint32_t n)
 		struct page *page = hot->pages[i];
 
 		page->flags &= PG_ZONE_MASK;
-		buddy_merge_locked(zone, page_to_pfn(page), 0);
+		buddy_put_locked(zone, page_to_pfn(page), 0);
 	}
 	hot->count -= n;
 	/* The rest slide to the bottom; the elements are pointers. */
@@ -245,8 +298,8 @@ static void hot_drain_locked(struct zone *zone, uint32_t n)
 }
 
 /*
- * Keep B9 after the buddy lists lost frames: hot frames must sit above the
- * low watermark, so drain the oldest until the lists are back at it or
+ * Keep B9 after the maps lost frames: hot frames must sit above the
+ * low watermark, so drain the oldest until the maps are back at it or
  * the hot list is empty.
  */
 static void hot_trim_locked(struct zone *zone)
@@ -258,44 +311,13 @@ static void hot_trim_locked(struct zone *zone)
 }
 
 /*
- * Move up to want order-0 blocks from the head of the order-0 list onto
- * the hot stack, in the order buddy_take_locked() would hand them out.
- * Each frame costs its flags and one link read; only the new head of the
- * order-0 list needs its prev fixed.  Returns: the frames moved.
- */
-static uint32_t hot_take_order0_locked(struct zone *zone, uint32_t want,
-				       struct page **out)
-{
-	struct free_area *area = &zone->free_area[0];
-	pfn_t pfn = area->head;
-	uint32_t k = 0;
-
-	while (k < want && pfn != PFN_NONE) {
-		struct page *page = pfn_to_page(pfn);
-
-		out[k++] = page;
-		pfn = page->next;
-		hot_mark(zone, page);	/* PG_buddy, order 0 -> PG_hot (B2 -> B6) */
-	}
-	area->head = pfn;
-	if (pfn != PFN_NONE)
-		pfn_to_page(pfn)->prev = PFN_NONE;
-	area->nr_free -= k;
-	zone->buddy_pages -= k;
-	return k;
-}
-
-/*
  * Take up to want frames for the hot list as calls of
- * buddy_take_locked(zone, 0) would hand them out, at a fraction of the
- * list work: first the order-0 blocks (hot_take_order0_locked()); then
- * the smallest free block, of order o at pfn b, which those calls would
- * split and hand out as b, b + 1, ... in turn, every list below o being
- * empty: take k = min(want, 2^o) frames of it at once and put the rest
- * [b + k, b + 2^o) back as the maximal aligned blocks it splits into (one
- * per order, onto lists that are still empty).  Each order-j block that
- * held one of the k frames was split once: sum of ceil(k / 2^j).
- * Writes the frames to out in hand-out order.  Returns: how many.
+ * buddy_take_locked(zone, 0) would hand them out, lowest address first, at
+ * a fraction of the map work: the lowest free block, of order m, gives its
+ * first k = min(want, 2^m) frames at once (they are the next k such calls
+ * would return), and the rest of it goes back as the aligned blocks it
+ * splits into.  Writes them to out as a stack for the hot list: the first
+ * handed out at out[want - 1], the next below it.  Returns: how many.
  */
 static uint32_t hot_take_locked(struct zone *zone, uint32_t want,
 				struct page **out)
@@ -303,33 +325,29 @@ static uint32_t hot_take_locked(struct zone *zone, uint32_t want,
 	uint32_t got = 0;
 
 	while (got < want) {
-		unsigned int o = 1, j;
-		pfn_t b, p, end;
-		uint32_t k, i;
+		unsigned int m, o;
+		pfn_t pfn = buddy_find_locked(zone, 0, &m), end;
+		uint32_t k, n;
 
-		if (zone->free_area[0].head != PFN_NONE) {
-			got += hot_take_order0_locked(zone, want - got,
-						      out + got);
-			continue;
-		}
-		while (o < NR_ORDERS && zone->free_area[o].head == PFN_NONE)
-			o++;
-		if (o == NR_ORDERS)
+		if (pfn == PFN_NONE)
 			break;
-		b = zone->free_area[o].head;
-		area_del(zone, pfn_to_page(b), o);
-		k = MIN(want - got, 1u << o);
-		for (i = 0; i < k; i++) {
-			out[got] = pfn_to_page(b + i);
-			hot_mark(zone, out[got++]);
+		k = MIN(want - got, 1u << m);
+		block_del(zone, pfn - zone->map_base, m);
+		zone->buddy_pages -= k;
+		for (n = 0; n < k; n++) {
+			struct page *page = pfn_to_page(pfn + n);
+
+			hot_mark(zone, page);
+			out[want - 1 - got++] = page;
 		}
-		for (j = 1; j <= o; j++)
-			zone->stats.splits += (k + (1u << j) - 1) >> j;
-		end = b + (1u << o);
-		for (p = b + k, j = 0; p < end; j++) {
-			if (p & (1u << j)) {
-				area_add(zone, p, j);
-				p += 1u << j;
+		for (o = 1; o <= m; o++)
+			zone->stats.splits += (k + (1u << o) - 1) >> o;
+		/* [pfn + k, end) splits into maximal aligned blocks */
+		end = pfn + (1u << m);
+		for (pfn += k, o = 0; pfn < end; o++) {
+			if (pfn & (1u << o)) {
+				block_add(zone, pfn - zone->map_base, o);
+				pfn += 1u << o;
 			}
 		}
 	}
@@ -338,26 +356,22 @@ static uint32_t hot_take_locked(struct zone *zone, uint32_t want,
 
 /*
  * Refill an empty hot list with up to hot.batch frames, no more than the
- * buddy lists hold above the low watermark (B9).  The stack is then
- * reversed in place, so that pops hand the frames out in
- * hot_take_locked()'s order.
+ * maps hold above the low watermark (B9), so that pops hand them
+ * out in hot_take_locked()'s order.
  */
 static void hot_refill_locked(struct zone *zone)
 {
 	struct hot_list *hot = &zone->hot;
-	uint32_t low = zone->watermark[WMARK_LOW], got, i;
+	uint32_t low = zone->watermark[WMARK_LOW], want, got;
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count == 0);
 	if (zone->buddy_pages <= low)
 		return;
-	got = hot_take_locked(zone, MIN(hot->batch, zone->buddy_pages - low),
-			      hot->pages);
-	for (i = 0; i < got / 2; i++) {
-		struct page *t = hot->pages[i];
-
-		hot->pages[i] = hot->pages[got - 1 - i];
-		hot->pages[got - 1 - i] = t;
-	}
+	want = MIN(hot->batch, zone->buddy_pages - low);
+	got = hot_take_locked(zone, want, hot->pages);
+	if (got < want)		/* the stack starts at the bottom */
+		memmove(hot->pages, hot->pages + (want - got),
+			got * sizeof(struct page *)); /* NOLINT(bugprone-sizeof-expression) */
 	hot->count = got;
 	hot->refilled += got;
 }
@@ -415,7 +429,7 @@ static uint32_t zone_reserve(const struct zone *zone, gfp_t gfp)
 	return zone->watermark[WMARK_LOW];
 }
 
-/* A block just taken off the buddy lists becomes an allocated head. */
+/* A block just taken off the maps becomes an allocated head. */
 static struct page *zone_hand_out(struct zone *zone, struct page *page,
 				  unsigned int order)
 {
@@ -432,7 +446,7 @@ static struct page *zone_hand_out(struct zone *zone, struct page *page,
  * reserve drains its hot list (those frames may coalesce into what a later
  * request needs); a request no list can meet drains it and tries again.
  * Order 0 pops the hot list, refilled if empty (a pop is counted by the
- * hot list's own accounting), else takes from the lists directly: B9
+ * hot list's own accounting), else takes from the maps directly: B9
  * keeps a refill from going below the low watermark, where only an
  * atomic request may still take a frame.
  */
@@ -626,20 +640,6 @@ enum release_kind { RELEASE_FREE, RELEASE_PUT };
 
 static const char buddy_wrong_order[] = "wrong-order free of";
 
-/* Is pfn inside (not the head of) a free block on the buddy lists? */
-static bool inside_free_block(const struct zone *zone, pfn_t pfn)
-{
-	unsigned int o;
-
-	for (o = 1; o <= MAX_ORDER; o++) {
-		pfn_t head = pfn & ~((1u << o) - 1);
-
-		if (head != pfn && buddy_is_free_head(zone, head, o))
-			return true;
-	}
-	return false;
-}
-
 /*
  * What is wrong with releasing (pfn, order), or NULL if nothing: the words
  * before "pfn" in the report line.  Called with the zone lock held, only
@@ -658,8 +658,7 @@ static const char *buddy_misuse(const struct zone *zone, pfn_t pfn,
 		return "free of reserved";
 	if (page_test(page, PG_tail))
 		return "free of tail";
-	if (page_test(page, PG_buddy | PG_hot) ||
-	    (!page_test(page, PG_head) && inside_free_block(zone, pfn)))
+	if (page_test(page, PG_hot) || buddy_frame_free(zone, pfn))
 		return kind == RELEASE_PUT ? "put_page on free" :
 					     "double free of";
 	if (!page_test(page, PG_head))
@@ -686,7 +685,7 @@ static void buddy_report(const struct zone *zone, pfn_t pfn,
 
 /*
  * Put an allocated block back: on the hot list for order 0 (draining the
- * oldest batch first when it is full), else on the lists.
+ * oldest batch first when it is full), else into the maps.
  */
 static void buddy_free_locked(struct zone *zone, struct page *page,
 			      pfn_t pfn, unsigned int order)
@@ -707,7 +706,7 @@ static void buddy_free_locked(struct zone *zone, struct page *page,
 	zbits = page->flags & PG_ZONE_MASK;
 	for (i = 0; i < (1u << order); i++)
 		page[i].flags = zbits;
-	buddy_merge_locked(zone, pfn, order);
+	buddy_put_locked(zone, pfn, order);
 }
 
 /* Count a refusal that no zone's counter can take. */
@@ -756,7 +755,7 @@ static const char *buddy_release_check(const struct zone *zone,
 static inline bool buddy_plain_head(const struct page *page,
 				    unsigned int order)
 {
-	const uint32_t mask = PG_reserved | PG_buddy | PG_hot | PG_head |
+	const uint32_t mask = PG_reserved | PG_hot | PG_head |
 			      PG_tail | PG_slab | PG_ORDER_MASK;
 
 	return (page->flags & mask) ==
@@ -933,8 +932,8 @@ void buddy_zone_init(struct zone *zone)
 	unsigned int o;
 
 	for (o = 0; o < NR_ORDERS; o++) {
-		zone->free_area[o].head = PFN_NONE;
 		zone->free_area[o].nr_free = 0;
+		zone->free_area[o].low = HB_NONE;
 	}
 	zone->hot.count = 0;
 	zone->buddy_pages = 0;
@@ -955,8 +954,8 @@ static unsigned int boot_block_order(pfn_t pfn, pfn_t end)
 
 /*
  * Free [start, end) in maximal aligned blocks, so that booting with
- * gigabytes costs one list operation per 4 MiB, not per frame; blocks next
- * to earlier ranges merge with them as usual.
+ * gigabytes costs a few map words per 4 MiB, not a bit operation per
+ * frame; blocks next to earlier ranges merge with them as usual.
  */
 void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end)
 {
@@ -976,7 +975,7 @@ void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end)
 		unsigned int order = boot_block_order(pfn, end);
 
 		buddy_mark_free(pfn, order);
-		buddy_merge_locked(zone, pfn, order);
+		buddy_put_locked(zone, pfn, order);
 		pfn += 1u << order;
 	}
 	zone->managed_pages += end - start;
@@ -996,28 +995,26 @@ unsigned int buddy_hot_save(struct zone *zone, pfn_t *pfns, unsigned int max)
 	return n;
 }
 
-/* Take the free frame pfn off the buddy lists, splitting its block. */
+/* Take the free frame pfn off the maps, splitting its block. */
 static bool buddy_take_pfn_locked(struct zone *zone, pfn_t pfn)
 {
-	unsigned int o = 0;
-	pfn_t head;
+	uint32_t i = pfn - zone->map_base;
+	int o = zone_spans_pfn(zone, pfn) ? block_holding(zone, i) : -1;
 
-	for (;; o++) {
-		if (o > MAX_ORDER)
-			return false;
-		head = pfn & ~((1u << o) - 1);
-		if (buddy_is_free_head(zone, head, o))
-			break;
-	}
-	area_del(zone, pfn_to_page(head), o);
-	while (o--) {
-		pfn_t upper = head + (1u << o);
+	if (o < 0)
+		return false;
+	i &= ~((1u << o) - 1);
+	block_del(zone, i, (unsigned int)o);
+	zone->buddy_pages--;
+	/* Halve down to the frame, freeing the half without it each time. */
+	while (o-- > 0) {
+		uint32_t upper = i + (1u << o);
 
-		if (pfn >= upper) {
-			area_add(zone, head, o);
-			head = upper;
+		if (pfn - zone->map_base >= upper) {
+			block_add(zone, i, (unsigned int)o);
+			i = upper;
 		} else {
-			area_add(zone, upper, o);
+			block_add(zone, upper, (unsigned int)o);
 		}
 	}
 	return true;

@@ -3,14 +3,16 @@
  * invariants B1..B9 listed above struct zone (include/mm/zones.h), once
  * each; buddy_free_counts() and buddy_dump() give the /proc/buddyinfo view.
  *
- * Design.  The checker walks each free list from its head, bounded by the
- * list's own count so that a cycle cannot hang it, checks every block and
- * every frame inside it, then scans the zone's span once to prove that no
- * free-marked frame is missing from the lists.  It allocates nothing and
- * changes nothing; each violation is one printk line naming the invariant.
- * Cost: O(span) per zone, fine for tests and the selftest command, not for
- * a fast path.  The snapshot pair sets the hot lists aside around a test,
- * so that its free counts can be compared exactly, and puts them back.
+ * Design.  The checker first proves every map well formed (their summary
+ * levels, cached lowest bit and count are what the searches trust), then
+ * walks each map's free blocks (inside the span, clean descriptors, buddy
+ * not free too), then scans the span once to prove that each frame is in
+ * at most one free block, and in one exactly when it carries no state
+ * bit.  It allocates nothing and changes nothing; each violation is one
+ * printk line naming the invariant.  Cost: O(frames) per zone, fine for
+ * tests and the selftest command, not for a fast path.  The snapshot pair
+ * sets the hot lists aside around a test, so that its free counts can be
+ * compared exactly, and puts them back.
  *
  * Locking: each function takes zone->lock (interrupts off) for the zone it
  * reads; buddy_dump() one zone at a time.
@@ -96,61 +98,101 @@ unsigned int buddy_snapshot_restore(const struct buddy_snapshot *snap)
 		}							\
 	} while (0)
 
-/* B1, B2, B4 (inside), B5 for one listed block. */
-static unsigned int check_block(const struct zone *zone, pfn_t pfn,
-				unsigned int o)
+/* B3 (with low) and the nr_free part of B7: every map on its own. */
+static unsigned int check_maps(const struct zone *zone)
 {
-	const uint32_t pg_state = PG_reserved | PG_hot | PG_head | PG_tail;
-	const struct page *page;
-	unsigned int bad = 0;
-	pfn_t i;
+	unsigned int bad = 0, o;
+	char what[40];
 
-	CHECK(zone_spans_pfn(zone, pfn) && pfn + (1u << o) <= zone->end_pfn &&
-	      IS_ALIGNED(pfn, 1u << o),
-	      "B1 order-%u block at pfn 0x%x outside span or misaligned", o, pfn);
+	for (o = 0; o < NR_ORDERS; o++) {
+		const struct free_area *area = &zone->free_area[o];
+
+		snprintf(what, sizeof(what), "B3 %s order-%u map", zone->name,
+			 o);
+		bad += hbitmap_check(&area->map, what);
+		CHECK(area->low == hbitmap_first(&area->map),
+		      "B3 order-%u low %u, lowest bit %u", o, area->low,
+		      hbitmap_first(&area->map));
+		CHECK(area->nr_free == hbitmap_weight(&area->map),
+		      "B7 order-%u nr_free %u, %u bits in the map", o,
+		      area->nr_free, hbitmap_weight(&area->map));
+	}
+	return bad;
+}
+
+/* B1, B2, B5 for the free block at bit j of order o. */
+static unsigned int check_block(const struct zone *zone, unsigned int o,
+				uint32_t j)
+{
+	pfn_t pfn = zone->map_base + (j << o), i;
+	unsigned int bad = 0;
+
+	CHECK(zone_spans_pfn(zone, pfn) && pfn + (1u << o) <= zone->end_pfn,
+	      "B1 order-%u block at pfn 0x%x outside the span", o, pfn);
 	if (bad)
 		return bad;
-	page = pfn_to_page(pfn);
-	CHECK(page_test(page, PG_buddy) && !(page->flags & pg_state) &&
-	      page_order(page) == o && page_zonenum(page) == zone->type,
-	      "B2 order-%u head pfn 0x%x has flags 0x%x", o, pfn, page->flags);
-	for (i = 1; i < (1u << o); i++)
-		CHECK(!(page[i].flags & PG_FLAGS_MASK),
-		      "B4 pfn 0x%x inside free block 0x%x/%u has flags 0x%x",
-		      pfn + i, pfn, o, page[i].flags);
-	CHECK(o == MAX_ORDER || !buddy_is_free_head(zone, pfn ^ (1u << o), o),
+	for (i = pfn; i < pfn + (1u << o); i++) {
+		const struct page *page = pfn_to_page(i);
+
+		CHECK((page->flags & ~PG_ZONE_MASK) == 0 &&
+		      page->_refcount == 0,
+		      "B2 pfn 0x%x in free block 0x%x/%u has flags 0x%x refcount %d",
+		      i, pfn, o, page->flags, page->_refcount);
+	}
+	CHECK(o == MAX_ORDER || !hbitmap_test(&zone->free_area[o].map, j ^ 1),
 	      "B5 order-%u block 0x%x and its buddy 0x%x both free", o, pfn,
 	      pfn ^ (1u << o));
 	return bad;
 }
 
-/* B3 and the per-block checks for one list; *frames gets its frames. */
-static unsigned int check_list(const struct zone *zone, unsigned int o,
-			       uint32_t *frames)
+/* The per-block checks for every block; *frames gets their frames. */
+static unsigned int check_blocks(const struct zone *zone, uint32_t *frames)
 {
-	const struct free_area *area = &zone->free_area[o];
-	pfn_t prev = PFN_NONE, pfn = area->head;
-	uint32_t n = 0;
-	unsigned int bad = 0;
+	unsigned int bad = 0, o;
+	uint32_t w, b;
 
 	*frames = 0;
-	while (pfn != PFN_NONE && n <= area->nr_free) {
-		if (!pfn_valid(pfn) || !zone_spans_pfn(zone, pfn)) {
-			CHECK(0, "B1 order-%u list links to pfn 0x%x", o, pfn);
-			return bad;
+	for (o = 0; o < NR_ORDERS; o++) {
+		const struct hbitmap *map = &zone->free_area[o].map;
+
+		for (w = 0; w < hbitmap_level_words(map->nbits); w++) {
+			unsigned long x = map->level[0][w];
+
+			for (b = 0; x; b++, x >>= 1) {
+				if (!(x & 1))
+					continue;
+				bad += check_block(zone, o, w * HB_BITS + b);
+				*frames += 1u << o;
+			}
 		}
-		CHECK(pfn_to_page(pfn)->prev == prev,
-		      "B3 order-%u pfn 0x%x prev 0x%x, expected 0x%x", o, pfn,
-		      pfn_to_page(pfn)->prev, prev);
-		bad += check_block(zone, pfn, o);
-		prev = pfn;
-		pfn = pfn_to_page(pfn)->next;
-		n++;
 	}
-	CHECK(n == area->nr_free && pfn == PFN_NONE,
-	      "B3 order-%u list: nr_free %u, walked %u%s", o, area->nr_free, n,
-	      pfn == PFN_NONE ? "" : " and more");
-	*frames = n << o;
+	return bad;
+}
+
+/*
+ * B4 and B8: each frame of the span is in at most one free block, and in
+ * one exactly when it carries no state bit.
+ */
+static unsigned int check_span(const struct zone *zone)
+{
+	unsigned int bad = 0, o, blocks;
+	pfn_t pfn;
+
+	for (pfn = zone->start_pfn; pfn < zone->end_pfn; pfn++) {
+		const struct page *page = pfn_to_page(pfn);
+		uint32_t i = pfn - zone->map_base;
+
+		/* the block of order o holding frame i has bit i >> o */
+		for (o = 0, blocks = 0; o < NR_ORDERS; o++)
+			blocks += hbitmap_test(&zone->free_area[o].map, i >> o);
+		CHECK(blocks <= 1, "B4 pfn 0x%x is in %u free blocks", pfn,
+		      blocks);
+		CHECK(blocks || (page->flags & PG_FLAGS_MASK),
+		      "B4 pfn 0x%x carries no state bit but is in no free block",
+		      pfn);
+		CHECK(page_zonenum(page) == zone->type,
+		      "B8 pfn 0x%x carries zone %u", pfn, page_zonenum(page));
+	}
 	return bad;
 }
 
@@ -189,46 +231,25 @@ static unsigned int check_hot(const struct zone *zone, uint32_t *frames)
 	return bad;
 }
 
-/* B4 (completeness) and B8: a scan of the whole span. */
-static unsigned int check_span(const struct zone *zone)
-{
-	uint32_t heads = 0, hot = 0, listed = 0;
-	unsigned int bad = 0, o;
-	pfn_t pfn;
-
-	for (pfn = zone->start_pfn; pfn < zone->end_pfn; pfn++) {
-		const struct page *page = pfn_to_page(pfn);
-
-		heads += page_test(page, PG_buddy);
-		hot += page_test(page, PG_hot);
-		CHECK(page_zonenum(page) == zone->type,
-		      "B8 pfn 0x%x carries zone %u", pfn, page_zonenum(page));
-	}
-	for (o = 0; o < NR_ORDERS; o++)
-		listed += zone->free_area[o].nr_free;
-	CHECK(heads == listed && hot == zone->hot.count,
-	      "B4 span has %u free heads and %u hot frames, lists hold %u and %u",
-	      heads, hot, listed, zone->hot.count);
-	return bad;
-}
-
 static unsigned int buddy_check_locked(const struct zone *zone)
 {
-	uint32_t frames, listed = 0, hot;
-	unsigned int bad = 0, o;
+	uint32_t frames, hot;
+	unsigned int bad = 0;
 
-	for (o = 0; o < NR_ORDERS; o++) {
-		bad += check_list(zone, o, &frames);
-		listed += frames;
-	}
-	bad += check_hot(zone, &hot);
+	if (!zone->free_area[0].map.nbits)
+		return 0;		/* no frame of this zone on the machine */
+	bad += check_maps(zone);
+	if (bad)
+		return bad;		/* the walks below trust the maps */
+	bad += check_blocks(zone, &frames);
 	bad += check_span(zone);
-	CHECK(listed == zone->buddy_pages &&
-	      listed + hot <= zone->managed_pages &&
+	bad += check_hot(zone, &hot);
+	CHECK(frames == zone->buddy_pages &&
+	      frames + hot <= zone->managed_pages &&
 	      zone->managed_pages <= zone->present_pages &&
 	      zone->present_pages <= zone->end_pfn - zone->start_pfn,
-	      "B7 on lists %u (counted %u) hot %u managed %u present %u span %u",
-	      listed, zone->buddy_pages, hot, zone->managed_pages,
+	      "B7 in free blocks %u (counted %u) hot %u managed %u present %u span %u",
+	      frames, zone->buddy_pages, hot, zone->managed_pages,
 	      zone->present_pages, zone->end_pfn - zone->start_pfn);
 	return bad;
 }

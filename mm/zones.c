@@ -1,6 +1,6 @@
 /*
  * The zone table: which frames exist, which zone each belongs to, and the
- * hand-over of free frames from the boot-time allocator to the buddy lists.
+ * hand-over of free frames from the boot-time allocator to the buddy maps.
  *
  * Design.  zones_init() receives a descriptor array covering [0, nr_pfns)
  * and two sorted range lists: usable RAM, and the part of it that is free.
@@ -44,18 +44,6 @@ struct zone zones[MAX_NR_ZONES] = {
 	[ZONE_HIGHMEM] = { .name = "HighMem", .type = ZONE_HIGHMEM },
 };
 
-/* First pfn of each zone by address, and one past its last. */
-static pfn_t zone_lo(enum zone_type t)
-{
-	return t == ZONE_DMA ? 0 : t == ZONE_NORMAL ? DMA_PFN : LOWMEM_PFN;
-}
-
-static pfn_t zone_hi(enum zone_type t)
-{
-	return t == ZONE_DMA ? DMA_PFN : t == ZONE_NORMAL ? LOWMEM_PFN :
-							  PFN_NONE;
-}
-
 static bool ranges_ok(const struct pfn_range *r, unsigned int n, pfn_t limit)
 {
 	unsigned int i;
@@ -84,7 +72,7 @@ static bool range_inside(const struct pfn_range *r,
 static void zone_layout(struct zone *zone, const struct pfn_range *usable,
 			unsigned int n)
 {
-	pfn_t lo = zone_lo(zone->type), hi = zone_hi(zone->type);
+	pfn_t lo = zone_type_lo(zone->type), hi = zone_type_hi(zone->type);
 	unsigned int i;
 
 	zone->start_pfn = zone->end_pfn = 0;
@@ -122,18 +110,37 @@ static void zone_free_range(const struct pfn_range *r)
 	unsigned int t;
 
 	for (t = 0; t < MAX_NR_ZONES; t++) {
-		pfn_t s = MAX(r->start, zone_lo(t));
-		pfn_t e = MIN(r->end, zone_hi(t));
+		pfn_t s = MAX(r->start, zone_type_lo(t));
+		pfn_t e = MIN(r->end, zone_type_hi(t));
 
 		if (s < e)
 			buddy_free_bootmem(&zones[t], s, e);
 	}
 }
 
+/*
+ * Lay the zone's free maps (one per order) over the words from @words,
+ * all clear.  Returns: the first word after them.
+ */
+static unsigned long *zone_maps_init(struct zone *zone, unsigned long *words,
+				     pfn_t nr_pfns)
+{
+	uint32_t frames = zone_map_frames(zone->type, nr_pfns);
+	unsigned int o;
+
+	zone->map_base = zone_type_lo(zone->type);
+	for (o = 0; frames && o < NR_ORDERS; o++) {
+		hbitmap_init(&zone->free_area[o].map, frames >> o, words);
+		words += hbitmap_words(frames >> o);
+	}
+	return words;
+}
+
 int zones_init(struct page *map, pfn_t nr_pfns,
 	       const struct pfn_range *usable, unsigned int nr_usable,
 	       const struct pfn_range *free, unsigned int nr_free)
 {
+	unsigned long *words;
 	unsigned int i;
 	pfn_t pfn;
 
@@ -149,13 +156,17 @@ int zones_init(struct page *map, pfn_t nr_pfns,
 		map[pfn].flags = PG_reserved |
 			((uint32_t)zone_type_of_pfn(pfn) << PG_ZONE_SHIFT);
 		map[pfn]._refcount = 1;
-		map[pfn].next = PFN_NONE;
+		map[pfn].owner = 0;
 	}
 	mem_map = map;
 	max_pfn = nr_pfns;
+	words = (unsigned long *)((char *)map +
+				  ALIGN_UP((size_t)nr_pfns * sizeof(*map),
+					   sizeof(unsigned long)));
 	for (i = 0; i < MAX_NR_ZONES; i++) {
 		zone_layout(&zones[i], usable, nr_usable);
 		buddy_zone_init(&zones[i]);
+		words = zone_maps_init(&zones[i], words, nr_pfns);
 	}
 	for (i = 0; i < nr_free; i++)
 		zone_free_range(&free[i]);

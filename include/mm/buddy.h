@@ -1,5 +1,5 @@
 /*
- * The binary buddy allocator: per-zone free lists of 2^order frames.
+ * The binary buddy allocator: per-zone free maps of 2^order frames.
  *
  * Context: every function may be called with interrupts on or off, from an
  * IRQ handler too (they take zone->lock).  None may sleep.
@@ -81,9 +81,9 @@ extern unsigned long (*buddy_reclaim_hook)(void);
 uint64_t buddy_refused_frees(void);
 
 /*
- * buddy_zone_init - empty free lists for a zone whose span is already set.
+ * buddy_zone_init - empty free maps for a zone whose span is already set.
  * buddy_free_bootmem - hand frames [start, end) of one zone, all still
- * PG_reserved, to its lists as maximal aligned blocks.
+ * PG_reserved, into its maps as maximal aligned blocks.
  * Context: early boot (zones_init()).  Returns: nothing.
  */
 void buddy_zone_init(struct zone *zone);
@@ -91,10 +91,10 @@ void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end);
 
 /*
  * buddy_hot_save - record the zone's hot frames in @pfns (at most @max,
- * HOT_HIGH_MAX always suffices) and drain them into the buddy lists.
+ * HOT_HIGH_MAX always suffices) and drain them into the buddy maps.
  * buddy_hot_restore - take the recorded frames that are still free off
- * the buddy lists and back onto the hot list, in their old order.
- * Together they let a test run on fully coalesced lists and then leave
+ * the buddy maps and back onto the hot list, in their old order.
+ * Together they let a test run on fully coalesced maps and then leave
  * the zone as it found it (buddyinfo counts equal).
  * Context: any.  Returns: frames recorded; nothing.
  */
@@ -120,28 +120,23 @@ struct buddy_snapshot {
 void buddy_snapshot_take(struct buddy_snapshot *snap);
 unsigned int buddy_snapshot_restore(const struct buddy_snapshot *snap);
 
-/* Move every frame on the zone's hot list back to the buddy lists.
+/* Move every frame on the zone's hot list back to the buddy maps.
  * Context: any.  Returns: nothing. */
 void buddy_drain_hot(struct zone *zone);
 
 /*
  * buddy_is_free_head - is pfn the head of a free block of exactly this
- * order on the zone's buddy lists?  Context: zone->lock held, or a
- * snapshot that cannot change.  Returns: true or false.
+ * order (a maximal free chunk) in the zone's maps?
+ * buddy_frame_free - is pfn free in the zone's maps (not hot)?
+ * Context: zone->lock held, or a snapshot that cannot change.
+ * Returns: true or false.
  */
-static inline bool buddy_is_free_head(const struct zone *zone, pfn_t pfn,
-				      unsigned int order)
-{
-	const struct page *page;
-
-	if (!zone_spans_pfn(zone, pfn))
-		return false;
-	page = pfn_to_page(pfn);
-	return page_test(page, PG_buddy) && page_order(page) == order;
-}
+bool buddy_is_free_head(const struct zone *zone, pfn_t pfn,
+			unsigned int order);
+bool buddy_frame_free(const struct zone *zone, pfn_t pfn);
 
 /*
- * buddy_check - verify every invariant of the zone's lists (B1..B8,
+ * buddy_check - verify every invariant of the zone's maps (B1..B9,
  * listed above struct zone); buddy_check_all does every zone.
  * Context: any (walks the whole span with interrupts off).
  * Returns: the number of violations, each printed in one line.

@@ -3,25 +3,25 @@
  * (mem_map) indexed by pfn, placed at boot by the boot-time allocator.
  *
  * The descriptor is 12 bytes on i386 (Linux spends 32): a flags word that
- * also carries the zone index and a block order, a word whose meaning
- * depends on the frame's state, and one pfn link.  Links are pfns, not
- * pointers, so the same layout holds on the 64-bit host build (16 bytes
- * there) and a free list can be checked against the zone's span directly.
+ * also carries the zone index and a block order, a word for the owner of
+ * an allocated frame, and a count (or the slab's pointer).  A free frame
+ * needs none of them: the buddy allocator keeps its free blocks in
+ * per-zone bitmaps (include/mm/zones.h), so a free frame's descriptor is
+ * its zone bits and nothing else, and freeing or merging a block reads
+ * and writes no descriptor but the freed block's own.
  *
  *  flags:  31       22 21 20 19   16 15            0
  *         +-----------+-----+-------+---------------+
  *         |  (spare)  |zone | order |   PG_* bits   |
  *         +-----------+-----+-------+---------------+
  *
- *  state            word (union)               next
- *  free head        prev block on its list     next block on its list
- *  hot (free)       0                          (unused)
- *  allocated        _refcount (users)          owner's word
- *  PG_slab head     private (the slab)         owner's word
+ *  state            owner              count word (union)
+ *  free             0 or stale         0
+ *  hot (free)       stale              0
+ *  allocated        owner's word       _refcount (users)
+ *  PG_slab head     owner's word       private (the slab)
  *
- * A free block needs its links but no count, an allocated frame its count
- * but no buddy links: that is what lets one word serve both.  page_count()
- * is meaningful for allocated frames only.
+ * page_count() is meaningful for allocated frames only.
  *
  * Who may change a field: the buddy allocator owns every field of a free
  * frame and the order/zone bits always; the owner of an allocated frame
@@ -36,14 +36,10 @@
 
 struct page {
 	uint32_t flags;
-	union {
-		pfn_t next;		/* free head: next block on its list */
-		uint32_t owner;		/* allocated: the owner's to use */
-	};
+	uint32_t owner;			/* allocated: the owner's to use */
 	union {
 		int32_t _refcount;	/* allocated: users of the frame */
 		void *private;		/* PG_slab head: the slab layer's data */
-		pfn_t prev;		/* free head: previous block on its list */
 	};
 };
 
@@ -54,7 +50,7 @@ _Static_assert(sizeof(struct page) == 12, "struct page must stay 12 bytes");
 /* PG_* bits: what a frame is now. */
 enum pageflags {
 	PG_reserved	= 1u << 0,	/* not for the buddy: hole, firmware, kernel, boot data */
-	PG_buddy	= 1u << 1,	/* head of a free block on a buddy free list */
+	/* 1u << 1: spare (free frames carry no bit: see the zone's maps) */
 	PG_hot		= 1u << 2,	/* free order-0 frame on the zone's hot list */
 	PG_head		= 1u << 3,	/* head of an allocated block (order bits valid) */
 	PG_tail		= 1u << 4,	/* non-head frame of an allocated block */

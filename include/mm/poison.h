@@ -11,7 +11,5 @@
 #define POISON_INUSE_UNINIT	0x5au		/* fresh object, not yet written */
 #define RED_ACTIVE		0xbbu		/* red zone byte around a live object */
 #define RED_INACTIVE		0xccu		/* red zone byte around a free object */
-#define POISON_LIST_NEXT	0xdead0100u	/* a removed list link */
-#define POISON_LIST_PREV	0xdead0200u
 
 #endif /* MM_POISON_H */

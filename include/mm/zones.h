@@ -17,6 +17,7 @@
 #ifndef MM_ZONES_H
 #define MM_ZONES_H
 
+#include "mm/hbitmap.h"
 #include "mm/lock.h"
 #include "mm/page.h"
 
@@ -26,16 +27,36 @@
 enum zone_type { ZONE_DMA, ZONE_NORMAL, ZONE_HIGHMEM, MAX_NR_ZONES };
 enum zone_wmark { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
 
+/*
+ * The free blocks of one order, for the zone's frames from map_base on:
+ * bit i of map is set when the 2^order frames from map_base + (i << order)
+ * are a free block, coalesced as far as its buddies allow.  A bitmap
+ * rather than a list through the descriptors: a free or a merge tests and
+ * flips bits in a few cache lines instead of loading the descriptors of
+ * the block, its buddy and their list neighbours, and the lowest-addressed
+ * block of an order is one hbitmap_first() away (low caches it).
+ */
 struct free_area {
-	pfn_t head;			/* first free block of this order, or PFN_NONE */
-	uint32_t nr_free;		/* blocks on the list */
+	struct hbitmap map;		/* heads of free blocks of this order */
+	uint32_t nr_free;		/* bits set in map */
+	uint32_t low;			/* lowest bit set in map, or HB_NONE */
 };
 
 /*
- * The order-0 hot list in front of the buddy lists (per CPU in spirit): a
+ * Requests of this order and above take the smallest free block that fits
+ * (lowest-addressed among those); smaller ones take the lowest-addressed
+ * free block of any order that fits.  Small blocks so pack into the low
+ * end of a zone and large ones fill holes of their own size, which keeps
+ * whole 4 MiB blocks free: see "Placement" in docs/DESIGN.md.
+ */
+#define BUDDY_FIT_ORDER		4
+
+
+/*
+ * The order-0 hot list in front of the buddy maps (per CPU in spirit): a
  * stack of free frames' descriptors, top at pages[count - 1].  Frees push,
  * order-0 allocations pop; batch frames at a time move between it and the
- * buddy lists.  An array rather than a list through the descriptors: a
+ * buddy maps.  An array rather than a list through the descriptors: a
  * pop needs no load from the frame's descriptor, and a drain can take the
  * oldest frames (the bottom) first.  Descriptor pointers rather than
  * pfns: a pop returns the entry as it is and a push stores its argument,
@@ -53,8 +74,8 @@ struct hot_list {
 	uint32_t batch;			/* frames moved per refill or drain */
 	uint64_t pushed_fast;		/* frees pushed by the fast path */
 	uint64_t pushed;		/* frees pushed by the slow paths */
-	uint64_t refilled;		/* frames moved in from the buddy lists */
-	uint64_t drained;		/* frames moved back to the buddy lists */
+	uint64_t refilled;		/* frames moved in from the buddy maps */
+	uint64_t drained;		/* frames moved back to the buddy maps */
 	struct page *pages[HOT_HIGH_MAX];
 };
 
@@ -80,21 +101,22 @@ struct zone_counters {
  *
  * Invariants of the free state, encoded once each in buddy_check()
  * (mm/buddy_check.c), which tests call after every step:
- *  B1. A block on free_area[o] lies inside [start_pfn, end_pfn) and is
- *      aligned to 2^o frames.
- *  B2. Its head carries PG_buddy, order o, the zone's number, and none
- *      of PG_reserved, PG_hot, PG_head, PG_tail.
- *  B3. The lists are well formed: the first entry's prev is PFN_NONE, each
- *      entry's prev names the entry before it, and a walk ends after
- *      exactly nr_free entries (so no cycle, no frame twice on one list).
- *  B4. No frame is in two free blocks, or in a block and on the hot list:
- *      no frame inside a free block but its head carries any PG_* bit, and
- *      every PG_buddy / PG_hot frame of the span is on a list.
+ *  B1. A free block of order o (a bit of free_area[o].map) lies inside
+ *      [start_pfn, end_pfn) and is aligned to 2^o frames (by construction
+ *      of the map index).
+ *  B2. Every frame of a free block carries the zone's number, no PG_* bit
+ *      and refcount 0.
+ *  B3. Every map is well formed (hbitmap H1, H2): its summary levels say
+ *      exactly which words are non-zero; low is its lowest bit.
+ *  B4. Every frame is in exactly one state: no frame is in two free
+ *      blocks, and a frame of the span with no PG_* bit is in a free block
+ *      (with B2: free if and only if it carries no state bit).
  *  B5. No two free buddies are left uncoalesced: the buddy of a free block
- *      of order o < MAX_ORDER is not a free head of order o.
+ *      of order o < MAX_ORDER is not a free block of order o.
  *  B6. Hot-list frames are inside the span, carry PG_hot, order 0, the
  *      zone's number and refcount 0, and hot.count <= hot.high.
- *  B7. buddy_pages equals the frames on the buddy lists, and
+ *  B7. free_area[o].nr_free equals the bits set in its map;
+ *      buddy_pages equals the frames in free blocks; and
  *      buddy_pages + hot.count <= managed_pages <= present_pages <= the
  *      span.
  *  B8. Every frame of the span carries the zone's number.
@@ -117,8 +139,9 @@ struct zone {
 	pfn_t end_pfn;
 	uint32_t present_pages;		/* usable RAM frames in the span */
 	uint32_t managed_pages;		/* frames given to the buddy allocator */
-	uint32_t buddy_pages;		/* free frames on the buddy lists */
+	uint32_t buddy_pages;		/* free frames on the buddy maps */
 	uint32_t watermark[NR_WMARK];
+	pfn_t map_base;			/* pfn of bit 0 of every map (4 MiB aligned) */
 	struct free_area free_area[NR_ORDERS];
 	struct zone_counters stats;	/* raw: see zone_counters() */
 };
@@ -135,7 +158,7 @@ static inline bool zone_populated(const struct zone *zone)
 	return zone->managed_pages != 0;
 }
 
-/* Free frames: the buddy lists plus the hot list.
+/* Free frames: the buddy maps plus the hot list.
  * Context: any; a snapshot unless zone->lock is held. */
 static inline uint32_t zone_free_pages(const struct zone *zone)
 {
@@ -164,6 +187,60 @@ static inline enum zone_type zone_type_of_pfn(pfn_t pfn)
 	return ZONE_HIGHMEM;
 }
 
+/* The pfns each zone may hold, by address: [lo, hi). */
+static inline pfn_t zone_type_lo(enum zone_type t)
+{
+	return t == ZONE_DMA ? 0 : t == ZONE_NORMAL ? DMA_PFN : LOWMEM_PFN;
+}
+
+static inline pfn_t zone_type_hi(enum zone_type t)
+{
+	return t == ZONE_DMA ? DMA_PFN : t == ZONE_NORMAL ? LOWMEM_PFN :
+							  PFN_NONE;
+}
+
+/*
+ * The frames a zone's free maps cover on a machine of nr_pfns frames: its
+ * address range cut at nr_pfns, rounded up to whole 4 MiB blocks (every
+ * zone starts on one).  Returns: how many (0: the zone has none).
+ */
+static inline uint32_t zone_map_frames(enum zone_type t, pfn_t nr_pfns)
+{
+	pfn_t lo = zone_type_lo(t), hi = MIN(zone_type_hi(t), nr_pfns);
+
+	if (hi <= lo)
+		return 0;
+	return ALIGN_UP(hi - lo, 1u << MAX_ORDER);
+}
+
+/* Words of all of one zone's maps, one per order. */
+static inline uint32_t zone_map_words(uint32_t frames)
+{
+	uint32_t words = 0;
+	unsigned int o;
+
+	for (o = 0; frames && o < NR_ORDERS; o++)
+		words += hbitmap_words(frames >> o);
+	return words;
+}
+
+/*
+ * zones_map_bytes - what zones_init() needs at @map for nr_pfns frames:
+ * the descriptors, then every zone's free maps (about 1/4 byte a frame).
+ * Context: any.  Returns: the size in bytes.
+ */
+static inline size_t zones_map_bytes(pfn_t nr_pfns)
+{
+	size_t bytes = ALIGN_UP((size_t)nr_pfns * sizeof(struct page),
+				sizeof(unsigned long));
+	unsigned int t;
+
+	for (t = 0; t < MAX_NR_ZONES; t++)
+		bytes += zone_map_words(zone_map_frames(t, nr_pfns)) *
+			 sizeof(unsigned long);
+	return bytes;
+}
+
 /* A range of frames [start, end) handed from the boot allocator. */
 struct pfn_range {
 	pfn_t start;
@@ -172,7 +249,8 @@ struct pfn_range {
 
 /*
  * zones_init - lay out the zones and give free frames to the buddy allocator.
- * @map: page descriptors for pfns [0, nr_pfns), already allocated
+ * @map: zones_map_bytes(nr_pfns) bytes: the page descriptors for pfns
+ *       [0, nr_pfns), then room for the zones' free maps
  * @nr_pfns: one past the highest usable pfn
  * @usable: usable RAM (sorted, disjoint); frames outside it are holes
  * @nr_usable: entries in @usable
@@ -180,7 +258,7 @@ struct pfn_range {
  * @nr_free: entries in @free
  *
  * Every descriptor starts PG_reserved (refcount 1) with its zone set;
- * frames in @free are then freed into their zone's buddy lists as maximal
+ * frames in @free are then freed into their zone's buddy maps as maximal
  * aligned blocks.  Watermarks and hot-list sizes are set from the managed
  * pages (formula in mm/zones.c).
  * Context: early boot, once (host tests: once per test, after zones_reset()).

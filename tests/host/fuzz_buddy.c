@@ -137,9 +137,10 @@ static void do_misuse(struct slot *s, uint8_t arg)
 		break;
 	default:	/* a frame that is free right now */
 		page = pfn_to_page((pfn_t)(arg * 97u) % max_pfn);
-		if (!page_test(page, PG_buddy | PG_hot))
+		if (!page_test(page, PG_hot) &&
+		    !buddy_frame_free(page_zone(page), page_to_pfn(page)))
 			return;
-		order = page_order(page);
+		order = arg % NR_ORDERS;
 		break;
 	}
 	FUZZ_ASSERT(__free_pages(page, order) == -EINVAL);

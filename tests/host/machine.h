@@ -61,7 +61,7 @@ static inline void machine_boot_ranges(uint64_t bytes,
 		machine_die("machine_boot without machine_shutdown");
 	if (host_mem_init(bytes) != 0)
 		machine_die("cannot map the physical memory arena");
-	machine_mem_map = calloc(nr_pfns, sizeof(struct page));
+	machine_mem_map = calloc(1, zones_map_bytes(nr_pfns));
 	if (!machine_mem_map)
 		machine_die("cannot allocate mem_map");
 	zones_reset();

@@ -158,8 +158,8 @@ static void test_split_and_merge(void **state)
 	(void)state;
 	no_hot_all();
 	page = alloc_pages(GFP_KERNEL, 0);
-	/* the newest order-10 block (the highest) is split down to order 0 */
-	assert_int_equal(pfn_of(page), 15360);
+	/* the lowest-addressed order-10 block is split down to order 0 */
+	assert_int_equal(pfn_of(page), 4096);
 	assert_true(page_test(page, PG_head));
 	assert_int_equal(page_count(page), 1);
 	assert_int_equal(NORMAL->stats.splits, 10);
@@ -182,9 +182,9 @@ static void test_buddies_merge_in_either_order(void **state)
 	a = alloc_pages(GFP_KERNEL, 0);
 	b = alloc_pages(GFP_KERNEL, 0);
 	c = alloc_pages(GFP_KERNEL, 1);
-	assert_int_equal(pfn_of(a), 15360);
-	assert_int_equal(pfn_of(b), 15361);
-	assert_int_equal(pfn_of(c), 15362);
+	assert_int_equal(pfn_of(a), 4096);
+	assert_int_equal(pfn_of(b), 4097);
+	assert_int_equal(pfn_of(c), 4098);
 	assert_true(page_test(c + 1, PG_tail));
 	check_all();
 	/* a's buddy b is allocated: a stays an order-0 block */
@@ -265,18 +265,18 @@ static void test_double_free(void **state)
 	no_hot_all();
 	page = alloc_pages(GFP_KERNEL, 0);
 	assert_int_equal(__free_pages(page, 0), 0);
-	/* pfn 15360 is now inside a free order-10 block */
+	/* pfn 4096 is now the head of a free order-10 block again */
 	take_snapshot();
 	assert_int_equal(__free_pages(page, 0), -EINVAL);
-	expect_refused("buddy: double free of pfn 0x3c00 order 0 in zone Normal (caller 0x");
+	expect_refused("buddy: double free of pfn 0x1000 order 0 in zone Normal (caller 0x");
 	assert_int_equal(NORMAL->stats.refused_frees, 1);
-	/* an order-0 block still on its own list */
+	/* an order-0 block of its own (its buddy is allocated) */
 	page = alloc_pages(GFP_KERNEL, 0);
 	assert_non_null(alloc_pages(GFP_KERNEL, 0));
 	assert_int_equal(__free_pages(page, 0), 0);
 	take_snapshot();
 	assert_int_equal(__free_pages(page, 0), -EINVAL);
-	expect_refused("buddy: double free of pfn 0x3c00 order 0 in zone Normal (caller 0x");
+	expect_refused("buddy: double free of pfn 0x1000 order 0 in zone Normal (caller 0x");
 }
 
 static void test_double_free_hot(void **state)
@@ -299,13 +299,13 @@ static void test_wrong_order(void **state)
 	(void)state;
 	no_hot_all();
 	page = alloc_pages(GFP_KERNEL, 2);
-	assert_int_equal(pfn_of(page), 15360);
+	assert_int_equal(pfn_of(page), 4096);
 	take_snapshot();
 	assert_int_equal(__free_pages(page, 1), -EINVAL);
-	expect_refused("buddy: wrong-order free of pfn 0x3c00 order 1 in zone Normal, allocated as order 2 (caller 0x");
+	expect_refused("buddy: wrong-order free of pfn 0x1000 order 1 in zone Normal, allocated as order 2 (caller 0x");
 	take_snapshot();
 	assert_int_equal(__free_pages(page, 3), -EINVAL);
-	expect_refused("buddy: wrong-order free of pfn 0x3c00 order 3 in zone Normal, allocated as order 2 (caller 0x");
+	expect_refused("buddy: wrong-order free of pfn 0x1000 order 3 in zone Normal, allocated as order 2 (caller 0x");
 	assert_int_equal(__free_pages(page, 2), 0);
 	check_all();
 }
@@ -318,13 +318,13 @@ static void test_misaligned_and_invalid_order(void **state)
 	no_hot_all();
 	page = alloc_pages(GFP_KERNEL, 0);
 	page = alloc_pages(GFP_KERNEL, 0);
-	assert_int_equal(pfn_of(page), 15361);
+	assert_int_equal(pfn_of(page), 4097);
 	take_snapshot();
 	assert_int_equal(__free_pages(page, 1), -EINVAL);
-	expect_refused("buddy: misaligned free of pfn 0x3c01 order 1 in zone Normal (caller 0x");
+	expect_refused("buddy: misaligned free of pfn 0x1001 order 1 in zone Normal (caller 0x");
 	take_snapshot();
 	assert_int_equal(__free_pages(page, 11), -EINVAL);
-	expect_refused("buddy: invalid-order free of pfn 0x3c01 order 11 in zone Normal (caller 0x");
+	expect_refused("buddy: invalid-order free of pfn 0x1001 order 11 in zone Normal (caller 0x");
 }
 
 static void test_outside_every_zone(void **state)
@@ -359,13 +359,13 @@ static void test_tail_frame(void **state)
 	(void)state;
 	no_hot_all();
 	page = alloc_pages(GFP_KERNEL, 3);
-	assert_int_equal(pfn_of(page), 15360);
+	assert_int_equal(pfn_of(page), 4096);
 	take_snapshot();
 	assert_int_equal(__free_pages(page + 4, 2), -EINVAL);
-	expect_refused("buddy: free of tail pfn 0x3c04 order 2 in zone Normal (caller 0x");
+	expect_refused("buddy: free of tail pfn 0x1004 order 2 in zone Normal (caller 0x");
 	take_snapshot();
 	put_page(page + 1);
-	expect_refused("buddy: free of tail pfn 0x3c01 order 0 in zone Normal (caller 0x");
+	expect_refused("buddy: free of tail pfn 0x1001 order 0 in zone Normal (caller 0x");
 	assert_int_equal(__free_pages(page, 3), 0);
 	check_all();
 }
@@ -383,11 +383,11 @@ static void test_put_page_on_free_page(void **state)
 	expect_refused("buddy: put_page on free pfn 0x");
 	/* a frame in the middle of a free order-10 block */
 	take_snapshot();
-	put_page(pfn_to_page(0x1005));
-	expect_refused("buddy: put_page on free pfn 0x1005 order 0 in zone Normal (caller 0x");
+	put_page(pfn_to_page(0x2005));
+	expect_refused("buddy: put_page on free pfn 0x2005 order 0 in zone Normal (caller 0x");
 	take_snapshot();
-	get_page(pfn_to_page(0x1005));
-	expect_refused("buddy: get_page on free pfn 0x1005 in zone Normal (caller 0x");
+	get_page(pfn_to_page(0x2005));
+	expect_refused("buddy: get_page on free pfn 0x2005 in zone Normal (caller 0x");
 }
 
 static void test_get_page_misuse(void **state)
@@ -397,14 +397,14 @@ static void test_get_page_misuse(void **state)
 	(void)state;
 	no_hot_all();
 	block = alloc_pages(GFP_KERNEL, 1);
-	assert_int_equal(pfn_of(block), 15360);
+	assert_int_equal(pfn_of(block), 4096);
 	take_snapshot();
 	get_page(block + 1);
-	expect_refused("buddy: get_page on tail pfn 0x3c01 in zone Normal (caller 0x");
+	expect_refused("buddy: get_page on tail pfn 0x1001 in zone Normal (caller 0x");
 	page_set(block, PG_slab);
 	take_snapshot();
 	get_page(block);
-	expect_refused("buddy: get_page on slab pfn 0x3c00 in zone Normal (caller 0x");
+	expect_refused("buddy: get_page on slab pfn 0x1000 in zone Normal (caller 0x");
 	page_clear(block, PG_slab);
 	take_snapshot();
 	get_page(pfn_to_page(0));

@@ -246,82 +246,118 @@ static void test_snapshot_restores_counts(void **state)
 
 /* ---- the checker catches each invariant -------------------------------- */
 
-/* Run buddy_check on Normal and expect exactly one line naming inv. */
-static void expect_violation(const char *inv)
+/* Run buddy_check on a zone and expect a line naming inv. */
+static void expect_violation_in(struct zone *zone, const char *inv)
 {
 	unsigned int bad;
 
 	host_log_clear();
-	bad = buddy_check(NORMAL);
+	bad = buddy_check(zone);
 	if (bad == 0 || !host_log_contains(inv))
 		fail_msg("expected %s, got %u violations:\n%s", inv, bad,
 			 host_log());
 }
 
-/* Normal's lists with the hot list off: one order-0 block at 0x3c01. */
-static struct page *prepare(void)
+static void expect_violation(const char *inv)
+{
+	expect_violation_in(NORMAL, inv);
+}
+
+/*
+ * Mark (or unmark) a free block of this order in a zone's map the way the
+ * allocator would, counts included, so that only the invariant a test
+ * breaks on purpose is broken.
+ */
+static void fake_block(struct zone *zone, pfn_t pfn, unsigned int order,
+		       bool set)
+{
+	struct free_area *area = &zone->free_area[order];
+	uint32_t bit = (pfn - zone->map_base) >> order;
+
+	if (set) {
+		hbitmap_set(&area->map, bit);
+		area->nr_free++;
+		zone->buddy_pages += 1u << order;
+	} else {
+		hbitmap_clear(&area->map, bit);
+		area->nr_free--;
+		zone->buddy_pages -= 1u << order;
+	}
+	area->low = hbitmap_first(&area->map);
+}
+
+/*
+ * Normal with the hot list off and frame 0x1000 allocated: free blocks
+ * 0x1001/0, 0x1002/1, 0x1004/2, ... 0x1200/9, then order-10 blocks.
+ */
+static void prepare(void)
 {
 	struct page *page;
 
 	buddy_drain_hot(NORMAL);
 	NORMAL->hot.high = NORMAL->hot.batch = 0;
 	page = alloc_pages(GFP_KERNEL, 0);
-	assert_int_equal(page_to_pfn(page), 0x3c00);
+	assert_int_equal(page_to_pfn(page), 0x1000);
+	assert_true(buddy_is_free_head(NORMAL, 0x1001, 0));
+	assert_true(buddy_is_free_head(NORMAL, 0x1004, 2));
 	assert_int_equal(buddy_check(NORMAL), 0);
-	return pfn_to_page(0x3c01);
 }
 
 static void test_check_b1_b2(void **state)
 {
-	struct page *free1 = prepare();
+	struct page *free1 = pfn_to_page(0x1001);
 
 	(void)state;
+	prepare();
 	free1->flags |= PG_reserved;
-	expect_violation("B2 order-0 head pfn 0x3c01");
+	expect_violation("B2 pfn 0x1001 in free block 0x1001/0 has flags");
 	free1->flags &= ~PG_reserved;
-	NORMAL->free_area[0].head = 0x10;	/* a DMA frame */
-	expect_violation("B1 order-0 list links to pfn 0x10");
-	NORMAL->free_area[0].head = 0x3c01;
-	assert_int_equal(buddy_check(NORMAL), 0);
+	/* DMA spans [1, 4096); its maps start at pfn 0 */
+	fake_block(DMA, 0, 0, true);
+	expect_violation_in(DMA, "B1 order-0 block at pfn 0x0 outside the span");
+	fake_block(DMA, 0, 0, false);
+	assert_int_equal(buddy_check_all(), 0);
 }
 
 static void test_check_b3(void **state)
 {
-	struct page *free1 = prepare();
+	struct hbitmap *map = &NORMAL->free_area[0].map;
 
 	(void)state;
-	free1->prev = 0x3c02;
-	expect_violation("B3 order-0 pfn 0x3c01 prev 0x3c02");
-	free1->prev = PFN_NONE;
+	prepare();
+	map->level[1][0] = 0;		/* summary of word 0, which holds 0x1001 */
+	expect_violation("H1: B3 Normal order-0 map level 0 word 0 is non-zero but its summary bit is clear");
+	map->level[1][0] = 1;
+	NORMAL->free_area[0].low = 5;
+	expect_violation("B3 order-0 low 5, lowest bit 1");
+	NORMAL->free_area[0].low = 1;
 	NORMAL->free_area[0].nr_free = 2;
-	expect_violation("B3 order-0 list: nr_free 2, walked 1");
+	expect_violation("B7 order-0 nr_free 2, 1 bits in the map");
 	NORMAL->free_area[0].nr_free = 1;
-	free1->next = 0x3c01;		/* a cycle */
-	expect_violation("B3 order-0 list: nr_free 1, walked 2 and more");
-	free1->next = PFN_NONE;
 	assert_int_equal(buddy_check(NORMAL), 0);
 }
 
 static void test_check_b4(void **state)
 {
-	struct page *inner = pfn_to_page(0x3c05);	/* in order-2 0x3c04 */
-	struct page *head = pfn_to_page(0x3c00);	/* allocated */
+	struct page *head = pfn_to_page(0x1000);	/* allocated */
+	uint32_t flags;
 
 	(void)state;
 	prepare();
-	page_set(inner, PG_hot);
-	expect_violation("B4 pfn 0x3c05 inside free block 0x3c04/2 has flags");
-	expect_violation("hot frames, lists hold");
-	page_clear(inner, PG_hot);
+	/* 0x1005 lies in the order-2 block 0x1004 already */
+	fake_block(NORMAL, 0x1005, 0, true);
+	expect_violation("B4 pfn 0x1005 is in 2 free blocks");
+	fake_block(NORMAL, 0x1005, 0, false);
 	assert_int_equal(buddy_check(NORMAL), 0);
-	/* marked free but on no list */
-	head->flags = (uint32_t)ZONE_NORMAL << PG_ZONE_SHIFT | PG_buddy;
-	expect_violation("B4 span has");
-	head->flags = (uint32_t)ZONE_NORMAL << PG_ZONE_SHIFT | PG_head;
+	/* an allocated frame that lost its state bits, in no block */
+	flags = head->flags;
+	head->flags = (uint32_t)ZONE_NORMAL << PG_ZONE_SHIFT;
+	expect_violation("B4 pfn 0x1000 carries no state bit but is in no free block");
+	head->flags = flags;
 	assert_int_equal(buddy_check(NORMAL), 0);
 }
 
-/* Two order-0 buddies, 0x3c02 and 0x3c03, put on the list unmerged. */
+/* Two order-0 buddies, 0x1002 and 0x1003, marked free unmerged. */
 static void test_check_b5(void **state)
 {
 	const uint32_t zone_bits = (uint32_t)ZONE_NORMAL << PG_ZONE_SHIFT;
@@ -329,26 +365,21 @@ static void test_check_b5(void **state)
 
 	(void)state;
 	prepare();
-	assert_int_equal(page_to_pfn(alloc_pages(GFP_KERNEL, 0)), 0x3c01);
+	assert_int_equal(page_to_pfn(alloc_pages(GFP_KERNEL, 0)), 0x1001);
 	a = alloc_pages(GFP_KERNEL, 1);
-	assert_int_equal(page_to_pfn(a), 0x3c02);
-	a[0].flags = a[1].flags = zone_bits | PG_buddy;
-	a[0].next = 0x3c03;
-	a[0].prev = PFN_NONE;
-	a[1].next = PFN_NONE;
-	a[1].prev = 0x3c02;
-	NORMAL->free_area[0].head = 0x3c02;
-	NORMAL->free_area[0].nr_free = 2;
-	NORMAL->buddy_pages += 2;
-	expect_violation("B5 order-0 block 0x3c02 and its buddy 0x3c03 both free");
+	assert_int_equal(page_to_pfn(a), 0x1002);
+	a[0].flags = a[1].flags = zone_bits;
+	a[0]._refcount = 0;
+	fake_block(NORMAL, 0x1002, 0, true);
+	fake_block(NORMAL, 0x1003, 0, true);
+	expect_violation("B5 order-0 block 0x1002 and its buddy 0x1003 both free");
 	assert_int_equal(buddy_check(NORMAL), 2);
 	/* undo: an allocated order-1 block again */
+	fake_block(NORMAL, 0x1002, 0, false);
+	fake_block(NORMAL, 0x1003, 0, false);
 	a[0].flags = zone_bits | PG_head | 1u << PG_ORDER_SHIFT;
 	a[0]._refcount = 1;
 	a[1].flags = zone_bits | PG_tail;
-	NORMAL->free_area[0].head = PFN_NONE;
-	NORMAL->free_area[0].nr_free = 0;
-	NORMAL->buddy_pages -= 2;
 	assert_int_equal(buddy_check(NORMAL), 0);
 }
 
@@ -373,7 +404,7 @@ static void test_check_b6_b7_b8(void **state)
 	expect_violation("B6 hot slot 3 holds pfn 0x10");
 	NORMAL->hot.pages[3] = saved;
 	NORMAL->buddy_pages--;
-	expect_violation("B7 on lists 12240 (counted 12239) hot 47");
+	expect_violation("B7 in free blocks 12240 (counted 12239) hot 47");
 	NORMAL->buddy_pages++;
 	set_page_zonenum(page, ZONE_DMA);
 	snprintf(line, sizeof(line), "B8 pfn 0x%x carries zone 0",
