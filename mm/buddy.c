@@ -114,8 +114,8 @@ BUDDY_INLINE void block_add(struct zone *zone, uint32_t i, unsigned int o)
 
 	hbitmap_set(&area->map, i >> o);
 	area->nr_free++;
-	if ((i >> o) < area->low)
-		area->low = i >> o;
+	if (i < area->low)
+		area->low = i;
 }
 
 BUDDY_INLINE void block_del(struct zone *zone, uint32_t i, unsigned int o)
@@ -124,8 +124,11 @@ BUDDY_INLINE void block_del(struct zone *zone, uint32_t i, unsigned int o)
 
 	hbitmap_clear(&area->map, i >> o);
 	area->nr_free--;
-	if ((i >> o) == area->low)	/* the next lowest is above it */
-		area->low = hbitmap_next(&area->map, (i >> o) + 1);
+	if (i == area->low) {		/* the next lowest is above it */
+		uint32_t next = hbitmap_next(&area->map, (i >> o) + 1);
+
+		area->low = next == HB_NONE ? HB_NONE : next << o;
+	}
 }
 
 /*
@@ -183,25 +186,19 @@ BUDDY_INLINE pfn_t buddy_find_locked(const struct zone *zone,
 				     unsigned int order, unsigned int *m)
 {
 	const struct free_area *area = zone->free_area;
-	pfn_t best = PFN_NONE;
+	uint32_t best = HB_NONE;
 	unsigned int o;
 
+	*m = order;
 	for (o = order; o < NR_ORDERS; o++) {
-		pfn_t pfn;
-
-		if (area[o].low == HB_NONE)
+		if (area[o].low >= best)
 			continue;
-		pfn = zone->map_base + (area[o].low << o);
-		if (order >= BUDDY_FIT_ORDER) {
-			*m = o;
-			return pfn;
-		}
-		if (pfn < best) {
-			best = pfn;
-			*m = o;
-		}
+		best = area[o].low;
+		*m = o;
+		if (order >= BUDDY_FIT_ORDER)
+			break;
 	}
-	return best;
+	return best == HB_NONE ? PFN_NONE : zone->map_base + best;
 }
 
 /* Take a block of exactly 2^order frames off the maps, or NULL. */

@@ -106,13 +106,15 @@ static unsigned int check_maps(const struct zone *zone)
 
 	for (o = 0; o < NR_ORDERS; o++) {
 		const struct free_area *area = &zone->free_area[o];
+		uint32_t first;
 
 		snprintf(what, sizeof(what), "B3 %s order-%u map", zone->name,
 			 o);
 		bad += hbitmap_check(&area->map, what);
-		CHECK(area->low == hbitmap_first(&area->map),
-		      "B3 order-%u low %u, lowest bit %u", o, area->low,
-		      hbitmap_first(&area->map));
+		first = hbitmap_first(&area->map);
+		first = first == HB_NONE ? HB_NONE : first << o;
+		CHECK(area->low == first, "B3 order-%u low %u, lowest block %u",
+		      o, area->low, first);
 		CHECK(area->nr_free == hbitmap_weight(&area->map),
 		      "B7 order-%u nr_free %u, %u bits in the map", o,
 		      area->nr_free, hbitmap_weight(&area->map));

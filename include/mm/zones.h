@@ -34,12 +34,13 @@ enum zone_wmark { WMARK_MIN, WMARK_LOW, WMARK_HIGH, NR_WMARK };
  * rather than a list through the descriptors: a free or a merge tests and
  * flips bits in a few cache lines instead of loading the descriptors of
  * the block, its buddy and their list neighbours, and the lowest-addressed
- * block of an order is one hbitmap_first() away (low caches it).
+ * block of an order is one hbitmap_first() away (low caches it, as a
+ * frame index: map_base + low is its pfn).
  */
 struct free_area {
 	struct hbitmap map;		/* heads of free blocks of this order */
 	uint32_t nr_free;		/* bits set in map */
-	uint32_t low;			/* lowest bit set in map, or HB_NONE */
+	uint32_t low;			/* its block's frame index, or HB_NONE */
 };
 
 /*
@@ -107,7 +108,7 @@ struct zone_counters {
  *  B2. Every frame of a free block carries the zone's number, no PG_* bit
  *      and refcount 0.
  *  B3. Every map is well formed (hbitmap H1, H2): its summary levels say
- *      exactly which words are non-zero; low is its lowest bit.
+ *      exactly which words are non-zero; low is its lowest bit << o.
  *  B4. Every frame is in exactly one state: no frame is in two free
  *      blocks, and a frame of the span with no PG_* bit is in a free block
  *      (with B2: free if and only if it carries no state bit).

@@ -284,6 +284,8 @@ static void fake_block(struct zone *zone, pfn_t pfn, unsigned int order,
 		zone->buddy_pages -= 1u << order;
 	}
 	area->low = hbitmap_first(&area->map);
+	if (area->low != HB_NONE)
+		area->low <<= order;
 }
 
 /*
@@ -329,7 +331,7 @@ static void test_check_b3(void **state)
 	expect_violation("H1: B3 Normal order-0 map level 0 word 0 is non-zero but its summary bit is clear");
 	map->level[1][0] = 1;
 	NORMAL->free_area[0].low = 5;
-	expect_violation("B3 order-0 low 5, lowest bit 1");
+	expect_violation("B3 order-0 low 5, lowest block 1");
 	NORMAL->free_area[0].low = 1;
 	NORMAL->free_area[0].nr_free = 2;
 	expect_violation("B7 order-0 nr_free 2, 1 bits in the map");
