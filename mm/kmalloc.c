@@ -154,8 +154,7 @@ void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
 		return kmalloc_other(size, gfp, caller);
 	if (gfp & __GFP_ZERO)		/* tested above: folds the test away */
 		__builtin_unreachable();
-	/* No constructor, no debug: the free link is at 0. */
-	return slab_alloc_fast(c, gfp, size, caller, 0);
+	return slab_alloc_fast(c, gfp, size, caller);
 }
 
 void *kmalloc(size_t size, gfp_t gfp)

@@ -2,10 +2,12 @@
  * The slab layer's debug mode and its invariant checker.
  *
  * Design.  A SLAB_DEBUG cache lays every slot out with a red zone on each
- * side of the object and its free link after the right one (struct
- * kmem_cache in include/mm/slab.h).  Red zones read RED_INACTIVE while the
- * object is free and RED_ACTIVE while it is allocated; a free object is
- * filled with POISON_FREE_OBJ, ending in POISON_FREE_OBJ_END.  On allocation the zones and the poison must be
+ * side of the object and, after the right one, a word that records the
+ * return address of the object's last free (struct kmem_cache in
+ * include/mm/slab.h), for the checker's reports and for a debugger.  Red
+ * zones read RED_INACTIVE while the object is free and RED_ACTIVE while it
+ * is allocated; a free object is filled with POISON_FREE_OBJ, ending in
+ * POISON_FREE_OBJ_END.  On allocation the zones and the poison must be
  * intact (else: an overrun, or a write after free), on free the zones must
  * read active (all inactive: a double free; anything else: an overrun).
  * Each finding is one report line naming the cache, the object, the
@@ -27,9 +29,10 @@
  * kmem_cache_check() encodes the numbered invariants listed above struct
  * kmem_cache, one printed line per violation.
  *
- * Locking: the debug checks run on objects the caller owns (just taken off
- * a freelist, or being freed) without a lock; the checker takes the cache
- * lock, kmem_cache_check_all() slab_caches_lock then each cache lock.
+ * Locking: the debug checks run on objects the caller owns (just taken
+ * from a map word, or being freed) without a lock; the checker takes the
+ * cache lock, kmem_cache_check_all() slab_caches_lock then each cache
+ * lock.
  */
 #include "mm/poison.h"
 #include "slab_internal.h"
@@ -91,16 +94,17 @@ static void slab_poison(struct kmem_cache *c, char *p)
 	slab_fill(p + c->size - 1, POISON_FREE_OBJ_END, 1);
 }
 
-/* A new object: red zones that read free, and poison. */
+/* A new object: red zones that read free, poison, no last free. */
 void slab_debug_init_object(struct kmem_cache *c, void *obj)
 {
 	slab_fill((char *)obj - SLAB_RED_ZONE, RED_INACTIVE, SLAB_RED_ZONE);
-	slab_fill((char *)obj + c->size, RED_INACTIVE, c->link_off - c->size);
+	slab_fill((char *)obj + c->size, RED_INACTIVE, c->track_off - c->size);
 	slab_poison(c, obj);
+	slab_set_track(c, obj, NULL);
 }
 
 /*
- * Debug checks of an object just taken off a freelist: red zones still
+ * Debug checks of an object just taken from a map word: red zones still
  * RED_INACTIVE, poison intact.  On success the red zones turn RED_ACTIVE.
  * Returns: true if the object may be handed out.
  */
@@ -108,7 +112,7 @@ bool slab_alloc_debug(struct kmem_cache *c, void *obj, void *caller)
 {
 	struct slab_found found;
 	char *p = obj;
-	size_t right = c->link_off - c->size;
+	size_t right = c->track_off - c->size;
 	int bad;
 
 	bad = slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE, RED_INACTIVE,
@@ -137,14 +141,15 @@ bool slab_alloc_debug(struct kmem_cache *c, void *obj, void *caller)
 
 /*
  * Debug checks of a free: both red zones RED_ACTIVE (all RED_INACTIVE:
- * double free).  On success poison the object and mark its zones free.
+ * double free).  On success poison the object, mark its zones free and
+ * record @caller as its last free.
  * Returns: true if the free may go on.
  */
 bool slab_free_debug(struct kmem_cache *c, void *obj, void *caller)
 {
 	struct slab_found found, inactive;
 	char *p = obj;
-	size_t right = c->link_off - c->size;
+	size_t right = c->track_off - c->size;
 	int l, r;
 
 	l = slab_scan(p - SLAB_RED_ZONE, RED_ACTIVE, RED_ACTIVE,
@@ -155,6 +160,7 @@ bool slab_free_debug(struct kmem_cache *c, void *obj, void *caller)
 		slab_fill(p - SLAB_RED_ZONE, RED_INACTIVE, SLAB_RED_ZONE);
 		slab_fill(p + c->size, RED_INACTIVE, right);
 		slab_poison(c, p);
+		slab_set_track(c, p, caller);
 		return true;
 	}
 	if (slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE, RED_INACTIVE,
@@ -182,68 +188,90 @@ bool slab_free_debug(struct kmem_cache *c, void *obj, void *caller)
 		}							\
 	} while (0)
 
-/*
- * Invariants 3 and 5: a freelist of slab @s from @head, of @lo to @hi
- * objects, each in one of the first @carved slots.  Cache lock held.
- */
-static unsigned int slab_check_freelist(struct kmem_cache *c, struct slab *s,
-					void *head, unsigned int lo,
-					unsigned int hi, unsigned int carved)
+/* Invariant 5: both red zones of the free object in slot @i read free. */
+static unsigned int slab_check_free_obj(struct kmem_cache *c, struct slab *s,
+					unsigned int i)
 {
-	unsigned int bad = 0, nfree = 0;
 	struct slab_found found;
-	void *obj;
-	int off;
+	char *p = slab_slot_obj(c, s, i);
+	unsigned int bad = 0;
 
-	for (obj = head; obj && nfree <= hi; obj = slab_get_link(c, obj)) {
-		nfree++;
-		if (slab_of_addr(obj) != s || !slab_obj_valid(c, s, obj, &off) ||
-		    (uintptr_t)((char *)obj - s->s_mem) / c->stride >= carved) {
-			SLAB_CHECK(0, "3: slab %p free entry %p is no carved object of it",
-				   (void *)s, obj);
-			return bad;
-		}
-		if (c->flags & SLAB_DEBUG) {
-			char *p = obj;
-
-			SLAB_CHECK(slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE,
-					     RED_INACTIVE, SLAB_RED_ZONE,
-					     &found) < 0 &&
-				   slab_scan(p + c->size, RED_INACTIVE,
-					     RED_INACTIVE,
-					     c->link_off - c->size, &found) < 0,
-				   "5: free object %p has an active or overwritten red zone",
-				   obj);
-		}
-	}
-	SLAB_CHECK(nfree >= lo && nfree <= hi,
-		   "3: slab %p has %u free objects, inuse %u of %u",
-		   (void *)s, nfree, s->inuse, c->objs_per_slab);
+	SLAB_CHECK(slab_scan(p - SLAB_RED_ZONE, RED_INACTIVE, RED_INACTIVE,
+			     SLAB_RED_ZONE, &found) < 0 &&
+		   slab_scan(p + c->size, RED_INACTIVE, RED_INACTIVE,
+			     c->track_off - c->size, &found) < 0,
+		   "5: free object %p has an active or overwritten red zone (last freed by %p)",
+		   (void *)p, slab_get_track(c, p));
 	return bad;
 }
 
-/* Invariant 6: the active slab and the cache's share of it. */
-static unsigned int slab_check_active(struct kmem_cache *c, struct slab *s)
+/*
+ * Invariants 3 and 5 for the free slots @bits of one map word of @s, the
+ * word whose bit 0 is slot @first.  Cache lock held.
+ */
+static unsigned int slab_check_bits(struct kmem_cache *c, struct slab *s,
+				    unsigned long bits, unsigned int first)
 {
-	unsigned int bad = 0;
+	unsigned int bad = 0, i;
 
-	SLAB_CHECK(s->inuse == c->objs_per_slab &&
-		   s->carved == c->objs_per_slab && !s->freelist &&
-		   c->active == s,
-		   "6: active slab %p has inuse %u carved %u", (void *)s,
-		   s->inuse, s->carved);
-	SLAB_CHECK(c->bump_left <= c->objs_per_slab - s->quarantined &&
-		   c->bump == s->s_mem + c->obj_off +
-			      (c->objs_per_slab - c->bump_left) * c->stride,
-		   "6: active slab %p: bump %p with %u slots left", (void *)s,
-		   (void *)c->bump, c->bump_left);
-	return bad + slab_check_freelist(c, s, c->freelist, 0,
-					 c->objs_per_slab - s->quarantined -
-					 c->bump_left,
-					 c->objs_per_slab - c->bump_left);
+	for (; bits; bits &= bits - 1) {
+		i = first + (unsigned int)__builtin_ctzl(bits);
+		if (i >= c->objs_per_slab) {
+			SLAB_CHECK(0, "3: slab %p maps slot %u of %u as free",
+				   (void *)s, i, c->objs_per_slab);
+			break;
+		}
+		if (c->flags & SLAB_DEBUG)
+			bad += slab_check_free_obj(c, s, i);
+	}
+	return bad;
 }
 
-/* Invariants 1 to 3, 6 and 7 for one slab on list @id.  Lock held. */
+/* Invariant 3 (and 5): the map of @s.  Cache lock held. */
+static unsigned int slab_check_map(struct kmem_cache *c, struct slab *s)
+{
+	unsigned int bad = 0, nfree = 0, w;
+
+	for (w = 0; w < c->map_words; w++) {
+		nfree += (unsigned int)__builtin_popcountl(s->map[w]);
+		bad += slab_check_bits(c, s, s->map[w], w * SLAB_MAP_BITS);
+	}
+	SLAB_CHECK(nfree + s->inuse == c->objs_per_slab &&
+		   s->quarantined <= s->inuse,
+		   "3: slab %p has %u free slots in its map, inuse %u (%u quarantined) of %u",
+		   (void *)s, nfree, s->inuse, s->quarantined,
+		   c->objs_per_slab);
+	return bad;
+}
+
+/* Invariant 6: the word the cache holds of the active slab @s. */
+static unsigned int slab_check_active(struct kmem_cache *c, struct slab *s)
+{
+	unsigned int bad = 0, held, w;
+
+	if (!c->free_word) {
+		SLAB_CHECK(!c->free_bits && !c->free_base,
+			   "6: active slab %p: bits 0x%lx at %p but no held word",
+			   (void *)s, c->free_bits, (void *)c->free_base);
+		return bad;
+	}
+	if (c->free_word < s->map || c->free_word >= s->map + c->map_words) {
+		SLAB_CHECK(0, "6: active slab %p: held word %p outside its map",
+			   (void *)s, (void *)c->free_word);
+		return bad;
+	}
+	w = (unsigned int)(c->free_word - s->map);
+	held = (unsigned int)__builtin_popcountl(c->free_bits);
+	SLAB_CHECK(!(c->free_bits & *c->free_word) &&
+		   c->free_base + SLAB_BASE_BIAS ==
+		   slab_slot_obj(c, s, w * SLAB_MAP_BITS) &&
+		   s->inuse >= held + s->quarantined,
+		   "6: active slab %p: held word %u bits 0x%lx base %p, inuse %u",
+		   (void *)s, w, c->free_bits, (void *)c->free_base, s->inuse);
+	return bad + slab_check_bits(c, s, c->free_bits, w * SLAB_MAP_BITS);
+}
+
+/* Invariants 1 to 3, 5 and 6 for one slab on list @id.  Lock held. */
 static unsigned int slab_check_slab(struct kmem_cache *c, struct slab *s,
 				    unsigned int id)
 {
@@ -254,30 +282,52 @@ static unsigned int slab_check_slab(struct kmem_cache *c, struct slab *s,
 		   "2: slab %p on list %u says cache %p list %u", (void *)s, id,
 		   (void *)s->cache, s->list);
 	SLAB_CHECK(id != SLAB_PARTIAL || (s->inuse > 0 &&
-		   s->inuse < c->objs_per_slab &&
-		   (s->freelist || s->carved < c->objs_per_slab)),
+		   s->inuse < c->objs_per_slab),
 		   "1: partial slab %p has inuse %u", (void *)s, s->inuse);
-	SLAB_CHECK(id != SLAB_FULL || (s->inuse == c->objs_per_slab &&
-		   !s->freelist),
+	SLAB_CHECK(id != SLAB_FULL || s->inuse == c->objs_per_slab,
 		   "1: full slab %p has inuse %u", (void *)s, s->inuse);
 	SLAB_CHECK(id != SLAB_EMPTY || s->inuse == 0,
 		   "1: empty slab %p has inuse %u", (void *)s, s->inuse);
-	SLAB_CHECK(s->inuse <= s->carved && s->carved <= c->objs_per_slab,
-		   "3: slab %p has inuse %u, carved %u of %u", (void *)s,
-		   s->inuse, s->carved, c->objs_per_slab);
-	SLAB_CHECK(c->lazy ? id != SLAB_EMPTY || s->carved == 0 :
-		   s->carved == c->objs_per_slab,
-		   "7: slab %p on list %u has carved %u of %u", (void *)s, id,
-		   s->carved, c->objs_per_slab);
 	for (i = 0; i < (1u << c->order); i++)
 		SLAB_CHECK(page_test(page + i, PG_slab) && page[i].private == s,
 			   "2: frame %u of slab %p (pfn 0x%x) flags 0x%x",
 			   i, (void *)s, page_to_pfn(page + i), page[i].flags);
+	bad += slab_check_map(c, s);
 	if (id == SLAB_ACTIVE)
-		return bad + slab_check_active(c, s);
-	return bad + slab_check_freelist(c, s, s->freelist,
-					 s->carved - s->inuse,
-					 s->carved - s->inuse, s->carved);
+		bad += slab_check_active(c, s);
+	return bad;
+}
+
+/* Invariant 7: the magazine.  Cache lock held. */
+static unsigned int slab_check_mag(struct kmem_cache *c)
+{
+	unsigned int bad = 0, k, j;
+	struct slab *s;
+	void *obj;
+
+	SLAB_CHECK(c->mag_n <= c->mag_max && !c->mag[0],
+		   "7: magazine holds %u of %u", c->mag_n, c->mag_max);
+	for (k = 1; k <= MIN(c->mag_n, SLAB_MAG_SIZE); k++) {
+		obj = c->mag[k];
+		s = slab_of_addr(obj);
+		if (!s || s->cache != c ||
+		    slab_obj_index(c, s, obj, c->obj_off) >= c->objs_per_slab) {
+			SLAB_CHECK(0, "7: magazine entry %u (%p) is no object of the cache",
+				   k, obj);
+			continue;
+		}
+		j = slab_obj_index(c, s, obj, c->obj_off);
+		SLAB_CHECK(!(*slab_map_word(s, j) & slab_map_bit(j)) &&
+			   !(slab_map_word(s, j) == c->free_word &&
+			     (c->free_bits & slab_map_bit(j))),
+			   "7: magazine entry %u (%p) is free in its slab %p",
+			   k, obj, (void *)s);
+		for (j = 1; j < k; j++)
+			SLAB_CHECK(c->mag[j] != obj,
+				   "7: magazine entries %u and %u are both %p",
+				   j, k, obj);
+	}
+	return bad;
 }
 
 unsigned int kmem_cache_check(struct kmem_cache *c)
@@ -303,9 +353,10 @@ unsigned int kmem_cache_check(struct kmem_cache *c)
 	if (c->active)
 		bad += slab_check_slab(c, c->active, SLAB_ACTIVE);
 	else
-		SLAB_CHECK(!c->freelist && !c->bump && !c->bump_left,
-			   "6: a freelist %p or bump %p without an active slab",
-			   c->freelist, (void *)c->bump);
+		SLAB_CHECK(!c->free_bits && !c->free_word && !c->free_base,
+			   "6: a held word %p (bits 0x%lx) without an active slab",
+			   (void *)c->free_word, c->free_bits);
+	bad += slab_check_mag(c);
 	SLAB_CHECK(c->lists[SLAB_EMPTY].nr <= c->max_empty,
 		   "4: %u empty slabs, at most %u", c->lists[SLAB_EMPTY].nr,
 		   c->max_empty);

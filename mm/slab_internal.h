@@ -1,6 +1,7 @@
 /*
  * What mm/slab.c, mm/slab_debug.c and mm/kmalloc.c share and nobody else
- * sees: the list of caches, the free-link accessors, and the debug hooks.
+ * sees: the list of caches, the free-map and debug-word accessors, the
+ * fast paths, and the debug hooks.
  */
 #ifndef MM_SLAB_INTERNAL_H
 #define MM_SLAB_INTERNAL_H
@@ -21,34 +22,86 @@ extern mm_lock_t slab_caches_lock;
  */
 unsigned int slab_sum_caches(unsigned int (*fn)(struct kmem_cache *));
 
+/* The boot caches: struct kmem_cache objects, and off-slab descriptors. */
+extern struct kmem_cache kmem_cache_boot, kmem_slab_boot;
+
 /*
- * The free link of @obj.  Free objects are no-access to memcheck (host
- * builds), so each access opens the link word alone.
+ * Cache-wide operations of mm/slab.c for mm/slab_cache.c, each with the
+ * cache lock held:
+ * slab_deactivate_locked - give the word the cache holds back and file
+ * the active slab on the list its count calls for.
+ * slab_trim_locked - release empty slabs beyond @keep.
+ * Returns: frames released.
+ * slab_release_all_locked - release every slab (no live object left).
+ * slab_set_peak - record the slabs held now as the peak if more (or in
+ * any case, @reset) and size max_empty from it.
+ * slab_live_locked - objects of @s handed out and not quarantined (nor
+ * held by the cache, in its magazine or its word).
+ * slab_count_refused - one more refusal (takes the lock itself).
  */
-static inline void *slab_get_link_at(void *obj, unsigned int link_off)
-{
-	void **link = (void **)((char *)obj + link_off);
-	void *next;
+void slab_deactivate_locked(struct kmem_cache *c);
+unsigned int slab_trim_locked(struct kmem_cache *c, unsigned int keep);
+void slab_release_all_locked(struct kmem_cache *c);
+void slab_set_peak(struct kmem_cache *c, bool reset);
+unsigned int slab_live_locked(const struct kmem_cache *c,
+			      const struct slab *s);
+void slab_count_refused(struct kmem_cache *c);
 
-	mm_mark_defined(link, sizeof(*link));
-	next = *link;
-	mm_mark_noaccess(link, sizeof(*link));
-	return next;
+/*
+ * slab_free_slot_locked - slot @i of @s free in its map (or in the word
+ * the cache holds), the slab on the list its count calls for; no trim,
+ * no valgrind view.  Cache lock held.
+ * Returns: false for a double free (nothing changed).
+ * slab_mag_drain_locked - every object of the magazine back into its
+ * slab's map (no trim); one that is free there already got into the
+ * magazine by a double free: reported, counted and dropped.  Cache lock
+ * held.
+ */
+bool slab_free_slot_locked(struct kmem_cache *c, struct slab *s,
+			   unsigned int i);
+void slab_mag_drain_locked(struct kmem_cache *c);
+
+/*
+ * The debug word of @obj (who freed it last).  It lies in memory memcheck
+ * sees as no-access (host builds), so each access opens that word alone.
+ */
+static inline void *slab_get_track(const struct kmem_cache *c, void *obj)
+{
+	void **track = (void **)((char *)obj + c->track_off);
+	void *v;
+
+	mm_mark_defined(track, sizeof(*track));
+	v = *track;
+	mm_mark_noaccess(track, sizeof(*track));
+	return v;
 }
 
-static inline void *slab_get_link(const struct kmem_cache *c, void *obj)
+static inline void slab_set_track(const struct kmem_cache *c, void *obj,
+				  void *v)
 {
-	return slab_get_link_at(obj, c->link_off);
+	void **track = (void **)((char *)obj + c->track_off);
+
+	mm_mark_undefined(track, sizeof(*track));
+	*track = v;
+	mm_mark_noaccess(track, sizeof(*track));
 }
 
-static inline void slab_set_link(const struct kmem_cache *c, void *obj,
-				 void *next)
+/* Slot @i's word and bit in a slab's map. */
+static inline unsigned long *slab_map_word(struct slab *s, unsigned int i)
 {
-	void **link = (void **)((char *)obj + c->link_off);
+	return &s->map[i / SLAB_MAP_BITS];
+}
 
-	mm_mark_undefined(link, sizeof(*link));
-	*link = next;
-	mm_mark_noaccess(link, sizeof(*link));
+static inline unsigned long slab_map_bit(unsigned int i)
+{
+	return 1ul << (i % SLAB_MAP_BITS);
+}
+
+/* The object in slot @i of @s. */
+static inline void *slab_slot_obj(const struct kmem_cache *c,
+				  const struct slab *s, unsigned int i)
+{
+	return s->s_mem + (size_t)i * c->stride + c->obj_off;
 }
 
 /* The list a slab belongs on by its count. */
@@ -97,39 +150,36 @@ static inline bool slab_obj_valid(const struct kmem_cache *c,
 }
 
 /*
- * slab_obj_start - slab_obj_valid() in one compare, without the offset
- * (@obj_off and @limit: the cache's obj_off and objs_per_slab; or 0 and
- * fast_objs, which every object of a debug cache fails, and 0 is the
- * obj_off of every other cache): x = obj - s_mem - obj_off is a multiple
- * q of the stride, with q < @limit, exactly when rotating x * inverse
- * right by
- * stride_shift gives q; for any other 32-bit x the rotation gives more
- * than 2^32 / stride (x lies within the slab's frames, so the distance
- * fits in 32 bits either way).
- * Returns: true if @obj is the first byte of an object of @s.
+ * slab_obj_index - the slot of @obj in @s if @obj is the first byte of an
+ * object (@obj_off: the cache's obj_off, or 0, that of every cache
+ * without debug), else a number of 2^32 / stride or more.
+ * x = obj - s_mem - obj_off is a multiple q of the stride exactly when
+ * rotating x * inverse right by stride_shift gives q; for any other
+ * 32-bit x the rotation gives more than 2^32 / stride (x lies within the
+ * slab's frames, so the distance fits in 32 bits either way).  Callers
+ * compare with objs_per_slab, or with fast_objs, which every object of a
+ * debug cache fails.
+ * Returns: the slot, or a number >= objs_per_slab.
  */
-static inline bool slab_obj_start(const struct kmem_cache *c,
-				  const struct slab *s, const void *obj,
-				  unsigned int obj_off, unsigned int limit)
+static inline uint32_t slab_obj_index(const struct kmem_cache *c,
+				      const struct slab *s, const void *obj,
+				      unsigned int obj_off)
 {
 	uint32_t x = (uint32_t)((uintptr_t)obj - (uintptr_t)s->s_mem) -
 		     obj_off;
 	uint32_t q = x * c->inverse;
 
-	q = (q >> c->stride_shift) | (q << (-c->stride_shift & 31));
-	return q < limit;
+	return (q >> c->stride_shift) | (q << (-c->stride_shift & 31));
 }
-
-/* Objects on cache->freelist (the active slab's free ones).  Lock held. */
-unsigned int slab_active_free_locked(const struct kmem_cache *c);
 
 /*
  * The fast paths, inline in kmem_cache_alloc()/kmem_cache_free() and in
- * kmalloc()/kfree(): a pop from or a push onto cache->freelist (the free
- * objects of the active slab) under the cache lock, nothing else.  Debug
- * caches, an empty freelist (carving, refill) and a free to any other
- * slab take one predictable branch each to the out-of-line slow paths in
- * mm/slab.c, which also do every misuse report.
+ * kmalloc()/kfree(): under the cache lock, take the lowest bit of the
+ * map word the cache holds, or set the bit of a freed object in its
+ * slab's map.  Debug caches, a used-up word (the next word, refill), a
+ * free that moves a slab between lists and every misuse take one
+ * predictable branch each to the out-of-line slow paths in mm/slab.c,
+ * which also do every report.
  */
 #define SLAB_INLINE	static inline __attribute__((always_inline))
 
@@ -148,16 +198,16 @@ SLAB_INLINE struct page *slab_page_of(const void *p)
 
 /*
  * slab_alloc_slow - slab_alloc() whole: debug checks and quarantine, the
- * refill of an empty freelist.  Returns: the object or NULL.
+ * refill of a used-up word.  Returns: the object or NULL.
  */
 void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
 		      void *caller);
 
 /*
- * slab_alloc_empty - the fast path's continuation when the active slab
- * is used up (no free object, no slot left to carve), entered with the
- * cache lock held (@flags) in a cache without debug: refill, count,
- * unlock and finish as the fast path does.  Returns: the object or NULL.
+ * slab_alloc_empty - the fast path's continuation when the word the cache
+ * holds is used up, entered with the cache lock held (@flags) in a cache
+ * without debug: the next word or slab, count, unlock and finish as the
+ * fast path does.  Returns: the object or NULL.
  */
 void *slab_alloc_empty(struct kmem_cache *c, gfp_t gfp, size_t size,
 		       unsigned long flags);
@@ -168,30 +218,35 @@ void *slab_alloc_empty(struct kmem_cache *c, gfp_t gfp, size_t size,
  */
 void *slab_zero(struct kmem_cache *c, void *obj);
 
+/* The lowest free slot of the word the cache holds (@bits, not 0). */
+SLAB_INLINE void *slab_take_bit(struct kmem_cache *c, unsigned long bits)
+{
+	c->free_bits = bits & (bits - 1);
+	return c->free_base + SLAB_BASE_BIAS +
+	       (size_t)__builtin_ctzl(bits) * c->stride;
+}
+
 /*
- * The pop from a cache without SLAB_DEBUG; @link_off is c->link_off
- * (kmalloc() knows it is 0 for its classes).
+ * The allocation of a cache without SLAB_DEBUG: the newest object of the
+ * magazine, else the lowest free slot of the word the cache holds.
  */
 SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
-				  size_t size, void *caller,
-				  unsigned int link_off)
+				  size_t size, void *caller)
 {
 	unsigned long flags = mm_lock_irqsave(&c->lock);
+	unsigned int n = c->mag_n;
+	unsigned long bits;
 	void *obj;
 
-	MM_DEBUG_ASSERT(link_off == c->link_off);
-
 	(void)caller;
-	obj = c->freelist;
-	if (unlikely(!obj)) {
-		/* Carve the active slab's next slot: a bump, no memory read. */
-		if (unlikely(!c->bump_left))
-			return slab_alloc_empty(c, gfp, size, flags);
-		obj = c->bump;
-		c->bump += c->stride;
-		c->bump_left--;
+	if (likely(n)) {
+		obj = c->mag[n];
+		c->mag_n = n - 1;
 	} else {
-		c->freelist = slab_get_link_at(obj, link_off);
+		bits = c->free_bits;
+		if (unlikely(!bits))
+			return slab_alloc_empty(c, gfp, size, flags);
+		obj = slab_take_bit(c, bits);
 	}
 	/* Two plain adds: the empty asm keeps them from being paired. */
 	c->stats.allocs++;
@@ -211,17 +266,17 @@ SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
 {
 	if (unlikely(c->flags & SLAB_DEBUG))
 		return slab_alloc_slow(c, gfp, size, caller);
-	return slab_alloc_fast(c, gfp, size, caller, c->link_off);
+	return slab_alloc_fast(c, gfp, size, caller);
 }
 
 /*
  * The out-of-line ends of a free: slab_refuse() counts and reports a
  * refusal (Returns: -EINVAL); slab_free_checked() a free that failed
- * the fast compare (a refusal, or the debug path); slab_refuse_cache() one for an object of
- * another cache than @want; slab_free_debug_path() the debug checks and
- * then the free; slab_free_other() a free to a slab that is not the
- * active one, or a double free, entered with the cache lock held
- * (@flags) and leaving it released.  Returns: 0 or -EINVAL.
+ * the fast compare (a refusal, or the debug path); slab_refuse_cache()
+ * one for an object of another cache than @want; slab_free_other() a
+ * free of slot @i that is a double free, or finds the magazine full and
+ * moves its slab between lists, entered with the cache lock held (@flags)
+ * and leaving it released.  Returns: 0 or -EINVAL.
  */
 int slab_refuse(struct kmem_cache *c, const char *what, void *obj, int off,
 		void *caller);
@@ -229,23 +284,38 @@ int slab_free_checked(struct kmem_cache *c, struct slab *s, void *obj,
 		      void *caller);
 int slab_refuse_cache(struct kmem_cache *want, struct kmem_cache *c,
 		      void *obj, void *caller);
-int slab_free_debug_path(struct kmem_cache *c, struct slab *s, void *obj,
-			 void *caller);
 int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
-		    void *caller, unsigned long flags);
+		    unsigned int i, void *caller, unsigned long flags);
 
-/* The locked part of a free that passed its checks. */
-SLAB_INLINE int slab_free_locked_part(struct kmem_cache *c, struct slab *s,
-				      void *obj, void *caller)
+/*
+ * The locked part of a free of slot @i of @s, which passed its checks:
+ * into the magazine unless it is full or @obj is its newest object (an
+ * evident double free); else its bit into the slab's map while the slab
+ * stays partial, where a double free is seen exactly.  Anything else (the
+ * word the cache holds, a slab changing lists, misuse) is
+ * slab_free_other()'s.  The object itself is never written.
+ */
+SLAB_INLINE int slab_free_slot(struct kmem_cache *c, struct slab *s,
+			       void *obj, unsigned int i, void *caller)
 {
 	unsigned long flags = mm_lock_irqsave(&c->lock);
+	unsigned int n = c->mag_n;
+	unsigned long *word, bit;
 
-	/* obj == freelist: the evident double free, caught for free. */
-	if (unlikely(s != c->active || obj == c->freelist))
-		return slab_free_other(c, s, obj, caller, flags);
+	if (likely(n < c->mag_max && c->mag[n] != obj)) {
+		c->mag[n + 1] = obj;
+		c->mag_n = n + 1;
+	} else {
+		word = slab_map_word(s, i);
+		bit = slab_map_bit(i);
+		if (unlikely(word == c->free_word || (*word & bit) ||
+			     s->list != SLAB_PARTIAL || s->inuse == 1 ||
+			     c->mag[n] == obj))
+			return slab_free_other(c, s, obj, i, caller, flags);
+		*word |= bit;
+		s->inuse--;
+	}
 	mm_pool_free(c, obj);
-	slab_set_link(c, obj, c->freelist);
-	c->freelist = obj;
 	mm_unlock_irqrestore(&c->lock, flags);
 	return 0;
 }
@@ -258,9 +328,11 @@ SLAB_INLINE int slab_free_locked_part(struct kmem_cache *c, struct slab *s,
 SLAB_INLINE int slab_free_in(struct kmem_cache *c, struct slab *s,
 			     void *obj, void *caller)
 {
-	if (unlikely(!slab_obj_start(c, s, obj, 0, c->fast_objs)))
+	uint32_t i = slab_obj_index(c, s, obj, 0);
+
+	if (unlikely(i >= c->fast_objs))
 		return slab_free_checked(c, s, obj, caller);
-	return slab_free_locked_part(c, s, obj, caller);
+	return slab_free_slot(c, s, obj, i, caller);
 }
 
 /* slab_free() inline; see include/mm/slab.h for the contract. */
@@ -277,7 +349,8 @@ SLAB_INLINE int slab_free_inline(struct kmem_cache *want, struct slab *s,
 
 /*
  * Debug mode (mm/slab_debug.c): red zones and poison of a new object; the
- * checks of an object about to be handed out and of one being freed.
+ * checks of an object about to be handed out (which then constructs it in
+ * a cache with a constructor) and of one being freed.
  * Returns (the checks): true if the operation may go on, else it was
  * reported.
  */

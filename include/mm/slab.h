@@ -31,6 +31,21 @@
 #define SLAB_RED_ZONE		8u	/* red zone bytes on each side (debug) */
 #define KMEM_CACHE_NAME_LEN	24
 
+/* Objects a cache's magazine holds (LIFO, in front of the slab maps). */
+#define SLAB_MAG_SIZE		16u
+/*
+ * free_base is kept this many bytes before the object it stands for, so
+ * that the cache holds no pointer to the first byte of an object it
+ * handed out: memcheck's leak check would take one for a reference and
+ * miss a leaked object (host builds).  The fast path adds it back for
+ * free, in the same address computation.
+ */
+#define SLAB_BASE_BIAS		1u
+/* Free maps: one bit per slot, in words of the machine's long. */
+#define SLAB_MAP_BITS		(8u * (unsigned int)sizeof(unsigned long))
+/* An off-slab descriptor maps up to this many slots (more: on-slab). */
+#define SLAB_DESC_MAP_BITS	64u
+
 #define KMALLOC_MIN_SIZE	8u
 #define KMALLOC_MAX_CACHE_SIZE	8192u	/* larger: whole buddy blocks */
 #define KMALLOC_NR_CACHES	13
@@ -47,33 +62,32 @@ enum slab_list_id {
  * pointing at the descriptor, so any object address leads to it through
  * virt_to_page() in O(1), whichever frame it lies in.
  *
- * The descriptor of a slab of any cache but the two boot caches is an
- * object of the cache "kmem_slab" (off-slab): the descriptors of all slabs
- * then sit side by side in a few frames, and a free to a cold slab finds
- * its counters in a line that is likely cached, instead of one line on a
- * page of its own per slab.  The boot caches' slabs carry their descriptor
- * in their first bytes (on-slab), which is how the descriptor cache itself
- * gets going:
+ * Which slots are free is a bitmap in the descriptor (bit i of the map:
+ * slot i is free), not a list threaded through the free objects: a free
+ * sets one bit in the descriptor and never writes to the object, so
+ * freeing a cold object costs no miss on the object's line, and a second
+ * free of a slot already free in the map is seen exactly, debug or not.
+ * Allocation takes the lowest set bit,
+ * so a slab is always handed out in address order, however randomly it
+ * was freed, and a new or emptied slab needs no list built through it.
+ *
+ * Slabs of at most SLAB_DESC_MAP_BITS objects (objects of about 64 bytes
+ * and up) have an off-slab descriptor, an object of the cache "kmem_slab":
+ * the descriptors of all slabs then sit side by side in a few frames, and
+ * a free to a cold slab touches one line that is likely cached.  Slabs of
+ * more, smaller objects carry their descriptor and its longer map in their
+ * first bytes (on-slab), where it costs them a few slots; so do the two
+ * boot caches, which is how the descriptor cache itself gets going:
  *
  *   off-slab:  +--------+--------+-- ... --+----------+-------+
  *              | slot 0 | slot 1 |         | slot n-1 | waste |
  *              +--------+--------+-- ... --+----------+-------+
  *              ^ s_mem == page_address(head)
- *   on-slab:   +--------+-----+--------+-- ... --+----------+-------+
- *              | struct | pad | slot 0 |         | slot n-1 | waste |
- *              |  slab  |     |        |         |          |       |
- *              +--------+-----+--------+-- ... --+----------+-------+
- *              ^ page_address(head)  ^ s_mem (aligned to the cache's align)
- *
- * Slots are carved lazily in caches without constructor or debug: the
- * first `carved` slots have been handed out at least once since the slab
- * was made or last emptied, the rest have never been touched; a slab
- * whose objects have all come back forgets its freelist and starts
- * carving from slot 0 again.  Allocation from a fresh or emptied slab is
- * then a bump of a pointer through memory in address order, and the
- * freelist never has to be threaded through a new slab.  Caches with a
- * constructor or debug carve every slot when the slab is made (the
- * constructor and the poison need each object once, up front).
+ *   on-slab:   +--------+-----+-----+--------+-- ... --+----------+-------+
+ *              | struct | map | pad | slot 0 |         | slot n-1 | waste |
+ *              |  slab  |     |     |        |         |          |       |
+ *              +--------+-----+-----+--------+-- ... --+----------+-------+
+ *              ^ page_address(head)   ^ s_mem (aligned to the cache's align)
  *
  * While PG_slab is set, `private` (in the place of the reference count) is
  * the slab layer's; before the block goes back, the flag is cleared and
@@ -84,15 +98,14 @@ enum slab_list_id {
  */
 struct slab {
 	struct kmem_cache *cache;	/* owner, set at creation */
-	void *freelist;			/* first free object or NULL (always
-					 * NULL while the slab is active) */
 	char *s_mem;			/* first slot */
 	struct slab *next;		/* on the cache list named by `list` */
 	struct slab *prev;
-	uint16_t inuse;			/* objects allocated (incl. quarantined) */
+	uint16_t inuse;			/* slots not free in the map: allocated,
+					 * quarantined, or held by the cache */
 	uint16_t quarantined;		/* objects withheld after corruption */
-	uint16_t carved;		/* slots carved: 0 .. carved-1 */
 	uint8_t list;			/* enum slab_list_id */
+	unsigned long map[];		/* free slots (cache->map_words words) */
 };
 
 struct slab_list {
@@ -114,86 +127,99 @@ struct kmem_cache_stats {
 /*
  * An object cache.
  *
- * Slot layout, without debug (link inside the free object, at offset 0,
- * unless a constructor's state must survive: then after the object):
+ * Slot layout, without debug:
  *
- *   | object (size) [link] | pad to align |
+ *   | object (size rounded to a word) | pad to align |
  *
  * With SLAB_DEBUG:
  *
- *   | red zone | object (size) | red zone (to next word + 8) | link | pad |
- *   ^ slot     ^ obj_off                                     ^ obj_off+link_off
+ *   | red zone | object (size) | red zone (to next word + 8) | last free | pad |
+ *   ^ slot     ^ obj_off                                     ^ obj_off+track_off
  *
  * Red zones read RED_ACTIVE while the object is allocated and RED_INACTIVE
  * while it is free; a free object is filled with POISON_FREE_OBJ and ends
  * with POISON_FREE_OBJ_END (with a constructor too: debug caches construct
- * each object when they hand it out, see mm/slab_debug.c).
+ * each object when they hand it out, see mm/slab_debug.c).  The word after
+ * the right red zone records who freed the object last.
  *
- * The fast path works on one slab, the active one: the cache holds its
- * whole freelist (cache->freelist) and its uncarved slots (bump,
- * bump_left), so an allocation is one pop and a free to that slab one
- * push, without touching the slab descriptor.  The active slab counts
- * every object as in use and every slot as carved; its free ones are
- * counted when it is filed back on a list (when used up, or by shrink,
- * destroy or the statistics, which walk cache->freelist).
+ * The fast path works on the magazine and on one word of the active
+ * slab's map.  The magazine (mag[1..mag_n], newest last; mag[0] is NULL)
+ * takes freed objects as they are, up to mag_max, and hands the newest
+ * out first: an object freed and allocated again goes through as a
+ * pointer, with no index to compute and no slab touched.  Behind it the
+ * cache holds one word of the active slab's map (free_bits) and takes the
+ * lowest bit per allocation, without touching the slab descriptor; a free
+ * to a slot of that word, once the magazine is full, sets its bit there.
+ * Objects in the magazine and the slots of the word the cache holds count
+ * as in use in their slab (inuse) and are clear in its map, so every slab,
+ * the active one included, has exactly objs_per_slab - inuse bits set.
+ * A free into the magazine is checked against its newest object only (the
+ * evident double free); one of an object deeper in it, or free in its map,
+ * shows when the magazine drains (reported then) or to the checker.
+ * Debug caches have no magazine (mag_max 0): every free is checked in
+ * full and goes to its slab's map.
  *
  * Invariants (checked by kmem_cache_check()):
- *  1. A slab on the partial list has 0 < inuse < objs_per_slab and a
- *     non-NULL freelist or uncarved slots; on the full list inuse ==
- *     objs_per_slab and no freelist; on the empty list inuse == 0.
+ *  1. A slab on the partial list has 0 < inuse < objs_per_slab; on the
+ *     full list inuse == objs_per_slab; on the empty list inuse == 0.
  *  2. Each slab's `list` names the list it is on, lists[i].nr counts it,
  *     its `cache` is this cache, and every frame of it is PG_slab with
  *     `private` pointing at the slab.
- *  3. A slab's freelist holds exactly carved - inuse distinct objects,
- *     each at a slot boundary of that slab below slot `carved`;
- *     inuse <= carved <= objs_per_slab.
+ *  3. A slab's map has exactly objs_per_slab - inuse bits set, none at or
+ *     beyond objs_per_slab, and quarantined <= inuse.
  *  4. lists[SLAB_EMPTY].nr <= max_empty, and max_empty is
  *     MAX(SLAB_MAX_EMPTY, peak_slabs >> SLAB_EMPTY_SHIFT), peak_slabs
  *     being at least the slabs the cache holds now.
  *  5. (debug) Both red zones of every free object read RED_INACTIVE.
- *  6. The active slab is on no list, has inuse == carved ==
- *     objs_per_slab and no freelist of its own; cache->freelist holds at
- *     most objs_per_slab - quarantined - bump_left of its objects
- *     (invariant 3 applied to it), and bump is the object of slot
- *     objs_per_slab - bump_left.  Without an active slab, freelist and
- *     bump are NULL and bump_left is 0.
- *  7. In a cache that does not carve lazily every slab has carved ==
- *     objs_per_slab; in one that does, an empty slab has carved == 0.
+ *  6. The active slab is on no list; free_word points into its map,
+ *     free_bits has no bit at or beyond objs_per_slab and none that is
+ *     also set in *free_word, inuse >= popcount(free_bits) + quarantined,
+ *     and free_base + SLAB_BASE_BIAS is the object of bit 0 of that word.
+ *     Without an
+ *     active slab, free_bits is 0 and free_word and free_base are NULL;
+ *     with one, free_bits is 0 whenever free_word is NULL.
+ *  7. mag_n <= mag_max, mag[0] is NULL, and mag[1..mag_n] are distinct
+ *     objects of this cache's slabs whose slots are neither free in their
+ *     map nor in free_bits.
  *
- * Set at creation and read-only after: everything but lock, freelist,
- * bump, bump_left, active, lists, max_empty, peak_slabs, stats (cache
- * lock) and next (slab_caches_lock).
+ * Set at creation and read-only after: everything but lock, mag_n, mag,
+ * free_bits, free_base, free_word, active, lists, max_empty, peak_slabs,
+ * stats (cache lock) and next (slab_caches_lock).
  */
 struct kmem_cache {
 	mm_lock_t lock;
-	void *freelist;			/* free objects of the active slab */
-	struct slab *active;		/* the slab allocations come from */
-	char *bump;			/* next uncarved object of the active
-					 * slab, or NULL */
-	unsigned int bump_left;		/* uncarved slots of the active slab */
+	unsigned int mag_n;		/* objects in the magazine */
+	unsigned int mag_max;		/* SLAB_MAG_SIZE; 0 if SLAB_DEBUG */
+	unsigned int stride;		/* bytes per slot */
+	unsigned long free_bits;	/* free slots of the word held */
+	char *free_base;		/* object of bit 0 of that word, less
+					 * one byte (SLAB_BASE_BIAS) */
+	unsigned long *free_word;	/* the map word they came from, in
+					 * the active slab, or NULL */
+	uint32_t inverse;		/* of stride's odd part, mod 2^32 */
+	unsigned int stride_shift;	/* trailing zero bits of stride */
+	unsigned int fast_objs;		/* objs_per_slab; 0 if SLAB_DEBUG */
 	unsigned int flags;		/* SLAB_* */
+	struct kmem_cache_stats stats;
+	void *mag[SLAB_MAG_SIZE + 1];	/* freed objects, 1..mag_n */
+	struct slab *active;		/* the slab allocations come from */
 	struct slab_list lists[SLAB_NR_LISTS];
 	unsigned int size;		/* object size the creator asked for */
 	unsigned int object_size;	/* usable bytes (ksize): size rounded */
-	unsigned int stride;		/* bytes per slot */
 	uint32_t reciprocal;		/* 2^32 / stride, rounded up */
-	uint32_t inverse;		/* of stride's odd part, mod 2^32 */
-	unsigned int stride_shift;	/* trailing zero bits of stride */
 	unsigned int obj_off;		/* slot start to object */
-	unsigned int link_off;		/* object to its free link */
+	unsigned int track_off;		/* object to its last-free word (debug) */
 	unsigned int align;
 	unsigned int order;		/* slab = 2^order frames */
 	unsigned int objs_per_slab;
+	unsigned int map_words;		/* words of a slab's map */
 	unsigned int s_mem_off;		/* slab start to s_mem: the on-slab
-					 * descriptor, or 0 (off-slab) */
-	bool lazy;			/* carve lazily (no ctor, no debug) */
-	unsigned int fast_objs;		/* objs_per_slab; 0 if SLAB_DEBUG */
+					 * descriptor and map, or 0 (off-slab) */
 	unsigned int slots_bytes;	/* objs_per_slab * stride */
 	unsigned int max_empty;		/* empty slabs kept (inv. 4) */
 	unsigned int peak_slabs;	/* most slabs since the last shrink */
 	void (*ctor)(void *obj);
 	struct kmem_cache *next;	/* on the list of all caches */
-	struct kmem_cache_stats stats;
 	char name[KMEM_CACHE_NAME_LEN];
 };
 

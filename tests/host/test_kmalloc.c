@@ -3,7 +3,8 @@
  * requests straight from the buddy allocator, kzalloc/kcalloc/krealloc/
  * ksize, every kfree misuse (with the exact report), exhaustion, the
  * internal-waste counters and their meminfo lines, a randomized run of a
- * million operations against a shadow record, and proof that memcheck
+ * million operations against a shadow record (with debug, and without:
+ * the inline fast paths, the magazine and the maps), and proof that memcheck
  * itself catches a use after kfree() and a leaked object (a child valgrind
  * runs this same binary in probe mode and must fail).
  */
@@ -538,6 +539,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_exhaustion, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_waste_counters_and_meminfo, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_random_million, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_random_million, setup_plain, teardown),
 		cmocka_unit_test(test_memcheck_catches_use_after_kfree),
 		cmocka_unit_test(test_memcheck_catches_leak),
 	};

@@ -1,9 +1,10 @@
 /*
- * Host tests of mm/slab.c: object caches with debug on (as every host
- * test runs them) and off, alignment, constructors, shrink and destroy,
- * every misuse the debug mode reports (with the exact line), a write after
- * free to a constructed object, exhaustion of the buddy allocator
- * underneath, the slabinfo format and the checker.
+ * Host tests of the slab layer: object caches with debug on (as every
+ * host test runs them) and off, alignment, constructors, shrink and
+ * destroy, every misuse the debug mode reports (with the exact line), a
+ * write after free to a constructed object, exhaustion of the buddy
+ * allocator underneath, the slabinfo format and the checker.  The free
+ * maps and the magazine are in test_slab_map.c.
  * kmem_cache_check_all() and buddy_check_all() run after every case, and
  * each case must hand every frame back to the buddy allocator.
  */
@@ -19,6 +20,7 @@
 
 #include "slab_harness.h"
 #include "mm/poison.h"
+#include "../../mm/slab_internal.h"
 
 #define NOBJ 600
 
@@ -49,6 +51,7 @@ static void test_alloc_free_many(void **state)
 	assert_true(peak >> SLAB_EMPTY_SHIFT > SLAB_MAX_EMPTY);
 	assert_int_equal(c->peak_slabs, peak);
 	keep = peak >> SLAB_EMPTY_SHIFT;
+	assert_int_equal(c->max_empty, keep);
 	check_all();
 	for (i = 0; i < NOBJ; i++) {
 		expect_filled(objs[i], 40);
@@ -58,10 +61,11 @@ static void test_alloc_free_many(void **state)
 	}
 	kmem_cache_info(c, &info);
 	assert_int_equal(info.active_objs, 0);
-	/* the empty slabs kept (a fraction of the peak), and the active one */
-	assert_int_equal(c->max_empty, keep);
-	assert_int_equal(info.num_slabs, keep + 1);
-	assert_int_equal(kmem_cache_shrink(c), (keep + 1) << c->order);
+	assert_int_equal(info.active_slabs, 0);
+	/* the empty slabs kept (up to max_empty), and the active one */
+	assert_int_equal(c->lists[SLAB_EMPTY].nr, MIN(peak - 1, keep));
+	assert_int_equal(info.num_slabs, MIN(peak, keep + 1));
+	assert_int_equal(kmem_cache_shrink(c), info.num_slabs << c->order);
 	/* a shrink starts the peak afresh */
 	assert_int_equal(c->peak_slabs, 0);
 	assert_int_equal(c->max_empty, SLAB_MAX_EMPTY);
@@ -152,8 +156,14 @@ static void test_slab_order_waste(void **state)
 		size_t used = (size_t)c->objs_per_slab * c->stride;
 
 		assert_true(c->objs_per_slab >= 1);
-		/* off-slab descriptor: the slots start at the slab */
-		assert_int_equal(c->s_mem_off, 0);
+		/* the map covers every slot; off-slab only while it fits */
+		assert_true(c->map_words * SLAB_MAP_BITS >= c->objs_per_slab);
+		if (c->s_mem_off == 0)
+			assert_true(c->objs_per_slab <= SLAB_DESC_MAP_BITS);
+		else
+			assert_true(sizeof(struct slab) + c->map_words *
+				    sizeof(unsigned long) <= c->s_mem_off);
+		used += c->s_mem_off;
 		assert_true(used <= bytes);
 		if (c->objs_per_slab < SLAB_MIN_OBJS &&
 		    c->order < SLAB_MAX_ORDER)
@@ -221,6 +231,12 @@ static void test_ctor_once_per_object(void **state)
 	ctor_case(true);
 }
 
+static void test_plain_ctor(void **state)
+{
+	(void)state;
+	ctor_case(false);
+}
+
 /* --- shrink and destroy ------------------------------------------- */
 
 static void test_shrink_keeps_bounded_empty(void **state)
@@ -248,7 +264,7 @@ static void test_shrink_keeps_bounded_empty(void **state)
 	assert_int_equal(kmem_cache_shrink(c),
 			 (c->max_empty + 1) * per_slab_frames);
 	assert_null(c->active);
-	assert_null(c->freelist);
+	assert_int_equal(c->free_bits, 0);
 	assert_int_equal(zones_total_free(), before);
 	assert_int_equal(kmem_cache_shrink(c), 0);
 	assert_int_equal(kmem_cache_destroy(c), 0);
@@ -300,12 +316,18 @@ static void test_teardown_idempotent(void **state)
 	struct kmem_cache *c = kmem_cache_create("test-left", 32, 0, 0, NULL);
 	void *p = kmem_cache_alloc(c, GFP_KERNEL);
 
+	struct kmem_cache *kc = kmem_cache_find("kmem_cache");
+	struct kmem_cache_info info;
+
 	(void)state;
 	kmem_cache_free(c, p);
+	kmem_cache_info(kc, &info);
 	assert_int_equal(kmem_cache_teardown(), 0);
 	assert_int_equal(kmem_cache_teardown(), 0);
 	assert_null(kmalloc(8, GFP_KERNEL));
-	assert_int_equal(zones_total_free() - boot_free, 1);	/* kmem_cache slab */
+	/* What boot took: the slabs of struct kmem_cache objects. */
+	assert_int_equal(zones_total_free() - boot_free,
+			 info.num_slabs << kc->order);
 	assert_int_equal(kmem_cache_init(SLAB_DEBUG), 0);
 }
 
@@ -336,16 +358,19 @@ static void test_create_failure(void **state)
 	void *hold[200];
 	struct kmem_cache *c;
 	unsigned int i, n = 0;
+	struct kmem_cache_info info;
 
 	(void)state;
+
 	/* Use up the kmem_cache slabs already made so the next one grows. */
 	for (i = 0; i < 200; i++) {
 		c = kmem_cache_find("kmem_cache");
-		if (c->freelist == NULL && c->lists[SLAB_PARTIAL].nr == 0 &&
-		    c->lists[SLAB_EMPTY].nr == 0)
+		kmem_cache_info(c, &info);
+		if (info.active_objs == info.num_objs)
 			break;
 		hold[n++] = kmem_cache_create("test-hold", 16, 0, 0, NULL);
 	}
+	assert_true(i < 200);
 	host_fail_alloc_nth(1);
 	assert_null(kmem_cache_create("test-nomem", 16, 0, 0, NULL));
 	for (i = 0; i < n; i++)
@@ -589,14 +614,25 @@ static void test_check_catches_corruption(void **state)
 	struct kmem_cache *c = kmem_cache_create("test-chk", 64, 0, 0, NULL);
 	void *p = kmem_cache_alloc(c, GFP_KERNEL);
 	struct slab *s = slab_of_addr(p);
+	char line[160];
+	uintptr_t track;
 
 	(void)state;
-	s->inuse--;		/* the active slab counts every object */
+	s->inuse--;		/* its map now counts one free slot short */
 	assert_true(kmem_cache_check(c) >= 1);
-	assert_true(host_log_contains("slab_check: cache test-chk: 6: active slab"));
+	assert_true(host_log_contains("slab_check: cache test-chk: 3: slab"));
 	s->inuse++;
 	host_log_clear();
-	/* A slab on a list whose count disagrees with its freelist. */
+	/* The active slab's held word with a slot also free in its map. */
+	c->free_bits |= 1ul << 63 >> (64 - SLAB_MAP_BITS);
+	*c->free_word |= 1ul << 63 >> (64 - SLAB_MAP_BITS);
+	assert_true(kmem_cache_check(c) >= 1);
+	assert_true(host_log_contains("slab_check: cache test-chk: 6: active slab"));
+	c->free_bits &= ~(1ul << 63 >> (64 - SLAB_MAP_BITS));
+	*c->free_word &= ~(1ul << 63 >> (64 - SLAB_MAP_BITS));
+	host_log_clear();
+	assert_int_equal(kmem_cache_check(c), 0);
+	/* A slab on a list whose count disagrees with its map. */
 	kmem_cache_shrink(c);	/* files the active slab on a list */
 	assert_int_equal(s->list, SLAB_PARTIAL);
 	s->inuse++;
@@ -605,9 +641,16 @@ static void test_check_catches_corruption(void **state)
 	s->inuse--;
 	host_log_clear();
 	kmem_cache_free(c, p);
+	/* The debug word names the free: a return address in this case. */
+	track = (uintptr_t)slab_get_track(c, p);
+	assert_true(track > (uintptr_t)test_check_catches_corruption &&
+		    track < (uintptr_t)test_check_catches_corruption + 4096);
 	poke((char *)p - 1, 0x00);	/* red zone of a free object */
 	assert_int_equal(kmem_cache_check(c), 1);
-	assert_true(host_log_contains("5: free object"));
+	snprintf(line, sizeof(line),
+		 "5: free object %p has an active or overwritten red zone (last freed by %p)",
+		 p, (void *)track);
+	assert_true(host_log_contains(line));
 	poke((char *)p - 1, RED_INACTIVE);
 	assert_int_equal(kmem_cache_check(c), 0);
 	assert_int_equal(kmem_cache_destroy(c), 0);
@@ -659,221 +702,6 @@ static void test_slabinfo_format(void **state)
 	assert_int_equal(kmem_cache_destroy(c), 0);
 }
 
-/* --- debug off ------------------------------------------------------ */
-
-static void test_plain_cache(void **state)
-{
-	struct kmem_cache *c = kmem_cache_create("test-plain", 40, 0, 0, NULL);
-	void *objs[300];
-	unsigned int i;
-
-	(void)state;
-	assert_int_equal(c->flags & SLAB_DEBUG, 0);
-	assert_int_equal(c->obj_off, 0);
-	assert_int_equal(c->link_off, 0);
-	assert_int_equal(c->stride, 40);
-	for (i = 0; i < 300; i++) {
-		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
-		fill(objs[i], 40);
-	}
-	check_all();
-	for (i = 0; i < 300; i++) {
-		expect_filled(objs[i], 40);
-		kmem_cache_free(c, objs[i]);
-	}
-	/* Without debug, the cheap checks still catch these. */
-	objs[0] = kmem_cache_alloc(c, GFP_KERNEL);
-	kmem_cache_free(c, (char *)objs[0] + 8);
-	assert_true(host_log_contains("free of a pointer inside an object"));
-	kmem_cache_free(c, objs[0]);
-	kmem_cache_free(c, objs[0]);	/* head of the freelist again */
-	assert_true(host_log_contains("slab: double free in cache test-plain"));
-	assert_int_equal(c->stats.refused, 2);
-	check_all();
-	assert_int_equal(kmem_cache_destroy(c), 0);
-}
-
-static void test_plain_ctor(void **state)
-{
-	(void)state;
-	ctor_case(false);
-}
-
-/* --- lazy carving, per-slab freelists, descriptors (debug off) ------- */
-
-/* The descriptor of @p's slab is itself an object of kmem_slab. */
-static void expect_off_slab(const void *p)
-{
-	struct slab *s = slab_of_addr(p);
-
-	assert_non_null(s);
-	assert_ptr_equal(slab_of_addr(s)->cache, kmem_cache_find("kmem_slab"));
-	assert_ptr_equal(s->s_mem, page_address(virt_to_page(s->s_mem)));
-}
-
-/* A fresh slab is carved in address order; an emptied one starts over. */
-static void test_lazy_carving(void **state)
-{
-	struct kmem_cache *c = kmem_cache_create("test-lazy", 64, 0, 0, NULL);
-	void *objs[64] = { NULL };
-	struct slab *s = NULL;
-	unsigned int i, n;
-
-	(void)state;
-	assert_true(c->lazy);
-	n = c->objs_per_slab;
-	assert_true(n <= ARRAY_SIZE(objs));
-	for (i = 0; i < n; i++) {
-		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
-		expect_off_slab(objs[i]);
-		if (i == 0)
-			s = slab_of_addr(objs[0]);
-		assert_ptr_equal(objs[i], s->s_mem + i * c->stride);
-		assert_int_equal(c->bump_left, n - 1 - i);
-		check_all();
-	}
-	/* Freed in a scattered order while another slab is active. */
-	kmem_cache_free(c, kmem_cache_alloc(c, GFP_KERNEL));
-	assert_ptr_not_equal(c->active, s);
-	for (i = 0; i < n; i++) {
-		kmem_cache_free(c, objs[(i * 7) % n]);
-		assert_int_equal(s->inuse, n - 1 - i);
-		check_all();
-	}
-	/* Every object came back: the slab forgot its freelist. */
-	assert_int_equal(s->list, SLAB_EMPTY);
-	assert_int_equal(s->carved, 0);
-	assert_null(s->freelist);
-	kmem_cache_shrink(c);
-	for (i = 0; i < n; i++)
-		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
-	s = slab_of_addr(objs[0]);
-	for (i = 0; i < n; i++)
-		assert_ptr_equal(objs[i], s->s_mem + i * c->stride);
-	for (i = 0; i < n; i++)
-		kmem_cache_free(c, objs[i]);
-	check_all();
-	assert_int_equal(kmem_cache_destroy(c), 0);
-	assert_int_equal(zones_total_free(), boot_free);
-}
-
-/* A free goes to its own slab's freelist and moves only that slab. */
-static void test_free_returns_to_own_slab(void **state)
-{
-	struct kmem_cache *c = kmem_cache_create("test-own", 512, 0, 0, NULL);
-	void *objs[3][SLAB_MIN_OBJS];
-	struct slab *s[3];
-	unsigned int i, j, n;
-
-	(void)state;
-	n = c->objs_per_slab;
-	assert_int_equal(n, SLAB_MIN_OBJS);
-	for (j = 0; j < 3; j++) {
-		for (i = 0; i < n; i++)
-			objs[j][i] = kmem_cache_alloc(c, GFP_KERNEL);
-		s[j] = slab_of_addr(objs[j][0]);
-		for (i = 1; i < n; i++)
-			assert_ptr_equal(slab_of_addr(objs[j][i]), s[j]);
-	}
-	assert_ptr_equal(c->active, s[2]);
-	assert_int_equal(s[0]->list, SLAB_FULL);
-	kmem_cache_free(c, objs[0][3]);
-	kmem_cache_free(c, objs[0][5]);
-	assert_int_equal(s[0]->list, SLAB_PARTIAL);
-	assert_int_equal(s[0]->inuse, n - 2);
-	assert_ptr_equal(s[0]->freelist, objs[0][5]);
-	assert_int_equal(s[1]->list, SLAB_FULL);
-	assert_int_equal(s[1]->inuse, n);
-	check_all();
-	/* The next refill takes the partial slab, its freed objects first. */
-	kmem_cache_free(c, objs[2][0]);
-	assert_ptr_equal(kmem_cache_alloc(c, GFP_KERNEL), objs[2][0]);
-	assert_ptr_equal(kmem_cache_alloc(c, GFP_KERNEL), objs[0][5]);
-	assert_ptr_equal(kmem_cache_alloc(c, GFP_KERNEL), objs[0][3]);
-	assert_ptr_equal(c->active, s[0]);
-	check_all();
-	for (j = 0; j < 3; j++)
-		for (i = 0; i < n; i++)
-			kmem_cache_free(c, objs[j][i]);
-	assert_int_equal(c->stats.refused, 0);
-	check_all();
-	assert_int_equal(kmem_cache_destroy(c), 0);
-}
-
-/* Random allocations and frees against a shadow of the live objects. */
-static void test_random_vs_shadow(void **state)
-{
-	enum { SLOTS = 700, STEPS = 30000 };
-	static void *live[SLOTS];
-	struct kmem_cache *c = kmem_cache_create("test-rand", 200, 0, 0, NULL);
-	struct kmem_cache_info info;
-	uint64_t x = 0x9e3779b97f4a7c15ull;
-	unsigned int i, k, nlive = 0;
-
-	(void)state;
-	memset(live, 0, sizeof(live));
-	for (i = 0; i < STEPS; i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		k = (unsigned int)(x % SLOTS);
-		if (live[k]) {
-			expect_filled(live[k], 200);
-			kmem_cache_free(c, live[k]);
-			live[k] = NULL;
-			nlive--;
-		} else {
-			live[k] = kmem_cache_alloc(c, GFP_KERNEL);
-			assert_non_null(live[k]);
-			fill(live[k], 200);
-			nlive++;
-		}
-		if (i % 1000 == 0) {
-			kmem_cache_info(c, &info);
-			assert_int_equal(info.active_objs, nlive);
-			check_all();
-		}
-	}
-	for (k = 0; k < SLOTS; k++)
-		if (live[k])
-			kmem_cache_free(c, live[k]);
-	kmem_cache_info(c, &info);
-	assert_int_equal(info.active_objs, 0);
-	assert_true(c->lists[SLAB_EMPTY].nr <= c->max_empty);
-	assert_int_equal(c->stats.refused, 0);
-	check_all();
-	assert_int_equal(kmem_cache_destroy(c), 0);
-}
-
-/* Invariants 6 and 7: the carve state, corrupted and repaired. */
-static void test_check_catches_carve_state(void **state)
-{
-	struct kmem_cache *c = kmem_cache_create("test-carve", 32, 0, 0, NULL);
-	void *p = kmem_cache_alloc(c, GFP_KERNEL);
-	struct slab *s = slab_of_addr(p);
-
-	(void)state;
-	c->bump_left++;
-	assert_true(kmem_cache_check(c) >= 1);
-	assert_true(host_log_contains("slab_check: cache test-carve: 6: active slab"));
-	c->bump_left--;
-	host_log_clear();
-	kmem_cache_free(c, kmem_cache_alloc(c, GFP_KERNEL));
-	kmem_cache_shrink(c);	/* files the slab: one object out, two carved */
-	assert_int_equal(s->list, SLAB_PARTIAL);
-	assert_int_equal(s->carved, 2);
-	kmem_cache_free(c, p);
-	assert_int_equal(s->list, SLAB_EMPTY);
-	assert_int_equal(s->carved, 0);
-	s->carved = 1;		/* and its freelist lacks that object */
-	assert_int_equal(kmem_cache_check(c), 2);
-	assert_true(host_log_contains("slab_check: cache test-carve: 7: slab"));
-	assert_true(host_log_contains("has 0 free objects, inuse 0 of"));
-	s->carved = 0;
-	assert_int_equal(kmem_cache_check(c), 0);
-	assert_int_equal(kmem_cache_destroy(c), 0);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -885,6 +713,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_slab_order_waste, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_slab_order_waste, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_ctor_once_per_object, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_plain_ctor, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_ctor_use_after_free, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_shrink_keeps_bounded_empty, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_refused_while_live, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_unknown_cache, setup_debug, teardown),
@@ -896,18 +726,11 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_redzone_overwrite_before, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_use_after_free, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_use_after_free_last_byte, setup_debug, teardown),
-		cmocka_unit_test_setup_teardown(test_ctor_use_after_free, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_double_free, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_cache, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_and_interior_pointers, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_check_catches_corruption, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_slabinfo_format, setup_debug, teardown),
-		cmocka_unit_test_setup_teardown(test_plain_cache, setup_plain, teardown),
-		cmocka_unit_test_setup_teardown(test_plain_ctor, setup_plain, teardown),
-		cmocka_unit_test_setup_teardown(test_lazy_carving, setup_plain, teardown),
-		cmocka_unit_test_setup_teardown(test_free_returns_to_own_slab, setup_plain, teardown),
-		cmocka_unit_test_setup_teardown(test_random_vs_shadow, setup_plain, teardown),
-		cmocka_unit_test_setup_teardown(test_check_catches_carve_state, setup_plain, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,467 @@
+/*
+ * Object caches as a whole: their layout, creation and destruction,
+ * shrinking, the boot caches, and the statistics.
+ *
+ * Design.  A cache's layout is fixed at creation (slab_layout()): the
+ * slot (object, and with debug its red zones and last-free word), the
+ * slab order, and where the descriptor lives: in kmem_slab when the slab
+ * holds at most SLAB_DESC_MAP_BITS objects, else at the start of the slab
+ * with a map as long as it needs.  struct kmem_cache itself comes from
+ * kmem_cache_boot, and descriptors from kmem_slab_boot: static caches
+ * with on-slab descriptors that need no allocation to exist (the
+ * bootstrap problem).
+ *
+ * Empty slabs are given back by kmem_cache_shrink().
+ *
+ * Locking: slab_caches_lock guards the list of caches; each cache's lock
+ * its state (see mm/slab.c for the order).
+ */
+#include "mm/buddy.h"
+#include "slab_internal.h"
+
+struct kmem_cache *slab_caches;			/* newest first */
+mm_lock_t slab_caches_lock = MM_LOCK_INIT;
+static unsigned int slab_debug_all;		/* SLAB_DEBUG or 0 */
+
+/*
+ * A new memcheck pool for a cache.  A test that never tore the slab layer
+ * down leaves pools behind whose anchors a new arena may reuse; memcheck
+ * aborts on a duplicate, so a stale pool is dropped first.
+ */
+static void slab_pool_create(void *anchor)
+{
+#ifdef MM_VALGRIND
+	if (VALGRIND_MEMPOOL_EXISTS(anchor))
+		mm_pool_destroy(anchor);
+#endif
+	mm_pool_create(anchor);
+}
+
+/* --- layout ----------------------------------------------------------- */
+
+/*
+ * The first order whose slab holds SLAB_MIN_OBJS objects (or the largest)
+ * with a waste (on-slab descriptor, padding, tail) of at most 1/8 of the
+ * slab; failing that, the order with the smallest waste fraction.  Big
+ * objects thus get slabs of several frames, so a slab is not used up (and
+ * the slow path taken) every one or two allocations.
+ * Returns: false if not even one object fits in the largest slab.
+ */
+static bool slab_pick_order(struct kmem_cache *c)
+{
+	size_t start = c->s_mem_off;
+	uint64_t best_waste = 1, best_bytes = 0;
+	unsigned int order, n;
+
+	for (order = 0; order <= SLAB_MAX_ORDER; order++) {
+		size_t bytes = (size_t)PAGE_SIZE << order, waste;
+
+		if (start + c->stride > bytes)
+			continue;
+		n = (unsigned int)MIN((bytes - start) / c->stride, 0xffffu);
+		waste = bytes - (size_t)n * c->stride;
+		if (best_bytes == 0 ||
+		    (uint64_t)waste * best_bytes < best_waste * bytes) {
+			best_waste = waste;
+			best_bytes = bytes;
+			c->order = order;
+			c->objs_per_slab = n;
+		}
+		if (waste * 8 <= bytes &&
+		    (n >= SLAB_MIN_OBJS || order == SLAB_MAX_ORDER)) {
+			c->order = order;
+			c->objs_per_slab = n;
+			return true;
+		}
+	}
+	return best_bytes != 0;
+}
+
+/* Bytes of a descriptor whose map covers @objs slots. */
+static size_t slab_desc_bytes(unsigned int objs)
+{
+	return sizeof(struct slab) +
+	       ALIGN_UP(objs, SLAB_MAP_BITS) / SLAB_MAP_BITS *
+	       sizeof(unsigned long);
+}
+
+/*
+ * Where the descriptor goes: off-slab for a slab of at most
+ * SLAB_DESC_MAP_BITS objects, unless @on_slab; else at the slab's start,
+ * its map long enough for the slots that fit after it.
+ * Returns: false if not even one object fits.
+ */
+static bool slab_place_desc(struct kmem_cache *c, bool on_slab)
+{
+	unsigned int objs;
+
+	c->s_mem_off = 0;
+	if (!slab_pick_order(c))
+		return false;
+	objs = c->objs_per_slab;
+	while (on_slab || objs > SLAB_DESC_MAP_BITS) {
+		on_slab = true;
+		c->s_mem_off = (unsigned int)ALIGN_UP(slab_desc_bytes(objs),
+						      (size_t)c->align);
+		if (!slab_pick_order(c))
+			return false;
+		if (slab_desc_bytes(c->objs_per_slab) <= c->s_mem_off)
+			break;
+		objs = c->objs_per_slab;	/* a larger order: longer map */
+	}
+	c->map_words = ALIGN_UP(c->objs_per_slab, SLAB_MAP_BITS) /
+		       SLAB_MAP_BITS;
+	return true;
+}
+
+/*
+ * The inverse of odd @d modulo 2^32 (Newton's iteration: d * d == 1 mod 8,
+ * and each step doubles the bits that are right), for slab_obj_index().
+ */
+static uint32_t slab_inverse(uint32_t d)
+{
+	uint32_t x = d;
+	int i;
+
+	for (i = 0; i < 4; i++)
+		x *= 2 - d * x;
+	return x;
+}
+
+/* Slot layout (see struct kmem_cache).  Returns: false if too large. */
+static bool slab_layout(struct kmem_cache *c, bool on_slab)
+{
+	unsigned int word = ALIGN_UP(c->size, SLAB_PTR);
+	unsigned int slot;
+
+	if (c->flags & SLAB_DEBUG) {
+		c->obj_off = ALIGN_UP(SLAB_RED_ZONE, c->align);
+		c->object_size = c->size;
+		c->track_off = word + SLAB_RED_ZONE;
+		slot = c->obj_off + c->track_off + SLAB_PTR;
+	} else {
+		c->obj_off = 0;
+		c->object_size = word;
+		c->track_off = 0;
+		slot = word;
+	}
+	c->stride = ALIGN_UP(slot, c->align);
+	c->reciprocal = (uint32_t)(0xffffffffu / c->stride) + 1;
+	c->stride_shift = (unsigned int)__builtin_ctz(c->stride);
+	c->inverse = slab_inverse(c->stride >> c->stride_shift);
+	if (!slab_place_desc(c, on_slab))
+		return false;
+	c->slots_bytes = c->objs_per_slab * c->stride;
+	c->fast_objs = (c->flags & SLAB_DEBUG) ? 0 : c->objs_per_slab;
+	return true;
+}
+
+static int slab_cache_setup(struct kmem_cache *c, const char *name,
+			    unsigned int size, unsigned int align,
+			    unsigned int flags, void (*ctor)(void *),
+			    bool on_slab)
+{
+	unsigned int i;
+
+	memset(c, 0, sizeof(*c));
+	for (i = 0; name[i] && i + 1 < sizeof(c->name); i++)
+		c->name[i] = name[i];
+	c->size = size;
+	c->flags = flags;
+	c->ctor = ctor;
+	c->align = MAX(align, SLAB_PTR);
+	if (flags & SLAB_HWCACHE_ALIGN)
+		c->align = MAX(c->align, SLAB_CACHE_LINE);
+	c->max_empty = SLAB_MAX_EMPTY;
+	c->mag_max = (flags & SLAB_DEBUG) ? 0 : SLAB_MAG_SIZE;
+	if (!slab_layout(c, on_slab))
+		return -E2BIG;
+	slab_pool_create(c);
+	return 0;
+}
+
+/* --- creating and destroying caches ------------------------------------ */
+
+static void slab_cache_link(struct kmem_cache *c)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+
+	c->next = slab_caches;
+	slab_caches = c;
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+}
+
+/* Is @c on the list of caches?  (Reads nothing of @c itself.) */
+static bool slab_cache_known_locked(const struct kmem_cache *c)
+{
+	const struct kmem_cache *k;
+
+	for (k = slab_caches; k; k = k->next)
+		if (k == c)
+			return true;
+	return false;
+}
+
+static void slab_cache_unlink_locked(struct kmem_cache *c)
+{
+	struct kmem_cache **pp;
+
+	for (pp = &slab_caches; *pp != c; pp = &(*pp)->next)
+		;
+	*pp = c->next;
+	c->next = NULL;
+}
+
+struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
+				     unsigned int align, unsigned int flags,
+				     void (*ctor)(void *))
+{
+	struct kmem_cache *c;
+
+	if (!name || !size || size > (PAGE_SIZE << SLAB_MAX_ORDER) ||
+	    (flags & ~SLAB_VALID_FLAGS) || (align & (align - 1)) ||
+	    align > PAGE_SIZE || !kmem_cache_boot.objs_per_slab) {
+		printk("slab: kmem_cache_create(%s, %u, %u, 0x%x) refused (caller %p)\n",
+		       name ? name : "(null)", size, align, flags, MM_CALLER());
+		return NULL;
+	}
+	c = slab_alloc(&kmem_cache_boot, GFP_KERNEL, 0, MM_CALLER());
+	if (!c)
+		return NULL;
+	if (slab_cache_setup(c, name, size, align, flags | slab_debug_all,
+			     ctor, false) != 0) {
+		printk("slab: kmem_cache_create(%s, %u): object too large\n",
+		       name, size);
+		slab_free(&kmem_cache_boot, slab_of_addr(c), c, NULL);
+		return NULL;
+	}
+	slab_cache_link(c);
+	return c;
+}
+
+/*
+ * The descriptor slabs that a shrink or destroy of another cache emptied
+ * go back with that cache's frames, so what a cache gives back is whole.
+ * Called without any cache lock.
+ */
+static void slab_desc_trim(void)
+{
+	unsigned long flags = mm_lock_irqsave(&kmem_slab_boot.lock);
+
+	slab_mag_drain_locked(&kmem_slab_boot);
+	slab_deactivate_locked(&kmem_slab_boot);
+	slab_trim_locked(&kmem_slab_boot, 0);
+	mm_unlock_irqrestore(&kmem_slab_boot.lock, flags);
+}
+
+/* Release every slab of a cache with no live object. */
+static void slab_release_all(struct kmem_cache *c)
+{
+	unsigned long flags = mm_lock_irqsave(&c->lock);
+
+	slab_release_all_locked(c);
+	mm_unlock_irqrestore(&c->lock, flags);
+	slab_desc_trim();
+}
+
+/* Destroy @c unless it has live objects (then report it, with @caller). */
+static int slab_destroy(struct kmem_cache *c, void *caller)
+{
+	struct kmem_cache_info info;
+	unsigned long flags;
+
+	flags = mm_lock_irqsave(&slab_caches_lock);
+	if (!slab_cache_known_locked(c)) {
+		mm_unlock_irqrestore(&slab_caches_lock, flags);
+		printk("slab: kmem_cache_destroy of %p, which is no cache (caller %p)\n",
+		       (void *)c, caller);
+		return -EINVAL;
+	}
+	kmem_cache_info(c, &info);
+	if (info.active_objs == 0)
+		slab_cache_unlink_locked(c);
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	if (info.active_objs) {
+		slab_count_refused(c);
+		printk("slab: kmem_cache_destroy of cache %s refused: %lu objects still live (caller %p)\n",
+		       c->name, info.active_objs, caller);
+		return -EBUSY;
+	}
+	slab_release_all(c);
+	mm_pool_destroy(c);
+	return 0;
+}
+
+int kmem_cache_destroy(struct kmem_cache *cache)
+{
+	int ret;
+
+	if (!cache)
+		return 0;
+	if (cache == &kmem_cache_boot || cache == &kmem_slab_boot) {
+		printk("slab: kmem_cache_destroy of the boot cache refused (caller %p)\n",
+		       MM_CALLER());
+		return -EINVAL;
+	}
+	ret = slab_destroy(cache, MM_CALLER());
+	if (ret == 0)
+		slab_free(&kmem_cache_boot, slab_of_addr(cache), cache,
+			  MM_CALLER());
+	return ret;
+}
+
+/* --- shrink ------------------------------------------------------------ */
+
+unsigned int kmem_cache_shrink(struct kmem_cache *cache)
+{
+	unsigned long flags = mm_lock_irqsave(&cache->lock);
+	unsigned int frames;
+
+	slab_mag_drain_locked(cache);
+	slab_deactivate_locked(cache);
+	frames = slab_trim_locked(cache, 0);
+	slab_set_peak(cache, true);
+	mm_unlock_irqrestore(&cache->lock, flags);
+	slab_desc_trim();
+	return frames;
+}
+
+unsigned int slab_sum_caches(unsigned int (*fn)(struct kmem_cache *))
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	unsigned int sum = 0;
+	struct kmem_cache *c;
+
+	for (c = slab_caches; c; c = c->next)
+		sum += fn(c);
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	return sum;
+}
+
+unsigned int kmem_cache_shrink_all(void)
+{
+	return slab_sum_caches(kmem_cache_shrink);
+}
+
+struct kmem_cache *kmem_cache_find(const char *name)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	struct kmem_cache *c;
+
+	for (c = slab_caches; c; c = c->next)
+		if (strcmp(c->name, name) == 0)
+			break;
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	return c;
+}
+
+/* --- boot and teardown --------------------------------------------------- */
+
+int kmem_cache_init(unsigned int flags)
+{
+	slab_map_base = (uintptr_t)arch_phys_to_virt(0);
+	slab_map_bytes = (uintptr_t)MIN(max_pfn, (pfn_t)LOWMEM_PFN) <<
+			 PAGE_SHIFT;
+	slab_debug_all = flags & SLAB_DEBUG;
+	slab_caches = NULL;
+	slab_caches_lock.locked = 0;
+	if (slab_cache_setup(&kmem_slab_boot, "kmem_slab",
+			     (unsigned int)slab_desc_bytes(SLAB_DESC_MAP_BITS),
+			     0, slab_debug_all, NULL, true) != 0 ||
+	    slab_cache_setup(&kmem_cache_boot, "kmem_cache",
+			     sizeof(struct kmem_cache), 0, slab_debug_all,
+			     NULL, true) != 0)
+		panic("slab: cannot lay out the boot caches");
+	slab_cache_link(&kmem_slab_boot);
+	slab_cache_link(&kmem_cache_boot);
+	return kmalloc_init();
+}
+
+int kmem_cache_teardown(void)
+{
+	struct kmem_cache *c;
+	int ret;
+
+	if (!kmem_cache_boot.objs_per_slab)
+		return 0;		/* never set up, or torn down already */
+	ret = kmalloc_teardown();
+	/* Caches their users left behind go too, unless objects live. */
+	while ((c = slab_caches) != NULL && c != &kmem_cache_boot) {
+		if (kmem_cache_destroy(c) != 0) {
+			ret = -EBUSY;
+			slab_caches = c->next;
+		}
+	}
+	/* The descriptors go last: every other cache's slabs had one. */
+	if (slab_destroy(&kmem_cache_boot, NULL) != 0 ||
+	    slab_destroy(&kmem_slab_boot, NULL) != 0)
+		ret = -EBUSY;
+	memset(&kmem_cache_boot, 0, sizeof(kmem_cache_boot));
+	memset(&kmem_slab_boot, 0, sizeof(kmem_slab_boot));
+	slab_caches = NULL;
+	return ret;
+}
+
+/* --- statistics and dumps ------------------------------------------------ */
+
+/* Add slab @s to the totals.  Cache lock held. */
+static void slab_info_add(const struct kmem_cache *c, const struct slab *s,
+			  struct kmem_cache_info *info)
+{
+	unsigned int live = slab_live_locked(c, s);
+
+	info->active_objs += live;
+	info->quarantined += s->quarantined;
+	info->num_slabs++;
+	if (live)
+		info->active_slabs++;
+}
+
+void kmem_cache_info(struct kmem_cache *c, struct kmem_cache_info *info)
+{
+	unsigned long flags = mm_lock_irqsave(&c->lock);
+	unsigned int id;
+	struct slab *s;
+
+	memset(info, 0, sizeof(*info));
+	for (id = 0; id < SLAB_NR_LISTS; id++)
+		for (s = c->lists[id].head; s; s = s->next)
+			slab_info_add(c, s, info);
+	if (c->active)
+		slab_info_add(c, c->active, info);
+	info->num_objs = info->num_slabs * c->objs_per_slab;
+	mm_unlock_irqrestore(&c->lock, flags);
+}
+
+unsigned long slab_total_frames(void)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	unsigned long frames = 0;
+	struct kmem_cache_info info;
+	struct kmem_cache *c;
+
+	for (c = slab_caches; c; c = c->next) {
+		kmem_cache_info(c, &info);
+		frames += info.num_slabs << c->order;
+	}
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	return frames;
+}
+
+void slabinfo_dump(void)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	struct kmem_cache_info info;
+	struct kmem_cache *c;
+
+	printk("slabinfo - version: 2.1\n");
+	printk("# name            <active_objs> <num_objs> <objsize> <objperslab> <pagesperslab> : tunables <limit> <batchcount> <sharedfactor> : slabdata <active_slabs> <num_slabs> <sharedavail>\n");
+	for (c = slab_caches; c; c = c->next) {
+		kmem_cache_info(c, &info);
+		printk("%-17s %6lu %6lu %6u %4u %4d : tunables %4u %4u %4u : slabdata %6lu %6lu %6lu\n",
+		       c->name, info.active_objs, info.num_objs, c->stride,
+		       c->objs_per_slab, 1 << c->order, 0u, 0u, 0u,
+		       info.active_slabs, info.num_slabs, 0ul);
+	}
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+}
