@@ -146,15 +146,17 @@ def metadata(build, rows):
         frames = pool << 8
         managed = find(rows, "lifo", pool, "kmem")["pool_pages"]
         zones = s["nr_zones"] * s["sizeof_zone"]
+        maps = s["map_bytes"][str(pool)]
         out.append({
             "pool_mib": pool,
             "frames": frames,
             "managed_frames": managed,
             "sizeof_page_i386": s["sizeof_page"],
             "zone_bytes_i386": zones,
-            "bytes_per_frame": s["sizeof_page"] + zones / managed,
+            "map_bytes_i386": maps,
+            "bytes_per_frame": s["sizeof_page"] + (zones + maps) / managed,
             "bytes_per_managed_frame":
-                (s["sizeof_page"] * frames + zones) / managed,
+                (s["sizeof_page"] * frames + zones + maps) / managed,
         })
     return s, out
 
@@ -202,11 +204,11 @@ def targets(rows, meta):
     worst = max(meta, key=lambda m: m["bytes_per_frame"])
     add("metadata i386 (%d MiB pool)" % worst["pool_mib"],
         worst["bytes_per_frame"], 16.0, worst["bytes_per_frame"] <= 16.0,
-        "%.3f bytes per frame: %d descriptor + %d zone bytes / "
-        "%d managed frames (<= 16)" % (worst["bytes_per_frame"],
-                               worst["sizeof_page_i386"],
-                               worst["zone_bytes_i386"],
-                               worst["managed_frames"]))
+        "%.3f bytes per frame: %d descriptor + (%d zone + %d free-map "
+        "bytes) / %d managed frames (<= 16)" % (
+            worst["bytes_per_frame"], worst["sizeof_page_i386"],
+            worst["zone_bytes_i386"], worst["map_bytes_i386"],
+            worst["managed_frames"]))
     return t
 
 
@@ -243,9 +245,10 @@ def print_table(rows, tgts, meta, reps, cpu):
           "(x %d zones)" % (meta[0]["sizeof_page_i386"],
                             meta[0]["zone_bytes_i386"] // 3, 3))
     for m in meta:
-        print("  %4d MiB: %.4f bytes per frame (descriptor + zones / managed "
-              "frames); all of mem_map + zones / managed frames: %.4f" % (
-                  m["pool_mib"], m["bytes_per_frame"],
+        print("  %4d MiB: %.4f bytes per frame (descriptor + (zones + free "
+              "maps %d bytes) / managed frames); all of mem_map + zones + "
+              "maps / managed frames: %.4f" % (
+                  m["pool_mib"], m["bytes_per_frame"], m["map_bytes_i386"],
                   m["bytes_per_managed_frame"]))
     print()
     print("targets:")
