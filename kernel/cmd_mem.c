@@ -158,7 +158,10 @@ static void box(uint64_t start, uint64_t end, const char *a, const char *b,
 
 	size_str(size, sizeof(size), end - start);
 	printk("0x%09llx %s\n", (unsigned long long)start, rule);
-	printk("            | %-9s %-7s %-38.38s| %s\n", a, b, c, size);
+	if (!*b && !*c)		/* one name across the box: "persistent (type 12)" */
+		printk("            | %-56.56s| %s\n", a, size);
+	else
+		printk("            | %-9s %-7s %-38.38s| %s\n", a, b, c, size);
 }
 
 static void collect_points(const struct bootmem_layout *l)
