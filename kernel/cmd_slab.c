@@ -55,6 +55,7 @@ SHELL_COMMAND(slabinfo, "slabinfo", "",
 
 static int cmd_slabstat(int argc, char **argv)
 {
+	struct slab_reclaim_stats rs;
 	struct kmalloc_stats st;
 	unsigned int bad;
 
@@ -65,12 +66,15 @@ static int cmd_slabstat(int argc, char **argv)
 	       st.requested, st.allocated, st.large_allocs, st.large_pages,
 	       st.refused, st.failed);
 	printk("slab: %lu frames in caches\n", slab_total_frames());
+	slab_reclaim_stats(&rs);
+	printk("slab: reclaim ran %llu times, gave back %llu frames, passed over %llu locked caches\n",
+	       rs.calls, rs.frames, rs.skipped);
 	bad = kmem_cache_check_all();
 	printk("slab: check %s (%u violations)\n", bad ? "FAILED" : "ok", bad);
 	return bad ? -EINVAL : 0;
 }
 SHELL_COMMAND(slabstat, "slabstat", "",
-	      "kmalloc counters, slab frames and the slab invariant check",
+	      "kmalloc counters, slab frames, reclaim counters and the slab invariant check",
 	      cmd_slabstat);
 
 /* ---- stress slab N SEED ----------------------------------------------- */

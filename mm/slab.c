@@ -32,10 +32,12 @@
  * caches, which poison every free object and construct it when they
  * hand it out (mm/slab_debug.c).
  *
- * Empty slabs are kept, up to max_empty: half the most slabs the cache
- * held since its last shrink, at least SLAB_MAX_EMPTY, so a cache that
- * empties and refills in waves reuses its slabs instead of making them
- * anew each time.  kmem_cache_shrink() gives them all back.
+ * Empty slabs are kept, up to max_empty: the most slabs the cache held
+ * since its last shrink (SLAB_EMPTY_SHIFT 0), at least SLAB_MAX_EMPTY, so
+ * a cache that empties and refills in waves reuses its slabs instead of
+ * making them anew each time.  They go back to the buddy allocator on
+ * kmem_cache_shrink() and, under memory pressure, through the buddy's
+ * reclaim hook (kmem_cache_reclaim(), mm/slab_cache.c).
  *
  * With SLAB_DEBUG (a flag per cache; every cache with `slab_debug`, and
  * in host tests) each slot gets red zones and poison, checked on every
@@ -55,6 +57,9 @@
  * and its stats; slab_caches_lock guards the list of caches (order:
  * slab_caches_lock, then a cache lock, then kmem_slab's lock, then a zone
  * lock).  All functions may be called from IRQ handlers; none sleeps.
+ * slab_grow() calls alloc_pages() with its cache's lock held (and
+ * kmem_slab's, when that grows for a descriptor): the buddy's reclaim
+ * hook may run there, and takes no lock that may be held.
  */
 #include "mm/buddy.h"
 #include "slab_internal.h"
@@ -278,9 +283,10 @@ static struct slab *slab_grow(struct kmem_cache *c, gfp_t gfp)
 
 /*
  * Unlink an empty slab and give its frames back, and its descriptor to
- * kmem_slab.  Cache lock held.
+ * kmem_slab, whose lock the caller holds if @desc_locked.  Cache lock held.
  */
-static void slab_release(struct kmem_cache *c, struct slab *s)
+static void slab_release(struct kmem_cache *c, struct slab *s,
+			 bool desc_locked)
 {
 	char *base = slab_base(c, s);
 	struct page *page = virt_to_page(base);
@@ -292,20 +298,23 @@ static void slab_release(struct kmem_cache *c, struct slab *s)
 		page[i].private = NULL;
 		page[i]._refcount = i ? 0 : 1;
 	}
-	if (!c->s_mem_off)
+	if (!c->s_mem_off && desc_locked)
+		slab_desc_free_locked(s);
+	else if (!c->s_mem_off)
 		slab_free(&kmem_slab_boot, slab_of_addr(s), s, NULL);
 	mm_mark_undefined(base, slab_bytes(c));
 	c->stats.released++;
 	__free_pages(page, c->order);
 }
 
-unsigned int slab_trim_locked(struct kmem_cache *c, unsigned int keep)
+unsigned int slab_trim_locked(struct kmem_cache *c, unsigned int keep,
+			      bool desc_locked)
 {
 	unsigned int frames = 0;
 
 	MM_DEBUG_ASSERT(mm_lock_held(&c->lock));
 	while (c->lists[SLAB_EMPTY].nr > keep) {
-		slab_release(c, c->lists[SLAB_EMPTY].head);
+		slab_release(c, c->lists[SLAB_EMPTY].head, desc_locked);
 		frames += 1u << c->order;
 	}
 	return frames;
@@ -319,7 +328,7 @@ void slab_release_all_locked(struct kmem_cache *c)
 	slab_deactivate_locked(c);
 	for (id = 0; id < SLAB_NR_LISTS; id++)
 		while (c->lists[id].head)
-			slab_release(c, c->lists[id].head);
+			slab_release(c, c->lists[id].head, false);
 }
 
 /* --- allocation ------------------------------------------------------- */
@@ -597,7 +606,7 @@ int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
 	if (ok) {
 		mm_pool_free(c, obj);
 		if (c->lists[SLAB_EMPTY].nr > c->max_empty)
-			slab_trim_locked(c, c->max_empty);
+			slab_trim_locked(c, c->max_empty, false);
 	}
 	mm_unlock_irqrestore(&c->lock, flags);
 	if (!ok)
@@ -619,6 +628,30 @@ int slab_free_checked(struct kmem_cache *c, struct slab *s, void *obj,
 		return -EINVAL;
 	}
 	return slab_free_slot(c, s, obj, i, caller);
+}
+
+/*
+ * Give descriptor @s back to kmem_slab, whose lock the caller holds (the
+ * reclaim path, which may not take it).
+ */
+void slab_desc_free_locked(struct slab *s)
+{
+	struct kmem_cache *d = &kmem_slab_boot;
+	struct slab *ds = slab_of_addr(s);
+	uint32_t i = slab_obj_index(d, ds, s, d->obj_off);
+
+	MM_ASSERT(ds && ds->cache == d && i < d->objs_per_slab);
+	if (d->flags & SLAB_DEBUG) {
+		if (!slab_free_debug(d, s, NULL)) {
+			d->stats.refused++;
+			return;
+		}
+	}
+	if (!slab_free_slot_locked(d, ds, i))
+		panic("slab: descriptor %p of a released slab is free already",
+		      (void *)s);
+	mm_pool_free(d, s);
+	slab_trim_locked(d, d->max_empty, false);
 }
 
 int slab_free(struct kmem_cache *want, struct slab *s, void *obj,

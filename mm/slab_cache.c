@@ -1,6 +1,6 @@
 /*
  * Object caches as a whole: their layout, creation and destruction,
- * shrinking, the boot caches, and the statistics.
+ * shrinking and reclaim, the boot caches, and the statistics.
  *
  * Design.  A cache's layout is fixed at creation (slab_layout()): the
  * slot (object, and with debug its red zones and last-free word), the
@@ -11,7 +11,23 @@
  * with on-slab descriptors that need no allocation to exist (the
  * bootstrap problem).
  *
- * Empty slabs are given back by kmem_cache_shrink().
+ * Empty slabs are given back by kmem_cache_shrink() and, when a request
+ * to the buddy allocator would fail, by kmem_cache_reclaim(), the buddy's
+ * reclaim hook.  The hook may run in any context alloc_pages() is called
+ * from: an IRQ handler, or slab_grow() itself, which holds its cache's
+ * lock (and kmem_slab's, when that cache grows for a descriptor).  On one
+ * CPU every lock is taken with interrupts off, so a lock found held there
+ * belongs to the very context the hook runs in or interrupted, and
+ * waiting for it would never end (and trip MM_DEBUG_ASSERT).  The hook
+ * therefore only try-locks: slab_caches_lock, then each cache's lock, and
+ * for a cache whose descriptors live in kmem_slab also kmem_slab's lock;
+ * a cache with a lock held is skipped, not waited for.  A cache whose lock
+ * it holds is between operations, so its lists and the word the cache
+ * holds are consistent; objects in the hands of an interrupted context
+ * are allocated and not touched.  (On SMP the same rule holds with real
+ * try-locks: a lock held on another CPU is skipped too.)  The cache that
+ * is growing cannot have empty slabs anyway: it grows only when it has
+ * neither a partial nor an empty slab.
  *
  * Locking: slab_caches_lock guards the list of caches; each cache's lock
  * its state (see mm/slab.c for the order).
@@ -22,6 +38,8 @@
 struct kmem_cache *slab_caches;			/* newest first */
 mm_lock_t slab_caches_lock = MM_LOCK_INIT;
 static unsigned int slab_debug_all;		/* SLAB_DEBUG or 0 */
+/* Guarded by slab_caches_lock (the reclaim holds it). */
+static struct slab_reclaim_stats slab_reclaim_stat;
 
 /*
  * A new memcheck pool for a cache.  A test that never tore the slab layer
@@ -250,7 +268,7 @@ static void slab_desc_trim(void)
 
 	slab_mag_drain_locked(&kmem_slab_boot);
 	slab_deactivate_locked(&kmem_slab_boot);
-	slab_trim_locked(&kmem_slab_boot, 0);
+	slab_trim_locked(&kmem_slab_boot, 0, false);
 	mm_unlock_irqrestore(&kmem_slab_boot.lock, flags);
 }
 
@@ -310,7 +328,7 @@ int kmem_cache_destroy(struct kmem_cache *cache)
 	return ret;
 }
 
-/* --- shrink ------------------------------------------------------------ */
+/* --- shrink and reclaim ------------------------------------------------ */
 
 unsigned int kmem_cache_shrink(struct kmem_cache *cache)
 {
@@ -319,7 +337,7 @@ unsigned int kmem_cache_shrink(struct kmem_cache *cache)
 
 	slab_mag_drain_locked(cache);
 	slab_deactivate_locked(cache);
-	frames = slab_trim_locked(cache, 0);
+	frames = slab_trim_locked(cache, 0, false);
 	slab_set_peak(cache, true);
 	mm_unlock_irqrestore(&cache->lock, flags);
 	slab_desc_trim();
@@ -343,6 +361,80 @@ unsigned int kmem_cache_shrink_all(void)
 	return slab_sum_caches(kmem_cache_shrink);
 }
 
+/*
+ * Take @lock unless it is held (see the design note above: then it is
+ * ours, or the interrupted context's).  On SMP this is an atomic exchange.
+ * Returns: true with the lock held and interrupts off (@flags restores
+ * them), or false with nothing changed.
+ */
+static bool slab_trylock_irqsave(mm_lock_t *lock, unsigned long *flags)
+{
+	*flags = arch_irq_save();
+	if (mm_lock_held(lock)) {
+		arch_irq_restore(*flags);
+		return false;
+	}
+	lock->locked = 1;
+	return true;
+}
+
+/*
+ * kmem_cache_shrink() of @c if its lock, and kmem_slab's when @c's
+ * descriptors go back there, can be taken now.  Returns: frames released.
+ */
+static unsigned long slab_reclaim_cache(struct kmem_cache *c)
+{
+	struct kmem_cache *d = &kmem_slab_boot;
+	bool off_slab = c->s_mem_off == 0;
+	unsigned long flags, dflags = 0;
+	unsigned int frames;
+
+	if (!slab_trylock_irqsave(&c->lock, &flags)) {
+		slab_reclaim_stat.skipped++;
+		return 0;
+	}
+	if (off_slab && !slab_trylock_irqsave(&d->lock, &dflags)) {
+		mm_unlock_irqrestore(&c->lock, flags);
+		slab_reclaim_stat.skipped++;
+		return 0;
+	}
+	slab_mag_drain_locked(c);
+	slab_deactivate_locked(c);
+	frames = slab_trim_locked(c, 0, off_slab);
+	c->stats.reclaimed += frames >> c->order;
+	slab_set_peak(c, true);
+	if (off_slab)
+		mm_unlock_irqrestore(&d->lock, dflags);
+	mm_unlock_irqrestore(&c->lock, flags);
+	return frames;
+}
+
+unsigned long kmem_cache_reclaim(void)
+{
+	unsigned long flags, frames = 0;
+	struct kmem_cache *c;
+
+	if (!slab_trylock_irqsave(&slab_caches_lock, &flags))
+		return 0;
+	for (c = slab_caches; c; c = c->next)
+		if (c != &kmem_slab_boot)
+			frames += slab_reclaim_cache(c);
+	/* Last: the descriptor slabs the others' releases emptied. */
+	frames += slab_reclaim_cache(&kmem_slab_boot);
+	slab_reclaim_stat.calls++;
+	slab_reclaim_stat.frames += frames;
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	return frames;
+}
+
+void slab_reclaim_stats(struct slab_reclaim_stats *st)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+
+	*st = slab_reclaim_stat;
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+}
+
 struct kmem_cache *kmem_cache_find(const char *name)
 {
 	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
@@ -363,6 +455,7 @@ int kmem_cache_init(unsigned int flags)
 	slab_map_bytes = (uintptr_t)MIN(max_pfn, (pfn_t)LOWMEM_PFN) <<
 			 PAGE_SHIFT;
 	slab_debug_all = flags & SLAB_DEBUG;
+	memset(&slab_reclaim_stat, 0, sizeof(slab_reclaim_stat));
 	slab_caches = NULL;
 	slab_caches_lock.locked = 0;
 	if (slab_cache_setup(&kmem_slab_boot, "kmem_slab",
@@ -374,6 +467,7 @@ int kmem_cache_init(unsigned int flags)
 		panic("slab: cannot lay out the boot caches");
 	slab_cache_link(&kmem_slab_boot);
 	slab_cache_link(&kmem_cache_boot);
+	buddy_reclaim_hook = kmem_cache_reclaim;
 	return kmalloc_init();
 }
 
@@ -384,6 +478,7 @@ int kmem_cache_teardown(void)
 
 	if (!kmem_cache_boot.objs_per_slab)
 		return 0;		/* never set up, or torn down already */
+	buddy_reclaim_hook = NULL;
 	ret = kmalloc_teardown();
 	/* Caches their users left behind go too, unless objects live. */
 	while ((c = slab_caches) != NULL && c != &kmem_cache_boot) {

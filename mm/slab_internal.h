@@ -30,7 +30,8 @@ extern struct kmem_cache kmem_cache_boot, kmem_slab_boot;
  * cache lock held:
  * slab_deactivate_locked - give the word the cache holds back and file
  * the active slab on the list its count calls for.
- * slab_trim_locked - release empty slabs beyond @keep.
+ * slab_trim_locked - release empty slabs beyond @keep, their descriptors
+ * to kmem_slab, whose lock the caller holds if @desc_locked.
  * Returns: frames released.
  * slab_release_all_locked - release every slab (no live object left).
  * slab_set_peak - record the slabs held now as the peak if more (or in
@@ -40,7 +41,8 @@ extern struct kmem_cache kmem_cache_boot, kmem_slab_boot;
  * slab_count_refused - one more refusal (takes the lock itself).
  */
 void slab_deactivate_locked(struct kmem_cache *c);
-unsigned int slab_trim_locked(struct kmem_cache *c, unsigned int keep);
+unsigned int slab_trim_locked(struct kmem_cache *c, unsigned int keep,
+			      bool desc_locked);
 void slab_release_all_locked(struct kmem_cache *c);
 void slab_set_peak(struct kmem_cache *c, bool reset);
 unsigned int slab_live_locked(const struct kmem_cache *c,
@@ -56,10 +58,13 @@ void slab_count_refused(struct kmem_cache *c);
  * slab's map (no trim); one that is free there already got into the
  * magazine by a double free: reported, counted and dropped.  Cache lock
  * held.
+ * slab_desc_free_locked - give a released slab's descriptor @s back to
+ * kmem_slab, whose lock the caller holds.
  */
 bool slab_free_slot_locked(struct kmem_cache *c, struct slab *s,
 			   unsigned int i);
 void slab_mag_drain_locked(struct kmem_cache *c);
+void slab_desc_free_locked(struct slab *s);
 
 /*
  * The debug word of @obj (who freed it last).  It lies in memory memcheck

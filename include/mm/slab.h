@@ -27,7 +27,7 @@
 #define SLAB_MIN_OBJS		8	/* objects a slab should hold */
 /* Empty slabs a cache keeps: MAX(SLAB_MAX_EMPTY, peak >> SLAB_EMPTY_SHIFT). */
 #define SLAB_MAX_EMPTY		2
-#define SLAB_EMPTY_SHIFT	1
+#define SLAB_EMPTY_SHIFT	0
 #define SLAB_RED_ZONE		8u	/* red zone bytes on each side (debug) */
 #define KMEM_CACHE_NAME_LEN	24
 
@@ -119,6 +119,7 @@ struct kmem_cache_stats {
 	uint64_t requested;		/* bytes kmalloc() asked of them */
 	uint64_t grown;			/* slabs made */
 	uint64_t released;		/* slabs given back to the buddy allocator */
+	uint64_t reclaimed;		/* of those, by the buddy's reclaim hook */
 	uint64_t alloc_fail;		/* allocations that returned NULL */
 	uint64_t refused;		/* misuse reported and refused */
 	uint64_t quarantined;		/* corrupt free objects withheld */
@@ -289,6 +290,28 @@ unsigned int kmem_cache_shrink(struct kmem_cache *cache);
 
 /* kmem_cache_shrink() on every cache.  Returns: frames released. */
 unsigned int kmem_cache_shrink_all(void);
+
+/*
+ * kmem_cache_reclaim - the buddy allocator's reclaim hook (set by
+ * kmem_cache_init()): kmem_cache_shrink() of every cache whose locks are
+ * free, skipping (not waiting for) any whose lock is held, since on one
+ * CPU a held lock belongs to the context this call runs in or interrupted
+ * (slab_grow() calls alloc_pages() with its cache's lock held, and with
+ * kmem_slab's too when it grows the descriptor cache).
+ * Context: any, IRQ handlers and callers holding slab locks included.
+ * Returns: frames released.
+ */
+unsigned long kmem_cache_reclaim(void);
+
+/* What kmem_cache_reclaim() did since boot. */
+struct slab_reclaim_stats {
+	uint64_t calls;			/* times it ran */
+	uint64_t frames;		/* frames it gave back */
+	uint64_t skipped;		/* caches passed over: a lock held */
+};
+
+/* Copy the reclaim counters.  Context: any. */
+void slab_reclaim_stats(struct slab_reclaim_stats *st);
 
 /*
  * kmem_cache_check - verify the cache's invariants (see struct kmem_cache).

@@ -4,7 +4,7 @@
  * destroy, every misuse the debug mode reports (with the exact line), a
  * write after free to a constructed object, exhaustion of the buddy
  * allocator underneath, the slabinfo format and the checker.  The free
- * maps and the magazine are in test_slab_map.c.
+ * maps, the magazine and reclaim are in test_slab_map.c.
  * kmem_cache_check_all() and buddy_check_all() run after every case, and
  * each case must hand every frame back to the buddy allocator.
  */
@@ -239,32 +239,40 @@ static void test_plain_ctor(void **state)
 
 /* --- shrink and destroy ------------------------------------------- */
 
-static void test_shrink_keeps_bounded_empty(void **state)
+/*
+ * Every emptied slab is kept up to the cache's peak (SLAB_EMPTY_SHIFT 0);
+ * a shrink gives them all back and starts the peak afresh.
+ */
+static void test_shrink_releases_kept_slabs(void **state)
 {
 	struct kmem_cache *c = kmem_cache_create("test-shrink", 1000, 0, 0,
 						 NULL);
 	void *objs[64];
-	unsigned int i, per_slab_frames;
+	unsigned int i, per_slab_frames, slabs;
 	uint32_t before = zones_total_free();
 
 	(void)state;
 	for (i = 0; i < 64; i++)
 		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
 	assert_true(c->lists[SLAB_FULL].nr >= 4);
+	slabs = c->lists[SLAB_FULL].nr + 1;
+	assert_int_equal(c->peak_slabs, slabs);
 	for (i = 0; i < 64; i++)
 		kmem_cache_free(c, objs[i]);
-	/* All empty, but only max_empty kept, besides the active slab. */
-	assert_int_equal(c->lists[SLAB_EMPTY].nr, c->max_empty);
+	/* All empty and all kept, besides the active slab. */
+	assert_int_equal(c->lists[SLAB_EMPTY].nr, slabs - 1);
+	assert_true(c->lists[SLAB_EMPTY].nr <= c->max_empty);
 	assert_int_equal(c->lists[SLAB_PARTIAL].nr, 0);
 	assert_int_equal(c->lists[SLAB_FULL].nr, 0);
 	assert_non_null(c->active);
 	per_slab_frames = 1u << c->order;
 	assert_int_equal(zones_total_free() + desc_frames(),
-			 before - (c->max_empty + 1) * per_slab_frames);
-	assert_int_equal(kmem_cache_shrink(c),
-			 (c->max_empty + 1) * per_slab_frames);
+			 before - slabs * per_slab_frames);
+	assert_int_equal(kmem_cache_shrink(c), slabs * per_slab_frames);
 	assert_null(c->active);
 	assert_int_equal(c->free_bits, 0);
+	assert_int_equal(c->peak_slabs, 0);
+	assert_int_equal(c->max_empty, SLAB_MAX_EMPTY);
 	assert_int_equal(zones_total_free(), before);
 	assert_int_equal(kmem_cache_shrink(c), 0);
 	assert_int_equal(kmem_cache_destroy(c), 0);
@@ -715,7 +723,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_ctor_once_per_object, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_plain_ctor, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_ctor_use_after_free, setup_debug, teardown),
-		cmocka_unit_test_setup_teardown(test_shrink_keeps_bounded_empty, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_shrink_releases_kept_slabs, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_refused_while_live, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_destroy_unknown_cache, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_teardown_idempotent, setup_debug, teardown),

@@ -2,8 +2,10 @@
  * Host tests of the slab layer without debug: free maps (address order,
  * frees to a slab's own map, double frees, on-slab descriptors for small
  * objects), the magazine in front of them (LIFO reuse, overflow into the
- * maps, slabinfo exact while it holds objects), and the invariants of the
- * held word and the magazine.  kmem_cache_check_all() and
+ * maps, slabinfo exact while it holds objects), the invariants of the
+ * held word and the magazine, and the buddy allocator's reclaim hook
+ * (under real exhaustion, with locks held by the context it runs in, and
+ * from a cache that is growing).  kmem_cache_check_all() and
  * buddy_check_all() run after every case, and each case must hand every
  * frame back to the buddy allocator.
  */
@@ -19,6 +21,49 @@
 
 #include "slab_harness.h"
 #include "../../mm/slab_internal.h"
+
+/* Frames held by the slabs of @c. */
+static uint32_t cache_frames(struct kmem_cache *c)
+{
+	struct kmem_cache_info info;
+
+	kmem_cache_info(c, &info);
+	return (uint32_t)(info.num_slabs << c->order);
+}
+
+/* Allocate @n objects of @c and free them all: empty slabs kept. */
+static void fill_and_empty(struct kmem_cache *c, unsigned int n)
+{
+	void **objs = calloc(n, sizeof(*objs));
+	unsigned int i;
+
+	assert_non_null(objs);
+	for (i = 0; i < n; i++) {
+		objs[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		assert_non_null(objs[i]);
+	}
+	for (i = 0; i < n; i++)
+		kmem_cache_free(c, objs[i]);
+	free(objs);
+}
+
+/* Take every frame a GFP_KERNEL request can get; returns how many. */
+static uint32_t exhaust(struct page **held, uint32_t max)
+{
+	uint32_t n = 0;
+	struct page *pg;
+
+	while (n < max && (pg = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)))
+		held[n++] = pg;
+	assert_true(n < max);
+	return n;
+}
+
+static void give_back(struct page **held, uint32_t n)
+{
+	while (n)
+		__free_pages(held[--n], 0);
+}
 
 /* --- plain caches ------------------------------------------------------ */
 
@@ -342,6 +387,141 @@ static void test_check_catches_map_state(void **state)
 	assert_int_equal(kmem_cache_destroy(c), 0);
 }
 
+/* --- reclaim ------------------------------------------------------------ */
+
+/*
+ * Memory runs out with empty slabs kept: the buddy's reclaim hook gives
+ * them all back (the magazine drained first) and the requests get them.
+ * A second exhaustion, with nothing cached, gets exactly as many frames.
+ */
+static void test_reclaim_under_pressure(void **state)
+{
+	struct kmem_cache *c = kmem_cache_create("test-reclaim", 1000, 0, 0,
+						 NULL);
+	uint32_t max = (uint32_t)(MiB(64) >> PAGE_SHIFT);
+	struct page **held = calloc(max, sizeof(*held));
+	uint32_t free1, cached, n1, n2, slabs;
+
+	(void)state;
+	assert_ptr_equal(buddy_reclaim_hook, kmem_cache_reclaim);
+	fill_and_empty(c, 200);
+	slabs = cache_frames(c) >> c->order;
+	assert_true(slabs >= 20);
+	assert_int_equal(c->mag_n, SLAB_MAG_SIZE);
+	free1 = zones_total_free();
+	cached = cache_frames(c) + desc_frames();
+	n1 = exhaust(held, max);
+	assert_int_equal(cache_frames(c), 0);
+	assert_int_equal(desc_frames(), 0);
+	assert_int_equal(c->mag_n, 0);
+	assert_int_equal(c->stats.reclaimed, slabs);
+	assert_int_equal(c->peak_slabs, 0);
+	give_back(held, n1);
+	assert_int_equal(zones_total_free(), free1 + cached);
+	n2 = exhaust(held, max);
+	assert_int_equal(n1, n2);
+	give_back(held, n2);
+	free(held);
+	check_all();
+	assert_int_equal(kmem_cache_destroy(c), 0);
+}
+
+/*
+ * The hook skips, never waits for, a lock held where it runs: a cache's
+ * own (slab_grow()), kmem_slab's (then every off-slab cache, whose
+ * descriptors go there), the list of caches.  It runs with interrupts off.
+ */
+static void test_reclaim_skips_held_locks(void **state)
+{
+	struct kmem_cache *off = kmem_cache_create("test-off", 1000, 0, 0,
+						   NULL);
+	struct kmem_cache *on = kmem_cache_create("test-on", 16, 0, 0, NULL);
+	struct kmem_cache *d = kmem_cache_find("kmem_slab");
+	struct slab_reclaim_stats rs;
+	uint32_t hoff, hon, hdesc;
+	unsigned int n_off = 0;
+	struct kmem_cache *c;
+	unsigned long flags;
+
+	(void)state;
+	assert_int_equal(off->s_mem_off, 0);
+	assert_true(on->s_mem_off != 0);
+	fill_and_empty(off, 80);
+	fill_and_empty(on, 1000);
+	hoff = cache_frames(off);
+	hon = cache_frames(on);
+	assert_true(hoff && hon);
+	flags = mm_lock_irqsave(&off->lock);
+	assert_int_equal(kmem_cache_reclaim(), hon);
+	mm_unlock_irqrestore(&off->lock, flags);
+	assert_int_equal(cache_frames(off), hoff);
+	assert_int_equal(cache_frames(on), 0);
+	fill_and_empty(on, 1000);
+	flags = mm_lock_irqsave(&d->lock);
+	assert_int_equal(kmem_cache_reclaim(), hon);
+	mm_unlock_irqrestore(&d->lock, flags);
+	assert_int_equal(cache_frames(off), hoff);
+	flags = mm_lock_irqsave(&slab_caches_lock);
+	assert_int_equal(kmem_cache_reclaim(), 0);
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	assert_int_equal(cache_frames(off), hoff);
+	hdesc = desc_frames();
+	flags = arch_irq_save();
+	assert_int_equal(kmem_cache_reclaim(), hoff + hdesc);
+	assert_false(host_irqs_enabled());
+	arch_irq_restore(flags);
+	assert_int_equal(cache_frames(off) + desc_frames(), 0);
+	assert_int_equal(kmem_cache_reclaim(), 0);
+	/*
+	 * Counted: every run but the one that found the list locked.  Passed
+	 * over: off, then every off-slab cache and kmem_slab itself.
+	 */
+	for (c = slab_caches; c; c = c->next)
+		n_off += c->s_mem_off == 0;
+	slab_reclaim_stats(&rs);
+	assert_int_equal(rs.calls, 4);
+	assert_int_equal(rs.frames, 2 * hon + hoff + hdesc);
+	assert_int_equal(rs.skipped, 1 + n_off + 1);
+	check_all();
+	assert_int_equal(kmem_cache_destroy(off), 0);
+	assert_int_equal(kmem_cache_destroy(on), 0);
+}
+
+/*
+ * A cache that must grow when memory is gone: alloc_pages() runs the hook
+ * under that cache's lock; the hook frees another cache's empty slabs and
+ * the retried request, and the allocation, succeed.
+ */
+static void test_reclaim_while_growing(void **state)
+{
+	struct kmem_cache *victim = kmem_cache_create("test-victim", 1000, 0,
+						      0, NULL);
+	struct kmem_cache *grower = kmem_cache_create("test-grower", 2000, 0,
+						      0, NULL);
+	uint32_t max = (uint32_t)(MiB(64) >> PAGE_SHIFT), n;
+	struct page **held = calloc(max, sizeof(*held));
+	void *p;
+
+	(void)state;
+	fill_and_empty(victim, 100);
+	buddy_reclaim_hook = NULL;
+	n = exhaust(held, max);
+	buddy_reclaim_hook = kmem_cache_reclaim;
+	assert_true(cache_frames(victim) > 0);
+	p = kmem_cache_alloc(grower, GFP_KERNEL | __GFP_NOWARN);
+	assert_non_null(p);
+	assert_true(victim->stats.reclaimed > 0);
+	assert_int_equal(cache_frames(victim), 0);
+	assert_int_equal(grower->stats.grown, 1);
+	assert_int_equal(grower->stats.reclaimed, 0);
+	kmem_cache_free(grower, p);
+	give_back(held, n);
+	free(held);
+	check_all();
+	assert_int_equal(kmem_cache_destroy(victim), 0);
+	assert_int_equal(kmem_cache_destroy(grower), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -352,6 +532,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_slabinfo_exact_with_magazine, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_random_vs_shadow, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_check_catches_map_state, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_reclaim_under_pressure, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_reclaim_skips_held_locks, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_reclaim_while_growing, setup_plain, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
