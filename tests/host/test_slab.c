@@ -471,12 +471,24 @@ static void test_redzone_overwrite_before(void **state)
 	assert_int_equal(kmem_cache_destroy(c), 0);
 }
 
+/* @p was withheld as corrupt and @q handed out instead: the counts say so. */
+static void expect_withheld(struct kmem_cache *c, void *p, void *q)
+{
+	struct kmem_cache_info info;
+
+	assert_ptr_not_equal(q, p);
+	assert_int_equal(c->stats.quarantined, 1);
+	kmem_cache_info(c, &info);
+	assert_int_equal(info.active_objs, 1);
+	assert_int_equal(info.quarantined, 1);
+	check_all();
+}
+
 static void test_use_after_free(void **state)
 {
 	struct kmem_cache *c = kmem_cache_create("test-uaf", 64, 0, 0, NULL);
 	uint8_t *p = kmem_cache_alloc(c, GFP_KERNEL);
 	uint8_t *q;
-	struct kmem_cache_info info;
 
 	(void)state;
 	kmem_cache_free(c, p);
@@ -485,12 +497,7 @@ static void test_use_after_free(void **state)
 	expect_report("use after free", "test-uaf", p, 5,
 		      "99 6b 6b 6b 6b 6b 6b 6b");
 	/* The corrupt object is withheld; another one is handed out. */
-	assert_ptr_not_equal(q, p);
-	assert_int_equal(c->stats.quarantined, 1);
-	kmem_cache_info(c, &info);
-	assert_int_equal(info.active_objs, 1);
-	assert_int_equal(info.quarantined, 1);
-	check_all();
+	expect_withheld(c, p, q);
 	kmem_cache_free(c, q);
 	assert_int_equal(kmem_cache_destroy(c), 0);
 }
@@ -521,7 +528,6 @@ static void test_ctor_use_after_free(void **state)
 						 sizeof(struct ctor_obj), 0, 0,
 						 ctor_fn);
 	struct ctor_obj *p, *q;
-	struct kmem_cache_info info;
 
 	(void)state;
 	p = kmem_cache_alloc(c, GFP_KERNEL);
@@ -530,13 +536,8 @@ static void test_ctor_use_after_free(void **state)
 	q = kmem_cache_alloc(c, GFP_KERNEL);
 	expect_report("use after free", "test-ctor-uaf", p, 4,
 		      "99 6b 6b 6b 6b 6b 6b 6b");
-	assert_ptr_not_equal(q, p);
+	expect_withheld(c, p, q);
 	assert_int_equal(q->magic, 0xC0FFEE);
-	assert_int_equal(c->stats.quarantined, 1);
-	kmem_cache_info(c, &info);
-	assert_int_equal(info.active_objs, 1);
-	assert_int_equal(info.quarantined, 1);
-	check_all();
 	/* An untouched free object passes: state rebuilt, no report. */
 	kmem_cache_free(c, q);
 	p = kmem_cache_alloc(c, GFP_KERNEL);
