@@ -562,7 +562,7 @@ static void test_double_free(void **state)
 		      "cc cc cc cc cc cc cc cc");
 	assert_int_equal(c->stats.refused, 1);
 	check_all();
-	/* The freelist is intact: p comes back exactly once. */
+	/* The map is intact: p comes back exactly once. */
 	r = kmem_cache_alloc(c, GFP_KERNEL);
 	assert_ptr_equal(r, p);
 	r = kmem_cache_alloc(c, GFP_KERNEL);

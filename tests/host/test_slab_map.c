@@ -226,6 +226,30 @@ static void test_double_free(void **state)
 	assert_int_equal(kmem_cache_destroy(c), 0);
 }
 
+/* Off-slab descriptors each lie within one cache line (debug off). */
+static void test_descriptor_in_one_line(void **state)
+{
+	struct kmem_cache *c = kmem_cache_create("test-desc", 512, 0, 0, NULL);
+	struct kmem_cache *d = kmem_cache_find("kmem_slab");
+	void *o[4 * SLAB_MIN_OBJS];
+	uintptr_t s;
+	unsigned int i;
+
+	(void)state;
+	assert_true(d->stride <= SLAB_CACHE_LINE);
+	for (i = 0; i < ARRAY_SIZE(o); i++)
+		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
+	for (i = 0; i < ARRAY_SIZE(o); i++) {
+		s = (uintptr_t)slab_of_addr(o[i]);
+		assert_int_equal(s / SLAB_CACHE_LINE,
+				 (s + sizeof(struct slab) +
+				  SLAB_DESC_MAP_BITS / 8 - 1) / SLAB_CACHE_LINE);
+	}
+	for (i = 0; i < ARRAY_SIZE(o); i++)
+		kmem_cache_free(c, o[i]);
+	assert_int_equal(kmem_cache_destroy(c), 0);
+}
+
 /* Small objects: the descriptor and its long map at the slab's start. */
 static void test_on_slab_descriptor(void **state)
 {
@@ -529,6 +553,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_magazine_then_address_order, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_double_free, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_on_slab_descriptor, setup_plain, teardown),
+		cmocka_unit_test_setup_teardown(test_descriptor_in_one_line, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_slabinfo_exact_with_magazine, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_random_vs_shadow, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_check_catches_map_state, setup_plain, teardown),
