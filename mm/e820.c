@@ -492,12 +492,16 @@ static void report_memmap(const char *val, size_t len, const char *why)
  * Walk the comma-separated items of @val, in order, as Linux applies
  * them (a limit cuts what the map holds at that point: what an exactmap
  * before it emptied, or a range after it adds, it does not see).  With
- * @map NULL only checks them and counts the entries added and the
- * "exactmap"s; otherwise applies them.
+ * @map NULL only checks them; otherwise applies them.  *@peak comes in as
+ * the entries the map holds and goes out as the most it will hold at any
+ * point of the walk (a limit is taken to remove none, so that is an upper
+ * bound): ranges added before an "exactmap" need room next to the
+ * entries already there.
  */
 static int memmap_walk(const char *val, size_t len, struct e820_map *map,
-		       unsigned int *nr_add, bool *exact)
+		       unsigned int *peak)
 {
+	unsigned int cur = *peak;
 	size_t i = 0;
 
 	while (i <= len) {
@@ -509,11 +513,12 @@ static int memmap_walk(const char *val, size_t len, struct e820_map *map,
 		if (parse_memmap_item(val + i, j - i, &it) != 0)
 			return -EINVAL;
 		if (it.kind == MEMMAP_EXACTMAP) {
-			*exact = true;
+			cur = 0;
 			if (map)
 				map->nr = 0;
 		} else if (it.kind == MEMMAP_ADD) {
-			(*nr_add)++;
+			cur++;
+			*peak = MAX(*peak, cur);
 			if (map)
 				MM_ASSERT(e820_add(map, it.e.addr, it.e.size,
 						   it.e.type) == 0);
@@ -527,19 +532,18 @@ static int memmap_walk(const char *val, size_t len, struct e820_map *map,
 
 int e820_parse_memmap(struct e820_map *map, const char *val, size_t len)
 {
-	unsigned int nr_add = 0;
-	bool exact = false;
+	unsigned int peak = map->nr;
 
-	if (memmap_walk(val, len, NULL, &nr_add, &exact)) {
+	if (memmap_walk(val, len, NULL, &peak)) {
 		report_memmap(val, len, "malformed");
 		return -EINVAL;
 	}
-	if (nr_add > map->capacity - (exact ? 0 : map->nr)) {
+	if (peak > map->capacity) {
 		report_memmap(val, len, "no room in the map");
 		return -E2BIG;
 	}
-	nr_add = 0;
-	return memmap_walk(val, len, map, &nr_add, &exact);
+	peak = map->nr;
+	return memmap_walk(val, len, map, &peak);
 }
 
 /* --- E820 lines of a Linux boot log ---------------------------------- */

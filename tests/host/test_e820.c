@@ -481,6 +481,14 @@ static void test_memmap_malformed(void **state)
 		"e820: memmap=4K@8K,4K@16K: no room in the map, ignored\n"));
 	assert_int_equal(memmap("exactmap,4K@8K,4K@16K"), 0);
 	expect(2, E(0x2000, 0x1000, 1), E(0x4000, 0x1000, 1));
+	/* ranges before an exactmap need room beside what is there */
+	map_init(3);
+	add(0, 0x1000, E820_USABLE);
+	add(0x1000, 0x1000, E820_RESERVED);
+	assert_int_equal(memmap("4K@8K,4K@16K,exactmap,4K@0"), -E2BIG);
+	assert_int_equal(fx.map.nr, 2);
+	assert_int_equal(memmap("4K@8K,exactmap,4K@0,4K@4K"), 0);
+	expect(2, E(0, 0x1000, 1), E(0x1000, 0x1000, 1));
 }
 
 /* QEMU's map at -m 128M, and 2 GiB of RAM above 4 GiB. */
