@@ -67,9 +67,9 @@ enum slab_list_id {
  * sets one bit in the descriptor and never writes to the object, so
  * freeing a cold object costs no miss on the object's line, and a second
  * free of a slot already free in the map is seen exactly, debug or not.
- * Allocation takes the lowest set bit,
- * so a slab is always handed out in address order, however randomly it
- * was freed, and a new or emptied slab needs no list built through it.
+ * Allocation takes the lowest set bit, so a slab is always handed out in
+ * address order, however randomly it was freed, and a new or emptied slab
+ * needs no list built through it.
  *
  * Slabs of at most SLAB_DESC_MAP_BITS objects (objects of about 64 bytes
  * and up) have an off-slab descriptor, an object of the cache "kmem_slab":
