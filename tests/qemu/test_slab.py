@@ -103,7 +103,7 @@ def test_slab_debug_from_command_line(boot):
     assert "slab: 13 kmalloc caches, 8..8192 bytes, debug on" in k.boot_log
     caches = slabinfo(k)
     for size in KMALLOC:
-        # 8-byte red zones on both sides, the 4-byte free link after them
+        # 8-byte red zones on both sides, the 4-byte last-free word after them
         assert caches[f"kmalloc-{size}"][2] >= size + 20, caches
     out = k.cmd("selftest slab")
     assert "PASS slab.boot_debug_flag" in out
