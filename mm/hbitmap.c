@@ -59,7 +59,7 @@ static unsigned int hb_check_tail(const struct hbitmap *hb, uint32_t l,
 {
 	uint32_t bits = hb_level_bits(hb, l);
 	uint32_t last = hbitmap_level_words(bits) - 1;
-	unsigned long live = bits % HB_BITS ? hb_run_mask(0, bits % HB_BITS) :
+	unsigned long live = bits % HB_BITS ? (1ul << bits % HB_BITS) - 1 :
 					       ~0ul;
 
 	if (!(hb->level[l][last] & ~live))

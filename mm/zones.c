@@ -19,7 +19,7 @@
  * 3,500 frames: min 27, low 33, high 40, leaving nearly all of it usable.
  *
  * Hot list: zones of fewer than 256 frames have none (high = 0); others
- * move batch = min(m / 256, 31) frames at a time and hold at most
+ * move batch = min(m / 256, 63) frames at a time and hold at most
  * high = 4 * batch.
  *
  * Locking: zones_init() and zones_reset() run single-threaded (early boot,

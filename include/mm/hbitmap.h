@@ -117,59 +117,6 @@ static inline void hbitmap_clear(struct hbitmap *hb, uint32_t i)
 	hb_clear_from(hb, 0, i);
 }
 
-/*
- * Set or clear n bits from i, where n is a power of two and i a multiple
- * of n: the shape of a buddy block, so a run is either inside one word or
- * whole words (which the level above sees as a run again).
- */
-static inline unsigned long hb_run_mask(uint32_t i, uint32_t n)
-{
-	return ((1ul << n) - 1) << (i % HB_BITS);
-}
-
-static inline void hbitmap_set_run(struct hbitmap *hb, uint32_t i, uint32_t n)
-{
-	uint32_t l, k;
-
-	for (l = 0; l <= hb->top; l++) {
-		unsigned long *w = &hb->level[l][i / HB_BITS];
-
-		if (n < HB_BITS) {
-			unsigned long old = *w;
-
-			*w = old | hb_run_mask(i, n);
-			if (!old)
-				hb_set_from(hb, l + 1, i / HB_BITS);
-			return;
-		}
-		for (k = 0; k < n / HB_BITS; k++)
-			w[k] = ~0ul;
-		i /= HB_BITS;
-		n /= HB_BITS;
-	}
-}
-
-static inline void hbitmap_clear_run(struct hbitmap *hb, uint32_t i,
-				     uint32_t n)
-{
-	uint32_t l, k;
-
-	for (l = 0; l <= hb->top; l++) {
-		unsigned long *w = &hb->level[l][i / HB_BITS];
-
-		if (n < HB_BITS) {
-			*w &= ~hb_run_mask(i, n);
-			if (!*w)
-				hb_clear_from(hb, l + 1, i / HB_BITS);
-			return;
-		}
-		for (k = 0; k < n / HB_BITS; k++)
-			w[k] = 0;
-		i /= HB_BITS;
-		n /= HB_BITS;
-	}
-}
-
 /* The lowest set bit, or HB_NONE: one load per level, top down. */
 static inline uint32_t hbitmap_first(const struct hbitmap *hb)
 {

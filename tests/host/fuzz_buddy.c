@@ -11,10 +11,7 @@
  * after every operation.  Any disagreement aborts, which libFuzzer reports
  * with the input.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+#include "fuzz.h"
 #include "machine.h"
 
 #define SLOTS		64
@@ -34,15 +31,6 @@ static const gfp_t fuzz_gfp[8] = {
 	GFP_KERNEL, GFP_ATOMIC, GFP_DMA, GFP_HIGHUSER, GFP_KERNEL | __GFP_ZERO,
 	GFP_DMA | __GFP_HIGH, GFP_HIGHUSER | __GFP_ZERO, 0x40,
 };
-
-#define FUZZ_ASSERT(cond)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "fuzz_buddy: %s failed at line %d\n%s", \
-				#cond, __LINE__, host_log());		\
-			abort();					\
-		}							\
-	} while (0)
 
 /*
  * The layout from four bytes: usable [1, end) with perhaps a hole

@@ -13,10 +13,7 @@
  * kmem_cache_check_all() must hold after every operation.  At the end all
  * is freed and the buddy allocator must have every frame back.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+#include "fuzz.h"
 #include "machine.h"
 #include "mm/slab.h"
 
@@ -24,48 +21,15 @@
 
 enum kind { K_KMALLOC, K_CTOR, K_PLAIN };
 
-struct slot {
-	uint8_t *p;
-	size_t size;
-	enum kind kind;
-};
-
-static struct slot slots[SLOTS];
+static struct fuzz_obj slots[SLOTS];
 static struct kmem_cache *caches[3];	/* [K_CTOR], [K_PLAIN] */
 
-#define FUZZ_ASSERT(cond)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "fuzz_slab: %s failed at line %d\n%s", \
-				#cond, __LINE__, host_log());		\
-			abort();					\
-		}							\
-	} while (0)
-
-static void ctor(void *obj)
-{
-	memset(obj, 0x3c, 72);
-}
-
-static uint8_t pattern(const void *p, size_t i)
-{
-	return (uint8_t)(((uintptr_t)p >> 3) + i * 11);
-}
-
-static void fill(struct slot *s)
-{
-	size_t i;
-
-	for (i = 0; i < s->size; i++)
-		s->p[i] = pattern(s->p, i);
-}
-
-static void verify(const struct slot *s, const void *as, size_t n)
+static void verify(const struct fuzz_obj *s, const void *as, size_t n)
 {
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		FUZZ_ASSERT(s->p[i] == pattern(as, i));
+		FUZZ_ASSERT(s->p[i] == fuzz_pattern(as, i));
 }
 
 static size_t size_from(uint8_t a, uint8_t b)
@@ -80,9 +44,9 @@ static size_t size_from(uint8_t a, uint8_t b)
 	return edges[b % ARRAY_SIZE(edges)];
 }
 
-static void do_alloc(struct slot *s, uint8_t a, uint8_t b)
+static void do_alloc(struct fuzz_obj *s, uint8_t a, uint8_t b)
 {
-	s->kind = (enum kind)(a % 5 < 3 ? K_KMALLOC : a % 5 - 2);
+	s->kind = (unsigned int)(a % 5 < 3 ? K_KMALLOC : a % 5 - 2);
 	if (s->kind == K_KMALLOC) {
 		s->size = size_from(a, b);
 		s->p = b & 1 ? kzalloc(s->size, GFP_KERNEL | __GFP_NOWARN) :
@@ -95,17 +59,18 @@ static void do_alloc(struct slot *s, uint8_t a, uint8_t b)
 		return;
 	FUZZ_ASSERT(ksize(s->p) >= s->size);
 	if (s->kind == K_CTOR)
-		FUZZ_ASSERT(s->p[0] == 0x3c && s->p[71] == 0x3c);
+		FUZZ_ASSERT(s->p[0] == FUZZ_CTOR_BYTE &&
+			    s->p[FUZZ_CTOR_SIZE - 1] == FUZZ_CTOR_BYTE);
 	if (s->kind == K_KMALLOC && (b & 1))
 		FUZZ_ASSERT(s->p[0] == 0 && s->p[s->size - 1] == 0);
-	fill(s);
+	fuzz_fill(s);
 }
 
-static void do_free(struct slot *s)
+static void do_free(struct fuzz_obj *s)
 {
 	verify(s, s->p, s->size);
 	if (s->kind == K_CTOR)
-		memset(s->p, 0x3c, 72);	/* constructed state on free */
+		fuzz_ctor(s->p);	/* constructed state on free */
 	if (s->kind == K_KMALLOC)
 		kfree(s->p);
 	else
@@ -113,7 +78,7 @@ static void do_free(struct slot *s)
 	s->p = NULL;
 }
 
-static void do_realloc(struct slot *s, uint8_t a, uint8_t b)
+static void do_realloc(struct fuzz_obj *s, uint8_t a, uint8_t b)
 {
 	size_t keep = s->size, n = size_from(a, b);
 	uint8_t *old = s->p, *p;
@@ -125,7 +90,7 @@ static void do_realloc(struct slot *s, uint8_t a, uint8_t b)
 	s->p = p;
 	s->size = n;
 	verify(s, old, MIN(keep, n));
-	fill(s);
+	fuzz_fill(s);
 }
 
 static uint64_t refused_total(void)
@@ -151,7 +116,7 @@ static uint64_t refused_total(void)
 }
 
 /* One misuse on a live block; it must be refused and change nothing. */
-static void do_misuse(struct slot *s, uint8_t a)
+static void do_misuse(struct fuzz_obj *s, uint8_t a)
 {
 	static char outside[32];
 	uint64_t before = refused_total();
@@ -184,7 +149,7 @@ static void do_misuse(struct slot *s, uint8_t a)
 
 static void run_op(const uint8_t *d)
 {
-	struct slot *s = &slots[d[1] % SLOTS];
+	struct fuzz_obj *s = &slots[d[1] % SLOTS];
 
 	switch (d[0] % 8) {
 	case 0: case 1: case 2:
@@ -233,7 +198,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	machine_boot(MiB(24));
 	boot_free = zones_total_free();
 	FUZZ_ASSERT(kmem_cache_init(SLAB_DEBUG) == 0);
-	caches[K_CTOR] = kmem_cache_create("fuzz-ctor", 72, 0, 0, ctor);
+	caches[K_CTOR] = kmem_cache_create("fuzz-ctor", FUZZ_CTOR_SIZE, 0, 0,
+					   fuzz_ctor);
 	caches[K_PLAIN] = kmem_cache_create("fuzz-plain", 72, 0,
 					    SLAB_HWCACHE_ALIGN, NULL);
 	FUZZ_ASSERT(caches[K_CTOR] && caches[K_PLAIN]);

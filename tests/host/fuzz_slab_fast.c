@@ -17,10 +17,7 @@
  * invariant holds and the two caches count exactly the objects the model
  * holds; at the end everything is freed and every frame is back.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+#include "fuzz.h"
 #include "machine.h"
 #include "mm/slab.h"
 
@@ -29,54 +26,21 @@
 
 enum kind { K_KMALLOC, K_SMALL, K_CTOR };
 
-struct slot {
-	uint8_t *p;
-	size_t size;
-	enum kind kind;
-};
-
-static struct slot slots[SLOTS];
+static struct fuzz_obj slots[SLOTS];
 static struct kmem_cache *caches[3];	/* [K_SMALL], [K_CTOR] */
 static void *burst[BURST];
 
-#define FUZZ_ASSERT(cond)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "fuzz_slab_fast: %s failed at line %d\n%s", \
-				#cond, __LINE__, host_log());		\
-			abort();					\
-		}							\
-	} while (0)
-
-static void ctor(void *obj)
-{
-	memset(obj, 0x3c, 72);
-}
-
-static uint8_t pattern(const void *p, size_t i)
-{
-	return (uint8_t)(((uintptr_t)p >> 3) + i * 7);
-}
-
-static void fill(const struct slot *s)
+static void verify(const struct fuzz_obj *s)
 {
 	size_t i;
 
 	for (i = 0; i < s->size; i++)
-		s->p[i] = pattern(s->p, i);
+		FUZZ_ASSERT(s->p[i] == fuzz_pattern(s->p, i));
 }
 
-static void verify(const struct slot *s)
+static void do_alloc(struct fuzz_obj *s, uint8_t a, uint8_t b)
 {
-	size_t i;
-
-	for (i = 0; i < s->size; i++)
-		FUZZ_ASSERT(s->p[i] == pattern(s->p, i));
-}
-
-static void do_alloc(struct slot *s, uint8_t a, uint8_t b)
-{
-	s->kind = (enum kind)(a % 3);
+	s->kind = (unsigned int)(a % 3);
 	if (s->kind == K_KMALLOC) {
 		s->size = a < 200 ? 1 + b % 256u : 1 + ((size_t)a << 8 | b) % 8192;
 		s->p = kmalloc(s->size, GFP_KERNEL | __GFP_NOWARN);
@@ -89,11 +53,12 @@ static void do_alloc(struct slot *s, uint8_t a, uint8_t b)
 		return;
 	FUZZ_ASSERT(ksize(s->p) >= s->size);
 	if (s->kind == K_CTOR)
-		FUZZ_ASSERT(s->p[0] == 0x3c && s->p[71] == 0x3c);
-	fill(s);
+		FUZZ_ASSERT(s->p[0] == FUZZ_CTOR_BYTE &&
+			    s->p[FUZZ_CTOR_SIZE - 1] == FUZZ_CTOR_BYTE);
+	fuzz_fill(s);
 }
 
-static void release(struct slot *s)
+static void release(struct fuzz_obj *s)
 {
 	if (s->kind == K_KMALLOC)
 		kfree(s->p);
@@ -101,11 +66,11 @@ static void release(struct slot *s)
 		kmem_cache_free(caches[s->kind], s->p);
 }
 
-static void do_free(struct slot *s)
+static void do_free(struct fuzz_obj *s)
 {
 	verify(s);
 	if (s->kind == K_CTOR)
-		memset(s->p, 0x3c, 72);	/* constructed state on free */
+		fuzz_ctor(s->p);	/* constructed state on free */
 	release(s);
 	s->p = NULL;
 }
@@ -155,7 +120,7 @@ static uint64_t refused_total(void)
 }
 
 /* Misuse the cheap checks catch: refused, counted, the block intact. */
-static void do_misuse(struct slot *s, uint8_t a)
+static void do_misuse(struct fuzz_obj *s, uint8_t a)
 {
 	static char outside[32];
 	uint64_t before = refused_total();
@@ -205,7 +170,7 @@ static void do_reclaim(uint8_t a)
 
 static void run_op(const uint8_t *d)
 {
-	struct slot *s = &slots[d[1] % SLOTS];
+	struct fuzz_obj *s = &slots[d[1] % SLOTS];
 
 	switch (d[0] % 8) {
 	case 0: case 1: case 2:
@@ -272,7 +237,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	boot_free = zones_total_free();
 	FUZZ_ASSERT(kmem_cache_init(0) == 0);
 	caches[K_SMALL] = kmem_cache_create("fuzz-small", 24, 0, 0, NULL);
-	caches[K_CTOR] = kmem_cache_create("fuzz-ctor", 72, 0, 0, ctor);
+	caches[K_CTOR] = kmem_cache_create("fuzz-ctor", FUZZ_CTOR_SIZE, 0, 0,
+					   fuzz_ctor);
 	FUZZ_ASSERT(caches[K_SMALL] && caches[K_CTOR]);
 	FUZZ_ASSERT(caches[K_SMALL]->s_mem_off && !caches[K_CTOR]->s_mem_off);
 	for (i = 0; i + 3 <= size && i < 3 * 4000; i += 3) {

@@ -14,10 +14,7 @@
  * operation, vmm_check() after every page-table one.  At the end all is
  * freed and the buddy allocator must have every frame back.
  */
-#include <stdio.h>
-#include <stdlib.h>
-#include <string.h>
-
+#include "fuzz.h"
 #include "vmm_harness.h"
 
 #define SLOTS		32
@@ -32,15 +29,6 @@ static struct area areas[SLOTS];
 static bool user_mapped[USER_PAGES];
 static pfn_t user_pd;
 static uint32_t base_tables;
-
-#define FUZZ_ASSERT(cond)						\
-	do {								\
-		if (!(cond)) {						\
-			fprintf(stderr, "fuzz_vmalloc: %s failed at line %d\n%s", \
-				#cond, __LINE__, host_log());		\
-			abort();					\
-		}							\
-	} while (0)
 
 static unsigned int live_areas(void)
 {
