@@ -1,5 +1,6 @@
 /*
- * The virtual memory manager: two-level page tables built from buddy frames.
+ * The virtual memory manager: two-level page tables built from buddy
+ * frames, and the one-entry edits of them.
  *
  * Design.  An address space is the frame of its page directory.  Every
  * directory and table is an order-0 GFP_KERNEL frame marked PG_pgtable
@@ -14,9 +15,10 @@
  * directory copies those entries, so kernel mappings made afterwards are
  * seen by all spaces at once and nothing is synchronised.  This file does
  * not know who owns a mapped frame: callers (vmalloc, kmap, processes) do.
- * Besides the one-entry calls, vmm_copy_range() (fork) and
- * vmm_unmap_range() (munmap, exit) edit a whole range table by table,
- * with one TLB policy for it and a callback per frame for its owner.
+ * It edits one entry per call (vmm_map(), vmm_unmap(), vmm_protect());
+ * the operations on a whole user range for fork, munmap and exit, with
+ * their batching and TLB policy, are in mm/vmm_range.c.  What the two
+ * files share is in mm/vmm_internal.h.
  *
  * Invariants (vmm_check()):
  *  V1. Every present 4 KiB-table directory entry points to a frame marked
@@ -35,37 +37,17 @@
  */
 #include "mm/buddy.h"
 #include "mm/vmm.h"
+#include "vmm_internal.h"
 
 pfn_t vmm_kernel_pd = PFN_NONE;
 static unsigned int kernel_global;	/* MMU_GLOBAL or 0, for the kernel half */
 
-static mm_lock_t vmm_lock = MM_LOCK_INIT;
-static struct vmm_stats stats;
+mm_lock_t vmm_lock = MM_LOCK_INIT;
+struct vmm_stats vmm_stat;
 
 #define KERNEL_PDX	(PAGE_OFFSET >> ARCH_PDE_SHIFT)
 
-static bool kernel_va(uintptr_t va)
-{
-	return va >= PAGE_OFFSET;
-}
-
-/* The present-entry count of a table lives in its descriptor. */
-static uint32_t *pt_count(pfn_t table)
-{
-	return &pfn_to_page(table)->owner;
-}
-
-static arch_pte_t *pd_entries(pfn_t pd)
-{
-	return arch_pgtable_virt(pd, ARCH_PD_SELF, pd);
-}
-
-static arch_pte_t *pt_entries(pfn_t pd, unsigned int pdx, arch_pte_t pde)
-{
-	return arch_pgtable_virt(pd, pdx, arch_pte_pfn(pde));
-}
-
-static pfn_t pgtable_alloc(void)
+pfn_t vmm_pgtable_alloc(void)
 {
 	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
 
@@ -73,7 +55,7 @@ static pfn_t pgtable_alloc(void)
 		return PFN_NONE;
 	page_set(page, PG_pgtable);
 	page->owner = 0;
-	stats.pgtables++;
+	vmm_stat.pgtables++;
 	return page_to_pfn(page);
 }
 
@@ -82,26 +64,21 @@ static void pgtable_free(pfn_t table)
 	struct page *page = pfn_to_page(table);
 
 	page_clear(page, PG_pgtable);
-	stats.pgtables--;
+	vmm_stat.pgtables--;
 	__free_pages(page, 0);
 }
 
 /* Flush @va if the change can be cached: kernel half, or the live space. */
 static void vmm_flush(pfn_t pd, uintptr_t va)
 {
-	if (kernel_va(va) || pd == arch_mmu_current())
+	if (vmm_kernel_va(va) || pd == arch_mmu_current())
 		arch_tlb_flush_page(va);
-}
-
-static bool pd_valid(pfn_t pd)
-{
-	return pfn_valid(pd) && page_test(pfn_to_page(pd), PG_pgtable);
 }
 
 /* Common argument checks of map/unmap/protect. */
 static int vmm_check_args(pfn_t pd, uintptr_t va)
 {
-	if (!pd_valid(pd) || !IS_ALIGNED(va, PAGE_SIZE))
+	if (!vmm_pd_valid(pd) || !IS_ALIGNED(va, PAGE_SIZE))
 		return -EINVAL;
 	if (arch_pdx(va) == ARCH_PD_SELF)
 		return -EINVAL;
@@ -115,7 +92,7 @@ static int vmm_check_args(pfn_t pd, uintptr_t va)
 static arch_pte_t *pte_lookup_locked(pfn_t pd, uintptr_t va, bool alloc,
 				     pfn_t *table, int *err)
 {
-	arch_pte_t *pde = &pd_entries(pd)[arch_pdx(va)];
+	arch_pte_t *pde = &vmm_pd_entries(pd)[arch_pdx(va)];
 
 	MM_ASSERT(mm_lock_held(&vmm_lock));
 	if (arch_pde_large(*pde)) {
@@ -125,10 +102,10 @@ static arch_pte_t *pte_lookup_locked(pfn_t pd, uintptr_t va, bool alloc,
 	if (!arch_pte_present(*pde)) {
 		pfn_t t;
 
-		*err = kernel_va(va) ? -EINVAL : -ENOENT;
-		if (!alloc || kernel_va(va))
+		*err = vmm_kernel_va(va) ? -EINVAL : -ENOENT;
+		if (!alloc || vmm_kernel_va(va))
 			return NULL;
-		t = pgtable_alloc();
+		t = vmm_pgtable_alloc();
 		if (t == PFN_NONE) {
 			*err = -ENOMEM;
 			return NULL;
@@ -136,24 +113,24 @@ static arch_pte_t *pte_lookup_locked(pfn_t pd, uintptr_t va, bool alloc,
 		*pde = arch_pde_make_table(t, true);
 	}
 	*table = arch_pte_pfn(*pde);
-	return &pt_entries(pd, arch_pdx(va), *pde)[arch_ptx(va)];
+	return &vmm_pt_entries(pd, arch_pdx(va), *pde)[arch_ptx(va)];
 }
 
 /* Free the user-half table behind @va if its last entry just went. */
-static void pgtable_put_locked(pfn_t pd, uintptr_t va, pfn_t table)
+void vmm_pgtable_put_locked(pfn_t pd, uintptr_t va, pfn_t table)
 {
 	unsigned int pdx = arch_pdx(va);
 
-	if (kernel_va(va) || *pt_count(table) != 0)
+	if (vmm_kernel_va(va) || *vmm_pt_count(table) != 0)
 		return;
-	pd_entries(pd)[pdx] = 0;
+	vmm_pd_entries(pd)[pdx] = 0;
 	if (pd == arch_mmu_current()) {
 		/* the table's page in the window, and cached upper levels */
 		arch_tlb_flush_page(PGTABLE_WINDOW + pdx * PAGE_SIZE);
 		arch_tlb_flush_page(va);
 	}
 	pgtable_free(table);
-	stats.tables_freed++;
+	vmm_stat.tables_freed++;
 }
 
 enum vmm_op { VMM_MAP, VMM_UNMAP, VMM_PROTECT };
@@ -172,23 +149,23 @@ static void vmm_apply_locked(pfn_t pd, uintptr_t va, arch_pte_t *pte,
 	switch (e->op) {
 	case VMM_MAP:
 		*pte = arch_pte_make(e->pfn, e->prot |
-				     (kernel_va(va) ? kernel_global : 0));
-		(*pt_count(table))++;
-		stats.maps++;
+				     (vmm_kernel_va(va) ? kernel_global : 0));
+		(*vmm_pt_count(table))++;
+		vmm_stat.maps++;
 		break;
 	case VMM_PROTECT:
 		*pte = arch_pte_modify(*pte, e->prot);
 		vmm_flush(pd, va);
-		stats.protects++;
+		vmm_stat.protects++;
 		break;
 	case VMM_UNMAP:
 		if (e->old)
 			*e->old = arch_pte_pfn(*pte);
 		*pte = 0;
-		(*pt_count(table))--;
+		(*vmm_pt_count(table))--;
 		vmm_flush(pd, va);
-		pgtable_put_locked(pd, va, table);
-		stats.unmaps++;
+		vmm_pgtable_put_locked(pd, va, table);
+		vmm_stat.unmaps++;
 		break;
 	}
 }
@@ -243,14 +220,14 @@ int vmm_lookup(pfn_t pd, uintptr_t va, arch_pte_t *pde, arch_pte_t *pte)
 
 	*pde = 0;
 	*pte = 0;
-	if (!pd_valid(pd))
+	if (!vmm_pd_valid(pd))
 		return -EINVAL;
-	d = pd_entries(pd)[pdx];
+	d = vmm_pd_entries(pd)[pdx];
 	*pde = d;
 	if (!arch_pte_present(d))
 		return -ENOENT;
 	if (!arch_pde_large(d))
-		*pte = pt_entries(pd, pdx, d)[arch_ptx(va)];
+		*pte = vmm_pt_entries(pd, pdx, d)[arch_ptx(va)];
 	return 0;
 }
 
@@ -275,264 +252,6 @@ int vmm_translate(pfn_t pd, uintptr_t va, pfn_t *pfn, unsigned int *prot)
 	return 0;
 }
 
-/* --- range operations --------------------------------------------------- */
-
-/*
- * The range operations walk each page table once under one lock hold.
- * TLB policy: nothing to flush in a space that is not loaded; in the
- * loaded one, user-half entries are flushed page by page up to
- * VMM_FLUSH_PAGES per batch and with one full flush (a CR3 reload, which
- * drops every non-global entry) beyond that; kernel-half entries are
- * global, so always page by page.  Frames go to the caller's callback
- * only after their entries are cleared and flushed, in batches of
- * VMM_BATCH.
- */
-#define VMM_BATCH	32
-#define VMM_FLUSH_PAGES	16
-
-struct vmm_batch {
-	pfn_t pd;
-	bool live;			/* pd is loaded: entries may be cached */
-	unsigned int n;
-	uintptr_t va[VMM_BATCH];
-	pfn_t pfn[VMM_BATCH];
-	void (*fn)(void *arg, pfn_t pfn);
-	void *arg;
-};
-
-/* Flush the batch's entries, then hand their frames to the callback. */
-static void batch_flush_locked(struct vmm_batch *b)
-{
-	unsigned int i;
-
-	if (b->live && !kernel_va(b->va[0]) && b->n > VMM_FLUSH_PAGES)
-		arch_tlb_flush_all();
-	else if (b->live || kernel_va(b->va[0]))
-		for (i = 0; i < b->n; i++)
-			arch_tlb_flush_page(b->va[i]);
-	for (i = 0; b->fn && i < b->n; i++)
-		b->fn(b->arg, b->pfn[i]);
-	b->n = 0;
-}
-
-/*
- * Refuse a range that is unaligned, empty, crosses PAGE_OFFSET or reaches
- * the page-table window (@user_only: any of the kernel half).
- */
-static int range_args(pfn_t pd, uintptr_t start, uintptr_t end,
-		      bool user_only, const void *caller)
-{
-	bool ok = pd_valid(pd) && IS_ALIGNED(start, PAGE_SIZE) &&
-		  IS_ALIGNED(end, PAGE_SIZE) && start < end &&
-		  end <= PGTABLE_WINDOW &&
-		  (end <= PAGE_OFFSET || (!user_only && start >= PAGE_OFFSET));
-
-	if (ok)
-		return 0;
-	printk("vmm: bad range 0x%08x-0x%08x in page directory pfn 0x%x (caller %p)\n",
-	       (unsigned int)start, (unsigned int)end, pd, caller);
-	return -EINVAL;
-}
-
-/* The end of the part of [@va, @end) that one directory entry covers. */
-static uintptr_t pde_stop(uintptr_t va, uintptr_t end)
-{
-	uintptr_t next = ALIGN_DOWN(va, ARCH_LARGE_PAGE_SIZE) +
-			 ARCH_LARGE_PAGE_SIZE;
-
-	return next > end || next == 0 ? end : next;
-}
-
-/*
- * Before any change: -EBUSY if a 4 MiB entry covers part of the range in
- * @pd; with @want_empty, -EEXIST if a page of it is mapped.
- */
-static int range_precheck_locked(pfn_t pd, uintptr_t start, uintptr_t end,
-				 bool want_empty)
-{
-	const arch_pte_t *dir = pd_entries(pd);
-	uintptr_t va, stop;
-	unsigned int i, lo, hi;
-
-	for (va = start; va < end; va = stop) {
-		arch_pte_t pde = dir[arch_pdx(va)];
-		const arch_pte_t *pt;
-
-		stop = pde_stop(va, end);
-		if (arch_pde_large(pde))
-			return -EBUSY;
-		if (!want_empty || !arch_pte_present(pde))
-			continue;
-		pt = pt_entries(pd, arch_pdx(va), pde);
-		lo = arch_ptx(va);
-		hi = lo + (unsigned int)((stop - va) >> PAGE_SHIFT);
-		for (i = lo; i < hi; i++)
-			if (arch_pte_present(pt[i]))
-				return -EEXIST;
-	}
-	return 0;
-}
-
-/* Clear the present entries of [va, stop) (one table) into the batch. */
-static void unmap_table_locked(struct vmm_batch *b, uintptr_t va,
-			       uintptr_t stop)
-{
-	arch_pte_t pde = pd_entries(b->pd)[arch_pdx(va)];
-	arch_pte_t *pt;
-	uint32_t *count;
-	pfn_t table;
-	unsigned int i, lo = arch_ptx(va);
-	unsigned int hi = lo + (unsigned int)((stop - va) >> PAGE_SHIFT);
-
-	if (!arch_pte_present(pde))
-		return;
-	table = arch_pte_pfn(pde);
-	count = pt_count(table);
-	pt = pt_entries(b->pd, arch_pdx(va), pde);
-	for (i = lo; i < hi && *count; i++) {
-		if (!arch_pte_present(pt[i]))
-			continue;
-		b->va[b->n] = va + (uintptr_t)(i - lo) * PAGE_SIZE;
-		b->pfn[b->n++] = arch_pte_pfn(pt[i]);
-		pt[i] = 0;
-		(*count)--;
-		stats.unmaps++;
-		if (b->n == VMM_BATCH)
-			batch_flush_locked(b);
-	}
-	if (b->n)
-		batch_flush_locked(b);
-	pgtable_put_locked(b->pd, va, table);
-}
-
-int vmm_unmap_range(pfn_t pd, uintptr_t start, uintptr_t end,
-		    void (*fn)(void *arg, pfn_t pfn), void *arg)
-{
-	struct vmm_batch b = { .pd = pd, .fn = fn, .arg = arg };
-	unsigned long flags;
-	uintptr_t va, stop;
-	int err = range_args(pd, start, end, false, MM_CALLER());
-
-	if (err)
-		return err;
-	flags = mm_lock_irqsave(&vmm_lock);
-	b.live = pd == arch_mmu_current();
-	err = range_precheck_locked(pd, start, end, false);
-	for (va = start; !err && va < end; va = stop) {
-		stop = pde_stop(va, end);
-		unmap_table_locked(&b, va, stop);
-	}
-	mm_unlock_irqrestore(&vmm_lock, flags);
-	return err;
-}
-
-struct vmm_copy {
-	pfn_t dst, src;
-	bool cow, src_live;
-	unsigned int flushes;		/* source pages flushed one by one */
-	bool flush_all;			/* ... and beyond that, a full flush */
-	void (*fn)(void *arg, pfn_t pfn);
-	void *arg;
-};
-
-/* The source entry at @va lost its write right: flush it if cached. */
-static void copy_flush_locked(struct vmm_copy *c, uintptr_t va)
-{
-	if (!c->src_live)
-		return;
-	if (c->flushes < VMM_FLUSH_PAGES) {
-		arch_tlb_flush_page(va);
-		c->flushes++;
-	} else {
-		c->flush_all = true;
-	}
-}
-
-/* The destination table for @va, created if needed; NULL: no memory. */
-static arch_pte_t *copy_dst_table_locked(struct vmm_copy *c, uintptr_t va,
-					 pfn_t *table)
-{
-	arch_pte_t *pde = &pd_entries(c->dst)[arch_pdx(va)];
-
-	if (!arch_pte_present(*pde)) {
-		pfn_t t = pgtable_alloc();
-
-		if (t == PFN_NONE)
-			return NULL;
-		*pde = arch_pde_make_table(t, true);
-	}
-	*table = arch_pte_pfn(*pde);
-	return pt_entries(c->dst, arch_pdx(va), *pde);
-}
-
-/* Copy the present entries of [va, stop), all under one source table. */
-static int copy_table_locked(struct vmm_copy *c, uintptr_t va, uintptr_t stop)
-{
-	arch_pte_t spde = pd_entries(c->src)[arch_pdx(va)];
-	arch_pte_t *spt, *dpt = NULL;
-	pfn_t table = PFN_NONE;
-	unsigned int i, lo = arch_ptx(va);
-	unsigned int hi = lo + (unsigned int)((stop - va) >> PAGE_SHIFT);
-
-	if (!arch_pte_present(spde))
-		return 0;
-	spt = pt_entries(c->src, arch_pdx(va), spde);
-	for (i = lo; i < hi; i++) {
-		arch_pte_t e = spt[i];
-		unsigned int prot = arch_pte_prot(e);
-
-		if (!arch_pte_present(e))
-			continue;
-		if (!dpt && !(dpt = copy_dst_table_locked(c, va, &table)))
-			return -ENOMEM;
-		if (c->cow && (prot & MMU_WRITE)) {
-			prot &= ~MMU_WRITE;
-			spt[i] = arch_pte_modify(e, prot);
-			copy_flush_locked(c, va + (uintptr_t)(i - lo) * PAGE_SIZE);
-			stats.protects++;
-		}
-		dpt[i] = arch_pte_make(arch_pte_pfn(e), prot);
-		(*pt_count(table))++;
-		stats.maps++;
-		if (c->fn)
-			c->fn(c->arg, arch_pte_pfn(e));
-	}
-	return 0;
-}
-
-int vmm_copy_range(pfn_t dst_pd, pfn_t src_pd, uintptr_t start,
-		   uintptr_t end, unsigned int flags,
-		   void (*fn)(void *arg, pfn_t pfn), void *arg)
-{
-	struct vmm_copy c = { .dst = dst_pd, .src = src_pd,
-			      .cow = flags & VMM_COPY_COW, .fn = fn, .arg = arg };
-	unsigned long irq;
-	uintptr_t va, stop;
-	int err = range_args(src_pd, start, end, true, MM_CALLER());
-
-	if (err)
-		return err;
-	if (dst_pd == src_pd || !pd_valid(dst_pd) || (flags & ~VMM_COPY_COW)) {
-		printk("vmm: refused copy of 0x%08x-0x%08x from page directory pfn 0x%x to pfn 0x%x, flags 0x%x (caller %p)\n",
-		       (unsigned int)start, (unsigned int)end, src_pd, dst_pd,
-		       flags, MM_CALLER());
-		return -EINVAL;
-	}
-	irq = mm_lock_irqsave(&vmm_lock);
-	c.src_live = src_pd == arch_mmu_current();
-	err = range_precheck_locked(src_pd, start, end, false);
-	if (!err)
-		err = range_precheck_locked(dst_pd, start, end, true);
-	for (va = start; !err && va < end; va = stop) {
-		stop = pde_stop(va, end);
-		err = copy_table_locked(&c, va, stop);
-	}
-	if (c.flush_all)
-		arch_tlb_flush_all();
-	mm_unlock_irqrestore(&vmm_lock, irq);
-	return err;
-}
-
 void vmm_switch(pfn_t pd)
 {
 	arch_mmu_switch(pd);
@@ -546,10 +265,10 @@ pfn_t vmm_pgdir_create(void)
 
 	flags = mm_lock_irqsave(&vmm_lock);
 	if (vmm_kernel_pd != PFN_NONE)
-		pd = pgtable_alloc();
+		pd = vmm_pgtable_alloc();
 	if (pd != PFN_NONE) {
-		dst = pd_entries(pd);
-		src = pd_entries(vmm_kernel_pd);
+		dst = vmm_pd_entries(pd);
+		src = vmm_pd_entries(vmm_kernel_pd);
 		memcpy(&dst[KERNEL_PDX], &src[KERNEL_PDX],
 		       (ARCH_PD_SELF - KERNEL_PDX) * sizeof(arch_pte_t));
 		dst[ARCH_PD_SELF] = arch_pde_make_table(pd, false);
@@ -561,13 +280,13 @@ pfn_t vmm_pgdir_create(void)
 /* Free the user-half tables of @pd, dropping (and counting) what they map. */
 static unsigned int pgdir_free_user_locked(pfn_t pd)
 {
-	arch_pte_t *dir = pd_entries(pd);
+	arch_pte_t *dir = vmm_pd_entries(pd);
 	unsigned int pdx, left = 0;
 
 	for (pdx = 0; pdx < KERNEL_PDX; pdx++) {
 		if (!arch_pte_present(dir[pdx]))
 			continue;
-		left += *pt_count(arch_pte_pfn(dir[pdx]));
+		left += *vmm_pt_count(arch_pte_pfn(dir[pdx]));
 		pgtable_free(arch_pte_pfn(dir[pdx]));
 		dir[pdx] = 0;
 	}
@@ -579,7 +298,8 @@ int vmm_pgdir_destroy(pfn_t pd)
 	unsigned long flags;
 	unsigned int left;
 
-	if (!pd_valid(pd) || pd == vmm_kernel_pd || pd == arch_mmu_current()) {
+	if (!vmm_pd_valid(pd) || pd == vmm_kernel_pd ||
+	    pd == arch_mmu_current()) {
 		printk("vmm: refused to destroy page directory pfn 0x%x (caller %p)\n",
 		       pd, MM_CALLER());
 		return -EINVAL;
@@ -598,7 +318,7 @@ void vmm_stats(struct vmm_stats *st)
 {
 	unsigned long flags = mm_lock_irqsave(&vmm_lock);
 
-	*st = stats;
+	*st = vmm_stat;
 	mm_unlock_irqrestore(&vmm_lock, flags);
 }
 
@@ -680,7 +400,7 @@ static int boot_map_chunk(const struct vmm_boot_layout *l, arch_pte_t *dir,
 
 	if (boot_large_ok(l, first)) {
 		dir[pdx] = arch_pde_make_large(first, MMU_WRITE | kernel_global);
-		stats.large_pages++;
+		vmm_stat.large_pages++;
 		return 0;
 	}
 	for (i = 0; i < ARCH_PT_ENTRIES; i++) {
@@ -689,15 +409,15 @@ static int boot_map_chunk(const struct vmm_boot_layout *l, arch_pte_t *dir,
 		if (prot < 0)
 			continue;
 		if (!pt) {
-			table = pgtable_alloc();
+			table = vmm_pgtable_alloc();
 			if (table == PFN_NONE)
 				return -ENOMEM;
 			dir[pdx] = arch_pde_make_table(table, false);
-			pt = pt_entries(vmm_kernel_pd, pdx, dir[pdx]);
+			pt = vmm_pt_entries(vmm_kernel_pd, pdx, dir[pdx]);
 		}
 		pt[i] = arch_pte_make(first + i, (unsigned int)prot);
-		(*pt_count(table))++;
-		stats.direct_pages++;
+		(*vmm_pt_count(table))++;
+		vmm_stat.direct_pages++;
 	}
 	return 0;
 }
@@ -708,7 +428,7 @@ static int boot_alloc_area_tables(arch_pte_t *dir)
 	unsigned int pdx;
 
 	for (pdx = arch_pdx(VMALLOC_START); pdx < ARCH_PD_SELF; pdx++) {
-		pfn_t table = pgtable_alloc();
+		pfn_t table = vmm_pgtable_alloc();
 
 		if (table == PFN_NONE)
 			return -ENOMEM;
@@ -720,7 +440,7 @@ static int boot_alloc_area_tables(arch_pte_t *dir)
 /* Free every table of the kernel directory, then the directory. */
 static void kernel_pd_free(void)
 {
-	arch_pte_t *dir = pd_entries(vmm_kernel_pd);
+	arch_pte_t *dir = vmm_pd_entries(vmm_kernel_pd);
 	unsigned int pdx;
 
 	for (pdx = 0; pdx < ARCH_PD_SELF; pdx++)
@@ -740,10 +460,10 @@ int vmm_kernel_init(const struct vmm_boot_layout *l)
 	if (vmm_kernel_pd != PFN_NONE)
 		return -EBUSY;
 	kernel_global = l->use_global ? MMU_GLOBAL : 0;
-	vmm_kernel_pd = pgtable_alloc();
+	vmm_kernel_pd = vmm_pgtable_alloc();
 	if (vmm_kernel_pd == PFN_NONE)
 		return -ENOMEM;
-	dir = pd_entries(vmm_kernel_pd);
+	dir = vmm_pd_entries(vmm_kernel_pd);
 	dir[ARCH_PD_SELF] = arch_pde_make_table(vmm_kernel_pd, false);
 	for (pdx = KERNEL_PDX; pdx < last && !err; pdx++)
 		err = boot_map_chunk(l, dir, pdx);
@@ -751,10 +471,10 @@ int vmm_kernel_init(const struct vmm_boot_layout *l)
 		err = boot_alloc_area_tables(dir);
 	if (err) {
 		kernel_pd_free();
-		memset(&stats, 0, sizeof(stats));
+		memset(&vmm_stat, 0, sizeof(vmm_stat));
 		return err;
 	}
-	stats.kernel_pgtables = stats.pgtables;
+	vmm_stat.kernel_pgtables = vmm_stat.pgtables;
 	return 0;
 }
 
@@ -763,7 +483,7 @@ void vmm_reset(void)
 	if (vmm_kernel_pd != PFN_NONE)
 		kernel_pd_free();
 	kernel_global = 0;
-	memset(&stats, 0, sizeof(stats));
+	memset(&vmm_stat, 0, sizeof(vmm_stat));
 }
 
 /* --- invariants --------------------------------------------------------- */
@@ -779,12 +499,12 @@ static unsigned int check_table(pfn_t pd, unsigned int pdx, arch_pte_t pde)
 		       pd, pdx, table);
 		return 1;
 	}
-	pt = pt_entries(pd, pdx, pde);
+	pt = vmm_pt_entries(pd, pdx, pde);
 	for (i = 0; i < ARCH_PT_ENTRIES; i++)
 		n += arch_pte_present(pt[i]);
-	if (n != *pt_count(table)) {
+	if (n != *vmm_pt_count(table)) {
 		printk("vmm_check: V2 pd 0x%x entry %u: table counts %u entries, holds %u\n",
-		       pd, pdx, *pt_count(table), n);
+		       pd, pdx, *vmm_pt_count(table), n);
 		bad++;
 	}
 	if (n == 0 && pdx < KERNEL_PDX) {
@@ -797,12 +517,12 @@ static unsigned int check_table(pfn_t pd, unsigned int pdx, arch_pte_t pde)
 
 static unsigned int check_dir_locked(pfn_t pd)
 {
-	const arch_pte_t *dir = pd_entries(pd);
+	const arch_pte_t *dir = vmm_pd_entries(pd);
 	const arch_pte_t *kdir = NULL;
 	unsigned int pdx, bad = 0;
 
 	if (vmm_kernel_pd != PFN_NONE && pd != vmm_kernel_pd)
-		kdir = pd_entries(vmm_kernel_pd);
+		kdir = vmm_pd_entries(vmm_kernel_pd);
 	if (!arch_pte_same(dir[ARCH_PD_SELF], arch_pde_make_table(pd, false))) {
 		printk("vmm_check: V4 pd 0x%x: self entry 0x%08x\n", pd,
 		       dir[ARCH_PD_SELF]);
@@ -826,7 +546,7 @@ unsigned int vmm_check(pfn_t pd)
 	unsigned long flags;
 	unsigned int bad;
 
-	if (!pd_valid(pd)) {
+	if (!vmm_pd_valid(pd)) {
 		printk("vmm_check: V1 pd 0x%x is not a PG_pgtable frame\n", pd);
 		return 1;
 	}
