@@ -83,9 +83,10 @@ static const char *check_block(struct page *page, unsigned int order)
 				     page_to_pfn(page), page->flags,
 				     page_count(page));
 	for (i = 1; i < (1u << order); i++)
-		if (!page_test(page + i, PG_tail))
-			return selftest_fail("pfn 0x%x not a tail",
-					     page_to_pfn(page + i));
+		if (buddy_block_head(page + i) != page)
+			return selftest_fail("pfn 0x%x not in the block at 0x%x",
+					     page_to_pfn(page + i),
+					     page_to_pfn(page));
 	return NULL;
 }
 

@@ -18,7 +18,14 @@
  * not be aligned and may contain holes: a frame outside the span or a
  * PG_reserved frame is never in a free block, so nothing merges with it.
  * An allocated block's head carries PG_head and the order, which is what
- * lets __free_pages() refuse a wrong order or a tail frame.
+ * lets __free_pages() refuse a wrong order.  The other frames of the block
+ * (its tail) are not written at all, on allocation or on free: they hold
+ * the zone bits they had while free, and the block's owner may use them
+ * but hands them back so.  Where a tail frame's head is, the misuse path
+ * finds by alignment: the block holding a frame starts at the frame's pfn
+ * rounded down to the block's order, so at most ten descriptors name it
+ * (buddy_block_head()).  Writing 2^order descriptors per allocation and
+ * per free would cost more than the rest of either.
  *
  * In front of the maps sits a small order-0 hot list (struct hot_list), a
  * stack of descriptor pointers: order-0 frees push onto it and order-0
@@ -237,6 +244,47 @@ bool buddy_frame_free(const struct zone *zone, pfn_t pfn)
 {
 	return zone_spans_pfn(zone, pfn) &&
 	       block_holding(zone, pfn - zone->map_base) >= 0;
+}
+
+/*
+ * The head of the allocated block holding frame pfn, or NULL.  A block of
+ * order o holding it would start at pfn rounded down to 2^o; the first of
+ * those frames that is an allocated head is the only candidate (B4: no
+ * frame inside an allocated block is a head, and every larger aligned
+ * block holding pfn holds that head too), and it holds pfn if its order
+ * reaches that far.
+ */
+static struct page *block_head_locked(const struct zone *zone, pfn_t pfn)
+{
+	unsigned int o;
+
+	for (o = 0; o < NR_ORDERS; o++) {
+		pfn_t head = pfn & ~((1u << o) - 1);
+		struct page *page = pfn_to_page(head);
+
+		if (head < zone->start_pfn)
+			break;
+		if (page_test(page, PG_head))
+			return page_order(page) >= o ? page : NULL;
+	}
+	return NULL;
+}
+
+struct page *buddy_block_head(struct page *page)
+{
+	pfn_t pfn = (pfn_t)(page - mem_map);
+	struct zone *zone;
+	unsigned long flags;
+
+	if (page < mem_map || pfn >= max_pfn)
+		return NULL;
+	zone = page_zone(page);
+	if (!zone_spans_pfn(zone, pfn))
+		return NULL;
+	flags = mm_lock_irqsave(&zone->lock);
+	page = block_head_locked(zone, pfn);
+	mm_unlock_irqrestore(&zone->lock, flags);
+	return page;
 }
 
 /* ---- hot list --------------------------------------------------------- */
@@ -482,20 +530,6 @@ static struct page *zone_alloc(struct zone *zone, unsigned int order,
 	return page;
 }
 
-/* Mark the frames after the head of a new block as its tail. */
-static void buddy_prep_block(struct page *page, unsigned int order)
-{
-	/* Frames inside a free block carry only the zone bits (B4, B8). */
-	const uint32_t tail = (page->flags & PG_ZONE_MASK) | PG_tail;
-	uint32_t i;
-
-	buddy_mark_alloc(page_to_pfn(page), order);
-	for (i = 1; i < (1u << order); i++) {
-		page[i].flags = tail;
-		page[i]._refcount = 0;
-	}
-}
-
 static void buddy_zero_block(struct page *page, unsigned int order)
 {
 	uint32_t i;
@@ -552,10 +586,7 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 		page = zonelist_alloc(gfp, order);
 	if (unlikely(!page))
 		return alloc_pages_failed(gfp, order);
-	if (order)
-		buddy_prep_block(page, order);
-	else
-		buddy_mark_alloc(page_to_pfn(page), 0);
+	buddy_mark_alloc(page_to_pfn(page), order);
 	if (gfp & __GFP_ZERO)
 		buddy_zero_block(page, order);
 	return page;
@@ -584,7 +615,7 @@ alloc_pages_first_zone(struct zone *zone, gfp_t gfp, unsigned int order)
 	}
 	zone_hand_out(zone, page, order);
 	mm_unlock_irqrestore(&zone->lock, flags);
-	buddy_prep_block(page, order);
+	buddy_mark_alloc(page_to_pfn(page), order);
 	return page;
 }
 
@@ -636,6 +667,7 @@ void *__get_free_pages(gfp_t gfp, unsigned int order)
 enum release_kind { RELEASE_FREE, RELEASE_PUT };
 
 static const char buddy_wrong_order[] = "wrong-order free of";
+static const char buddy_tail[] = "free of tail";
 
 /*
  * What is wrong with releasing (pfn, order), or NULL if nothing: the words
@@ -653,13 +685,12 @@ static const char *buddy_misuse(const struct zone *zone, pfn_t pfn,
 		return "misaligned free of";
 	if (page_test(page, PG_reserved))
 		return "free of reserved";
-	if (page_test(page, PG_tail))
-		return "free of tail";
 	if (page_test(page, PG_hot) || buddy_frame_free(zone, pfn))
 		return kind == RELEASE_PUT ? "put_page on free" :
 					     "double free of";
 	if (!page_test(page, PG_head))
-		return "free of unowned";
+		return block_head_locked(zone, pfn) ? buddy_tail :
+						      "free of unowned";
 	if (page_order(page) != order)
 		return buddy_wrong_order;
 	if (page->_refcount <= 0 && !page_test(page, PG_slab))
@@ -667,17 +698,37 @@ static const char *buddy_misuse(const struct zone *zone, pfn_t pfn,
 	return NULL;
 }
 
+/*
+ * The report line of a refused release.  block is the allocated block
+ * the frame belongs to, read under the lock: the frame's own for a wrong
+ * order, the one it is a tail of for a tail.
+ */
 static void buddy_report(const struct zone *zone, pfn_t pfn,
-			 unsigned int order, const char *what, void *caller)
+			 unsigned int order, const char *what,
+			 pfn_t block, unsigned int block_order, void *caller)
 {
-	const struct page *page = pfn_to_page(pfn);
-
 	if (what == buddy_wrong_order)
 		printk("buddy: %s pfn 0x%x order %u in zone %s, allocated as order %u (caller %p)\n",
-		       what, pfn, order, zone->name, page_order(page), caller);
+		       what, pfn, order, zone->name, block_order, caller);
+	else if (what == buddy_tail)
+		printk("buddy: %s pfn 0x%x order %u in zone %s, inside the order-%u block at pfn 0x%x (caller %p)\n",
+		       what, pfn, order, zone->name, block_order, block,
+		       caller);
 	else
 		printk("buddy: %s pfn 0x%x order %u in zone %s (caller %p)\n",
 		       what, pfn, order, zone->name, caller);
+}
+
+/* Does every frame after the head carry its zone bits alone (B2 to be)? */
+static bool block_tail_clean(const struct page *page, unsigned int order)
+{
+	uint32_t i;
+
+	for (i = 1; i < (1u << order); i++)
+		if (page[i].flags != (page->flags & PG_ZONE_MASK) ||
+		    page[i]._refcount)
+			return false;
+	return true;
 }
 
 /*
@@ -687,8 +738,6 @@ static void buddy_report(const struct zone *zone, pfn_t pfn,
 static void buddy_free_locked(struct zone *zone, struct page *page,
 			      pfn_t pfn, unsigned int order)
 {
-	uint32_t i, zbits;
-
 	buddy_mark_free(pfn, order);
 	if (order == 0 && zone->hot.high) {
 		if (zone->hot.count == zone->hot.high)
@@ -699,10 +748,9 @@ static void buddy_free_locked(struct zone *zone, struct page *page,
 		return;
 	}
 	zone->stats.freed++;
-	/* Every frame of the block is in one zone (B8): store, don't mask. */
-	zbits = page->flags & PG_ZONE_MASK;
-	for (i = 0; i < (1u << order); i++)
-		page[i].flags = zbits;
+	/* The tail was never written; its owner handed it back clean. */
+	MM_DEBUG_ASSERT(block_tail_clean(page, order));
+	page->flags &= PG_ZONE_MASK;
 	buddy_put_locked(zone, pfn, order);
 }
 
@@ -752,8 +800,8 @@ static const char *buddy_release_check(const struct zone *zone,
 static inline bool buddy_plain_head(const struct page *page,
 				    unsigned int order)
 {
-	const uint32_t mask = PG_reserved | PG_hot | PG_head |
-			      PG_tail | PG_slab | PG_ORDER_MASK;
+	const uint32_t mask = PG_reserved | PG_hot | PG_head | PG_slab |
+			      PG_ORDER_MASK;
 
 	return (page->flags & mask) ==
 	       (PG_head | (uint32_t)order << PG_ORDER_SHIFT) &&
@@ -776,9 +824,14 @@ buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
 	}
 	what = buddy_release_check(zone, page, order, kind);
 	if (what) {
+		const struct page *block = what == buddy_tail ?
+					   block_head_locked(zone, pfn) : page;
+		unsigned int block_order = page_order(block);
+
 		zone->stats.refused_frees++;
 		mm_unlock_irqrestore(&zone->lock, flags);
-		buddy_report(zone, pfn, order, what, caller);
+		buddy_report(zone, pfn, order, what, page_to_pfn(block),
+			     block_order, caller);
 		return -EINVAL;
 	}
 release:
@@ -881,12 +934,11 @@ void get_page(struct page *page)
 	}
 	zone = page_zone(page);
 	flags = mm_lock_irqsave(&zone->lock);
-	if (page_test(page, PG_tail))
-		what = "tail";
-	else if (page_test(page, PG_slab))
+	if (page_test(page, PG_slab))
 		what = "slab";
-	else if (!page_test(page, PG_head | PG_reserved) ||
-		 page->_refcount <= 0)
+	else if (!page_test(page, PG_head | PG_reserved))
+		what = block_head_locked(zone, pfn) ? "tail" : "free";
+	else if (page->_refcount <= 0)
 		what = "free";
 	else
 		page->_refcount++;

@@ -171,29 +171,63 @@ static unsigned int check_blocks(const struct zone *zone, uint32_t *frames)
 	return bad;
 }
 
+/* How many free blocks hold frame pfn: the one of order o would be bit i >> o. */
+static unsigned int free_blocks_holding(const struct zone *zone, pfn_t pfn)
+{
+	uint32_t i = pfn - zone->map_base;
+	unsigned int o, blocks = 0;
+
+	for (o = 0; o < NR_ORDERS; o++)
+		blocks += hbitmap_test(&zone->free_area[o].map, i >> o);
+	return blocks;
+}
+
+/* B4 for the allocated head at pfn: returns the end of its block. */
+static pfn_t check_head(const struct zone *zone, pfn_t pfn,
+			unsigned int blocks, unsigned int *bad_out)
+{
+	unsigned int o = page_order(pfn_to_page(pfn)), bad = 0;
+
+	CHECK(o <= MAX_ORDER && IS_ALIGNED(pfn - zone->map_base, 1u << o) &&
+	      pfn + (1u << o) <= zone->end_pfn && !blocks,
+	      "B4 head pfn 0x%x of order %u is misaligned, past the span or free",
+	      pfn, o);
+	*bad_out += bad;
+	return bad ? pfn + 1 : pfn + (1u << o);
+}
+
 /*
- * B4 and B8: each frame of the span is in at most one free block, and in
- * one exactly when it carries no state bit.
+ * B4 and B8 in one walk of the span: each frame is in at most one free
+ * block; an allocated head's block is aligned, inside the span, and the
+ * frames after the head are in no free block and carry no head, hot or
+ * reserved bit; any other frame with no state bit is in a free block.
  */
 static unsigned int check_span(const struct zone *zone)
 {
-	unsigned int bad = 0, o, blocks;
-	pfn_t pfn;
+	const uint32_t not_tail = PG_head | PG_hot | PG_reserved;
+	unsigned int bad = 0, blocks;
+	pfn_t pfn, head = 0, end = 0;	/* the allocated block [head, end) */
 
 	for (pfn = zone->start_pfn; pfn < zone->end_pfn; pfn++) {
 		const struct page *page = pfn_to_page(pfn);
-		uint32_t i = pfn - zone->map_base;
 
-		/* the block of order o holding frame i has bit i >> o */
-		for (o = 0, blocks = 0; o < NR_ORDERS; o++)
-			blocks += hbitmap_test(&zone->free_area[o].map, i >> o);
+		blocks = free_blocks_holding(zone, pfn);
 		CHECK(blocks <= 1, "B4 pfn 0x%x is in %u free blocks", pfn,
 		      blocks);
-		CHECK(blocks || (page->flags & PG_FLAGS_MASK),
-		      "B4 pfn 0x%x carries no state bit but is in no free block",
-		      pfn);
 		CHECK(page_zonenum(page) == zone->type,
 		      "B8 pfn 0x%x carries zone %u", pfn, page_zonenum(page));
+		if (pfn < end) {
+			CHECK(!blocks && !(page->flags & not_tail),
+			      "B4 pfn 0x%x inside the block at 0x%x has flags 0x%x, in %u free blocks",
+			      pfn, head, page->flags, blocks);
+		} else if (page_test(page, PG_head)) {
+			head = pfn;
+			end = check_head(zone, pfn, blocks, &bad);
+		} else {
+			CHECK(blocks || (page->flags & PG_FLAGS_MASK),
+			      "B4 pfn 0x%x carries no state bit but is in no free block",
+			      pfn);
+		}
 	}
 	return bad;
 }

@@ -15,7 +15,8 @@
  * Zones are tried in the order gfp selects (see gfp.h), each only while it
  * keeps at least its low watermark free afterwards (GFP_ATOMIC: half its
  * min watermark, so only atomic requests ever take a zone below min).
- * The head carries PG_head and the order, the other frames PG_tail.
+ * The head carries PG_head and the order; the other frames of the block
+ * are not written (they carry their zone bits, as free frames do).
  * __GFP_ZERO skips HIGHMEM while buddy_zero_highpage_hook is NULL.
  * Context: any, IRQ handlers included; never sleeps.
  * Returns: the head page (refcount 1), or NULL (one console line unless
@@ -32,7 +33,8 @@ static inline struct page *alloc_page(gfp_t gfp)
  * __free_pages - drop a reference to a block from alloc_pages(); the block
  * goes back to its zone when that was the last one (as put_page()).  On a
  * PG_slab head the count field holds the slab's pointer and stands for the
- * one reference.  Flags the owner set are cleared on every frame.
+ * one reference.  The owner clears what it set in the tail frames first
+ * (a tail that is not clean is corrupted state: MM_DEBUG builds panic).
  * Misuse (double free, wrong order, foreign pfn, misaligned, reserved frame,
  * tail frame) is reported in one line and refused; nothing changes but the
  * zone's refused_frees counter.
@@ -134,6 +136,15 @@ void buddy_drain_hot(struct zone *zone);
 bool buddy_is_free_head(const struct zone *zone, pfn_t pfn,
 			unsigned int order);
 bool buddy_frame_free(const struct zone *zone, pfn_t pfn);
+
+/*
+ * buddy_block_head - the head of the allocated block holding page (page
+ * itself if it is a head), found by alignment: no tail frame says where
+ * its head is.
+ * Context: any (takes zone->lock).
+ * Returns: the head, or NULL if page is free, reserved or in no zone.
+ */
+struct page *buddy_block_head(struct page *page);
 
 /*
  * buddy_check - verify every invariant of the zone's maps (B1..B9,

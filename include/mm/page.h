@@ -18,8 +18,14 @@
  *  state            owner              count word (union)
  *  free             0 or stale         0
  *  hot (free)       stale              0
- *  allocated        owner's word       _refcount (users)
- *  PG_slab head     owner's word       private (the slab)
+ *  allocated head   owner's word       _refcount (users)
+ *  allocated tail   owner's word       0, or the owner's (private)
+ *  PG_slab frame    owner's word       private (the slab)
+ *
+ * The frames of an allocated block after its head (its tail) are not
+ * written by the allocator: they keep the zone bits of a free frame, and
+ * an owner that marks them (the slab layer sets PG_slab and private on
+ * each) clears them again before it frees the block.
  *
  * page_count() is meaningful for allocated frames only.
  *
@@ -53,7 +59,7 @@ enum pageflags {
 	/* 1u << 1: spare (free frames carry no bit: see the zone's maps) */
 	PG_hot		= 1u << 2,	/* free order-0 frame on the zone's hot list */
 	PG_head		= 1u << 3,	/* head of an allocated block (order bits valid) */
-	PG_tail		= 1u << 4,	/* non-head frame of an allocated block */
+	/* 1u << 4: spare (the frames after a head carry no bit: buddy.c) */
 	PG_slab		= 1u << 5,	/* belongs to a slab */
 	PG_large_kmalloc = 1u << 6,	/* head of a kmalloc block from the buddy allocator */
 	PG_pgtable	= 1u << 7,	/* a page directory or page table */

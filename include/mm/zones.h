@@ -110,8 +110,10 @@ struct zone_counters {
  *  B3. Every map is well formed (hbitmap H1, H2): its summary levels say
  *      exactly which words are non-zero; low is its lowest bit << o.
  *  B4. Every frame is in exactly one state: no frame is in two free
- *      blocks, and a frame of the span with no PG_* bit is in a free block
- *      (with B2: free if and only if it carries no state bit).
+ *      blocks; an allocated head (PG_head) is aligned to its order, and
+ *      its block lies in the span, holds no free frame and no other head,
+ *      hot or reserved frame; and a frame with no PG_* bit outside every
+ *      allocated block is in a free block.
  *  B5. No two free buddies are left uncoalesced: the buddy of a free block
  *      of order o < MAX_ORDER is not a free block of order o.
  *  B6. Hot-list frames are inside the span, carry PG_hot, order 0, the

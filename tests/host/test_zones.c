@@ -359,6 +359,42 @@ static void test_check_b4(void **state)
 	assert_int_equal(buddy_check(NORMAL), 0);
 }
 
+/* B4 for allocated blocks: the frames after a head are plain tails. */
+static void test_check_b4_blocks(void **state)
+{
+	struct page *block, *head = pfn_to_page(0x1000);
+	uint32_t flags;
+
+	(void)state;
+	prepare();
+	block = alloc_pages(GFP_KERNEL, 2);
+	assert_int_equal(page_to_pfn(block), 0x1004);
+	assert_int_equal(buddy_check(NORMAL), 0);
+	/* a tail frame that claims to be hot, then to be a head */
+	page_set(block + 2, PG_hot);
+	expect_violation("B4 pfn 0x1006 inside the block at 0x1004 has flags 0x100004, in 0 free blocks");
+	page_clear(block + 2, PG_hot);
+	page_set(block + 3, PG_head);
+	expect_violation("B4 pfn 0x1007 inside the block at 0x1004 has flags 0x100008, in 0 free blocks");
+	page_clear(block + 3, PG_head);
+	/* a head whose order would take it past its alignment */
+	flags = block->flags;
+	set_page_order(block, 3);
+	expect_violation("B4 head pfn 0x1004 of order 3 is misaligned, past the span or free");
+	block->flags = flags;
+	/* a head over a free frame */
+	flags = head->flags;
+	set_page_order(head, 1);
+	expect_violation("B4 pfn 0x1001 inside the block at 0x1000 has flags 0x100000, in 1 free blocks");
+	head->flags = flags;
+	/* a block whose tail is also marked free */
+	fake_block(NORMAL, 0x1005, 0, true);
+	expect_violation("B4 pfn 0x1005 inside the block at 0x1004 has flags 0x100000, in 1 free blocks");
+	fake_block(NORMAL, 0x1005, 0, false);
+	assert_int_equal(__free_pages(block, 2), 0);
+	assert_int_equal(buddy_check(NORMAL), 0);
+}
+
 /* Two order-0 buddies, 0x1002 and 0x1003, marked free unmerged. */
 static void test_check_b5(void **state)
 {
@@ -381,7 +417,6 @@ static void test_check_b5(void **state)
 	fake_block(NORMAL, 0x1003, 0, false);
 	a[0].flags = zone_bits | PG_head | 1u << PG_ORDER_SHIFT;
 	a[0]._refcount = 1;
-	a[1].flags = zone_bits | PG_tail;
 	assert_int_equal(buddy_check(NORMAL), 0);
 }
 
@@ -450,6 +485,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_check_b1_b2, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_check_b3, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_check_b4, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_check_b4_blocks, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_check_b5, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_check_b6_b7_b8, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_check_b9, setup64, teardown),
