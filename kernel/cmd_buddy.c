@@ -31,6 +31,18 @@ SHELL_COMMAND(buddyinfo, "buddyinfo", "",
 	      "free blocks per zone and order (/proc/buddyinfo)",
 	      cmd_buddyinfo);
 
+/* One line: each hot list's blocks, high mark and batch. */
+static void zone_hot_dump(const struct zone *z)
+{
+	unsigned int o;
+
+	printk("  hot lists (blocks/high batch):");
+	for (o = 0; o < HOT_ORDERS; o++)
+		printk(" order %u %u/%u %u%s", o, z->hot[o].count,
+		       z->hot[o].high, z->hot[o].batch,
+		       o + 1 < HOT_ORDERS ? "," : "\n");
+}
+
 static int cmd_buddystat(int argc, char **argv)
 {
 	unsigned int i;
@@ -47,10 +59,10 @@ static int cmd_buddystat(int argc, char **argv)
 		printk("zone %-7s pfns 0x%x-0x%x present %u managed %u free %u\n",
 		       z->name, z->start_pfn, z->end_pfn, z->present_pages,
 		       z->managed_pages, zone_free_pages(z));
-		printk("  watermarks min %u low %u high %u, hot %u/%u batch %u\n",
+		printk("  watermarks min %u low %u high %u\n",
 		       z->watermark[WMARK_MIN], z->watermark[WMARK_LOW],
-		       z->watermark[WMARK_HIGH], z->hot.count, z->hot.high,
-		       z->hot.batch);
+		       z->watermark[WMARK_HIGH]);
+		zone_hot_dump(z);
 		printk("  allocs %llu failed %llu frees %llu refused %llu splits %llu merges %llu hot hits %llu\n",
 		       c.alloc_ok, c.alloc_fail, c.freed, c.refused_frees,
 		       c.splits, c.merges, c.hot_hits);

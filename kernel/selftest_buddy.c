@@ -281,21 +281,26 @@ SELFTEST(buddy, hot_list)
 {
 	struct zone *zone = kernel_zone();
 	struct page *pages[HOT_HIGH_MAX + 8];
-	unsigned int i, n = zone->hot.high + 8;
+	unsigned int i, o, n;
 	const char *why = NULL;
 
 	begin();
-	for (i = 0; i < n; i++)
-		pages[i] = alloc_pages(GFP_KERNEL, 0);
-	for (i = 0; i < n; i++) {
-		if (pages[i])
-			put_page(pages[i]);
-		if (zone->hot.count > zone->hot.high)
-			why = selftest_fail("hot list at %u, high %u",
-					    zone->hot.count, zone->hot.high);
+	for (o = 0; o < HOT_ORDERS && !why; o++) {
+		const struct hot_list *hot = &zone->hot[o];
+
+		n = hot->high + 8;
+		for (i = 0; i < n; i++)
+			pages[i] = alloc_pages(GFP_KERNEL, o);
+		for (i = 0; i < n; i++) {
+			if (pages[i])
+				__free_pages(pages[i], o);
+			if (hot->count > hot->high)
+				why = selftest_fail("order-%u hot list at %u, high %u",
+						    o, hot->count, hot->high);
+		}
+		if (!why && buddy_check_all())
+			why = "buddy_check failed with blocks on the hot lists";
 	}
-	if (!why && buddy_check_all())
-		why = "buddy_check failed with frames on the hot list";
 	return end(why);
 }
 

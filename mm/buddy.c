@@ -61,152 +61,13 @@
  * counters.  Every public function may be called from an IRQ handler; none
  * sleeps.  Zeroing of a new block happens after the lock is dropped.
  */
-#include "mm/buddy.h"
+#include "buddy_internal.h"
 
 void (*buddy_zero_highpage_hook)(struct page *page);
 unsigned long (*buddy_reclaim_hook)(void);
 
 /* Frees refused because the pfn belonged to no zone. */
 static uint64_t buddy_stray_frees;
-
-/*
- * Under valgrind (host builds), free frames are made inaccessible so that a
- * use after free in any host test is an error; a new block is undefined.
- */
-#ifdef MM_VALGRIND
-static void buddy_mark_free(pfn_t pfn, unsigned int order)
-{
-	mm_mark_noaccess(arch_phys_to_virt(PFN_PHYS(pfn)), PAGE_SIZE << order);
-}
-
-static void buddy_mark_alloc(pfn_t pfn, unsigned int order)
-{
-	mm_mark_undefined(arch_phys_to_virt(PFN_PHYS(pfn)), PAGE_SIZE << order);
-}
-#else
-static inline void buddy_mark_free(pfn_t pfn, unsigned int order)
-{
-	(void)pfn;
-	(void)order;
-}
-
-static inline void buddy_mark_alloc(pfn_t pfn, unsigned int order)
-{
-	(void)pfn;
-	(void)order;
-}
-#endif
-
-/* ---- free maps --------------------------------------------------------- */
-
-/*
- * The map primitives sit on every path, fast ones included: always
- * inline.  They work on map indices (i = pfn - zone->map_base: every map
- * starts at the same 4 MiB-aligned pfn, so the block of order o holding
- * frame i would have its bit at i >> o in map o).  block_add() and
- * block_del() keep nr_free and low exact (B3, B7); whoever moves frames
- * between the maps and the rest adjusts buddy_pages once.
- */
-#define BUDDY_INLINE	static inline __attribute__((always_inline))
-
-BUDDY_INLINE bool block_test(const struct zone *zone, uint32_t i,
-			     unsigned int o)
-{
-	return hbitmap_test(&zone->free_area[o].map, i >> o);
-}
-
-BUDDY_INLINE void block_add(struct zone *zone, uint32_t i, unsigned int o)
-{
-	struct free_area *area = &zone->free_area[o];
-
-	hbitmap_set(&area->map, i >> o);
-	area->nr_free++;
-	if (i < area->low)
-		area->low = i;
-}
-
-BUDDY_INLINE void block_del(struct zone *zone, uint32_t i, unsigned int o)
-{
-	struct free_area *area = &zone->free_area[o];
-
-	hbitmap_clear(&area->map, i >> o);
-	area->nr_free--;
-	if (i == area->low) {		/* the next lowest is above it */
-		uint32_t next = hbitmap_next(&area->map, (i >> o) + 1);
-
-		area->low = next == HB_NONE ? HB_NONE : next << o;
-	}
-}
-
-/*
- * Put the block of 2^order frames at pfn back, merging with its buddy for
- * as long as the buddy is a free block of the order reached: one bit test
- * per order, no descriptor read.  The caller has checked the block and
- * cleared its frames' flags (B2).
- */
-BUDDY_INLINE void buddy_put_locked(struct zone *zone, pfn_t pfn,
-				   unsigned int order)
-{
-	uint32_t i = pfn - zone->map_base;
-	const unsigned int from = order;
-
-	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
-	while (order < MAX_ORDER && block_test(zone, i ^ (1u << order), order)) {
-		block_del(zone, i ^ (1u << order), order);
-		i &= ~(1u << order);
-		order++;
-	}
-	zone->stats.merges += order - from;
-	block_add(zone, i, order);
-	zone->buddy_pages += 1u << from;
-}
-
-/*
- * Take 2^order frames from the front of the free block of order m at pfn:
- * the block leaves its map and its upper halves, one per order from m - 1
- * down to order, become free blocks.
- */
-BUDDY_INLINE void buddy_split_locked(struct zone *zone, pfn_t pfn,
-				     unsigned int m, unsigned int order)
-{
-	uint32_t i = pfn - zone->map_base;
-
-	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && block_test(zone, i, m));
-	block_del(zone, i, m);
-	zone->buddy_pages -= 1u << order;
-	zone->stats.splits += m - order;
-	while (m > order) {
-		m--;
-		block_add(zone, i + (1u << m), m);
-	}
-}
-
-/*
- * Where a block of 2^order frames comes from (see BUDDY_FIT_ORDER): below
- * the fit order, the lowest-addressed free block of any order that fits,
- * split from its front; from the fit order on, the lowest-addressed block
- * of the smallest order that has one.  The cached lowest bit of each map
- * makes either a scan of at most eleven words in the zone.
- * Returns: its pfn (*m: its order), or PFN_NONE.
- */
-BUDDY_INLINE pfn_t buddy_find_locked(const struct zone *zone,
-				     unsigned int order, unsigned int *m)
-{
-	const struct free_area *area = zone->free_area;
-	uint32_t best = HB_NONE;
-	unsigned int o;
-
-	*m = order;
-	for (o = order; o < NR_ORDERS; o++) {
-		if (area[o].low >= best)
-			continue;
-		best = area[o].low;
-		*m = o;
-		if (order >= BUDDY_FIT_ORDER)
-			break;
-	}
-	return best == HB_NONE ? PFN_NONE : zone->map_base + best;
-}
 
 /* Take a block of exactly 2^order frames off the maps, or NULL. */
 static struct page *buddy_take_locked(struct zone *zone, unsigned int order)
@@ -221,7 +82,7 @@ static struct page *buddy_take_locked(struct zone *zone, unsigned int order)
 }
 
 /* The order of the free block holding frame i, or -1 if i is not free. */
-static int block_holding(const struct zone *zone, uint32_t i)
+int block_holding(const struct zone *zone, uint32_t i)
 {
 	unsigned int o;
 
@@ -285,140 +146,6 @@ struct page *buddy_block_head(struct page *page)
 	page = block_head_locked(zone, pfn);
 	mm_unlock_irqrestore(&zone->lock, flags);
 	return page;
-}
-
-/* ---- hot list --------------------------------------------------------- */
-
-/* A hot frame's flags are its zone's number and PG_hot, nothing else. */
-BUDDY_INLINE void hot_mark(const struct zone *zone, struct page *page)
-{
-	page->flags = ((uint32_t)zone->type << PG_ZONE_SHIFT) | PG_hot;
-	page->_refcount = 0;
-}
-
-/* Push a frame the caller freed (room checked by the caller). */
-BUDDY_INLINE void hot_push_locked(struct zone *zone, struct page *page)
-{
-	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) &&
-			zone->hot.count < zone->hot.high);
-	hot_mark(zone, page);
-	zone->hot.pages[zone->hot.count++] = page;
-}
-
-/* Pop the top frame as a new order-0 head with one reference. */
-BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone)
-{
-	struct page *page;
-
-	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && zone->hot.count);
-	page = zone->hot.pages[--zone->hot.count];
-	page->flags = ((uint32_t)zone->type << PG_ZONE_SHIFT) | PG_head;
-	page->_refcount = 1;
-	return page;
-}
-
-/*
- * Move the n oldest hot frames (the bottom of the stack; n = ~0u: all)
- * back to the maps: the frames freed longest ago are the coldest,
- * and the newest stay for the next allocations.
- */
-static void hot_drain_locked(struct zone *zone, uint32_t n)
-{
-	struct hot_list *hot = &zone->hot;
-	uint32_t i;
-
-	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
-	n = MIN(n, hot->count);
-	for (i = 0; i < n; i++) {
-		struct page *page = hot->pages[i];
-
-		page->flags &= PG_ZONE_MASK;
-		buddy_put_locked(zone, page_to_pfn(page), 0);
-	}
-	hot->count -= n;
-	/* The rest slide to the bottom; the elements are pointers. */
-	memmove(hot->pages, hot->pages + n,
-		hot->count * sizeof(struct page *)); /* NOLINT(bugprone-sizeof-expression) */
-	hot->drained += n;
-}
-
-/*
- * Keep B9 after the maps lost frames: hot frames must sit above the
- * low watermark, so drain the oldest until the maps are back at it or
- * the hot list is empty.
- */
-static void hot_trim_locked(struct zone *zone)
-{
-	uint32_t low = zone->watermark[WMARK_LOW];
-
-	if (zone->hot.count && zone->buddy_pages < low)
-		hot_drain_locked(zone, low - zone->buddy_pages);
-}
-
-/*
- * Take up to want frames for the hot list as calls of
- * buddy_take_locked(zone, 0) would hand them out, lowest address first, at
- * a fraction of the map work: the lowest free block, of order m, gives its
- * first k = min(want, 2^m) frames at once (they are the next k such calls
- * would return), and the rest of it goes back as the aligned blocks it
- * splits into.  Writes them to out as a stack for the hot list: the first
- * handed out at out[want - 1], the next below it.  Returns: how many.
- */
-static uint32_t hot_take_locked(struct zone *zone, uint32_t want,
-				struct page **out)
-{
-	uint32_t got = 0;
-
-	while (got < want) {
-		unsigned int m, o;
-		pfn_t pfn = buddy_find_locked(zone, 0, &m), end;
-		uint32_t k, n;
-
-		if (pfn == PFN_NONE)
-			break;
-		k = MIN(want - got, 1u << m);
-		block_del(zone, pfn - zone->map_base, m);
-		zone->buddy_pages -= k;
-		for (n = 0; n < k; n++) {
-			struct page *page = pfn_to_page(pfn + n);
-
-			hot_mark(zone, page);
-			out[want - 1 - got++] = page;
-		}
-		for (o = 1; o <= m; o++)
-			zone->stats.splits += (k + (1u << o) - 1) >> o;
-		/* [pfn + k, end) splits into maximal aligned blocks */
-		end = pfn + (1u << m);
-		for (pfn += k, o = 0; pfn < end; o++) {
-			if (pfn & (1u << o)) {
-				block_add(zone, pfn - zone->map_base, o);
-				pfn += 1u << o;
-			}
-		}
-	}
-	return got;
-}
-
-/*
- * Refill an empty hot list with up to hot.batch frames, no more than the
- * maps hold above the low watermark (B9), so that pops hand them
- * out in hot_take_locked()'s order.
- */
-static void hot_refill_locked(struct zone *zone)
-{
-	struct hot_list *hot = &zone->hot;
-	uint32_t low = zone->watermark[WMARK_LOW], want, got;
-
-	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count == 0);
-	if (zone->buddy_pages <= low)
-		return;
-	want = MIN(hot->batch, zone->buddy_pages - low);
-	got = hot_take_locked(zone, want, hot->pages);
-	if (got < want)		/* the stack starts at the bottom */
-		memmove(hot->pages, hot->pages + (want - got),
-			got * sizeof(struct page *)); /* NOLINT(bugprone-sizeof-expression) */
-	hot->count = got;
-	hot->refilled += got;
 }
 
 /* ---- allocation -------------------------------------------------------- */
@@ -501,18 +228,18 @@ static struct page *zone_take_locked(struct zone *zone, unsigned int order,
 	struct page *page;
 
 	if (zone_free_pages(zone) < zone_reserve(zone, gfp) + (1u << order)) {
-		hot_drain_locked(zone, ~0u);
+		hot_drain_all_locked(zone);
 		return NULL;
 	}
-	if (order == 0 && zone->hot.high) {
-		if (!zone->hot.count)
-			hot_refill_locked(zone);
-		if (zone->hot.count)
-			return hot_pop_locked(zone);
+	if (order < HOT_ORDERS && zone->hot[order].high) {
+		if (!zone->hot[order].count)
+			hot_refill_locked(zone, order);
+		if (zone->hot[order].count)
+			return hot_pop_locked(zone, order);
 	}
 	page = buddy_take_locked(zone, order);
-	if (!page && zone->hot.count) {
-		hot_drain_locked(zone, ~0u);
+	if (!page && zone_hot_pages(zone)) {
+		hot_drain_all_locked(zone);
 		page = buddy_take_locked(zone, order);
 	}
 	return page ? zone_hand_out(zone, page, order) : NULL;
@@ -619,6 +346,23 @@ alloc_pages_first_zone(struct zone *zone, gfp_t gfp, unsigned int order)
 	return page;
 }
 
+/* Pop a block of order < HOT_ORDERS, or the slow path if the list is empty. */
+BUDDY_INLINE struct page *alloc_pages_hot(struct zone *zone, gfp_t gfp,
+					  unsigned int order)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+	struct page *page;
+
+	if (unlikely(!zone->hot[order].count)) {
+		mm_unlock_irqrestore(&zone->lock, flags);
+		return alloc_pages_slow(gfp, order);
+	}
+	page = hot_pop_locked(zone, order);
+	mm_unlock_irqrestore(&zone->lock, flags);
+	buddy_mark_alloc(page_to_pfn(page), order);
+	return page;
+}
+
 /* The gfp bits the fast paths serve; anything else is slow. */
 #define BUDDY_FAST_GFP	(GFP_ZONE_BITS | __GFP_HIGH | __GFP_NOWARN)
 
@@ -634,25 +378,17 @@ alloc_pages_first_zone(struct zone *zone, gfp_t gfp, unsigned int order)
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct zone *zone;
-	struct page *page;
-	unsigned long flags;
 
 	if (unlikely(arch_should_fail_alloc()))
 		return NULL;
 	zone = buddy_fast_zone[gfp & GFP_ZONE_BITS];
 	if (unlikely((gfp & ~BUDDY_FAST_GFP) || !zone))
 		return alloc_pages_slow(gfp, order);
-	if (order)
-		return alloc_pages_first_zone(zone, gfp, order);
-	flags = mm_lock_irqsave(&zone->lock);
-	if (unlikely(!zone->hot.count)) {
-		mm_unlock_irqrestore(&zone->lock, flags);
-		return alloc_pages_slow(gfp, 0);
-	}
-	page = hot_pop_locked(zone);
-	mm_unlock_irqrestore(&zone->lock, flags);
-	buddy_mark_alloc(page_to_pfn(page), 0);
-	return page;
+	if (likely(order == 0))		/* a copy with the order constant */
+		return alloc_pages_hot(zone, gfp, 0);
+	if (order < HOT_ORDERS)
+		return alloc_pages_hot(zone, gfp, order);
+	return alloc_pages_first_zone(zone, gfp, order);
 }
 
 void *__get_free_pages(gfp_t gfp, unsigned int order)
@@ -719,6 +455,25 @@ static void buddy_report(const struct zone *zone, pfn_t pfn,
 		       what, pfn, order, zone->name, caller);
 }
 
+/*
+ * Should a freed block of order 1..HOT_ORDERS-1 go straight back to the
+ * maps rather than onto its hot list?  Yes if it can merge (its buddy is
+ * a free block there), or if it lies above the lowest free block of its
+ * order there: placement hands out the lowest blocks first, and a hot
+ * list that kept higher ones would scatter small blocks over the zone
+ * (fragmentation after the mixed workload: 79 % with every free pushed,
+ * 82 % with this test; docs/DESIGN.md).  Order 0 is pushed always: its
+ * list is the one the order-0 fast paths live on.
+ */
+BUDDY_INLINE bool buddy_skip_hot(const struct zone *zone,
+				 const struct page *page, unsigned int order)
+{
+	uint32_t i = page_to_pfn(page) - zone->map_base;
+
+	return order && (i > zone->free_area[order].low ||
+			 block_test(zone, i ^ (1u << order), order));
+}
+
 /* Does every frame after the head carry its zone bits alone (B2 to be)? */
 static bool block_tail_clean(const struct page *page, unsigned int order)
 {
@@ -738,18 +493,21 @@ static bool block_tail_clean(const struct page *page, unsigned int order)
 static void buddy_free_locked(struct zone *zone, struct page *page,
 			      pfn_t pfn, unsigned int order)
 {
+	/* The tail was never written; its owner handed it back clean. */
+	MM_DEBUG_ASSERT(block_tail_clean(page, order));
 	buddy_mark_free(pfn, order);
-	if (order == 0 && zone->hot.high) {
-		if (zone->hot.count == zone->hot.high)
-			hot_drain_locked(zone, zone->hot.batch);
-		hot_push_locked(zone, page);
-		zone->hot.pushed++;
+	if (order < HOT_ORDERS && zone->hot[order].high &&
+	    !buddy_skip_hot(zone, page, order)) {
+		struct hot_list *hot = &zone->hot[order];
+
+		if (hot->count == hot->high)
+			hot_drain_locked(zone, order, hot->batch);
+		hot_push_locked(zone, page, order);
+		hot->pushed++;
 		hot_trim_locked(zone);
 		return;
 	}
 	zone->stats.freed++;
-	/* The tail was never written; its owner handed it back clean. */
-	MM_DEBUG_ASSERT(block_tail_clean(page, order));
 	page->flags &= PG_ZONE_MASK;
 	buddy_put_locked(zone, pfn, order);
 }
@@ -858,6 +616,43 @@ BUDDY_INLINE struct zone *pfn_zone(pfn_t pfn)
 }
 
 /*
+ * The fast release, zone->lock held: the last reference to a plain head
+ * of order < HOT_ORDERS goes onto its hot list if there is room; anything
+ * else goes to buddy_release_slow().
+ */
+BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
+				   unsigned int order, enum release_kind kind,
+				   void *caller, unsigned long flags)
+{
+	struct hot_list *hot = &zone->hot[order];
+
+	if (unlikely(!buddy_plain_head(page, order) || page->_refcount != 1 ||
+		     hot->count >= hot->high || buddy_skip_hot(zone, page, order)))
+		return buddy_release_slow(zone, page, order, kind, caller,
+					  flags);
+	MM_DEBUG_ASSERT(block_tail_clean(page, order));
+	hot_push_locked(zone, page, order);
+	hot->pushed_fast++;
+	mm_unlock_irqrestore(&zone->lock, flags);
+	buddy_mark_free(page_to_pfn(page), order);
+	return 0;
+}
+
+/*
+ * buddy_release() for orders above 0, out of line so that the order-0
+ * copy keeps its few registers.
+ */
+static __attribute__((noinline)) int
+buddy_release_order(struct zone *zone, struct page *page, unsigned int order,
+		    enum release_kind kind, void *caller, unsigned long flags)
+{
+	if (order < HOT_ORDERS)
+		return buddy_release_hot(zone, page, order, kind, caller,
+					 flags);
+	return buddy_release_slow(zone, page, order, kind, caller, flags);
+}
+
+/*
  * Drop one reference to the block at page; free it when it was the last.
  * RELEASE_PUT takes the order from the head.  The fast path is the last
  * reference to a plain order-0 head going onto a hot list with room: one
@@ -882,16 +677,9 @@ buddy_release(struct page *page, unsigned int order, enum release_kind kind,
 	flags = mm_lock_irqsave(&zone->lock);
 	if (kind == RELEASE_PUT)
 		order = page_order(page);
-	if (unlikely(order != 0 || !buddy_plain_head(page, 0) ||
-		     page->_refcount != 1 ||
-		     zone->hot.count >= zone->hot.high))
-		return buddy_release_slow(zone, page, order, kind, caller,
-					  flags);
-	hot_push_locked(zone, page);
-	zone->hot.pushed_fast++;
-	mm_unlock_irqrestore(&zone->lock, flags);
-	buddy_mark_free(pfn, 0);
-	return 0;
+	if (likely(order == 0))		/* a copy with the order constant */
+		return buddy_release_hot(zone, page, 0, kind, caller, flags);
+	return buddy_release_order(zone, page, order, kind, caller, flags);
 }
 
 int __free_pages(struct page *page, unsigned int order)
@@ -950,20 +738,6 @@ void get_page(struct page *page)
 		       what, pfn, zone->name, MM_CALLER());
 }
 
-void zone_counters(struct zone *zone, struct zone_counters *out)
-{
-	unsigned long flags = mm_lock_irqsave(&zone->lock);
-	const struct hot_list *hot = &zone->hot;
-	uint64_t pushes = hot->pushed_fast + hot->pushed;
-	uint64_t pops = pushes + hot->refilled - hot->drained - hot->count;
-
-	*out = zone->stats;
-	out->alloc_ok += pops;
-	out->freed += pushes;
-	out->hot_hits = pops;
-	mm_unlock_irqrestore(&zone->lock, flags);
-}
-
 uint64_t buddy_refused_frees(void)
 {
 	uint64_t n = buddy_stray_frees;
@@ -984,7 +758,8 @@ void buddy_zone_init(struct zone *zone)
 		zone->free_area[o].nr_free = 0;
 		zone->free_area[o].low = HB_NONE;
 	}
-	zone->hot.count = 0;
+	for (o = 0; o < HOT_ORDERS; o++)
+		zone->hot[o].count = 0;
 	zone->buddy_pages = 0;
 	zone->managed_pages = 0;
 	buddy_fast_zones_update();
@@ -1030,64 +805,4 @@ void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end)
 	zone->managed_pages += end - start;
 	mm_unlock_irqrestore(&zone->lock, flags);
 	buddy_fast_zones_update();
-}
-
-unsigned int buddy_hot_save(struct zone *zone, pfn_t *pfns, unsigned int max)
-{
-	unsigned long flags = mm_lock_irqsave(&zone->lock);
-	unsigned int n = MIN(max, zone->hot.count), i;
-
-	for (i = 0; i < n; i++)
-		pfns[i] = page_to_pfn(zone->hot.pages[i]);
-	hot_drain_locked(zone, ~0u);
-	mm_unlock_irqrestore(&zone->lock, flags);
-	return n;
-}
-
-/* Take the free frame pfn off the maps, splitting its block. */
-static bool buddy_take_pfn_locked(struct zone *zone, pfn_t pfn)
-{
-	uint32_t i = pfn - zone->map_base;
-	int o = zone_spans_pfn(zone, pfn) ? block_holding(zone, i) : -1;
-
-	if (o < 0)
-		return false;
-	i &= ~((1u << o) - 1);
-	block_del(zone, i, (unsigned int)o);
-	zone->buddy_pages--;
-	/* Halve down to the frame, freeing the half without it each time. */
-	while (o-- > 0) {
-		uint32_t upper = i + (1u << o);
-
-		if (pfn - zone->map_base >= upper) {
-			block_add(zone, i, (unsigned int)o);
-			i = upper;
-		} else {
-			block_add(zone, upper, (unsigned int)o);
-		}
-	}
-	return true;
-}
-
-void buddy_hot_restore(struct zone *zone, const pfn_t *pfns, unsigned int n)
-{
-	unsigned long flags = mm_lock_irqsave(&zone->lock);
-	unsigned int i;
-
-	for (i = 0; i < n && zone->hot.count < zone->hot.high; i++) {
-		if (!buddy_take_pfn_locked(zone, pfns[i]))
-			continue;
-		hot_push_locked(zone, pfn_to_page(pfns[i]));
-		zone->hot.refilled++;
-	}
-	hot_trim_locked(zone);
-	mm_unlock_irqrestore(&zone->lock, flags);
-}
-
-void buddy_drain_hot(struct zone *zone)
-{
-	unsigned long flags = mm_lock_irqsave(&zone->lock);
-
-	hot_drain_locked(zone, ~0u);
-	mm_unlock_irqrestore(&zone->lock, flags);
 }

@@ -17,7 +17,7 @@
  * Locking: each function takes zone->lock (interrupts off) for the zone it
  * reads; buddy_dump() one zone at a time.
  */
-#include "mm/buddy.h"
+#include "buddy_internal.h"
 
 void buddy_free_counts(struct zone *zone, uint32_t counts[NR_ORDERS])
 {
@@ -26,7 +26,8 @@ void buddy_free_counts(struct zone *zone, uint32_t counts[NR_ORDERS])
 
 	for (o = 0; o < NR_ORDERS; o++)
 		counts[o] = zone->free_area[o].nr_free;
-	counts[0] += zone->hot.count;
+	for (o = 0; o < HOT_ORDERS; o++)
+		counts[o] += zone->hot[o].count;
 	mm_unlock_irqrestore(&zone->lock, flags);
 }
 
@@ -60,7 +61,7 @@ void buddy_snapshot_take(struct buddy_snapshot *snap)
 
 	for (i = 0; i < MAX_NR_ZONES; i++) {
 		snap->nr_hot[i] = buddy_hot_save(&zones[i], snap->hot[i],
-						 HOT_HIGH_MAX);
+						 HOT_SLOTS);
 		buddy_free_counts(&zones[i], snap->counts[i]);
 		snap->free_pages[i] = zone_free_pages(&zones[i]);
 	}
@@ -220,7 +221,7 @@ static unsigned int check_span(const struct zone *zone)
 			CHECK(!blocks && !(page->flags & not_tail),
 			      "B4 pfn 0x%x inside the block at 0x%x has flags 0x%x, in %u free blocks",
 			      pfn, head, page->flags, blocks);
-		} else if (page_test(page, PG_head)) {
+		} else if (page_test(page, PG_head | PG_hot)) {
 			head = pfn;
 			end = check_head(zone, pfn, blocks, &bad);
 		} else {
@@ -232,38 +233,52 @@ static unsigned int check_span(const struct zone *zone)
 	return bad;
 }
 
-/* B6 and B9 for the hot stack; *frames gets its length. */
-static unsigned int check_hot(const struct zone *zone, uint32_t *frames)
+/* B6 for the order-o hot list; *frames gets its frames. */
+static unsigned int check_hot_list(const struct zone *zone, unsigned int o,
+				   uint32_t *frames)
 {
-	const struct hot_list *hot = &zone->hot;
+	const struct hot_list *hot = &zone->hot[o];
 	unsigned int bad = 0;
 	uint32_t i;
 
-	*frames = 0;
-	CHECK(hot->count <= hot->high && hot->high <= HOT_HIGH_MAX &&
+	CHECK(hot->count <= hot->high && hot->high <= (HOT_HIGH_MAX >> o) &&
 	      hot->batch <= HOT_BATCH_MAX,
-	      "B6 hot list: count %u high %u batch %u", hot->count, hot->high,
-	      hot->batch);
+	      "B6 order-%u hot list: count %u high %u batch %u", o, hot->count,
+	      hot->high, hot->batch);
 	if (bad)
 		return bad;
 	for (i = 0; i < hot->count; i++) {
-		const struct page *page = hot->pages[i];
+		const struct page *page = zone->hot_slots[hot_base(o) + i];
 		pfn_t pfn = (pfn_t)(page - mem_map);
 
-		if (page < mem_map || !pfn_valid(pfn) ||
-		    !zone_spans_pfn(zone, pfn)) {
-			CHECK(0, "B6 hot slot %u holds pfn 0x%x", i, pfn);
-			continue;
-		}
-		CHECK((page->flags & (PG_FLAGS_MASK | PG_ORDER_MASK)) == PG_hot &&
+		CHECK(page >= mem_map && pfn_valid(pfn) &&
+		      zone_spans_pfn(zone, pfn) &&
+		      pfn + (1u << o) <= zone->end_pfn &&
+		      IS_ALIGNED(pfn - zone->map_base, 1u << o),
+		      "B6 order-%u hot slot %u holds pfn 0x%x", o, i, pfn);
+		if (bad)
+			return bad;
+		CHECK((page->flags & (PG_FLAGS_MASK | PG_ORDER_MASK)) ==
+		      (PG_hot | o << PG_ORDER_SHIFT) &&
 		      page_zonenum(page) == zone->type && page->_refcount == 0,
-		      "B6 hot pfn 0x%x has flags 0x%x refcount %d",
-		      pfn, page->flags, page->_refcount);
+		      "B6 order-%u hot pfn 0x%x has flags 0x%x refcount %d",
+		      o, pfn, page->flags, page->_refcount);
 	}
-	CHECK(!hot->count || zone->buddy_pages >= zone->watermark[WMARK_LOW],
+	*frames += hot->count << o;
+	return bad;
+}
+
+/* B6 and B9 for every hot list; *frames gets their frames. */
+static unsigned int check_hot(const struct zone *zone, uint32_t *frames)
+{
+	unsigned int bad = 0, o;
+
+	*frames = 0;
+	for (o = 0; o < HOT_ORDERS; o++)
+		bad += check_hot_list(zone, o, frames);
+	CHECK(!*frames || zone->buddy_pages >= zone->watermark[WMARK_LOW],
 	      "B9 %u hot frames with %u on the lists, low watermark %u",
-	      hot->count, zone->buddy_pages, zone->watermark[WMARK_LOW]);
-	*frames = hot->count;
+	      *frames, zone->buddy_pages, zone->watermark[WMARK_LOW]);
 	return bad;
 }
 

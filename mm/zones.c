@@ -89,6 +89,23 @@ static void zone_layout(struct zone *zone, const struct pfn_range *usable,
 	}
 }
 
+/*
+ * The hot lists' sizes from the order-0 batch (0: no lists): order o
+ * moves batch >> o blocks at a time (at least one), so every list moves
+ * about as many frames, and holds at most four batches.
+ */
+static void zone_set_hot(struct zone *zone, uint32_t batch)
+{
+	uint32_t o;
+
+	for (o = 0; o < HOT_ORDERS; o++) {
+		struct hot_list *hot = &zone->hot[o];
+
+		hot->batch = batch ? MAX(batch >> o, 1u) : 0;
+		hot->high = 4 * hot->batch;
+	}
+}
+
 static void zone_set_marks(struct zone *zone)
 {
 	uint32_t m = zone->managed_pages;
@@ -97,12 +114,7 @@ static void zone_set_marks(struct zone *zone)
 	zone->watermark[WMARK_MIN] = min;
 	zone->watermark[WMARK_LOW] = min + min / 4;
 	zone->watermark[WMARK_HIGH] = min + min / 2;
-	if (m < 256) {
-		zone->hot.batch = zone->hot.high = 0;
-		return;
-	}
-	zone->hot.batch = MIN(m / 256, HOT_BATCH_MAX);
-	zone->hot.high = 4 * zone->hot.batch;
+	zone_set_hot(zone, m < 256 ? 0 : MIN(m / 256, HOT_BATCH_MAX));
 }
 
 static void zone_free_range(const struct pfn_range *r)

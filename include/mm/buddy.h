@@ -91,17 +91,26 @@ uint64_t buddy_refused_frees(void);
 void buddy_zone_init(struct zone *zone);
 void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end);
 
+/* A block on a hot list, as buddy_hot_save() records it. */
+struct hot_block {
+	pfn_t pfn;
+	uint32_t order;
+};
+
 /*
- * buddy_hot_save - record the zone's hot frames in @pfns (at most @max,
- * HOT_HIGH_MAX always suffices) and drain them into the buddy maps.
- * buddy_hot_restore - take the recorded frames that are still free off
- * the buddy maps and back onto the hot list, in their old order.
+ * buddy_hot_save - record the blocks on the zone's hot lists in @out (at
+ * most @max, HOT_SLOTS always suffices), order 0 first, each list from
+ * its bottom, and drain them into the buddy maps.
+ * buddy_hot_restore - take the recorded blocks that are still free off
+ * the buddy maps and back onto their lists, in their old order.
  * Together they let a test run on fully coalesced maps and then leave
  * the zone as it found it (buddyinfo counts equal).
- * Context: any.  Returns: frames recorded; nothing.
+ * Context: any.  Returns: blocks recorded; nothing.
  */
-unsigned int buddy_hot_save(struct zone *zone, pfn_t *pfns, unsigned int max);
-void buddy_hot_restore(struct zone *zone, const pfn_t *pfns, unsigned int n);
+unsigned int buddy_hot_save(struct zone *zone, struct hot_block *out,
+			    unsigned int max);
+void buddy_hot_restore(struct zone *zone, const struct hot_block *blocks,
+		       unsigned int n);
 
 /*
  * The buddyinfo counts of every zone with the hot lists set aside, for a
@@ -115,7 +124,7 @@ void buddy_hot_restore(struct zone *zone, const pfn_t *pfns, unsigned int n);
 struct buddy_snapshot {
 	uint32_t counts[MAX_NR_ZONES][NR_ORDERS];
 	uint32_t free_pages[MAX_NR_ZONES];
-	pfn_t hot[MAX_NR_ZONES][HOT_HIGH_MAX];
+	struct hot_block hot[MAX_NR_ZONES][HOT_SLOTS];
 	unsigned int nr_hot[MAX_NR_ZONES];
 };
 

@@ -54,30 +54,37 @@ struct free_area {
 
 
 /*
- * The order-0 hot list in front of the buddy maps (per CPU in spirit): a
- * stack of free frames' descriptors, top at pages[count - 1].  Frees push,
- * order-0 allocations pop; batch frames at a time move between it and the
- * buddy maps.  An array rather than a list through the descriptors: a
- * pop needs no load from the frame's descriptor, and a drain can take the
- * oldest frames (the bottom) first.  Descriptor pointers rather than
+ * The hot lists in front of the buddy maps (per CPU in spirit), one for
+ * each order below HOT_ORDERS: a stack of free blocks' head descriptors,
+ * top at count - 1 in its part of zone->hot_slots.  Frees of that order push,
+ * allocations pop; batch blocks at a time move between a list and the
+ * buddy maps.  Orders 1..3 have lists as well as order 0 (Linux keeps
+ * them too, up to its "costly" order 3): on a mix of block sizes, nine
+ * requests in ten are of those orders, and a pop or push is a fraction of
+ * a split or merge.  An array rather than a list through the descriptors:
+ * a pop needs no load from the block's descriptor, and a drain can take
+ * the oldest blocks (the bottom) first.  Descriptor pointers rather than
  * pfns: a pop returns the entry as it is and a push stores its argument,
  * so an allocation that follows a free waits on nothing but the store.
- * batch <= HOT_BATCH_MAX and high <= HOT_HIGH_MAX; high = 0: no hot
- * list.  A batch of 63 (Linux's pcp default too) halves the trips to the
- * slow paths of a batch of 31: 4 % on the batch workload.
+ * Order o holds at most HOT_HIGH_MAX >> o blocks: at most as many frames
+ * as order 0.  high = 0: no list.  A batch of 63 (Linux's pcp default
+ * too) halves the trips to the slow paths of a batch of 31: 4 % on the
+ * batch workload.
  */
+#define HOT_ORDERS	4u
 #define HOT_BATCH_MAX	63u
 #define HOT_HIGH_MAX	(4 * HOT_BATCH_MAX)
+#define HOT_SLOTS	(HOT_HIGH_MAX + (HOT_HIGH_MAX >> 1) + \
+			 (HOT_HIGH_MAX >> 2) + (HOT_HIGH_MAX >> 3))
 
 struct hot_list {
-	uint32_t count;			/* frames on the stack */
+	uint32_t count;			/* blocks on the stack */
 	uint32_t high;			/* a free finding count == high drains a batch */
-	uint32_t batch;			/* frames moved per refill or drain */
+	uint32_t batch;			/* blocks moved per refill or drain */
 	uint64_t pushed_fast;		/* frees pushed by the fast path */
 	uint64_t pushed;		/* frees pushed by the slow paths */
-	uint64_t refilled;		/* frames moved in from the buddy maps */
-	uint64_t drained;		/* frames moved back to the buddy maps */
-	struct page *pages[HOT_HIGH_MAX];
+	uint64_t refilled;		/* blocks moved in from the buddy maps */
+	uint64_t drained;		/* blocks moved back to the buddy maps */
 };
 
 /*
@@ -94,7 +101,7 @@ struct zone_counters {
 	uint64_t refused_frees;		/* misuse caught and refused */
 	uint64_t splits;		/* blocks split on allocation */
 	uint64_t merges;		/* buddies coalesced on free */
-	uint64_t hot_hits;		/* order-0 allocations served from hot list */
+	uint64_t hot_hits;		/* allocations served from the hot lists */
 };
 
 /*
@@ -110,20 +117,21 @@ struct zone_counters {
  *  B3. Every map is well formed (hbitmap H1, H2): its summary levels say
  *      exactly which words are non-zero; low is its lowest bit << o.
  *  B4. Every frame is in exactly one state: no frame is in two free
- *      blocks; an allocated head (PG_head) is aligned to its order, and
- *      its block lies in the span, holds no free frame and no other head,
- *      hot or reserved frame; and a frame with no PG_* bit outside every
- *      allocated block is in a free block.
+ *      blocks; a block head (PG_head: allocated, PG_hot: on a hot list)
+ *      is aligned to its order, and its block lies in the span, holds no
+ *      free frame and no other head, hot or reserved frame; and a frame
+ *      with no PG_* bit outside every such block is in a free block.
  *  B5. No two free buddies are left uncoalesced: the buddy of a free block
  *      of order o < MAX_ORDER is not a free block of order o.
- *  B6. Hot-list frames are inside the span, carry PG_hot, order 0, the
- *      zone's number and refcount 0, and hot.count <= hot.high.
+ *  B6. A block on the order-o hot list lies inside the span, aligned; its
+ *      head carries PG_hot, order o, the zone's number and refcount 0;
+ *      and count <= high <= HOT_HIGH_MAX >> o for every list.
  *  B7. free_area[o].nr_free equals the bits set in its map;
  *      buddy_pages equals the frames in free blocks; and
- *      buddy_pages + hot.count <= managed_pages <= present_pages <= the
+ *      buddy_pages + hot frames <= managed_pages <= present_pages <= the
  *      span.
  *  B8. Every frame of the span carries the zone's number.
- *  B9. Hot frames are above the low watermark: while hot.count > 0,
+ *  B9. Hot frames are above the low watermark: while any list holds one,
  *      buddy_pages >= watermark[WMARK_LOW].  So an order-0 pop always
  *      leaves a zone at or above its low watermark, and the fast path
  *      needs no watermark test.
@@ -135,7 +143,7 @@ struct zone {
 	/* What the order-0 fast paths touch, first and together. */
 	mm_lock_t lock;
 	enum zone_type type;
-	struct hot_list hot;
+	struct hot_list hot[HOT_ORDERS];
 	/* The rest. */
 	const char *name;		/* "DMA", "Normal", "HighMem" (as /proc) */
 	pfn_t start_pfn;		/* span, set once by zones_init() */
@@ -146,6 +154,7 @@ struct zone {
 	uint32_t watermark[NR_WMARK];
 	pfn_t map_base;			/* pfn of bit 0 of every map (4 MiB aligned) */
 	struct free_area free_area[NR_ORDERS];
+	struct page *hot_slots[HOT_SLOTS];	/* the hot lists' stacks */
 	struct zone_counters stats;	/* raw: see zone_counters() */
 };
 
@@ -161,11 +170,22 @@ static inline bool zone_populated(const struct zone *zone)
 	return zone->managed_pages != 0;
 }
 
-/* Free frames: the buddy maps plus the hot list.
+/* Frames on the zone's hot lists.
+ * Context: any; a snapshot unless zone->lock is held. */
+static inline uint32_t zone_hot_pages(const struct zone *zone)
+{
+	uint32_t n = 0, o;
+
+	for (o = 0; o < HOT_ORDERS; o++)
+		n += zone->hot[o].count << o;
+	return n;
+}
+
+/* Free frames: the buddy maps plus the hot lists.
  * Context: any; a snapshot unless zone->lock is held. */
 static inline uint32_t zone_free_pages(const struct zone *zone)
 {
-	return zone->buddy_pages + zone->hot.count;
+	return zone->buddy_pages + zone_hot_pages(zone);
 }
 
 /*

@@ -49,11 +49,14 @@ static void check_all(void)
 	assert_true(host_irqs_enabled());
 }
 
-/* Turn a zone's hot list off, so block positions are exact. */
+/* Turn a zone's hot lists off, so block positions are exact. */
 static void no_hot(struct zone *zone)
 {
+	unsigned int o;
+
 	buddy_drain_hot(zone);
-	zone->hot.high = zone->hot.batch = 0;
+	for (o = 0; o < HOT_ORDERS; o++)
+		zone->hot[o].high = zone->hot[o].batch = 0;
 }
 
 static void no_hot_all(void)
@@ -110,8 +113,8 @@ static void test_boot_layout(void **state)
 	assert_int_equal(NORMAL->watermark[WMARK_MIN], 96);
 	assert_int_equal(NORMAL->watermark[WMARK_LOW], 120);
 	assert_int_equal(NORMAL->watermark[WMARK_HIGH], 144);
-	assert_int_equal(NORMAL->hot.batch, 48);	/* managed / 256 */
-	assert_int_equal(NORMAL->hot.high, 192);
+	assert_int_equal(NORMAL->hot[0].batch, 48);	/* managed / 256 */
+	assert_int_equal(NORMAL->hot[0].high, 192);
 	assert_true(page_test(pfn_to_page(0), PG_reserved));
 	assert_true(page_test(pfn_to_page(255), PG_reserved));
 	assert_int_equal(page_zonenum(pfn_to_page(4096)), ZONE_NORMAL);
@@ -707,7 +710,7 @@ static void test_hot_list(void **state)
 
 	(void)state;
 	pages[0] = alloc_pages(GFP_KERNEL, 0);
-	assert_int_equal(NORMAL->hot.count, 47);	/* batch 48, one used */
+	assert_int_equal(NORMAL->hot[0].count, 47);	/* batch 48, one used */
 	zone_counters(NORMAL, &c);
 	assert_int_equal(c.hot_hits, 1);
 	assert_int_equal(c.alloc_ok, 1);
@@ -719,13 +722,76 @@ static void test_hot_list(void **state)
 	check_all();
 	for (i = 0; i < 200; i++) {
 		__free_pages(pages[i], 0);
-		assert_true(NORMAL->hot.count <= NORMAL->hot.high);
+		assert_true(NORMAL->hot[0].count <= NORMAL->hot[0].high);
 	}
 	check_all();
-	assert_true(NORMAL->hot.count > 0);
+	assert_true(NORMAL->hot[0].count > 0);
 	assert_int_equal(zone_free_pages(NORMAL), 12288);
 	buddy_drain_hot(NORMAL);
-	assert_int_equal(NORMAL->hot.count, 0);
+	assert_int_equal(NORMAL->hot[0].count, 0);
+	expect_counts(NORMAL, whole);
+	check_all();
+}
+
+/*
+ * The order-2 hot list: a refill takes the lowest blocks, a free pushes
+ * (LIFO) and counts in buddyinfo at its order, a drain coalesces all.
+ */
+static void test_hot_list_order2(void **state)
+{
+	static const uint32_t whole[NR_ORDERS] = { [10] = 12 };
+	const uint32_t batch = NORMAL->hot[2].batch;
+	struct page *a, *b, *c;
+	uint32_t counts[NR_ORDERS];
+	struct zone_counters before, after;
+
+	(void)state;
+	assert_int_equal(batch, 12);			/* 48 >> 2 */
+	zone_counters(NORMAL, &before);
+	a = alloc_pages(GFP_KERNEL, 2);
+	b = alloc_pages(GFP_KERNEL, 2);
+	assert_int_equal(pfn_of(a), 0x1000);		/* lowest first */
+	assert_int_equal(pfn_of(b), 0x1004);
+	assert_int_equal(NORMAL->hot[2].count, batch - 2);
+	assert_true(page_test(a, PG_head) && page_order(a) == 2);
+	buddy_free_counts(NORMAL, counts);
+	assert_int_equal(counts[2], batch - 2);	/* hot blocks count */
+	check_all();
+	/* a's buddy b is allocated, no map block of order 2 is lower: pushed */
+	assert_int_equal(__free_pages(a, 2), 0);
+	assert_int_equal(NORMAL->hot[2].count, batch - 1);
+	assert_true(page_test(a, PG_hot) && page_order(a) == 2);
+	check_all();
+	c = alloc_pages(GFP_KERNEL, 2);
+	assert_ptr_equal(c, a);				/* last in, first out */
+	assert_int_equal(__free_pages(b, 2), 0);
+	assert_int_equal(__free_pages(c, 2), 0);
+	zone_counters(NORMAL, &after);
+	assert_int_equal(after.alloc_ok - before.alloc_ok, 3);
+	assert_int_equal(after.freed - before.freed, 3);
+	assert_int_equal(after.hot_hits - before.hot_hits, 3);
+	check_all();
+	buddy_drain_hot(NORMAL);
+	expect_counts(NORMAL, whole);
+	check_all();
+}
+
+/* A freed order-1 block whose buddy is free in the maps merges at once. */
+static void test_hot_skipped_when_buddy_free(void **state)
+{
+	static const uint32_t whole[NR_ORDERS] = { [10] = 12 };
+	struct page *a;
+
+	(void)state;
+	no_hot_all();
+	NORMAL->hot[1].batch = 1;
+	NORMAL->hot[1].high = 4;
+	a = alloc_pages(GFP_KERNEL, 1);		/* a refill of one block */
+	assert_int_equal(pfn_of(a), 0x1000);
+	assert_int_equal(NORMAL->hot[1].count, 0);
+	assert_true(buddy_is_free_head(NORMAL, 0x1002, 1));
+	assert_int_equal(__free_pages(a, 1), 0);
+	assert_int_equal(NORMAL->hot[1].count, 0);	/* merged instead */
 	expect_counts(NORMAL, whole);
 	check_all();
 }
@@ -737,15 +803,15 @@ static void test_hot_frames_never_stranded(void **state)
 	(void)state;
 	reboot(MiB(8));			/* DMA only: 1792 free frames */
 	assert_int_equal(DMA->managed_pages, 1792);
-	assert_int_equal(DMA->hot.batch, 7);
+	assert_int_equal(DMA->hot[0].batch, 7);
 	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
 	/* the refill splits the order-8 block at 0x100 into the hot list,
 	 * which hands its frames out in address order */
 	page = alloc_pages(GFP_KERNEL, 0);
 	assert_int_equal(pfn_of(page), 0x100);
-	assert_int_equal(page_to_pfn(DMA->hot.pages[DMA->hot.count - 1]), 0x101);
+	assert_int_equal(page_to_pfn(DMA->hot_slots[DMA->hot[0].count - 1]), 0x101);
 	put_page(page);
-	assert_int_equal(DMA->hot.count, 7);
+	assert_int_equal(DMA->hot[0].count, 7);
 	big10 = alloc_pages(GFP_KERNEL, 10);
 	big9 = alloc_pages(GFP_KERNEL, 9);
 	assert_int_equal(pfn_of(big10), 0x400);
@@ -753,7 +819,7 @@ static void test_hot_frames_never_stranded(void **state)
 	/* order 8 exists only once the hot frames are back in the lists */
 	page = alloc_pages(GFP_KERNEL, 8);
 	assert_int_equal(pfn_of(page), 0x100);
-	assert_int_equal(DMA->hot.count, 0);
+	assert_int_equal(DMA->hot[0].count, 0);
 	assert_int_equal(zone_free_pages(DMA), 0);
 	check_all();
 	put_page(page);
@@ -768,7 +834,7 @@ static void test_hot_frames_never_stranded(void **state)
 static void test_hot_save_restore(void **state)
 {
 	uint32_t before[NR_ORDERS], after[NR_ORDERS];
-	pfn_t saved[HOT_HIGH_MAX], again[HOT_HIGH_MAX];
+	struct hot_block saved[HOT_SLOTS], again[HOT_SLOTS];
 	struct page *pages[40];
 	unsigned int i, n, m;
 
@@ -780,7 +846,7 @@ static void test_hot_save_restore(void **state)
 	buddy_free_counts(NORMAL, before);
 	n = buddy_hot_save(NORMAL, saved, ARRAY_SIZE(saved));
 	assert_int_equal(n, 8 + 20);	/* left of one batch of 48, put back */
-	assert_int_equal(NORMAL->hot.count, 0);
+	assert_int_equal(NORMAL->hot[0].count, 0);
 	check_all();
 	/* work on coalesced lists, then give everything back */
 	put_page(alloc_pages(GFP_KERNEL, 7));
@@ -805,11 +871,11 @@ static void test_short_zone_drains_hot(void **state)
 	(void)state;
 	page = alloc_pages(GFP_KERNEL, 0);
 	put_page(page);
-	assert_int_equal(NORMAL->hot.count, 48);
+	assert_int_equal(NORMAL->hot[0].count, 48);
 	n = drain_zone(GFP_KERNEL, held, ARRAY_SIZE(held));
 	/* DMA fell short of its reserve last, Normal before it */
-	assert_int_equal(NORMAL->hot.count, 0);
-	assert_int_equal(DMA->hot.count, 0);
+	assert_int_equal(NORMAL->hot[0].count, 0);
+	assert_int_equal(DMA->hot[0].count, 0);
 	while (n)
 		put_page(held[--n]);
 	check_all();
@@ -823,7 +889,7 @@ static void test_short_zone_drains_hot(void **state)
 static void test_hot_trimmed_above_low(void **state)
 {
 	const uint32_t low = NORMAL->watermark[WMARK_LOW];
-	const uint32_t n = NORMAL->hot.high;
+	const uint32_t n = NORMAL->hot[0].high;
 	struct page *hot[HOT_HIGH_MAX];
 	uint32_t i, big = 0, small, normal = 0;
 
@@ -834,16 +900,16 @@ static void test_hot_trimmed_above_low(void **state)
 	for (i = 0; i < n; i++)
 		put_page(hot[i]);
 	/* high frames in whole refills, all handed out and back: full */
-	assert_int_equal(NORMAL->hot.count, NORMAL->hot.high);
+	assert_int_equal(NORMAL->hot[0].count, NORMAL->hot[0].high);
 	while ((held[big] = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 3)) != NULL) {
 		big++;
-		assert_true(NORMAL->hot.count == 0 ||
+		assert_true(NORMAL->hot[0].count == 0 ||
 			    NORMAL->buddy_pages >= low);
 		if (big % 64 == 0)
 			check_all();
 	}
 	check_all();
-	assert_true(NORMAL->hot.count < NORMAL->hot.high);
+	assert_true(NORMAL->hot[0].count < NORMAL->hot[0].high);
 	small = drain_zone(GFP_KERNEL, held + big, ARRAY_SIZE(held) - big);
 	assert_int_equal(zone_free_pages(NORMAL), low);
 	for (i = 0; i < big + small; i++)
@@ -925,7 +991,7 @@ static void test_tiny_zone(void **state)
 	machine_boot_ranges(MiB(2), usable, 1, usable, 1);
 	assert_int_equal(DMA->managed_pages, 10);
 	assert_int_equal(DMA->watermark[WMARK_LOW], 0);
-	assert_int_equal(DMA->hot.high, 0);
+	assert_int_equal(DMA->hot[0].high, 0);
 	assert_int_equal(DMA->free_area[3].nr_free, 1);
 	assert_int_equal(DMA->free_area[1].nr_free, 1);
 	check_all();
@@ -1102,6 +1168,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_reclaim_hook, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_bad_requests, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_list, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_list_order2, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_skipped_when_buddy_free, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_frames_never_stranded, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_save_restore, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_short_zone_drains_hot, setup64, teardown),

@@ -62,8 +62,8 @@ static void test_layout_16m(void **state)
 	expect_zone(DMA, 1, 4096, 4095, 3840, 30);
 	assert_false(zone_populated(NORMAL));
 	assert_false(zone_populated(HIGH));
-	assert_int_equal(DMA->hot.batch, 15);
-	assert_int_equal(DMA->hot.high, 60);
+	assert_int_equal(DMA->hot[0].batch, 15);
+	assert_int_equal(DMA->hot[0].high, 60);
 }
 
 static void test_layout_128m(void **state)
@@ -84,8 +84,8 @@ static void test_layout_1g(void **state)
 		    LOWMEM_PFN - 4096, 1024);
 	expect_zone(HIGH, LOWMEM_PFN, 262144, 262144 - LOWMEM_PFN,
 		    262144 - LOWMEM_PFN, 256);
-	assert_int_equal(HIGH->hot.batch, HOT_BATCH_MAX);
-	assert_int_equal(HIGH->hot.high, HOT_HIGH_MAX);
+	assert_int_equal(HIGH->hot[0].batch, HOT_BATCH_MAX);
+	assert_int_equal(HIGH->hot[0].high, HOT_HIGH_MAX);
 	assert_int_equal(page_zonenum(pfn_to_page(LOWMEM_PFN - 1)),
 			 ZONE_NORMAL);
 	assert_int_equal(page_zonenum(pfn_to_page(LOWMEM_PFN)), ZONE_HIGHMEM);
@@ -228,7 +228,7 @@ static void test_snapshot_restores_counts(void **state)
 	before = strdup(host_log());
 
 	buddy_snapshot_take(&snap);
-	assert_int_equal(NORMAL->hot.count, 0);
+	assert_int_equal(NORMAL->hot[0].count, 0);
 	put_page(alloc_pages(GFP_KERNEL, 5));
 	assert_int_equal(buddy_snapshot_restore(&snap), 0);
 	host_log_clear();
@@ -295,9 +295,11 @@ static void fake_block(struct zone *zone, pfn_t pfn, unsigned int order,
 static void prepare(void)
 {
 	struct page *page;
+	unsigned int o;
 
 	buddy_drain_hot(NORMAL);
-	NORMAL->hot.high = NORMAL->hot.batch = 0;
+	for (o = 0; o < HOT_ORDERS; o++)
+		NORMAL->hot[o].high = NORMAL->hot[o].batch = 0;
 	page = alloc_pages(GFP_KERNEL, 0);
 	assert_int_equal(page_to_pfn(page), 0x1000);
 	assert_true(buddy_is_free_head(NORMAL, 0x1001, 0));
@@ -429,17 +431,17 @@ static void test_check_b6_b7_b8(void **state)
 	(void)state;
 	page = alloc_pages(GFP_KERNEL, 0);	/* hot list: 47 frames */
 	assert_int_equal(buddy_check(NORMAL), 0);
-	NORMAL->hot.count = NORMAL->hot.high + 1;
-	expect_violation("B6 hot list: count 193 high 192 batch 48");
-	NORMAL->hot.count = 47;
-	top = NORMAL->hot.pages[46];
+	NORMAL->hot[0].count = NORMAL->hot[0].high + 1;
+	expect_violation("B6 order-0 hot list: count 193 high 192 batch 48");
+	NORMAL->hot[0].count = 47;
+	top = NORMAL->hot_slots[46];
 	top->_refcount = 3;
-	expect_violation("B6 hot pfn");
+	expect_violation("B6 order-0 hot pfn");
 	top->_refcount = 0;
-	saved = NORMAL->hot.pages[3];
-	NORMAL->hot.pages[3] = pfn_to_page(0x10);	/* a DMA frame */
-	expect_violation("B6 hot slot 3 holds pfn 0x10");
-	NORMAL->hot.pages[3] = saved;
+	saved = NORMAL->hot_slots[3];
+	NORMAL->hot_slots[3] = pfn_to_page(0x10);	/* a DMA frame */
+	expect_violation("B6 order-0 hot slot 3 holds pfn 0x10");
+	NORMAL->hot_slots[3] = saved;
 	NORMAL->buddy_pages--;
 	expect_violation("B7 in free blocks 12240 (counted 12239) hot 47");
 	NORMAL->buddy_pages++;
@@ -459,11 +461,11 @@ static void test_check_b9(void **state)
 
 	(void)state;
 	assert_non_null(alloc_pages(GFP_KERNEL, 0));
-	assert_true(NORMAL->hot.count > 0);
+	assert_true(NORMAL->hot[0].count > 0);
 	NORMAL->watermark[WMARK_LOW] = NORMAL->buddy_pages + 1;
 	snprintf(line, sizeof(line),
 		 "B9 %u hot frames with %u on the lists, low watermark %u",
-		 NORMAL->hot.count, NORMAL->buddy_pages, NORMAL->buddy_pages + 1);
+		 NORMAL->hot[0].count, NORMAL->buddy_pages, NORMAL->buddy_pages + 1);
 	expect_violation(line);
 	NORMAL->watermark[WMARK_LOW] = low;
 	assert_int_equal(buddy_check(NORMAL), 0);

@@ -1,0 +1,239 @@
+/*
+ * The buddy allocator's hot lists: per-zone stacks of free blocks of
+ * orders 0..HOT_ORDERS-1 in front of the free maps (struct hot_list in
+ * include/mm/zones.h).  mm/buddy.c pushes and pops on its fast paths;
+ * this file moves blocks between the lists and the maps.
+ *
+ * Design.  A refill takes blocks in the order that requests of that order
+ * would get them from the maps (the lowest-addressed free block that
+ * fits, split from its front), a whole batch from one search where the
+ * block found is big enough, and stacks them so that the lowest is popped
+ * first.  A drain puts the oldest blocks (the bottom of a stack) back and
+ * merges them: the newest stay for the next requests.  Every list is
+ * drained whole when a zone is short of its reserve or a request cannot
+ * be met otherwise, so no frame is stranded on a list, and the lists only
+ * ever hold frames while the maps hold the zone's low watermark (B9),
+ * which is what lets a pop skip the watermark test.  zone_counters()
+ * turns the lists' accounting into allocation and free counts: the fast
+ * paths count nothing else.
+ *
+ * Locking: every _locked function runs under zone->lock (interrupts off);
+ * the public ones take it.  Any context.
+ */
+#include "buddy_internal.h"
+
+BUDDY_INLINE void hot_drain_order(struct zone *zone, unsigned int o,
+				  uint32_t n)
+{
+	struct hot_list *hot = &zone->hot[o];
+	struct page **stack = hot_stack(zone, o);
+	uint32_t i;
+
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
+	n = MIN(n, hot->count);
+	for (i = 0; i < n; i++) {
+		struct page *page = stack[i];
+
+		page->flags &= PG_ZONE_MASK;
+		buddy_put_locked(zone, page_to_pfn(page), o);
+	}
+	hot->count -= n;
+	/* The rest slide to the bottom; the elements are pointers. */
+	memmove(stack, stack + n,
+		hot->count * sizeof(struct page *)); /* NOLINT(bugprone-sizeof-expression) */
+	hot->drained += n;
+}
+
+/* Order 0 is most of the traffic: its copy has the order constant. */
+void hot_drain_locked(struct zone *zone, unsigned int o, uint32_t n)
+{
+	if (o == 0)
+		hot_drain_order(zone, 0, n);
+	else
+		hot_drain_order(zone, o, n);
+}
+
+void hot_drain_all_locked(struct zone *zone)
+{
+	unsigned int o;
+
+	for (o = 0; o < HOT_ORDERS; o++)
+		hot_drain_locked(zone, o, ~0u);
+}
+
+void hot_trim_slow_locked(struct zone *zone)
+{
+	uint32_t low = zone->watermark[WMARK_LOW];
+	unsigned int o;
+
+	for (o = 0; o < HOT_ORDERS && zone->buddy_pages < low; o++) {
+		uint32_t short_by = low - zone->buddy_pages;
+
+		hot_drain_locked(zone, o, (short_by + (1u << o) - 1) >> o);
+	}
+}
+
+/* [pfn, end) goes back to the maps as the maximal aligned blocks it is. */
+static void hot_put_rest_locked(struct zone *zone, pfn_t pfn, pfn_t end)
+{
+	unsigned int o;
+
+	for (o = 0; pfn < end; o++) {
+		if (pfn & (1u << o)) {
+			block_add(zone, pfn - zone->map_base, o);
+			pfn += 1u << o;
+		}
+	}
+}
+
+/*
+ * Take up to want blocks of order o for the order-o list as calls of
+ * buddy_take_locked(zone, o) would hand them out, lowest address first,
+ * at a fraction of the map work: the lowest free block that fits, of
+ * order m, gives its first k = min(want, 2^(m - o)) blocks at once (they
+ * are the next k such calls would return), and the rest of it goes back
+ * as the aligned blocks it splits into.  Writes them to out as a stack:
+ * the first handed out at out[want - 1], the next below it.
+ * Returns: how many.
+ */
+BUDDY_INLINE uint32_t hot_take_locked(struct zone *zone, unsigned int o,
+				      uint32_t want, struct page **out)
+{
+	uint32_t got = 0;
+
+	while (got < want) {
+		unsigned int m, s;
+		pfn_t pfn = buddy_find_locked(zone, o, &m);
+		uint32_t k, n;
+
+		if (pfn == PFN_NONE)
+			break;
+		k = MIN(want - got, 1u << (m - o));
+		block_del(zone, pfn - zone->map_base, m);
+		zone->buddy_pages -= k << o;
+		for (n = 0; n < k; n++) {
+			struct page *page = pfn_to_page(pfn + (n << o));
+
+			hot_mark(zone, page, o);
+			out[want - 1 - got++] = page;
+		}
+		for (s = 1; s <= m - o; s++)
+			zone->stats.splits += (k + (1u << s) - 1) >> s;
+		hot_put_rest_locked(zone, pfn + (k << o), pfn + (1u << m));
+	}
+	return got;
+}
+
+void hot_refill_locked(struct zone *zone, unsigned int o)
+{
+	struct hot_list *hot = &zone->hot[o];
+	struct page **stack = hot_stack(zone, o);
+	uint32_t low = zone->watermark[WMARK_LOW], want, got;
+
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count == 0);
+	if (zone->buddy_pages <= low)
+		return;
+	want = MIN(hot->batch, (zone->buddy_pages - low) >> o);
+	if (o == 0)		/* as in hot_drain_locked() */
+		got = hot_take_locked(zone, 0, want, stack);
+	else
+		got = hot_take_locked(zone, o, want, stack);
+	if (got < want)		/* the stack starts at the bottom */
+		memmove(stack, stack + (want - got),
+			got * sizeof(struct page *)); /* NOLINT(bugprone-sizeof-expression) */
+	hot->count = got;
+	hot->refilled += got;
+}
+
+void zone_counters(struct zone *zone, struct zone_counters *out)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+	uint64_t pushes = 0, pops = 0;
+	unsigned int o;
+
+	for (o = 0; o < HOT_ORDERS; o++) {
+		const struct hot_list *hot = &zone->hot[o];
+		uint64_t pushed = hot->pushed_fast + hot->pushed;
+
+		pushes += pushed;
+		pops += pushed + hot->refilled - hot->drained - hot->count;
+	}
+	*out = zone->stats;
+	out->alloc_ok += pops;
+	out->freed += pushes;
+	out->hot_hits = pops;
+	mm_unlock_irqrestore(&zone->lock, flags);
+}
+
+/* ---- set aside and put back (tests, selftest) ---------------------------- */
+
+unsigned int buddy_hot_save(struct zone *zone, struct hot_block *out,
+			    unsigned int max)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+	unsigned int n = 0, o;
+	uint32_t i;
+
+	for (o = 0; o < HOT_ORDERS; o++) {
+		for (i = 0; i < zone->hot[o].count && n < max; i++, n++) {
+			out[n].pfn = page_to_pfn(hot_stack(zone, o)[i]);
+			out[n].order = o;
+		}
+	}
+	hot_drain_all_locked(zone);
+	mm_unlock_irqrestore(&zone->lock, flags);
+	return n;
+}
+
+/* Take the free block (pfn, o) off the maps, splitting the one holding it. */
+static bool buddy_take_block_locked(struct zone *zone, pfn_t pfn,
+				    unsigned int o)
+{
+	uint32_t i = pfn - zone->map_base, want = i;
+	int m = zone_spans_pfn(zone, pfn) ? block_holding(zone, i) : -1;
+
+	if (m < 0 || m < (int)o || !IS_ALIGNED(i, 1u << o))
+		return false;
+	i &= ~((1u << m) - 1);
+	block_del(zone, i, (unsigned int)m);
+	zone->buddy_pages -= 1u << o;
+	/* Halve down to the block, freeing the half without it each time. */
+	while (m-- > (int)o) {
+		uint32_t upper = i + (1u << m);
+
+		if (want >= upper) {
+			block_add(zone, i, (unsigned int)m);
+			i = upper;
+		} else {
+			block_add(zone, upper, (unsigned int)m);
+		}
+	}
+	return true;
+}
+
+void buddy_hot_restore(struct zone *zone, const struct hot_block *blocks,
+		       unsigned int n)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+	unsigned int i;
+
+	for (i = 0; i < n; i++) {
+		unsigned int o = blocks[i].order;
+
+		if (o >= HOT_ORDERS || zone->hot[o].count >= zone->hot[o].high ||
+		    !buddy_take_block_locked(zone, blocks[i].pfn, o))
+			continue;
+		hot_push_locked(zone, pfn_to_page(blocks[i].pfn), o);
+		zone->hot[o].refilled++;
+	}
+	hot_trim_locked(zone);
+	mm_unlock_irqrestore(&zone->lock, flags);
+}
+
+void buddy_drain_hot(struct zone *zone)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+
+	hot_drain_all_locked(zone);
+	mm_unlock_irqrestore(&zone->lock, flags);
+}

@@ -1,0 +1,235 @@
+/*
+ * What mm/buddy.c and mm/buddy_hot.c share and nobody else sees: the
+ * free-map primitives (block_add() and its kin, merge, split and the
+ * placement search) and the hot lists' push and pop.  They sit on every
+ * path, fast ones included, so they are always inline; each one's
+ * caller holds zone->lock.
+ */
+#ifndef MM_BUDDY_INTERNAL_H
+#define MM_BUDDY_INTERNAL_H
+
+#include "mm/buddy.h"
+
+/*
+ * Under valgrind (host builds), free frames are made inaccessible so that a
+ * use after free in any host test is an error; a new block is undefined.
+ */
+#ifdef MM_VALGRIND
+static inline void buddy_mark_free(pfn_t pfn, unsigned int order)
+{
+	mm_mark_noaccess(arch_phys_to_virt(PFN_PHYS(pfn)), PAGE_SIZE << order);
+}
+
+static inline void buddy_mark_alloc(pfn_t pfn, unsigned int order)
+{
+	mm_mark_undefined(arch_phys_to_virt(PFN_PHYS(pfn)), PAGE_SIZE << order);
+}
+#else
+static inline void buddy_mark_free(pfn_t pfn, unsigned int order)
+{
+	(void)pfn;
+	(void)order;
+}
+
+static inline void buddy_mark_alloc(pfn_t pfn, unsigned int order)
+{
+	(void)pfn;
+	(void)order;
+}
+#endif
+
+/* ---- free maps --------------------------------------------------------- */
+
+/*
+ * The map primitives sit on every path, fast ones included: always
+ * inline.  They work on map indices (i = pfn - zone->map_base: every map
+ * starts at the same 4 MiB-aligned pfn, so the block of order o holding
+ * frame i would have its bit at i >> o in map o).  block_add() and
+ * block_del() keep nr_free and low exact (B3, B7); whoever moves frames
+ * between the maps and the rest adjusts buddy_pages once.
+ */
+#define BUDDY_INLINE	static inline __attribute__((always_inline))
+
+BUDDY_INLINE bool block_test(const struct zone *zone, uint32_t i,
+			     unsigned int o)
+{
+	return hbitmap_test(&zone->free_area[o].map, i >> o);
+}
+
+BUDDY_INLINE void block_add(struct zone *zone, uint32_t i, unsigned int o)
+{
+	struct free_area *area = &zone->free_area[o];
+
+	hbitmap_set(&area->map, i >> o);
+	area->nr_free++;
+	if (i < area->low)
+		area->low = i;
+}
+
+BUDDY_INLINE void block_del(struct zone *zone, uint32_t i, unsigned int o)
+{
+	struct free_area *area = &zone->free_area[o];
+
+	hbitmap_clear(&area->map, i >> o);
+	area->nr_free--;
+	if (i == area->low) {		/* the next lowest is above it */
+		uint32_t next = hbitmap_next(&area->map, (i >> o) + 1);
+
+		area->low = next == HB_NONE ? HB_NONE : next << o;
+	}
+}
+
+/*
+ * Put the block of 2^order frames at pfn back, merging with its buddy for
+ * as long as the buddy is a free block of the order reached: one bit test
+ * per order, no descriptor read.  The caller has checked the block and
+ * cleared its frames' flags (B2).
+ */
+BUDDY_INLINE void buddy_put_locked(struct zone *zone, pfn_t pfn,
+				   unsigned int order)
+{
+	uint32_t i = pfn - zone->map_base;
+	const unsigned int from = order;
+
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
+	while (order < MAX_ORDER && block_test(zone, i ^ (1u << order), order)) {
+		block_del(zone, i ^ (1u << order), order);
+		i &= ~(1u << order);
+		order++;
+	}
+	zone->stats.merges += order - from;
+	block_add(zone, i, order);
+	zone->buddy_pages += 1u << from;
+}
+
+/*
+ * Take 2^order frames from the front of the free block of order m at pfn:
+ * the block leaves its map and its upper halves, one per order from m - 1
+ * down to order, become free blocks.
+ */
+BUDDY_INLINE void buddy_split_locked(struct zone *zone, pfn_t pfn,
+				     unsigned int m, unsigned int order)
+{
+	uint32_t i = pfn - zone->map_base;
+
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && block_test(zone, i, m));
+	block_del(zone, i, m);
+	zone->buddy_pages -= 1u << order;
+	zone->stats.splits += m - order;
+	while (m > order) {
+		m--;
+		block_add(zone, i + (1u << m), m);
+	}
+}
+
+/*
+ * Where a block of 2^order frames comes from (see BUDDY_FIT_ORDER): below
+ * the fit order, the lowest-addressed free block of any order that fits,
+ * split from its front; from the fit order on, the lowest-addressed block
+ * of the smallest order that has one.  The cached lowest bit of each map
+ * makes either a scan of at most eleven words in the zone.
+ * Returns: its pfn (*m: its order), or PFN_NONE.
+ */
+BUDDY_INLINE pfn_t buddy_find_locked(const struct zone *zone,
+				     unsigned int order, unsigned int *m)
+{
+	const struct free_area *area = zone->free_area;
+	uint32_t best = HB_NONE;
+	unsigned int o;
+
+	*m = order;
+	for (o = order; o < NR_ORDERS; o++) {
+		if (area[o].low >= best)
+			continue;
+		best = area[o].low;
+		*m = o;
+		if (order >= BUDDY_FIT_ORDER)
+			break;
+	}
+	return best == HB_NONE ? PFN_NONE : zone->map_base + best;
+}
+
+/* ---- hot lists ---------------------------------------------------------- */
+
+/*
+ * Where the stack of the order-o hot list starts in zone->hot_slots:
+ * HOT_HIGH_MAX >> o slots after those of the lower orders.  A constant
+ * for a constant o, which the fast paths have (a copy per order).
+ */
+BUDDY_INLINE uint32_t hot_base(unsigned int o)
+{
+	static const uint16_t base[HOT_ORDERS] = {
+		0, HOT_HIGH_MAX, HOT_HIGH_MAX + (HOT_HIGH_MAX >> 1),
+		HOT_HIGH_MAX + (HOT_HIGH_MAX >> 1) + (HOT_HIGH_MAX >> 2),
+	};
+
+	return base[o];
+}
+
+BUDDY_INLINE struct page **hot_stack(struct zone *zone, unsigned int o)
+{
+	return zone->hot_slots + hot_base(o);
+}
+
+/* A hot block's head: its zone's number, PG_hot and its order. */
+BUDDY_INLINE void hot_mark(const struct zone *zone, struct page *page,
+			   unsigned int o)
+{
+	page->flags = ((uint32_t)zone->type << PG_ZONE_SHIFT) | PG_hot |
+		      (o << PG_ORDER_SHIFT);
+	page->_refcount = 0;
+}
+
+/* Push a block of order o the caller freed (room checked by the caller). */
+BUDDY_INLINE void hot_push_locked(struct zone *zone, struct page *page,
+				  unsigned int o)
+{
+	struct hot_list *hot = &zone->hot[o];
+
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count < hot->high);
+	hot_mark(zone, page, o);
+	hot_stack(zone, o)[hot->count++] = page;
+}
+
+/* Pop the top block of order o as a new head with one reference. */
+BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone, unsigned int o)
+{
+	struct hot_list *hot = &zone->hot[o];
+	struct page *page;
+
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count);
+	page = hot_stack(zone, o)[--hot->count];
+	page->flags = ((uint32_t)zone->type << PG_ZONE_SHIFT) | PG_head |
+		      (o << PG_ORDER_SHIFT);
+	page->_refcount = 1;
+	return page;
+}
+
+/*
+ * mm/buddy_hot.c, each with zone->lock held:
+ * hot_drain_locked - move the n oldest blocks of the order-o list (~0u:
+ * all) back to the maps.  hot_drain_all_locked - every list, whole.
+ * hot_trim_slow_locked - hot_trim_locked()'s drain.
+ * hot_refill_locked - fill the empty order-o list with up to a batch of
+ * blocks, no more than the maps hold above the low watermark.
+ */
+void hot_drain_locked(struct zone *zone, unsigned int o, uint32_t n);
+void hot_drain_all_locked(struct zone *zone);
+void hot_trim_slow_locked(struct zone *zone);
+void hot_refill_locked(struct zone *zone, unsigned int o);
+
+/*
+ * Keep B9 after the maps lost frames: drain the oldest hot blocks,
+ * smallest order first, until the maps are back at the low watermark or
+ * every list is empty.
+ */
+BUDDY_INLINE void hot_trim_locked(struct zone *zone)
+{
+	if (unlikely(zone->buddy_pages < zone->watermark[WMARK_LOW]))
+		hot_trim_slow_locked(zone);
+}
+
+/* The order of the free block holding map index i, or -1 if it is not free. */
+int block_holding(const struct zone *zone, uint32_t i);
+
+#endif /* MM_BUDDY_INTERNAL_H */
