@@ -215,25 +215,27 @@ static struct page *zone_hand_out(struct zone *zone, struct page *page,
 
 /*
  * Take 2^order frames from one zone, or NULL.  A zone short of its
- * reserve drains its hot list (those frames may coalesce into what a later
- * request needs); a request no list can meet drains it and tries again.
- * Order 0 pops the hot list, refilled if empty (a pop is counted by the
- * hot list's own accounting), else takes from the maps directly: B9
- * keeps a refill from going below the low watermark, where only an
- * atomic request may still take a frame.
+ * reserve drains its hot lists (those frames may coalesce into what a
+ * later request needs); a request no map can meet drains them and tries
+ * again.  Orders below HOT_ORDERS pop their hot list, refilled if empty
+ * (a pop is counted by the list's own accounting), else take from the
+ * maps directly: B9 keeps a refill from going below the low watermark,
+ * where only an atomic request may still take a frame.
  */
 static struct page *zone_take_locked(struct zone *zone, unsigned int order,
 				     gfp_t gfp)
 {
 	struct page *page;
 
+	/* B9: with a hot block of this order the zone has low + 2^order free */
+	if (order < HOT_ORDERS && zone->hot[order].count)
+		return hot_pop_locked(zone, order);
 	if (zone_free_pages(zone) < zone_reserve(zone, gfp) + (1u << order)) {
 		hot_drain_all_locked(zone);
 		return NULL;
 	}
 	if (order < HOT_ORDERS && zone->hot[order].high) {
-		if (!zone->hot[order].count)
-			hot_refill_locked(zone, order);
+		hot_refill_locked(zone, order);
 		if (zone->hot[order].count)
 			return hot_pop_locked(zone, order);
 	}
