@@ -27,27 +27,32 @@
  * (buddy_block_head()).  Writing 2^order descriptors per allocation and
  * per free would cost more than the rest of either.
  *
- * In front of the maps sits a small order-0 hot list (struct hot_list), a
- * stack of descriptor pointers: order-0 frees push onto it and order-0
- * allocations pop from it, so the common case neither splits nor merges.
- * It is refilled from the maps in batches (the lowest free frames),
- * drained back a batch (the oldest frames) at a time when full, and
- * drained completely whenever a request cannot be met otherwise, so a frame is never stranded there.  Hot
- * frames count as free pages everywhere (zone_free_pages()), and they
- * only ever sit above the zone's low watermark (B9), which is what lets
- * a pop skip the watermark test.
+ * In front of the maps sit small hot lists, one per order below
+ * HOT_ORDERS (struct hot_list; the list-moving code is mm/buddy_hot.c):
+ * stacks of descriptor pointers that frees of that order push onto and
+ * allocations pop from, so the common case neither splits nor merges.
+ * They are refilled from the maps in batches (the lowest free blocks),
+ * drained back a batch (the oldest) at a time when full, and drained
+ * completely whenever a request cannot be met otherwise, so a frame is
+ * never stranded there.  A freed block of order 1..3 goes to the maps
+ * instead when it can merge there or lies above the lowest free block of
+ * its order (buddy_skip_hot()).  Hot frames count as free pages
+ * everywhere (zone_free_pages()), and they only ever sit above the zone's
+ * low watermark (B9), which is what lets a pop skip the watermark test.
  *
  * Fast paths.  alloc_pages() looks the first zone of the request's
- * zonelist up in a table (buddy_fast_zone[]) and, for order 0, pops that
- * zone's hot list under one lock: the same first step alloc_pages_slow()
- * would take, so falling back to it changes nothing.  The pop writes the
- * new head's descriptor without reading it.  __free_pages() of the last
- * reference to a plain order-0 head is one mask compare on the flags word
- * and a push; the precise diagnosis of anything else lives out of line.
- * Neither counts its event in a counter of its own: the hot list's
- * accounting (pushes, refills, drains, count) yields the number of pops,
- * and zone_counters() adds it in.  The lock, the interrupt flag and the
- * map primitives are all inline, and reporting paths are cold.
+ * zonelist up in a table (buddy_fast_zone[]) and, for orders below
+ * HOT_ORDERS, pops that zone's hot list under one lock: the same first
+ * step alloc_pages_slow() would take, so falling back to it changes
+ * nothing.  The pop writes the new head's descriptor without reading it.
+ * __free_pages() of the last reference to a plain head of such an order
+ * is one mask compare on the flags word and a push; the precise diagnosis
+ * of anything else lives out of line.  Order 0 has a copy of each path
+ * with the order a constant.  Neither path counts its event in a counter
+ * of its own: the hot lists' accounting (pushes, refills, drains, count)
+ * yields the number of pops, and zone_counters() adds it in.  The lock,
+ * the interrupt flag and the map primitives are all inline, and
+ * reporting paths are cold.
  *
  * Misuse (double free, wrong order, misaligned, reserved, tail, foreign
  * pfn, put_page on a free page) is caught on every build, reported in one
@@ -57,8 +62,8 @@
  * The invariants of the free state (B1..B9) are listed above struct zone
  * in include/mm/zones.h and encoded in mm/buddy_check.c.
  *
- * Locking: zone->lock (interrupts off) guards a zone's maps, hot list and
- * counters.  Every public function may be called from an IRQ handler; none
+ * Locking: zone->lock (interrupts off) guards a zone's maps, hot lists
+ * and counters.  Every public function may be called from an IRQ handler; none
  * sleeps.  Zeroing of a new block happens after the lock is dropped.
  */
 #include "buddy_internal.h"
