@@ -9,11 +9,12 @@
  * restrictive type whose count is not zero; a segment is emitted whenever
  * that type changes.  Touching ranges of one type merge by themselves
  * (an end and a start at the same address cancel), and overlaps of any
- * depth cost nothing extra.  Persistent memory (type 12) is the
+ * depth cost nothing extra.  Persistent memory of type 12 is the
  * exception, as in Linux: its segments also end at every point inside
- * them.  The sweep runs twice: once to count the output, once to write it
- * over the caller's entries, so a result that does not fit leaves the map
- * untouched and no second buffer is needed.
+ * them (type 7 merges like the others, as in Linux).  The sweep runs
+ * twice: once to count the output, once to write it over the caller's
+ * entries, so a result that does not fit leaves the map untouched and no
+ * second buffer is needed.
  *
  * Addresses are 64-bit.  An end at exactly 2^64 is legal (the last byte is
  * 0xffffffffffffffff) and is kept as a point flagged "top"; an entry that
@@ -30,17 +31,17 @@
 #include "mm/e820.h"
 #include "mm/zones.h"
 
-#define NR_RANKS	7		/* ranks 1..6, 0 = no entry */
+#define NR_RANKS	8		/* ranks 1..7, 0 = no entry */
 
 /*
  * The types from least to most restrictive (index = rank, 0 = none):
- * usable < ACPI data < ACPI NVS < reserved < unusable < persistent.
- * Persistent memory ranks above all, as its type number does in Linux,
- * whose cleaner lets the highest type win.
+ * usable < ACPI data < ACPI NVS < reserved < unusable < persistent (7) <
+ * persistent (12).  Persistent memory ranks above all, in the order of
+ * the type numbers, as in Linux, whose cleaner lets the highest type win.
  */
 static const uint8_t rank_type[NR_RANKS] = {
 	0, E820_USABLE, E820_ACPI, E820_NVS, E820_RESERVED, E820_UNUSABLE,
-	E820_PRAM,
+	E820_PMEM, E820_PRAM,
 };
 
 /* The rank of a known type, 0 for any other. */
@@ -52,7 +53,8 @@ static unsigned int type_rank(uint32_t type)
 	case E820_NVS:		return 3;
 	case E820_RESERVED:	return 4;
 	case E820_UNUSABLE:	return 5;
-	case E820_PRAM:		return 6;
+	case E820_PMEM:		return 6;
+	case E820_PRAM:		return 7;
 	default:		return 0;
 	}
 }
@@ -65,6 +67,7 @@ const char *e820_type_name(uint32_t type)
 	case E820_ACPI:		return "ACPI data";
 	case E820_NVS:		return "ACPI NVS";
 	case E820_UNUSABLE:	return "unusable";
+	case E820_PMEM:		return "persistent (type 7)";
 	case E820_PRAM:		return "persistent (type 12)";
 	default:		return NULL;
 	}

@@ -5,9 +5,10 @@
  * an entry whose end wraps past 2^64 is dropped if usable and clipped at
  * 2^64 otherwise; overlaps give each byte the most restrictive type
  * covering it (usable < ACPI data < ACPI NVS < reserved < unusable <
- * persistent); the result is sorted, disjoint, and touching ranges of one
- * type are merged, except persistent memory, which Linux never merges: a
- * persistent range is cut wherever any entry starts or ends inside it.
+ * persistent type 7 < persistent type 12); the result is sorted,
+ * disjoint, and touching ranges of one type are merged, except type 12,
+ * which Linux never merges: such a range is cut wherever any entry starts
+ * or ends inside it.  Type 7 merges like the others, as in Linux.
  *
  * Every function works on storage the caller owns (struct e820_map and,
  * for cleaning, an array of change points), so the same code runs in the
@@ -24,6 +25,7 @@ enum e820_type {
 	E820_ACPI	= 3,	/* ACPI data (reclaimable) */
 	E820_NVS	= 4,	/* ACPI NVS */
 	E820_UNUSABLE	= 5,
+	E820_PMEM	= 7,	/* persistent memory (ACPI 6); never RAM */
 	E820_PRAM	= 12,	/* protected/persistent memory (memmap=nn!ss);
 				 * never used as RAM */
 };
@@ -62,8 +64,8 @@ struct e820_change {
 
 /*
  * e820_type_name - the name Linux prints for a type ("usable", "reserved",
- * "ACPI data", "ACPI NVS", "unusable", "persistent (type 12)"), or NULL
- * for an unknown type.
+ * "ACPI data", "ACPI NVS", "unusable", "persistent (type 7)", "persistent
+ * (type 12)"), or NULL for an unknown type.
  * Context: any.  Returns: a static string or NULL.
  */
 const char *e820_type_name(uint32_t type);

@@ -1,7 +1,8 @@
 /*
- * Host tests of mm/e820.c: cleaning, clipping, frames, formatting, the
- * memmap= parser (exactmap, ranges of every type, the mem=-like limit and
- * how they combine) and the boot-log line reader.  The cleaning cases are
+ * Host tests of mm/e820.c and mm/e820_parse.c: cleaning, clipping,
+ * frames, formatting, persistent memory of types 7 and 12, the memmap=
+ * parser (exactmap, ranges of every type, the mem=-like limit and how
+ * they combine) and the boot-log line reader.  The cleaning cases are
  * checked entry by entry; a randomized comparison then runs thousands of
  * maps, persistent memory included, against a slow byte-by-byte model.
  */
@@ -90,10 +91,16 @@ static void test_unsorted(void **state)
 
 static unsigned int rank(uint32_t t)
 {
-	static const unsigned int r[] = { 0, 1, 4, 2, 3, 5 };
+	static const unsigned int r[] = { 0, 1, 4, 2, 3, 5, 0, 6 };
 
-	return t == E820_PRAM ? 6 : r[t];
+	return t == E820_PRAM ? 7 : r[t];
 }
+
+/* The types that merge with their own kind: all known ones but 12. */
+static const uint32_t merging[] = {
+	E820_USABLE, E820_RESERVED, E820_ACPI, E820_NVS, E820_UNUSABLE,
+	E820_PMEM,
+};
 
 static uint32_t stricter(uint32_t a, uint32_t b)
 {
@@ -103,11 +110,12 @@ static uint32_t stricter(uint32_t a, uint32_t b)
 /* Partial overlap: a=[0,0x300) b=[0x200,0x500) for every pair of types. */
 static void test_partial_overlap_every_pair(void **state)
 {
-	uint32_t a, b;
+	unsigned int i, j;
 
 	(void)state;
-	for (a = 1; a <= 5; a++) {
-		for (b = 1; b <= 5; b++) {
+	for (i = 0; i < ARRAY_SIZE(merging); i++) {
+		for (j = 0; j < ARRAY_SIZE(merging); j++) {
+			uint32_t a = merging[i], b = merging[j];
 			uint32_t mid = stricter(a, b);
 
 			map_init(CAP);
@@ -128,11 +136,13 @@ static void test_partial_overlap_every_pair(void **state)
 /* Full overlap: the same range twice; the stricter type wins. */
 static void test_full_overlap_every_pair(void **state)
 {
-	uint32_t a, b;
+	unsigned int i, j;
 
 	(void)state;
-	for (a = 1; a <= 5; a++) {
-		for (b = 1; b <= 5; b++) {
+	for (i = 0; i < ARRAY_SIZE(merging); i++) {
+		for (j = 0; j < ARRAY_SIZE(merging); j++) {
+			uint32_t a = merging[i], b = merging[j];
+
 			map_init(CAP);
 			add(0x1000, 0x1000, a);
 			add(0x1000, 0x1000, b);
@@ -145,11 +155,13 @@ static void test_full_overlap_every_pair(void **state)
 /* Nesting: b strictly inside a, for every pair. */
 static void test_nested_every_pair(void **state)
 {
-	uint32_t a, b;
+	unsigned int i, j;
 
 	(void)state;
-	for (a = 1; a <= 5; a++) {
-		for (b = 1; b <= 5; b++) {
+	for (i = 0; i < ARRAY_SIZE(merging); i++) {
+		for (j = 0; j < ARRAY_SIZE(merging); j++) {
+			uint32_t a = merging[i], b = merging[j];
+
 			map_init(CAP);
 			add(0, 0x3000, a);
 			add(0x1000, 0x1000, b);
@@ -640,6 +652,57 @@ static void test_memmap_persistent(void **state)
 		"e820: dropped [mem 0x0000010000000000-0x000001003fffffff] persistent (type 12): at or above 0x100000000"));
 }
 
+/* Firmware type 7 (ACPI 6 persistent memory): as Linux treats it. */
+static void test_persistent_type7(void **state)
+{
+	static const struct pfn_range ram[] = {
+		{ 0, 4 }, { 9, 0xc }, { 0xe, 0x10 },
+	};
+	struct pfn_range r[8];
+	struct e820_entry e;
+	unsigned int i, nr;
+
+	(void)state;
+	map_init(CAP);
+	add(0, 0x10000, E820_USABLE);
+	add(0x4000, 0x2000, E820_PMEM);
+	add(0x6000, 0x2000, E820_PMEM);		/* touching: merged, as Linux */
+	add(0x7000, 0x2000, E820_UNUSABLE);	/* loses to type 7 */
+	add(0xc000, 0x1000, E820_PMEM);
+	add(0xc800, 0x1000, E820_PRAM);		/* wins over type 7 */
+	assert_int_equal(clean(), 0);
+	expect(8, E(0, 0x4000, 1), E(0x4000, 0x4000, 7), E(0x8000, 0x1000, 5),
+	       E(0x9000, 0x3000, 1), E(0xc000, 0x800, 7), E(0xc800, 0x800, 12),
+	       E(0xd000, 0x800, 12), E(0xd800, 0x2800, 1));
+	assert_int_equal(e820_type_at(&fx.map, 0x5000), E820_PMEM);
+	/* never RAM: the frames of type 7 are not handed out */
+	assert_int_equal(e820_usable_pfns(&fx.map, E820_LIMIT_4G, r, 8, &nr), 0);
+	assert_int_equal(nr, ARRAY_SIZE(ram));
+	for (i = 0; i < nr; i++)
+		assert_true(r[i].start == ram[i].start &&
+			    r[i].end == ram[i].end);
+	/* printed as Linux prints it, and read back from a boot log */
+	host_log_clear();
+	e820_print(&fx.map, "e820: ");
+	assert_true(host_log_contains(
+		"e820: [mem 0x0000000000004000-0x0000000000007fff] persistent (type 7)\n"));
+	assert_string_equal(e820_type_name(E820_PMEM), "persistent (type 7)");
+	assert_int_equal(e820_parse_line(
+		"[    0.000000] BIOS-e820: [mem 0x0000000100000000-0x000000047fffffff] persistent (type 7)",
+		&e), 1);
+	assert_int_equal(e.addr, 0x100000000ull);
+	assert_int_equal(e.size, 0x380000000ull);
+	assert_int_equal(e.type, E820_PMEM);
+	/* above 4 GiB it is dropped like the rest, and says what it was */
+	map_init(CAP);
+	add(e.addr, e.size, e.type);
+	host_log_clear();
+	assert_int_equal(e820_clip(&fx.map, E820_LIMIT_4G), 0);
+	expect(0);
+	assert_true(host_log_contains(
+		"e820: dropped [mem 0x0000000100000000-0x000000047fffffff] persistent (type 7): at or above 0x100000000"));
+}
+
 static void test_parse_line(void **state)
 {
 	struct e820_entry e;
@@ -733,7 +796,7 @@ static unsigned int model(const struct e820_entry *in, unsigned int n,
 		uint32_t t = in[i].type;
 		uint64_t off = in[i].addr - base;
 
-		if ((t < 1 || t > 5) && t != E820_PRAM)
+		if ((t < 1 || t > 5) && t != E820_PMEM && t != E820_PRAM)
 			t = E820_RESERVED;
 		if (in[i].size)
 			cut[off] = true;
@@ -786,10 +849,12 @@ static void random_round(uint64_t base, bool at_top)
 	for (i = 0; i < n; i++) {
 		uint64_t off = rnd() % WIN;
 		uint64_t max = at_top ? WIN - off + 16 : WIN - off;
-		uint32_t t = (uint32_t)(rnd() % 9);
+		uint32_t t = (uint32_t)(rnd() % 10);	/* 0, 6, 9: unknown */
 
 		if (t == 8)
 			t = E820_PRAM;
+		else if (t == 9)
+			t = 0xefffffffu;
 		in[i].addr = base + off;
 		in[i].size = rnd() % 4 == 0 ? 0 : rnd() % (max < 48 ? max + 1 : 48);
 		in[i].type = t;
@@ -842,6 +907,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_memmap_limit, teardown),
 		cmocka_unit_test_teardown(test_memmap_limit_and_exactmap, teardown),
 		cmocka_unit_test_teardown(test_memmap_persistent, teardown),
+		cmocka_unit_test_teardown(test_persistent_type7, teardown),
 		cmocka_unit_test_teardown(test_parse_line, teardown),
 		cmocka_unit_test_teardown(test_random_vs_model, teardown),
 	};
