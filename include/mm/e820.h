@@ -124,14 +124,28 @@ void e820_print(const struct e820_map *map, const char *prefix);
  * "exactmap" empties the map; "SIZE@ADDR" adds usable RAM, "SIZE$ADDR"
  * reserved, "SIZE#ADDR" ACPI data, "SIZE!ADDR" persistent memory (type
  * 12); "SIZE" alone, like Linux's mem=SIZE, takes every usable byte at or
- * above SIZE out of the map as it stands (SIZE 0 is refused).  Numbers
- * are decimal, 0-octal or 0x-hex with an optional K, M or G suffix.  @val
- * is not NUL-terminated (@len bytes).  A value may hold several options
- * separated by commas; they apply in order, as successive memmap= do.
+ * above SIZE out of the map as it stands (SIZE 0 is refused).
+ * "SIZE%ADDR-T+U" gives type U to the bytes of type-T entries in [ADDR,
+ * ADDR+SIZE); "SIZE%ADDR-T" takes them out of the map; "SIZE%ADDR+U"
+ * adds the range as type U, as "@" adds RAM (where it overlaps other
+ * entries, cleaning decides as for any overlap); "SIZE%ADDR" takes out
+ * every byte of the range, whatever its type.  These work entry by entry
+ * on the map as it stands, as Linux's e820__range_update() and
+ * e820__range_remove() do (Linux has cleaned the firmware's map before;
+ * hand a clean map to get its result where firmware entries overlap).  T
+ * and U are non-zero 32-bit numbers without suffix, and may not be equal
+ * (Linux stops at a BUG_ON() there).  Sizes, addresses and types are
+ * decimal, 0-octal or 0x-hex; sizes and addresses take an optional K, M
+ * or G suffix.  @val is not NUL-terminated (@len bytes).  A value may
+ * hold several options separated by commas; they apply in order, as
+ * successive memmap= do.
  * Context: any.
  * Returns: 0; -EINVAL if an option is malformed or unsupported, -E2BIG if
- * the map has no room.  On error the map is untouched (nothing half-done)
- * and one line names the option.
+ * the map could run out of room while they apply (a "%" is counted as
+ * splitting, whatever its type, every entry holding an end of its range:
+ * of the map as given, unless an exactmap came before, or added before
+ * it).  On error the map is untouched (nothing half-done) and one line
+ * names the option and the reason.
  */
 int e820_parse_memmap(struct e820_map *map, const char *val, size_t len);
 

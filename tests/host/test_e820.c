@@ -1,10 +1,11 @@
 /*
  * Host tests of mm/e820.c and mm/e820_parse.c: cleaning, clipping,
  * frames, formatting, persistent memory of types 7 and 12, the memmap=
- * parser (exactmap, ranges of every type, the mem=-like limit and how
- * they combine) and the boot-log line reader.  The cleaning cases are
- * checked entry by entry; a randomized comparison then runs thousands of
- * maps, persistent memory included, against a slow byte-by-byte model.
+ * parser (exactmap, ranges of every type, the mem=-like limit, the "%"
+ * form that retypes or removes, and how they combine) and the boot-log
+ * line reader.  The cases are checked entry by entry; a randomized
+ * comparison then runs thousands of maps, persistent memory included,
+ * against a slow byte-by-byte model.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -449,12 +450,18 @@ static void test_memmap_options(void **state)
 static void test_memmap_malformed(void **state)
 {
 	static const char *const bad[] = {
-		"", "exact", "64K@", "@0", "64K%0", "64Q@0", "0x@0",
+		"", "exact", "64K@", "@0", "64K^0", "64Q@0", "0x@0",
 		"64K@0x", "64K@0,", ",64K@0", "64K@0,junk", "64K@1M2",
 		"99999999999999999999@0", "17179869184G@0", "exactmapx",
 		"0xg@0", "1K@-1", "0", "0K", "0x0", "64K!", "!0", "64K!0x",
 		"64K!1M!2M", "64Kx", "64K,", "99999999999999999999",
 		"64K$0!0",
+		/* the "%" form: a sign needs a type, non-zero, 32 bits, no
+		 * suffix; "-" comes before "+", each at most once */
+		"64K%", "%0-1", "64K%-1+2", "64K%0-", "64K%0+", "64K%0-1+",
+		"64K%0+2-1", "64K%0-0+2", "64K%0-1+0", "64K%0-x", "64K%0-1x",
+		"64K%0-0x100000000", "64K%0-1K", "64K%0--1", "64K%0-1+2+3",
+		"64K%0-1-2", "64K%0+-1", "64K%0 -1", "64K%0-08",
 	};
 	struct e820_entry before[2];
 	unsigned int i;
@@ -475,9 +482,15 @@ static void test_memmap_malformed(void **state)
 			 bad[i]);
 		assert_string_equal(host_log(), line);
 	}
+	/* the same type on both sides: Linux stops at a BUG_ON() there */
+	host_log_clear();
+	assert_int_equal(memmap("64K%0-2+0x2"), -EINVAL);
+	assert_string_equal(host_log(),
+		"e820: memmap=64K%0-2+0x2: old and new type are the same, ignored\n");
+	assert_memory_equal(before, fx.entries, sizeof(before));
 	/* a bad item spoils the whole value: nothing is applied */
 	host_log_clear();
-	assert_int_equal(memmap("exactmap,64K@0,64K%0"), -EINVAL);
+	assert_int_equal(memmap("exactmap,64K@0,64K%0-"), -EINVAL);
 	assert_int_equal(fx.map.nr, 2);
 	assert_memory_equal(before, fx.entries, sizeof(before));
 	assert_int_equal(memmap("exactmap,64K@0,0"), -EINVAL);
@@ -703,6 +716,202 @@ static void test_persistent_type7(void **state)
 		"e820: dropped [mem 0x0000000100000000-0x000000047fffffff] persistent (type 7): at or above 0x100000000"));
 }
 
+/* memmap=SIZE%ADDR-T+U: the parts of type-T entries in the range get U. */
+static void test_memmap_percent_retype(void **state)
+{
+	struct pfn_range r[8];
+	unsigned int nr;
+
+	(void)state;
+	/* RAM in the middle of an entry becomes type 7: the entry keeps its
+	 * first part, the others go to the end */
+	qemu_128m_map();
+	assert_int_equal(memmap("16M%32M-1+7"), 0);
+	expect(9, E(0, 0x9fc00, 1), E(0x9fc00, 0x400, 2), E(0xf0000, 0x10000, 2),
+	       E(0x100000, 0x1f00000, 1), E(0x7fe0000, 0x20000, 2),
+	       E(0xfffc0000ull, 0x40000, 2), E(0x100000000ull, 0x80000000ull, 1),
+	       E(32 << 20, 16 << 20, 7), E(48 << 20, 0x7fe0000 - (48 << 20), 1));
+	assert_int_equal(clean(), 0);
+	expect(9, E(0, 0x9fc00, 1), E(0x9fc00, 0x400, 2), E(0xf0000, 0x10000, 2),
+	       E(0x100000, 0x1f00000, 1), E(32 << 20, 16 << 20, 7),
+	       E(48 << 20, 0x7fe0000 - (48 << 20), 1), E(0x7fe0000, 0x20000, 2),
+	       E(0xfffc0000ull, 0x40000, 2),
+	       E(0x100000000ull, 0x80000000ull, 1));
+	assert_int_equal(e820_usable_pfns(&fx.map, E820_LIMIT_4G, r, 8, &nr), 0);
+	assert_int_equal(nr, 3);
+	assert_int_equal(r[1].end, 0x2000);
+	assert_int_equal(r[2].start, 0x3000);
+	/* only type T: the reserved entries of the first MiB become ACPI NVS,
+	 * in place, the RAM there stays; a whole entry changes in place */
+	qemu_128m_map();
+	assert_int_equal(memmap("1M%0-2+4,0x20000%0x7fe0000-0x2+03"), 0);
+	expect(7, E(0, 0x9fc00, 1), E(0x9fc00, 0x400, 4), E(0xf0000, 0x10000, 4),
+	       E(0x100000, 0x7ee0000, 1), E(0x7fe0000, 0x20000, 3),
+	       E(0xfffc0000ull, 0x40000, 2),
+	       E(0x100000000ull, 0x80000000ull, 1));
+	/* a range over the start of an entry: the changed part keeps the
+	 * slot; a type no entry has changes nothing; an unknown new type is
+	 * kept as given (cleaning makes it reserved) */
+	qemu_128m_map();
+	assert_int_equal(memmap("2G%3G-1+5,1G%0-20+2,4K%0-1+20"), 0);
+	expect(9, E(0, 0x1000, 20), E(0x9fc00, 0x400, 2), E(0xf0000, 0x10000, 2),
+	       E(0x100000, 0x7ee0000, 1), E(0x7fe0000, 0x20000, 2),
+	       E(0xfffc0000ull, 0x40000, 2), E(0x100000000ull, 0x40000000, 5),
+	       E(0x140000000ull, 0x40000000, 1), E(0x1000, 0x9ec00, 1));
+	host_log_clear();
+	e820_print(&fx.map, "user: ");
+	assert_true(host_log_contains(
+		"user: [mem 0x0000000000000000-0x0000000000000fff] type 20\n"));
+	assert_int_equal(clean(), 0);
+	assert_int_equal(fx.entries[0].type, E820_RESERVED);
+	assert_int_equal(host_log_count("memmap="), 0);
+}
+
+/* memmap=SIZE%ADDR-T and SIZE%ADDR: parts leave the map. */
+static void test_memmap_percent_remove(void **state)
+{
+	struct e820_entry want[6];
+	unsigned int i;
+
+	(void)state;
+	/* without a type, every type goes; whole entries leave no hole (a
+	 * hole inside an entry: test_memmap_percent_room) */
+	qemu_128m_map();
+	assert_int_equal(memmap("0x100800%0"), 0);
+	expect(4, E(0x100800, 0x7edf800, 1), E(0x7fe0000, 0x20000, 2),
+	       E(0xfffc0000ull, 0x40000, 2),
+	       E(0x100000000ull, 0x80000000ull, 1));
+	/* with a type, only that type: reserved leaves, the RAM stays */
+	qemu_128m_map();
+	assert_int_equal(memmap("0x61000%0x9f000-2"), 0);
+	expect(5, E(0, 0x9fc00, 1), E(0x100000, 0x7ee0000, 1),
+	       E(0x7fe0000, 0x20000, 2), E(0xfffc0000ull, 0x40000, 2),
+	       E(0x100000000ull, 0x80000000ull, 1));
+	/* a bare SIZE is the same removal of RAM over [SIZE, 2^64) */
+	qemu_128m_map();
+	assert_int_equal(memmap("0xfffffffffc000000%64M-1"), 0);
+	assert_int_equal(fx.map.nr, 6);
+	memcpy(want, fx.entries, sizeof(want));
+	qemu_128m_map();
+	assert_int_equal(memmap("64M"), 0);
+	assert_int_equal(fx.map.nr, 6);
+	for (i = 0; i < 6; i++) {
+		assert_int_equal(fx.entries[i].addr, want[i].addr);
+		assert_int_equal(fx.entries[i].size, want[i].size);
+		assert_int_equal(fx.entries[i].type, want[i].type);
+	}
+	/* a range of size 0 changes nothing */
+	qemu_128m_map();
+	assert_int_equal(memmap("0%1M,0%1M-1,0%1M-1+2"), 0);
+	assert_int_equal(fx.map.nr, 7);
+	assert_int_equal(fx.entries[3].size, 0x7ee0000);
+	assert_int_equal(host_log_count("memmap="), 0);
+}
+
+/*
+ * memmap=SIZE%ADDR+U adds the range as type U, as Linux's
+ * e820__range_add() does: cleaning settles the overlaps as for any.
+ */
+static void test_memmap_percent_add(void **state)
+{
+	(void)state;
+	qemu_128m_map();
+	assert_int_equal(memmap("1M%16M+7,64K%0xf0000+1,exactmap,64K%0+1,4K%8K-1+2"), 0);
+	/* a range added by "+U" is cut like any other */
+	expect(3, E(0, 0x2000, 1), E(0x2000, 0x1000, 2), E(0x3000, 0xd000, 1));
+	qemu_128m_map();
+	assert_int_equal(memmap("1M%16M+7,64K%0xf0000+1"), 0);
+	expect(9, E(0, 0x9fc00, 1), E(0x9fc00, 0x400, 2), E(0xf0000, 0x10000, 2),
+	       E(0x100000, 0x7ee0000, 1), E(0x7fe0000, 0x20000, 2),
+	       E(0xfffc0000ull, 0x40000, 2), E(0x100000000ull, 0x80000000ull, 1),
+	       E(16 << 20, 1 << 20, 7), E(0xf0000, 0x10000, 1));
+	assert_int_equal(clean(), 0);
+	/* type 7 wins over the RAM; RAM over reserved stays reserved */
+	expect(9, E(0, 0x9fc00, 1), E(0x9fc00, 0x400, 2), E(0xf0000, 0x10000, 2),
+	       E(0x100000, 0xf00000, 1), E(16 << 20, 1 << 20, 7),
+	       E(17 << 20, 0x7fe0000 - (17 << 20), 1), E(0x7fe0000, 0x20000, 2),
+	       E(0xfffc0000ull, 0x40000, 2),
+	       E(0x100000000ull, 0x80000000ull, 1));
+}
+
+/* Ranges and entries that reach 2^64. */
+static void test_memmap_percent_at_2_64(void **state)
+{
+	(void)state;
+	/* a range past 2^64 is cut there; a usable entry running past 2^64
+	 * loses what lies beyond, so its first part is RAM like any other */
+	map_init(CAP);
+	add(0xfffffffffffff000ull, 0x2000, E820_USABLE);
+	add(0xffffffffffff0000ull, 0x8000, E820_RESERVED);
+	assert_int_equal(memmap("0x10000%0xfffffffffffff800-1+2"), 0);
+	expect(3, E(0xfffffffffffff000ull, 0x800, 1),
+	       E(0xffffffffffff0000ull, 0x8000, 2),
+	       E(0xfffffffffffff800ull, 0x800, 2));
+	/* a range short of 2^64: the last part runs past it as the entry
+	 * did, and cleaning drops it as it would have dropped the entry */
+	map_init(CAP);
+	add(0xfffffffffffff000ull, 0x2000, E820_USABLE);
+	assert_int_equal(memmap("0x400%0xfffffffffffff400-1+3"), 0);
+	expect(3, E(0xfffffffffffff000ull, 0x400, 1),
+	       E(0xfffffffffffff400ull, 0x400, 3),
+	       E(0xfffffffffffff800ull, 0x1800, 1));
+	assert_int_equal(clean(), 0);
+	expect(2, E(0xfffffffffffff000ull, 0x400, 1),
+	       E(0xfffffffffffff400ull, 0x400, 3));
+	assert_int_equal(host_log_count("runs past 2^64: usable, dropped"), 1);
+	/* the longest range from 0 stops one byte short of 2^64 */
+	map_init(CAP);
+	add(0, 0x1000, E820_USABLE);
+	add(0xfffffffffffff000ull, 0x1000, E820_PRAM);
+	assert_int_equal(memmap("0xffffffffffffffff%0"), 0);
+	expect(1, E(0xffffffffffffffffull, 1, 12));
+	assert_int_equal(memmap("0x1000%0xfffffffffffff000"), 0);
+	expect(0);
+}
+
+/*
+ * Room for "%": counted before anything applies, one entry for each end
+ * of the range inside an entry (one if both, for a removal), for the
+ * map's own entries and the ranges added before it.
+ */
+static void test_memmap_percent_room(void **state)
+{
+	(void)state;
+	map_init(4);
+	add(0, 0x10000, E820_USABLE);
+	add(0x10000, 0x1000, E820_RESERVED);
+	assert_int_equal(memmap("4K%8K-1+2"), 0);	/* 2 + 2 */
+	expect(4, E(0, 0x2000, 1), E(0x10000, 0x1000, 2), E(0x2000, 0x1000, 2),
+	       E(0x3000, 0xd000, 1));
+	map_init(3);
+	add(0, 0x10000, E820_USABLE);
+	add(0x10000, 0x1000, E820_RESERVED);
+	assert_int_equal(memmap("4K%8K-1+2"), -E2BIG);
+	assert_true(host_log_contains(
+		"e820: memmap=4K%8K-1+2: no room in the map, ignored\n"));
+	expect(2, E(0, 0x10000, 1), E(0x10000, 0x1000, 2));
+	/* over an end of the range: one; a removal inside: one */
+	assert_int_equal(memmap("8K%60K-1+2"), 0);
+	expect(3, E(0, 0xf000, 1), E(0x10000, 0x1000, 2), E(0xf000, 0x1000, 2));
+	map_init(3);
+	add(0, 0x10000, E820_USABLE);
+	add(0x10000, 0x1000, E820_RESERVED);
+	assert_int_equal(memmap("4K%8K-1"), 0);
+	expect(3, E(0, 0x2000, 1), E(0x10000, 0x1000, 2), E(0x3000, 0xd000, 1));
+	/* ranges added before count, those an exactmap threw away do not */
+	map_init(3);
+	add(0x100000, 0x100000, E820_USABLE);
+	assert_int_equal(memmap("64K@0,4K%8K-1+2"), -E2BIG);
+	assert_int_equal(fx.map.nr, 1);
+	assert_int_equal(memmap("64K@0,exactmap,64K@0,4K%8K-1+2"), 0);
+	expect(3, E(0, 0x2000, 1), E(0x2000, 0x1000, 2), E(0x3000, 0xd000, 1));
+	map_init(4);
+	add(0x100000, 0x100000, E820_USABLE);
+	assert_int_equal(memmap("64K@0,4K%8K-1+2"), 0);
+	expect(4, E(0x100000, 0x100000, 1), E(0, 0x2000, 1),
+	       E(0x2000, 0x1000, 2), E(0x3000, 0xd000, 1));
+}
+
 static void test_parse_line(void **state)
 {
 	struct e820_entry e;
@@ -908,6 +1117,11 @@ int main(void)
 		cmocka_unit_test_teardown(test_memmap_limit_and_exactmap, teardown),
 		cmocka_unit_test_teardown(test_memmap_persistent, teardown),
 		cmocka_unit_test_teardown(test_persistent_type7, teardown),
+		cmocka_unit_test_teardown(test_memmap_percent_retype, teardown),
+		cmocka_unit_test_teardown(test_memmap_percent_remove, teardown),
+		cmocka_unit_test_teardown(test_memmap_percent_add, teardown),
+		cmocka_unit_test_teardown(test_memmap_percent_at_2_64, teardown),
+		cmocka_unit_test_teardown(test_memmap_percent_room, teardown),
 		cmocka_unit_test_teardown(test_parse_line, teardown),
 		cmocka_unit_test_teardown(test_random_vs_model, teardown),
 	};

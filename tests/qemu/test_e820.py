@@ -147,6 +147,85 @@ def test_memmap_limit_and_persistent(boot):
     k.halt()
 
 
+PERCENT = re.compile(r"([^%]+)%([^-+]+)(?:-(\w+))?(?:\+(\w+))?")
+
+
+def apply_percent(entries, item):
+    """SIZE%ADDR-T+U, -T, +U or neither, as Linux's e820__range_update(),
+    e820__range_remove() and e820__range_add() do: entry by entry, the
+    parts in address order, the first in the entry's place, the others
+    appended (types in decimal or 0x-hex here)."""
+    m = PERCENT.fullmatch(item)
+    size, start = em.memparse(m.group(1)), em.memparse(m.group(2))
+    old = int(m.group(3), 0) if m.group(3) else 0
+    new = int(m.group(4), 0) if m.group(4) else 0
+    if new and not old:
+        return entries + [(start, size, new)]
+    end = min(start + size, 1 << 64)
+    kept, appended = [], []
+    for a, s, t in entries:
+        lo, hi = max(a, start), min(a + s, end)
+        if (old and t != old) or lo >= hi:
+            kept.append((a, s, t))
+            continue
+        parts = [(a, lo - a, t)] + ([(lo, hi - lo, new)] if new else []) + \
+            [(hi, a + s - hi, t)]
+        parts = [p for p in parts if p[1] > 0]
+        kept += parts[:1]
+        appended += parts[1:]
+    return kept + appended
+
+
+def apply_options(entries, values):
+    """em.apply_memmap, and the "%" items in their place."""
+    out = list(entries)
+    for value in values:
+        for item in value.split(","):
+            if "%" in item:
+                out = apply_percent(out, item)
+            else:
+                out = em.apply_memmap(out, [item])
+    return out
+
+
+def test_memmap_percent(boot):
+    """memmap=SIZE%ADDR-T+U on the firmware's map: RAM becomes persistent
+    memory of type 7 (printed as Linux prints it, never used as RAM), a
+    hole in the RAM, ACPI data laid over RAM, the BIOS area taken out
+    whatever its type, the reserved top of RAM made ACPI NVS; T equal to
+    U is refused."""
+    options = ["64M%256M-1+7", "16M%128M-1", "1M%32M+3", "0x10000%0xf0000",
+               "0x20000%0x1ffe0000-2+4"]
+    k = boot(mem="512M", method="elf",
+             cmdline=" ".join("memmap=" + o for o in options + ["64K%0-2+2"]))
+    assert ("e820: memmap=64K%0-2+2: old and new type are the same, "
+            "ignored") in k.boot_log
+    out = k.cmd("e820")
+    assert "user-defined physical RAM map (5 memmap= options):" in out
+    user = em.parse_lines(out, "user:")
+    assert user == apply_options(em.parse_lines(out, "BIOS-e820:"), options)
+    M = 1 << 20
+    assert user == [
+        (0, 0x9fc00, em.USABLE), (0x9fc00, 0x400, em.RESERVED),
+        (M, 127 * M, em.USABLE), (0x1ffe0000, 0x20000, em.NVS),
+        (0xfffc0000, 0x40000, em.RESERVED), (256 * M, 64 * M, 7),
+        (320 * M, 0x1ffe0000 - 320 * M, em.USABLE),
+        (144 * M, 112 * M, em.USABLE), (32 * M, M, em.ACPI)]
+    cleaned = em.parse_lines(out, "e820:")
+    assert cleaned == [
+        (0, 0x9fc00, em.USABLE), (0x9fc00, 0x400, em.RESERVED),
+        (M, 31 * M, em.USABLE), (32 * M, M, em.ACPI),
+        (33 * M, 95 * M, em.USABLE), (144 * M, 112 * M, em.USABLE),
+        (256 * M, 64 * M, 7), (320 * M, 0x1ffe0000 - 320 * M, em.USABLE),
+        (0x1ffe0000, 0x20000, em.NVS), (0xfffc0000, 0x40000, em.RESERVED)]
+    assert ("e820: [mem 0x0000000010000000-0x0000000013ffffff] persistent "
+            "(type 7)") in k.boot_log
+    assert re.search(r"\| persistent \(type 7\) +\| 64 MiB", k.cmd("memmap"))
+    # the zones hold the usable frames, none of type 7 or of the hole
+    check_zones(k, cleaned)
+    k.halt()
+
+
 def test_no_map_from_loader(boot):
     """Without a Multiboot map the kernel builds one from mem_lower and
     mem_upper and says so (e820_nommap makes it ignore QEMU's map)."""
