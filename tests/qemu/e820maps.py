@@ -4,7 +4,8 @@ and the memmap= command line that makes the kernel boot on a given map.
 The reference cleaner works on elementary intervals between all entry
 boundaries (no sweep, no cleverness): each interval gets the most
 restrictive type among the entries covering it, then equal neighbours
-merge, except persistent memory, which Linux never merges.  It is what
+merge, except type-12 persistent memory, which Linux never merges (type 7
+merges with its own kind).  It is what
 the kernel's mm/e820.c must agree with.  The reference memmap= applier
 follows Linux's parse_memmap_one() in command-line order.
 """
@@ -13,10 +14,11 @@ import re
 
 DATA = os.path.join(os.path.dirname(__file__), "..", "data")
 
-USABLE, RESERVED, ACPI, NVS, UNUSABLE, PERSISTENT = 1, 2, 3, 4, 5, 12
+USABLE, RESERVED, ACPI, NVS, UNUSABLE, PMEM, PERSISTENT = 1, 2, 3, 4, 5, 7, 12
 NAMES = {"usable": USABLE, "reserved": RESERVED, "ACPI data": ACPI,
          "ACPI NVS": NVS, "unusable": UNUSABLE}
-RANK = {USABLE: 1, ACPI: 2, NVS: 3, RESERVED: 4, UNUSABLE: 5, PERSISTENT: 6}
+RANK = {USABLE: 1, ACPI: 2, NVS: 3, RESERVED: 4, UNUSABLE: 5, PMEM: 6,
+        PERSISTENT: 7}
 GIB4 = 1 << 32
 PAGE = 4096
 DMA_PFN, LOWMEM_PFN = 0x1000, 0x38000

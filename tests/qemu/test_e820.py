@@ -218,6 +218,7 @@ def test_memmap_percent(boot):
         (33 * M, 95 * M, em.USABLE), (144 * M, 112 * M, em.USABLE),
         (256 * M, 64 * M, 7), (320 * M, 0x1ffe0000 - 320 * M, em.USABLE),
         (0x1ffe0000, 0x20000, em.NVS), (0xfffc0000, 0x40000, em.RESERVED)]
+    assert cleaned == em.clean(user)    # the reference cleaner agrees
     assert ("e820: [mem 0x0000000010000000-0x0000000013ffffff] persistent "
             "(type 7)") in k.boot_log
     assert re.search(r"\| persistent \(type 7\) +\| 64 MiB", k.cmd("memmap"))
