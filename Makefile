@@ -144,7 +144,7 @@ $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(FUZZCC) $(FCFLAGS) -c $< -o $@
 
-$(BUILD)/fuzz/fuzz_%: tests/host/fuzz_%.c $(FOBJS)
+$(BUILD)/fuzz/fuzz_%: tests/host/fuzz_%.c $(FOBJS) $(wildcard tests/host/*.h)
 	$(FUZZCC) $(FCFLAGS) -fsanitize=fuzzer -Itests/host -o $@ $< $(FOBJS)
 
 test-fuzz: deps $(FUZZERS)

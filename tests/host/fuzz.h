@@ -2,8 +2,9 @@
  * What the libFuzzer harnesses share: an assertion that prints the failed
  * condition, its file and line and the kernel log so far, then aborts
  * (libFuzzer saves the input that got there); and, for the slab
- * harnesses, the model of a live block: its bytes are a pattern derived
- * from its address, so a block that changes while live is caught.
+ * harnesses, the model of a live block (its bytes are a pattern derived
+ * from its address, so a block that changes while live is caught) and
+ * the misuse both make, which must be refused and counted.
  */
 #ifndef TESTS_HOST_FUZZ_H
 #define TESTS_HOST_FUZZ_H
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "host.h"
+#include "mm/slab.h"
 
 #define FUZZ_ASSERT(cond)						\
 	do {								\
@@ -51,6 +53,60 @@ static inline void fuzz_fill(const struct fuzz_obj *s)
 
 	for (i = 0; i < s->size; i++)
 		s->p[i] = fuzz_pattern(s->p, i);
+}
+
+/* Refusals counted by kmalloc, its size classes and the caches a and b. */
+static inline uint64_t fuzz_slab_refused(const struct kmem_cache *a,
+					 const struct kmem_cache *b)
+{
+	static const unsigned int classes[KMALLOC_NR_CACHES] = {
+		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
+	};
+	struct kmalloc_stats st;
+	uint64_t n;
+	unsigned int i;
+
+	kmalloc_get_stats(&st);
+	n = st.refused + a->stats.refused + b->stats.refused;
+	for (i = 0; i < KMALLOC_NR_CACHES; i++)
+		n += kmalloc_cache(classes[i])->stats.refused;
+	return n;
+}
+
+/*
+ * One misuse, chosen by a, near the live block s: an interior pointer, a
+ * foreign pointer, s freed to the cache wrong (not its own), or a double
+ * free of a block of its own.  Every one must be refused and counted once
+ * (by the caches a and b or kmalloc); the caller then checks s intact.
+ */
+static inline void fuzz_slab_misuse(const struct fuzz_obj *s, uint8_t a,
+				    struct kmem_cache *wrong,
+				    const struct kmem_cache *ca,
+				    const struct kmem_cache *cb)
+{
+	static char outside[32];
+	uint64_t before = fuzz_slab_refused(ca, cb);
+	void *q;
+
+	switch (a % 4) {
+	case 0:
+		kfree(s->p + 1 + a % 7);
+		break;
+	case 1:
+		kfree(outside + a % 16);
+		break;
+	case 2:
+		kmem_cache_free(wrong, s->p);
+		break;
+	default:
+		q = kmalloc(1 + a % 100, GFP_KERNEL | __GFP_NOWARN);
+		if (!q)
+			return;
+		kfree(q);
+		kfree(q);
+		break;
+	}
+	FUZZ_ASSERT(fuzz_slab_refused(ca, cb) == before + 1);
 }
 
 #endif /* TESTS_HOST_FUZZ_H */

@@ -93,57 +93,11 @@ static void do_realloc(struct fuzz_obj *s, uint8_t a, uint8_t b)
 	fuzz_fill(s);
 }
 
-static uint64_t refused_total(void)
-{
-	struct kmalloc_stats st;
-	uint64_t n;
-	struct kmem_cache *c;
-	unsigned int i;
-	static const char *const names[] = {
-		"kmalloc-8", "kmalloc-16", "kmalloc-32", "kmalloc-64",
-		"kmalloc-96", "kmalloc-128", "kmalloc-192", "kmalloc-256",
-		"kmalloc-512", "kmalloc-1024", "kmalloc-2048", "kmalloc-4096",
-		"kmalloc-8192", "fuzz-ctor", "fuzz-plain",
-	};
-
-	kmalloc_get_stats(&st);
-	n = st.refused;
-	for (i = 0; i < ARRAY_SIZE(names); i++) {
-		c = kmem_cache_find(names[i]);
-		n += c->stats.refused;
-	}
-	return n;
-}
-
 /* One misuse on a live block; it must be refused and change nothing. */
 static void do_misuse(struct fuzz_obj *s, uint8_t a)
 {
-	static char outside[32];
-	uint64_t before = refused_total();
-	struct kmem_cache *wrong;
-	void *q;
-
-	switch (a % 4) {
-	case 0:
-		kfree(s->p + 1 + a % 7);
-		break;
-	case 1:
-		kfree(outside + a % 16);
-		break;
-	case 2:
-		wrong = caches[s->kind == K_CTOR ? K_PLAIN : K_CTOR];
-		kmem_cache_free(wrong, s->p);
-		break;
-	default:
-		/* A double free of a block of our own. */
-		q = kmalloc(1 + a % 100, GFP_KERNEL | __GFP_NOWARN);
-		if (!q)
-			return;
-		kfree(q);
-		kfree(q);
-		break;
-	}
-	FUZZ_ASSERT(refused_total() == before + 1);
+	fuzz_slab_misuse(s, a, caches[s->kind == K_CTOR ? K_PLAIN : K_CTOR],
+			 caches[K_CTOR], caches[K_PLAIN]);
 	verify(s, s->p, s->size);
 }
 

@@ -102,50 +102,11 @@ static void do_burst(struct kmem_cache *c, unsigned int n, uint8_t b)
 		kmem_cache_free(c, burst[burst_order(i, k, b)]);
 }
 
-static uint64_t refused_total(void)
-{
-	static const unsigned int classes[KMALLOC_NR_CACHES] = {
-		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
-	};
-	struct kmalloc_stats st;
-	uint64_t n;
-	unsigned int i;
-
-	kmalloc_get_stats(&st);
-	n = st.refused + caches[K_SMALL]->stats.refused +
-	    caches[K_CTOR]->stats.refused;
-	for (i = 0; i < KMALLOC_NR_CACHES; i++)
-		n += kmalloc_cache(classes[i])->stats.refused;
-	return n;
-}
-
 /* Misuse the cheap checks catch: refused, counted, the block intact. */
 static void do_misuse(struct fuzz_obj *s, uint8_t a)
 {
-	static char outside[32];
-	uint64_t before = refused_total();
-	void *q;
-
-	switch (a % 4) {
-	case 0:
-		kfree(s->p + 1 + a % 7);
-		break;
-	case 1:
-		kfree(outside + a % 16);
-		break;
-	case 2:
-		kmem_cache_free(caches[s->kind == K_CTOR ? K_SMALL : K_CTOR],
-				s->p);
-		break;
-	default:
-		q = kmalloc(1 + a % 100, GFP_KERNEL | __GFP_NOWARN);
-		if (!q)
-			return;
-		kfree(q);
-		kfree(q);
-		break;
-	}
-	FUZZ_ASSERT(refused_total() == before + 1);
+	fuzz_slab_misuse(s, a, caches[s->kind == K_CTOR ? K_SMALL : K_CTOR],
+			 caches[K_SMALL], caches[K_CTOR]);
 	verify(s);
 }
 
