@@ -46,13 +46,17 @@
  * step alloc_pages_slow() would take, so falling back to it changes
  * nothing.  The pop writes the new head's descriptor without reading it.
  * __free_pages() of the last reference to a plain head of such an order
- * is one mask compare on the flags word and a push; the precise diagnosis
- * of anything else lives out of line.  Order 0 has a copy of each path
- * with the order a constant.  Neither path counts its event in a counter
- * of its own: the hot lists' accounting (pushes, refills, drains, count)
- * yields the number of pops, and zone_counters() adds it in.  The lock,
- * the interrupt flag and the map primitives are all inline, and
- * reporting paths are cold.
+ * is one mask compare on the flags word, one compare of the pfn (the
+ * order-1..3 rule above, cached as the list's skip_from) and a push; the
+ * precise diagnosis of anything else lives out of line.  The four orders
+ * share one path with the order an index: each list carries the flags
+ * words and stack address a constant order would give, so a mix of
+ * orders costs no mispredicted branch on the order and order 0 no more
+ * than a copy of its own.  Neither path counts its event in a counter of
+ * its own: the hot lists' accounting (pushes, refills, drains, count)
+ * yields the number of pops, and zone_counters() adds it in.  The lock
+ * (mm_lock_irqsave_fast()), the interrupt flag and the map primitives are
+ * all inline, and reporting paths are cold.
  *
  * Misuse (double free, wrong order, misaligned, reserved, tail, foreign
  * pfn, put_page on a free page) is caught on every build, reported in one
@@ -172,25 +176,25 @@ static const int8_t *gfp_zonelist(gfp_t gfp)
 }
 
 /*
- * The first zone alloc_pages_slow() would try, by the zone bits of a gfp
- * (__GFP_DMA | __GFP_HIGHMEM), or NULL if no zone of the list is
- * populated: the order-0 fast path looks its zone up here instead of
- * walking the list.  Rebuilt whenever a zone gains or loses its frames
- * (buddy_zone_init(), buddy_free_bootmem()).
+ * The zone the fast path serves a gfp from: the first zone
+ * alloc_pages_slow() would try, or NULL where the fast path must not serve
+ * it (__GFP_ZERO, or no zone of the list populated).  Indexed by the whole
+ * gfp, so that one load decides both.  Rebuilt whenever a zone gains or
+ * loses its frames (buddy_zone_init(), buddy_free_bootmem()).
  */
-#define GFP_ZONE_BITS	(__GFP_DMA | __GFP_HIGHMEM)
-static struct zone *buddy_fast_zone[GFP_ZONE_BITS + 1];
+static struct zone *buddy_fast_zone[GFP_VALID_MASK + 1];
 
 static void buddy_fast_zones_update(void)
 {
-	unsigned int bits;
+	gfp_t gfp;
 
-	for (bits = 0; bits <= GFP_ZONE_BITS; bits++) {
-		const int8_t *list = gfp_zonelist(bits);
+	for (gfp = 0; gfp <= GFP_VALID_MASK; gfp++) {
+		const int8_t *list = gfp_zonelist(gfp);
 
 		while (*list >= 0 && !zone_populated(&zones[*list]))
 			list++;
-		buddy_fast_zone[bits] = *list >= 0 ? &zones[*list] : NULL;
+		buddy_fast_zone[gfp] = *list >= 0 && !(gfp & __GFP_ZERO) ?
+				       &zones[*list] : NULL;
 	}
 }
 
@@ -353,49 +357,42 @@ alloc_pages_first_zone(struct zone *zone, gfp_t gfp, unsigned int order)
 	return page;
 }
 
-/* Pop a block of order < HOT_ORDERS, or the slow path if the list is empty. */
-BUDDY_INLINE struct page *alloc_pages_hot(struct zone *zone, gfp_t gfp,
-					  unsigned int order)
-{
-	unsigned long flags = mm_lock_irqsave(&zone->lock);
-	struct page *page;
-
-	if (unlikely(!zone->hot[order].count)) {
-		mm_unlock_irqrestore(&zone->lock, flags);
-		return alloc_pages_slow(gfp, order);
-	}
-	page = hot_pop_locked(zone, order);
-	mm_unlock_irqrestore(&zone->lock, flags);
-	buddy_mark_alloc(page_to_pfn(page), order);
-	return page;
-}
-
-/* The gfp bits the fast paths serve; anything else is slow. */
-#define BUDDY_FAST_GFP	(GFP_ZONE_BITS | __GFP_HIGH | __GFP_NOWARN)
-
 /*
- * The fast path: an order-0 request without __GFP_ZERO that the hot list
- * of its first zone can serve, which is exactly the first thing
- * alloc_pages_slow() would do.  No watermark test: B9 keeps every hot
- * frame above the low watermark.  No counter either: the pop is counted
- * by the hot list's accounting (zone_counters()).  Anything else, an
- * empty hot list included, goes to alloc_pages_slow(), which refills,
- * falls back and drains.
+ * The fast path: a request of order < HOT_ORDERS without __GFP_ZERO that
+ * the hot list of its first zone can serve, which is exactly the first
+ * thing alloc_pages_slow() would do.  One path for the four orders, the
+ * order an index (struct hot_list carries what a constant order would
+ * give): a mix of orders then costs no mispredicted branch on the order.
+ * No watermark test: B9 keeps every hot frame above the low watermark.
+ * No counter either: the pop is counted by the hot list's accounting
+ * (zone_counters()).  Anything else, an empty hot list included, goes to
+ * alloc_pages_slow(), which refills, falls back and drains; orders from
+ * HOT_ORDERS up to alloc_pages_first_zone().
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
 	struct zone *zone;
+	struct hot_list *hot;
+	struct page *page;
+	unsigned long flags;
 
 	if (unlikely(arch_should_fail_alloc()))
 		return NULL;
-	zone = buddy_fast_zone[gfp & GFP_ZONE_BITS];
-	if (unlikely((gfp & ~BUDDY_FAST_GFP) || !zone))
+	if (unlikely(gfp > GFP_VALID_MASK || !buddy_fast_zone[gfp]))
 		return alloc_pages_slow(gfp, order);
-	if (likely(order == 0))		/* a copy with the order constant */
-		return alloc_pages_hot(zone, gfp, 0);
-	if (order < HOT_ORDERS)
-		return alloc_pages_hot(zone, gfp, order);
-	return alloc_pages_first_zone(zone, gfp, order);
+	zone = buddy_fast_zone[gfp];
+	if (unlikely(order >= HOT_ORDERS))
+		return alloc_pages_first_zone(zone, gfp, order);
+	hot = &zone->hot[order];
+	flags = mm_lock_irqsave_fast(&zone->lock);
+	if (unlikely(!hot->count)) {
+		mm_unlock_irqrestore_fast(&zone->lock, flags);
+		return alloc_pages_slow(gfp, order);
+	}
+	page = hot_pop_locked(zone, order);
+	mm_unlock_irqrestore_fast(&zone->lock, flags);
+	buddy_mark_alloc(page_to_pfn(page), order);
+	return page;
 }
 
 void *__get_free_pages(gfp_t gfp, unsigned int order)
@@ -469,16 +466,15 @@ static void buddy_report(const struct zone *zone, pfn_t pfn,
  * order there: placement hands out the lowest blocks first, and a hot
  * list that kept higher ones would scatter small blocks over the zone
  * (fragmentation after the mixed workload: 79 % with every free pushed,
- * 82 % with this test; docs/DESIGN.md).  Order 0 is pushed always: its
- * list is the one the order-0 fast paths live on.
+ * 82 % with this test; docs/DESIGN.md).  Both are one compare with
+ * hot_skip_from(), PFN_NONE for order 0: its list takes every free, as
+ * the order-0 fast paths need.  The slow path's exact answer refreshes
+ * the fast path's copy.
  */
-BUDDY_INLINE bool buddy_skip_hot(const struct zone *zone,
-				 const struct page *page, unsigned int order)
+BUDDY_INLINE bool buddy_skip_hot(struct zone *zone, pfn_t pfn,
+				 unsigned int order)
 {
-	uint32_t i = page_to_pfn(page) - zone->map_base;
-
-	return order && (i > zone->free_area[order].low ||
-			 block_test(zone, i ^ (1u << order), order));
+	return pfn >= hot_skip_refresh(zone, order);
 }
 
 /* Does every frame after the head carry its zone bits alone (B2 to be)? */
@@ -504,7 +500,7 @@ static void buddy_free_locked(struct zone *zone, struct page *page,
 	MM_DEBUG_ASSERT(block_tail_clean(page, order));
 	buddy_mark_free(pfn, order);
 	if (order < HOT_ORDERS && zone->hot[order].high &&
-	    !buddy_skip_hot(zone, page, order)) {
+	    !buddy_skip_hot(zone, pfn, order)) {
 		struct hot_list *hot = &zone->hot[order];
 
 		if (hot->count == hot->high)
@@ -624,39 +620,33 @@ BUDDY_INLINE struct zone *pfn_zone(pfn_t pfn)
 
 /*
  * The fast release, zone->lock held: the last reference to a plain head
- * of order < HOT_ORDERS goes onto its hot list if there is room; anything
- * else goes to buddy_release_slow().
+ * of order < HOT_ORDERS goes onto its hot list if there is room and the
+ * block need not go back to the maps; anything else goes to
+ * buddy_release_slow().  One mask compare of the flags word with the
+ * list's head_flags proves the page an allocated head of this order and
+ * zone with no slab, reserved, hot or free state (buddy_plain_head()).
  */
+#define HOT_HEAD_MASK	(PG_reserved | PG_hot | PG_head | PG_slab | \
+			 PG_ORDER_MASK | PG_ZONE_MASK)
+
 BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
-				   unsigned int order, enum release_kind kind,
-				   void *caller, unsigned long flags)
+				   pfn_t pfn, unsigned int order,
+				   enum release_kind kind, void *caller,
+				   unsigned long flags)
 {
 	struct hot_list *hot = &zone->hot[order];
 
-	if (unlikely(!buddy_plain_head(page, order) || page->_refcount != 1 ||
-		     hot->count >= hot->high || buddy_skip_hot(zone, page, order)))
+	if (unlikely((page->flags & HOT_HEAD_MASK) != hot->head_flags ||
+		     page->_refcount != 1 || hot->count >= hot->high ||
+		     pfn >= zone->hot[order].skip_from))
 		return buddy_release_slow(zone, page, order, kind, caller,
 					  flags);
 	MM_DEBUG_ASSERT(block_tail_clean(page, order));
 	hot_push_locked(zone, page, order);
 	hot->pushed_fast++;
-	mm_unlock_irqrestore(&zone->lock, flags);
-	buddy_mark_free(page_to_pfn(page), order);
+	mm_unlock_irqrestore_fast(&zone->lock, flags);
+	buddy_mark_free(pfn, order);
 	return 0;
-}
-
-/*
- * buddy_release() for orders above 0, out of line so that the order-0
- * copy keeps its few registers.
- */
-static __attribute__((noinline)) int
-buddy_release_order(struct zone *zone, struct page *page, unsigned int order,
-		    enum release_kind kind, void *caller, unsigned long flags)
-{
-	if (order < HOT_ORDERS)
-		return buddy_release_hot(zone, page, order, kind, caller,
-					 flags);
-	return buddy_release_slow(zone, page, order, kind, caller, flags);
 }
 
 /*
@@ -674,19 +664,20 @@ static inline __attribute__((always_inline)) int
 buddy_release(struct page *page, unsigned int order, enum release_kind kind,
 	      void *caller)
 {
-	pfn_t pfn = (pfn_t)(page - mem_map);
+	unsigned long pfn = (unsigned long)(page - mem_map);	/* below: huge */
 	struct zone *zone;
 	unsigned long flags;
 
-	if (unlikely(page < mem_map || pfn >= max_pfn))
-		return buddy_refuse_stray(pfn, order, caller);
+	if (unlikely(pfn >= max_pfn))
+		return buddy_refuse_stray((pfn_t)pfn, order, caller);
 	zone = pfn_zone(pfn);
-	flags = mm_lock_irqsave(&zone->lock);
+	flags = mm_lock_irqsave_fast(&zone->lock);
 	if (kind == RELEASE_PUT)
 		order = page_order(page);
-	if (likely(order == 0))		/* a copy with the order constant */
-		return buddy_release_hot(zone, page, 0, kind, caller, flags);
-	return buddy_release_order(zone, page, order, kind, caller, flags);
+	if (likely(order < HOT_ORDERS))
+		return buddy_release_hot(zone, page, (pfn_t)pfn, order, kind,
+					 caller, flags);
+	return buddy_release_slow(zone, page, order, kind, caller, flags);
 }
 
 int __free_pages(struct page *page, unsigned int order)
@@ -765,8 +756,16 @@ void buddy_zone_init(struct zone *zone)
 		zone->free_area[o].nr_free = 0;
 		zone->free_area[o].low = HB_NONE;
 	}
-	for (o = 0; o < HOT_ORDERS; o++)
-		zone->hot[o].count = 0;
+	for (o = 0; o < HOT_ORDERS; o++) {
+		struct hot_list *hot = &zone->hot[o];
+		uint32_t zbits = (uint32_t)zone->type << PG_ZONE_SHIFT;
+
+		hot->count = 0;
+		hot->skip_from = PFN_NONE;
+		hot->head_flags = zbits | PG_head | o << PG_ORDER_SHIFT;
+		hot->hot_flags = zbits | PG_hot | o << PG_ORDER_SHIFT;
+		hot->slots = zone->hot_slots + hot_base(o);
+	}
 	zone->buddy_pages = 0;
 	zone->managed_pages = 0;
 	buddy_fast_zones_update();

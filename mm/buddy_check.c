@@ -238,6 +238,7 @@ static unsigned int check_hot_list(const struct zone *zone, unsigned int o,
 				   uint32_t *frames)
 {
 	const struct hot_list *hot = &zone->hot[o];
+	const uint32_t zbits = (uint32_t)zone->type << PG_ZONE_SHIFT;
 	unsigned int bad = 0;
 	uint32_t i;
 
@@ -245,10 +246,17 @@ static unsigned int check_hot_list(const struct zone *zone, unsigned int o,
 	      hot->batch <= HOT_BATCH_MAX,
 	      "B6 order-%u hot list: count %u high %u batch %u", o, hot->count,
 	      hot->high, hot->batch);
-	if (bad)
+	CHECK(hot->slots == zone->hot_slots + hot_base(o) &&
+	      hot->head_flags == (zbits | PG_head | o << PG_ORDER_SHIFT) &&
+	      hot->hot_flags == (zbits | PG_hot | o << PG_ORDER_SHIFT),
+	      "B6 order-%u hot list: slots at %p, head flags 0x%x, hot flags 0x%x",
+	      o, (void *)hot->slots, hot->head_flags, hot->hot_flags);
+	CHECK(hot->skip_from <= hot_skip_from(zone, o),
+	      "B6 order-%u hot list skips from pfn 0x%x, above 0x%x where its lowest free block says",
+	      o, hot->skip_from, hot_skip_from(zone, o));	if (bad)
 		return bad;
 	for (i = 0; i < hot->count; i++) {
-		const struct page *page = zone->hot_slots[hot_base(o) + i];
+		const struct page *page = hot->slots[i];
 		pfn_t pfn = (pfn_t)(page - mem_map);
 
 		CHECK(page >= mem_map && pfn_valid(pfn) &&

@@ -26,7 +26,7 @@ BUDDY_INLINE void hot_drain_order(struct zone *zone, unsigned int o,
 				  uint32_t n)
 {
 	struct hot_list *hot = &zone->hot[o];
-	struct page **stack = hot_stack(zone, o);
+	struct page **stack = hot->slots;
 	uint32_t i;
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
@@ -127,7 +127,7 @@ BUDDY_INLINE uint32_t hot_take_locked(struct zone *zone, unsigned int o,
 void hot_refill_locked(struct zone *zone, unsigned int o)
 {
 	struct hot_list *hot = &zone->hot[o];
-	struct page **stack = hot_stack(zone, o);
+	struct page **stack = hot->slots;
 	uint32_t low = zone->watermark[WMARK_LOW], want, got;
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count == 0);
@@ -176,7 +176,7 @@ unsigned int buddy_hot_save(struct zone *zone, struct hot_block *out,
 
 	for (o = 0; o < HOT_ORDERS; o++) {
 		for (i = 0; i < zone->hot[o].count && n < max; i++, n++) {
-			out[n].pfn = page_to_pfn(hot_stack(zone, o)[i]);
+			out[n].pfn = page_to_pfn(zone->hot[o].slots[i]);
 			out[n].order = o;
 		}
 	}

@@ -50,6 +50,38 @@ static inline void buddy_mark_alloc(pfn_t pfn, unsigned int order)
  */
 #define BUDDY_INLINE	static inline __attribute__((always_inline))
 
+/*
+ * A freed block of order 1..HOT_ORDERS-1 skips its hot list (and goes
+ * back to the maps) when it can merge there or lies above the lowest free
+ * block of its order there (buddy_skip_hot()).  Both come down to one
+ * compare with a pfn, hot_skip_from(): with low the upper half of a pair,
+ * its buddy below it is the one block under low that can merge, so it is
+ * that buddy; else just above low.  Orders 0 and from HOT_ORDERS up:
+ * PFN_NONE.
+ *
+ * The fast free compares with a cached copy, hot[o].skip_from, which B6
+ * keeps at or below the exact value: then every block the fast path
+ * pushes would have been pushed by the exact rule, and a block between
+ * the two goes to the slow path, which applies the exact rule and
+ * refreshes the copy (hot_skip_refresh()).  Only a lower low can break
+ * that bound, so block_add() lowers the copy when it lowers low; a higher
+ * low (block_del() of the lowest block, which the merge loops do often)
+ * leaves it as it is.
+ */
+BUDDY_INLINE pfn_t hot_skip_from(const struct zone *zone, unsigned int o)
+{
+	uint32_t low = zone->free_area[o].low;
+
+	if (o == 0 || o >= HOT_ORDERS || low == HB_NONE)
+		return PFN_NONE;
+	return zone->map_base + (low & (1u << o) ? low - (1u << o) : low + 1);
+}
+
+BUDDY_INLINE pfn_t hot_skip_refresh(struct zone *zone, unsigned int o)
+{
+	return zone->hot[o].skip_from = hot_skip_from(zone, o);
+}
+
 BUDDY_INLINE bool block_test(const struct zone *zone, uint32_t i,
 			     unsigned int o)
 {
@@ -62,8 +94,11 @@ BUDDY_INLINE void block_add(struct zone *zone, uint32_t i, unsigned int o)
 
 	hbitmap_set(&area->map, i >> o);
 	area->nr_free++;
-	if (i < area->low)
+	if (i < area->low) {
 		area->low = i;
+		if (o && o < HOT_ORDERS)
+			hot_skip_refresh(zone, o);
+	}
 }
 
 BUDDY_INLINE void block_del(struct zone *zone, uint32_t i, unsigned int o)
@@ -153,8 +188,8 @@ BUDDY_INLINE pfn_t buddy_find_locked(const struct zone *zone,
 
 /*
  * Where the stack of the order-o hot list starts in zone->hot_slots:
- * HOT_HIGH_MAX >> o slots after those of the lower orders.  A constant
- * for a constant o, which the fast paths have (a copy per order).
+ * HOT_HIGH_MAX >> o slots after those of the lower orders.  Each list
+ * keeps the address (hot->slots, set by buddy_zone_init()).
  */
 BUDDY_INLINE uint32_t hot_base(unsigned int o)
 {
@@ -166,17 +201,11 @@ BUDDY_INLINE uint32_t hot_base(unsigned int o)
 	return base[o];
 }
 
-BUDDY_INLINE struct page **hot_stack(struct zone *zone, unsigned int o)
-{
-	return zone->hot_slots + hot_base(o);
-}
-
 /* A hot block's head: its zone's number, PG_hot and its order. */
 BUDDY_INLINE void hot_mark(const struct zone *zone, struct page *page,
 			   unsigned int o)
 {
-	page->flags = ((uint32_t)zone->type << PG_ZONE_SHIFT) | PG_hot |
-		      (o << PG_ORDER_SHIFT);
+	page->flags = zone->hot[o].hot_flags;
 	page->_refcount = 0;
 }
 
@@ -188,7 +217,7 @@ BUDDY_INLINE void hot_push_locked(struct zone *zone, struct page *page,
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count < hot->high);
 	hot_mark(zone, page, o);
-	hot_stack(zone, o)[hot->count++] = page;
+	hot->slots[hot->count++] = page;
 }
 
 /* Pop the top block of order o as a new head with one reference. */
@@ -198,9 +227,8 @@ BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone, unsigned int o)
 	struct page *page;
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count);
-	page = hot_stack(zone, o)[--hot->count];
-	page->flags = ((uint32_t)zone->type << PG_ZONE_SHIFT) | PG_head |
-		      (o << PG_ORDER_SHIFT);
+	page = hot->slots[--hot->count];
+	page->flags = hot->head_flags;
 	page->_refcount = 1;
 	return page;
 }

@@ -37,6 +37,32 @@ static inline void mm_unlock_irqrestore(mm_lock_t *lock, unsigned long flags)
 	arch_irq_restore(flags);
 }
 
+/*
+ * The same pair for a lock that only debug assertions ever test (no
+ * trylock, no mm_lock_held() outside MM_DEBUG_ASSERT), on a path where
+ * two stores count: a release build writes no held word, since on one
+ * CPU disabling interrupts is the whole lock.  It mixes freely with the
+ * pair above on the same lock.  The buddy allocator's fast paths use it.
+ */
+static inline unsigned long mm_lock_irqsave_fast(mm_lock_t *lock)
+{
+	unsigned long flags = arch_irq_save();
+
+	MM_DEBUG_ASSERT(!lock->locked);
+	if (MM_DEBUG)
+		lock->locked = 1;
+	return flags;
+}
+
+static inline void mm_unlock_irqrestore_fast(mm_lock_t *lock,
+					     unsigned long flags)
+{
+	MM_DEBUG_ASSERT(lock->locked);
+	if (MM_DEBUG)
+		lock->locked = 0;
+	arch_irq_restore(flags);
+}
+
 static inline bool mm_lock_held(const mm_lock_t *lock)
 {
 	return lock->locked != 0;

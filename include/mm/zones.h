@@ -78,10 +78,16 @@ struct free_area {
 			 (HOT_HIGH_MAX >> 2) + (HOT_HIGH_MAX >> 3))
 
 struct hot_list {
+	/* What the fast paths touch, first and together. */
 	uint32_t count;			/* blocks on the stack */
 	uint32_t high;			/* a free finding count == high drains a batch */
+	pfn_t skip_from;		/* a free from this pfn up goes to the maps */
+	uint32_t head_flags;		/* flags of an allocated head of this order */
+	uint32_t hot_flags;		/* flags of a head on this list */
 	uint32_t batch;			/* blocks moved per refill or drain */
+	struct page **slots;		/* the stack: its part of zone->hot_slots */
 	uint64_t pushed_fast;		/* frees pushed by the fast path */
+	/* The rest. */
 	uint64_t pushed;		/* frees pushed by the slow paths */
 	uint64_t refilled;		/* blocks moved in from the buddy maps */
 	uint64_t drained;		/* blocks moved back to the buddy maps */
@@ -125,7 +131,11 @@ struct zone_counters {
  *      of order o < MAX_ORDER is not a free block of order o.
  *  B6. A block on the order-o hot list lies inside the span, aligned; its
  *      head carries PG_hot, order o, the zone's number and refcount 0;
- *      and count <= high <= HOT_HIGH_MAX >> o for every list.
+ *      count <= high <= HOT_HIGH_MAX >> o for every list; and what a list
+ *      caches for its fast paths is right: its slots and its two flags
+ *      words, and skip_from is at or below what free_area[o].low makes
+ *      it (hot_skip_from()), so the fast free pushes only what the exact
+ *      rule would push.
  *  B7. free_area[o].nr_free equals the bits set in its map;
  *      buddy_pages equals the frames in free blocks; and
  *      buddy_pages + hot frames <= managed_pages <= present_pages <= the
@@ -140,7 +150,7 @@ struct zone_counters {
  * the rest change under lock, through mm/buddy.c only.
  */
 struct zone {
-	/* What the order-0 fast paths touch, first and together. */
+	/* What the fast paths touch, first and together. */
 	mm_lock_t lock;
 	enum zone_type type;
 	struct hot_list hot[HOT_ORDERS];

@@ -777,6 +777,63 @@ static void test_hot_list_order2(void **state)
 }
 
 /* A freed order-1 block whose buddy is free in the maps merges at once. */
+/*
+ * The rule for orders 1..3 as the fast free applies it: a freed block
+ * below the lowest free block of its order goes hot, unless that block is
+ * its buddy (then it merges); a block above it goes back to the maps.
+ * The fast path's copy of the bound (skip_from) may lag below the exact
+ * one, never above it (B6); a free in between goes the slow way, which
+ * decides exactly and catches the copy up.
+ */
+static void test_hot_skip_rule(void **state)
+{
+	struct page *a[6];
+	unsigned int i;
+
+	(void)state;
+	no_hot_all();
+	for (i = 0; i < 6; i++) {
+		a[i] = alloc_pages(GFP_KERNEL, 1);
+		assert_int_equal(pfn_of(a[i]), 0x1000 + 2 * i);
+	}
+	assert_int_equal(__free_pages(a[3], 1), 0);	/* to the maps: hot off */
+	assert_int_equal(NORMAL->hot[1].skip_from, 0x1004);	/* its buddy */
+	NORMAL->hot[1].batch = 1;
+	NORMAL->hot[1].high = 4;
+	assert_int_equal(__free_pages(a[0], 1), 0);	/* below: hot */
+	assert_int_equal(NORMAL->hot[1].count, 1);
+	assert_int_equal(__free_pages(a[5], 1), 0);	/* above: the maps */
+	assert_int_equal(NORMAL->hot[1].count, 1);
+	assert_true(buddy_is_free_head(NORMAL, 0x100a, 1));
+	assert_int_equal(__free_pages(a[2], 1), 0);	/* buddy free: merges */
+	assert_int_equal(NORMAL->hot[1].count, 1);
+	assert_true(buddy_is_free_head(NORMAL, 0x1004, 2));
+	/* low rose to 0x100a, whose buddy is 0x1008: the copy lags */
+	assert_true(NORMAL->hot[1].skip_from <= 0x1008);
+	check_all();
+	assert_int_equal(__free_pages(a[1], 1), 0);	/* below: hot */
+	assert_int_equal(NORMAL->hot[1].count, 2);
+	check_all();
+	a[0] = alloc_pages(GFP_KERNEL, 1);		/* LIFO: the last one */
+	assert_int_equal(pfn_of(a[0]), 0x1002);
+	assert_int_equal(__free_pages(a[0], 1), 0);
+	check_all();
+	/* B6: a copy above the exact bound would push what must merge */
+	NORMAL->hot[1].skip_from = 0x1009;
+	host_log_clear();
+	assert_int_equal(buddy_check(NORMAL), 1);
+	assert_true(host_log_contains(
+		"B6 order-1 hot list skips from pfn 0x1009, above 0x1008"));
+	NORMAL->hot[1].skip_from = 0;			/* below: allowed */
+	check_all();
+	assert_int_equal(__free_pages(a[4], 1), 0);	/* a slow free */
+	assert_int_equal(NORMAL->hot[1].count, 2);	/* merged with 0x100a */
+	assert_false(buddy_is_free_head(NORMAL, 0x100a, 1));
+	assert_false(buddy_is_free_head(NORMAL, 0x1008, 1));
+	assert_int_equal(NORMAL->hot[1].skip_from, 0x1008);	/* caught up */
+	check_all();
+}
+
 static void test_hot_skipped_when_buddy_free(void **state)
 {
 	static const uint32_t whole[NR_ORDERS] = { [10] = 12 };
@@ -1170,6 +1227,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hot_list, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_list_order2, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_skipped_when_buddy_free, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_skip_rule, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_frames_never_stranded, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_save_restore, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_short_zone_drains_hot, setup64, teardown),

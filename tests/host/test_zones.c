@@ -424,6 +424,7 @@ static void test_check_b5(void **state)
 
 static void test_check_b6_b7_b8(void **state)
 {
+	const uint32_t zone_bits = (uint32_t)ZONE_NORMAL << PG_ZONE_SHIFT;
 	struct page *page, *top;
 	struct page *saved;
 	char line[64];
@@ -442,6 +443,12 @@ static void test_check_b6_b7_b8(void **state)
 	NORMAL->hot_slots[3] = pfn_to_page(0x10);	/* a DMA frame */
 	expect_violation("B6 order-0 hot slot 3 holds pfn 0x10");
 	NORMAL->hot_slots[3] = saved;
+	NORMAL->hot[2].head_flags ^= PG_head;
+	expect_violation("B6 order-2 hot list: slots at");
+	NORMAL->hot[2].head_flags ^= PG_head;
+	NORMAL->hot[1].hot_flags = 0;
+	expect_violation("B6 order-1 hot list: slots at");
+	NORMAL->hot[1].hot_flags = zone_bits | PG_hot | 1u << PG_ORDER_SHIFT;
 	NORMAL->buddy_pages--;
 	expect_violation("B7 in free blocks 12240 (counted 12239) hot 47");
 	NORMAL->buddy_pages++;
