@@ -558,13 +558,13 @@ static const char *buddy_release_check(const struct zone *zone,
  * reserved state?  Such a head is aligned and inside its zone by
  * construction, so releasing it needs no further checks.
  */
+#define PLAIN_HEAD_MASK	(PG_reserved | PG_hot | PG_head | PG_slab | \
+			 PG_ORDER_MASK)
+
 static inline bool buddy_plain_head(const struct page *page,
 				    unsigned int order)
 {
-	const uint32_t mask = PG_reserved | PG_hot | PG_head | PG_slab |
-			      PG_ORDER_MASK;
-
-	return (page->flags & mask) ==
+	return (page->flags & PLAIN_HEAD_MASK) ==
 	       (PG_head | (uint32_t)order << PG_ORDER_SHIFT) &&
 	       page->_refcount > 0;
 }
@@ -626,8 +626,6 @@ BUDDY_INLINE struct zone *pfn_zone(pfn_t pfn)
  * list's head_flags proves the page an allocated head of this order and
  * zone with no slab, reserved, hot or free state (buddy_plain_head()).
  */
-#define HOT_HEAD_MASK	(PG_reserved | PG_hot | PG_head | PG_slab | \
-			 PG_ORDER_MASK | PG_ZONE_MASK)
 
 BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 				   pfn_t pfn, unsigned int order,
@@ -636,9 +634,10 @@ BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 {
 	struct hot_list *hot = &zone->hot[order];
 
-	if (unlikely((page->flags & HOT_HEAD_MASK) != hot->head_flags ||
+	if (unlikely((page->flags & (PLAIN_HEAD_MASK | PG_ZONE_MASK)) !=
+		     hot->head_flags ||
 		     page->_refcount != 1 || hot->count >= hot->high ||
-		     pfn >= zone->hot[order].skip_from))
+		     pfn >= hot->skip_from))
 		return buddy_release_slow(zone, page, order, kind, caller,
 					  flags);
 	MM_DEBUG_ASSERT(block_tail_clean(page, order));
@@ -652,10 +651,11 @@ BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 /*
  * Drop one reference to the block at page; free it when it was the last.
  * RELEASE_PUT takes the order from the head.  The fast path is the last
- * reference to a plain order-0 head going onto a hot list with room: one
- * mask compare on the flags word (buddy_plain_head()) proves it is an
- * allocated head of that order with no slab, reserved, free or tail
- * state, and such a head is aligned and inside its zone by construction.
+ * reference to a plain head of order < HOT_ORDERS going onto its hot list
+ * with room (buddy_release_hot()): one mask compare on the flags word
+ * (buddy_plain_head()) proves it is an allocated head of that order with
+ * no slab, reserved, free or tail state, and such a head is aligned and
+ * inside its zone by construction.
  * Everything else goes to buddy_release_slow(), which also diagnoses
  * misuse.  Always inline, so each entry point gets its own copy with
  * kind a constant.

@@ -253,7 +253,8 @@ static unsigned int check_hot_list(const struct zone *zone, unsigned int o,
 	      o, (void *)hot->slots, hot->head_flags, hot->hot_flags);
 	CHECK(hot->skip_from <= hot_skip_from(zone, o),
 	      "B6 order-%u hot list skips from pfn 0x%x, above 0x%x where its lowest free block says",
-	      o, hot->skip_from, hot_skip_from(zone, o));	if (bad)
+	      o, hot->skip_from, hot_skip_from(zone, o));
+	if (bad)
 		return bad;
 	for (i = 0; i < hot->count; i++) {
 		const struct page *page = hot->slots[i];
