@@ -86,26 +86,57 @@ static void hot_put_rest_locked(struct zone *zone, pfn_t pfn, pfn_t end)
 	}
 }
 
+/* The lowest free block of an order above o (its frame index), or HB_NONE. */
+BUDDY_INLINE uint32_t hot_low_above(const struct zone *zone, unsigned int o)
+{
+	uint32_t best = HB_NONE;
+
+	for (o++; o < NR_ORDERS; o++)
+		best = MIN(best, zone->free_area[o].low);
+	return best;
+}
+
+/* Take the order-o block at frame index i off the maps as a hot block. */
+BUDDY_INLINE struct page *hot_take_one(struct zone *zone, uint32_t i,
+				       unsigned int o)
+{
+	struct page *page = pfn_to_page(zone->map_base + i);
+
+	block_del(zone, i, o);
+	zone->buddy_pages -= 1u << o;
+	hot_mark(zone, page, o);
+	return page;
+}
+
 /*
  * Take up to want blocks of order o for the order-o list as calls of
  * buddy_take_locked(zone, o) would hand them out, lowest address first,
- * at a fraction of the map work: the lowest free block that fits, of
- * order m, gives its first k = min(want, 2^(m - o)) blocks at once (they
- * are the next k such calls would return), and the rest of it goes back
- * as the aligned blocks it splits into.  Writes them to out as a stack:
- * the first handed out at out[want - 1], the next below it.
+ * at a fraction of the map work.  While the lowest block of order o lies
+ * below every larger free block, it is the one (the usual case when the
+ * low end of the zone is in small pieces): the larger orders' lowest is
+ * looked up once, not once per block.  Otherwise the lowest free block
+ * that fits, of order m, gives its first k = min(want, 2^(m - o)) blocks
+ * at once (they are the next k such calls would return), and the rest of
+ * it goes back as the aligned blocks it splits into.  Writes them to out
+ * as a stack: the first handed out at out[want - 1], the next below it.
  * Returns: how many.
  */
 BUDDY_INLINE uint32_t hot_take_locked(struct zone *zone, unsigned int o,
 				      uint32_t want, struct page **out)
 {
-	uint32_t got = 0;
+	uint32_t got = 0, above = hot_low_above(zone, o);
 
+	MM_DEBUG_ASSERT(o < BUDDY_FIT_ORDER);	/* lowest of any order fits */
 	while (got < want) {
 		unsigned int m, s;
-		pfn_t pfn = buddy_find_locked(zone, o, &m);
-		uint32_t k, n;
+		uint32_t k, n, low = zone->free_area[o].low;
+		pfn_t pfn;
 
+		if (low < above) {
+			out[want - 1 - got++] = hot_take_one(zone, low, o);
+			continue;
+		}
+		pfn = buddy_find_locked(zone, o, &m);
 		if (pfn == PFN_NONE)
 			break;
 		k = MIN(want - got, 1u << (m - o));
@@ -120,6 +151,7 @@ BUDDY_INLINE uint32_t hot_take_locked(struct zone *zone, unsigned int o,
 		for (s = 1; s <= m - o; s++)
 			zone->stats.splits += (k + (1u << s) - 1) >> s;
 		hot_put_rest_locked(zone, pfn + (k << o), pfn + (1u << m));
+		above = hot_low_above(zone, o);
 	}
 	return got;
 }

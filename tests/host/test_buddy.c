@@ -834,6 +834,44 @@ static void test_hot_skip_rule(void **state)
 	check_all();
 }
 
+/*
+ * A refill hands out what as many single allocations would: the lowest
+ * free block that fits, whether a block of the list's own order (taken
+ * without a search) or the front of a larger one, in address order.
+ */
+static void test_hot_refill_mixed_low_end(void **state)
+{
+	static const pfn_t freed[] = { 0x1001, 0x1002, 0x1003, 0x1005, 0x1007 };
+	static const pfn_t want[] = { 0x1001, 0x1002, 0x1003, 0x1005, 0x1007,
+				      0x1008 };
+	struct page *a[8];
+	unsigned int i;
+
+	(void)state;
+	no_hot_all();
+	for (i = 0; i < 8; i++) {
+		a[i] = alloc_pages(GFP_KERNEL, 0);
+		assert_int_equal(pfn_of(a[i]), 0x1000 + i);
+	}
+	for (i = 0; i < ARRAY_SIZE(freed); i++)
+		assert_int_equal(__free_pages(a[freed[i] - 0x1000], 0), 0);
+	assert_true(buddy_is_free_head(NORMAL, 0x1002, 1));	/* merged */
+	NORMAL->hot[0].batch = ARRAY_SIZE(want);
+	NORMAL->hot[0].high = 4 * ARRAY_SIZE(want);
+	for (i = 0; i < ARRAY_SIZE(want); i++) {
+		a[i] = alloc_pages(GFP_KERNEL, 0);
+		assert_int_equal(pfn_of(a[i]), want[i]);
+		if (i == 0)	/* one refill took all six */
+			assert_int_equal(NORMAL->hot[0].count,
+					 ARRAY_SIZE(want) - 1);
+	}
+	assert_int_equal(NORMAL->hot[0].count, 0);
+	check_all();
+	for (i = 0; i < ARRAY_SIZE(want); i++)
+		assert_int_equal(__free_pages(a[i], 0), 0);
+	check_all();
+}
+
 static void test_hot_skipped_when_buddy_free(void **state)
 {
 	static const uint32_t whole[NR_ORDERS] = { [10] = 12 };
@@ -1228,6 +1266,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hot_list_order2, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_skipped_when_buddy_free, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_skip_rule, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_refill_mixed_low_end, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_frames_never_stranded, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_save_restore, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_short_zone_drains_hot, setup64, teardown),
