@@ -778,6 +778,21 @@ static void test_hot_list_order2(void **state)
 
 /* A freed order-1 block whose buddy is free in the maps merges at once. */
 /*
+ * With every hot list off, allocate n blocks of an order: the maps hand
+ * them out from the bottom of the Normal zone, one after another.
+ */
+static void alloc_run_cold(struct page **a, unsigned int n, unsigned int order)
+{
+	unsigned int i;
+
+	no_hot_all();
+	for (i = 0; i < n; i++) {
+		a[i] = alloc_pages(GFP_KERNEL, order);
+		assert_int_equal(pfn_of(a[i]), 0x1000 + (i << order));
+	}
+}
+
+/*
  * The rule for orders 1..3 as the fast free applies it: a freed block
  * below the lowest free block of its order goes hot, unless that block is
  * its buddy (then it merges); a block above it goes back to the maps.
@@ -788,14 +803,9 @@ static void test_hot_list_order2(void **state)
 static void test_hot_skip_rule(void **state)
 {
 	struct page *a[6];
-	unsigned int i;
 
 	(void)state;
-	no_hot_all();
-	for (i = 0; i < 6; i++) {
-		a[i] = alloc_pages(GFP_KERNEL, 1);
-		assert_int_equal(pfn_of(a[i]), 0x1000 + 2 * i);
-	}
+	alloc_run_cold(a, 6, 1);
 	assert_int_equal(__free_pages(a[3], 1), 0);	/* to the maps: hot off */
 	assert_int_equal(NORMAL->hot[1].skip_from, 0x1004);	/* its buddy */
 	NORMAL->hot[1].batch = 1;
@@ -848,11 +858,7 @@ static void test_hot_refill_mixed_low_end(void **state)
 	unsigned int i;
 
 	(void)state;
-	no_hot_all();
-	for (i = 0; i < 8; i++) {
-		a[i] = alloc_pages(GFP_KERNEL, 0);
-		assert_int_equal(pfn_of(a[i]), 0x1000 + i);
-	}
+	alloc_run_cold(a, 8, 0);
 	for (i = 0; i < ARRAY_SIZE(freed); i++)
 		assert_int_equal(__free_pages(a[freed[i] - 0x1000], 0), 0);
 	assert_true(buddy_is_free_head(NORMAL, 0x1002, 1));	/* merged */
