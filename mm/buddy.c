@@ -378,9 +378,9 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 
 	if (unlikely(arch_should_fail_alloc()))
 		return NULL;
-	if (unlikely(gfp > GFP_VALID_MASK || !buddy_fast_zone[gfp]))
+	zone = gfp <= GFP_VALID_MASK ? buddy_fast_zone[gfp] : NULL;
+	if (unlikely(!zone))
 		return alloc_pages_slow(gfp, order);
-	zone = buddy_fast_zone[gfp];
 	if (unlikely(order >= HOT_ORDERS))
 		return alloc_pages_first_zone(zone, gfp, order);
 	hot = &zone->hot[order];
