@@ -280,7 +280,7 @@ SELFTEST(buddy, watermarks)
 SELFTEST(buddy, hot_list)
 {
 	struct zone *zone = kernel_zone();
-	struct page *pages[HOT_HIGH_MAX + 8];
+	static struct page *pages[HOT_HIGH_MAX + 8];	/* too big for a stack */
 	unsigned int i, o, n;
 	const char *why = NULL;
 

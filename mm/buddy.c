@@ -764,7 +764,6 @@ void buddy_zone_init(struct zone *zone)
 		hot->skip_from = PFN_NONE;
 		hot->head_flags = zbits | PG_head | o << PG_ORDER_SHIFT;
 		hot->hot_flags = zbits | PG_hot | o << PG_ORDER_SHIFT;
-		hot->slots = zone->hot_slots + hot_base(o);
 	}
 	zone->buddy_pages = 0;
 	zone->managed_pages = 0;

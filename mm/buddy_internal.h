@@ -186,21 +186,6 @@ BUDDY_INLINE pfn_t buddy_find_locked(const struct zone *zone,
 
 /* ---- hot lists ---------------------------------------------------------- */
 
-/*
- * Where the stack of the order-o hot list starts in zone->hot_slots:
- * HOT_HIGH_MAX >> o slots after those of the lower orders.  Each list
- * keeps the address (hot->slots, set by buddy_zone_init()).
- */
-BUDDY_INLINE uint32_t hot_base(unsigned int o)
-{
-	static const uint16_t base[HOT_ORDERS] = {
-		0, HOT_HIGH_MAX, HOT_HIGH_MAX + (HOT_HIGH_MAX >> 1),
-		HOT_HIGH_MAX + (HOT_HIGH_MAX >> 1) + (HOT_HIGH_MAX >> 2),
-	};
-
-	return base[o];
-}
-
 /* A hot block's head: its zone's number, PG_hot and its order. */
 BUDDY_INLINE void hot_mark(const struct zone *zone, struct page *page,
 			   unsigned int o)

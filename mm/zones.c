@@ -90,19 +90,22 @@ static void zone_layout(struct zone *zone, const struct pfn_range *usable,
 }
 
 /*
- * The hot lists' sizes from the order-0 batch (0: no lists): order o
- * moves batch >> o blocks at a time (at least one), so every list moves
- * about as many frames, and holds at most four batches.
+ * The hot lists' sizes from the order-0 batch (0: no lists), and where
+ * each list's stack starts in the zone's slots (sized for hot_room).
  */
 static void zone_set_hot(struct zone *zone, uint32_t batch)
 {
+	struct page **slots = zone->hot_slots;
 	uint32_t o;
 
+	MM_ASSERT(batch <= zone->hot_room);
 	for (o = 0; o < HOT_ORDERS; o++) {
 		struct hot_list *hot = &zone->hot[o];
 
 		hot->batch = batch ? MAX(batch >> o, 1u) : 0;
 		hot->high = 4 * hot->batch;
+		hot->slots = slots;
+		slots += hot_list_room(zone->hot_room, o);
 	}
 }
 
@@ -114,7 +117,7 @@ static void zone_set_marks(struct zone *zone)
 	zone->watermark[WMARK_MIN] = min;
 	zone->watermark[WMARK_LOW] = min + min / 4;
 	zone->watermark[WMARK_HIGH] = min + min / 2;
-	zone_set_hot(zone, m < 256 ? 0 : MIN(m / 256, HOT_BATCH_MAX));
+	zone_set_hot(zone, hot_zone_batch(m));
 }
 
 static void zone_free_range(const struct pfn_range *r)
@@ -131,8 +134,9 @@ static void zone_free_range(const struct pfn_range *r)
 }
 
 /*
- * Lay the zone's free maps (one per order) over the words from @words,
- * all clear.  Returns: the first word after them.
+ * Lay the zone's free maps (one per order), all clear, and then its hot
+ * lists' stacks over the words from @words.  Returns: the first word
+ * after them.
  */
 static unsigned long *zone_maps_init(struct zone *zone, unsigned long *words,
 				     pfn_t nr_pfns)
@@ -145,7 +149,9 @@ static unsigned long *zone_maps_init(struct zone *zone, unsigned long *words,
 		hbitmap_init(&zone->free_area[o].map, frames >> o, words);
 		words += hbitmap_words(frames >> o);
 	}
-	return words;
+	zone->hot_slots = (struct page **)words;
+	zone->hot_room = hot_zone_batch(frames);
+	return words + hot_zone_slots(zone->hot_room);
 }
 
 int zones_init(struct page *map, pfn_t nr_pfns,

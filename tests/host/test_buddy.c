@@ -113,8 +113,11 @@ static void test_boot_layout(void **state)
 	assert_int_equal(NORMAL->watermark[WMARK_MIN], 96);
 	assert_int_equal(NORMAL->watermark[WMARK_LOW], 120);
 	assert_int_equal(NORMAL->watermark[WMARK_HIGH], 144);
-	assert_int_equal(NORMAL->hot[0].batch, 48);	/* managed / 256 */
-	assert_int_equal(NORMAL->hot[0].high, 192);
+	/* managed / 64, at most HOT_BATCH_MAX; orders 1..3 a half each */
+	assert_int_equal(NORMAL->hot[0].batch, 127);
+	assert_int_equal(NORMAL->hot[0].high, 508);
+	assert_int_equal(NORMAL->hot[3].batch, 15);
+	assert_int_equal(DMA->hot[0].batch, 60);
 	assert_true(page_test(pfn_to_page(0), PG_reserved));
 	assert_true(page_test(pfn_to_page(255), PG_reserved));
 	assert_int_equal(page_zonenum(pfn_to_page(4096)), ZONE_NORMAL);
@@ -703,24 +706,27 @@ static void test_bad_requests(void **state)
 static void test_hot_list(void **state)
 {
 	static const uint32_t whole[NR_ORDERS] = { [10] = 12 };
-	struct page *pages[200];
+	static struct page *pages[HOT_HIGH_MAX + HOT_BATCH_MAX];
+	const uint32_t n = NORMAL->hot[0].high + NORMAL->hot[0].batch;
 	uint32_t counts[NR_ORDERS];
 	struct zone_counters c;
 	unsigned int i;
 
 	(void)state;
 	pages[0] = alloc_pages(GFP_KERNEL, 0);
-	assert_int_equal(NORMAL->hot[0].count, 47);	/* batch 48, one used */
+	assert_int_equal(NORMAL->hot[0].count, 126);	/* batch 127, one used */
 	zone_counters(NORMAL, &c);
 	assert_int_equal(c.hot_hits, 1);
 	assert_int_equal(c.alloc_ok, 1);
 	buddy_free_counts(NORMAL, counts);
-	assert_int_equal(counts[0], 47);	/* the split left no order 0 */
+	/* the hot ones and the frame after them, the split's odd one out */
+	assert_int_equal(counts[0], 126 + 1);
 	check_all();
-	for (i = 1; i < 200; i++)
+	/* more than a list holds: refills, then frees that drain it */
+	for (i = 1; i < n; i++)
 		pages[i] = alloc_pages(GFP_KERNEL, 0);
 	check_all();
-	for (i = 0; i < 200; i++) {
+	for (i = 0; i < n; i++) {
 		__free_pages(pages[i], 0);
 		assert_true(NORMAL->hot[0].count <= NORMAL->hot[0].high);
 	}
@@ -746,7 +752,7 @@ static void test_hot_list_order2(void **state)
 	struct zone_counters before, after;
 
 	(void)state;
-	assert_int_equal(batch, 12);			/* 48 >> 2 */
+	assert_int_equal(batch, 31);			/* 127 >> 2 */
 	zone_counters(NORMAL, &before);
 	a = alloc_pages(GFP_KERNEL, 2);
 	b = alloc_pages(GFP_KERNEL, 2);
@@ -755,7 +761,8 @@ static void test_hot_list_order2(void **state)
 	assert_int_equal(NORMAL->hot[2].count, batch - 2);
 	assert_true(page_test(a, PG_head) && page_order(a) == 2);
 	buddy_free_counts(NORMAL, counts);
-	assert_int_equal(counts[2], batch - 2);	/* hot blocks count */
+	/* hot blocks count, beside the one block of 4 frames the split left */
+	assert_int_equal(counts[2], batch - 2 + 1);
 	check_all();
 	/* a's buddy b is allocated, no map block of order 2 is lower: pushed */
 	assert_int_equal(__free_pages(a, 2), 0);
@@ -878,6 +885,88 @@ static void test_hot_refill_mixed_low_end(void **state)
 	check_all();
 }
 
+/* The order-0 list's stack from the bottom, as pfns, must be want. */
+static void expect_hot0(const pfn_t *want, unsigned int n)
+{
+	unsigned int i;
+
+	assert_int_equal(NORMAL->hot[0].count, n);
+	for (i = 0; i < n; i++)
+		assert_int_equal(page_to_pfn(NORMAL->hot[0].slots[i]), want[i]);
+}
+
+/*
+ * 0x1000..0x100f allocated, then 0x100c freed into the maps (their lowest
+ * free frame), and an order-0 list of batch 2 and high 4 that holds the
+ * blocks of pushed, freed in that order.
+ */
+static void drain_setup(struct page **a, const pfn_t *pushed, unsigned int n)
+{
+	unsigned int i;
+
+	alloc_run_cold(a, 16, 0);
+	put_page(a[0xc]);
+	NORMAL->hot[0].batch = 2;
+	NORMAL->hot[0].high = 4;
+	for (i = 0; i < n; i++)
+		put_page(a[pushed[i] - 0x1000]);
+	expect_hot0(pushed, n);
+}
+
+/* Free the rest of the 16 and expect a coalesced zone. */
+static void drain_teardown(struct page **a)
+{
+	static const uint32_t whole[NR_ORDERS] = { [10] = 12 };
+	unsigned int i;
+
+	for (i = 0; i < 16; i++)
+		if (page_test(a[i], PG_head))
+			put_page(a[i]);
+	buddy_drain_hot(NORMAL);
+	expect_counts(NORMAL, whole);
+	check_all();
+}
+
+/*
+ * A drain puts back first every hot block above the lowest free frame of
+ * the maps (placement would hand that frame out before them), however
+ * many, then the oldest to make up the batch; the rest keep their order.
+ */
+static void test_hot_drain_order(void **state)
+{
+	static const pfn_t below[] = { 0x1001, 0x1002, 0x1003, 0x1004 };
+	static const pfn_t kept[] = { 0x1003, 0x1004, 0x1005 };
+	static const pfn_t kept2[] = { 0x1000, 0x1006 };
+	static const pfn_t mixed[] = { 0x1001, 0x100d, 0x1002, 0x1003 };
+	static const pfn_t kept3[] = { 0x1002, 0x1003, 0x1004 };
+	struct page *a[16];
+
+	(void)state;
+	/* all below 0x100c: the two oldest go */
+	drain_setup(a, below, ARRAY_SIZE(below));
+	put_page(a[5]);
+	expect_hot0(kept, ARRAY_SIZE(kept));
+	assert_true(buddy_frame_free(NORMAL, 0x1001));
+	assert_true(buddy_frame_free(NORMAL, 0x1002));
+	check_all();
+	/* the maps now start at 0x1001: all three above it go, not two */
+	put_page(a[0]);
+	put_page(a[6]);
+	expect_hot0(kept2, ARRAY_SIZE(kept2));
+	assert_true(buddy_is_free_head(NORMAL, 0x1002, 1));	/* merged */
+	assert_true(buddy_is_free_head(NORMAL, 0x1004, 1));
+	check_all();
+	drain_teardown(a);
+	/* 0x100d is above 0x100c, and the oldest, 0x1001, makes two */
+	drain_setup(a, mixed, ARRAY_SIZE(mixed));
+	put_page(a[4]);
+	expect_hot0(kept3, ARRAY_SIZE(kept3));
+	assert_true(buddy_is_free_head(NORMAL, 0x100c, 1));
+	assert_true(buddy_frame_free(NORMAL, 0x1001));
+	check_all();
+	drain_teardown(a);
+}
+
 static void test_hot_skipped_when_buddy_free(void **state)
 {
 	static const uint32_t whole[NR_ORDERS] = { [10] = 12 };
@@ -904,7 +993,7 @@ static void test_hot_frames_never_stranded(void **state)
 	(void)state;
 	reboot(MiB(8));			/* DMA only: 1792 free frames */
 	assert_int_equal(DMA->managed_pages, 1792);
-	assert_int_equal(DMA->hot[0].batch, 7);
+	assert_int_equal(DMA->hot[0].batch, 28);
 	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
 	/* the refill splits the order-8 block at 0x100 into the hot list,
 	 * which hands its frames out in address order */
@@ -912,7 +1001,7 @@ static void test_hot_frames_never_stranded(void **state)
 	assert_int_equal(pfn_of(page), 0x100);
 	assert_int_equal(page_to_pfn(DMA->hot_slots[DMA->hot[0].count - 1]), 0x101);
 	put_page(page);
-	assert_int_equal(DMA->hot[0].count, 7);
+	assert_int_equal(DMA->hot[0].count, 28);
 	big10 = alloc_pages(GFP_KERNEL, 10);
 	big9 = alloc_pages(GFP_KERNEL, 9);
 	assert_int_equal(pfn_of(big10), 0x400);
@@ -946,7 +1035,7 @@ static void test_hot_save_restore(void **state)
 		put_page(pages[i]);
 	buddy_free_counts(NORMAL, before);
 	n = buddy_hot_save(NORMAL, saved, ARRAY_SIZE(saved));
-	assert_int_equal(n, 8 + 20);	/* left of one batch of 48, put back */
+	assert_int_equal(n, 87 + 20);	/* left of one batch of 127, put back */
 	assert_int_equal(NORMAL->hot[0].count, 0);
 	check_all();
 	/* work on coalesced lists, then give everything back */
@@ -972,7 +1061,7 @@ static void test_short_zone_drains_hot(void **state)
 	(void)state;
 	page = alloc_pages(GFP_KERNEL, 0);
 	put_page(page);
-	assert_int_equal(NORMAL->hot[0].count, 48);
+	assert_int_equal(NORMAL->hot[0].count, 127);
 	n = drain_zone(GFP_KERNEL, held, ARRAY_SIZE(held));
 	/* DMA fell short of its reserve last, Normal before it */
 	assert_int_equal(NORMAL->hot[0].count, 0);
@@ -1273,6 +1362,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hot_skipped_when_buddy_free, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_skip_rule, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_refill_mixed_low_end, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_drain_order, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_frames_never_stranded, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_save_restore, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_short_zone_drains_hot, setup64, teardown),
