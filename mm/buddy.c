@@ -210,6 +210,19 @@ static uint32_t zone_reserve(const struct zone *zone, gfp_t gfp)
 	return zone->watermark[WMARK_LOW];
 }
 
+/*
+ * Does the zone keep its reserve after handing out 2^order frames?  The
+ * maps alone almost always say yes; the hot lists are summed only when
+ * they do not.
+ */
+static bool zone_can_give(const struct zone *zone, gfp_t gfp,
+			  unsigned int order)
+{
+	uint32_t need = zone_reserve(zone, gfp) + (1u << order);
+
+	return zone->buddy_pages >= need || zone_free_pages(zone) >= need;
+}
+
 /* A block just taken off the maps becomes an allocated head. */
 static struct page *zone_hand_out(struct zone *zone, struct page *page,
 				  unsigned int order)
@@ -239,7 +252,7 @@ static struct page *zone_take_locked(struct zone *zone, unsigned int order,
 	/* B9: with a hot block of this order the zone has low + 2^order free */
 	if (order < HOT_ORDERS && zone->hot[order].count)
 		return hot_pop_locked(zone, order);
-	if (zone_free_pages(zone) < zone_reserve(zone, gfp) + (1u << order)) {
+	if (!zone_can_give(zone, gfp, order)) {
 		hot_drain_all_locked(zone);
 		return NULL;
 	}
@@ -344,8 +357,7 @@ alloc_pages_first_zone(struct zone *zone, gfp_t gfp, unsigned int order)
 	if (unlikely(order > MAX_ORDER))
 		return alloc_pages_failed(gfp, order);
 	flags = mm_lock_irqsave(&zone->lock);
-	if (likely(zone_free_pages(zone) >=
-		   zone_reserve(zone, gfp) + (1u << order)))
+	if (likely(zone_can_give(zone, gfp, order)))
 		page = buddy_take_locked(zone, order);
 	if (unlikely(!page)) {
 		mm_unlock_irqrestore(&zone->lock, flags);
