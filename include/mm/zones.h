@@ -73,16 +73,18 @@ struct free_area {
  * zone's sized for the batch its span allows, so a small machine pays
  * for small lists only.
  *
- * The batch grows with the zone, a frame in 64, up to 127 (a 32 MiB
+ * The batch grows with the zone, a frame in 128, up to 127 (a 64 MiB
  * zone).  On the mixed workload a list's count swings in bursts of dozens
  * of blocks one way (after a large free, a run of allocations), and every
  * swing past empty or full is a trip to the maps.  Against the previous
- * sizes (a frame in 256, up to Linux's pcp default of 63), mixed went
- * from 10.2 to 8.9 ns at 256 MiB, 12.0 to 11.3 ns at 2 GiB and 12.4 to
- * 9.1 ns at 16 MiB, whose lists were of 15.  Lists of 255 were faster
- * still but scattered small blocks: 78.5 % fragmentation at 256 MiB.  The
- * drain order is what lets lists of 127 keep 81.6 % there and 91.1 % at
- * 2 GiB (mm/buddy_hot.c; docs/DESIGN.md).
+ * sizes (a frame in 256, up to Linux's pcp default of 63), make bench
+ * went from 12.4 / 9.5 / 11.8 ns to 10.8 / 9.0 / 10.9 ns on mixed at 16
+ * MiB / 256 MiB / 2 GiB, and from 16.7 to 14.9 ns on batch at 16 MiB.
+ * Lists of 255 were faster still but scattered small blocks (78.5 %
+ * fragmentation at 256 MiB); the drain order (mm/buddy_hot.c) is what
+ * lets lists of 127 keep 81.6 % there and 90.8 % at 2 GiB.  A frame in
+ * 64 made the 16 MiB zone faster again, but its lists then held so much
+ * of it that 40 % more large requests failed there.
  */
 #define HOT_ORDERS	4u
 #define HOT_BATCH_MAX	127u
@@ -115,7 +117,7 @@ static inline uint32_t hot_zone_batch(uint32_t frames)
 {
 	if (frames < 256)
 		return 0;
-	return frames / 64 < HOT_BATCH_MAX ? frames / 64 : HOT_BATCH_MAX;
+	return frames / 128 < HOT_BATCH_MAX ? frames / 128 : HOT_BATCH_MAX;
 }
 
 struct hot_list {

@@ -113,11 +113,11 @@ static void test_boot_layout(void **state)
 	assert_int_equal(NORMAL->watermark[WMARK_MIN], 96);
 	assert_int_equal(NORMAL->watermark[WMARK_LOW], 120);
 	assert_int_equal(NORMAL->watermark[WMARK_HIGH], 144);
-	/* managed / 64, at most HOT_BATCH_MAX; orders 1..3 a half each */
-	assert_int_equal(NORMAL->hot[0].batch, 127);
-	assert_int_equal(NORMAL->hot[0].high, 508);
-	assert_int_equal(NORMAL->hot[3].batch, 15);
-	assert_int_equal(DMA->hot[0].batch, 60);
+	/* managed / 128, at most HOT_BATCH_MAX; orders 1..3 a half each */
+	assert_int_equal(NORMAL->hot[0].batch, 96);
+	assert_int_equal(NORMAL->hot[0].high, 384);
+	assert_int_equal(NORMAL->hot[3].batch, 12);
+	assert_int_equal(DMA->hot[0].batch, 30);
 	assert_true(page_test(pfn_to_page(0), PG_reserved));
 	assert_true(page_test(pfn_to_page(255), PG_reserved));
 	assert_int_equal(page_zonenum(pfn_to_page(4096)), ZONE_NORMAL);
@@ -714,13 +714,12 @@ static void test_hot_list(void **state)
 
 	(void)state;
 	pages[0] = alloc_pages(GFP_KERNEL, 0);
-	assert_int_equal(NORMAL->hot[0].count, 126);	/* batch 127, one used */
+	assert_int_equal(NORMAL->hot[0].count, 95);	/* batch 96, one used */
 	zone_counters(NORMAL, &c);
 	assert_int_equal(c.hot_hits, 1);
 	assert_int_equal(c.alloc_ok, 1);
 	buddy_free_counts(NORMAL, counts);
-	/* the hot ones and the frame after them, the split's odd one out */
-	assert_int_equal(counts[0], 126 + 1);
+	assert_int_equal(counts[0], 95);	/* the split left no order 0 */
 	check_all();
 	/* more than a list holds: refills, then frees that drain it */
 	for (i = 1; i < n; i++)
@@ -752,7 +751,7 @@ static void test_hot_list_order2(void **state)
 	struct zone_counters before, after;
 
 	(void)state;
-	assert_int_equal(batch, 31);			/* 127 >> 2 */
+	assert_int_equal(batch, 24);			/* 96 >> 2 */
 	zone_counters(NORMAL, &before);
 	a = alloc_pages(GFP_KERNEL, 2);
 	b = alloc_pages(GFP_KERNEL, 2);
@@ -761,8 +760,7 @@ static void test_hot_list_order2(void **state)
 	assert_int_equal(NORMAL->hot[2].count, batch - 2);
 	assert_true(page_test(a, PG_head) && page_order(a) == 2);
 	buddy_free_counts(NORMAL, counts);
-	/* hot blocks count, beside the one block of 4 frames the split left */
-	assert_int_equal(counts[2], batch - 2 + 1);
+	assert_int_equal(counts[2], batch - 2);	/* hot blocks count */
 	check_all();
 	/* a's buddy b is allocated, no map block of order 2 is lower: pushed */
 	assert_int_equal(__free_pages(a, 2), 0);
@@ -928,15 +926,16 @@ static void drain_teardown(struct page **a)
 }
 
 /*
- * A drain puts back first every hot block above the lowest free frame of
- * the maps (placement would hand that frame out before them), however
- * many, then the oldest to make up the batch; the rest keep their order.
+ * A drain puts back first the hot blocks above the lowest free frame of
+ * the maps (placement would hand that frame out before them), then the
+ * oldest to make up a batch; the rest keep their order.  With more than a
+ * batch above, the whole list goes back.
  */
 static void test_hot_drain_order(void **state)
 {
 	static const pfn_t below[] = { 0x1001, 0x1002, 0x1003, 0x1004 };
 	static const pfn_t kept[] = { 0x1003, 0x1004, 0x1005 };
-	static const pfn_t kept2[] = { 0x1000, 0x1006 };
+	static const pfn_t kept2[] = { 0x1006 };
 	static const pfn_t mixed[] = { 0x1001, 0x100d, 0x1002, 0x1003 };
 	static const pfn_t kept3[] = { 0x1002, 0x1003, 0x1004 };
 	struct page *a[16];
@@ -949,11 +948,11 @@ static void test_hot_drain_order(void **state)
 	assert_true(buddy_frame_free(NORMAL, 0x1001));
 	assert_true(buddy_frame_free(NORMAL, 0x1002));
 	check_all();
-	/* the maps now start at 0x1001: all three above it go, not two */
+	/* the maps now start at 0x1001: three above it, the list goes whole */
 	put_page(a[0]);
 	put_page(a[6]);
 	expect_hot0(kept2, ARRAY_SIZE(kept2));
-	assert_true(buddy_is_free_head(NORMAL, 0x1002, 1));	/* merged */
+	assert_true(buddy_is_free_head(NORMAL, 0x1000, 2));	/* merged */
 	assert_true(buddy_is_free_head(NORMAL, 0x1004, 1));
 	check_all();
 	drain_teardown(a);
@@ -993,7 +992,7 @@ static void test_hot_frames_never_stranded(void **state)
 	(void)state;
 	reboot(MiB(8));			/* DMA only: 1792 free frames */
 	assert_int_equal(DMA->managed_pages, 1792);
-	assert_int_equal(DMA->hot[0].batch, 28);
+	assert_int_equal(DMA->hot[0].batch, 14);
 	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
 	/* the refill splits the order-8 block at 0x100 into the hot list,
 	 * which hands its frames out in address order */
@@ -1001,7 +1000,7 @@ static void test_hot_frames_never_stranded(void **state)
 	assert_int_equal(pfn_of(page), 0x100);
 	assert_int_equal(page_to_pfn(DMA->hot_slots[DMA->hot[0].count - 1]), 0x101);
 	put_page(page);
-	assert_int_equal(DMA->hot[0].count, 28);
+	assert_int_equal(DMA->hot[0].count, 14);
 	big10 = alloc_pages(GFP_KERNEL, 10);
 	big9 = alloc_pages(GFP_KERNEL, 9);
 	assert_int_equal(pfn_of(big10), 0x400);
@@ -1035,7 +1034,7 @@ static void test_hot_save_restore(void **state)
 		put_page(pages[i]);
 	buddy_free_counts(NORMAL, before);
 	n = buddy_hot_save(NORMAL, saved, ARRAY_SIZE(saved));
-	assert_int_equal(n, 87 + 20);	/* left of one batch of 127, put back */
+	assert_int_equal(n, 56 + 20);	/* left of one batch of 96, put back */
 	assert_int_equal(NORMAL->hot[0].count, 0);
 	check_all();
 	/* work on coalesced lists, then give everything back */
@@ -1061,7 +1060,7 @@ static void test_short_zone_drains_hot(void **state)
 	(void)state;
 	page = alloc_pages(GFP_KERNEL, 0);
 	put_page(page);
-	assert_int_equal(NORMAL->hot[0].count, 127);
+	assert_int_equal(NORMAL->hot[0].count, 96);
 	n = drain_zone(GFP_KERNEL, held, ARRAY_SIZE(held));
 	/* DMA fell short of its reserve last, Normal before it */
 	assert_int_equal(NORMAL->hot[0].count, 0);
