@@ -32,7 +32,8 @@
  * stacks of descriptor pointers that frees of that order push onto and
  * allocations pop from, so the common case neither splits nor merges.
  * They are refilled from the maps in batches (the lowest free blocks),
- * drained back a batch (the oldest) at a time when full, and drained
+ * drained back a batch at a time when full (those above the maps'
+ * lowest free frame first, then the oldest; mm/buddy_hot.c), and drained
  * completely whenever a request cannot be met otherwise, so a frame is
  * never stranded there.  A freed block of order 1..3 goes to the maps
  * instead when it can merge there or lies above the lowest free block of
@@ -502,8 +503,8 @@ static bool block_tail_clean(const struct page *page, unsigned int order)
 }
 
 /*
- * Put an allocated block back: on the hot list for order 0 (draining the
- * oldest batch first when it is full), else into the maps.
+ * Put an allocated block back: on its hot list (draining a batch first
+ * when it is full) unless the order-1..3 rule sends it to the maps.
  */
 static void buddy_free_locked(struct zone *zone, struct page *page,
 			      pfn_t pfn, unsigned int order)

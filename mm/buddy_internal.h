@@ -220,8 +220,9 @@ BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone, unsigned int o)
 
 /*
  * mm/buddy_hot.c, each with zone->lock held:
- * hot_drain_locked - move the n oldest blocks of the order-o list (~0u:
- * all) back to the maps.  hot_drain_all_locked - every list, whole.
+ * hot_drain_locked - move at least n blocks of the order-o list (~0u:
+ * all) back to the maps: those above the maps' lowest free frame first,
+ * then the oldest.  hot_drain_all_locked - every list, whole.
  * hot_trim_slow_locked - hot_trim_locked()'s drain.
  * hot_refill_locked - fill the empty order-o list with up to a batch of
  * blocks, no more than the maps hold above the low watermark.
@@ -232,7 +233,7 @@ void hot_trim_slow_locked(struct zone *zone);
 void hot_refill_locked(struct zone *zone, unsigned int o);
 
 /*
- * Keep B9 after the maps lost frames: drain the oldest hot blocks,
+ * Keep B9 after the maps lost frames: drain hot blocks,
  * smallest order first, until the maps are back at the low watermark or
  * every list is empty.
  */

@@ -62,8 +62,8 @@ struct free_area {
  * them too, up to its "costly" order 3): on a mix of block sizes, nine
  * requests in ten are of those orders, and a pop or push is a fraction of
  * a split or merge.  An array rather than a list through the descriptors:
- * a pop needs no load from the block's descriptor, and a drain can take
- * the oldest blocks (the bottom) first.  Descriptor pointers rather than
+ * a pop needs no load from the block's descriptor, and a drain can pick
+ * its blocks by address and by age (the bottom is the oldest).  Descriptor pointers rather than
  * pfns: a pop returns the entry as it is and a push stores its argument,
  * so an allocation that follows a free waits on nothing but the store.
  * A list's size comes from the zone's batch (hot_zone_batch()): order o
