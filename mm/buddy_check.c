@@ -233,17 +233,6 @@ static unsigned int check_span(const struct zone *zone)
 	return bad;
 }
 
-/* Where the order-o stack belongs: after the rooms of the lower orders. */
-static struct page **hot_stack(const struct zone *zone, unsigned int o)
-{
-	struct page **slots = zone->hot_slots;
-	unsigned int p;
-
-	for (p = 0; p < o; p++)
-		slots += hot_list_room(zone->hot_room, p);
-	return slots;
-}
-
 /* B6 for the order-o hot list; *frames gets its frames. */
 static unsigned int check_hot_list(const struct zone *zone, unsigned int o,
 				   uint32_t *frames)
@@ -257,11 +246,10 @@ static unsigned int check_hot_list(const struct zone *zone, unsigned int o,
 	      hot->high <= hot_list_room(zone->hot_room, o),
 	      "B6 order-%u hot list: count %u high %u, room for %u", o,
 	      hot->count, hot->high, hot_list_room(zone->hot_room, o));
-	CHECK(!hot->high || hot->slots == hot_stack(zone, o),
+	CHECK(!hot->high || hot->slots == zone_hot_stack(zone, o),
 	      "B6 order-%u hot list: its stack at %p, not at %p", o,
-	      (void *)hot->slots, (void *)hot_stack(zone, o));
+	      (void *)hot->slots, (void *)zone_hot_stack(zone, o));
 	CHECK(hot->head_flags == (zbits | PG_head | o << PG_ORDER_SHIFT) &&
-	      hot->head_flags == (zbits | PG_head | o << PG_ORDER_SHIFT) &&
 	      hot->hot_flags == (zbits | PG_hot | o << PG_ORDER_SHIFT),
 	      "B6 order-%u hot list: head flags 0x%x, hot flags 0x%x", o,
 	      hot->head_flags, hot->hot_flags);

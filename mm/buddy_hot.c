@@ -10,11 +10,11 @@
  * block found is big enough, and stacks them so that the lowest is popped
  * first.  A drain puts back the blocks the maps would not hand out yet
  * (those above the maps' lowest free frame), then the oldest (the bottom
- * of a stack), and merges them: the newest stay for the next requests.  Every list is
- * drained whole when a zone is short of its reserve or a request cannot
- * be met otherwise, so no frame is stranded on a list, and the lists only
- * ever hold frames while the maps hold the zone's low watermark (B9),
- * which is what lets a pop skip the watermark test.  zone_counters()
+ * of a stack), and merges them: the newest stay for the next requests.
+ * Every list is drained whole when a zone is short of its reserve or a
+ * request cannot be met otherwise, so no frame is stranded on a list, and
+ * the lists only ever hold frames while the maps hold the zone's low
+ * watermark (B9), which is what lets a pop skip the watermark test.  zone_counters()
  * turns the lists' accounting into allocation and free counts: the fast
  * paths count nothing else.
  *

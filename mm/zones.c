@@ -95,7 +95,6 @@ static void zone_layout(struct zone *zone, const struct pfn_range *usable,
  */
 static void zone_set_hot(struct zone *zone, uint32_t batch)
 {
-	struct page **slots = zone->hot_slots;
 	uint32_t o;
 
 	MM_ASSERT(batch <= zone->hot_room);
@@ -104,8 +103,7 @@ static void zone_set_hot(struct zone *zone, uint32_t batch)
 
 		hot->batch = batch ? MAX(batch >> o, 1u) : 0;
 		hot->high = 4 * hot->batch;
-		hot->slots = slots;
-		slots += hot_list_room(zone->hot_room, o);
+		hot->slots = zone_hot_stack(zone, o);
 	}
 }
 

@@ -214,6 +214,18 @@ struct zone {
 
 extern struct zone zones[MAX_NR_ZONES];
 
+/* Where the order-o hot stack starts: after the rooms of the lower orders. */
+static inline struct page **zone_hot_stack(const struct zone *zone,
+					   unsigned int o)
+{
+	struct page **slots = zone->hot_slots;
+	unsigned int p;
+
+	for (p = 0; p < o; p++)
+		slots += hot_list_room(zone->hot_room, p);
+	return slots;
+}
+
 static inline struct zone *page_zone(const struct page *page)
 {
 	return &zones[page_zonenum(page)];
