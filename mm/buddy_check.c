@@ -246,7 +246,7 @@ static unsigned int check_hot_list(const struct zone *zone, unsigned int o,
 	      hot->high <= hot_list_room(zone->hot_room, o),
 	      "B6 order-%u hot list: count %u high %u, room for %u", o,
 	      hot->count, hot->high, hot_list_room(zone->hot_room, o));
-	CHECK(!hot->high || hot->slots == zone_hot_stack(zone, o),
+	CHECK(hot->slots == zone_hot_stack(zone, o),
 	      "B6 order-%u hot list: its stack at %p, not at %p", o,
 	      (void *)hot->slots, (void *)zone_hot_stack(zone, o));
 	CHECK(hot->head_flags == (zbits | PG_head | o << PG_ORDER_SHIFT) &&

@@ -14,9 +14,9 @@
  * Every list is drained whole when a zone is short of its reserve or a
  * request cannot be met otherwise, so no frame is stranded on a list, and
  * the lists only ever hold frames while the maps hold the zone's low
- * watermark (B9), which is what lets a pop skip the watermark test.  zone_counters()
- * turns the lists' accounting into allocation and free counts: the fast
- * paths count nothing else.
+ * watermark (B9), which is what lets a pop skip the watermark test.
+ * zone_counters() turns the lists' accounting into allocation and free
+ * counts: the fast paths count nothing else.
  *
  * Locking: every _locked function runs under zone->lock (interrupts off);
  * the public ones take it.  Any context.

@@ -101,8 +101,8 @@ static void zone_set_hot(struct zone *zone, uint32_t batch)
 	for (o = 0; o < HOT_ORDERS; o++) {
 		struct hot_list *hot = &zone->hot[o];
 
-		hot->batch = batch ? MAX(batch >> o, 1u) : 0;
-		hot->high = 4 * hot->batch;
+		hot->high = hot_list_room(batch, o);	/* four batches */
+		hot->batch = hot->high / 4;
 		hot->slots = zone_hot_stack(zone, o);
 	}
 }

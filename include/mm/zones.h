@@ -63,8 +63,9 @@ struct free_area {
  * requests in ten are of those orders, and a pop or push is a fraction of
  * a split or merge.  An array rather than a list through the descriptors:
  * a pop needs no load from the block's descriptor, and a drain can pick
- * its blocks by address and by age (the bottom is the oldest).  Descriptor pointers rather than
- * pfns: a pop returns the entry as it is and a push stores its argument,
+ * its blocks by address and by age (the bottom is the oldest).
+ * Descriptor pointers rather than pfns: a pop returns the entry as it is
+ * and a push stores its argument,
  * so an allocation that follows a free waits on nothing but the store.
  * A list's size comes from the zone's batch (hot_zone_batch()): order o
  * moves batch >> o blocks at a time (at least one), so that every list
@@ -98,7 +99,10 @@ static inline uint32_t hot_list_room(uint32_t batch, unsigned int o)
 	return batch ? 4 * (b ? b : 1) : 0;
 }
 
-/* Slots of all of a zone's stacks; HOT_SLOTS: the most any zone has. */
+/*
+ * Slots of all of a zone's stacks; HOT_SLOTS, the same for
+ * HOT_BATCH_MAX as a constant: the most any zone has.
+ */
 static inline uint32_t hot_zone_slots(uint32_t batch)
 {
 	uint32_t n = 0;
@@ -176,9 +180,9 @@ struct zone_counters {
  *      head carries PG_hot, order o, the zone's number and refcount 0;
  *      count <= high <= hot_list_room(hot_room, o) for every list; and
  *      what a list caches for its fast paths is right: its slots and its
- *      two flags words, and skip_from is at or below what free_area[o].low makes
- *      it (hot_skip_from()), so the fast free pushes only what the exact
- *      rule would push.
+ *      two flags words, and skip_from is at or below what
+ *      free_area[o].low makes it (hot_skip_from()), so the fast free
+ *      pushes only what the exact rule would push.
  *  B7. free_area[o].nr_free equals the bits set in its map;
  *      buddy_pages equals the frames in free blocks; and
  *      buddy_pages + hot frames <= managed_pages <= present_pages <= the
@@ -322,7 +326,7 @@ static inline uint32_t zone_map_words(uint32_t frames)
 /*
  * zones_map_bytes - what zones_init() needs at @map for nr_pfns frames:
  * the descriptors, then every zone's free maps (about 1/4 byte a frame)
- * and hot-list stacks (at most 7.4 KiB on i386).
+ * and hot-list stacks (at most 3.7 KiB a zone on i386).
  * Context: any.  Returns: the size in bytes.
  */
 static inline size_t zones_map_bytes(pfn_t nr_pfns)
