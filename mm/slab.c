@@ -113,30 +113,35 @@ static void slab_move(struct kmem_cache *c, struct slab *s,
 
 /* --- the free map ------------------------------------------------------ */
 
-/* Every slot of @s free: the first objs_per_slab bits set. */
+/* Every slot of @s free (the first objs_per_slab bits set), none held. */
 static void slab_map_fill(const struct kmem_cache *c, struct slab *s)
 {
 	unsigned int w, left = c->objs_per_slab;
 
 	for (w = 0; w < c->map_words; w++) {
-		s->map[w] = left >= SLAB_MAP_BITS ? ~0ul : (1ul << left) - 1;
+		s->map[2 * w] = left >= SLAB_MAP_BITS ? ~0ul :
+						       (1ul << left) - 1;
+		s->map[2 * w + 1] = 0;
 		left -= MIN(left, SLAB_MAP_BITS);
 	}
 }
 
 /*
- * The cache takes word @w of the active slab's map: its free slots count
- * as in use in the slab until they come back.  Cache lock held.
+ * The cache takes word @w of the active slab's map: its free slots move
+ * to the held map and count as in use in the slab until they come back.
+ * Cache lock held.
  */
 static void slab_word_take_locked(struct kmem_cache *c, struct slab *s,
 				  unsigned int w)
 {
-	unsigned long bits = s->map[w];
+	unsigned long *word = &s->map[2 * w];
+	unsigned long bits = *word;
 
-	s->map[w] = 0;
+	*word = 0;
+	*slab_held_word(word) |= bits;
 	s->inuse = (uint16_t)(s->inuse + __builtin_popcountl(bits));
 	c->free_bits = bits;
-	c->free_word = &s->map[w];
+	c->free_word = word;
 	c->free_base = (char *)slab_slot_obj(c, s, w * SLAB_MAP_BITS) -
 		       SLAB_BASE_BIAS;
 }
@@ -146,6 +151,7 @@ static void slab_word_put_locked(struct kmem_cache *c)
 {
 	if (c->free_word) {
 		*c->free_word |= c->free_bits;
+		*slab_held_word(c->free_word) &= ~c->free_bits;
 		c->active->inuse = (uint16_t)(c->active->inuse -
 					      __builtin_popcountl(c->free_bits));
 	}
@@ -167,7 +173,7 @@ static bool slab_word_next_locked(struct kmem_cache *c)
 	if (!s)
 		return false;
 	for (w = 0; w < c->map_words; w++) {
-		if (s->map[w]) {
+		if (s->map[2 * w]) {
 			slab_word_take_locked(c, s, w);
 			return true;
 		}
@@ -178,13 +184,10 @@ static bool slab_word_next_locked(struct kmem_cache *c)
 unsigned int slab_live_locked(const struct kmem_cache *c,
 			      const struct slab *s)
 {
-	unsigned int held = s == c->active ?
-			    (unsigned int)__builtin_popcountl(c->free_bits) : 0;
-	unsigned int k;
+	unsigned int held = 0, w;
 
-	for (k = 1; k <= c->mag_n; k++)
-		if ((uintptr_t)c->mag[k] - (uintptr_t)s->s_mem < c->slots_bytes)
-			held++;
+	for (w = 0; w < c->map_words; w++)	/* magazine and held word */
+		held += (unsigned int)__builtin_popcountl(s->map[2 * w + 1]);
 	return s->inuse - s->quarantined - held;
 }
 
@@ -387,7 +390,7 @@ void *slab_alloc_refill(struct kmem_cache *c, gfp_t gfp)
 static inline void *slab_take_locked(struct kmem_cache *c)
 {
 	if (c->mag_n)
-		return c->mag[c->mag_n--];
+		return slab_mag_pop(c);
 	return c->free_bits ? slab_take_bit(c, c->free_bits) : NULL;
 }
 
@@ -560,14 +563,15 @@ bool slab_free_slot_locked(struct kmem_cache *c, struct slab *s,
 	unsigned long *word = slab_map_word(s, i);
 	unsigned long bit = slab_map_bit(i);
 
+	if (slab_slot_is_free(word, bit))
+		return false;
 	if (word == c->free_word) {
-		if (c->free_bits & bit)
-			return false;
 		c->free_bits |= bit;
+		*slab_held_word(word) |= bit;
 		return true;
 	}
 	/* inuse == quarantined: nothing of the slab is out to be freed */
-	if ((*word & bit) || s->inuse == s->quarantined)
+	if (s->inuse == s->quarantined)
 		return false;
 	*word |= bit;
 	s->inuse--;
@@ -582,14 +586,14 @@ void slab_mag_drain_locked(struct kmem_cache *c)
 	void *obj;
 
 	while (c->mag_n) {
-		obj = c->mag[c->mag_n--];
+		obj = slab_mag_pop(c);
 		s = slab_of_addr(obj);
 		MM_ASSERT(s && s->cache == c);	/* checked when freed */
+		/* A double free never gets in: the held map refuses it. */
 		if (!slab_free_slot_locked(c, s,
-				slab_obj_index(c, s, obj, c->obj_off))) {
-			c->stats.refused++;
-			slab_report(c, "double free", obj, 0, NULL, NULL);
-		}
+				slab_obj_index(c, s, obj, c->obj_off)))
+			panic("slab: magazine of cache %s held %p, which is free in its slab %p",
+			      c->name, obj, (void *)s);
 	}
 }
 
@@ -601,7 +605,7 @@ __attribute__((noinline))
 int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
 		    unsigned int i, void *caller, unsigned long flags)
 {
-	bool ok = c->mag[c->mag_n] != obj && slab_free_slot_locked(c, s, i);
+	bool ok = slab_free_slot_locked(c, s, i);
 
 	if (ok) {
 		mm_pool_free(c, obj);

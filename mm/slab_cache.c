@@ -99,8 +99,8 @@ static bool slab_pick_order(struct kmem_cache *c)
 static size_t slab_desc_bytes(unsigned int objs)
 {
 	return sizeof(struct slab) +
-	       ALIGN_UP(objs, SLAB_MAP_BITS) / SLAB_MAP_BITS *
-	       sizeof(unsigned long);
+	       2 * ALIGN_UP(objs, SLAB_MAP_BITS) / SLAB_MAP_BITS *
+	       sizeof(unsigned long);		/* free and held maps */
 }
 
 /*
@@ -452,7 +452,8 @@ struct kmem_cache *kmem_cache_find(const char *name)
 /*
  * The alignment of off-slab descriptors: the power of two that holds one,
  * a cache line at most, so that no descriptor straddles two lines (a
- * free to a cold slab then misses once, not twice): 32 bytes on i386.
+ * free to a cold slab then misses once, not twice): 64 bytes on i386,
+ * where a descriptor and its two maps of two words take 40.
  * Debug slots are wider than a line anyway: word alignment for them.
  */
 static unsigned int slab_desc_align(void)

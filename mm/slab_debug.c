@@ -227,20 +227,43 @@ static unsigned int slab_check_bits(struct kmem_cache *c, struct slab *s,
 	return bad;
 }
 
-/* Invariant 3 (and 5): the map of @s.  Cache lock held. */
+/* The slots of @s the cache holds: its magazine entries, its word. */
+static unsigned int slab_held_slots(const struct kmem_cache *c,
+				    const struct slab *s)
+{
+	unsigned int n = 0, k;
+
+	for (k = 1; k <= MIN(c->mag_n, SLAB_MAG_SIZE); k++)
+		n += (uintptr_t)c->mag[k].obj - (uintptr_t)s->s_mem <
+		     c->slots_bytes;
+	if (s == c->active)
+		n += (unsigned int)__builtin_popcountl(c->free_bits);
+	return n;
+}
+
+/* Invariant 3 (and 5): the maps of @s.  Cache lock held. */
 static unsigned int slab_check_map(struct kmem_cache *c, struct slab *s)
 {
-	unsigned int bad = 0, nfree = 0, w;
+	unsigned int bad = 0, nfree = 0, nheld = 0, w;
 
 	for (w = 0; w < c->map_words; w++) {
-		nfree += (unsigned int)__builtin_popcountl(s->map[w]);
-		bad += slab_check_bits(c, s, s->map[w], w * SLAB_MAP_BITS);
+		unsigned long free = s->map[2 * w], held = s->map[2 * w + 1];
+
+		nfree += (unsigned int)__builtin_popcountl(free);
+		nheld += (unsigned int)__builtin_popcountl(held);
+		bad += slab_check_bits(c, s, free, w * SLAB_MAP_BITS);
+		SLAB_CHECK(!(free & held),
+			   "3: slab %p map word %u: slots 0x%lx both free and held",
+			   (void *)s, w, free & held);
 	}
 	SLAB_CHECK(nfree + s->inuse == c->objs_per_slab &&
 		   s->quarantined <= s->inuse,
 		   "3: slab %p has %u free slots in its map, inuse %u (%u quarantined) of %u",
 		   (void *)s, nfree, s->inuse, s->quarantined,
 		   c->objs_per_slab);
+	SLAB_CHECK(nheld == slab_held_slots(c, s),
+		   "3: slab %p has %u slots in its held map, the cache holds %u",
+		   (void *)s, nheld, slab_held_slots(c, s));
 	return bad;
 }
 
@@ -255,13 +278,18 @@ static unsigned int slab_check_active(struct kmem_cache *c, struct slab *s)
 			   (void *)s, c->free_bits, (void *)c->free_base);
 		return bad;
 	}
-	if (c->free_word < s->map || c->free_word >= s->map + c->map_words) {
+	if (c->free_word < s->map || c->free_word >= s->map + 2 * c->map_words ||
+	    (c->free_word - s->map) % 2) {
 		SLAB_CHECK(0, "6: active slab %p: held word %p outside its map",
 			   (void *)s, (void *)c->free_word);
 		return bad;
 	}
-	w = (unsigned int)(c->free_word - s->map);
+	w = (unsigned int)(c->free_word - s->map) / 2;
 	held = (unsigned int)__builtin_popcountl(c->free_bits);
+	SLAB_CHECK((c->free_bits & *slab_held_word(c->free_word)) ==
+		   c->free_bits,
+		   "6: active slab %p: held word %u bits 0x%lx not in its held map 0x%lx",
+		   (void *)s, w, c->free_bits, *slab_held_word(c->free_word));
 	SLAB_CHECK(!(c->free_bits & *c->free_word) &&
 		   c->free_base + SLAB_BASE_BIAS ==
 		   slab_slot_obj(c, s, w * SLAB_MAP_BITS) &&
@@ -305,10 +333,12 @@ static unsigned int slab_check_mag(struct kmem_cache *c)
 	struct slab *s;
 	void *obj;
 
-	SLAB_CHECK(c->mag_n <= c->mag_max && !c->mag[0],
+	SLAB_CHECK(c->mag_n <= c->mag_max && !c->mag[0].obj,
 		   "7: magazine holds %u of %u", c->mag_n, c->mag_max);
 	for (k = 1; k <= MIN(c->mag_n, SLAB_MAG_SIZE); k++) {
-		obj = c->mag[k];
+		unsigned long *word;
+
+		obj = c->mag[k].obj;
 		s = slab_of_addr(obj);
 		if (!s || s->cache != c ||
 		    slab_obj_index(c, s, obj, c->obj_off) >= c->objs_per_slab) {
@@ -317,13 +347,20 @@ static unsigned int slab_check_mag(struct kmem_cache *c)
 			continue;
 		}
 		j = slab_obj_index(c, s, obj, c->obj_off);
-		SLAB_CHECK(!(*slab_map_word(s, j) & slab_map_bit(j)) &&
-			   !(slab_map_word(s, j) == c->free_word &&
+		word = slab_map_word(s, j);
+		SLAB_CHECK(!(*word & slab_map_bit(j)) &&
+			   !(word == c->free_word &&
 			     (c->free_bits & slab_map_bit(j))),
 			   "7: magazine entry %u (%p) is free in its slab %p",
 			   k, obj, (void *)s);
+		SLAB_CHECK(c->mag[k].word == slab_held_word(word) &&
+			   c->mag[k].bit == slab_map_bit(j) &&
+			   (*c->mag[k].word & c->mag[k].bit),
+			   "7: magazine entry %u (%p) names word %p bit 0x%lx, not its slot %u of slab %p",
+			   k, obj, (void *)c->mag[k].word, c->mag[k].bit, j,
+			   (void *)s);
 		for (j = 1; j < k; j++)
-			SLAB_CHECK(c->mag[j] != obj,
+			SLAB_CHECK(c->mag[j].obj != obj,
 				   "7: magazine entries %u and %u are both %p",
 				   j, k, obj);
 	}

@@ -55,9 +55,7 @@ void slab_count_refused(struct kmem_cache *c);
  * no valgrind view.  Cache lock held.
  * Returns: false for a double free (nothing changed).
  * slab_mag_drain_locked - every object of the magazine back into its
- * slab's map (no trim); one that is free there already got into the
- * magazine by a double free: reported, counted and dropped.  Cache lock
- * held.
+ * slab's map (no trim).  Cache lock held.
  * slab_desc_free_locked - give a released slab's descriptor @s back to
  * kmem_slab, whose lock the caller holds.
  */
@@ -91,15 +89,58 @@ static inline void slab_set_track(const struct kmem_cache *c, void *obj,
 	mm_mark_noaccess(track, sizeof(*track));
 }
 
-/* Slot @i's word and bit in a slab's map. */
+/*
+ * Slot @i's word and bit in a slab's free map.  The maps interleave: the
+ * free-map word of slots 64k.. (32k.. on i386) is map[2k], and the
+ * held-map word of the same slots (slab_held_word()) is the next one, so
+ * a free reads both in one line with no stride to load.
+ */
 static inline unsigned long *slab_map_word(struct slab *s, unsigned int i)
 {
-	return &s->map[i / SLAB_MAP_BITS];
+	return &s->map[2 * (i / SLAB_MAP_BITS)];
 }
 
 static inline unsigned long slab_map_bit(unsigned int i)
 {
 	return 1ul << (i % SLAB_MAP_BITS);
+}
+
+/* The held-map word of the slots of free-map word @word. */
+static inline unsigned long *slab_held_word(unsigned long *word)
+{
+	return word + 1;
+}
+
+/*
+ * Is the slot of @word and @bit free: in its slab's map, or held by the
+ * cache (in the magazine or the word it holds)?  On the fast free path:
+ * two loads from one line, and the answer is nearly always no.
+ */
+static inline bool slab_slot_is_free(const unsigned long *word,
+				     unsigned long bit)
+{
+	return ((word[0] | word[1]) & bit) != 0;
+}
+
+/* Put @obj (its map word @word, bit @bit) into the magazine, with room. */
+static inline void slab_mag_push(struct kmem_cache *c, void *obj,
+				 unsigned long *word, unsigned long bit)
+{
+	struct slab_mag_entry *e = &c->mag[++c->mag_n];
+
+	e->obj = obj;
+	e->word = slab_held_word(word);
+	e->bit = bit;
+	*e->word |= bit;
+}
+
+/* Take the newest object out of the magazine (not empty). */
+static inline void *slab_mag_pop(struct kmem_cache *c)
+{
+	struct slab_mag_entry *e = &c->mag[c->mag_n--];
+
+	*e->word &= ~e->bit;
+	return e->obj;
 }
 
 /* The object in slot @i of @s. */
@@ -227,6 +268,7 @@ void *slab_zero(struct kmem_cache *c, void *obj);
 SLAB_INLINE void *slab_take_bit(struct kmem_cache *c, unsigned long bits)
 {
 	c->free_bits = bits & (bits - 1);
+	*slab_held_word(c->free_word) &= ~(bits & -bits);	/* handed out */
 	return c->free_base + SLAB_BASE_BIAS +
 	       (size_t)__builtin_ctzl(bits) * c->stride;
 }
@@ -245,8 +287,7 @@ SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
 
 	(void)caller;
 	if (likely(n)) {
-		obj = c->mag[n];
-		c->mag_n = n - 1;
+		obj = slab_mag_pop(c);
 	} else {
 		bits = c->free_bits;
 		if (unlikely(!bits))
@@ -294,28 +335,25 @@ int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
 
 /*
  * The locked part of a free of slot @i of @s, which passed its checks:
- * into the magazine unless it is full or @obj is its newest object (an
- * evident double free); else its bit into the slab's map while the slab
- * stays partial, where a double free is seen exactly.  Anything else (the
- * word the cache holds, a slab changing lists, misuse) is
- * slab_free_other()'s.  The object itself is never written.
+ * refused if the slot is free already (slab_slot_is_free(), exact), else
+ * into the magazine unless it is full, else its bit into the slab's map
+ * while the slab stays partial.  Anything else (the word the cache
+ * holds, a slab changing lists, misuse) is slab_free_other()'s.  The
+ * object itself is never written.
  */
 SLAB_INLINE int slab_free_slot(struct kmem_cache *c, struct slab *s,
 			       void *obj, unsigned int i, void *caller)
 {
 	unsigned long flags = mm_lock_irqsave(&c->lock);
-	unsigned int n = c->mag_n;
-	unsigned long *word, bit;
+	unsigned long *word = slab_map_word(s, i), bit = slab_map_bit(i);
 
-	if (likely(n < c->mag_max && c->mag[n] != obj)) {
-		c->mag[n + 1] = obj;
-		c->mag_n = n + 1;
+	if (unlikely(slab_slot_is_free(word, bit)))
+		return slab_free_other(c, s, obj, i, caller, flags);
+	if (likely(c->mag_n < c->mag_max)) {
+		slab_mag_push(c, obj, word, bit);
 	} else {
-		word = slab_map_word(s, i);
-		bit = slab_map_bit(i);
-		if (unlikely(word == c->free_word || (*word & bit) ||
-			     s->list != SLAB_PARTIAL || s->inuse == 1 ||
-			     c->mag[n] == obj))
+		if (unlikely(word == c->free_word ||
+			     s->list != SLAB_PARTIAL || s->inuse == 1))
 			return slab_free_other(c, s, obj, i, caller, flags);
 		*word |= bit;
 		s->inuse--;

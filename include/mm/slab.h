@@ -105,7 +105,23 @@ struct slab {
 					 * quarantined, or held by the cache */
 	uint16_t quarantined;		/* objects withheld after corruption */
 	uint8_t list;			/* enum slab_list_id */
-	unsigned long map[];		/* free slots (cache->map_words words) */
+	/*
+	 * Two maps of cache->map_words words each, interleaved: map[2k]
+	 * has the free slots of its 64 (i386: 32), map[2k + 1] the slots
+	 * the cache holds (in its magazine or the word it holds).
+	 */
+	unsigned long map[];
+};
+
+/*
+ * A magazine entry: a freed object and, so that taking it out again
+ * needs no lookup of its slab, the word and bit of its slot in the
+ * slab's held map.
+ */
+struct slab_mag_entry {
+	void *obj;
+	unsigned long *word;
+	unsigned long bit;
 };
 
 struct slab_list {
@@ -144,19 +160,24 @@ struct kmem_cache_stats {
  * the right red zone records who freed the object last.
  *
  * The fast path works on the magazine and on one word of the active
- * slab's map.  The magazine (mag[1..mag_n], newest last; mag[0] is NULL)
+ * slab's map.  The magazine (mag[1..mag_n], newest last; mag[0] is empty)
  * takes freed objects as they are, up to mag_max, and hands the newest
  * out first: an object freed and allocated again goes through as a
- * pointer, with no index to compute and no slab touched.  Behind it the
+ * pointer and one bit, with no index to compute.  Behind it the
  * cache holds one word of the active slab's map (free_bits) and takes the
  * lowest bit per allocation, without touching the slab descriptor; a free
  * to a slot of that word, once the magazine is full, sets its bit there.
  * Objects in the magazine and the slots of the word the cache holds count
  * as in use in their slab (inuse) and are clear in its map, so every slab,
  * the active one included, has exactly objs_per_slab - inuse bits set.
- * A free into the magazine is checked against its newest object only (the
- * evident double free); one of an object deeper in it, or free in its map,
- * shows when the magazine drains (reported then) or to the checker.
+ * Each slab has a second map, the held map, with the bits of the slots
+ * the cache holds: those in the magazine and those of the word it holds
+ * (free_bits).  A magazine entry keeps its word and bit, so taking the
+ * object out clears it without finding the slab.  A free then sees
+ * exactly whether its object is free already, wherever it is (its
+ * slab's map, the word the cache holds, the magazine: one bit of two
+ * words side by side) and is refused at once; no double free ever gets
+ * into the magazine, so none can hand an object out twice.
  * Debug caches have no magazine (mag_max 0): every free is checked in
  * full and goes to its slab's map.
  *
@@ -167,7 +188,9 @@ struct kmem_cache_stats {
  *     its `cache` is this cache, and every frame of it is PG_slab with
  *     `private` pointing at the slab.
  *  3. A slab's map has exactly objs_per_slab - inuse bits set, none at or
- *     beyond objs_per_slab, and quarantined <= inuse.
+ *     beyond objs_per_slab, and quarantined <= inuse.  Its held map has
+ *     a bit set for each magazine entry of the slab and, for the active
+ *     slab, each bit of free_bits, and no other; none is also free.
  *  4. lists[SLAB_EMPTY].nr <= max_empty, and max_empty is
  *     MAX(SLAB_MAX_EMPTY, peak_slabs >> SLAB_EMPTY_SHIFT), peak_slabs
  *     being at least the slabs the cache holds now.
@@ -179,9 +202,10 @@ struct kmem_cache_stats {
  *     Without an
  *     active slab, free_bits is 0 and free_word and free_base are NULL;
  *     with one, free_bits is 0 whenever free_word is NULL.
- *  7. mag_n <= mag_max, mag[0] is NULL, and mag[1..mag_n] are distinct
- *     objects of this cache's slabs whose slots are neither free in their
- *     map nor in free_bits.
+ *  7. mag_n <= mag_max, mag[0].obj is NULL, and mag[1..mag_n] are
+ *     distinct objects of this cache's slabs whose slots are neither free
+ *     in their map nor in free_bits, each entry's word and bit naming
+ *     its slot in its slab's held map.
  *
  * Set at creation and read-only after: everything but lock, mag_n, mag,
  * free_bits, free_base, free_word, active, lists, max_empty, peak_slabs,
@@ -200,9 +224,10 @@ struct kmem_cache {
 	uint32_t inverse;		/* of stride's odd part, mod 2^32 */
 	unsigned int stride_shift;	/* trailing zero bits of stride */
 	unsigned int fast_objs;		/* objs_per_slab; 0 if SLAB_DEBUG */
+	unsigned int map_words;		/* words of a slab's map (each of two) */
 	unsigned int flags;		/* SLAB_* */
 	struct kmem_cache_stats stats;
-	void *mag[SLAB_MAG_SIZE + 1];	/* freed objects, 1..mag_n */
+	struct slab_mag_entry mag[SLAB_MAG_SIZE + 1];	/* 1..mag_n */
 	struct slab *active;		/* the slab allocations come from */
 	struct slab_list lists[SLAB_NR_LISTS];
 	unsigned int size;		/* object size the creator asked for */
@@ -213,7 +238,6 @@ struct kmem_cache {
 	unsigned int align;
 	unsigned int order;		/* slab = 2^order frames */
 	unsigned int objs_per_slab;
-	unsigned int map_words;		/* words of a slab's map */
 	unsigned int s_mem_off;		/* slab start to s_mem: the on-slab
 					 * descriptor and map, or 0 (off-slab) */
 	unsigned int slots_bytes;	/* objs_per_slab * stride */

@@ -12,7 +12,7 @@
  * (alone, or with one cache's lock held, which it must pass over), fault
  * injection under an allocation, and the misuse the cheap checks catch
  * without debug (an interior pointer, a foreign pointer, the wrong cache,
- * a free repeated at once).  The model is one slot per live block with its
+ * a free repeated at once, and a free of an object freed a while ago).  The model is one slot per live block with its
  * size and a fill derived from its address.  After every operation every
  * invariant holds and the two caches count exactly the objects the model
  * holds; at the end everything is freed and every frame is back.
@@ -26,9 +26,13 @@
 
 enum kind { K_KMALLOC, K_SMALL, K_CTOR };
 
+#define STALE	8
+
 static struct fuzz_obj slots[SLOTS];
 static struct kmem_cache *caches[3];	/* [K_SMALL], [K_CTOR] */
 static void *burst[BURST];
+static struct fuzz_obj stale[STALE];	/* the last cache objects freed */
+static unsigned int stale_next;
 
 static void verify(const struct fuzz_obj *s)
 {
@@ -72,7 +76,39 @@ static void do_free(struct fuzz_obj *s)
 	if (s->kind == K_CTOR)
 		fuzz_ctor(s->p);	/* constructed state on free */
 	release(s);
+	if (s->kind != K_KMALLOC)
+		stale[stale_next++ % STALE] = *s;
 	s->p = NULL;
+}
+
+static bool is_live(const void *p)
+{
+	unsigned int i;
+
+	for (i = 0; i < SLOTS; i++)
+		if (slots[i].p == p)
+			return true;
+	return false;
+}
+
+/*
+ * Free again an object freed a while ago and not handed out since (or
+ * handed out and freed again): a double free wherever the object is now
+ * (deep in the magazine, in its slab's map, in the word the cache holds)
+ * or, if its slab went back to the buddy allocator, a foreign pointer or
+ * an object of another cache.  Always refused and counted once.
+ */
+static void do_stale_free(uint8_t a)
+{
+	const struct fuzz_obj *o = &stale[a % STALE];
+	uint64_t before;
+
+	if (!o->p || is_live(o->p))
+		return;
+	before = fuzz_slab_refused(caches[K_SMALL], caches[K_CTOR]);
+	kmem_cache_free(caches[o->kind], o->p);
+	FUZZ_ASSERT(fuzz_slab_refused(caches[K_SMALL], caches[K_CTOR]) ==
+		    before + 1);
 }
 
 /* The @i-th of @k objects to free: rotated, reversed or odd/even. */
@@ -146,6 +182,8 @@ static void run_op(const uint8_t *d)
 	case 4:
 		if (s->p)
 			do_misuse(s, d[2]);
+		else
+			do_stale_free(d[2]);
 		break;
 	case 5:
 		if (d[2] & 1)
@@ -195,6 +233,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t i;
 
 	machine_boot(MiB(24));
+	memset(stale, 0, sizeof(stale));
 	boot_free = zones_total_free();
 	FUZZ_ASSERT(kmem_cache_init(0) == 0);
 	caches[K_SMALL] = kmem_cache_create("fuzz-small", 24, 0, 0, NULL);

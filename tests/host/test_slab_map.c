@@ -159,17 +159,18 @@ static void test_magazine_then_address_order(void **state)
 }
 
 /*
- * A double free is refused exactly, debug or not, when the second free
- * reaches the maps, wherever the first put the object (its slab's map,
- * the word the cache holds), and when the object is the magazine's
- * newest.  Nothing changes.  One that slips into the magazine is reported
- * when the magazine drains, and the object is free once.
+ * A double free is refused exactly, debug or not, wherever the first free
+ * put the object: its slab's map, the word the cache holds, the top of
+ * the magazine or deeper in it.  Nothing changes: the object is free
+ * once, the checker finds every structure sound, and no allocation
+ * hands an object out twice.
  */
 static void test_double_free(void **state)
 {
 	struct kmem_cache *c = kmem_cache_create("test-df", 64, 0, 0, NULL);
-	unsigned int n = c->objs_per_slab, i;
+	unsigned int n = c->objs_per_slab, i, refused = 0;
 	void **o = calloc(2 * n, sizeof(*o));
+	void *got[SLAB_MAG_SIZE];
 	struct kmem_cache_info info;
 	char line[160];
 	void *p;
@@ -191,29 +192,43 @@ static void test_double_free(void **state)
 	p = kmem_cache_alloc(c, GFP_KERNEL);	/* the magazine's newest */
 	kmem_cache_free(c, p);
 	kmem_cache_free(c, p);
-	assert_int_equal(host_log_count("slab: double free in cache test-df"), 3);
-	assert_int_equal(c->stats.refused, 3);
-	kmem_cache_info(c, &info);
-	assert_int_equal(info.active_objs, 2 * n - SLAB_MAG_SIZE - 2);
-	check_all();
+	refused = 3;
+	assert_int_equal(host_log_count("slab: double free in cache test-df"),
+			 refused);
 	/*
-	 * Room in the magazine: o[5] slips in a second time.  Memcheck sees
-	 * the double free of its chunk at once; the kernel has no memcheck.
+	 * Room in the magazine: o[5] (free in its map) and an object deep
+	 * in the magazine are refused too.  Memcheck sees each double free
+	 * of a chunk at once; the kernel has no memcheck.
 	 */
 	p = kmem_cache_alloc(c, GFP_KERNEL);
+	assert_int_equal(c->mag_n, SLAB_MAG_SIZE - 1);
 	VALGRIND_DISABLE_ERROR_REPORTING;
 	kmem_cache_free(c, o[5]);
+	kmem_cache_free(c, o[n + 3]);		/* fourth from the bottom */
 	VALGRIND_ENABLE_ERROR_REPORTING;
-	assert_int_equal(c->stats.refused, 3);
-	assert_int_equal(kmem_cache_check(c), 1);
-	assert_true(host_log_contains("7: magazine entry"));
-	host_log_clear();
-	kmem_cache_shrink(c);			/* the drain finds it */
+	refused += 2;
+	assert_int_equal(c->mag_n, SLAB_MAG_SIZE - 1);
+	assert_int_equal(host_log_count(line), 2);
 	snprintf(line, sizeof(line),
 		 "slab: double free in cache test-df: object %p offset 0 bytes - (caller ",
-		 o[5]);
+		 o[n + 3]);
 	assert_int_equal(host_log_count(line), 1);
-	assert_int_equal(c->stats.refused, 4);
+	assert_int_equal(c->stats.refused, refused);
+	assert_int_equal(kmem_cache_check(c), 0);
+	kmem_cache_info(c, &info);		/* p is out again */
+	assert_int_equal(info.active_objs, 2 * n - SLAB_MAG_SIZE - 1);
+	/* The magazine hands each of its objects out once. */
+	for (i = 0; i < SLAB_MAG_SIZE - 1; i++) {
+		unsigned int j;
+
+		got[i] = kmem_cache_alloc(c, GFP_KERNEL);
+		for (j = 0; j < i; j++)
+			assert_ptr_not_equal(got[j], got[i]);
+		assert_ptr_not_equal(got[i], o[5]);
+	}
+	assert_int_equal(c->mag_n, 0);
+	for (i = 0; i < SLAB_MAG_SIZE - 1; i++)
+		kmem_cache_free(c, got[i]);
 	host_log_clear();
 	check_all();
 	kmem_cache_free(c, p);
@@ -223,6 +238,7 @@ static void test_double_free(void **state)
 	free(o);
 	kmem_cache_info(c, &info);
 	assert_int_equal(info.active_objs, 0);
+	assert_int_equal(c->stats.refused, refused);
 	assert_int_equal(kmem_cache_destroy(c), 0);
 }
 
@@ -368,7 +384,10 @@ static void test_random_vs_shadow(void **state)
 	assert_int_equal(kmem_cache_destroy(c), 0);
 }
 
-/* Invariants 3, 6 and 7: the map, the held word, the magazine. */
+/*
+ * Invariants 3, 6 and 7: the maps (free and magazine), the held word,
+ * the magazine.
+ */
 static void test_check_catches_map_state(void **state)
 {
 	struct kmem_cache *c = kmem_cache_create("test-state", 100, 0, 0,
@@ -378,21 +397,47 @@ static void test_check_catches_map_state(void **state)
 	void *r = kmem_cache_alloc(c, GFP_KERNEL);
 	struct slab *s = slab_of_addr(p);
 	unsigned long spare = 1ul << (SLAB_MAP_BITS - 1);
+	struct slab_mag_entry saved;
+	unsigned long low;
 
 	(void)state;
 	assert_true(c->objs_per_slab < SLAB_MAP_BITS);	/* spare bits */
 	kmem_cache_free(c, p);
 	kmem_cache_free(c, q);
 	assert_int_equal(c->mag_n, 2);
-	c->mag[2] = p;				/* p twice */
+	saved = c->mag[2];
+	c->mag[2] = c->mag[1];			/* p twice */
 	assert_int_equal(kmem_cache_check(c), 1);
 	assert_true(host_log_contains("slab_check: cache test-state: 7: magazine entries 1 and 2"));
-	c->mag[2] = q;
+	c->mag[2] = saved;
 	host_log_clear();
-	c->free_bits |= slab_map_bit(1);	/* q (slot 1) free twice */
-	assert_int_equal(kmem_cache_check(c), 1);
+	*c->mag[2].word &= ~c->mag[2].bit;	/* q's slot not in the map */
+	assert_int_equal(kmem_cache_check(c), 2);
 	assert_true(host_log_contains("7: magazine entry 2"));
+	assert_true(host_log_contains("3: slab"));
+	assert_true(host_log_contains("slots in its held map, the cache holds"));
+	*c->mag[2].word |= c->mag[2].bit;
+	host_log_clear();
+	s->map[0] |= c->mag[1].bit;		/* p free and in the magazine */
+	s->inuse--;
+	assert_true(kmem_cache_check(c) >= 2);
+	assert_true(host_log_contains("both free and held"));
+	assert_true(host_log_contains("7: magazine entry 1"));
+	s->map[0] &= ~c->mag[1].bit;
+	s->inuse++;
+	host_log_clear();
+	assert_int_equal(kmem_cache_check(c), 0);
+	c->free_bits |= slab_map_bit(1);	/* q (slot 1) free twice */
+	assert_int_equal(kmem_cache_check(c), 2);
+	assert_true(host_log_contains("7: magazine entry 2"));
+	assert_true(host_log_contains("slots in its held map, the cache holds"));
 	c->free_bits &= ~slab_map_bit(1);
+	host_log_clear();
+	low = c->free_bits & -c->free_bits;	/* held, not in the held map */
+	*slab_held_word(c->free_word) &= ~low;
+	assert_int_equal(kmem_cache_check(c), 2);
+	assert_true(host_log_contains("not in its held map"));
+	*slab_held_word(c->free_word) |= low;
 	host_log_clear();
 	c->free_base += c->stride;
 	assert_int_equal(kmem_cache_check(c), 1);
