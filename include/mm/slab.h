@@ -224,7 +224,6 @@ struct kmem_cache {
 	uint32_t inverse;		/* of stride's odd part, mod 2^32 */
 	unsigned int stride_shift;	/* trailing zero bits of stride */
 	unsigned int fast_objs;		/* objs_per_slab; 0 if SLAB_DEBUG */
-	unsigned int map_words;		/* words of a slab's map (each of two) */
 	unsigned int flags;		/* SLAB_* */
 	struct kmem_cache_stats stats;
 	struct slab_mag_entry mag[SLAB_MAG_SIZE + 1];	/* 1..mag_n */
@@ -238,6 +237,7 @@ struct kmem_cache {
 	unsigned int align;
 	unsigned int order;		/* slab = 2^order frames */
 	unsigned int objs_per_slab;
+	unsigned int map_words;		/* words of a slab's map (each of two) */
 	unsigned int s_mem_off;		/* slab start to s_mem: the on-slab
 					 * descriptor and map, or 0 (off-slab) */
 	unsigned int slots_bytes;	/* objs_per_slab * stride */
