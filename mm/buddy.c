@@ -639,7 +639,6 @@ BUDDY_INLINE struct zone *pfn_zone(pfn_t pfn)
  * list's head_flags proves the page an allocated head of this order and
  * zone with no slab, reserved, hot or free state (buddy_plain_head()).
  */
-
 BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 				   pfn_t pfn, unsigned int order,
 				   enum release_kind kind, void *caller,

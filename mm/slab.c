@@ -119,9 +119,10 @@ static void slab_map_fill(const struct kmem_cache *c, struct slab *s)
 	unsigned int w, left = c->objs_per_slab;
 
 	for (w = 0; w < c->map_words; w++) {
-		s->map[2 * w] = left >= SLAB_MAP_BITS ? ~0ul :
-						       (1ul << left) - 1;
-		s->map[2 * w + 1] = 0;
+		unsigned long *word = slab_free_word(s, w);
+
+		*word = left >= SLAB_MAP_BITS ? ~0ul : (1ul << left) - 1;
+		*slab_held_word(word) = 0;
 		left -= MIN(left, SLAB_MAP_BITS);
 	}
 }
@@ -134,7 +135,7 @@ static void slab_map_fill(const struct kmem_cache *c, struct slab *s)
 static void slab_word_take_locked(struct kmem_cache *c, struct slab *s,
 				  unsigned int w)
 {
-	unsigned long *word = &s->map[2 * w];
+	unsigned long *word = slab_free_word(s, w);
 	unsigned long bits = *word;
 
 	*word = 0;
@@ -173,7 +174,7 @@ static bool slab_word_next_locked(struct kmem_cache *c)
 	if (!s)
 		return false;
 	for (w = 0; w < c->map_words; w++) {
-		if (s->map[2 * w]) {
+		if (slab_free_bits(s, w)) {
 			slab_word_take_locked(c, s, w);
 			return true;
 		}
@@ -187,7 +188,7 @@ unsigned int slab_live_locked(const struct kmem_cache *c,
 	unsigned int held = 0, w;
 
 	for (w = 0; w < c->map_words; w++)	/* magazine and held word */
-		held += (unsigned int)__builtin_popcountl(s->map[2 * w + 1]);
+		held += (unsigned int)__builtin_popcountl(slab_held_bits(s, w));
 	return s->inuse - s->quarantined - held;
 }
 

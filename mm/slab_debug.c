@@ -247,7 +247,8 @@ static unsigned int slab_check_map(struct kmem_cache *c, struct slab *s)
 	unsigned int bad = 0, nfree = 0, nheld = 0, w;
 
 	for (w = 0; w < c->map_words; w++) {
-		unsigned long free = s->map[2 * w], held = s->map[2 * w + 1];
+		unsigned long free = slab_free_bits(s, w);
+		unsigned long held = slab_held_bits(s, w);
 
 		nfree += (unsigned int)__builtin_popcountl(free);
 		nheld += (unsigned int)__builtin_popcountl(held);

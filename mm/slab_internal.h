@@ -90,14 +90,32 @@ static inline void slab_set_track(const struct kmem_cache *c, void *obj,
 }
 
 /*
- * Slot @i's word and bit in a slab's free map.  The maps interleave: the
- * free-map word of slots 64k.. (32k.. on i386) is map[2k], and the
- * held-map word of the same slots (slab_held_word()) is the next one, so
- * a free reads both in one line with no stride to load.
+ * Word @w of a slab's free map, and slot @i's word and bit in it.  The
+ * maps interleave: the free-map word of slots 64k.. (32k.. on i386) is
+ * map[2k], and the held-map word of the same slots (slab_held_word()) is
+ * the next one, so a free reads both in one line with no stride to load.
  */
+static inline unsigned long *slab_free_word(struct slab *s, unsigned int w)
+{
+	return &s->map[2 * w];
+}
+
+/* The bits of word @w of the free map and of the held map. */
+static inline unsigned long slab_free_bits(const struct slab *s,
+					   unsigned int w)
+{
+	return s->map[2 * w];
+}
+
+static inline unsigned long slab_held_bits(const struct slab *s,
+					   unsigned int w)
+{
+	return s->map[2 * w + 1];
+}
+
 static inline unsigned long *slab_map_word(struct slab *s, unsigned int i)
 {
-	return &s->map[2 * (i / SLAB_MAP_BITS)];
+	return slab_free_word(s, i / SLAB_MAP_BITS);
 }
 
 static inline unsigned long slab_map_bit(unsigned int i)

@@ -91,18 +91,20 @@ struct free_area {
 #define HOT_BATCH_MAX	127u
 #define HOT_HIGH_MAX	(4 * HOT_BATCH_MAX)
 
-/* Blocks the order-o stack of a zone with this batch has room for. */
+/*
+ * Blocks the order-o stack of a zone with this batch has room for: four
+ * of its batches, batch >> o blocks each (at least one).  A macro, so
+ * that HOT_SLOTS is a constant of the same formula.
+ */
+#define HOT_LIST_ROOM(batch, o) \
+	((batch) ? 4 * ((batch) >> (o) ? (batch) >> (o) : 1u) : 0u)
+
 static inline uint32_t hot_list_room(uint32_t batch, unsigned int o)
 {
-	uint32_t b = batch >> o;
-
-	return batch ? 4 * (b ? b : 1) : 0;
+	return HOT_LIST_ROOM(batch, o);
 }
 
-/*
- * Slots of all of a zone's stacks; HOT_SLOTS, the same for
- * HOT_BATCH_MAX as a constant: the most any zone has.
- */
+/* Slots of all of a zone's stacks. */
 static inline uint32_t hot_zone_slots(uint32_t batch)
 {
 	uint32_t n = 0;
@@ -113,8 +115,12 @@ static inline uint32_t hot_zone_slots(uint32_t batch)
 	return n;
 }
 
-#define HOT_SLOTS	(4 * (HOT_BATCH_MAX + (HOT_BATCH_MAX >> 1) + \
-			      (HOT_BATCH_MAX >> 2) + (HOT_BATCH_MAX >> 3)))
+/* hot_zone_slots(HOT_BATCH_MAX) as a constant: the most any zone has. */
+#define HOT_SLOTS	(HOT_LIST_ROOM(HOT_BATCH_MAX, 0) + \
+			 HOT_LIST_ROOM(HOT_BATCH_MAX, 1) + \
+			 HOT_LIST_ROOM(HOT_BATCH_MAX, 2) + \
+			 HOT_LIST_ROOM(HOT_BATCH_MAX, 3))
+_Static_assert(HOT_ORDERS == 4, "HOT_SLOTS sums four lists");
 
 /* The order-0 batch of a zone of this many frames (0: no lists). */
 static inline uint32_t hot_zone_batch(uint32_t frames)
