@@ -74,16 +74,17 @@ static inline uint64_t bench_stop(uint64_t t0)
 	return t1 - t0;
 }
 
-/* xorshift64*: a few cycles per number, plenty for workload choices. */
+/*
+ * A 64-bit linear congruential generator (Knuth's MMIX constants): one
+ * multiply and one add, which matters because `mixed` draws a number in
+ * its timed loop.  Its high bits are good enough for workload choices;
+ * its low bits are not, so callers use the top of the word only
+ * (bench_below() takes the top 32 bits).
+ */
 static inline uint64_t bench_rand(uint64_t *state)
 {
-	uint64_t x = *state;
-
-	x ^= x >> 12;
-	x ^= x << 25;
-	x ^= x >> 27;
-	*state = x;
-	return x * 0x2545f4914f6cdd1dull;
+	*state = *state * 6364136223846793005ull + 1442695040888963407ull;
+	return *state;
 }
 
 /* A number in [0, n) without a division (n < 2^32). */
