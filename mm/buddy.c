@@ -263,7 +263,8 @@ static struct page *zone_take_locked(struct zone *zone, unsigned int order,
 			return hot_pop_locked(zone, order);
 	}
 	page = buddy_take_locked(zone, order);
-	if (!page && zone_hot_pages(zone)) {
+	if (!page && zone_hot_pages(zone) &&
+	    hot_drain_helps_locked(zone, order)) {
 		hot_drain_all_locked(zone);
 		page = buddy_take_locked(zone, order);
 	}

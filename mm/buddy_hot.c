@@ -136,6 +136,85 @@ void hot_trim_slow_locked(struct zone *zone)
 	}
 }
 
+/*
+ * Would draining every list let the maps meet a request of this order,
+ * which they cannot meet now?  Only if an aligned block of 2^order frames
+ * is then wholly free: a region holding a hot block (the maps hold no
+ * free block of that order or above, B5 having merged all they could),
+ * whose frames on the maps and on the lists add up to all of it.  The
+ * maps' share of a region is a popcount of its bits in each smaller
+ * order's map.  Up to HOT_REGIONS regions are weighed; a list spread
+ * over more is drained without weighing.  In a 16 MiB zone the large
+ * requests that fail (a few hundred per million in the mixed workload)
+ * almost never fail for want of hot frames, and draining every list for
+ * each of them, then refilling, had cost about 1 ns per operation.
+ */
+#define HOT_REGIONS	16
+
+struct hot_region {
+	uint32_t start;		/* map index, aligned to the order */
+	uint32_t frames;	/* hot frames in it */
+};
+
+/* Add a hot block to its region's tally; false if there is no room. */
+static bool hot_region_add(struct hot_region *r, unsigned int *n,
+			   uint32_t start, uint32_t frames)
+{
+	unsigned int k;
+
+	for (k = 0; k < *n && r[k].start != start; k++)
+		;
+	if (k == *n) {
+		if (k == HOT_REGIONS)
+			return false;
+		r[k].start = start;
+		r[k].frames = 0;
+		(*n)++;
+	}
+	r[k].frames += frames;
+	return true;
+}
+
+/* Frames of the maps' free blocks in the 2^order frames from start. */
+static uint32_t maps_frames_in(const struct zone *zone, uint32_t start,
+			       unsigned int order)
+{
+	uint32_t frames = 0;
+	unsigned int o;
+
+	for (o = 0; o < order; o++)
+		frames += hbitmap_weight_range(&zone->free_area[o].map,
+					       start >> o, 1u << (order - o))
+			  << o;
+	return frames;
+}
+
+bool hot_drain_helps_locked(const struct zone *zone, unsigned int order)
+{
+	struct hot_region region[HOT_REGIONS];
+	unsigned int n = 0, o, k;
+	uint32_t i;
+
+	for (o = 0; o < HOT_ORDERS; o++) {
+		const struct hot_list *hot = &zone->hot[o];
+
+		for (i = 0; i < hot->count; i++) {
+			uint32_t at = page_to_pfn(hot->slots[i]) -
+				      zone->map_base;
+
+			if (o >= order ||
+			    !hot_region_add(region, &n,
+					    at & ~((1u << order) - 1), 1u << o))
+				return true;
+		}
+	}
+	for (k = 0; k < n; k++)
+		if (region[k].frames + maps_frames_in(zone, region[k].start,
+						      order) == 1u << order)
+			return true;
+	return false;
+}
+
 /* [pfn, end) goes back to the maps as the maximal aligned blocks it is. */
 static void hot_put_rest_locked(struct zone *zone, pfn_t pfn, pfn_t end)
 {

@@ -233,6 +233,14 @@ void hot_trim_slow_locked(struct zone *zone);
 void hot_refill_locked(struct zone *zone, unsigned int o);
 
 /*
+ * hot_drain_helps_locked - would draining every list let the maps meet a
+ * request of this order that they cannot meet now?  Exact (the answer is
+ * no only when no aligned block of that order would be wholly free),
+ * except that lists spread over many regions answer yes unweighed.
+ */
+bool hot_drain_helps_locked(const struct zone *zone, unsigned int order);
+
+/*
  * Keep B9 after the maps lost frames: drain hot blocks,
  * smallest order first, until the maps are back at the low watermark or
  * every list is empty.

@@ -43,6 +43,25 @@ uint32_t hbitmap_weight(const struct hbitmap *hb)
 	return n;
 }
 
+uint32_t hbitmap_weight_range(const struct hbitmap *hb, uint32_t from,
+			      uint32_t n)
+{
+	uint32_t end = from >= hb->nbits ? from :
+					   from + MIN(n, hb->nbits - from);
+	uint32_t count = 0;
+
+	while (from < end) {
+		uint32_t w = from / HB_BITS, top = MIN(end, (w + 1) * HB_BITS);
+		unsigned long x = hb->level[0][w] >> (from % HB_BITS);
+
+		if (top - from < HB_BITS)
+			x &= (1ul << (top - from)) - 1;
+		count += (uint32_t)__builtin_popcountl(x);
+		from = top;
+	}
+	return count;
+}
+
 /* Bits on level l (level 0 has nbits, each level above one per word). */
 static uint32_t hb_level_bits(const struct hbitmap *hb, uint32_t l)
 {

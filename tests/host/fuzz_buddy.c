@@ -72,8 +72,16 @@ static void do_alloc(struct slot *s, unsigned int id, uint8_t arg)
 
 	s->order = (arg >> 3) % NR_ORDERS;
 	s->page = alloc_pages(gfp, s->order);
-	if (!s->page)
+	if (!s->page) {
+		/* no frame stranded: with every list drained it fails too */
+		unsigned int z;
+
+		for (z = 0; z < MAX_NR_ZONES; z++)
+			buddy_drain_hot(&zones[z]);
+		s->page = alloc_pages(gfp, s->order);
+		FUZZ_ASSERT(s->page == NULL);
 		return;
+	}
 	FUZZ_ASSERT(IS_ALIGNED(page_to_pfn(s->page), 1u << s->order));
 	FUZZ_ASSERT(page_count(s->page) == 1);
 	s->refs = 1;

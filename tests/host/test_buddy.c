@@ -1020,6 +1020,49 @@ static void test_hot_frames_never_stranded(void **state)
 	check_all();
 }
 
+/*
+ * A request the maps cannot meet drains the lists only when that could
+ * meet it: here the hot frames sit in an order-9 region whose low half is
+ * not the zone's, so an order-9 request fails with the lists left alone
+ * (the zone has the frames, not the block), while an order-8 one drains
+ * them and gets the block they complete.
+ */
+static void test_hot_kept_when_drain_cannot_help(void **state)
+{
+	struct page *page, *big10, *low8, *high8;
+	uint64_t drained;
+
+	(void)state;
+	reboot(MiB(8));			/* DMA only: 1792 free frames */
+	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
+	put_page(alloc_pages(GFP_KERNEL, 0));
+	assert_int_equal(DMA->hot[0].count, 14);	/* 0x100..0x10d */
+	big10 = alloc_pages(GFP_KERNEL, 10);
+	low8 = alloc_pages(GFP_KERNEL, 8);
+	assert_int_equal(pfn_of(big10), 0x400);
+	assert_int_equal(pfn_of(low8), 0x200);
+	assert_int_equal(zone_free_pages(DMA), 512);
+	drained = DMA->hot[0].drained;
+	assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 9));
+	assert_int_equal(DMA->hot[0].count, 14);
+	assert_true(DMA->hot[0].drained == drained);
+	check_all();
+	high8 = alloc_pages(GFP_KERNEL, 8);
+	assert_int_equal(pfn_of(high8), 0x300);
+	assert_int_equal(DMA->hot[0].count, 14);
+	page = alloc_pages(GFP_KERNEL, 8);
+	assert_int_equal(pfn_of(page), 0x100);
+	assert_int_equal(DMA->hot[0].count, 0);
+	assert_int_equal(zone_free_pages(DMA), 0);
+	check_all();
+	put_page(page);
+	put_page(high8);
+	put_page(low8);
+	put_page(big10);
+	check_all();
+	assert_int_equal(zone_free_pages(DMA), 1792);
+}
+
 static void test_hot_save_restore(void **state)
 {
 	uint32_t before[NR_ORDERS], after[NR_ORDERS];
@@ -1363,6 +1406,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hot_refill_mixed_low_end, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_drain_order, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_frames_never_stranded, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_kept_when_drain_cannot_help, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_save_restore, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_short_zone_drains_hot, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_trimmed_above_low, setup64, teardown),

@@ -308,6 +308,33 @@ static void prepare(void)
 	assert_int_equal(buddy_check(NORMAL), 0);
 }
 
+/* hbitmap_weight_range() against a bit-by-bit count, ranges past the end included. */
+static void test_hbitmap_weight_range(void **state)
+{
+	static unsigned long words[8];
+	struct hbitmap hb;
+	uint32_t from, n, i, naive;
+
+	(void)state;
+	hbitmap_init(&hb, 200, words);
+	for (i = 0; i < 200; i++)
+		if ((i * 7) % 5 < 2 || (i >= 60 && i < 130))
+			hbitmap_set(&hb, i);
+	for (from = 0; from < 210; from += 3) {
+		for (n = 1; n < 160; n += 5) {
+			naive = 0;
+			for (i = from; i < from + n && i < 200; i++)
+				naive += hbitmap_test(&hb, i);
+			assert_int_equal(hbitmap_weight_range(&hb, from, n),
+					 naive);
+		}
+	}
+	assert_int_equal(hbitmap_weight_range(&hb, 0, ~0u),
+			 hbitmap_weight(&hb));
+	assert_int_equal(hbitmap_weight_range(&hb, 64, 64), 64);
+	assert_int_equal(hbitmap_weight_range(&hb, 130, 10), 4);
+}
+
 static void test_check_b1_b2(void **state)
 {
 	struct page *free1 = pfn_to_page(0x1001);
@@ -500,6 +527,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_highmem_only_hole_below, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_totals, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_snapshot_restores_counts, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hbitmap_weight_range, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_check_b1_b2, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_check_b3, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_check_b4, setup64, teardown),
