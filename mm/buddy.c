@@ -34,8 +34,9 @@
  * They are refilled from the maps in batches (the lowest free blocks),
  * drained back a batch at a time when full (those above the maps'
  * lowest free frame first, then the oldest; mm/buddy_hot.c), and drained
- * completely whenever a request cannot be met otherwise, so a frame is
- * never stranded there.  A freed block of order 1..3 goes to the maps
+ * completely when the zone runs short of its reserve or when that would
+ * meet a request the maps cannot (hot_drain_helps_locked()), so a request
+ * never fails for want of a hot frame.  A freed block of order 1..3 goes to the maps
  * instead when it can merge there or lies above the lowest free block of
  * its order (buddy_skip_hot()).  Hot frames count as free pages
  * everywhere (zone_free_pages()), and they only ever sit above the zone's
@@ -240,7 +241,7 @@ static struct page *zone_hand_out(struct zone *zone, struct page *page,
  * Take 2^order frames from one zone, or NULL.  A zone short of its
  * reserve drains its hot lists (those frames may coalesce into what a
  * later request needs); a request no map can meet drains them and tries
- * again.  Orders below HOT_ORDERS pop their hot list, refilled if empty
+ * again if the hot frames would complete a block of its order.  Orders below HOT_ORDERS pop their hot list, refilled if empty
  * (a pop is counted by the list's own accounting), else take from the
  * maps directly: B9 keeps a refill from going below the low watermark,
  * where only an atomic request may still take a frame.

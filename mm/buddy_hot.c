@@ -11,9 +11,10 @@
  * first.  A drain puts back the blocks the maps would not hand out yet
  * (those above the maps' lowest free frame), then the oldest (the bottom
  * of a stack), and merges them: the newest stay for the next requests.
- * Every list is drained whole when a zone is short of its reserve or a
- * request cannot be met otherwise, so no frame is stranded on a list, and
- * the lists only ever hold frames while the maps hold the zone's low
+ * Every list is drained whole when a zone is short of its reserve or
+ * when that would let the maps meet a request they cannot meet now
+ * (hot_drain_helps_locked()), so no request fails for want of a hot
+ * frame, and the lists only ever hold frames while the maps hold the zone's low
  * watermark (B9), which is what lets a pop skip the watermark test.
  * zone_counters() turns the lists' accounting into allocation and free
  * counts: the fast paths count nothing else.

@@ -18,9 +18,10 @@
  * still usable to its last frame.  With -m 16M the DMA zone manages about
  * 3,500 frames: min 27, low 33, high 40, leaving nearly all of it usable.
  *
- * Hot list: zones of fewer than 256 frames have none (high = 0); others
- * move batch = min(m / 256, 63) frames at a time and hold at most
- * high = 4 * batch.
+ * Hot lists: zones of fewer than 256 frames have none (high = 0); for the
+ * others, the order-0 batch is min(m / 128, 127) frames (hot_zone_batch()
+ * in include/mm/zones.h, which has the sizes of the other orders) and a
+ * list holds at most four batches.
  *
  * Locking: zones_init() and zones_reset() run single-threaded (early boot,
  * or between host test cases); the totals read each zone's counter once
