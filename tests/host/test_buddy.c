@@ -985,6 +985,22 @@ static void test_hot_skipped_when_buddy_free(void **state)
 	check_all();
 }
 
+/*
+ * In the 8 MiB machine below, with the 14 hot frames at 0x100..0x10d: an
+ * order-8 request that only those frames complete drains the lists and
+ * takes the last free frames of the zone.
+ */
+static struct page *alloc_completed_by_hot(void)
+{
+	struct page *page = alloc_pages(GFP_KERNEL, 8);
+
+	assert_int_equal(pfn_of(page), 0x100);
+	assert_int_equal(DMA->hot[0].count, 0);
+	assert_int_equal(zone_free_pages(DMA), 0);
+	check_all();
+	return page;
+}
+
 static void test_hot_frames_never_stranded(void **state)
 {
 	struct page *page, *big9, *big10;
@@ -1006,11 +1022,7 @@ static void test_hot_frames_never_stranded(void **state)
 	assert_int_equal(pfn_of(big10), 0x400);
 	assert_int_equal(pfn_of(big9), 0x200);
 	/* order 8 exists only once the hot frames are back in the lists */
-	page = alloc_pages(GFP_KERNEL, 8);
-	assert_int_equal(pfn_of(page), 0x100);
-	assert_int_equal(DMA->hot[0].count, 0);
-	assert_int_equal(zone_free_pages(DMA), 0);
-	check_all();
+	page = alloc_completed_by_hot();
 	put_page(page);
 	put_page(big9);
 	put_page(big10);
@@ -1050,11 +1062,7 @@ static void test_hot_kept_when_drain_cannot_help(void **state)
 	high8 = alloc_pages(GFP_KERNEL, 8);
 	assert_int_equal(pfn_of(high8), 0x300);
 	assert_int_equal(DMA->hot[0].count, 14);
-	page = alloc_pages(GFP_KERNEL, 8);
-	assert_int_equal(pfn_of(page), 0x100);
-	assert_int_equal(DMA->hot[0].count, 0);
-	assert_int_equal(zone_free_pages(DMA), 0);
-	check_all();
+	page = alloc_completed_by_hot();
 	put_page(page);
 	put_page(high8);
 	put_page(low8);
