@@ -36,9 +36,9 @@
  * lowest free frame first, then the oldest; mm/buddy_hot.c), and drained
  * completely when the zone runs short of its reserve or when that would
  * meet a request the maps cannot (hot_drain_helps_locked()), so a request
- * never fails for want of a hot frame.  A freed block of order 1..3 goes to the maps
- * instead when it can merge there or lies above the lowest free block of
- * its order (buddy_skip_hot()).  Hot frames count as free pages
+ * never fails for want of a hot frame.  A freed block of order 1..3 goes
+ * to the maps instead when it can merge there or lies above the lowest
+ * free block of its order (buddy_skip_hot()).  Hot frames count as free pages
  * everywhere (zone_free_pages()), and they only ever sit above the zone's
  * low watermark (B9), which is what lets a pop skip the watermark test.
  *
@@ -241,9 +241,10 @@ static struct page *zone_hand_out(struct zone *zone, struct page *page,
  * Take 2^order frames from one zone, or NULL.  A zone short of its
  * reserve drains its hot lists (those frames may coalesce into what a
  * later request needs); a request no map can meet drains them and tries
- * again if the hot frames would complete a block of its order.  Orders below HOT_ORDERS pop their hot list, refilled if empty
- * (a pop is counted by the list's own accounting), else take from the
- * maps directly: B9 keeps a refill from going below the low watermark,
+ * again if the hot frames would complete a block of its order.  Orders
+ * below HOT_ORDERS pop their hot list, refilled if empty (a pop is
+ * counted by the list's own accounting), else take from the maps
+ * directly: B9 keeps a refill from going below the low watermark,
  * where only an atomic request may still take a frame.
  */
 static struct page *zone_take_locked(struct zone *zone, unsigned int order,
@@ -264,8 +265,7 @@ static struct page *zone_take_locked(struct zone *zone, unsigned int order,
 			return hot_pop_locked(zone, order);
 	}
 	page = buddy_take_locked(zone, order);
-	if (!page && zone_hot_pages(zone) &&
-	    hot_drain_helps_locked(zone, order)) {
+	if (!page && hot_drain_helps_locked(zone, order)) {
 		hot_drain_all_locked(zone);
 		page = buddy_take_locked(zone, order);
 	}

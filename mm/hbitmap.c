@@ -34,15 +34,6 @@ void hbitmap_init(struct hbitmap *hb, uint32_t nbits, unsigned long *words)
 	hb->top = l;
 }
 
-uint32_t hbitmap_weight(const struct hbitmap *hb)
-{
-	uint32_t i, n = 0;
-
-	for (i = 0; i < hbitmap_level_words(hb->nbits); i++)
-		n += (uint32_t)__builtin_popcountl(hb->level[0][i]);
-	return n;
-}
-
 uint32_t hbitmap_weight_range(const struct hbitmap *hb, uint32_t from,
 			      uint32_t n)
 {
@@ -60,6 +51,11 @@ uint32_t hbitmap_weight_range(const struct hbitmap *hb, uint32_t from,
 		from = top;
 	}
 	return count;
+}
+
+uint32_t hbitmap_weight(const struct hbitmap *hb)
+{
+	return hbitmap_weight_range(hb, 0, hb->nbits);
 }
 
 /* Bits on level l (level 0 has nbits, each level above one per word). */
