@@ -234,9 +234,8 @@ void hot_refill_locked(struct zone *zone, unsigned int o);
 
 /*
  * hot_drain_helps_locked - would draining every list let the maps meet a
- * request of this order that they cannot meet now?  Exact (the answer is
- * no only when no aligned block of that order would be wholly free),
- * except that lists spread over many regions answer yes unweighed.
+ * request of this order that they cannot meet now?  Exact: yes only
+ * when an aligned block of that order would then be wholly free.
  */
 bool hot_drain_helps_locked(const struct zone *zone, unsigned int order);
 

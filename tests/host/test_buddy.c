@@ -1071,6 +1071,60 @@ static void test_hot_kept_when_drain_cannot_help(void **state)
 	assert_int_equal(zone_free_pages(DMA), 1792);
 }
 
+/*
+ * The drain test is exact however many regions the hot blocks are spread
+ * over: with every frame allocated, one frame freed in each of 20 order-4
+ * regions leaves 20 hot frames and no 16-frame block they could complete,
+ * so an order-4 request fails with the lists kept; once the last region's
+ * other 15 frames are freed too, the request drains the lists and gets
+ * that region.
+ */
+#define SPREAD_REGIONS	20
+
+static void test_hot_drain_test_spread_regions(void **state)
+{
+	struct page **frame = calloc(0x800, sizeof(*frame));
+	struct page *page;
+	pfn_t last = 0x100 + (SPREAD_REGIONS - 1) * 16, pfn;
+	uint64_t drained;
+	unsigned int r;
+
+	(void)state;
+	assert_non_null(frame);
+	reboot(MiB(8));			/* DMA only: frames 0x100..0x7ff */
+	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
+	while ((page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)) != NULL)
+		frame[pfn_of(page)] = page;
+	assert_int_equal(zone_free_pages(DMA), 0);
+	for (r = 0; r < SPREAD_REGIONS; r++) {
+		pfn = 0x100 + r * 16 + r % 16;	/* a different slot in each */
+		put_page(frame[pfn]);
+		frame[pfn] = NULL;
+	}
+	assert_int_equal(DMA->hot[0].count, SPREAD_REGIONS);
+	drained = DMA->hot[0].drained;
+	assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 4));
+	assert_int_equal(DMA->hot[0].count, SPREAD_REGIONS);
+	assert_true(DMA->hot[0].drained == drained);
+	check_all();
+	for (pfn = last; pfn < last + 16; pfn++) {
+		if (frame[pfn])
+			put_page(frame[pfn]);
+		frame[pfn] = NULL;
+	}
+	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 4);
+	assert_int_equal(pfn_of(page), last);
+	assert_int_equal(DMA->hot[0].count, 0);
+	check_all();
+	put_page(page);
+	for (pfn = 0; pfn < 0x800; pfn++)
+		if (frame[pfn])
+			put_page(frame[pfn]);
+	free(frame);
+	check_all();
+	assert_int_equal(zone_free_pages(DMA), 1792);
+}
+
 static void test_hot_save_restore(void **state)
 {
 	uint32_t before[NR_ORDERS], after[NR_ORDERS];
@@ -1415,6 +1469,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hot_drain_order, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_frames_never_stranded, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_kept_when_drain_cannot_help, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_drain_test_spread_regions, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_save_restore, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_short_zone_drains_hot, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_trimmed_above_low, setup64, teardown),
