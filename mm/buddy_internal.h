@@ -222,13 +222,16 @@ BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone, unsigned int o)
  * mm/buddy_hot.c, each with zone->lock held:
  * hot_drain_locked - move at least n blocks of the order-o list (~0u:
  * all) back to the maps: those above the maps' lowest free frame first,
- * then the oldest.  hot_drain_all_locked - every list, whole.
+ * then the oldest (n = 0: exactly those above).  hot_drain_all_locked -
+ * every list, whole.  hot_drain_above_locked - from every list, the
+ * blocks above the maps' lowest free frame.
  * hot_trim_slow_locked - hot_trim_locked()'s drain.
  * hot_refill_locked - fill the empty order-o list with up to a batch of
  * blocks, no more than the maps hold above the low watermark.
  */
 void hot_drain_locked(struct zone *zone, unsigned int o, uint32_t n);
 void hot_drain_all_locked(struct zone *zone);
+void hot_drain_above_locked(struct zone *zone);
 void hot_trim_slow_locked(struct zone *zone);
 void hot_refill_locked(struct zone *zone, unsigned int o);
 

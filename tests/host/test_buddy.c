@@ -929,7 +929,8 @@ static void drain_teardown(struct page **a)
  * A drain puts back first the hot blocks above the lowest free frame of
  * the maps (placement would hand that frame out before them), then the
  * oldest to make up a batch; the rest keep their order.  With more than a
- * batch above, the whole list goes back.
+ * batch above, those all go back, and the ones below too unless they are
+ * more than a batch.
  */
 static void test_hot_drain_order(void **state)
 {
@@ -938,7 +939,12 @@ static void test_hot_drain_order(void **state)
 	static const pfn_t kept2[] = { 0x1006 };
 	static const pfn_t mixed[] = { 0x1001, 0x100d, 0x1002, 0x1003 };
 	static const pfn_t kept3[] = { 0x1002, 0x1003, 0x1004 };
+	static const pfn_t spread[] = { 0x1001, 0x100d, 0x1002, 0x100e,
+					0x1003, 0x100f, 0x1004, 0x1005 };
+	static const pfn_t kept4[] = { 0x1001, 0x1002, 0x1003, 0x1004,
+				       0x1005, 0x1006 };
 	struct page *a[16];
+	unsigned int i;
 
 	(void)state;
 	/* all below 0x100c: the two oldest go */
@@ -962,6 +968,19 @@ static void test_hot_drain_order(void **state)
 	expect_hot0(kept3, ARRAY_SIZE(kept3));
 	assert_true(buddy_is_free_head(NORMAL, 0x100c, 1));
 	assert_true(buddy_frame_free(NORMAL, 0x1001));
+	check_all();
+	drain_teardown(a);
+	/* three above 0x100c and five below, in a list of eight: the three go */
+	alloc_run_cold(a, 16, 0);
+	put_page(a[0xc]);
+	NORMAL->hot[0].batch = 2;
+	NORMAL->hot[0].high = 8;
+	for (i = 0; i < ARRAY_SIZE(spread); i++)
+		put_page(a[spread[i] - 0x1000]);
+	put_page(a[6]);
+	expect_hot0(kept4, ARRAY_SIZE(kept4));
+	assert_true(buddy_is_free_head(NORMAL, 0x100c, 2));	/* merged */
+	assert_false(buddy_frame_free(NORMAL, 0x1001));
 	check_all();
 	drain_teardown(a);
 }
@@ -1117,6 +1136,51 @@ static void test_hot_drain_test_spread_regions(void **state)
 	assert_int_equal(DMA->hot[0].count, 0);
 	check_all();
 	put_page(page);
+	for (pfn = 0; pfn < 0x800; pfn++)
+		if (frame[pfn])
+			put_page(frame[pfn]);
+	free(frame);
+	check_all();
+	assert_int_equal(zone_free_pages(DMA), 1792);
+}
+
+/*
+ * A request that fails all the same puts back the hot blocks that lie
+ * above the maps' lowest free frame (here 0x400): of 20 hot frames in as
+ * many order-4 regions, the 10 above it go to the maps, the 10 below stay.
+ */
+static void test_hot_above_put_back_on_failure(void **state)
+{
+	struct page **frame = calloc(0x800, sizeof(*frame));
+	struct page *page;
+	uint64_t drained;
+	pfn_t pfn;
+	unsigned int r, i;
+
+	(void)state;
+	assert_non_null(frame);
+	reboot(MiB(8));			/* DMA only: frames 0x100..0x7ff */
+	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
+	while ((page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)) != NULL)
+		frame[pfn_of(page)] = page;
+	put_page(frame[0x400]);
+	frame[0x400] = NULL;
+	buddy_drain_hot(DMA);		/* the maps: frame 0x400 alone */
+	for (r = 0; r < 20; r++) {
+		pfn = 0x100 + r * 0x50;
+		put_page(frame[pfn]);
+		frame[pfn] = NULL;
+	}
+	assert_int_equal(DMA->hot[0].count, 20);
+	drained = DMA->hot[0].drained;
+	assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 4));
+	assert_int_equal(DMA->hot[0].count, 10);
+	assert_true(DMA->hot[0].drained == drained + 10);
+	for (i = 0; i < 10; i++)
+		assert_true(page_to_pfn(DMA->hot[0].slots[i]) < 0x400);
+	for (r = 10; r < 20; r++)
+		assert_true(buddy_is_free_head(DMA, 0x100 + r * 0x50, 0));
+	check_all();
 	for (pfn = 0; pfn < 0x800; pfn++)
 		if (frame[pfn])
 			put_page(frame[pfn]);
@@ -1470,6 +1534,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hot_frames_never_stranded, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_kept_when_drain_cannot_help, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_drain_test_spread_regions, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_above_put_back_on_failure, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_save_restore, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_short_zone_drains_hot, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_trimmed_above_low, setup64, teardown),
