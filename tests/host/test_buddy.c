@@ -1091,6 +1091,37 @@ static void test_hot_kept_when_drain_cannot_help(void **state)
 }
 
 /*
+ * The 8 MiB machine (DMA only, frames 0x100..0x7ff) with no watermarks and
+ * every frame allocated one by one: the array maps each pfn to its page.
+ */
+static struct page **alloc_every_frame(void)
+{
+	struct page **frame = calloc(0x800, sizeof(*frame));
+	struct page *page;
+
+	assert_non_null(frame);
+	reboot(MiB(8));
+	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
+	while ((page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)) != NULL)
+		frame[pfn_of(page)] = page;
+	assert_int_equal(zone_free_pages(DMA), 0);
+	return frame;
+}
+
+/* Free what alloc_every_frame() handed out and is still held. */
+static void free_every_frame(struct page **frame)
+{
+	pfn_t pfn;
+
+	for (pfn = 0; pfn < 0x800; pfn++)
+		if (frame[pfn])
+			put_page(frame[pfn]);
+	free(frame);
+	check_all();
+	assert_int_equal(zone_free_pages(DMA), 1792);
+}
+
+/*
  * The drain test is exact however many regions the hot blocks are spread
  * over: with every frame allocated, one frame freed in each of 20 order-4
  * regions leaves 20 hot frames and no 16-frame block they could complete,
@@ -1102,19 +1133,13 @@ static void test_hot_kept_when_drain_cannot_help(void **state)
 
 static void test_hot_drain_test_spread_regions(void **state)
 {
-	struct page **frame = calloc(0x800, sizeof(*frame));
+	struct page **frame = alloc_every_frame();
 	struct page *page;
 	pfn_t last = 0x100 + (SPREAD_REGIONS - 1) * 16, pfn;
 	uint64_t drained;
 	unsigned int r;
 
 	(void)state;
-	assert_non_null(frame);
-	reboot(MiB(8));			/* DMA only: frames 0x100..0x7ff */
-	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
-	while ((page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)) != NULL)
-		frame[pfn_of(page)] = page;
-	assert_int_equal(zone_free_pages(DMA), 0);
 	for (r = 0; r < SPREAD_REGIONS; r++) {
 		pfn = 0x100 + r * 16 + r % 16;	/* a different slot in each */
 		put_page(frame[pfn]);
@@ -1136,12 +1161,7 @@ static void test_hot_drain_test_spread_regions(void **state)
 	assert_int_equal(DMA->hot[0].count, 0);
 	check_all();
 	put_page(page);
-	for (pfn = 0; pfn < 0x800; pfn++)
-		if (frame[pfn])
-			put_page(frame[pfn]);
-	free(frame);
-	check_all();
-	assert_int_equal(zone_free_pages(DMA), 1792);
+	free_every_frame(frame);
 }
 
 /*
@@ -1151,18 +1171,12 @@ static void test_hot_drain_test_spread_regions(void **state)
  */
 static void test_hot_above_put_back_on_failure(void **state)
 {
-	struct page **frame = calloc(0x800, sizeof(*frame));
-	struct page *page;
+	struct page **frame = alloc_every_frame();
 	uint64_t drained;
 	pfn_t pfn;
 	unsigned int r, i;
 
 	(void)state;
-	assert_non_null(frame);
-	reboot(MiB(8));			/* DMA only: frames 0x100..0x7ff */
-	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
-	while ((page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, 0)) != NULL)
-		frame[pfn_of(page)] = page;
 	put_page(frame[0x400]);
 	frame[0x400] = NULL;
 	buddy_drain_hot(DMA);		/* the maps: frame 0x400 alone */
@@ -1181,12 +1195,7 @@ static void test_hot_above_put_back_on_failure(void **state)
 	for (r = 10; r < 20; r++)
 		assert_true(buddy_is_free_head(DMA, 0x100 + r * 0x50, 0));
 	check_all();
-	for (pfn = 0; pfn < 0x800; pfn++)
-		if (frame[pfn])
-			put_page(frame[pfn]);
-	free(frame);
-	check_all();
-	assert_int_equal(zone_free_pages(DMA), 1792);
+	free_every_frame(frame);
 }
 
 static void test_hot_save_restore(void **state)
