@@ -109,9 +109,10 @@ BUDDY_INLINE void hot_drain_order(struct zone *zone, unsigned int o,
 	for (i = 0; i < n; i++)
 		hot_put_one(zone, stack[i], o);
 	hot->count -= n;
-	/* The rest slide to the bottom; the elements are pointers. */
-	memmove(stack, stack + n,
-		hot->count * sizeof(struct page *)); /* NOLINT(bugprone-sizeof-expression) */
+	/* The rest slide to the bottom (n = 0: they are there already). */
+	if (n)	/* the elements are pointers */
+		memmove(stack, stack + n,
+			hot->count * sizeof(struct page *)); /* NOLINT(bugprone-sizeof-expression) */
 	hot->drained += above + n;
 }
 
@@ -214,7 +215,7 @@ bool hot_drain_helps_locked(const struct zone *zone, unsigned int order)
 	uint32_t seen[HOT_SEEN], i;
 	unsigned int o;
 
-	memset(seen, 0xff, sizeof(seen));	/* no region starts at ~0 */
+	memset(seen, 0xff, sizeof(seen));	/* no region is numbered ~0 */
 	for (o = 0; o < HOT_ORDERS; o++) {
 		const struct hot_list *hot = &zone->hot[o];
 
