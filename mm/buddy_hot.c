@@ -16,11 +16,10 @@
  * (hot_drain_helps_locked()), so no request fails for want of a hot
  * frame; a request that fails all the same puts back, from every list,
  * the blocks above the maps' lowest free frame.  The lists only ever
- * hold frames while the maps hold the
- * zone's low watermark (B9), which is what lets a pop skip the watermark
- * test.
- * zone_counters() turns the lists' accounting into allocation and free
- * counts: the fast paths count nothing else.
+ * hold frames while the maps hold the zone's low watermark (B9), which
+ * is what lets a pop skip the watermark test.  zone_counters() turns the
+ * lists' accounting into allocation and free counts: the fast paths
+ * count nothing else.
  *
  * Locking: every _locked function runs under zone->lock (interrupts off);
  * the public ones take it.  Any context.

@@ -243,9 +243,9 @@ void hot_refill_locked(struct zone *zone, unsigned int o);
 bool hot_drain_helps_locked(const struct zone *zone, unsigned int order);
 
 /*
- * Keep B9 after the maps lost frames: drain hot blocks,
- * smallest order first, until the maps are back at the low watermark or
- * every list is empty.
+ * Keep B9 after the maps lost frames: drain hot blocks, smallest order
+ * first, until the maps are back at the low watermark or every list is
+ * empty.
  */
 BUDDY_INLINE void hot_trim_locked(struct zone *zone)
 {

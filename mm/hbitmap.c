@@ -34,28 +34,13 @@ void hbitmap_init(struct hbitmap *hb, uint32_t nbits, unsigned long *words)
 	hb->top = l;
 }
 
-uint32_t hbitmap_weight_range(const struct hbitmap *hb, uint32_t from,
-			      uint32_t n)
-{
-	uint32_t end = from >= hb->nbits ? from :
-					   from + MIN(n, hb->nbits - from);
-	uint32_t count = 0;
-
-	while (from < end) {
-		uint32_t w = from / HB_BITS, top = MIN(end, (w + 1) * HB_BITS);
-		unsigned long x = hb->level[0][w] >> (from % HB_BITS);
-
-		if (top - from < HB_BITS)
-			x &= (1ul << (top - from)) - 1;
-		count += (uint32_t)__builtin_popcountl(x);
-		from = top;
-	}
-	return count;
-}
-
 uint32_t hbitmap_weight(const struct hbitmap *hb)
 {
-	return hbitmap_weight_range(hb, 0, hb->nbits);
+	uint32_t i, n = 0;
+
+	for (i = 0; i < hbitmap_level_words(hb->nbits); i++)
+		n += (uint32_t)__builtin_popcountl(hb->level[0][i]);
+	return n;
 }
 
 /* Bits on level l (level 0 has nbits, each level above one per word). */

@@ -64,13 +64,6 @@ void hbitmap_init(struct hbitmap *hb, uint32_t nbits, unsigned long *words);
 uint32_t hbitmap_weight(const struct hbitmap *hb);
 
 /*
- * hbitmap_weight_range - set bits among the n from bit from on (bits at or
- * past nbits count as clear).  Context: any.  Returns: the count.
- */
-uint32_t hbitmap_weight_range(const struct hbitmap *hb, uint32_t from,
-			      uint32_t n);
-
-/*
  * hbitmap_check - verify H1 and H2; print one line per violation, naming
  * @what (the owner's name for this bitmap).
  * Context: any.  Returns: the number of violations.
