@@ -19,9 +19,9 @@
  * 3,500 frames: min 27, low 33, high 40, leaving nearly all of it usable.
  *
  * Hot lists: zones of fewer than 256 frames have none (high = 0); for the
- * others, the order-0 batch is min(m / 128, 127) frames (hot_zone_batch()
- * in include/mm/zones.h, which has the sizes of the other orders) and a
- * list holds at most four batches.
+ * others, the zone's batch is min(m / 128, 127) frames (hot_zone_batch()
+ * in include/mm/zones.h, where HOT_LIST_BATCH() gives each order's part:
+ * order 0 twice it, up to 127) and a list holds at most four of its own.
  *
  * Locking: zones_init() and zones_reset() run single-threaded (early boot,
  * or between host test cases); the totals read each zone's counter once
@@ -91,7 +91,7 @@ static void zone_layout(struct zone *zone, const struct pfn_range *usable,
 }
 
 /*
- * The hot lists' sizes from the order-0 batch (0: no lists), and where
+ * The hot lists' sizes from the zone's batch (0: no lists), and where
  * each list's stack starts in the zone's slots (sized for hot_room).
  */
 static void zone_set_hot(struct zone *zone, uint32_t batch)

@@ -113,11 +113,15 @@ static void test_boot_layout(void **state)
 	assert_int_equal(NORMAL->watermark[WMARK_MIN], 96);
 	assert_int_equal(NORMAL->watermark[WMARK_LOW], 120);
 	assert_int_equal(NORMAL->watermark[WMARK_HIGH], 144);
-	/* managed / 128, at most HOT_BATCH_MAX; orders 1..3 a half each */
-	assert_int_equal(NORMAL->hot[0].batch, 96);
-	assert_int_equal(NORMAL->hot[0].high, 384);
+	/* managed / 128 (96 and 30); order 0 twice that, at most
+	 * HOT_BATCH_MAX; orders 1..3 a half of the one below each */
+	assert_int_equal(NORMAL->hot[0].batch, 127);
+	assert_int_equal(NORMAL->hot[0].high, 508);
+	assert_int_equal(NORMAL->hot[1].batch, 48);
 	assert_int_equal(NORMAL->hot[3].batch, 12);
-	assert_int_equal(DMA->hot[0].batch, 30);
+	assert_int_equal(NORMAL->hot[3].high, 48);
+	assert_int_equal(DMA->hot[0].batch, 60);
+	assert_int_equal(DMA->hot[1].batch, 15);
 	assert_true(page_test(pfn_to_page(0), PG_reserved));
 	assert_true(page_test(pfn_to_page(255), PG_reserved));
 	assert_int_equal(page_zonenum(pfn_to_page(4096)), ZONE_NORMAL);
@@ -714,12 +718,12 @@ static void test_hot_list(void **state)
 
 	(void)state;
 	pages[0] = alloc_pages(GFP_KERNEL, 0);
-	assert_int_equal(NORMAL->hot[0].count, 95);	/* batch 96, one used */
+	assert_int_equal(NORMAL->hot[0].count, 126);	/* batch 127, one used */
 	zone_counters(NORMAL, &c);
 	assert_int_equal(c.hot_hits, 1);
 	assert_int_equal(c.alloc_ok, 1);
 	buddy_free_counts(NORMAL, counts);
-	assert_int_equal(counts[0], 95);	/* the split left no order 0 */
+	assert_int_equal(counts[0], 127);	/* and the split, frame 127 */
 	check_all();
 	/* more than a list holds: refills, then frees that drain it */
 	for (i = 1; i < n; i++)
@@ -1027,7 +1031,7 @@ static void test_hot_frames_never_stranded(void **state)
 	(void)state;
 	reboot(MiB(8));			/* DMA only: 1792 free frames */
 	assert_int_equal(DMA->managed_pages, 1792);
-	assert_int_equal(DMA->hot[0].batch, 14);
+	assert_int_equal(DMA->hot[0].batch, 28);
 	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
 	/* the refill splits the order-8 block at 0x100 into the hot list,
 	 * which hands its frames out in address order */
@@ -1035,7 +1039,7 @@ static void test_hot_frames_never_stranded(void **state)
 	assert_int_equal(pfn_of(page), 0x100);
 	assert_int_equal(page_to_pfn(DMA->hot_slots[DMA->hot[0].count - 1]), 0x101);
 	put_page(page);
-	assert_int_equal(DMA->hot[0].count, 14);
+	assert_int_equal(DMA->hot[0].count, 28);
 	big10 = alloc_pages(GFP_KERNEL, 10);
 	big9 = alloc_pages(GFP_KERNEL, 9);
 	assert_int_equal(pfn_of(big10), 0x400);
@@ -1067,7 +1071,7 @@ static void test_hot_kept_when_drain_cannot_help(void **state)
 	reboot(MiB(8));			/* DMA only: 1792 free frames */
 	DMA->watermark[WMARK_LOW] = DMA->watermark[WMARK_MIN] = 0;
 	put_page(alloc_pages(GFP_KERNEL, 0));
-	assert_int_equal(DMA->hot[0].count, 14);	/* 0x100..0x10d */
+	assert_int_equal(DMA->hot[0].count, 28);	/* 0x100..0x11b */
 	big10 = alloc_pages(GFP_KERNEL, 10);
 	low8 = alloc_pages(GFP_KERNEL, 8);
 	assert_int_equal(pfn_of(big10), 0x400);
@@ -1075,12 +1079,12 @@ static void test_hot_kept_when_drain_cannot_help(void **state)
 	assert_int_equal(zone_free_pages(DMA), 512);
 	drained = DMA->hot[0].drained;
 	assert_null(alloc_pages(GFP_KERNEL | __GFP_NOWARN, 9));
-	assert_int_equal(DMA->hot[0].count, 14);
+	assert_int_equal(DMA->hot[0].count, 28);
 	assert_true(DMA->hot[0].drained == drained);
 	check_all();
 	high8 = alloc_pages(GFP_KERNEL, 8);
 	assert_int_equal(pfn_of(high8), 0x300);
-	assert_int_equal(DMA->hot[0].count, 14);
+	assert_int_equal(DMA->hot[0].count, 28);
 	page = alloc_completed_by_hot();
 	put_page(page);
 	put_page(high8);
@@ -1212,7 +1216,7 @@ static void test_hot_save_restore(void **state)
 		put_page(pages[i]);
 	buddy_free_counts(NORMAL, before);
 	n = buddy_hot_save(NORMAL, saved, ARRAY_SIZE(saved));
-	assert_int_equal(n, 56 + 20);	/* left of one batch of 96, put back */
+	assert_int_equal(n, 87 + 20);	/* left of one batch of 127, put back */
 	assert_int_equal(NORMAL->hot[0].count, 0);
 	check_all();
 	/* work on coalesced lists, then give everything back */
@@ -1238,7 +1242,7 @@ static void test_short_zone_drains_hot(void **state)
 	(void)state;
 	page = alloc_pages(GFP_KERNEL, 0);
 	put_page(page);
-	assert_int_equal(NORMAL->hot[0].count, 96);
+	assert_int_equal(NORMAL->hot[0].count, 127);
 	n = drain_zone(GFP_KERNEL, held, ARRAY_SIZE(held));
 	/* DMA fell short of its reserve last, Normal before it */
 	assert_int_equal(NORMAL->hot[0].count, 0);

@@ -62,8 +62,9 @@ static void test_layout_16m(void **state)
 	expect_zone(DMA, 1, 4096, 4095, 3840, 30);
 	assert_false(zone_populated(NORMAL));
 	assert_false(zone_populated(HIGH));
-	assert_int_equal(DMA->hot[0].batch, 30);	/* managed / 128 */
-	assert_int_equal(DMA->hot[0].high, 120);
+	assert_int_equal(DMA->hot[0].batch, 60);	/* managed / 64 */
+	assert_int_equal(DMA->hot[0].high, 240);
+	assert_int_equal(DMA->hot[1].batch, 15);	/* managed / 256 */
 	assert_int_equal(DMA->hot_room, 32);		/* its span / 128 */
 }
 
@@ -452,11 +453,11 @@ static void test_check_b6_b7_b8(void **state)
 	char line[64];
 
 	(void)state;
-	page = alloc_pages(GFP_KERNEL, 0);	/* hot list: 95 frames */
+	page = alloc_pages(GFP_KERNEL, 0);	/* hot list: 126 frames */
 	assert_int_equal(buddy_check(NORMAL), 0);
 	NORMAL->hot[0].count = NORMAL->hot[0].high + 1;
-	expect_violation("B6 order-0 hot list: count 385 high 384, room for 384");
-	NORMAL->hot[0].count = 95;
+	expect_violation("B6 order-0 hot list: count 509 high 508, room for 508");
+	NORMAL->hot[0].count = 126;
 	NORMAL->hot[3].high += 4;
 	expect_violation("B6 order-3 hot list: count 0 high 52, room for 48");
 	NORMAL->hot[3].high -= 4;
@@ -465,7 +466,7 @@ static void test_check_b6_b7_b8(void **state)
 		 (void *)NORMAL->hot[3].slots);
 	expect_violation(line);
 	NORMAL->hot[3].slots++;
-	top = NORMAL->hot_slots[94];
+	top = NORMAL->hot_slots[125];
 	top->_refcount = 3;
 	expect_violation("B6 order-0 hot pfn");
 	top->_refcount = 0;
@@ -480,7 +481,7 @@ static void test_check_b6_b7_b8(void **state)
 	expect_violation("B6 order-1 hot list: head flags");
 	NORMAL->hot[1].hot_flags = zone_bits | PG_hot | 1u << PG_ORDER_SHIFT;
 	NORMAL->buddy_pages--;
-	expect_violation("B7 in free blocks 12192 (counted 12191) hot 95");
+	expect_violation("B7 in free blocks 12161 (counted 12160) hot 126");
 	NORMAL->buddy_pages++;
 	set_page_zonenum(page, ZONE_DMA);
 	snprintf(line, sizeof(line), "B8 pfn 0x%x carries zone 0",
