@@ -105,11 +105,11 @@ struct free_area {
  * least one).  Its stack has room for four of them.  Macros, so that
  * HOT_SLOTS is a constant of the same formula.
  */
+#define HOT_ORDER0_BATCH(batch)						\
+	(2 * (batch) < HOT_BATCH_MAX ? 2 * (batch) : HOT_BATCH_MAX)
 #define HOT_LIST_BATCH(batch, o)					\
 	((o) == 0 ? HOT_ORDER0_BATCH(batch) :				\
 	 (batch) >> (o) ? (batch) >> (o) : 1u)
-#define HOT_ORDER0_BATCH(batch)						\
-	(2 * (batch) < HOT_BATCH_MAX ? 2 * (batch) : HOT_BATCH_MAX)
 #define HOT_LIST_ROOM(batch, o) \
 	((batch) ? 4 * HOT_LIST_BATCH(batch, o) : 0u)
 

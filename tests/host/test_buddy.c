@@ -113,8 +113,8 @@ static void test_boot_layout(void **state)
 	assert_int_equal(NORMAL->watermark[WMARK_MIN], 96);
 	assert_int_equal(NORMAL->watermark[WMARK_LOW], 120);
 	assert_int_equal(NORMAL->watermark[WMARK_HIGH], 144);
-	/* managed / 128 (96 and 30); order 0 twice that, at most
-	 * HOT_BATCH_MAX; orders 1..3 a half of the one below each */
+	/* the zone's batch managed / 128 (96 and 30); order 0 moves twice
+	 * it, at most HOT_BATCH_MAX; order o from 1 up batch >> o */
 	assert_int_equal(NORMAL->hot[0].batch, 127);
 	assert_int_equal(NORMAL->hot[0].high, 508);
 	assert_int_equal(NORMAL->hot[1].batch, 48);
@@ -723,7 +723,7 @@ static void test_hot_list(void **state)
 	assert_int_equal(c.hot_hits, 1);
 	assert_int_equal(c.alloc_ok, 1);
 	buddy_free_counts(NORMAL, counts);
-	assert_int_equal(counts[0], 127);	/* and the split, frame 127 */
+	assert_int_equal(counts[0], 127);	/* and frame 127, split off */
 	check_all();
 	/* more than a list holds: refills, then frees that drain it */
 	for (i = 1; i < n; i++)
