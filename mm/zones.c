@@ -185,6 +185,8 @@ int zones_init(struct page *map, pfn_t nr_pfns,
 		buddy_zone_init(&zones[i]);
 		words = zone_maps_init(&zones[i], words, nr_pfns);
 	}
+	/* The layout above and the size the caller reserved are two sums. */
+	MM_ASSERT((char *)words <= (char *)map + zones_map_bytes(nr_pfns));
 	for (i = 0; i < nr_free; i++)
 		zone_free_range(&free[i]);
 	for (i = 0; i < MAX_NR_ZONES; i++)
