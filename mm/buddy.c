@@ -269,11 +269,13 @@ static struct page *zone_take_locked(struct zone *zone, unsigned int order,
 			return hot_pop_locked(zone, order);
 	}
 	page = buddy_take_locked(zone, order);
-	if (!page && hot_drain_helps_locked(zone, order)) {
+	if (!page) {
+		if (!hot_drain_helps_locked(zone, order)) {
+			hot_drain_above_locked(zone);	/* fails all the same */
+			return NULL;
+		}
 		hot_drain_all_locked(zone);
 		page = buddy_take_locked(zone, order);
-	} else if (!page) {	/* fails all the same */
-		hot_drain_above_locked(zone);
 	}
 	return page ? zone_hand_out(zone, page, order) : NULL;
 }

@@ -279,7 +279,8 @@ static unsigned int slab_check_active(struct kmem_cache *c, struct slab *s)
 			   (void *)s, c->free_bits, (void *)c->free_base);
 		return bad;
 	}
-	if (c->free_word < s->map || c->free_word >= s->map + 2 * c->map_words ||
+	if (c->free_word < s->map ||
+	    c->free_word >= s->map + 2 * c->map_words ||
 	    (c->free_word - s->map) % 2) {
 		SLAB_CHECK(0, "6: active slab %p: held word %p outside its map",
 			   (void *)s, (void *)c->free_word);

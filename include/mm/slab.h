@@ -237,7 +237,7 @@ struct kmem_cache {
 	unsigned int align;
 	unsigned int order;		/* slab = 2^order frames */
 	unsigned int objs_per_slab;
-	unsigned int map_words;		/* words of a slab's map (each of two) */
+	unsigned int map_words;		/* words of each of a slab's two maps */
 	unsigned int s_mem_off;		/* slab start to s_mem: the on-slab
 					 * descriptor and map, or 0 (off-slab) */
 	unsigned int slots_bytes;	/* objs_per_slab * stride */

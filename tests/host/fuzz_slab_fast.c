@@ -12,10 +12,11 @@
  * (alone, or with one cache's lock held, which it must pass over), fault
  * injection under an allocation, and the misuse the cheap checks catch
  * without debug (an interior pointer, a foreign pointer, the wrong cache,
- * a free repeated at once, and a free of an object freed a while ago).  The model is one slot per live block with its
- * size and a fill derived from its address.  After every operation every
- * invariant holds and the two caches count exactly the objects the model
- * holds; at the end everything is freed and every frame is back.
+ * a free repeated at once, and a free of an object freed a while ago).
+ * The model is one slot per live block with its size and a fill derived
+ * from its address.  After every operation every invariant holds and the
+ * two caches count exactly the objects the model holds; at the end
+ * everything is freed and every frame is back.
  */
 #include "fuzz.h"
 #include "machine.h"
