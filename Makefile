@@ -49,15 +49,17 @@ KARCH_C     := $(wildcard arch/i386/*.c)
 KARCH_ASM   := $(wildcard arch/i386/*.asm)
 KERNEL_C    := $(wildcard kernel/*.c) $(wildcard lib/*.c)
 HOSTARCH_C  := $(wildcard arch/host/*.c)
+# i386 firmware-table readers: pure parsing, so the host tests build them too.
+FWTABLE_C   := arch/i386/smp_tables.c arch/i386/acpi.c arch/i386/mptable.c
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 FUZZERS     := $(patsubst tests/host/%.c,$(BUILD)/fuzz/%,$(wildcard tests/host/fuzz_*.c))
 USER_PROGS  := $(patsubst user/%.c,%,$(filter-out user/ulib.c,$(wildcard user/*.c)))
 
 KOBJS := $(patsubst %.asm,$(BUILD)/kernel/%.o,$(KARCH_ASM)) \
          $(patsubst %.c,$(BUILD)/kernel/%.o,$(KARCH_C) $(KERNEL_C) $(MM_SRCS))
-HOBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
+HOBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(MM_SRCS) $(HOSTARCH_C) $(FWTABLE_C))
 BOBJS := $(patsubst %.c,$(BUILD)/bench/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
-FOBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
+FOBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(MM_SRCS) $(HOSTARCH_C) $(FWTABLE_C))
 
 # User programs (ring 3), embedded in the kernel: see user/user.mk.
 include user/user.mk
