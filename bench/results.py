@@ -152,13 +152,13 @@ def _run(cmd):
     return p.stdout.strip() if p.returncode == 0 else ""
 
 
-def commit(results_path=DEFAULT_PATH):
+def commit(results_path=DEFAULT_PATH, top=TOP):
     """`git describe --always --dirty`, where the results file itself does
     not count as a change (writing one section must not mark the next
     one dirty)."""
-    desc = _run(["git", "-C", TOP, "describe", "--always"]) or "unknown"
-    rel = os.path.relpath(os.path.abspath(results_path), TOP)
-    status = _run(["git", "-C", TOP, "status", "--porcelain",
+    desc = _run(["git", "-C", top, "describe", "--always"]) or "unknown"
+    rel = os.path.relpath(os.path.abspath(results_path), top)
+    status = _run(["git", "-C", top, "status", "--porcelain",
                    "--untracked-files=no", "--", ".",
                    ":(exclude)" + rel])
     return desc + ("-dirty" if status else "")

@@ -5,6 +5,7 @@ Run by `make test-host` (and alone: /usr/bin/python3 bench/test_results.py).
 """
 
 import os
+import subprocess
 import sys
 import tempfile
 import unittest
@@ -108,6 +109,27 @@ class SectionTest(unittest.TestCase):
         self.assertIn("| CPU | %s (%d CPUs) |" % (results.cpu_model(),
                                                   os.cpu_count()), lines)
         self.assertRegex(lines, r"\| date \| \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+
+
+    def test_commit_is_dirty_but_not_for_the_results_file(self):
+        top = self.dir.name
+
+        def git(*args):
+            subprocess.run(["git", "-C", top, "-c", "user.name=t",
+                            "-c", "user.email=t@t"] + list(args),
+                           check=True, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.DEVNULL)
+        git("init", "-q")
+        results.update(self.path, "bench", "b", self.dec)
+        git("add", "RESULTS.md", "decisions.md")
+        git("commit", "-q", "-m", "x")
+        clean = results.commit(self.path, top)
+        self.assertRegex(clean, r"^[0-9a-f]{7,}$")
+        results.update(self.path, "bench", "b2", self.dec)
+        self.assertEqual(results.commit(self.path, top), clean)
+        with open(self.dec, "a") as fh:
+            fh.write("- one more\n")
+        self.assertEqual(results.commit(self.path, top), clean + "-dirty")
 
 
 if __name__ == "__main__":
