@@ -63,7 +63,7 @@ FOBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
 include user/user.mk
 
 .PHONY: all iso run debug test test-host test-fuzz test-qemu bench bench-callgrind \
-        bench-qemu bench-peers clean deps compile_commands help host tools lint
+        bench-qemu bench-peers bench-decisions clean deps compile_commands help host tools lint
 
 all: $(BUILD)/kmem386.elf host
 
@@ -75,7 +75,8 @@ help:
 	@echo "make test       lint, host tests under valgrind, fuzzers, QEMU tests"
 	@echo "make lint       cppcheck and clang-tidy over mm/"
 	@echo "make bench      host benchmark; bench-callgrind, bench-qemu, bench-peers"
-	@echo "                (each rewrites its section of bench/RESULTS.md; REPS=, OPS=)"
+	@echo "                (each rewrites its section of bench/RESULTS.md; REPS=, OPS=;"
+	@echo "                make bench-decisions recopies bench/decisions.md there)"
 
 deps:
 	@tools/deps.sh
@@ -196,6 +197,9 @@ bench-callgrind: deps
 
 bench-peers: deps
 	@$(MAKE) --no-print-directory -f Makefile -f bench/Makefile.inc bench-peers-run
+
+bench-decisions:
+	@$(MAKE) --no-print-directory -f Makefile -f bench/Makefile.inc bench-decisions-run
 
 compile_commands:
 	bear --output compile_commands.json -- $(MAKE) -B all

@@ -13,6 +13,7 @@ Used as a module by bench/run.py and user/bench_qemu.py; from the shell
 (bench/peers.sh):
 
     results.py --section bench-peers --body FILE [--reps N] [--flags F]
+    results.py --refresh     (make bench-decisions: recopy decisions.md)
 """
 
 import argparse
@@ -97,7 +98,8 @@ def render(sections, decisions):
         out.append("- `%s`: %s (section `%s`)" % (cmd, what, name))
     out += ["",
             "The decisions list is copied from `bench/decisions.md`, the "
-            "file to edit. A commit ending in `-dirty` had uncommitted "
+            "file to edit, by each of these commands and by `make "
+            "bench-decisions`. A commit ending in `-dirty` had uncommitted "
             "changes (other than this file) when it was measured.",
             "",
             "## Variants measured and not taken",
@@ -133,13 +135,15 @@ def write_atomic(path, text):
 
 
 def update(path, name, body, decisions_path=DECISIONS):
-    """Replace (or add) section name of the file at path with body."""
+    """Replace (or add) section name of the file at path with body; with
+    name None, only rebuild the header and the decisions list."""
     try:
         with open(path) as fh:
             sections = parse_sections(fh.read())
     except FileNotFoundError:
         sections = {}
-    sections[name] = body.strip("\n")
+    if name is not None:
+        sections[name] = body.strip("\n")
     write_atomic(path, render(sections, decisions_text(decisions_path)))
 
 
@@ -228,10 +232,11 @@ def header(title, info, reps, flags, extra=()):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--section", required=True)
+    ap.add_argument("--refresh", action="store_true",
+                    help="keep every section, recopy the decisions")
+    ap.add_argument("--section")
     ap.add_argument("--title", default=None)
-    ap.add_argument("--body", required=True,
-                    help="markdown file with the section's tables")
+    ap.add_argument("--body", help="markdown file with the section's tables")
     ap.add_argument("--reps", default="-")
     ap.add_argument("--flags", default="-")
     ap.add_argument("--load", default=None,
@@ -240,6 +245,12 @@ def main():
                     help="KEY=VALUE line for the facts table")
     ap.add_argument("--results", default=DEFAULT_PATH)
     a = ap.parse_args()
+    if a.refresh:
+        update(a.results, None, "")
+        print("written: %s (decisions)" % a.results, file=sys.stderr)
+        return
+    if not a.section or not a.body:
+        ap.error("--section and --body are needed, or --refresh")
     with open(a.body) as fh:
         body = fh.read()
     load = a.load.split() if a.load else None

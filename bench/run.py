@@ -373,6 +373,7 @@ def top_functions(path, ops, n=6):
 
 def callgrind(args, cpu):
     load0 = os.getloadavg()
+    t0 = time.time()
     outdir = os.path.join(args.build, "bench", "callgrind")
     os.makedirs(outdir, exist_ok=True)
     rows = []
@@ -421,7 +422,8 @@ def callgrind(args, cpu):
     vg = subprocess.run(["valgrind", "--version"], stdout=subprocess.PIPE,
                         text=True).stdout.strip()
     write_section(args, "bench-callgrind", "make bench-callgrind", 1, load0,
-                  markdown_callgrind(rows), [("tool", vg)])
+                  markdown_callgrind(rows),
+                  [("tool", vg), ("duration", "%.0f s" % (time.time() - t0))])
 
 
 def git_head():
@@ -490,7 +492,8 @@ def main():
         json.dump(doc, fh, indent=1)
     print("\nwritten: %s (%.0f s)" % (path, doc["seconds"]))
     write_section(args, "bench", "make bench", args.reps, loads0,
-                  markdown_bench(rows, tgts, meta, args, cpu, load0, load1))
+                  markdown_bench(rows, tgts, meta, args, cpu, load0, load1),
+                  [("duration", "%.0f s" % doc["seconds"])])
 
 
 if __name__ == "__main__":

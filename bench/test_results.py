@@ -79,6 +79,17 @@ class SectionTest(unittest.TestCase):
         self.assertNotIn("variant A", text)
         self.assertEqual(results.parse_sections(text)["bench"], "b")
 
+    def test_refresh_keeps_every_section(self):
+        results.update(self.path, "bench", "b", self.dec)
+        results.update(self.path, "bench-qemu", "q", self.dec)
+        with open(self.dec, "w") as fh:
+            fh.write("- variant C\n")
+        results.update(self.path, None, "", self.dec)
+        text = self.read()
+        got = results.parse_sections(text)
+        self.assertEqual((got["bench"], got["bench-qemu"]), ("b", "q"))
+        self.assertIn("- variant C", text)
+
     def test_unknown_section_is_kept(self):
         results.update(self.path, "bench", "b", self.dec)
         with open(self.path, "a") as fh:
