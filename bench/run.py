@@ -224,6 +224,18 @@ def targets(rows, meta):
     return t
 
 
+def notes_of(r):
+    notes = []
+    if "frag" in r:
+        zs = ", ".join("%s %.1f" % (z, 100 * v["frag"])
+                       for z, v in r["zones"].items())
+        notes.append("frag %.1f %% (%s), max order %d" % (
+            100 * r["frag"], zs, r["max_order"]))
+    if r["fails"]:
+        notes.append("%d failed allocations" % r["fails"])
+    return "; ".join(notes)
+
+
 def print_table(rows, tgts, meta, reps, cpu):
     print("kmem386 host benchmark: %d repetitions, each a fresh process "
           "pinned to CPU %d; ns per pair (lifo, hot, batch, lifo64) or per "
@@ -239,18 +251,10 @@ def print_table(rows, tgts, meta, reps, cpu):
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
-        notes = []
-        if "frag" in r:
-            zs = ", ".join("%s %.1f" % (z, 100 * v["frag"])
-                           for z, v in r["zones"].items())
-            notes.append("frag %.1f %% (%s), max order %d" % (
-                100 * r["frag"], zs, r["max_order"]))
-        if r["fails"]:
-            notes.append("%d failed allocations" % r["fails"])
         line = "%-6s %-6s %4d MiB  %-11s %7.2f %7.2f %7.2f %7.2f %6.2f  %s" % (
             r["family"], r["workload"], r["pool_mib"], r["alloc"],
             r["median_ns"], r["min_ns"], r["max_ns"], r["minus_null_ns"],
-            r["ratio_to_kmem"], "; ".join(notes))
+            r["ratio_to_kmem"], notes_of(r))
         print(line.rstrip())
     print()
     print("metadata on i386: struct page %d bytes, struct zone %d bytes "
@@ -267,18 +271,6 @@ def print_table(rows, tgts, meta, reps, cpu):
     for t in tgts:
         print("%s  %-36s %s" % ("PASS" if t["pass"] else "MISS",
                                 t["target"], t["text"]))
-
-
-def notes_of(r):
-    notes = []
-    if "frag" in r:
-        zs = ", ".join("%s %.1f" % (z, 100 * v["frag"])
-                       for z, v in r["zones"].items())
-        notes.append("frag %.1f %% (%s), max order %d" % (
-            100 * r["frag"], zs, r["max_order"]))
-    if r["fails"]:
-        notes.append("%d failed allocations" % r["fails"])
-    return "; ".join(notes)
 
 
 def markdown_bench(rows, tgts, meta, args, cpu, load0, load1):
