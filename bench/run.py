@@ -8,7 +8,8 @@ ratio to kmem386 is taken between runs made moments apart.  Prints the
 table, the target lines (PASS/MISS, never a failure) and writes
 build/bench.json.  With --callgrind, runs each workload once under
 callgrind with fewer operations and reports instructions per operation
-(build/bench-callgrind.json).
+(build/bench-callgrind.json).  Both also rewrite their section of
+bench/RESULTS.md (bench/results.py), keeping the other sections.
 """
 
 import argparse
@@ -20,6 +21,8 @@ import statistics
 import subprocess
 import sys
 import time
+
+import results
 
 POOLS_MIB = [16, 256, 2048]
 PAGE_WORKLOADS = ["lifo", "hot", "batch", "mixed"]
@@ -72,6 +75,14 @@ def jobs():
     return out
 
 
+def ops_for(w, ops):
+    """The worker's OPS argument: 0 is its default; kbatch counts rounds
+    of 100k pairs."""
+    if ops == 0 or w != "kbatch":
+        return ops
+    return max(1, ops // 100000)
+
+
 def median(xs):
     return statistics.median(xs) if xs else None
 
@@ -83,7 +94,8 @@ def measure(args, cpu):
         for fam, w, pool, allocs in jobs():
             # Alternate the order so no allocator always runs first.
             for a in (allocs if rep % 2 == 0 else list(reversed(allocs))):
-                cmd = [worker(args.build, a), w, a, str(pool), "0", str(seed)]
+                cmd = [worker(args.build, a), w, a, str(pool),
+                       str(ops_for(w, args.ops)), str(seed)]
                 r = run_worker(cmd, cpu)
                 raw.setdefault((w, pool), {}).setdefault(a, []).append(r)
         print("bench: repetition %d/%d done" % (rep + 1, args.reps),
@@ -212,6 +224,18 @@ def targets(rows, meta):
     return t
 
 
+def notes_of(r):
+    notes = []
+    if "frag" in r:
+        zs = ", ".join("%s %.1f" % (z, 100 * v["frag"])
+                       for z, v in r["zones"].items())
+        notes.append("frag %.1f %% (%s), max order %d" % (
+            100 * r["frag"], zs, r["max_order"]))
+    if r["fails"]:
+        notes.append("%d failed allocations" % r["fails"])
+    return "; ".join(notes)
+
+
 def print_table(rows, tgts, meta, reps, cpu):
     print("kmem386 host benchmark: %d repetitions, each a fresh process "
           "pinned to CPU %d; ns per pair (lifo, hot, batch, lifo64) or per "
@@ -227,18 +251,10 @@ def print_table(rows, tgts, meta, reps, cpu):
     print(hdr)
     print("-" * len(hdr))
     for r in rows:
-        notes = []
-        if "frag" in r:
-            zs = ", ".join("%s %.1f" % (z, 100 * v["frag"])
-                           for z, v in r["zones"].items())
-            notes.append("frag %.1f %% (%s), max order %d" % (
-                100 * r["frag"], zs, r["max_order"]))
-        if r["fails"]:
-            notes.append("%d failed allocations" % r["fails"])
         line = "%-6s %-6s %4d MiB  %-11s %7.2f %7.2f %7.2f %7.2f %6.2f  %s" % (
             r["family"], r["workload"], r["pool_mib"], r["alloc"],
             r["median_ns"], r["min_ns"], r["max_ns"], r["minus_null_ns"],
-            r["ratio_to_kmem"], "; ".join(notes))
+            r["ratio_to_kmem"], notes_of(r))
         print(line.rstrip())
     print()
     print("metadata on i386: struct page %d bytes, struct zone %d bytes "
@@ -255,6 +271,79 @@ def print_table(rows, tgts, meta, reps, cpu):
     for t in tgts:
         print("%s  %-36s %s" % ("PASS" if t["pass"] else "MISS",
                                 t["target"], t["text"]))
+
+
+def markdown_bench(rows, tgts, meta, args, cpu, load0, load1):
+    """The `bench` section's tables: the terminal table's figures."""
+    out = ["Each cell: %d repetitions, each a fresh process pinned to CPU "
+           "%d, all allocators of a workload back to back inside a "
+           "repetition (order alternated). ns per alloc+free pair (lifo, "
+           "hot, batch, lifo64) or per op (mixed); `- null` = median minus "
+           "the null allocator's median; `x kmem` = median over "
+           "repetitions of (ns / kmem's ns in the same repetition). Page "
+           "workloads: kmem allocates with GFP_HIGHUSER, kmem-kernel with "
+           "GFP_KERNEL; small objects: kmalloc(GFP_KERNEL) on a %d MiB "
+           "pool." % (args.reps, cpu, SMALL_POOL_MIB)]
+    if args.ops:
+        out[0] += (" Reduced run: %d operations per cell (kbatch %d "
+                   "rounds), not the workloads' defaults."
+                   % (args.ops, ops_for("kbatch", args.ops)))
+    out += ["", "Load average at the end: %.2f." % load1]
+    if max(load0, load1) > 1.5:     # as the terminal's note
+        out[-1] += (" The machine was busy: times are inflated, ratios "
+                    "less so; `make bench-callgrind` counts instructions.")
+    out += ["",
+            "| family | work | pool | alloc | ops | median ns | min | max "
+            "| - null | x kmem | notes |",
+            "| --- | --- | ---: | --- | ---: | ---: | ---: | ---: | ---: "
+            "| ---: | --- |"]
+    for r in rows:
+        out.append("| %s | %s | %d MiB | %s | %d | %.2f | %.2f | %.2f | "
+                   "%.2f | %.2f | %s |" % (
+                       r["family"], r["workload"], r["pool_mib"], r["alloc"],
+                       r["ops"], r["median_ns"], r["min_ns"], r["max_ns"],
+                       r["minus_null_ns"], r["ratio_to_kmem"], notes_of(r)))
+    out += ["", "Metadata on i386: struct page %d bytes, struct zone %d "
+            "bytes (x 3 zones)." % (meta[0]["sizeof_page_i386"],
+                                    meta[0]["zone_bytes_i386"] // 3), "",
+            "| pool | bytes per frame (descriptor + (zones + free maps) / "
+            "managed frames) | free maps bytes | mem_map + zones + maps / "
+            "managed frames |", "| ---: | ---: | ---: | ---: |"]
+    for m in meta:
+        out.append("| %d MiB | %.4f | %d | %.4f |" % (
+            m["pool_mib"], m["bytes_per_frame"], m["map_bytes_i386"],
+            m["bytes_per_managed_frame"]))
+    out += ["", "Targets:", "", "```"]
+    for t in tgts:
+        out.append("%s  %-36s %s" % ("PASS" if t["pass"] else "MISS",
+                                     t["target"], t["text"]))
+    return out + ["```"]
+
+
+def markdown_callgrind(rows):
+    out = ["Instructions per operation (per pair; per op for mixed) in the "
+           "timed part only, one run per cell under callgrind; `- null` "
+           "subtracts the null allocator's count (the bench loop).", "",
+           "| family | work | pool | alloc | ops | Ir/op | - null | top "
+           "functions (Ir/op) |",
+           "| --- | --- | ---: | --- | ---: | ---: | ---: | --- |"]
+    for r in rows:
+        top = ", ".join("%s %.1f" % (f["function"].split(":")[-1],
+                                     f["ir_per_op"])
+                        for f in r["top_functions_ir_per_op"][:3])
+        out.append("| %s | %s | %d MiB | %s | %d | %.1f | %.1f | %s |" % (
+            r["family"], r["workload"], r["pool_mib"], r["alloc"], r["ops"],
+            r["ir_per_op"], r["ir_per_op_minus_null"], top))
+    return out
+
+
+def write_section(args, name, title, reps, load0, body, extra=()):
+    info = results.host_info(load0, args.results)
+    text = results.header(title, info, reps, args.cflags,
+                          [("pinned CPU", str(pick_cpu(args.cpu)))] +
+                          list(extra))
+    results.update(args.results, name, "\n".join(text + body))
+    print("written: %s (section %s)" % (args.results, name))
 
 
 def top_functions(path, ops, n=6):
@@ -275,6 +364,8 @@ def top_functions(path, ops, n=6):
 
 
 def callgrind(args, cpu):
+    load0 = os.getloadavg()
+    t0 = time.time()
     outdir = os.path.join(args.build, "bench", "callgrind")
     os.makedirs(outdir, exist_ok=True)
     rows = []
@@ -320,6 +411,11 @@ def callgrind(args, cpu):
         json.dump({"tool": "callgrind", "commit": git_head(),
                    "results": rows}, fh, indent=1)
     print("\nwritten: " + path)
+    vg = subprocess.run(["valgrind", "--version"], stdout=subprocess.PIPE,
+                        text=True).stdout.strip()
+    write_section(args, "bench-callgrind", "make bench-callgrind", 1, load0,
+                  markdown_callgrind(rows),
+                  [("tool", vg), ("duration", "%.0f s" % (time.time() - t0))])
 
 
 def git_head():
@@ -345,13 +441,22 @@ def main():
     ap.add_argument("--reps", type=int, default=11)
     ap.add_argument("--cpu", type=int, default=None)
     ap.add_argument("--callgrind", action="store_true")
+    ap.add_argument("--ops", type=int, default=0,
+                    help="operations per timed cell (0: the workloads' "
+                    "defaults; kbatch takes OPS / 100000 rounds)")
+    ap.add_argument("--cflags", default="-",
+                    help="the flags the workers were built with, recorded "
+                    "in the results file")
+    ap.add_argument("--results", default=results.DEFAULT_PATH,
+                    help="the results file whose section is rewritten")
     args = ap.parse_args()
     cpu = pick_cpu(args.cpu)
     if args.callgrind:
         callgrind(args, cpu)
         return
     t0 = time.time()
-    load0 = os.getloadavg()[0]
+    loads0 = os.getloadavg()
+    load0 = loads0[0]
     raw = measure(args, cpu)
     load1 = os.getloadavg()[0]
     rows = summarize(raw)
@@ -378,6 +483,9 @@ def main():
     with open(path, "w") as fh:
         json.dump(doc, fh, indent=1)
     print("\nwritten: %s (%.0f s)" % (path, doc["seconds"]))
+    write_section(args, "bench", "make bench", args.reps, loads0,
+                  markdown_bench(rows, tgts, meta, args, cpu, load0, load1),
+                  [("duration", "%.0f s" % doc["seconds"])])
 
 
 if __name__ == "__main__":

@@ -49,6 +49,9 @@ $(BUILD)/kernel/user_progs.o: $(BUILD)/user/progs.asm
 	@mkdir -p $(dir $@)
 	$(NASM) $(KASFLAGS) $< -o $@
 
-# make bench-qemu: faultbench under a deterministic instruction clock.
+# make bench-qemu: faultbench under a deterministic instruction clock; it
+# rewrites the bench-qemu section of bench/RESULTS.md (or of RESULTS=).
 bench-qemu: deps $(BUILD)/kmem386.iso
-	/usr/bin/python3 user/bench_qemu.py
+	/usr/bin/python3 user/bench_qemu.py \
+		--results $(or $(RESULTS),bench/RESULTS.md) --cflags '$(KCFLAGS)'
+
