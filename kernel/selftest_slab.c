@@ -19,6 +19,7 @@
 #include "mm/buddy.h"
 #include "mm/poison.h"
 #include "mm/slab.h"
+#include "mm/testing/buddy.h"
 
 static struct buddy_snapshot snap;
 

@@ -73,6 +73,7 @@
  * sleeps.  Zeroing of a new block happens after the lock is dropped.
  */
 #include "buddy_internal.h"
+#include "mm/testing/buddy.h"
 
 void (*buddy_zero_highpage_hook)(struct page *page);
 unsigned long (*buddy_reclaim_hook)(void);

@@ -25,6 +25,7 @@
  * the public ones take it.  Any context.
  */
 #include "buddy_internal.h"
+#include "mm/testing/buddy.h"
 
 /* The lowest free frame of the maps (its index), or HB_NONE. */
 BUDDY_INLINE uint32_t maps_low(const struct zone *zone)
