@@ -627,26 +627,6 @@ release:
 }
 
 /*
- * The zone of a pfn by its address, which is how zones_init() numbered
- * every frame (B8): the same answer as page_zone() without loading the
- * descriptor, so the release's lock and hot-list loads need not wait for
- * the flags word (often just written by the allocation).  Branches, not
- * arithmetic: they are predicted, and a prediction is no data dependence.
- * The i386 kernel build keeps both as branches; gcc's x86-64 host build
- * makes the second a conditional move (DMA or Normal), and the bench's
- * hot pair is no slower at 16 and 256 MiB, where that move runs, than
- * at 2 GiB, where the first branch is taken.
- */
-BUDDY_INLINE struct zone *pfn_zone(pfn_t pfn)
-{
-	if (pfn >= LOWMEM_PFN)
-		return &zones[ZONE_HIGHMEM];
-	if (pfn >= DMA_PFN)
-		return &zones[ZONE_NORMAL];
-	return &zones[ZONE_DMA];
-}
-
-/*
  * The fast release, zone->lock held: the last reference to a plain head
  * of order < HOT_ORDERS goes onto its hot list if there is room and the
  * block need not go back to the maps; anything else goes to

@@ -290,14 +290,30 @@ static inline bool zone_spans_pfn(const struct zone *zone, pfn_t pfn)
 	return pfn >= zone->start_pfn && pfn < zone->end_pfn;
 }
 
-/* The zone a pfn belongs to by address alone (DMA / NORMAL / HIGHMEM). */
+/*
+ * pfn_zone - the zone a pfn belongs to by its address alone (DMA, Normal,
+ * HighMem), which is how zones_init() numbered every frame (B8): the
+ * answer page_zone() gives, without loading the frame's descriptor.  The
+ * free path calls it first, so that taking the zone's lock and reading
+ * its hot list need not wait for the descriptor's flags word, which the
+ * allocation has often just written.  Each test returns a zone's address,
+ * so the compiler emits compares and branches (or a conditional move)
+ * with no index to scale: keep it so, it is on that path.
+ * zone_type_of_pfn - the same mapping as a zone number.
+ * Context: any.  Returns: the zone; its number.
+ */
+static inline struct zone *pfn_zone(pfn_t pfn)
+{
+	if (pfn >= LOWMEM_PFN)
+		return &zones[ZONE_HIGHMEM];
+	if (pfn >= DMA_PFN)
+		return &zones[ZONE_NORMAL];
+	return &zones[ZONE_DMA];
+}
+
 static inline enum zone_type zone_type_of_pfn(pfn_t pfn)
 {
-	if (pfn < DMA_PFN)
-		return ZONE_DMA;
-	if (pfn < LOWMEM_PFN)
-		return ZONE_NORMAL;
-	return ZONE_HIGHMEM;
+	return (enum zone_type)(pfn_zone(pfn) - zones);
 }
 
 /* The pfns each zone may hold, by address: [lo, hi). */
