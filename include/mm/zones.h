@@ -59,9 +59,9 @@ struct free_area {
  * top at count - 1 in its part of zone->hot_slots.  Frees of that order push,
  * allocations pop; batch blocks at a time move between a list and the
  * buddy maps.  Orders 1..3 have lists as well as order 0 (Linux keeps
- * them too, up to its "costly" order 3): on a mix of block sizes, nine
- * requests in ten are of those orders, and a pop or push is a fraction of
- * a split or merge.  An array rather than a list through the descriptors:
+ * them too, up to its "costly" order 3): on a mix of block sizes most
+ * requests are of those orders, and a pop or push is a fraction of a
+ * split or merge.  An array rather than a list through the descriptors:
  * a pop needs no load from the block's descriptor, and a drain can pick
  * its blocks by address and by age (the bottom is the oldest).
  * Descriptor pointers rather than pfns: a pop returns the entry as it is
@@ -76,24 +76,17 @@ struct free_area {
  * for small lists only.
  *
  * The batch grows with the zone, a frame in 128, up to 127 (a 64 MiB
- * zone).  On the mixed workload a list's count swings in bursts of dozens
- * of blocks one way (after a large free, a run of allocations), and every
- * swing past empty or full is a trip to the maps.  Against the previous
- * sizes (a frame in 256, up to Linux's pcp default of 63), make bench
- * went from 12.4 / 9.5 / 11.8 ns to 10.8 / 9.0 / 10.9 ns on mixed at 16
- * MiB / 256 MiB / 2 GiB, and from 16.7 to 14.9 ns on batch at 16 MiB.
- * Lists of 255 were faster still but scattered small blocks (78.5 %
- * fragmentation at 256 MiB); the drain order (mm/buddy_hot.c) is what
- * lets lists of 127 keep 81.6 % there and 90.8 % at 2 GiB.  A frame in
- * 64 made the 16 MiB zone faster again, but its lists then held so much
- * of it that 40 % more large requests failed there; those were the lists
- * of orders 1-3, whose blocks pin larger regions.  The order-0 list alone
- * at a frame in 64 (twice the batch) left the failures as they were (697
- * -> 705 per 2M operations) and took mixed at 16 MiB from 94.9 to 87.6
- * instructions and 0.88 of the time: its list, 60 % of the requests,
- * went to the maps half as often.  Zones of 64 MiB and up are at the cap
- * either way; doubling the cap too (order-0 batches of 254) gained 3-4 %
- * there but cost the 2 GiB fragmentation figure 0.8 points.
+ * zone).  A list's count swings in bursts of dozens of blocks one way
+ * (after a large free, a run of allocations), and every swing past empty
+ * or full is a trip to the maps, so a larger batch makes fewer trips.
+ * Two costs bound it: blocks on the lists are not in the maps to
+ * coalesce, so longer lists scatter small blocks; and in a small zone
+ * they hold so much of it that large requests fail, the lists of orders
+ * 1-3 most, since their blocks pin larger regions.  Order 0, the most
+ * frequent request and the cheapest block to hold, therefore moves twice
+ * the batch, and every zone shares the one cap.  Which blocks a drain
+ * takes (see hot_drain_order()) is what keeps lists this long from
+ * scattering the maps.
  */
 #define HOT_ORDERS	4u
 #define HOT_BATCH_MAX	127u
