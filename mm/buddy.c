@@ -591,7 +591,14 @@ static inline bool buddy_plain_head(const struct page *page,
 	       page->_refcount > 0;
 }
 
-/* Drop a reference to a page that failed the fast test, or refuse. */
+/*
+ * Drop a reference to a page that failed the fast test, or refuse.
+ * Entered with zone->lock held (@flags: the interrupt state saved by
+ * buddy_release()) and returns with it released: the fast path locks
+ * once, before its test, and the slow path goes on in that critical
+ * section, so what the test read cannot change and no second lock and
+ * interrupt round trip is paid on the way out of line.
+ */
 static __attribute__((noinline)) int
 buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
 		   enum release_kind kind, void *caller, unsigned long flags)

@@ -66,6 +66,7 @@ BUDDY_INLINE uint32_t hot_sort_above(struct zone *zone, unsigned int o)
 
 		stack[i] = stack[kept];
 		stack[kept] = page;
+		/* the compare is added as its carry (cmp, adc), not branched on */
 		kept += page_to_pfn(page) - zone->map_base < from;
 	}
 	return count - kept;
@@ -112,7 +113,11 @@ BUDDY_INLINE void hot_drain_order(struct zone *zone, unsigned int o,
 	hot->drained += above + n;
 }
 
-/* Order 0 is most of the traffic: its copy has the order constant. */
+/*
+ * The two calls are the same call: each inlines hot_drain_order(), and
+ * the first with o a constant 0, a copy whose shifts and stack base fold
+ * away.  Order 0 carries most drains, so it gets that copy.
+ */
 void hot_drain_locked(struct zone *zone, unsigned int o, uint32_t n)
 {
 	if (o == 0)
