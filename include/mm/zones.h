@@ -229,6 +229,15 @@ struct zone {
 	struct zone_counters stats;	/* raw: see zone_counters() */
 };
 
+#if defined(__i386__)
+/*
+ * The i386 sizes docs/DESIGN.md quotes for the metadata (with struct
+ * page's, asserted in page.h): a field added to or moved in struct zone
+ * fails the kernel build here until both are updated.
+ */
+_Static_assert(sizeof(struct zone) == 968, "struct zone on i386 is 968 bytes");
+#endif
+
 extern struct zone zones[MAX_NR_ZONES];
 
 /* Where the order-o hot stack starts: after the rooms of the lower orders. */
