@@ -14,6 +14,7 @@
  */
 #include "selftest.h"
 #include "mm/buddy.h"
+#include "mm/testing/buddy.h"
 
 static struct buddy_snapshot snap;
 static uint64_t refused_at_start;

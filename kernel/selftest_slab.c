@@ -19,6 +19,7 @@
 #include "mm/buddy.h"
 #include "mm/poison.h"
 #include "mm/slab.h"
+#include "mm/testing/buddy.h"
 
 static struct buddy_snapshot snap;
 
@@ -184,23 +185,25 @@ static const char *ctor_align_case(void)
 	struct kmem_cache *c = kmem_cache_create("selftest-ctor", 40, 0,
 						 SLAB_HWCACHE_ALIGN,
 						 count_ctor);
+	struct kmem_cache_info info;
 	unsigned int once;
 	uint32_t *a, *b;
 
 	if (!c)
 		return "kmem_cache_create failed";
-	once = (c->flags & SLAB_DEBUG) ? 1 : c->objs_per_slab;
+	kmem_cache_info(c, &info);
+	once = (info.flags & SLAB_DEBUG) ? 1 : info.objs_per_slab;
 	ctor_calls = 0;
 	a = kmem_cache_alloc(c, GFP_KERNEL);
 	if (!a || ctor_calls != once || *a != 0xC0FFEE)
 		return selftest_fail("ctor ran %u times for %u objects",
-				     ctor_calls, c->objs_per_slab);
+				     ctor_calls, info.objs_per_slab);
 	if (!IS_ALIGNED((uintptr_t)a, SLAB_CACHE_LINE))
 		return selftest_fail("object %p not cache-line aligned", a);
 	kmem_cache_free(c, a);
 	b = kmem_cache_alloc(c, GFP_KERNEL);
 	if (b != a || *b != 0xC0FFEE ||
-	    ctor_calls != ((c->flags & SLAB_DEBUG) ? 2 : once))
+	    ctor_calls != ((info.flags & SLAB_DEBUG) ? 2 : once))
 		return "constructed state lost on reuse";
 	kmem_cache_free(c, b);
 	if (kmem_cache_destroy(c))
@@ -218,15 +221,17 @@ static const char *destroy_case(void)
 {
 	struct kmem_cache *c = kmem_cache_create("selftest-live", 128, 0, 0,
 						 NULL);
+	struct kmem_cache_info info;
 	void *p;
 
 	if (!c)
 		return "kmem_cache_create failed";
+	kmem_cache_info(c, &info);
 	p = kmem_cache_alloc(c, GFP_KERNEL);
 	if (kmem_cache_destroy(c) != -EBUSY)
 		return "destroy with a live object not refused";
 	kmem_cache_free(c, p);
-	if (kmem_cache_shrink(c) != (1u << c->order))
+	if (kmem_cache_shrink(c) != info.pages_per_slab)
 		return "shrink did not release the empty slab";
 	if (kmem_cache_destroy(c) != 0)
 		return "destroy refused";
@@ -237,6 +242,23 @@ SELFTEST(slab, shrink_and_destroy)
 {
 	begin();
 	return end(destroy_case());
+}
+
+/* One counter of @c's stats, read through kmem_cache_stats(). */
+static uint64_t refused_of(struct kmem_cache *c)
+{
+	struct kmem_cache_stats st;
+
+	kmem_cache_stats(c, &st);
+	return st.refused;
+}
+
+static uint64_t quarantined_of(struct kmem_cache *c)
+{
+	struct kmem_cache_stats st;
+
+	kmem_cache_stats(c, &st);
+	return st.quarantined;
 }
 
 /*
@@ -256,7 +278,7 @@ static const char *debug_ctor_case(void)
 	kmem_cache_free(c, p);
 	p[3] = 0;				/* use after free */
 	q = kmem_cache_alloc(c, GFP_KERNEL);
-	if (!q || q == p || *q != 0xC0FFEE || c->stats.quarantined != 1)
+	if (!q || q == p || *q != 0xC0FFEE || quarantined_of(c) != 1)
 		return "use after free of a constructed object not caught";
 	kmem_cache_free(c, q);
 	if (kmem_cache_destroy(c))
@@ -278,24 +300,24 @@ static const char *debug_misuse_case(void)
 	p = kmem_cache_alloc(c, GFP_KERNEL);
 	p[60] = 0x41;				/* overrun */
 	kmem_cache_free(c, p);
-	if (c->stats.refused != 1)
+	if (refused_of(c) != 1)
 		return "red zone overwrite after not refused";
 	p[60] = RED_ACTIVE;
 	p[-1] = 0;				/* underrun */
 	kmem_cache_free(c, p);
-	if (c->stats.refused != 2)
+	if (refused_of(c) != 2)
 		return "red zone overwrite before not refused";
 	p[-1] = RED_ACTIVE;
 	kmem_cache_free(other, p);		/* wrong cache */
-	if (other->stats.refused != 1)
+	if (refused_of(other) != 1)
 		return "free to the wrong cache not refused";
 	kmem_cache_free(c, p);
 	kmem_cache_free(c, p);			/* double free */
-	if (c->stats.refused != 3)
+	if (refused_of(c) != 3)
 		return "double free not refused";
 	p[7] = 0;				/* use after free */
 	q = kmem_cache_alloc(c, GFP_KERNEL);
-	if (q == p || c->stats.quarantined != 1)
+	if (q == p || quarantined_of(c) != 1)
 		return "use after free not caught";
 	kmem_cache_free(c, q);
 	if (kmem_cache_destroy(c) || kmem_cache_destroy(other))
@@ -345,12 +367,14 @@ SELFTEST(slab, boot_debug_flag)
 {
 	bool want = cmdline_has_flag("slab_debug");
 	struct kmem_cache *c = kmalloc_cache(64);
+	struct kmem_cache_info info;
 
 	if (!c)
 		return "no kmalloc-64 cache";
-	if (((c->flags & SLAB_DEBUG) != 0) != want)
+	kmem_cache_info(c, &info);
+	if (((info.flags & SLAB_DEBUG) != 0) != want)
 		return selftest_fail("kmalloc-64 debug %s, command line says %s",
-				     c->flags & SLAB_DEBUG ? "on" : "off",
+				     info.flags & SLAB_DEBUG ? "on" : "off",
 				     want ? "on" : "off");
 	return NULL;
 }

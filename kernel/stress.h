@@ -12,6 +12,7 @@
 #define KERNEL_STRESS_H
 
 #include "mm/buddy.h"
+#include "mm/testing/buddy.h"
 
 /*
  * stress_buddy - random allocations and frees of random orders

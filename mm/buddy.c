@@ -14,7 +14,7 @@
  * that fits, large ones (BUDDY_FIT_ORDER and up) the lowest-addressed
  * block of the smallest order that has one.  Lowest-first keeps the small,
  * short-lived blocks packed at the bottom of a zone and the top in whole
- * 4 MiB blocks; docs/DESIGN.md has the measurements.  A zone's span need
+ * 4 MiB blocks (docs/DESIGN.md explains the choice).  A zone's span need
  * not be aligned and may contain holes: a frame outside the span or a
  * PG_reserved frame is never in a free block, so nothing merges with it.
  * An allocated block's head carries PG_head and the order, which is what
@@ -32,13 +32,12 @@
  * stacks of descriptor pointers that frees of that order push onto and
  * allocations pop from, so the common case neither splits nor merges.
  * They are refilled from the maps in batches (the lowest free blocks),
- * drained back a batch at a time when full (those above the maps'
- * lowest free frame first, then the oldest; mm/buddy_hot.c), and drained
- * completely when the zone runs short of its reserve or when that would
- * meet a request the maps cannot (hot_drain_helps_locked()), so a request
- * never fails for want of a hot frame.  A freed block of order 1..3 goes
- * to the maps instead when it can merge there or lies above the lowest
- * free block of its order (buddy_skip_hot()).  Hot frames count as free pages
+ * drained back a batch at a time when full (which blocks: see
+ * hot_drain_order()), and drained completely when the zone runs short of
+ * its reserve or when that would meet a request the maps cannot
+ * (hot_drain_helps_locked()), so a request never fails for want of a hot
+ * frame.  A freed block of order 1..3 may go to the maps instead (when:
+ * see buddy_skip_hot()).  Hot frames count as free pages
  * everywhere (zone_free_pages()), and they only ever sit above the zone's
  * low watermark (B9), which is what lets a pop skip the watermark test.
  *
@@ -49,7 +48,7 @@
  * nothing.  The pop writes the new head's descriptor without reading it.
  * __free_pages() of the last reference to a plain head of such an order
  * is one mask compare on the flags word, one compare of the pfn (the
- * order-1..3 rule above, cached as the list's skip_from) and a push; the
+ * rule of buddy_skip_hot(), cached as the list's skip_from) and a push; the
  * precise diagnosis of anything else lives out of line.  The four orders
  * share one path with the order an index: each list carries the flags
  * words and stack address a constant order would give, so a mix of
@@ -73,6 +72,7 @@
  * sleeps.  Zeroing of a new block happens after the lock is dropped.
  */
 #include "buddy_internal.h"
+#include "mm/testing/buddy.h"
 
 void (*buddy_zero_highpage_hook)(struct page *page);
 unsigned long (*buddy_reclaim_hook)(void);
@@ -243,9 +243,8 @@ static struct page *zone_hand_out(struct zone *zone, struct page *page,
  * later request needs); a request no map can meet drains them and tries
  * again if the hot frames would complete a block of its order, and else
  * puts back the hot blocks above the maps' lowest free frame: a failing
- * large request is the sign of a fragmented zone, and those blocks are
- * the ones the maps would not hand out yet (fragmentation after the
- * mixed workload at 2 GiB: 89.5 % without, 91.5 % with).  Orders
+ * large request is the sign of a fragmented zone, and those are the
+ * blocks a hot list should not keep (see hot_drain_order()).  Orders
  * below HOT_ORDERS pop their hot list, refilled if empty (a pop is
  * counted by the list's own accounting), else take from the maps
  * directly: B9 keeps a refill from going below the low watermark,
@@ -487,9 +486,9 @@ static void buddy_report(const struct zone *zone, pfn_t pfn,
  * maps rather than onto its hot list?  Yes if it can merge (its buddy is
  * a free block there), or if it lies above the lowest free block of its
  * order there: placement hands out the lowest blocks first, and a hot
- * list that kept higher ones would scatter small blocks over the zone
- * (fragmentation after the mixed workload: 79 % with every free pushed,
- * 82 % with this test; docs/DESIGN.md).  Both are one compare with
+ * list that kept higher ones would scatter small blocks over the zone.
+ * This is the skip rule; other comments point here.  Both are one
+ * compare with
  * hot_skip_from(), PFN_NONE for order 0: its list takes every free, as
  * the order-0 fast paths need.  The slow path's exact answer refreshes
  * the fast path's copy.
@@ -592,7 +591,14 @@ static inline bool buddy_plain_head(const struct page *page,
 	       page->_refcount > 0;
 }
 
-/* Drop a reference to a page that failed the fast test, or refuse. */
+/*
+ * Drop a reference to a page that failed the fast test, or refuse.
+ * Entered with zone->lock held (@flags: the interrupt state saved by
+ * buddy_release()) and returns with it released: the fast path locks
+ * once, before its test, and the slow path goes on in that critical
+ * section, so what the test read cannot change and no second lock and
+ * interrupt round trip is paid on the way out of line.
+ */
 static __attribute__((noinline)) int
 buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
 		   enum release_kind kind, void *caller, unsigned long flags)
@@ -623,26 +629,6 @@ release:
 		buddy_free_locked(zone, page, pfn, order);
 	mm_unlock_irqrestore(&zone->lock, flags);
 	return 0;
-}
-
-/*
- * The zone of a pfn by its address, which is how zones_init() numbered
- * every frame (B8): the same answer as page_zone() without loading the
- * descriptor, so the release's lock and hot-list loads need not wait for
- * the flags word (often just written by the allocation).  Branches, not
- * arithmetic: they are predicted, and a prediction is no data dependence.
- * The i386 kernel build keeps both as branches; gcc's x86-64 host build
- * makes the second a conditional move (DMA or Normal), and the bench's
- * hot pair is no slower at 16 and 256 MiB, where that move runs, than
- * at 2 GiB, where the first branch is taken.
- */
-BUDDY_INLINE struct zone *pfn_zone(pfn_t pfn)
-{
-	if (pfn >= LOWMEM_PFN)
-		return &zones[ZONE_HIGHMEM];
-	if (pfn >= DMA_PFN)
-		return &zones[ZONE_NORMAL];
-	return &zones[ZONE_DMA];
 }
 
 /*

@@ -18,6 +18,7 @@
  * reads; buddy_dump() one zone at a time.
  */
 #include "buddy_internal.h"
+#include "mm/testing/buddy.h"
 
 void buddy_free_counts(struct zone *zone, uint32_t counts[NR_ORDERS])
 {

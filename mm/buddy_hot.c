@@ -8,9 +8,9 @@
  * would get them from the maps (the lowest-addressed free block that
  * fits, split from its front), a whole batch from one search where the
  * block found is big enough, and stacks them so that the lowest is popped
- * first.  A drain puts back the blocks the maps would not hand out yet
- * (those above the maps' lowest free frame), then the oldest (the bottom
- * of a stack), and merges them: the newest stay for the next requests.
+ * first.  A drain puts blocks back and merges them, choosing which by
+ * the rule stated at hot_drain_order(): the newest stay for the next
+ * requests.
  * Every list is drained whole when a zone is short of its reserve or
  * when that would let the maps meet a request they cannot meet now
  * (hot_drain_helps_locked()), so no request fails for want of a hot
@@ -25,6 +25,7 @@
  * the public ones take it.  Any context.
  */
 #include "buddy_internal.h"
+#include "mm/testing/buddy.h"
 
 /* The lowest free frame of the maps (its index), or HB_NONE. */
 BUDDY_INLINE uint32_t maps_low(const struct zone *zone)
@@ -65,6 +66,7 @@ BUDDY_INLINE uint32_t hot_sort_above(struct zone *zone, unsigned int o)
 
 		stack[i] = stack[kept];
 		stack[kept] = page;
+		/* the compare is added as its carry (cmp, adc), not branched on */
 		kept += page_to_pfn(page) - zone->map_base < from;
 	}
 	return count - kept;
@@ -72,22 +74,18 @@ BUDDY_INLINE uint32_t hot_sort_above(struct zone *zone, unsigned int o)
 
 /*
  * Drain at least n blocks of the order-o list (all of them if it holds no
- * more).  A partial drain looks first at the blocks above the lowest free
- * frame of the maps: placement hands out the frames below before them,
- * so such a block kept hot is one the maps would not give out yet, and a
- * list that keeps them spreads small blocks over the zone.  Up to n of
- * them go back, and the oldest (the bottom of the stack) make up the
- * rest; the newest stay for the next requests.  When more than n lie
- * above, the list is out of step with the maps (a burst of frees in
- * random order): all of those go back, and the ones below too unless
- * they are more than n.  Fragmentation after the mixed workload with
- * lists of 127: 78.5 % at 256 MiB and 89.5 % at 2 GiB draining the
- * oldest, 81.6 % and 90.8 % so.  In the batch workload nearly the whole
- * list lies above (112 of 120 blocks at 16 MiB) and keeping the few
- * below, then draining again soon, cost it 20 to 40 % of its time; in
- * mixed at 16 MiB about 65 of 120 do, and keeping the other 55 rather
- * than refilling them saves 5.6 instructions per operation.  n = 0 puts
- * back exactly the blocks above (hot_drain_above_locked()).
+ * more).  This is the drain rule; other comments point here.  A partial
+ * drain looks first at the blocks above the lowest free frame of the
+ * maps: placement hands out the frames below before them, so such a
+ * block kept hot is one the maps would not give out yet, and a list that
+ * keeps them spreads small blocks over the zone.  Up to n of them go
+ * back, and the oldest (the bottom of the stack) make up the rest; the
+ * newest stay for the next requests.  When more than n lie above, the
+ * list is out of step with the maps (a burst of frees in random order):
+ * all of those go back, and the ones below too unless they are more than
+ * n, since a few kept would only bring the next drain sooner while many
+ * kept spare the list a refill.  n = 0 puts back exactly the blocks
+ * above (hot_drain_above_locked()).
  */
 BUDDY_INLINE void hot_drain_order(struct zone *zone, unsigned int o,
 				  uint32_t n)
@@ -115,7 +113,11 @@ BUDDY_INLINE void hot_drain_order(struct zone *zone, unsigned int o,
 	hot->drained += above + n;
 }
 
-/* Order 0 is most of the traffic: its copy has the order constant. */
+/*
+ * The two calls are the same call: each inlines hot_drain_order(), and
+ * the first with o a constant 0, a copy whose shifts and stack base fold
+ * away.  Order 0 carries most drains, so it gets that copy.
+ */
 void hot_drain_locked(struct zone *zone, unsigned int o, uint32_t n)
 {
 	if (o == 0)
@@ -162,12 +164,9 @@ void hot_trim_slow_locked(struct zone *zone)
  * to the request's, and each buddy no further than its first frame in
  * use; a region found not free is remembered (HOT_SEEN slots, by region
  * number) so that the other hot blocks in it are skipped.  Exact for any
- * number of regions.  In a 16 MiB zone the large requests that fail
- * (about 700 per 2M operations of the mixed workload) almost never fail
- * for want of hot frames, and at 2 GiB the HighMem requests that fall
- * back to Normal (about 110) never did: draining every list for each of
- * them, then refilling, cost 2.3 instructions per operation at 2 GiB,
- * where the test costs 1.0 (about 17,000 instructions per call).
+ * number of regions.  A request the maps cannot meet seldom fails for
+ * want of hot frames, so answering the question first is cheaper than
+ * draining every list for each such request and refilling them after.
  */
 #define HOT_SEEN	64	/* regions remembered as not free */
 

@@ -51,13 +51,11 @@ static inline void buddy_mark_alloc(pfn_t pfn, unsigned int order)
 #define BUDDY_INLINE	static inline __attribute__((always_inline))
 
 /*
- * A freed block of order 1..HOT_ORDERS-1 skips its hot list (and goes
- * back to the maps) when it can merge there or lies above the lowest free
- * block of its order there (buddy_skip_hot()).  Both come down to one
- * compare with a pfn, hot_skip_from(): with low the upper half of a pair,
- * its buddy below it is the one block under low that can merge, so it is
- * that buddy; else just above low.  Orders 0 and from HOT_ORDERS up:
- * PFN_NONE.
+ * The skip rule of a freed block of order 1..HOT_ORDERS-1 (stated at
+ * buddy_skip_hot()) comes down to one compare with a pfn,
+ * hot_skip_from(): with low the upper half of a pair, its buddy below it
+ * is the one block under low that can merge, so it is that buddy; else
+ * just above low.  Orders 0 and from HOT_ORDERS up: PFN_NONE.
  *
  * The fast free compares with a cached copy, hot[o].skip_from, which B6
  * keeps at or below the exact value: then every block the fast path
@@ -221,8 +219,8 @@ BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone, unsigned int o)
 /*
  * mm/buddy_hot.c, each with zone->lock held:
  * hot_drain_locked - move at least n blocks of the order-o list (~0u:
- * all) back to the maps: those above the maps' lowest free frame first,
- * then the oldest (n = 0: exactly those above).  hot_drain_all_locked -
+ * all) back to the maps, chosen as hot_drain_order() says (n = 0:
+ * exactly those above the maps' lowest free frame).  hot_drain_all_locked -
  * every list, whole.  hot_drain_above_locked - from every list, the
  * blocks above the maps' lowest free frame.
  * hot_trim_slow_locked - hot_trim_locked()'s drain.

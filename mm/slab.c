@@ -14,13 +14,29 @@
  * through the free objects: a free sets a bit next to the counters it
  * updates anyway and never touches the object, and allocation takes the
  * lowest set bit, so slabs are handed out in address order however they
- * were freed.  The cache holds one word of the active slab's map
- * (free_bits): the fast path takes its lowest bit, or sets the bit of an
- * object freed into it, without touching a descriptor; a free to any
- * other slab sets the bit in that slab's map and moves the slab when its
- * count crosses full or empty (slab_free_other()).  When the word runs
- * out, slab_alloc_refill() takes the next word with a free slot, else
- * files the slab and activates a partial, an empty or a new one.
+ * were freed.
+ *
+ * The fast paths work on what the cache itself holds, in front of the
+ * maps, under the cache lock alone:
+ *  - the magazine, a stack of up to SLAB_MAG_SIZE freed objects (none in
+ *    a debug cache): a free pushes its object while there is room and an
+ *    allocation pops the newest, so an object freed and allocated again
+ *    goes through as a pointer, with no slot index to compute;
+ *  - one word of the active slab's map (free_bits): with the magazine
+ *    empty, an allocation takes its lowest bit without touching the
+ *    descriptor.
+ * Objects in either count as in use in their slab and have their bit set
+ * in its held map, a second map interleaved word by word with the free
+ * map.  A free reads the two words of its slot side by side and so knows
+ * exactly whether the slot is free already (in the map, the word held or
+ * the magazine): a double free is refused and never enters the
+ * magazine.  With the magazine full, a free sets its bit in the word
+ * held or in its slab's map, moving the slab when its count crosses full
+ * or empty (slab_free_other()).  When the word held runs out,
+ * slab_alloc_refill() takes the next word with a free slot, else files
+ * the slab and activates a partial, an empty or a new one.  Shrinking,
+ * reclaim and destroy first put the magazine back into the maps
+ * (slab_mag_drain_locked()).
  *
  * A descriptor is an object of the cache kmem_slab (off-slab) when its
  * slab holds at most SLAB_DESC_MAP_BITS objects, so the descriptors of

@@ -542,6 +542,17 @@ void kmem_cache_info(struct kmem_cache *c, struct kmem_cache_info *info)
 	if (c->active)
 		slab_info_add(c, c->active, info);
 	info->num_objs = info->num_slabs * c->objs_per_slab;
+	info->objs_per_slab = c->objs_per_slab;
+	info->pages_per_slab = 1u << c->order;
+	info->flags = c->flags;
+	mm_unlock_irqrestore(&c->lock, flags);
+}
+
+void kmem_cache_stats(struct kmem_cache *c, struct kmem_cache_stats *st)
+{
+	unsigned long flags = mm_lock_irqsave(&c->lock);
+
+	*st = c->stats;
 	mm_unlock_irqrestore(&c->lock, flags);
 }
 

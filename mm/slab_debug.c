@@ -4,7 +4,7 @@
  * Design.  A SLAB_DEBUG cache lays every slot out with a red zone on each
  * side of the object and, after the right one, a word that records the
  * return address of the object's last free (struct kmem_cache in
- * include/mm/slab.h), for the checker's reports and for a debugger.  Red
+ * mm/slab_internal.h), for the checker's reports and for a debugger.  Red
  * zones read RED_INACTIVE while the object is free and RED_ACTIVE while it
  * is allocated; a free object is filled with POISON_FREE_OBJ, ending in
  * POISON_FREE_OBJ_END.  On allocation the zones and the poison must be

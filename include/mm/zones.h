@@ -59,9 +59,9 @@ struct free_area {
  * top at count - 1 in its part of zone->hot_slots.  Frees of that order push,
  * allocations pop; batch blocks at a time move between a list and the
  * buddy maps.  Orders 1..3 have lists as well as order 0 (Linux keeps
- * them too, up to its "costly" order 3): on a mix of block sizes, nine
- * requests in ten are of those orders, and a pop or push is a fraction of
- * a split or merge.  An array rather than a list through the descriptors:
+ * them too, up to its "costly" order 3): on a mix of block sizes most
+ * requests are of those orders, and a pop or push is a fraction of a
+ * split or merge.  An array rather than a list through the descriptors:
  * a pop needs no load from the block's descriptor, and a drain can pick
  * its blocks by address and by age (the bottom is the oldest).
  * Descriptor pointers rather than pfns: a pop returns the entry as it is
@@ -76,24 +76,17 @@ struct free_area {
  * for small lists only.
  *
  * The batch grows with the zone, a frame in 128, up to 127 (a 64 MiB
- * zone).  On the mixed workload a list's count swings in bursts of dozens
- * of blocks one way (after a large free, a run of allocations), and every
- * swing past empty or full is a trip to the maps.  Against the previous
- * sizes (a frame in 256, up to Linux's pcp default of 63), make bench
- * went from 12.4 / 9.5 / 11.8 ns to 10.8 / 9.0 / 10.9 ns on mixed at 16
- * MiB / 256 MiB / 2 GiB, and from 16.7 to 14.9 ns on batch at 16 MiB.
- * Lists of 255 were faster still but scattered small blocks (78.5 %
- * fragmentation at 256 MiB); the drain order (mm/buddy_hot.c) is what
- * lets lists of 127 keep 81.6 % there and 90.8 % at 2 GiB.  A frame in
- * 64 made the 16 MiB zone faster again, but its lists then held so much
- * of it that 40 % more large requests failed there; those were the lists
- * of orders 1-3, whose blocks pin larger regions.  The order-0 list alone
- * at a frame in 64 (twice the batch) left the failures as they were (697
- * -> 705 per 2M operations) and took mixed at 16 MiB from 94.9 to 87.6
- * instructions and 0.88 of the time: its list, 60 % of the requests,
- * went to the maps half as often.  Zones of 64 MiB and up are at the cap
- * either way; doubling the cap too (order-0 batches of 254) gained 3-4 %
- * there but cost the 2 GiB fragmentation figure 0.8 points.
+ * zone).  A list's count swings in bursts of dozens of blocks one way
+ * (after a large free, a run of allocations), and every swing past empty
+ * or full is a trip to the maps, so a larger batch makes fewer trips.
+ * Two costs bound it: blocks on the lists are not in the maps to
+ * coalesce, so longer lists scatter small blocks; and in a small zone
+ * they hold so much of it that large requests fail, the lists of orders
+ * 1-3 most, since their blocks pin larger regions.  Order 0, the most
+ * frequent request and the cheapest block to hold, therefore moves twice
+ * the batch, and every zone shares the one cap.  Which blocks a drain
+ * takes (see hot_drain_order()) is what keeps lists this long from
+ * scattering the maps.
  */
 #define HOT_ORDERS	4u
 #define HOT_BATCH_MAX	127u
@@ -236,6 +229,15 @@ struct zone {
 	struct zone_counters stats;	/* raw: see zone_counters() */
 };
 
+#if defined(__i386__)
+/*
+ * The i386 sizes docs/DESIGN.md quotes for the metadata (with struct
+ * page's, asserted in page.h): a field added to or moved in struct zone
+ * fails the kernel build here until both are updated.
+ */
+_Static_assert(sizeof(struct zone) == 968, "struct zone on i386 is 968 bytes");
+#endif
+
 extern struct zone zones[MAX_NR_ZONES];
 
 /* Where the order-o hot stack starts: after the rooms of the lower orders. */
@@ -290,14 +292,30 @@ static inline bool zone_spans_pfn(const struct zone *zone, pfn_t pfn)
 	return pfn >= zone->start_pfn && pfn < zone->end_pfn;
 }
 
-/* The zone a pfn belongs to by address alone (DMA / NORMAL / HIGHMEM). */
+/*
+ * pfn_zone - the zone a pfn belongs to by its address alone (DMA, Normal,
+ * HighMem), which is how zones_init() numbered every frame (B8): the
+ * answer page_zone() gives, without loading the frame's descriptor.  The
+ * free path calls it first, so that taking the zone's lock and reading
+ * its hot list need not wait for the descriptor's flags word, which the
+ * allocation has often just written.  Each test returns a zone's address,
+ * so the compiler emits compares and branches (or a conditional move)
+ * with no index to scale: keep it so, it is on that path.
+ * zone_type_of_pfn - the same mapping as a zone number.
+ * Context: any.  Returns: the zone; its number.
+ */
+static inline struct zone *pfn_zone(pfn_t pfn)
+{
+	if (pfn >= LOWMEM_PFN)
+		return &zones[ZONE_HIGHMEM];
+	if (pfn >= DMA_PFN)
+		return &zones[ZONE_NORMAL];
+	return &zones[ZONE_DMA];
+}
+
 static inline enum zone_type zone_type_of_pfn(pfn_t pfn)
 {
-	if (pfn < DMA_PFN)
-		return ZONE_DMA;
-	if (pfn < LOWMEM_PFN)
-		return ZONE_NORMAL;
-	return ZONE_HIGHMEM;
+	return (enum zone_type)(pfn_zone(pfn) - zones);
 }
 
 /* The pfns each zone may hold, by address: [lo, hi). */

@@ -55,9 +55,18 @@ static inline void fuzz_fill(const struct fuzz_obj *s)
 		s->p[i] = fuzz_pattern(s->p, i);
 }
 
+/* The refusals @c counted. */
+static inline uint64_t fuzz_cache_refused(struct kmem_cache *c)
+{
+	struct kmem_cache_stats st;
+
+	kmem_cache_stats(c, &st);
+	return st.refused;
+}
+
 /* Refusals counted by kmalloc, its size classes and the caches a and b. */
-static inline uint64_t fuzz_slab_refused(const struct kmem_cache *a,
-					 const struct kmem_cache *b)
+static inline uint64_t fuzz_slab_refused(struct kmem_cache *a,
+					 struct kmem_cache *b)
 {
 	static const unsigned int classes[KMALLOC_NR_CACHES] = {
 		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
@@ -67,9 +76,9 @@ static inline uint64_t fuzz_slab_refused(const struct kmem_cache *a,
 	unsigned int i;
 
 	kmalloc_get_stats(&st);
-	n = st.refused + a->stats.refused + b->stats.refused;
+	n = st.refused + fuzz_cache_refused(a) + fuzz_cache_refused(b);
 	for (i = 0; i < KMALLOC_NR_CACHES; i++)
-		n += kmalloc_cache(classes[i])->stats.refused;
+		n += fuzz_cache_refused(kmalloc_cache(classes[i]));
 	return n;
 }
 
@@ -81,8 +90,8 @@ static inline uint64_t fuzz_slab_refused(const struct kmem_cache *a,
  */
 static inline void fuzz_slab_misuse(const struct fuzz_obj *s, uint8_t a,
 				    struct kmem_cache *wrong,
-				    const struct kmem_cache *ca,
-				    const struct kmem_cache *cb)
+				    struct kmem_cache *ca,
+				    struct kmem_cache *cb)
 {
 	static char outside[32];
 	uint64_t before = fuzz_slab_refused(ca, cb);

@@ -13,6 +13,7 @@
  */
 #include "fuzz.h"
 #include "machine.h"
+#include "mm/testing/buddy.h"
 
 #define SLOTS		64
 #define MAX_PFNS	(MiB(24) >> PAGE_SHIFT)

@@ -21,6 +21,7 @@
 #include "fuzz.h"
 #include "machine.h"
 #include "mm/slab.h"
+#include "../../mm/slab_internal.h"
 
 #define SLOTS	64
 #define BURST	300

@@ -74,7 +74,7 @@ static inline uint32_t desc_frames(void)
 
 	assert_non_null(d);
 	kmem_cache_info(d, &info);
-	return (uint32_t)(info.num_slabs << d->order);
+	return (uint32_t)(info.num_slabs * info.pages_per_slab);
 }
 
 /* Byte @i of the fill of an object at @p. */

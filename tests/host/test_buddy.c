@@ -15,6 +15,7 @@
 #include <cmocka.h>
 
 #include "machine.h"
+#include "mm/testing/buddy.h"
 
 #define NORMAL	(&zones[ZONE_NORMAL])
 #define DMA	(&zones[ZONE_DMA])

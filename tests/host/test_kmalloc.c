@@ -20,6 +20,7 @@
 #include <cmocka.h>
 
 #include "slab_harness.h"
+#include "../../mm/slab_internal.h"
 
 static const char *self_path;	/* argv[0], for the valgrind probes */
 static const unsigned int classes[] = {
