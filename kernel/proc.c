@@ -266,9 +266,6 @@ unsigned int proc_count(void)
 	return n;
 }
 
-/* The process layer's page-fault handler, called by kernel/cmd_vmm.c. */
-int user_fault(struct trap_frame *tf, const struct vmm_fault *f);
-
 int user_fault(struct trap_frame *tf, const struct vmm_fault *f)
 {
 	unsigned int access = (f->write ? FAULT_WRITE : 0) |

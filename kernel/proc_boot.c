@@ -13,7 +13,6 @@
 #include "mm_init.h"
 #include "proc.h"
 
-const char *trap_name(unsigned int vector);	/* arch/i386/trap.c */
 
 /* Exceptions a ring-3 program can raise besides page faults. */
 static const unsigned int user_exceptions[] = {

@@ -47,6 +47,12 @@ typedef void (*trap_handler_t)(struct trap_frame *tf);
  */
 void trap_register(unsigned int vector, trap_handler_t handler);
 
+/*
+ * trap_name - what a vector is, for people: "page fault", "IRQ", ...
+ * Context: any, the panic path included.  Returns: a constant string.
+ */
+const char *trap_name(unsigned int vector);
+
 /* Print every register of a frame (and CR0/CR2/CR3/CR4). Safe in panic. */
 void trap_dump(const struct trap_frame *tf);
 

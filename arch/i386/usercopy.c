@@ -13,9 +13,8 @@
  * Context: process context (a system call), with the process's address
  * space loaded.
  */
-#include "proc.h"
-
-uint32_t user_copy(void *dst, const void *src, uint32_t n);
+#include "usercopy.h"
+#include "mm/arch.h"
 
 static bool user_range_ok(const void *p, size_t n)
 {
