@@ -7,7 +7,7 @@
  */
 void bootmem_init(void);	/* kernel/bootmem.c: E820, memblock, zones, buddy */
 void slab_boot_init(void);	/* kernel/cmd_slab.c: slab caches, kmalloc */
-void vmm_boot_init(void);	/* kernel/cmd_vmm.c: page tables, vmalloc, faults */
+void vmm_boot_init(void);	/* kernel/vmm_boot.c: page tables, vmalloc, faults */
 void proc_boot_init(void);	/* kernel/proc.c: processes and system calls */
 
 /* Run every stage.  Context: early boot, interrupts off, once. */
