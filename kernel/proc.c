@@ -36,7 +36,6 @@
 
 extern char trap_return[];
 
-struct proc proc0 = { .pid = 0, .name = "kernel", .state = PROC_RUNNING };
 static struct proc *procs;		/* every process but process 0 */
 static struct kmem_cache *proc_cache;
 static int next_pid = 1;

@@ -60,6 +60,7 @@ struct proc {
 					 * (arch/i386/fpu.c changes it) */
 };
 
+/* The running process, and process 0 (both kernel/sched.c). */
 extern struct proc *current;
 extern struct proc proc0;
 
