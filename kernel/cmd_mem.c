@@ -12,7 +12,7 @@
  *
  * Slab:, PageTables: and VmallocUsed: count frames by their PG_slab,
  * PG_pgtable and PG_vmalloc flags in mem_map, so they always agree with
- * the descriptors; a weak slab_meminfo() adds the slab layer's own lines.
+ * the descriptors; slab_meminfo_dump() adds kmalloc's own lines.
  *
  * Locking: zone counters are read without the zone lock (single words,
  * a snapshot is all a report needs).  Context: the shell.
@@ -22,10 +22,8 @@
 #include "shell.h"
 #include "mm/arch.h"
 #include "mm/memblock.h"
+#include "mm/slab.h"
 #include "mm/zones.h"
-
-void slab_meminfo(void);
-#pragma weak slab_meminfo
 
 extern char __kernel_start[], __kernel_end[];
 
@@ -92,8 +90,7 @@ static int cmd_meminfo(int argc, char **argv)
 		       zones[z].name, zones[z].start_pfn, zones[z].end_pfn,
 		       zones[z].present_pages, zones[z].managed_pages,
 		       zone_free_pages(&zones[z]));
-	if (slab_meminfo)
-		slab_meminfo();
+	slab_meminfo_dump();
 	return 0;
 }
 SHELL_COMMAND(meminfo, "meminfo", "",
