@@ -8,7 +8,8 @@
  *  memmap   the physical layout of this boot (E820 ranges, zones, every
  *           boot reservation by name, "(given back)" once its frames went
  *           to the buddy allocator, free RAM) and the kernel's virtual
- *           layout, as ASCII boxes (not to scale).
+ *           layout, as ASCII boxes (not to scale), then how many early
+ *           page tables the VMM gave back (kernel/vmm_boot.c).
  *
  * Slab:, PageTables: and VmallocUsed: count frames by their PG_slab,
  * PG_pgtable and PG_vmalloc flags in mem_map, so they always agree with
@@ -20,6 +21,7 @@
 #include "bootmem.h"
 #include "early_paging.h"
 #include "shell.h"
+#include "vmm_boot.h"
 #include "mm/arch.h"
 #include "mm/memblock.h"
 #include "mm/slab.h"
@@ -297,8 +299,8 @@ static int cmd_memmap(int argc, char **argv)
 			       (unsigned long long)PFN_PHYS(zones[z].start_pfn),
 			       (unsigned long long)PFN_PHYS(zones[z].end_pfn) - 1);
 	draw_virtual(l);
-	printk("%u early page tables (provisional; the VMM replaces them)\n",
-	       early_paging_nr_tables());
+	printk("%u early page tables, replaced by the VMM's: %u given back to the buddy allocator\n",
+	       early_paging_nr_tables(), vmm_boot_info()->early_tables_freed);
 	return 0;
 }
 SHELL_COMMAND(memmap, "memmap", "",
