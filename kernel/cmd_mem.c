@@ -20,6 +20,7 @@
  */
 #include "bootmem.h"
 #include "early_paging.h"
+#include "sections.h"
 #include "shell.h"
 #include "vmm_boot.h"
 #include "mm/arch.h"
@@ -27,7 +28,6 @@
 #include "mm/slab.h"
 #include "mm/zones.h"
 
-extern char __kernel_start[], __kernel_end[];
 
 static int cmd_e820(int argc, char **argv)
 {

@@ -34,8 +34,6 @@
 #include "mm/slab.h"
 #include "mm/vmm.h"
 
-extern char trap_return[];
-
 static struct proc *procs;		/* every process but process 0 */
 static struct kmem_cache *proc_cache;
 static int next_pid = 1;

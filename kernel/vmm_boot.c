@@ -26,14 +26,12 @@
 #include "fault.h"
 #include "mm_init.h"
 #include "mmu.h"
+#include "sections.h"
 #include "vmm_boot.h"
 #include "mm/buddy.h"
 #include "mm/highmem.h"
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
-
-/* The image from its start (boot code, text) through rodata: read-only. */
-extern char __kernel_start[], __rodata_end[];
 
 static struct vmm_boot_info info;
 
@@ -49,6 +47,7 @@ static struct vmm_boot_layout boot_layout(const struct bootmem_layout *b)
 		.nr_ram = b->nr_usable,
 		.lowmem_end = PHYS_PFN(b->lowmem_end),
 		.isa_end = PHYS_PFN(0x100000),
+		/* the image from its start (boot code, text) through rodata */
 		.ro_start = PHYS_PFN((uintptr_t)__kernel_start - PAGE_OFFSET),
 		.ro_end = PHYS_PFN(ALIGN_UP((uintptr_t)__rodata_end - PAGE_OFFSET,
 					    PAGE_SIZE)),

@@ -10,8 +10,9 @@
  * fault.  Region rights (a PROT_NONE region the kernel could still read)
  * are the system-call layer's check.
  *
- * Context: process context (a system call), with the process's address
- * space loaded.
+ * Locking: none; process context (a system call), with the process's
+ * address space loaded.  A copy may fault, and the fault may allocate a
+ * frame (demand-zero, copy-on-write).
  */
 #include "usercopy.h"
 #include "mm/arch.h"
