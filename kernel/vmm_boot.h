@@ -9,11 +9,11 @@
 
 /* What vmm_boot_init() did.  Written once, at boot. */
 struct vmm_boot_info {
-	bool pse;		/* CR4.PSE: direct map in 4 MiB pages */
-	bool pge;		/* CR4.PGE: the kernel half is global */
-	bool wp;		/* CR0.WP: ring 0 obeys read-only pages */
-	unsigned int early_tables_freed;	/* early page tables given
-						 * to the buddy allocator */
+	bool pse;	/* CR4.PSE: direct map in 4 MiB pages */
+	bool pge;	/* CR4.PGE: the kernel half is global */
+	bool wp;	/* CR0.WP: ring 0 obeys read-only pages */
+	/* early page tables given to the buddy allocator */
+	unsigned int early_tables_freed;
 };
 
 /*
