@@ -41,7 +41,6 @@
 #define CLEAN_MAX	(2 * E820_MAX)	/* n nested entries clean into 2n-1 */
 #define RANGES_MAX	(CLEAN_MAX + MEMBLOCK_MAX_RESERVED)
 
-
 static struct e820_entry fw_entries[E820_MAX], user_entries[E820_MAX];
 static struct e820_entry clean_entries[CLEAN_MAX], clip_entries[CLEAN_MAX];
 static struct e820_change changes[E820_CHANGES(E820_MAX)];

@@ -28,7 +28,6 @@
 #include "mm/slab.h"
 #include "mm/zones.h"
 
-
 static int cmd_e820(int argc, char **argv)
 {
 	(void)argc;

@@ -13,7 +13,6 @@
 #include "mm_init.h"
 #include "proc.h"
 
-
 /* Exceptions a ring-3 program can raise besides page faults. */
 static const unsigned int user_exceptions[] = {
 	T_DIVIDE, T_DEBUG, T_BREAKPOINT, 4 /* overflow */, 5 /* bound */,

@@ -18,7 +18,6 @@
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
 
-
 #define USER_TEST_VA	0x40000000u
 #define CYCLE_PAGES	16u
 #define CYCLE_MAX	((VMALLOC_END - VMALLOC_START) / ((CYCLE_PAGES + 1) * PAGE_SIZE))
