@@ -33,14 +33,13 @@
 #include "early_paging.h"
 #include "mm_init.h"
 #include "multiboot.h"
+#include "sections.h"
 #include "mm/arch.h"
 #include "mm/memblock.h"
 
 #define E820_MAX	160	/* 128 from the firmware, room for memmap= */
 #define CLEAN_MAX	(2 * E820_MAX)	/* n nested entries clean into 2n-1 */
 #define RANGES_MAX	(CLEAN_MAX + MEMBLOCK_MAX_RESERVED)
-
-extern char __kernel_start[], __kernel_end[];	/* linker.ld, virtual */
 
 static struct e820_entry fw_entries[E820_MAX], user_entries[E820_MAX];
 static struct e820_entry clean_entries[CLEAN_MAX], clip_entries[CLEAN_MAX];

@@ -12,9 +12,11 @@
  * __GFP_ZERO block must start and end zeroed.  buddy_check_all() runs
  * every STRESS_CHECK_EVERY steps and at the end.  The run starts and ends
  * with buddy_snapshot_take()/_restore(), so afterwards every zone's
- * buddyinfo counts are exactly what they were.
+ * buddyinfo counts are exactly what they were.  The helpers every stress
+ * run shares are kernel/stress.c's.
  *
- * Context: the shell (process context, interrupts on).
+ * Locking: none here; the shell (process context, interrupts on), and
+ * the buddy calls take the zone locks they need.
  */
 #include "shell.h"
 #include "stress.h"

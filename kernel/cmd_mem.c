@@ -8,26 +8,25 @@
  *  memmap   the physical layout of this boot (E820 ranges, zones, every
  *           boot reservation by name, "(given back)" once its frames went
  *           to the buddy allocator, free RAM) and the kernel's virtual
- *           layout, as ASCII boxes (not to scale).
+ *           layout, as ASCII boxes (not to scale), then how many early
+ *           page tables the VMM gave back (kernel/vmm_boot.c).
  *
  * Slab:, PageTables: and VmallocUsed: count frames by their PG_slab,
  * PG_pgtable and PG_vmalloc flags in mem_map, so they always agree with
- * the descriptors; a weak slab_meminfo() adds the slab layer's own lines.
+ * the descriptors; slab_meminfo_dump() adds kmalloc's own lines.
  *
  * Locking: zone counters are read without the zone lock (single words,
  * a snapshot is all a report needs).  Context: the shell.
  */
 #include "bootmem.h"
 #include "early_paging.h"
+#include "sections.h"
 #include "shell.h"
+#include "vmm_boot.h"
 #include "mm/arch.h"
 #include "mm/memblock.h"
+#include "mm/slab.h"
 #include "mm/zones.h"
-
-void slab_meminfo(void);
-#pragma weak slab_meminfo
-
-extern char __kernel_start[], __kernel_end[];
 
 static int cmd_e820(int argc, char **argv)
 {
@@ -92,8 +91,7 @@ static int cmd_meminfo(int argc, char **argv)
 		       zones[z].name, zones[z].start_pfn, zones[z].end_pfn,
 		       zones[z].present_pages, zones[z].managed_pages,
 		       zone_free_pages(&zones[z]));
-	if (slab_meminfo)
-		slab_meminfo();
+	slab_meminfo_dump();
 	return 0;
 }
 SHELL_COMMAND(meminfo, "meminfo", "",
@@ -300,8 +298,8 @@ static int cmd_memmap(int argc, char **argv)
 			       (unsigned long long)PFN_PHYS(zones[z].start_pfn),
 			       (unsigned long long)PFN_PHYS(zones[z].end_pfn) - 1);
 	draw_virtual(l);
-	printk("%u early page tables (provisional; the VMM replaces them)\n",
-	       early_paging_nr_tables());
+	printk("%u early page tables, replaced by the VMM's: %u given back to the buddy allocator\n",
+	       early_paging_nr_tables(), vmm_boot_info()->early_tables_freed);
 	return 0;
 }
 SHELL_COMMAND(memmap, "memmap", "",

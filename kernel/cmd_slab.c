@@ -1,7 +1,8 @@
 /*
- * Kernel glue of the slab layer: its boot stage, its console commands
- * (`slabinfo`, `slabstat`), its meminfo lines and the slab half of
- * `stress` (kernel/cmd_stress.c dispatches "stress slab N SEED" here).
+ * Console commands of the slab layer: `slabinfo` (/proc/slabinfo 2.1),
+ * `slabstat` (kmalloc, frame and reclaim counters, then the invariant
+ * check) and the slab half of `stress` (kernel/cmd_stress.c dispatches
+ * "stress slab N SEED" here).
  *
  * Design of the stress run.  N steps each pick one of STRESS_SLOTS slots
  * at random: an empty slot gets kmalloc/kzalloc/kcalloc/krealloc of a
@@ -11,37 +12,16 @@
  * The invariants of every cache and zone are checked every
  * STRESS_CHECK_EVERY steps.  At the end everything is freed, the caches
  * shrunk, and the buddy free counts must be exactly what they were before
- * the run (buddy_snapshot_take()/_restore()).
+ * the run (buddy_snapshot_take()/_restore()).  The helpers every stress
+ * run shares are kernel/stress.c's.
  *
- * Context: the shell (process context, interrupts on), except
- * slab_boot_init(), which runs once at boot with interrupts off.
+ * Locking: none here; the shell (process context, interrupts on), and
+ * the slab and buddy calls take their own locks.
  */
-#include "cmdline.h"
-#include "mm_init.h"
 #include "shell.h"
 #include "stress.h"
 #include "mm/buddy.h"
 #include "mm/slab.h"
-
-/* Called by the meminfo command (kernel/cmd_mem.c), a weak reference. */
-void slab_meminfo(void);
-
-void slab_boot_init(void)
-{
-	bool debug = cmdline_has_flag("slab_debug");
-
-	if (kmem_cache_init(debug ? SLAB_DEBUG : 0) != 0)
-		panic("slab: cannot create the kmalloc caches");
-	printk("slab: %u kmalloc caches, %u..%u bytes, debug %s\n",
-	       KMALLOC_NR_CACHES, KMALLOC_MIN_SIZE, KMALLOC_MAX_CACHE_SIZE,
-	       debug ? "on" : "off");
-}
-
-/* The meminfo command's hook: kmalloc's internal waste. */
-void slab_meminfo(void)
-{
-	slab_meminfo_dump();
-}
 
 static int cmd_slabinfo(int argc, char **argv)
 {

@@ -34,9 +34,6 @@
 #include "mm/slab.h"
 #include "mm/vmm.h"
 
-extern char trap_return[];
-
-struct proc proc0 = { .pid = 0, .name = "kernel", .state = PROC_RUNNING };
 static struct proc *procs;		/* every process but process 0 */
 static struct kmem_cache *proc_cache;
 static int next_pid = 1;
@@ -265,9 +262,6 @@ unsigned int proc_count(void)
 		n++;
 	return n;
 }
-
-/* The process layer's page-fault handler, called by kernel/cmd_vmm.c. */
-int user_fault(struct trap_frame *tf, const struct vmm_fault *f);
 
 int user_fault(struct trap_frame *tf, const struct vmm_fault *f)
 {

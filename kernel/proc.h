@@ -18,6 +18,7 @@
 #include "fpu.h"
 #include "trap.h"
 #include "mm/mm.h"
+#include "mm/vmm.h"
 
 #define PROC_NAME_LEN	16
 #define KSTACK_ORDER	1			/* 8 KiB kernel stacks */
@@ -59,6 +60,7 @@ struct proc {
 					 * (arch/i386/fpu.c changes it) */
 };
 
+/* The running process, and process 0 (both kernel/sched.c). */
 extern struct proc *current;
 extern struct proc proc0;
 
@@ -102,6 +104,18 @@ int proc_wait(int pid, int *status);
  * process 0.  Context: process 0, interrupts off.
  */
 void proc_kill_all(int status);
+
+/*
+ * user_fault - resolve a page fault in the user half for the current
+ * process: demand-zero, copy-on-write, or (a fault from ring 3 that
+ * cannot be resolved) the end of the process with one line.
+ * Context: the page-fault handler, interrupts off.
+ * Returns: 0 if resolved; -EFAULT if it is not the process layer's fault
+ * (no address space, or a kernel access to the kernel half) or a kernel
+ * access that failed (the exception table's turn).  Does not return when
+ * it ends the process.
+ */
+int user_fault(struct trap_frame *tf, const struct vmm_fault *f);
 
 /* Reap a zombie (free its kernel stack and descriptor). */
 void proc_reap(struct proc *p);
@@ -149,9 +163,5 @@ int elf_load(struct mm *mm, const struct user_prog *prog, int argc,
 
 /* System calls (kernel/syscall.c). */
 void syscall_entry(struct trap_frame *tf);
-
-/* User memory access (arch/i386/usercopy.c). */
-int copy_from_user(void *dst, const void *usrc, size_t n);
-int copy_to_user(void *udst, const void *src, size_t n);
 
 #endif /* KERNEL_PROC_H */

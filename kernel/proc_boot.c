@@ -6,14 +6,12 @@
  * boot option no387 treats it as absent, as Linux's does) and the
  * device-not-available handler that hands it to a process.
  *
- * Context: proc_boot_init() at boot (kernel/mm_init.c, after the VMM),
- * interrupts off.
+ * Locking: none; proc_boot_init() runs once at boot (kernel/mm_init.c,
+ * after the VMM), one CPU, interrupts off.
  */
 #include "cmdline.h"
 #include "mm_init.h"
 #include "proc.h"
-
-const char *trap_name(unsigned int vector);	/* arch/i386/trap.c */
 
 /* Exceptions a ring-3 program can raise besides page faults. */
 static const unsigned int user_exceptions[] = {

@@ -21,6 +21,8 @@
 #include "proc.h"
 #include "mm/vmm.h"
 
+/* Process 0, the kernel itself: what runs when the queue is empty. */
+struct proc proc0 = { .pid = 0, .name = "kernel", .state = PROC_RUNNING };
 struct proc *current = &proc0;
 static struct proc *run_head, *run_tail;
 

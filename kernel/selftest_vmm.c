@@ -6,17 +6,17 @@
  * -EFAULT where the MMU refused an access.  Every case gives back what it
  * took; the frame counts of each zone are compared before and after.
  *
- * Context: the shell, interrupts on.
+ * Locking: none here; the shell, interrupts on, and the VMM's calls take
+ * the locks they need.
  */
 #include "cpu.h"
 #include "mmu.h"
+#include "sections.h"
 #include "selftest.h"
 #include "mm/buddy.h"
 #include "mm/highmem.h"
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
-
-extern char __text_start[], __rodata_start[], __data_start[];
 
 #define USER_TEST_VA	0x40000000u
 #define CYCLE_PAGES	16u

@@ -1,6 +1,7 @@
 /*
- * The `stress SUBSYSTEM N SEED` console command (kernel/cmd_stress.c)
- * hands its arguments to the subsystem's stress function.
+ * Stress runs: the `stress SUBSYSTEM N SEED` console command
+ * (kernel/cmd_stress.c) hands its arguments to the subsystem's stress
+ * function; the helpers every run shares are kernel/stress.c's.
  *
  * Each stress function receives argv[0] = the subsystem ("buddy", "slab"),
  * argv[1] = N operations, argv[2] = SEED (both optional), runs N random
@@ -16,8 +17,8 @@
 
 /*
  * stress_buddy - random allocations and frees of random orders
- * (kernel/cmd_buddy.c).  stress_slab - the slab layer's (optional: a
- * weak reference, absent until the slab layer defines it).
+ * (kernel/cmd_buddy.c).  stress_slab - random kmalloc, krealloc and
+ * kfree of random sizes (kernel/cmd_slab.c).
  * Context: the shell (process context, interrupts on).
  * Returns: 0 if every check held, a negative errno otherwise.
  */

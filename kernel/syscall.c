@@ -15,6 +15,7 @@
  */
 #include "console.h"
 #include "proc.h"
+#include "usercopy.h"
 #include "../user/abi.h"
 #include "mm/zones.h"
 

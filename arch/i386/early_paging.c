@@ -12,8 +12,9 @@
  * mapped while they are being filled; 896 MiB needs 223 tables, 892 KiB.
  * They are deliberately simple and provisional: no large pages, no global
  * bit, supervisor read-write everywhere.  The VMM builds the kernel's
- * final tables and replaces these; until then they stay reserved in
- * memblock's record as "early page tables".
+ * final tables, replaces these and gives their frames to the buddy
+ * allocator (kernel/vmm_boot.c); memblock's record keeps them by name,
+ * "early page tables", for `memmap`.
  *
  * Locking: none; early boot, one CPU, interrupts off.
  */
@@ -23,8 +24,6 @@
 #include "mm/memblock.h"
 
 #define PT_SPAN		((phys_addr_t)ARCH_LARGE_PAGE_SIZE)	/* 4 MiB per table */
-
-extern uint32_t boot_page_directory[ARCH_PT_ENTRIES];	/* boot.asm, virtual */
 
 static phys_addr_t mapped_end = EARLY_MAPPED_BOOT;
 static unsigned int nr_tables;

@@ -1,12 +1,20 @@
 /*
  * Early paging: extend the boot page directory's direct map of low memory
  * before the zones exist.  The tables are provisional: the VMM later
- * builds the kernel's final page tables and replaces these.
+ * builds the kernel's final page tables, replaces these and gives their
+ * frames to the buddy allocator (kernel/vmm_boot.c).
  */
 #ifndef ARCH_I386_EARLY_PAGING_H
 #define ARCH_I386_EARLY_PAGING_H
 
+#include "pgtable.h"
 #include "mm/types.h"
+
+/*
+ * The kernel's page directory until the VMM loads its own (boot.asm,
+ * virtual address); early paging adds its tables' entries here.
+ */
+extern uint32_t boot_page_directory[ARCH_PT_ENTRIES];
 
 /* What boot.asm maps at PAGE_OFFSET before early paging runs: 4 MiB. */
 #define EARLY_MAPPED_BOOT	0x00400000u

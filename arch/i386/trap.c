@@ -1,12 +1,13 @@
 /*
  * The IDT, the dispatcher every trap stub calls, and the panic dumps.
  *
- * All 256 vectors have a stub (arch/i386/isr.asm).  Exceptions 0-31 and
- * IRQs 32-47 are interrupt gates (IF cleared on entry); vector 0x80 is a
- * trap gate callable from ring 3.  An exception nobody registered for dumps
- * the frame and panics: the kernel never silently ignores a fault.
+ * All 256 vectors have a stub (arch/i386/isr.asm) behind an interrupt
+ * gate (IF cleared on entry); only vector 0x80's may be called from ring
+ * 3 (DPL 3).  An exception nobody registered for dumps the frame and
+ * panics: the kernel never silently ignores a fault.
  *
- * Context: trap_register() at boot or with IRQs off.
+ * Locking: the handler table has no lock: trap_register() runs at boot
+ * or with IRQs off, and every handler runs with IRQs off.
  */
 #include "cpu.h"
 #include "trap.h"
@@ -22,7 +23,6 @@ struct idt_gate {
 
 static struct idt_gate idt[256];
 static trap_handler_t handlers[256];
-extern const uint32_t trap_stubs[256];
 
 static const char *const exception_names[32] = {
 	"divide error", "debug", "NMI", "breakpoint", "overflow",

@@ -41,11 +41,27 @@ typedef void (*trap_handler_t)(struct trap_frame *tf);
 #define T_SYSCALL	0x80
 
 /*
+ * The entry stubs (arch/i386/isr.asm): one per vector, each pushing the
+ * vector (and a zero error code where the CPU pushes none) before the
+ * common path that builds the frame and calls trap_dispatch(); and
+ * trap_return, the common path's second half, which restores a frame and
+ * returns from the trap (a new process's first switch lands there).
+ */
+extern const uint32_t trap_stubs[256];
+extern char trap_return[];
+
+/*
  * trap_register - install the handler for a vector (exception, IRQ_BASE+n,
  * or T_SYSCALL).  An exception without a handler dumps the frame and panics.
  * Context: boot, or with interrupts off.
  */
 void trap_register(unsigned int vector, trap_handler_t handler);
+
+/*
+ * trap_name - what a vector is, for people: "page fault", "IRQ", ...
+ * Context: any, the panic path included.  Returns: a constant string.
+ */
+const char *trap_name(unsigned int vector);
 
 /* Print every register of a frame (and CR0/CR2/CR3/CR4). Safe in panic. */
 void trap_dump(const struct trap_frame *tf);

@@ -10,12 +10,12 @@
  * fault.  Region rights (a PROT_NONE region the kernel could still read)
  * are the system-call layer's check.
  *
- * Context: process context (a system call), with the process's address
- * space loaded.
+ * Locking: none; process context (a system call), with the process's
+ * address space loaded.  A copy may fault, and the fault may allocate a
+ * frame (demand-zero, copy-on-write).
  */
-#include "proc.h"
-
-uint32_t user_copy(void *dst, const void *src, uint32_t n);
+#include "usercopy.h"
+#include "mm/arch.h"
 
 static bool user_range_ok(const void *p, size_t n)
 {

@@ -109,6 +109,13 @@ def test_memmap_draws_this_boot(boot):
     m = re.search(r"mem_map at \[mem 0x([0-9a-f]{16})-", k.boot_log)
     assert m
     assert f"0x{int(m.group(1), 16):09x} +" in text
+    # the closing line: every table early paging made went back at boot
+    made = re.search(r"^(\d+) early page tables, replaced by the VMM's: "
+                     r"(\d+) given back to the buddy allocator$", text, re.M)
+    freed = re.search(r"vmm: (\d+) early page tables given back", k.boot_log)
+    assert made and freed
+    assert int(made.group(1)) > 0
+    assert int(made.group(1)) == int(made.group(2)) == int(freed.group(1))
     k.halt()
 
 

@@ -1,0 +1,60 @@
+/*
+ * The page-fault handler: from CR2 and the error code to whoever can
+ * resolve the fault, or a panic that says what happened.
+ *
+ * Design.  The x86 error code and CR2 are decoded once into struct
+ * vmm_fault, the form mm/ understands, then offered in turn to:
+ *
+ *  1. vmm_fault() - the VMM; it resolves nothing in the kernel half
+ *     (nothing is mapped lazily there);
+ *  2. user_fault() - the process layer (kernel/proc.c): demand-zero,
+ *     copy-on-write, or the end of a process that faulted in ring 3;
+ *  3. the exception table - a kernel instruction allowed to fault (the
+ *     user copies, arch_probe_read/write) resumes at its fix-up;
+ *
+ * and what none of them takes is a panic naming the decoded reason, the
+ * address, EIP and, for a vmalloc address, the area or guard page hit.
+ * This file is glue only: each step's policy lives with its owner.
+ *
+ * Locking: runs as the handler of vector 14 (an interrupt gate), so
+ * interrupts are off throughout; it takes no lock itself.
+ */
+#include "cpu.h"
+#include "fault.h"
+#include "mmu.h"
+#include "pgtable.h"
+#include "proc.h"
+#include "mm/vmalloc.h"
+#include "mm/vmm.h"
+
+static struct vmm_fault decode(const struct trap_frame *tf)
+{
+	uint32_t ec = tf->error_code;
+	struct vmm_fault f = {
+		.addr = read_cr2(),
+		.ip = tf->eip,
+		.present = ec & X86_PF_P,
+		.write = ec & X86_PF_W,
+		.user = ec & X86_PF_U,
+		.fetch = ec & X86_PF_I,
+		.rsvd = ec & X86_PF_RSVD,
+	};
+	return f;
+}
+
+void do_page_fault(struct trap_frame *tf)
+{
+	struct vmm_fault f = decode(tf);
+	const char *area;
+
+	if (vmm_fault(arch_mmu_current(), &f) == 0)
+		return;
+	if (user_fault(tf, &f) == 0)
+		return;
+	if (!f.user && x86_fixup_exception(tf))
+		return;
+	area = vmalloc_describe(f.addr);
+	trap_panic(tf, "page fault: %s at 0x%08x, eip 0x%08x (%s mode)%s%s",
+		   vmm_fault_reason(&f), (unsigned int)f.addr, tf->eip,
+		   f.user ? "user" : "kernel", *area ? ", " : "", area);
+}

@@ -1,0 +1,18 @@
+/*
+ * The page-fault handler: the kernel's entry for vector 14.
+ */
+#ifndef KERNEL_FAULT_H
+#define KERNEL_FAULT_H
+
+#include "trap.h"
+
+/*
+ * do_page_fault - decode the fault of @tf and have it resolved (the VMM,
+ * then the process layer, then the exception table), or panic.
+ * Context: the page-fault trap (registered by vmm_boot_init()),
+ * interrupts off.  Returns: only if the fault was resolved or fixed up,
+ * or the faulting process was ended.
+ */
+void do_page_fault(struct trap_frame *tf);
+
+#endif /* KERNEL_FAULT_H */

@@ -1,0 +1,124 @@
+/*
+ * The VMM's boot stage: the kernel's final page tables, and what comes
+ * with them.
+ *
+ * Design.  vmm_boot_init() describes this boot to vmm_kernel_init() (the
+ * usable RAM, where low memory ends, the read-only span of the image from
+ * its start through rodata, whether to use 4 MiB and global pages),
+ * loads the directory it built, then turns on CR4.PSE, CR4.PGE and
+ * CR0.WP as the CPU allows.  The page tables early paging took from
+ * memblock then serve nothing and go to the buddy allocator.  Last come
+ * vmalloc, the buddy allocator's HIGHMEM zeroing hook and the page-fault
+ * handler (kernel/fault.c), and vmm_check() over the new tables.
+ *
+ * Boot options: "nopse" keeps the direct map in 4 KiB pages; "noinvlpg"
+ * flushes the TLB by reloading CR3 as on a 386 (to test that path on
+ * CPUs that have invlpg; it also turns global pages off); "nopge" leaves
+ * the kernel half non-global.
+ *
+ * Locking: none; vmm_boot_init() runs once at boot (kernel/mm_init.c,
+ * after the slab layer), one CPU, interrupts off.
+ */
+#include "bootmem.h"
+#include "cmdline.h"
+#include "cpu.h"
+#include "early_paging.h"
+#include "fault.h"
+#include "mm_init.h"
+#include "mmu.h"
+#include "sections.h"
+#include "vmm_boot.h"
+#include "mm/buddy.h"
+#include "mm/highmem.h"
+#include "mm/vmalloc.h"
+#include "mm/vmm.h"
+
+static struct vmm_boot_info info;
+
+const struct vmm_boot_info *vmm_boot_info(void)
+{
+	return &info;
+}
+
+static struct vmm_boot_layout boot_layout(const struct bootmem_layout *b)
+{
+	struct vmm_boot_layout l = {
+		.ram = b->usable,
+		.nr_ram = b->nr_usable,
+		.lowmem_end = PHYS_PFN(b->lowmem_end),
+		.isa_end = PHYS_PFN(0x100000),
+		/* the image from its start (boot code, text) through rodata */
+		.ro_start = PHYS_PFN((uintptr_t)__kernel_start - PAGE_OFFSET),
+		.ro_end = PHYS_PFN(ALIGN_UP((uintptr_t)__rodata_end - PAGE_OFFSET,
+					    PAGE_SIZE)),
+		.use_pse = cpu.has_pse && !cmdline_has_flag("nopse"),
+		/* a CR3 reload keeps global entries: invlpg must flush them */
+		.use_global = cpu.has_pge && cpu.has_invlpg &&
+			      !cmdline_has_flag("nopge"),
+	};
+	return l;
+}
+
+/*
+ * Once the VMM's directory is loaded, the page tables that early paging
+ * took from memblock serve nothing: give them to the buddy allocator.  The
+ * one boot.asm built lives in the kernel image and stays.
+ */
+static unsigned int free_early_tables(const struct bootmem_layout *b)
+{
+	unsigned int pdx, n = 0;
+
+	for (pdx = arch_pdx(PAGE_OFFSET); pdx < ARCH_PT_ENTRIES; pdx++) {
+		arch_pte_t e = boot_page_directory[pdx];
+		pfn_t pfn = arch_pte_pfn(e);
+
+		if (!arch_pte_present(e) || arch_pde_large(e) ||
+		    (PFN_PHYS(pfn) >= b->kernel_start &&
+		     PFN_PHYS(pfn) < b->kernel_end))
+			continue;
+		boot_page_directory[pdx] = 0;
+		buddy_free_bootmem(&zones[zone_type_of_pfn(pfn)], pfn, pfn + 1);
+		n++;
+	}
+	return n;
+}
+
+void vmm_boot_init(void)
+{
+	const struct bootmem_layout *b = bootmem_layout();
+	struct vmm_boot_layout l;
+	struct vmm_stats st;
+	int err;
+
+	if (!b)
+		panic("vmm: no boot memory layout");
+	if (cmdline_has_flag("noinvlpg"))
+		cpu.has_invlpg = false;		/* flush as on a 386 */
+	l = boot_layout(b);
+	err = vmm_kernel_init(&l);
+	if (err)
+		panic("vmm: cannot build the kernel page tables (%d)", err);
+	info.pse = l.use_pse && x86_mmu_enable_pse();
+	vmm_switch(vmm_kernel_pd);
+	info.pge = l.use_global && x86_mmu_enable_pge();
+	info.wp = x86_mmu_enable_wp();
+	info.early_tables_freed = free_early_tables(b);
+	printk("vmm: %u early page tables given back\n",
+	       info.early_tables_freed);
+	if (vmalloc_init() != 0)
+		panic("vmm: no cache for vmalloc areas");
+	buddy_zero_highpage_hook = clear_highpage;
+	trap_register(T_PAGE_FAULT, do_page_fault);
+	vmm_stats(&st);
+	printk("vmm: kernel page directory pfn 0x%x: %u page-table frames, direct map %u x 4 MiB + %u x 4 KiB\n",
+	       vmm_kernel_pd, st.pgtables, st.large_pages, st.direct_pages);
+	printk("vmm: kernel image to rodata read-only [mem 0x%08x-0x%08x], CR0.WP %s, TLB flush by %s, global pages %s\n",
+	       (unsigned int)PFN_PHYS(l.ro_start),
+	       (unsigned int)PFN_PHYS(l.ro_end) - 1,
+	       info.wp ? "on" : "off (386)",
+	       cpu.has_invlpg ? "invlpg" : "CR3 reload",
+	       info.pge ? "on" : "off");
+	err = vmm_check(vmm_kernel_pd);
+	if (err)
+		panic("vmm: %d violations in the kernel page tables", err);
+}
