@@ -36,7 +36,7 @@
 #include "mm/arch.h"
 #include "mm/memblock.h"
 
-#define E820_MAX	160	/* 128 from the firmware, room for memmap= */
+#define E820_MAX	E820_MAX_ENTRIES	/* shared with memblock */
 #define CLEAN_MAX	(2 * E820_MAX)	/* n nested entries clean into 2n-1 */
 #define RANGES_MAX	(CLEAN_MAX + MEMBLOCK_MAX_RESERVED)
 
@@ -216,7 +216,9 @@ static void setup_memblock(const struct multiboot_info *info)
 	for (i = 0; i < layout.nr_usable; i++)
 		if (memblock_add(PFN_PHYS(usable[i].start),
 				 PFN_PHYS(usable[i].end - usable[i].start)) < 0)
-			panic("bootmem: memblock cannot hold %u ranges", layout.nr_usable);
+			/* cannot happen: see E820_MAX_ENTRIES in mm/e820.h */
+			panic("bootmem: memblock cannot hold %u usable ranges of %u entries",
+			      layout.nr_usable, user_map.nr);
 	reserve_boot_data(info);
 }
 

@@ -53,6 +53,16 @@ struct e820_change {
 	int8_t delta;		/* +1 at a start, -1 at an end */
 };
 
+/*
+ * The most entries a map read at boot holds: the 128 a BIOS may report,
+ * and room for the ranges of memmap= options; what does not fit is
+ * refused.  Cleaning never turns n entries into more than n ranges of
+ * usable RAM (each range of the result starts where a usable entry
+ * starts or where another entry ends), so memblock, sized by the same
+ * number (mm/memblock.h), holds the RAM of any map the parser accepted.
+ */
+#define E820_MAX_ENTRIES	160
+
 /* Change points e820_clean() needs for a map of n entries. */
 #define E820_CHANGES(n)		(2u * (n))
 
