@@ -79,8 +79,8 @@ static void vmm_page_fault(struct trap_frame *tf)
 static struct vmm_boot_layout boot_layout(const struct bootmem_layout *b)
 {
 	struct vmm_boot_layout l = {
-		.ram = b->usable,
-		.nr_ram = b->nr_usable,
+		.ram = b->mapped,
+		.nr_ram = b->nr_mapped,
 		.lowmem_end = PHYS_PFN(b->lowmem_end),
 		.isa_end = PHYS_PFN(0x100000),
 		.ro_start = PHYS_PFN((uintptr_t)__kernel_start - PAGE_OFFSET),
