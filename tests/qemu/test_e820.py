@@ -336,3 +336,28 @@ def test_map_with_image_needs_no_line(boot):
     k = boot(mem="128M", method="elf", cmdline="memmap=4K$0x2000000")
     assert not IMAGE_LINE.search(k.boot_log)
     k.halt()
+
+
+def test_many_memmap_ranges(boot):
+    """130 one-frame holes in RAM boot (memblock holds whatever ranges the
+    parser accepts); past the map's 160 entries each option is refused
+    with its name, and the boot goes on."""
+    holes = [0x1000000 + i * 0x10000 for i in range(170)]
+    opts = [f"memmap=4K${a:#x}" for a in holes]
+    k = boot(mem="128M", method="elf", cmdline=" ".join(opts[:130]))
+    out = k.cmd("e820")
+    assert "user-defined physical RAM map (130 memmap= options):" in out
+    cleaned = em.parse_lines(out, "e820:")
+    assert len([e for e in cleaned if e[2] == em.USABLE]) == 132
+    check_zones(k, cleaned)
+    k.halt()
+    k = boot(mem="128M", method="elf", cmdline=" ".join(opts))
+    firmware = len(em.parse_lines(k.boot_log, "BIOS-e820:"))
+    fit = 160 - firmware
+    refused = re.findall(r"e820: memmap=(\S+): no room in the map, ignored",
+                         k.boot_log)
+    assert refused == [o[len("memmap="):] for o in opts[fit:]]
+    out = k.cmd("e820")
+    assert f"user-defined physical RAM map ({fit} memmap= options):" in out
+    check_zones(k, em.parse_lines(out, "e820:"))
+    k.halt()
