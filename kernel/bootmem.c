@@ -215,9 +215,7 @@ static void clean_and_clip(void)
 	clip_map.nr = clean_map.nr;
 	memcpy(clip_entries, clean_entries, clean_map.nr * sizeof(clean_entries[0]));
 	layout.dropped_4g = e820_clip(&clip_map, E820_LIMIT_4G);
-	if (layout.dropped_4g)
-		printk("e820: %llu MiB of RAM above 4 GiB unused (no PAE)\n",
-		       (unsigned long long)(layout.dropped_4g >> 20));
+	e820_print_unused(layout.dropped_4g);
 	if (e820_usable_pfns(&clip_map, E820_LIMIT_4G, usable, RANGES_MAX, &nr) < 0 ||
 	    nr == 0)
 		panic("bootmem: no usable RAM in the memory map");
@@ -377,7 +375,5 @@ void bootmem_print_e820(void)
 	print_maps();
 	memcpy(tmp_entries, clean_entries, clean_map.nr * sizeof(clean_entries[0]));
 	e820_clip(&tmp, E820_LIMIT_4G);
-	if (layout.dropped_4g)
-		printk("e820: %llu MiB of RAM above 4 GiB unused (no PAE)\n",
-		       (unsigned long long)(layout.dropped_4g >> 20));
+	e820_print_unused(layout.dropped_4g);
 }

@@ -135,16 +135,27 @@ static void fuzz_clean(const uint8_t *data, size_t size)
 static void fuzz_line(const uint8_t *data, size_t size)
 {
 	char line[512], again[E820_LINE_MAX + 16];
-	struct e820_entry e, f;
+	struct e820_entry e[E820_LINE_ENTRIES], f[E820_LINE_ENTRIES];
+	int i, n;
 
 	size = size < sizeof(line) - 1 ? size : sizeof(line) - 1;
 	memcpy(line, data, size);
 	line[size] = '\0';
-	if (e820_parse_line(line, &e) != 1 || e.size == 0)
-		return;
-	e820_format(again, sizeof(again), "BIOS-e820: ", &e);
-	FUZZ_ASSERT(e820_parse_line(again, &f) == 1 && f.addr == e.addr &&
-		    f.size == e.size && f.type == e.type);
+	n = e820_parse_line(line, e);
+	FUZZ_ASSERT(n == -EINVAL || (n >= 0 && n <= E820_LINE_ENTRIES));
+	/* two entries only for the whole space, in halves */
+	FUZZ_ASSERT(n != 2 || (e[0].addr == 0 && e[0].size == 1ull << 63 &&
+			       e[1].addr == 1ull << 63 &&
+			       e[1].size == 1ull << 63 &&
+			       e[0].type == e[1].type));
+	for (i = 0; i < n; i++) {
+		if (e[i].size == 0)
+			continue;
+		e820_format(again, sizeof(again), "BIOS-e820: ", &e[i]);
+		FUZZ_ASSERT(e820_parse_line(again, f) == 1 &&
+			    f[0].addr == e[i].addr && f[0].size == e[i].size &&
+			    f[0].type == e[i].type);
+	}
 }
 
 static void fuzz_memmap(const uint8_t *data, size_t size)
