@@ -178,8 +178,8 @@ static unsigned int merge_ranges(struct pfn_range *r, unsigned int n)
  */
 static void cover_kernel_image(void)
 {
-	struct pfn_range img = { PHYS_PFN(layout.kernel_start),
-				 PHYS_PFN(ALIGN_UP(layout.kernel_end, PAGE_SIZE)) };
+	phys_addr_t end = ALIGN_UP(layout.kernel_end, PAGE_SIZE);
+	struct pfn_range img = { PHYS_PFN(layout.kernel_start), PHYS_PFN(end) };
 	pfn_t inside = 0;
 	unsigned int i, n = 0;
 
@@ -187,7 +187,8 @@ static void cover_kernel_image(void)
 		const struct pfn_range *u = &usable[i];
 
 		if (u->end > img.start && u->start < img.end)
-			inside += MIN(u->end, img.end) - MAX(u->start, img.start);
+			inside += MIN(u->end, img.end) -
+				  MAX(u->start, img.start);
 		if (n == i && img.start < u->start)
 			mapped[n++] = img;	/* in its place, once */
 		mapped[n++] = *u;

@@ -39,8 +39,8 @@
 #include "mm/zones.h"
 
 #define MAX_ENTRIES	4096
-#define LINE_KEEP	1024	/* bytes of a line read; E820 lines need ~100 */
-#define QUOTE_MAX	160	/* bytes of a bad line quoted in a message */
+#define LINE_KEEP	1024	/* a line's bytes kept; E820 lines need ~100 */
+#define QUOTE_MAX	160	/* a bad line's bytes quoted */
 
 static struct e820_entry entries[MAX_ENTRIES];
 static struct e820_change changes[E820_CHANGES(MAX_ENTRIES)];
@@ -101,12 +101,15 @@ static int read_map(FILE *in, const char *name, struct e820_map *map)
 				    "unreadable E820 line", line, cut);
 			return 2;
 		}
-		for (i = 0; i < r; i++)
-			if (e820_add(map, e[i].addr, e[i].size, e[i].type) < 0) {
+		for (i = 0; i < r; i++) {
+			const struct e820_entry *x = &e[i];
+
+			if (e820_add(map, x->addr, x->size, x->type) < 0) {
 				report_line(name, lineno, "too many E820 lines",
 					    line, false);
 				return 2;
 			}
+		}
 	}
 	if (ferror(in)) {
 		perror(name);

@@ -106,9 +106,12 @@ static void test_fullest_map_fits(void **state)
 	assert_int_equal(e820_usable_pfns(&cmap, E820_LIMIT_4G, usable,
 					  ARRAY_SIZE(usable), &nr), 0);
 	assert_int_equal(nr, holes + 2);
-	for (i = 0; i < nr; i++)
+	for (i = 0; i < nr; i++) {
+		pfn_t pages = usable[i].end - usable[i].start;
+
 		assert_int_equal(memblock_add(PFN_PHYS(usable[i].start),
-					      PFN_PHYS(usable[i].end - usable[i].start)), 0);
+					      PFN_PHYS(pages)), 0);
+	}
 	assert_int_equal(memblock_memory_count(), nr);
 	assert_int_equal(memblock_check(), 0);
 }
