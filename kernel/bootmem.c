@@ -9,12 +9,15 @@
  *  3. clean it (mm/e820.c) and print the firmware map, the user map (if
  *     any options applied) and the cleaned map, Linux-style;
  *  4. clip at 4 GiB (no PAE) and take the usable RAM in whole frames;
- *  5. hand that to memblock and reserve what must never be allocated:
- *     the first 64 KiB (frame 0, BIOS data), the kernel image, the
- *     Multiboot information, its memory map, the command line, modules;
+ *     the frames to map are those and the kernel image's, whatever the
+ *     map says of them (see cover_kernel_image());
+ *  5. hand the usable RAM to memblock and reserve what must never be
+ *     allocated: the first 64 KiB (frame 0, BIOS data), the kernel image,
+ *     the Multiboot information, its memory map, the command line,
+ *     modules (reserved whether the map calls them RAM or not);
  *  6. extend the direct map over all low memory (arch/i386/early_paging.c);
  *  7. place the page descriptors (12 bytes per frame up to the highest
- *     usable frame below 4 GiB) and the zones' free maps after them
+ *     frame to map below 4 GiB) and the zones' free maps after them
  *     (zones_map_bytes()) in low memory, and zero them;
  *  8. call zones_init() with the usable ranges and the free ones (usable
  *     minus every reservation and every memblock allocation), and retire
@@ -37,7 +40,7 @@
 #include "mm/arch.h"
 #include "mm/memblock.h"
 
-#define E820_MAX	160	/* 128 from the firmware, room for memmap= */
+#define E820_MAX	E820_MAX_ENTRIES	/* shared with memblock */
 #define CLEAN_MAX	(2 * E820_MAX)	/* n nested entries clean into 2n-1 */
 #define RANGES_MAX	(CLEAN_MAX + MEMBLOCK_MAX_RESERVED)
 
@@ -49,6 +52,7 @@ static struct e820_map user_map = { 0, E820_MAX, user_entries };
 static struct e820_map clean_map = { 0, CLEAN_MAX, clean_entries };
 static struct e820_map clip_map = { 0, CLEAN_MAX, clip_entries };
 static struct pfn_range usable[RANGES_MAX], free_ranges[RANGES_MAX];
+static struct pfn_range mapped[RANGES_MAX + 1];
 static struct bootmem_layout layout;
 static bool done;
 
@@ -147,6 +151,57 @@ static void print_maps(void)
 	e820_print(&clean_map, "e820: ");
 }
 
+/* Merge overlapping or touching ranges of sorted @r.  Returns how many stay. */
+static unsigned int merge_ranges(struct pfn_range *r, unsigned int n)
+{
+	unsigned int i, w = 0;
+
+	for (i = 0; i < n; i++) {
+		if (w && r[i].start <= r[w - 1].end)
+			r[w - 1].end = MAX(r[w - 1].end, r[i].end);
+		else
+			r[w++] = r[i];
+	}
+	return w;
+}
+
+/*
+ * The kernel runs where the boot loader put it, whatever the map (or a
+ * memmap= option) says of those frames: the image is reserved in memblock
+ * as always, and the direct map covers it, or the switch to the VMM's
+ * page tables would unmap the running code.  Linux does the same: it
+ * reserves its image whatever the map says.  A map that leaves part of
+ * the image out of usable RAM is reported in one line; the rest of the
+ * map is taken as given.  Boot loader data needs no such care: it is
+ * read only through the boot mapping, before the switch.
+ */
+static void cover_kernel_image(void)
+{
+	phys_addr_t end = ALIGN_UP(layout.kernel_end, PAGE_SIZE);
+	struct pfn_range img = { PHYS_PFN(layout.kernel_start), PHYS_PFN(end) };
+	pfn_t inside = 0;
+	unsigned int i, n = 0;
+
+	for (i = 0; i < layout.nr_usable; i++) {
+		const struct pfn_range *u = &usable[i];
+
+		if (u->end > img.start && u->start < img.end)
+			inside += MIN(u->end, img.end) -
+				  MAX(u->start, img.start);
+		if (n == i && img.start < u->start)
+			mapped[n++] = img;	/* in its place, once */
+		mapped[n++] = *u;
+	}
+	if (n == layout.nr_usable)
+		mapped[n++] = img;
+	layout.nr_mapped = merge_ranges(mapped, n);
+	if (inside < img.end - img.start)
+		printk("e820: the map leaves %u of the %u frames of the kernel image [mem 0x%016llx-0x%016llx] outside usable RAM: mapped and reserved all the same\n",
+		       img.end - img.start - inside, img.end - img.start,
+		       (unsigned long long)layout.kernel_start,
+		       (unsigned long long)layout.kernel_end - 1);
+}
+
 /* Steps 3-4. */
 static void clean_and_clip(void)
 {
@@ -160,13 +215,12 @@ static void clean_and_clip(void)
 	clip_map.nr = clean_map.nr;
 	memcpy(clip_entries, clean_entries, clean_map.nr * sizeof(clean_entries[0]));
 	layout.dropped_4g = e820_clip(&clip_map, E820_LIMIT_4G);
-	if (layout.dropped_4g)
-		printk("e820: %llu MiB of RAM above 4 GiB unused (no PAE)\n",
-		       (unsigned long long)(layout.dropped_4g >> 20));
+	e820_print_unused(layout.dropped_4g);
 	if (e820_usable_pfns(&clip_map, E820_LIMIT_4G, usable, RANGES_MAX, &nr) < 0 ||
 	    nr == 0)
 		panic("bootmem: no usable RAM in the memory map");
 	layout.nr_usable = nr;
+	cover_kernel_image();
 }
 
 static void reserve(phys_addr_t base, phys_addr_t size, const char *what)
@@ -215,14 +269,16 @@ static void setup_memblock(const struct multiboot_info *info)
 	for (i = 0; i < layout.nr_usable; i++)
 		if (memblock_add(PFN_PHYS(usable[i].start),
 				 PFN_PHYS(usable[i].end - usable[i].start)) < 0)
-			panic("bootmem: memblock cannot hold %u ranges", layout.nr_usable);
+			/* cannot happen: see E820_MAX_ENTRIES in mm/e820.h */
+			panic("bootmem: memblock cannot hold %u usable ranges of %u entries",
+			      layout.nr_usable, user_map.nr);
 	reserve_boot_data(info);
 }
 
 /* Steps 6-7. */
 static struct page *place_mem_map(void)
 {
-	pfn_t top = usable[layout.nr_usable - 1].end;
+	pfn_t top = mapped[layout.nr_mapped - 1].end;
 	phys_addr_t pa;
 
 	layout.lowmem_end = PFN_PHYS(MIN(top, (pfn_t)LOWMEM_PFN));
@@ -298,6 +354,7 @@ void bootmem_init(void)
 	layout.cleaned = &clean_map;
 	layout.clipped = &clip_map;
 	layout.usable = usable;
+	layout.mapped = mapped;
 	done = true;
 }
 
@@ -318,7 +375,5 @@ void bootmem_print_e820(void)
 	print_maps();
 	memcpy(tmp_entries, clean_entries, clean_map.nr * sizeof(clean_entries[0]));
 	e820_clip(&tmp, E820_LIMIT_4G);
-	if (layout.dropped_4g)
-		printk("e820: %llu MiB of RAM above 4 GiB unused (no PAE)\n",
-		       (unsigned long long)(layout.dropped_4g >> 20));
+	e820_print_unused(layout.dropped_4g);
 }

@@ -28,6 +28,9 @@ struct bootmem_layout {
 	uint32_t usable_pages, free_pages;	/* handed to zones_init() */
 	const struct pfn_range *usable;
 	unsigned int nr_usable;
+	/* usable and the kernel image: what the direct map must cover */
+	const struct pfn_range *mapped;
+	unsigned int nr_mapped;
 };
 
 /* What bootmem_init() found.  Context: any.

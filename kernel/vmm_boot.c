@@ -43,8 +43,8 @@ const struct vmm_boot_info *vmm_boot_info(void)
 static struct vmm_boot_layout boot_layout(const struct bootmem_layout *b)
 {
 	struct vmm_boot_layout l = {
-		.ram = b->usable,
-		.nr_ram = b->nr_usable,
+		.ram = b->mapped,
+		.nr_ram = b->nr_mapped,
 		.lowmem_end = PHYS_PFN(b->lowmem_end),
 		.isa_end = PHYS_PFN(0x100000),
 		/* the image from its start (boot code, text) through rodata */

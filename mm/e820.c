@@ -319,6 +319,23 @@ uint64_t e820_clip(struct e820_map *map, uint64_t limit)
 	return dropped;
 }
 
+void e820_print_unused(uint64_t bytes)
+{
+	const char *unit = "MiB";
+	uint64_t n = bytes >> 20;
+
+	if (bytes == 0)
+		return;
+	if (bytes < MiB(1)) {	/* "0 MiB" would hide it */
+		bool kib = (bytes & (KiB(1) - 1)) == 0;
+
+		unit = kib ? "KiB" : "bytes";
+		n = kib ? bytes >> 10 : bytes;
+	}
+	printk("e820: %llu %s of RAM above 4 GiB unused (no PAE)\n",
+	       (unsigned long long)n, unit);
+}
+
 int e820_usable_pfns(const struct e820_map *map, uint64_t limit,
 		     struct pfn_range *out, unsigned int cap,
 		     unsigned int *nr_out)

@@ -513,8 +513,13 @@ static int parse_type(const char *s, const char *end, uint32_t *type)
 	return 0;
 }
 
-/* "[mem 0xFIRST-0xLAST] name": inclusive end. */
-static int parse_new_form(const char *s, struct e820_entry *e)
+/*
+ * "[mem 0xFIRST-0xLAST] name": inclusive end.  The whole space, 0 to
+ * 0xffffffffffffffff, is 2^64 bytes, one more than a size holds: it is
+ * read as two halves, as e820_clean() writes such a range.  Returns the
+ * entries read (1 or 2), or -EINVAL.
+ */
+static int parse_new_form(const char *s, struct e820_entry e[E820_LINE_ENTRIES])
 {
 	uint64_t first, last;
 	size_t n;
@@ -527,11 +532,16 @@ static int parse_new_form(const char *s, struct e820_entry *e)
 	s += n + 3;
 	if ((n = parse_hex(s, &last)) == 0 || strncmp(s + n, "] ", 2) != 0)
 		return -EINVAL;
-	if (last < first || (first == 0 && last == UINT64_MAX))
+	if (last < first || parse_type(s + n + 2, "", &e[0].type) < 0)
 		return -EINVAL;
-	e->addr = first;
-	e->size = last - first + 1;
-	return parse_type(s + n + 2, "", &e->type);
+	e[0].addr = first;
+	if (first == 0 && last == UINT64_MAX) {
+		e[0].size = 1ull << 63;
+		e[1] = (struct e820_entry){ 1ull << 63, 1ull << 63, e[0].type };
+		return 2;
+	}
+	e[0].size = last - first + 1;
+	return 1;
 }
 
 /* "START - END (name)": exclusive end. */
@@ -552,7 +562,7 @@ static int parse_old_form(const char *s, struct e820_entry *e)
 	return parse_type(s + n + 1, "", &e->type);
 }
 
-int e820_parse_line(const char *line, struct e820_entry *e)
+int e820_parse_line(const char *line, struct e820_entry e[E820_LINE_ENTRIES])
 {
 	const char *s = find_str(line, "BIOS-e820:");
 
@@ -565,6 +575,6 @@ int e820_parse_line(const char *line, struct e820_entry *e)
 		s += 6;
 	}
 	if (*s == '[')
-		return parse_new_form(s, e) ? -EINVAL : 1;
+		return parse_new_form(s, e);
 	return parse_old_form(s, e) ? -EINVAL : 1;
 }

@@ -11,9 +11,16 @@
  * what an i386 kernel without PAE drops above 4 GiB, and the zones the
  * usable frames fall into.
  *
+ * Lines end at LF, CR LF or a lone CR.  Only the first LINE_KEEP - 1
+ * bytes of a line are kept (the rest is read and dropped), so a huge line
+ * costs no memory; a cut line whose kept part holds "e820" counts as
+ * unreadable.  "[mem 0x0000000000000000-0xffffffffffffffff]" (2^64 bytes)
+ * is read exactly, as two halves.
+ *
  * Exit status: 0 on success; 1 if the input cannot be read or holds no
  * E820 line; 2 if a line looks like an E820 line but cannot be read (bad
- * hex, end before start, unknown type name): a message names the line and
+ * hex, end before start, unknown type name, too long): a message names
+ * the line and quotes at most QUOTE_MAX bytes of it ("..." if cut), and
  * no map is printed.
  *
  * Design: the output is whatever mm/e820.c prints (it goes to the host
@@ -22,6 +29,7 @@
  * Locking: single-threaded program.
  */
 #define _GNU_SOURCE
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,42 +39,83 @@
 #include "mm/zones.h"
 
 #define MAX_ENTRIES	4096
+#define LINE_KEEP	1024	/* a line's bytes kept; E820 lines need ~100 */
+#define QUOTE_MAX	160	/* a bad line's bytes quoted */
 
 static struct e820_entry entries[MAX_ENTRIES];
 static struct e820_change changes[E820_CHANGES(MAX_ENTRIES)];
 static struct pfn_range usable[MAX_ENTRIES];
 
+/*
+ * Read one line of @in into @buf, ended by "\n", "\r\n" or a lone "\r"
+ * (old Mac files; without this every line after the first would be
+ * lost).  The first LINE_KEEP - 1 bytes are kept; the rest is read and
+ * dropped.  Returns false at the end of the input; *@cut says whether
+ * bytes were dropped.
+ */
+static bool read_line(FILE *in, char buf[LINE_KEEP], bool *cut)
+{
+	size_t n = 0;
+	int c;
+
+	*cut = false;
+	while ((c = getc(in)) != EOF && c != '\n' && c != '\r') {
+		if (n < LINE_KEEP - 1)
+			buf[n++] = (char)c;
+		else
+			*cut = true;
+	}
+	if (c == '\r' && (c = getc(in)) != '\n' && c != EOF)
+		ungetc(c, in);
+	buf[n] = '\0';
+	return n > 0 || *cut || c != EOF;
+}
+
+/* Report an E820 line that cannot be read, quoted up to QUOTE_MAX bytes. */
+static void report_line(const char *name, unsigned long lineno,
+			const char *why, const char *line, bool cut)
+{
+	bool longer = cut || strlen(line) > QUOTE_MAX;
+
+	fprintf(stderr, "e820: %s:%lu: %s: %.*s%s\n", name, lineno, why,
+		QUOTE_MAX, line, longer ? "..." : "");
+}
+
 /* Read every E820 line of @in into @map.  Returns 0 or the exit status. */
 static int read_map(FILE *in, const char *name, struct e820_map *map)
 {
-	char *line = NULL;
-	size_t cap = 0;
+	static char line[LINE_KEEP];
 	unsigned long lineno = 0;
-	int status = 0;
+	bool cut;
 
-	while (getline(&line, &cap, in) >= 0) {
-		struct e820_entry e;
-		int r;
+	while (read_line(in, line, &cut)) {
+		struct e820_entry e[E820_LINE_ENTRIES];
+		int r, i;
 
 		lineno++;
-		line[strcspn(line, "\r\n")] = '\0';
-		r = e820_parse_line(line, &e);
-		if (r == 0)
+		r = e820_parse_line(line, e);
+		if (r == 0 && !(cut && strstr(line, "e820")))
 			continue;
-		if (r < 0 || e820_add(map, e.addr, e.size, e.type) < 0) {
-			fprintf(stderr, "e820: %s:%lu: %s: %s\n", name, lineno,
-				r < 0 ? "unreadable E820 line" :
-					"too many E820 lines", line);
-			status = 2;
-			break;
+		if (r <= 0 || cut) {
+			report_line(name, lineno, cut ? "E820 line too long" :
+				    "unreadable E820 line", line, cut);
+			return 2;
+		}
+		for (i = 0; i < r; i++) {
+			const struct e820_entry *x = &e[i];
+
+			if (e820_add(map, x->addr, x->size, x->type) < 0) {
+				report_line(name, lineno, "too many E820 lines",
+					    line, false);
+				return 2;
+			}
 		}
 	}
-	if (!status && ferror(in)) {
+	if (ferror(in)) {
 		perror(name);
-		status = 1;
+		return 1;
 	}
-	free(line);
-	return status;
+	return 0;
 }
 
 /* The zones the usable frames of a clipped map fall into, Linux-style. */
@@ -140,10 +189,8 @@ int main(int argc, char **argv)
 	}
 	e820_print(&map, "e820: ");
 	dropped = e820_clip(&map, E820_LIMIT_4G);
+	e820_print_unused(dropped);
 	fputs(host_log(), stdout);
-	if (dropped)
-		printf("e820: %llu MiB of RAM above 4 GiB unused (no PAE)\n",
-		       (unsigned long long)(dropped >> 20));
 	print_zones(&map);
 	host_log_clear();
 	return 0;

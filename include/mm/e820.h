@@ -53,6 +53,16 @@ struct e820_change {
 	int8_t delta;		/* +1 at a start, -1 at an end */
 };
 
+/*
+ * The most entries a map read at boot holds: the 128 a BIOS may report,
+ * and room for the ranges of memmap= options; what does not fit is
+ * refused.  Cleaning never turns n entries into more than n ranges of
+ * usable RAM (each range of the result starts where a usable entry
+ * starts or where another entry ends), so memblock, sized by the same
+ * number (mm/memblock.h), holds the RAM of any map the parser accepted.
+ */
+#define E820_MAX_ENTRIES	160
+
 /* Change points e820_clean() needs for a map of n entries. */
 #define E820_CHANGES(n)		(2u * (n))
 
@@ -97,6 +107,14 @@ int e820_clean(struct e820_map *map, struct e820_change *changes,
  * Context: any.  Returns: the bytes of usable RAM dropped.
  */
 uint64_t e820_clip(struct e820_map *map, uint64_t limit);
+
+/*
+ * e820_print_unused - printk what e820_clip() dropped of usable RAM:
+ * "e820: 1023 MiB of RAM above 4 GiB unused (no PAE)", in whole MiB from
+ * 1 MiB up, below that in KiB if whole, else in bytes; nothing for 0.
+ * Context: any.  Returns: nothing.
+ */
+void e820_print_unused(uint64_t bytes);
 
 /*
  * e820_type_at - the type of the entry holding address @addr.
@@ -169,11 +187,16 @@ int e820_usable_pfns(const struct e820_map *map, uint64_t limit,
  *   "... BIOS-e820: 0000000000000000 - 000000000009fc00 (usable)"
  * (inclusive end in the first, exclusive in the second), whatever text
  * precedes "e820".  Both "e820:" and "BIOS-e820:" prefixes are accepted.
+ * "[mem 0x0000000000000000-0xffffffffffffffff]", 2^64 bytes, is more
+ * than one entry's size holds: it gives two entries, the halves of the
+ * space (as e820_clean() writes such a range).
  * Context: any.
- * Returns: 1 and *@e if it is a readable E820 line; 0 if it is not an
- * E820 line at all; -EINVAL if it looks like one but cannot be read (bad
- * hex, end before start, unknown type name).
+ * Returns: the entries read into @e (1, or 2 for the whole space) if it
+ * is a readable E820 line; 0 if it is not an E820 line at all; -EINVAL
+ * if it looks like one but cannot be read (bad hex, end before start,
+ * unknown type name).
  */
-int e820_parse_line(const char *line, struct e820_entry *e);
+#define E820_LINE_ENTRIES	2
+int e820_parse_line(const char *line, struct e820_entry e[E820_LINE_ENTRIES]);
 
 #endif /* MM_E820_H */

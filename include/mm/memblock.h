@@ -16,11 +16,13 @@
 #ifndef MM_MEMBLOCK_H
 #define MM_MEMBLOCK_H
 
+#include "mm/e820.h"
 #include "mm/types.h"
 
 struct pfn_range;	/* mm/zones.h */
 
-#define MEMBLOCK_MAX_MEMORY	128	/* E820 allows 128 entries */
+/* Usable ranges of a map of E820_MAX_ENTRIES entries: see mm/e820.h. */
+#define MEMBLOCK_MAX_MEMORY	E820_MAX_ENTRIES
 #define MEMBLOCK_MAX_RESERVED	64
 
 /* One range.  Fields are set by memblock.c only. */

@@ -5,8 +5,9 @@
  *     persistent memory 7 and 12 and unknown ones) to e820_clean(), whose
  *     result must be sorted, disjoint, merged (but type 12), of known
  *     types, covering every input entry with a type at least as
- *     restrictive, and stable when cleaned again; one entry less of
- *     capacity must fail cleanly;
+ *     restrictive, with no more ranges of usable RAM than entries given,
+ *     and stable when cleaned again; one entry less of capacity must
+ *     fail cleanly;
  *  1: a text line to e820_parse_line(), whose entries must survive a
  *     round trip through e820_format();
  *  2: a memmap= value as text, which must apply whole or leave the map
@@ -71,6 +72,26 @@ static void check_clean(const struct e820_map *m)
 	}
 }
 
+/*
+ * Ranges of usable RAM in a cleaned map, touching ones counted once: the
+ * halves of a range over the whole space are one range.
+ */
+static unsigned int usable_ranges(const struct e820_map *m)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < m->nr; i++) {
+		const struct e820_entry *e = &m->entries[i], *p = e - 1;
+
+		if (e->type != E820_USABLE)
+			continue;
+		if (i == 0 || p->type != E820_USABLE ||
+		    p->addr + p->size != e->addr)
+			n++;
+	}
+	return n;
+}
+
 static void fuzz_clean(const uint8_t *data, size_t size)
 {
 	struct e820_map m = { 0, 2 * MAXN, out };
@@ -84,6 +105,8 @@ static void fuzz_clean(const uint8_t *data, size_t size)
 	}
 	FUZZ_ASSERT(e820_clean(&m, changes, E820_CHANGES(2 * MAXN)) == 0);
 	check_clean(&m);
+	/* memblock's room rests on this bound (mm/e820.h, E820_MAX_ENTRIES) */
+	FUZZ_ASSERT(usable_ranges(&m) <= n);
 	for (i = 0; i < n; i++) {
 		const struct e820_entry *e = &in[i];
 		bool wraps = e->size && e->size - 1 > UINT64_MAX - e->addr;
@@ -112,16 +135,27 @@ static void fuzz_clean(const uint8_t *data, size_t size)
 static void fuzz_line(const uint8_t *data, size_t size)
 {
 	char line[512], again[E820_LINE_MAX + 16];
-	struct e820_entry e, f;
+	struct e820_entry e[E820_LINE_ENTRIES], f[E820_LINE_ENTRIES];
+	int i, n;
 
 	size = size < sizeof(line) - 1 ? size : sizeof(line) - 1;
 	memcpy(line, data, size);
 	line[size] = '\0';
-	if (e820_parse_line(line, &e) != 1 || e.size == 0)
-		return;
-	e820_format(again, sizeof(again), "BIOS-e820: ", &e);
-	FUZZ_ASSERT(e820_parse_line(again, &f) == 1 && f.addr == e.addr &&
-		    f.size == e.size && f.type == e.type);
+	n = e820_parse_line(line, e);
+	FUZZ_ASSERT(n == -EINVAL || (n >= 0 && n <= E820_LINE_ENTRIES));
+	/* two entries only for the whole space, in halves */
+	FUZZ_ASSERT(n != 2 || (e[0].addr == 0 && e[0].size == 1ull << 63 &&
+			       e[1].addr == 1ull << 63 &&
+			       e[1].size == 1ull << 63 &&
+			       e[0].type == e[1].type));
+	for (i = 0; i < n; i++) {
+		if (e[i].size == 0)
+			continue;
+		e820_format(again, sizeof(again), "BIOS-e820: ", &e[i]);
+		FUZZ_ASSERT(e820_parse_line(again, f) == 1 &&
+			    f[0].addr == e[i].addr && f[0].size == e[i].size &&
+			    f[0].type == e[i].type);
+	}
 }
 
 static void fuzz_memmap(const uint8_t *data, size_t size)

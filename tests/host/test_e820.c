@@ -672,7 +672,7 @@ static void test_persistent_type7(void **state)
 		{ 0, 4 }, { 9, 0xc }, { 0xe, 0x10 },
 	};
 	struct pfn_range r[8];
-	struct e820_entry e;
+	struct e820_entry e[E820_LINE_ENTRIES];
 	unsigned int i, nr;
 
 	(void)state;
@@ -702,13 +702,13 @@ static void test_persistent_type7(void **state)
 	assert_string_equal(e820_type_name(E820_PMEM), "persistent (type 7)");
 	assert_int_equal(e820_parse_line(
 		"[    0.000000] BIOS-e820: [mem 0x0000000100000000-0x000000047fffffff] persistent (type 7)",
-		&e), 1);
-	assert_int_equal(e.addr, 0x100000000ull);
-	assert_int_equal(e.size, 0x380000000ull);
-	assert_int_equal(e.type, E820_PMEM);
+		e), 1);
+	assert_int_equal(e[0].addr, 0x100000000ull);
+	assert_int_equal(e[0].size, 0x380000000ull);
+	assert_int_equal(e[0].type, E820_PMEM);
 	/* above 4 GiB it is dropped like the rest, and says what it was */
 	map_init(CAP);
-	add(e.addr, e.size, e.type);
+	add(e[0].addr, e[0].size, e[0].type);
 	host_log_clear();
 	assert_int_equal(e820_clip(&fx.map, E820_LIMIT_4G), 0);
 	expect(0);
@@ -914,63 +914,78 @@ static void test_memmap_percent_room(void **state)
 
 static void test_parse_line(void **state)
 {
-	struct e820_entry e;
+	struct e820_entry e[E820_LINE_ENTRIES];
 
 	(void)state;
 	assert_int_equal(e820_parse_line(
 		"[    0.000000] BIOS-e820: [mem 0x0000000000100000-0x00000000bfed33ff] usable",
-		&e), 1);
-	assert_int_equal(e.addr, 0x100000);
-	assert_int_equal(e.size, 0xbfed3400ull - 0x100000);
-	assert_int_equal(e.type, E820_USABLE);
+		e), 1);
+	assert_int_equal(e[0].addr, 0x100000);
+	assert_int_equal(e[0].size, 0xbfed3400ull - 0x100000);
+	assert_int_equal(e[0].type, E820_USABLE);
 	assert_int_equal(e820_parse_line(
 		" BIOS-e820: 000000001fff8000 - 0000000020000000 (ACPI NVS)\n",
-		&e), 1);
-	assert_int_equal(e.addr, 0x1fff8000);
-	assert_int_equal(e.size, 0x8000);
-	assert_int_equal(e.type, E820_NVS);
+		e), 1);
+	assert_int_equal(e[0].addr, 0x1fff8000);
+	assert_int_equal(e[0].size, 0x8000);
+	assert_int_equal(e[0].type, E820_NVS);
 	assert_int_equal(e820_parse_line(
 		"> [    0.000000][    T0] BIOS-e820: [mem 0x000000fd00000000-0x000000ffffffffff] reserved\r\n",
-		&e), 1);
-	assert_int_equal(e.addr, 0xfd00000000ull);
-	assert_int_equal(e.type, E820_RESERVED);
+		e), 1);
+	assert_int_equal(e[0].addr, 0xfd00000000ull);
+	assert_int_equal(e[0].type, E820_RESERVED);
 	assert_int_equal(e820_parse_line(
-		"e820: [mem 0x00000000-0x00000fff] ACPI data", &e), 1);
-	assert_int_equal(e.size, 0x1000);
-	assert_int_equal(e.type, E820_ACPI);
+		"e820: [mem 0x00000000-0x00000fff] ACPI data", e), 1);
+	assert_int_equal(e[0].size, 0x1000);
+	assert_int_equal(e[0].type, E820_ACPI);
 	assert_int_equal(e820_parse_line(
-		"BIOS-e820: [mem 0x0000000000000000-0x0000000000000fff] type 20", &e), 1);
-	assert_int_equal(e.type, 20);
+		"BIOS-e820: [mem 0x0000000000000000-0x0000000000000fff] type 20", e), 1);
+	assert_int_equal(e[0].type, 20);
 	assert_int_equal(e820_parse_line(
-		"BIOS-e820: [mem 0x0000000100000000-0x000000017fffffff] persistent (type 12)", &e), 1);
-	assert_int_equal(e.type, 12);
+		"BIOS-e820: [mem 0x0000000100000000-0x000000017fffffff] persistent (type 12)", e), 1);
+	assert_int_equal(e[0].type, 12);
 	assert_int_equal(e820_parse_line(
-		"BIOS-e820: 0000000000000000 - 0000000000001000 type 13", &e), 1);
-	assert_int_equal(e.type, 13);
+		"BIOS-e820: 0000000000000000 - 0000000000001000 type 13", e), 1);
+	assert_int_equal(e[0].type, 13);
 	assert_int_equal(e820_parse_line(
-		"BIOS-e820: 00000000000f0000 - 0000000000100000 (unusable)", &e), 1);
-	assert_int_equal(e.type, E820_UNUSABLE);
+		"BIOS-e820: 00000000000f0000 - 0000000000100000 (unusable)", e), 1);
+	assert_int_equal(e[0].type, E820_UNUSABLE);
 	/* not E820 lines */
-	assert_int_equal(e820_parse_line("Linux version 6.1.0", &e), 0);
+	assert_int_equal(e820_parse_line("Linux version 6.1.0", e), 0);
 	assert_int_equal(e820_parse_line(
-		"e820: update [mem 0x00000000-0x00000fff] usable ==> reserved", &e), 0);
-	assert_int_equal(e820_parse_line("", &e), 0);
+		"e820: update [mem 0x00000000-0x00000fff] usable ==> reserved", e), 0);
+	assert_int_equal(e820_parse_line("", e), 0);
 	/* E820 lines that cannot be read */
 	assert_int_equal(e820_parse_line(
-		"BIOS-e820: [mem 0x00000000000g0000-0x00000000000fffff] reserved", &e), -EINVAL);
+		"BIOS-e820: [mem 0x00000000000g0000-0x00000000000fffff] reserved", e), -EINVAL);
 	assert_int_equal(e820_parse_line(
-		"BIOS-e820: [mem 0x0000000000100000-0x00000000000fffff] reserved", &e), -EINVAL);
+		"BIOS-e820: [mem 0x0000000000100000-0x00000000000fffff] reserved", e), -EINVAL);
 	assert_int_equal(e820_parse_line(
-		"BIOS-e820: 0000000000100000 - 00000000000f0000 (usable)", &e), -EINVAL);
+		"BIOS-e820: 0000000000100000 - 00000000000f0000 (usable)", e), -EINVAL);
 	assert_int_equal(e820_parse_line(
-		"BIOS-e820: [mem 0x0000000000000000-0x0000000000000fff] usable junk", &e), -EINVAL);
+		"BIOS-e820: [mem 0x0000000000000000-0x0000000000000fff] usable junk", e), -EINVAL);
 	assert_int_equal(e820_parse_line(
-		"BIOS-e820: [mem 0x0000000000000000-0x0000000000000fff] sort of usable", &e), -EINVAL);
+		"BIOS-e820: [mem 0x0000000000000000-0x0000000000000fff] sort of usable", e), -EINVAL);
 	assert_int_equal(e820_parse_line(
-		"BIOS-e820: [mem 0x00000000000000000-0x0000000000000fff] usable", &e), -EINVAL);
-	assert_int_equal(e820_parse_line("BIOS-e820: nonsense", &e), -EINVAL);
+		"BIOS-e820: [mem 0x00000000000000000-0x0000000000000fff] usable", e), -EINVAL);
+	assert_int_equal(e820_parse_line("BIOS-e820: nonsense", e), -EINVAL);
 	assert_int_equal(e820_parse_line(
-		"BIOS-e820: 0000000000000000 - 0000000000001000 (usable", &e), -EINVAL);
+		"BIOS-e820: 0000000000000000 - 0000000000001000 (usable", e), -EINVAL);
+	/* 2^64 bytes: two halves; one byte less is one entry */
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: [mem 0x0000000000000000-0xffffffffffffffff] reserved", e), 2);
+	assert_true(e[0].addr == 0 && e[0].size == 1ull << 63 &&
+		    e[0].type == E820_RESERVED);
+	assert_true(e[1].addr == 1ull << 63 && e[1].size == 1ull << 63 &&
+		    e[1].type == E820_RESERVED);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: [mem 0x0000000000000001-0xffffffffffffffff] usable", e), 1);
+	assert_true(e[0].addr == 1 && e[0].size == UINT64_MAX);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: [mem 0x0000000000000000-0xfffffffffffffffe] usable", e), 1);
+	assert_true(e[0].addr == 0 && e[0].size == UINT64_MAX);
+	assert_int_equal(e820_parse_line(
+		"BIOS-e820: [mem 0x0000000000000000-0xffffffffffffffff] bogus", e), -EINVAL);
 }
 
 /* --- randomized comparison with a byte model --------------------------- */

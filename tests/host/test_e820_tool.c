@@ -42,8 +42,11 @@ static char *slurp(const char *path)
 	return buf;
 }
 
-/* Run the tool with a shell argument string (may hold "< file"). */
-static struct run run_tool(const char *args)
+/*
+ * Run "@before TOOL @args" in the shell: @before may be a pipe into the
+ * tool or a ulimit, @args may hold "< file".
+ */
+static struct run run_shell(const char *before, const char *args)
 {
 	char out[] = "/tmp/e820-tool-out-XXXXXX", err[] = "/tmp/e820-tool-err-XXXXXX";
 	char cmd[8192];
@@ -53,7 +56,8 @@ static struct run run_tool(const char *args)
 	assert_true(fo >= 0 && fe >= 0);
 	close(fo);
 	close(fe);
-	snprintf(cmd, sizeof(cmd), "%s %s >%s 2>%s", tool, args, out, err);
+	snprintf(cmd, sizeof(cmd), "%s %s %s >%s 2>%s", before, tool, args,
+		 out, err);
 	st = system(cmd);
 	assert_true(WIFEXITED(st));
 	r.status = WEXITSTATUS(st);
@@ -62,6 +66,11 @@ static struct run run_tool(const char *args)
 	unlink(out);
 	unlink(err);
 	return r;
+}
+
+static struct run run_tool(const char *args)
+{
+	return run_shell("", args);
 }
 
 static void run_free(struct run *r)
@@ -197,6 +206,128 @@ static void test_no_map_and_usage(void **state)
 	run_free(&r);
 }
 
+/*
+ * A 256 MiB line is read with a bounded buffer (the tool runs under a
+ * 32 MiB address-space limit), consumed whole, and quoted cut; a long
+ * line with no E820 text in its first KiB is skipped like any other.
+ */
+static void test_long_lines(void **state)
+{
+	char want[512];
+	struct run r;
+
+	(void)state;
+	r = run_shell("ulimit -v 32768; { printf 'x BIOS-e820: [mem 0x'; "
+		      "head -c 268435456 /dev/zero | tr '\\0' '0'; "
+		      "printf -- '-0x1] usable\\n'; } |", "");
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.out, "");
+	snprintf(want, sizeof(want),
+		 "e820: <stdin>:1: E820 line too long: x BIOS-e820: [mem 0x%0140d...\n", 0);
+	assert_string_equal(r.err, want);
+	run_free(&r);
+	r = run_shell("ulimit -v 32768; { head -c 268435456 /dev/zero | "
+		      "tr '\\0' 'y'; printf 'e820\\n'; "
+		      "cat tests/data/qemu-i440fx-2g.txt; } |", "");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "");
+	assert_non_null(strstr(r.out, "Zone ranges:\n"));
+	run_free(&r);
+	/* a bad line under the buffer but over the quote: cut at 160 bytes */
+	r = run_shell("printf 'BIOS-e820: [mem 0x1-0x0] usable%0200d\\n' 0 |", "");
+	assert_int_equal(r.status, 2);
+	snprintf(want, sizeof(want),
+		 "e820: <stdin>:1: unreadable E820 line: "
+		 "BIOS-e820: [mem 0x1-0x0] usable%0129d...\n", 0);
+	assert_string_equal(r.err, want);
+	run_free(&r);
+}
+
+/* Lines ended by a lone CR, or by CR LF, give the map LF ends give. */
+static void test_line_endings(void **state)
+{
+	char *want = slurp("tests/data/qemu-i440fx-2g.expected");
+	struct run r;
+
+	(void)state;
+	r = run_shell("tr '\\n' '\\r' < tests/data/qemu-i440fx-2g.txt |", "");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, want);
+	run_free(&r);
+	r = run_shell("sed 's/$/\\r/' tests/data/qemu-i440fx-2g.txt |", "");
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.out, want);
+	run_free(&r);
+	free(want);
+	/* lines are counted at each CR: the bad one is the third */
+	r = run_shell("printf 'a\\rb\\r\\nBIOS-e820: nonsense\\rc' |", "");
+	assert_int_equal(r.status, 2);
+	assert_string_equal(r.err,
+		"e820: <stdin>:3: unreadable E820 line: BIOS-e820: nonsense\n");
+	run_free(&r);
+}
+
+/* [mem 0x0-0xffffffffffffffff] is 2^64 bytes: read exactly, in halves. */
+static void test_whole_space(void **state)
+{
+	struct run r = run_shell("printf 'BIOS-e820: [mem 0x0000000000000000-"
+				 "0xffffffffffffffff] reserved\\n' |", "");
+
+	(void)state;
+	assert_int_equal(r.status, 0);
+	assert_string_equal(r.err, "");
+	assert_string_equal(r.out,
+		"e820: [mem 0x0000000000000000-0x7fffffffffffffff] reserved\n"
+		"e820: [mem 0x8000000000000000-0xffffffffffffffff] reserved\n"
+		"e820: dropped [mem 0x0000000100000000-0x7fffffffffffffff] reserved: at or above 0x100000000, not addressable without PAE\n"
+		"e820: dropped [mem 0x8000000000000000-0xffffffffffffffff] reserved: at or above 0x100000000, not addressable without PAE\n"
+		"Zone ranges:\n"
+		"  DMA      empty\n"
+		"  Normal   empty\n"
+		"  HighMem  empty\n");
+	run_free(&r);
+	r = run_shell("printf 'BIOS-e820: [mem 0x0000000000000000-"
+		      "0xffffffffffffffff] usable\\n' |", "");
+	assert_int_equal(r.status, 0);
+	assert_non_null(strstr(r.out,
+		"e820: 17592186040320 MiB of RAM above 4 GiB unused (no PAE)\n"));
+	run_free(&r);
+}
+
+/* RAM dropped above 4 GiB is said in KiB or bytes under 1 MiB, never "0 MiB". */
+static void test_unused_units(void **state)
+{
+	static const struct {
+		const char *last, *says;
+	} cases[] = {
+		{ "1000001ff", "512 bytes" },
+		{ "1000003ff", "1 KiB" },
+		{ "1000ffbff", "1023 KiB" },
+		{ "1000ffffe", "1048575 bytes" },
+		{ "1000fffff", "1 MiB" },
+	};
+	char pipe[256], want[128];
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct run r;
+
+		snprintf(pipe, sizeof(pipe),
+			 "printf 'BIOS-e820: [mem 0x0000000000000000-0x000000000009ffff] usable\\n"
+			 "BIOS-e820: [mem 0x0000000100000000-0x%016llx] usable\\n' |",
+			 strtoull(cases[i].last, NULL, 16));
+		r = run_shell(pipe, "");
+		assert_int_equal(r.status, 0);
+		snprintf(want, sizeof(want),
+			 "e820: %s of RAM above 4 GiB unused (no PAE)\n",
+			 cases[i].says);
+		if (!strstr(r.out, want))
+			fail_msg("%s: wanted '%s' in:\n%s", cases[i].last, want, r.out);
+		run_free(&r);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +336,10 @@ int main(int argc, char **argv)
 		cmocka_unit_test(test_old_form_and_highmem),
 		cmocka_unit_test(test_bad_lines),
 		cmocka_unit_test(test_no_map_and_usage),
+		cmocka_unit_test(test_long_lines),
+		cmocka_unit_test(test_line_endings),
+		cmocka_unit_test(test_whole_space),
+		cmocka_unit_test(test_unused_units),
 	};
 	const char *slash = strrchr(argv[0], '/');
 

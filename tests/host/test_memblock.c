@@ -14,6 +14,7 @@
 #include <cmocka.h>
 
 #include "host.h"
+#include "mm/e820.h"
 #include "mm/memblock.h"
 #include "mm/zones.h"
 
@@ -66,6 +67,52 @@ static void test_add_full(void **state)
 	/* merging into existing regions still works when full */
 	assert_int_equal(memblock_add(0x1000, 0x1000), 0);
 	assert_int_equal(memblock_memory_count(), MEMBLOCK_MAX_MEMORY - 1);
+	assert_int_equal(memblock_check(), 0);
+}
+
+/*
+ * The map the parser fills to the last entry it accepts (a hole of a frame
+ * every 64 KiB of RAM) gives usable ranges that memblock holds, all of
+ * them; the option that does not fit is refused by the parser, named.
+ */
+static void test_fullest_map_fits(void **state)
+{
+	static struct e820_entry entries[E820_MAX_ENTRIES];
+	static struct e820_entry clean[2 * E820_MAX_ENTRIES];
+	static struct e820_change changes[E820_CHANGES(E820_MAX_ENTRIES)];
+	static struct pfn_range usable[2 * E820_MAX_ENTRIES];
+	struct e820_map map = { 0, E820_MAX_ENTRIES, entries };
+	struct e820_map cmap = { 0, 2 * E820_MAX_ENTRIES, clean };
+	char opt[32], line[96];
+	unsigned int i, nr, holes = 0;
+
+	(void)state;
+	e820_add(&map, 0, 0x9fc00, E820_USABLE);
+	e820_add(&map, 0x9fc00, 0x60400, E820_RESERVED);
+	e820_add(&map, 0x100000, 0x3fee0000, E820_USABLE);
+	for (;;) {
+		snprintf(opt, sizeof(opt), "4K$0x%x", 0x1000000 + holes * 0x10000);
+		if (e820_parse_memmap(&map, opt, strlen(opt)) < 0)
+			break;
+		holes++;
+	}
+	assert_int_equal(holes, E820_MAX_ENTRIES - 3);
+	snprintf(line, sizeof(line), "e820: memmap=%s: no room in the map, ignored\n",
+		 opt);
+	assert_int_equal(host_log_count(line), 1);
+	cmap.nr = map.nr;
+	memcpy(clean, entries, map.nr * sizeof(entries[0]));
+	assert_int_equal(e820_clean(&cmap, changes, ARRAY_SIZE(changes)), 0);
+	assert_int_equal(e820_usable_pfns(&cmap, E820_LIMIT_4G, usable,
+					  ARRAY_SIZE(usable), &nr), 0);
+	assert_int_equal(nr, holes + 2);
+	for (i = 0; i < nr; i++) {
+		pfn_t pages = usable[i].end - usable[i].start;
+
+		assert_int_equal(memblock_add(PFN_PHYS(usable[i].start),
+					      PFN_PHYS(pages)), 0);
+	}
+	assert_int_equal(memblock_memory_count(), nr);
 	assert_int_equal(memblock_check(), 0);
 }
 
@@ -322,6 +369,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_add_merges, setup),
 		cmocka_unit_test_setup(test_add_full, setup),
+		cmocka_unit_test_setup(test_fullest_map_fits, setup),
 		cmocka_unit_test_setup(test_alloc_top_down_and_limit, setup),
 		cmocka_unit_test_setup(test_alloc_skips_reservations_and_fails, setup),
 		cmocka_unit_test_setup(test_never_frame_0, setup),

@@ -14,10 +14,14 @@ QEMU's own firmware map (SeaBIOS, -m 1G): usable [0, 0x9fc00) and
 """
 import os
 import re
+import subprocess
 
 import pytest
 
 import e820maps as em
+from kmem import ELF
+
+PAGE = 4096
 
 RAM_TOP_1G = 0x3ffe0000
 
@@ -272,4 +276,88 @@ def test_memmap_through_grub(boot):
     assert [e for e in cleaned if e[0] <= 0x7fff800 < e[0] + e[1]] == [
         (0x7fe0000, 0x20000, em.RESERVED)]
     check_zones(k, cleaned)
+    k.halt()
+
+
+def kernel_image():
+    """The image's physical [start, end), from the ELF's symbols."""
+    out = subprocess.run(["nm", ELF], check=True, capture_output=True,
+                         text=True).stdout
+    sym = {m.group(2): int(m.group(1), 16) - 0xc0000000
+           for m in re.finditer(r"^([0-9a-f]+) \w (__kernel_(?:start|end))$",
+                                out, re.M)}
+    return sym["__kernel_start"], sym["__kernel_end"]
+
+
+IMAGE_LINE = re.compile(
+    r"e820: the map leaves (\d+) of the (\d+) frames of the kernel image "
+    r"\[mem 0x([0-9a-f]{16})-0x([0-9a-f]{16})\] outside usable RAM: "
+    r"mapped and reserved all the same")
+
+
+@pytest.mark.parametrize("cmdline,outside", [
+    ("memmap=1M$1M", "all"),                       # the whole image reserved
+    ("memmap=4K$0x101000", 1),                     # one frame of text
+    ("memmap=exactmap memmap=640K@0", "all"),      # RAM below 640 KiB only
+    ("memmap=1M", "all"),                          # as mem=1M
+    ("memmap=4K$0x1d0000", 1),                     # a frame of .bss
+    ("LAST", 1),                                   # the image's last frame
+])
+def test_map_without_kernel_image(boot, cmdline, outside):
+    """A map that leaves (part of) the kernel image out of usable RAM is
+    reported in one line; the image stays mapped and reserved, the rest
+    of the map is taken as given, and the kernel works on it."""
+    start, end = kernel_image()
+    if cmdline == "LAST":
+        cmdline = f"memmap=4K${end - PAGE:#x}"
+    elif "0x1d0000" in cmdline:
+        assert start <= 0x1d0000 < end - PAGE   # still inside the image
+    k = boot(mem="128M", method="elf", cmdline=cmdline)
+    lines = IMAGE_LINE.findall(k.boot_log)
+    frames = (end - start + PAGE - 1) // PAGE
+    assert lines == [(str(frames if outside == "all" else outside),
+                      str(frames), f"{start:016x}", f"{end - 1:016x}")]
+    out = k.cmd("e820")
+    cleaned = em.parse_lines(out, "e820:")
+    user = em.parse_lines(out, "user:")
+    assert cleaned == em.clean(user)      # the options applied as given
+    memmap = k.cmd("memmap")
+    assert "kernel image" in memmap
+    check_zones(k, cleaned)
+    # below 1 MiB of RAM the buddy and fork cases find no room; these run
+    for group in ("bootmem", "vmm"):
+        st = k.cmd(f"selftest {group}")
+        assert re.search(r"\b[1-9]\d* passed, 0 failed", st), st
+    k.halt()
+
+
+def test_map_with_image_needs_no_line(boot):
+    """The firmware's own map holds the image: no such line."""
+    k = boot(mem="128M", method="elf", cmdline="memmap=4K$0x2000000")
+    assert not IMAGE_LINE.search(k.boot_log)
+    k.halt()
+
+
+def test_many_memmap_ranges(boot):
+    """130 one-frame holes in RAM boot (memblock holds whatever ranges the
+    parser accepts); past the map's 160 entries each option is refused
+    with its name, and the boot goes on."""
+    holes = [0x1000000 + i * 0x10000 for i in range(170)]
+    opts = [f"memmap=4K${a:#x}" for a in holes]
+    k = boot(mem="128M", method="elf", cmdline=" ".join(opts[:130]))
+    out = k.cmd("e820")
+    assert "user-defined physical RAM map (130 memmap= options):" in out
+    cleaned = em.parse_lines(out, "e820:")
+    assert len([e for e in cleaned if e[2] == em.USABLE]) == 132
+    check_zones(k, cleaned)
+    k.halt()
+    k = boot(mem="128M", method="elf", cmdline=" ".join(opts))
+    firmware = len(em.parse_lines(k.boot_log, "BIOS-e820:"))
+    fit = 160 - firmware
+    refused = re.findall(r"e820: memmap=(\S+): no room in the map, ignored",
+                         k.boot_log)
+    assert refused == [o[len("memmap="):] for o in opts[fit:]]
+    out = k.cmd("e820")
+    assert f"user-defined physical RAM map ({fit} memmap= options):" in out
+    check_zones(k, em.parse_lines(out, "e820:"))
     k.halt()
