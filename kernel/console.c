@@ -30,8 +30,9 @@
  * A system call writing user data hands over CONSOLE_BURST bytes at a
  * time instead, so interrupts are never off for long.  The CR LF state is
  * used only by readers, which run in process context.  The Ctrl-C flag
- * is set with interrupts off (handlers, polls) and tested and cleared
- * with them off, so no Ctrl-C is lost between the test and the clear.
+ * is set by the handlers (or a poll with interrupts off) and consumed
+ * with interrupts off, its test and its clear in one step, so no Ctrl-C
+ * typed in between is lost.
  */
 #include "mm/arch.h"
 #include "console.h"

@@ -9,8 +9,10 @@
  * and adopts every orphan.
  *
  * Locking: kernel code is never preempted (the tick preempts ring 3
- * only) and everything here runs with interrupts off, except the shell's
- * wait loop, which disables them around each step.
+ * only, and a long system call gives the CPU up at its preemption points)
+ * and everything here runs with interrupts off, except the shell's wait
+ * loop, which disables them around each step, and the preemption points,
+ * which let interrupts in between two steps.
  */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
