@@ -68,7 +68,7 @@ static int cmd_run(int argc, char **argv)
 			arch_irq_restore(flags);
 			break;
 		}
-		if (console_trygetc() == 0x03) {	/* Ctrl-C */
+		if (console_interrupted()) {
 			printk("^C\nrun: %s interrupted\n", name);
 			proc_kill_all(SIGINT);
 		} else if (sched_runnable()) {

@@ -15,11 +15,24 @@
  * halt still wakes it.  The serial and keyboard interrupts wake it at
  * once; before they are enabled, the timer tick bounds the wait.
  *
+ * Ctrl-C is not queued with the other input: the drivers raise a flag
+ * from their interrupt handlers (console_intr_raise()), as a terminal
+ * turns its interrupt character into a signal at once.  So a Ctrl-C is
+ * seen within a tick however busy the machine is: the scheduler gives
+ * the shell the CPU while one is pending, a console write from ring 3
+ * stops at it, and long commands poll it with console_interrupted().
+ * A reader of characters gets it first, as CONSOLE_INTR.
+ *
  * Locking: writers disable interrupts for a whole console_write(), so a
  * line printed from an IRQ handler never lands inside another one, and
  * the drivers' cursor state needs no lock of its own.  The cost is
  * interrupt latency on a slow real UART (about 87 us a byte at 115200).
- * The CR LF state is used only by readers, which run in process context.
+ * A system call writing user data hands over CONSOLE_BURST bytes at a
+ * time instead, so interrupts are never off for long.  The CR LF state is
+ * used only by readers, which run in process context.  The Ctrl-C flag
+ * is set by the handlers (or a poll with interrupts off) and consumed
+ * with interrupts off, its test and its clear in one step, so no Ctrl-C
+ * typed in between is lost.
  */
 #include "mm/arch.h"
 #include "console.h"
@@ -29,6 +42,9 @@
 
 /* The last serial byte was CR: an LF right after it is the same Enter. */
 static bool serial_after_cr;
+
+/* A Ctrl-C was typed and nobody has consumed it yet. */
+static volatile bool console_intr;
 
 void console_init(void)
 {
@@ -80,10 +96,40 @@ static int console_serial_char(int c)
 	}
 }
 
+void console_intr_raise(void)
+{
+	console_intr = true;
+}
+
+bool console_intr_pending(void)
+{
+	return console_intr;
+}
+
+/* Consume a pending Ctrl-C.  Context: any. */
+static bool console_intr_take(void)
+{
+	unsigned long flags = arch_irq_save();
+	bool was = console_intr;
+
+	console_intr = false;
+	arch_irq_restore(flags);
+	return was;
+}
+
+bool console_interrupted(void)
+{
+	serial_poll();
+	kbd_poll();
+	return console_intr_take();
+}
+
 int console_trygetc(void)
 {
 	int c;
 
+	if (console_intr_take())
+		return CONSOLE_INTR;
 	while ((c = serial_trygetc()) >= 0) {
 		c = console_serial_char(c);
 		if (c >= 0)

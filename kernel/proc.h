@@ -9,8 +9,10 @@
  * and adopts every orphan.
  *
  * Locking: kernel code is never preempted (the tick preempts ring 3
- * only) and everything here runs with interrupts off, except the shell's
- * wait loop, which disables them around each step.
+ * only, and a long system call gives the CPU up at its preemption points)
+ * and everything here runs with interrupts off, except the shell's wait
+ * loop, which disables them around each step, and the preemption points,
+ * which let interrupts in between two steps.
  */
 #ifndef KERNEL_PROC_H
 #define KERNEL_PROC_H
@@ -29,6 +31,7 @@
 #define SIGKILL		9
 #define SIGSEGV		11
 #define ECHILD		10
+#define EINTR		4
 #define EBADF		9
 #define ENOSYS		38
 
@@ -142,6 +145,14 @@ bool sched_runnable(void);		/* anyone on the run queue? */
 void sched_clear(void);			/* empty the run queue */
 void sched_yield(void);
 void sched_tick(struct trap_frame *tf);
+/*
+ * sched_preempt_point - let in the interrupts waiting at the CPU (the
+ * tick, console input), then give the CPU up if the current process has
+ * used its slice and another is runnable.  Long system calls call it
+ * between steps, so that they hold neither the clock nor the CPU.
+ * Context: a system call, interrupts off (on only inside, briefly).
+ */
+void sched_preempt_point(void);
 void switch_context(uint32_t *save_esp, uint32_t new_esp); /* switch.asm */
 
 /* ELF loader (kernel/elf.c). */

@@ -5,18 +5,23 @@
  * Design.  The queue holds the runnable processes other than the current
  * one.  schedule() puts a still-running current process at the tail and
  * switches to the head.  Process 0 (the shell waiting in `run`) takes its
- * turn like the others, so it sees a Ctrl-C even while programs spin, and
- * it is what runs when the queue is empty.  A switch
+ * turn like the others, and it is what runs when the queue is empty.
+ * While a Ctrl-C is pending, the tick moves process 0 to the head of the
+ * queue and ends the current slice, so the shell acts on it within a tick
+ * however many processes wait for their turn (each of which would
+ * otherwise run a whole slice first).  A switch
  * loads the next process's page directory, points the TSS at the top of
  * its kernel stack (where the CPU saves the ring-3 frame on the next trap)
  * and swaps kernel stacks.  The FPU is not switched here: CR0.TS is set
  * unless the next process owns it, and its first FPU instruction traps
  * (arch/i386/fpu.c).  Kernel code is never preempted: the tick
  * switches only when it interrupted ring 3, so a system call or a fault
- * runs to its end or to a voluntary schedule() (wait, yield, exit).
+ * runs to its end or to a voluntary schedule() (wait, yield, exit), or
+ * to a preemption point (sched_preempt_point()) in a long system call.
  *
  * Locking: interrupts off in every function here.
  */
+#include "console.h"
 #include "cpu.h"
 #include "proc.h"
 #include "mm/vmm.h"
@@ -47,6 +52,22 @@ static struct proc *sched_dequeue(void)
 			run_tail = NULL;
 	}
 	return p;
+}
+
+/* Move queued @p to the head of the queue. */
+static void sched_to_front(struct proc *p)
+{
+	struct proc *prev = NULL, *q;
+
+	for (q = run_head; q && q != p; q = q->run_next)
+		prev = q;
+	if (!q || !prev)
+		return;			/* not queued, or already first */
+	prev->run_next = p->run_next;
+	if (run_tail == p)
+		run_tail = prev;
+	p->run_next = run_head;
+	run_head = p;
 }
 
 void schedule(void)
@@ -95,6 +116,18 @@ void sched_tick(struct trap_frame *tf)
 	current->ticks++;
 	if (current->slice)
 		current->slice--;
+	if (console_intr_pending() && proc0.state == PROC_RUNNABLE) {
+		sched_to_front(&proc0);
+		current->slice = 0;
+	}
 	if ((tf->cs & 3) == 3 && current->slice == 0 && run_head)
+		schedule();
+}
+
+void sched_preempt_point(void)
+{
+	/* STI holds interrupts off for one more instruction: the NOP. */
+	__asm__ volatile("sti; nop; cli" : : : "memory");
+	if (current->slice == 0 && run_head)
 		schedule();
 }

@@ -85,21 +85,31 @@ static void replace_line(char *buf, unsigned int *len, const char *with)
 	console_write(buf, *len);
 }
 
-/* ESC [ A / ESC [ B: walk the history. */
+/* The line @back entries before the newest (1: the newest). */
+static const char *history_entry(unsigned int back)
+{
+	return history[(history_len - back) % HISTORY];
+}
+
+/*
+ * ESC [ A / ESC [ B: walk the history.  Up stops at the oldest entry
+ * kept, the one HISTORY lines back at most: older ones have been
+ * overwritten by newer ones, which Up would otherwise show again.
+ */
 static void handle_escape(char *buf, unsigned int *len, unsigned int *hpos)
 {
+	unsigned int kept = MIN(history_len, (unsigned int)HISTORY);
 	int c1 = console_getc(), c2;
 
 	if (c1 != '[')
 		return;
 	c2 = console_getc();
-	if (c2 == 'A' && *hpos < history_len) {
+	if (c2 == 'A' && *hpos < kept) {
 		(*hpos)++;
-		replace_line(buf, len, history[(history_len - *hpos) % HISTORY]);
+		replace_line(buf, len, history_entry(*hpos));
 	} else if (c2 == 'B' && *hpos > 0) {
 		(*hpos)--;
-		replace_line(buf, len, *hpos ? history[(history_len - *hpos) %
-						       HISTORY] : "");
+		replace_line(buf, len, *hpos ? history_entry(*hpos) : "");
 	}
 }
 

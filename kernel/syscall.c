@@ -11,7 +11,7 @@
  * had.  A bad pointer costs the caller -EFAULT, never the kernel a fault.
  *
  * Locking: entered through an interrupt gate, so interrupts are off until
- * the return to ring 3.
+ * the return to ring 3, but for the preemption points of a long write.
  */
 #include "console.h"
 #include "proc.h"
@@ -46,10 +46,19 @@ static int user_ok(uintptr_t a, size_t n, bool write)
 	return 0;
 }
 
+/*
+ * Write to the console CONSOLE_BURST bytes at a time, with a preemption
+ * point after each burst: however long the buffer, interrupts are off for
+ * one burst at most, the clock keeps time and other processes keep their
+ * turns.  A Ctrl-C stops the write, as a signal does on Linux: it returns
+ * what it wrote, or -EINTR if that was nothing, and the shell then ends
+ * the program.
+ */
 static long sys_write(int fd, uintptr_t buf, size_t len)
 {
-	char chunk[128];
+	char chunk[CONSOLE_BURST];
 	size_t done = 0;
+	long err = 0;
 
 	if (fd != 1 && fd != 2)
 		return -EBADF;
@@ -58,12 +67,27 @@ static long sys_write(int fd, uintptr_t buf, size_t len)
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(chunk));
 
-		if (copy_from_user(chunk, (const void *)(buf + done), n))
-			return done ? (long)done : -EFAULT;
+		if (console_intr_pending()) {
+			err = -EINTR;
+			break;
+		}
+		if (copy_from_user(chunk, (const void *)(buf + done), n)) {
+			err = -EFAULT;
+			break;
+		}
 		console_write(chunk, n);
 		done += n;
+		sched_preempt_point();
 	}
-	return (long)done;
+	return done ? (long)done : err;
+}
+
+/* Linux's times(2) without the struct: clock ticks (PIT_HZ) since boot. */
+static long sys_times(uintptr_t ubuf)
+{
+	if (ubuf)
+		return -EINVAL;
+	return (long)(uint32_t)jiffies;
 }
 
 static long sys_waitpid(int pid, uintptr_t ustatus)
@@ -164,6 +188,8 @@ static long syscall_do(struct trap_frame *tf)
 		return sys_waitpid((int)tf->ebx, tf->ecx);
 	case SYS_getpid:
 		return current->pid;
+	case SYS_times:
+		return sys_times(tf->ebx);
 	case SYS_brk:
 		return sys_brk(tf->ebx);
 	case SYS_mmap:

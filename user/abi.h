@@ -14,6 +14,7 @@
 #define SYS_fork	2
 #define SYS_write	4
 #define SYS_waitpid	7
+#define SYS_times	43	/* clock ticks (100 Hz) since boot; arg 0 */
 #define SYS_getpid	20
 #define SYS_brk		45
 #define SYS_munmap	91

@@ -102,6 +102,11 @@ int yield(void)
 	return (int)syscall5(SYS_yield, 0, 0, 0, 0, 0);
 }
 
+unsigned int ticks(void)
+{
+	return (unsigned int)syscall5(SYS_times, 0, 0, 0, 0, 0);
+}
+
 int kmem_stats(struct kmem_ustats *st)
 {
 	return (int)syscall5(SYS_kmem_stats, (long)st, 0, 0, 0, 0);

@@ -28,6 +28,7 @@ int munmap(void *addr, size_t len);
 int mprotect(void *addr, size_t len, int prot);
 int yield(void);
 int kmem_stats(struct kmem_ustats *st);
+unsigned int ticks(void);	/* clock ticks (100 Hz) since boot */
 long syscall5(long nr, long a, long b, long c, long d, long e);
 
 /* lib/string.c and lib/printf.c, as in the kernel */

@@ -7,14 +7,15 @@
  * with bit 7 set.  kbd_irq() reads one byte per interrupt, tracks the
  * modifier keys (both shifts, Ctrl, Caps Lock) and queues what a key
  * means: ASCII, Enter as '\n', Backspace as '\b', Ctrl+letter as the
- * control character (the shell reads ^C and ^U), and the arrow keys as
+ * control character (the shell reads ^U; ^C is raised at once with
+ * console_intr_raise() instead of queued), and the arrow keys as
  * the ANSI escape sequences a serial terminal would send, so the shell's
  * history works the same from either console.  Keys that mean nothing
  * here (function keys, Alt, the 0xE1 Pause sequence) are ignored; the
  * Caps Lock LED is not driven.
  *
- * Locking: the modifier state is touched only by kbd_irq() (IRQ context,
- * interrupts off).  The input ring is written there and read by
+ * Locking: the modifier state is touched only by kbd_irq(), in IRQ
+ * context or under kbd_poll(), interrupts off either way.  The input ring is written there and read by
  * kbd_trygetc() with interrupts disabled briefly, which on one CPU keeps
  * the two apart.
  */
@@ -135,7 +136,10 @@ static void kbd_main_key(uint8_t code, bool pressed)
 		c ^= 0x20;		/* Caps Lock flips letters only */
 	if (is_letter(c) && kbd.ctrl)
 		c &= 0x1f;		/* Ctrl-A is 0x01 ... */
-	input_ring_put(&kbd_rx, (unsigned char)c);
+	if (c == CONSOLE_INTR)
+		console_intr_raise();
+	else
+		input_ring_put(&kbd_rx, (unsigned char)c);
 }
 
 static void kbd_scancode(uint8_t sc)
@@ -168,6 +172,14 @@ void kbd_irq(void)
 	if (status & KBD_STATUS_AUX)
 		return;			/* a mouse byte: not ours */
 	kbd_scancode(sc);
+}
+
+void kbd_poll(void)
+{
+	unsigned long flags = arch_irq_save();
+
+	kbd_irq();
+	arch_irq_restore(flags);
 }
 
 static void kbd_trap(struct trap_frame *tf)

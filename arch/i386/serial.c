@@ -8,17 +8,19 @@
  *
  * Input has two paths.  After serial_enable_irq(), the receive-data
  * interrupt (IRQ 4) drains the UART's FIFO into an input ring, so typed
- * bytes survive a long-running command.  Before that, and whenever the
+ * bytes survive a long-running command; a Ctrl-C is not queued but
+ * raised at once (console_intr_raise()).  Before that, and whenever the
  * ring is empty, serial_trygetc() reads the line status register itself,
  * so the console takes input during early boot with interrupts off.  The
  * FIFO's receive trigger is one byte: console input is typed, and an
  * interrupt per byte gives the lowest latency.
  *
- * Locking: the ring is filled by serial_irq() (IRQ context) and drained
- * by serial_trygetc() with interrupts disabled around the read, so the
- * two never overlap on one CPU.  serial_putc() keeps no state; the
- * console layer serialises writers.  Everything may run with interrupts
- * off and from the panic path.
+ * Locking: the ring is filled by serial_irq() (IRQ context, or under
+ * serial_poll() with interrupts off) and drained by serial_trygetc()
+ * with interrupts disabled around the read, so the two never overlap on
+ * one CPU.  serial_putc() keeps no state; the console layer serialises
+ * writers.  Everything may run with interrupts off and from the panic
+ * path.
  */
 #include "mm/arch.h"
 #include "console.h"
@@ -116,10 +118,27 @@ void serial_irq(void)
 	unsigned int n;
 
 	for (n = 0; n < SERIAL_IRQ_BUDGET; n++) {
+		uint8_t c;
+
 		if (!(uart_in(UART_LSR) & LSR_DATA_READY))
 			return;
-		input_ring_put(&serial_rx, uart_in(UART_RBR));
+		c = uart_in(UART_RBR);
+		if (c == CONSOLE_INTR)
+			console_intr_raise();
+		else
+			input_ring_put(&serial_rx, c);
 	}
+}
+
+void serial_poll(void)
+{
+	unsigned long flags;
+
+	if (!serial_present)
+		return;
+	flags = arch_irq_save();
+	serial_irq();
+	arch_irq_restore(flags);
 }
 
 static void serial_trap(struct trap_frame *tf)
