@@ -3,7 +3,8 @@
  *
  * Order matters: the console first (so everything after can speak), then
  * the CPU tables (GDT, IDT, PIC, PIT) so that a fault in the memory
- * bring-up is reported, not a silent triple fault; then memory; then
+ * bring-up is reported, not a silent triple fault; then memory; then the
+ * CPUs (discovery maps firmware tables, so it needs the VMM); then
  * interrupts on and the shell.
  */
 #include "console.h"
@@ -11,6 +12,7 @@
 #include "mm_init.h"
 #include "multiboot.h"
 #include "shell.h"
+#include "smp_boot.h"
 #include "trap.h"
 #include "mm/arch.h"
 
@@ -27,6 +29,7 @@ void kmain(void)
 	pit_init();
 	cpu_detect();
 	mm_init();
+	smp_boot_init();
 	serial_enable_irq();
 	kbd_init();
 	__asm__ volatile("sti");

@@ -20,15 +20,23 @@
  * being unmapped) -> gone, so a racing second vfree() of the same area is
  * refused like any other bad free.
  *
+ * ioremap() and memremap_ro() take areas from the same tree for frames the
+ * caller names (device registers, firmware tables): such an area is of
+ * kind VM_IOREMAP, owns no frame, and only iounmap() ends it; vfree()
+ * refuses it and iounmap() refuses a vmalloc area, so neither can free a
+ * frame the other's caller still owns.
+ *
  * Invariants (vmalloc_check()):
  *  A1. In address order, areas are page-aligned, disjoint, inside
  *      [VMALLOC_START, VMALLOC_END), and size = (nr_pages + 1) pages.
  *  A2. gap_before = start - (end of the previous area, or VMALLOC_START).
  *  A3. The tree is an AVL tree (avl_check(): T1-T4).
  *  A4. max_gap is the largest gap_before in the node's subtree.
- *  A5. Every page of a LIVE area maps a PG_vmalloc frame; its guard page
- *      maps nothing.
- *  A6. The areas/pages counters equal what the LIVE areas hold.
+ *  A5. Every page of a LIVE vmalloc area maps a PG_vmalloc frame, every
+ *      page of a LIVE ioremap area the frame phys + its offset; the guard
+ *      page maps nothing.
+ *  A6. The areas/pages counters, and the ioremap ones, equal what the
+ *      LIVE areas of each kind hold.
  *
  * Locking: vmalloc_lock (IRQs off) guards the tree, the descriptors' state
  * and the counters.  Frames are allocated, mapped, unmapped and freed with
@@ -41,6 +49,7 @@
 #include "mm/vmm.h"
 
 enum vm_state { VM_RESERVED, VM_LIVE, VM_DYING };
+enum vm_kind { VM_VMALLOC, VM_IOREMAP };
 
 struct vm_area {
 	uintptr_t start;		/* first byte; set at reservation */
@@ -51,6 +60,8 @@ struct vm_area {
 	uint32_t max_gap;
 	struct avl_node node;
 	enum vm_state state;
+	enum vm_kind kind;		/* set before the area goes LIVE */
+	pfn_t phys_pfn;			/* VM_IOREMAP: the first frame mapped */
 };
 
 static mm_lock_t vmalloc_lock = MM_LOCK_INIT;
@@ -316,7 +327,10 @@ void *vzalloc(size_t size)
 static void vfree_report(uintptr_t va, const struct vm_area *a,
 			 const void *caller)
 {
-	if (a && va < vm_end(a))
+	if (a && a->start == va && a->kind == VM_IOREMAP)
+		printk("vfree: bad address 0x%08x: an ioremap area, for "
+		       "iounmap() (caller %p)\n", (unsigned int)va, caller);
+	else if (a && va < vm_end(a))
 		printk("vfree: bad address 0x%08x: inside area 0x%08x-0x%08x, not its start (caller %p)\n",
 		       (unsigned int)va, (unsigned int)a->start,
 		       (unsigned int)vm_end(a), caller);
@@ -336,7 +350,8 @@ int vfree(const void *addr)
 		return 0;
 	flags = mm_lock_irqsave(&vmalloc_lock);
 	a = vm_floor(va);
-	if (!a || a->start != va || a->state != VM_LIVE) {
+	if (!a || a->start != va || a->state != VM_LIVE ||
+	    a->kind != VM_VMALLOC) {
 		vstats.refused_frees++;
 		mm_unlock_irqrestore(&vmalloc_lock, flags);
 		vfree_report(va, a, MM_CALLER());
@@ -356,13 +371,131 @@ int vfree(const void *addr)
 	return 0;
 }
 
+/* --- ioremap / memremap_ro ---------------------------------------------- */
+
+/* Unmap the first @nr pages of an ioremap area; its frames are not ours. */
+static void vm_unmap_io(struct vm_area *a, uint32_t nr)
+{
+	uint32_t i;
+
+	for (i = 0; i < nr; i++)
+		if (vmm_unmap(vmm_kernel_pd, a->start + i * PAGE_SIZE, NULL))
+			panic("iounmap: area 0x%08x page %u is not mapped",
+			      (unsigned int)a->start, i);
+}
+
+static int vm_map_io(struct vm_area *a, uint32_t nr, pfn_t first,
+		     unsigned int prot)
+{
+	uint32_t i;
+
+	for (i = 0; i < nr; i++) {
+		if (vmm_map(vmm_kernel_pd, a->start + i * PAGE_SIZE, first + i,
+			    prot) != 0) {
+			vm_unmap_io(a, i);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+/*
+ * The frames of [phys, phys + size) as [*first, *first + *nr), or false
+ * for an empty range, one that wraps or one beyond 4 GiB (out of reach of
+ * a 32-bit page-table entry).
+ */
+static bool vm_io_range(phys_addr_t phys, size_t size, pfn_t *first,
+			uint32_t *nr)
+{
+	phys_addr_t end = phys + size;
+
+	if (size == 0 || end < phys || ALIGN_UP(end, PAGE_SIZE) > GiB(4))
+		return false;
+	*first = PHYS_PFN(phys);
+	*nr = (uint32_t)(PHYS_PFN(ALIGN_UP(end, PAGE_SIZE)) - *first);
+	return true;
+}
+
+static void *vm_remap(phys_addr_t phys, size_t size, unsigned int prot,
+		      const void *caller)
+{
+	struct vm_area *a = NULL;
+	unsigned long flags;
+	uint32_t nr = 0;
+	pfn_t first = 0;
+
+	if (vm_io_range(phys, size, &first, &nr) &&
+	    nr < (VMALLOC_END - VMALLOC_START) / PAGE_SIZE)
+		a = vm_reserve(nr, caller);
+	if (a && vm_map_io(a, nr, first, prot) != 0) {
+		vm_release(a);
+		a = NULL;
+	}
+	flags = mm_lock_irqsave(&vmalloc_lock);
+	if (a) {
+		a->kind = VM_IOREMAP;
+		a->phys_pfn = first;
+		a->nr_pages = nr;
+		a->state = VM_LIVE;
+		vstats.ioremap_areas++;
+		vstats.ioremap_pages += nr;
+	}
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+	if (!a) {
+		printk("ioremap: cannot map [mem 0x%08llx-0x%08llx] (caller "
+		       "%p)\n", (unsigned long long)phys,
+		       (unsigned long long)(phys + size - 1), caller);
+		return NULL;
+	}
+	return (void *)(a->start + (uintptr_t)(phys - PFN_PHYS(first)));
+}
+
+void *ioremap(phys_addr_t phys, size_t size)
+{
+	return vm_remap(phys, size, MMU_WRITE | MMU_NOCACHE, MM_CALLER());
+}
+
+void *memremap_ro(phys_addr_t phys, size_t size)
+{
+	return vm_remap(phys, size, 0, MM_CALLER());
+}
+
+int iounmap(const void *addr)
+{
+	uintptr_t va = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
+	struct vm_area *a;
+	unsigned long flags;
+
+	flags = mm_lock_irqsave(&vmalloc_lock);
+	a = vm_floor(va);
+	if (!a || a->start != va || a->state != VM_LIVE ||
+	    a->kind != VM_IOREMAP) {
+		vstats.refused_frees++;
+		mm_unlock_irqrestore(&vmalloc_lock, flags);
+		printk("iounmap: bad address 0x%08x: not an ioremap area "
+		       "(caller %p)\n", (unsigned int)(uintptr_t)addr,
+		       MM_CALLER());
+		return -EINVAL;
+	}
+	a->state = VM_DYING;
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+	vm_unmap_io(a, a->nr_pages);
+	flags = mm_lock_irqsave(&vmalloc_lock);
+	vstats.ioremap_areas--;
+	vstats.ioremap_pages -= a->nr_pages;
+	vm_unlink_locked(a);
+	mm_unlock_irqrestore(&vmalloc_lock, flags);
+	vm_area_free(a);
+	return 0;
+}
+
 struct page *vmalloc_to_page(const void *addr)
 {
 	pfn_t pfn;
 
 	if ((uintptr_t)addr < VMALLOC_START || (uintptr_t)addr >= VMALLOC_END ||
 	    vmm_translate(vmm_kernel_pd, ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE),
-			  &pfn, NULL) != 0)
+			  &pfn, NULL) != 0 || !pfn_valid(pfn))
 		return NULL;
 	return pfn_to_page(pfn);
 }
@@ -399,11 +532,16 @@ void vmallocinfo_dump(void)
 	for (n = avl_first(&vm_root); n; n = avl_next(n)) {
 		const struct vm_area *a = AREA(n);
 
-		if (a->state == VM_LIVE)
-			printk("0x%08x-0x%08x %7u 0x%08x pages=%u vmalloc\n",
-			       (unsigned int)a->start, (unsigned int)vm_end(a),
-			       (unsigned int)a->size,
-			       (unsigned int)(uintptr_t)a->caller, a->nr_pages);
+		if (a->state != VM_LIVE)
+			continue;
+		printk("0x%08x-0x%08x %7u 0x%08x ", (unsigned int)a->start,
+		       (unsigned int)vm_end(a), (unsigned int)a->size,
+		       (unsigned int)(uintptr_t)a->caller);
+		if (a->kind == VM_IOREMAP)
+			printk("phys=0x%08x ioremap\n",
+			       (unsigned int)PFN_PHYS(a->phys_pfn));
+		else
+			printk("pages=%u vmalloc\n", a->nr_pages);
 	}
 	mm_unlock_irqrestore(&vmalloc_lock, flags);
 }
@@ -413,6 +551,7 @@ void vmallocinfo_dump(void)
 struct vm_check_ctx {
 	uintptr_t prev_end;
 	uint32_t areas, pages;
+	uint32_t io_areas, io_pages;
 	unsigned int bad;
 };
 
@@ -424,25 +563,37 @@ struct vm_check_ctx {
 		}							\
 	} while (0)
 
-static void vm_check_pages(const struct vm_area *a, struct vm_check_ctx *c)
+/* A5 for page @i of a LIVE area: what it must map. */
+static bool vm_page_ok(const struct vm_area *a, uint32_t i)
 {
-	uint32_t i;
 	pfn_t pfn;
 
-	for (i = 0; i < a->nr_pages; i++) {
-		uintptr_t va = a->start + i * PAGE_SIZE;
-		bool ok = vmm_translate(vmm_kernel_pd, va, &pfn, NULL) == 0 &&
-			  page_test(pfn_to_page(pfn), PG_vmalloc);
+	if (vmm_translate(vmm_kernel_pd, a->start + i * PAGE_SIZE, &pfn,
+			  NULL) != 0)
+		return false;
+	if (a->kind == VM_IOREMAP)
+		return pfn == a->phys_pfn + i;
+	return page_test(pfn_to_page(pfn), PG_vmalloc);
+}
 
-		VM_CHECK(ok, "A5 0x%08x of area 0x%08x maps no PG_vmalloc frame\n",
-			 (unsigned int)va, (unsigned int)a->start);
-	}
+static void vm_check_pages(const struct vm_area *a, struct vm_check_ctx *c)
+{
+	bool io = a->kind == VM_IOREMAP;
+	uint32_t i;
+
+	for (i = 0; i < a->nr_pages; i++)
+		VM_CHECK(vm_page_ok(a, i), "A5 0x%08x of area 0x%08x maps %s\n",
+			 (unsigned int)(a->start + i * PAGE_SIZE),
+			 (unsigned int)a->start,
+			 io ? "another frame than phys" : "no PG_vmalloc frame");
 	VM_CHECK(vmm_translate(vmm_kernel_pd, vm_end(a) - PAGE_SIZE, NULL,
 			       NULL) == -ENOENT,
 		 "A5 guard page of area 0x%08x is mapped\n",
 		 (unsigned int)a->start);
-	c->areas++;
-	c->pages += a->nr_pages;
+	c->areas += !io;
+	c->pages += io ? 0 : a->nr_pages;
+	c->io_areas += io;
+	c->io_pages += io ? a->nr_pages : 0;
 }
 
 /* A1, A2, A4 and A5 for one area; avl_check() calls it in address order. */
@@ -475,7 +626,7 @@ static unsigned int vm_check_node(const struct avl_node *n, void *arg)
 
 unsigned int vmalloc_check(void)
 {
-	struct vm_check_ctx ctx = { VMALLOC_START, 0, 0, 0 };
+	struct vm_check_ctx ctx = { VMALLOC_START, 0, 0, 0, 0, 0 };
 	struct vm_check_ctx *c = &ctx;
 	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
 
@@ -483,6 +634,11 @@ unsigned int vmalloc_check(void)
 	VM_CHECK(c->areas == vstats.areas && c->pages == vstats.pages,
 		 "A6 counters say %u areas, %u pages; the tree holds %u, %u\n",
 		 vstats.areas, vstats.pages, c->areas, c->pages);
+	VM_CHECK(c->io_areas == vstats.ioremap_areas &&
+		 c->io_pages == vstats.ioremap_pages,
+		 "A6 counters say %u ioremap areas, %u pages; the tree holds "
+		 "%u, %u\n", vstats.ioremap_areas, vstats.ioremap_pages,
+		 c->io_areas, c->io_pages);
 	mm_unlock_irqrestore(&vmalloc_lock, flags);
 	return c->bad;
 }
@@ -492,7 +648,9 @@ void vmalloc_reset(void)
 	while (vm_root.node) {
 		struct vm_area *a = AREA(vm_root.node);
 
-		if (a->state == VM_LIVE)
+		if (a->state == VM_LIVE && a->kind == VM_IOREMAP)
+			iounmap((void *)a->start);
+		else if (a->state == VM_LIVE)
 			vfree((void *)a->start);
 		else
 			vm_release(a);

@@ -85,8 +85,10 @@ void cpu_detect(void)
 	if (a >= 1) {
 		cpuid(1, &a, &b, &c, &d);
 		cpu.family = (a >> 8) & 0xf;
+		cpu.model = (a >> 4) & 0xf;
 		cpu.has_pse = (d >> 3) & 1;
 		cpu.has_tsc = (d >> 4) & 1;
+		cpu.has_apic = (d >> 9) & 1;
 		cpu.has_pge = (d >> 13) & 1;
 		cpu.has_fxsr = (d >> 24) & 1;
 		cpu.has_sse = (d >> 25) & 1;

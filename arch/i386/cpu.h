@@ -33,11 +33,13 @@
 /* What the CPU can do, filled by cpu_detect() at boot. */
 struct cpu_info {
 	int family;		/* 3 = 386, 4 = 486, 5 = Pentium, 6 = P6 ... */
+	int model;		/* CPUID's, within the family; 0 without CPUID */
 	bool has_cpuid;
 	bool has_invlpg;	/* 486 and later */
 	bool has_pse;		/* 4 MiB pages */
 	bool has_pge;		/* global pages */
 	bool has_tsc;
+	bool has_apic;		/* an enabled on-chip local APIC */
 	bool has_fpu;		/* an x87 answered FNINIT (on chip from the 486DX) */
 	bool has_fxsr;		/* FXSAVE/FXRSTOR */
 	bool has_sse;

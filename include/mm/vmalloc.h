@@ -1,9 +1,12 @@
 /*
- * vmalloc: virtually contiguous kernel memory from frames of any zone.
+ * vmalloc: virtually contiguous kernel memory from frames of any zone,
+ * and mappings of frames the caller names (ioremap).
  *
  * Areas live in [VMALLOC_START, VMALLOC_END) of the kernel half, each
- * followed by an unmapped guard page, and are backed by order-0 frames
- * taken HIGHMEM first (GFP_HIGHUSER) and marked PG_vmalloc.
+ * followed by an unmapped guard page.  vmalloc areas are backed by order-0
+ * frames taken HIGHMEM first (GFP_HIGHUSER) and marked PG_vmalloc;
+ * ioremap areas map the caller's frames, device registers or firmware
+ * tables, which need not have a struct page.
  *
  * Locking: vmalloc_lock (IRQs off) guards the area tree and counters; the
  * frames are allocated and mapped outside it.  Context for every function:
@@ -56,14 +59,39 @@ struct page *vmalloc_to_page(const void *addr);
  */
 const char *vmalloc_describe(uintptr_t addr);
 
+/*
+ * ioremap - map the device registers at [phys, phys + size) uncached and
+ * writable into the vmalloc area (whole pages; the pointer keeps phys's
+ * offset in its page).  The frames stay the caller's: nothing is
+ * allocated or freed but the area.
+ * Returns: the address of @phys, or NULL with one report line (empty or
+ * wrapping range, beyond 4 GiB, no room).
+ */
+void *ioremap(phys_addr_t phys, size_t size);
+
+/*
+ * memremap_ro - map [phys, phys + size) read-only and cached, for memory
+ * the kernel only reads in place (firmware tables).  As ioremap().
+ */
+void *memremap_ro(phys_addr_t phys, size_t size);
+
+/*
+ * iounmap - end a mapping made by ioremap() or memremap_ro(); @addr is the
+ * pointer they returned.  Anything else is reported and refused.
+ * Returns: 0, or -EINVAL when refused.
+ */
+int iounmap(const void *addr);
+
 struct vmalloc_stats {
-	uint32_t areas;			/* live areas */
+	uint32_t areas;			/* live vmalloc areas */
 	uint32_t pages;			/* frames mapped by them */
+	uint32_t ioremap_areas;		/* live ioremap/memremap_ro areas */
+	uint32_t ioremap_pages;		/* pages they map */
 	uint32_t highmem_pages;		/* of which from ZONE_HIGHMEM */
 	uint32_t largest_free;		/* bytes of the largest free range */
 	uint64_t allocs, frees;		/* successful calls */
 	uint64_t failed;		/* vmalloc() calls that returned NULL */
-	uint64_t refused_frees;		/* vfree() misuse refused */
+	uint64_t refused_frees;		/* vfree()/iounmap() misuse refused */
 };
 
 /* Fill @st.  Context: any. */

@@ -406,6 +406,125 @@ static void test_check_catches_corruption(void **state)
 	vmm_machine_shutdown();
 }
 
+/* ioremap and memremap_ro map the frames named, and allocate none. */
+static void test_ioremap_maps_named_frames(void **state)
+{
+	uint32_t free0;
+	unsigned int prot;
+	void *p, *q, *v;
+	pfn_t pfn;
+
+	(void)state;
+	vmm_machine_boot(MiB(64), false);
+	assert_int_equal(vfree(vmalloc(1)), 0);	/* the descriptor slab */
+	free0 = zones_total_free();
+	p = ioremap(0xfee00020, 0x10);
+	assert_int_equal((uintptr_t)p, VMALLOC_START + 0x20);
+	assert_int_equal(vmm_translate(vmm_kernel_pd, VMALLOC_START, &pfn,
+				       &prot), 0);
+	assert_int_equal(pfn, 0xfee00);
+	assert_int_equal(prot, MMU_WRITE | MMU_NOCACHE);
+	assert_null(vmalloc_to_page(p));	/* no descriptor up there */
+	q = memremap_ro(0x9fff0, 0x20);		/* two pages */
+	assert_int_equal((uintptr_t)q, VMALLOC_START + 2 * PAGE_SIZE + 0xff0);
+	assert_int_equal(vmm_translate(vmm_kernel_pd,
+				       VMALLOC_START + 3 * PAGE_SIZE, &pfn,
+				       &prot), 0);
+	assert_int_equal(pfn, 0xa0);
+	assert_int_equal(prot, 0);
+	assert_int_equal(vmm_translate(vmm_kernel_pd,
+				       VMALLOC_START + 4 * PAGE_SIZE, NULL,
+				       NULL), -ENOENT);	/* guard */
+	assert_int_equal(vst().ioremap_areas, 2);
+	assert_int_equal(vst().ioremap_pages, 3);
+	assert_int_equal(vst().areas, 0);
+	assert_int_equal(zones_total_free(), free0);
+	assert_checks();
+
+	host_log_clear();
+	vmallocinfo_dump();
+	assert_true(host_log_contains("0xf8800000-0xf8802000    8192 0x"));
+	assert_true(host_log_contains(" phys=0xfee00000 ioremap\n"));
+	assert_true(host_log_contains("0xf8802000-0xf8805000   12288 0x"));
+	assert_true(host_log_contains(" phys=0x0009f000 ioremap\n"));
+
+	assert_int_equal(iounmap(q), 0);
+	assert_int_equal(iounmap(p), 0);
+	assert_int_equal(vst().ioremap_areas, 0);
+	assert_int_equal(vst().ioremap_pages, 0);
+	assert_int_equal(vmm_translate(vmm_kernel_pd, VMALLOC_START, NULL,
+				       NULL), -ENOENT);
+	v = vmalloc(PAGE_SIZE);			/* the range is free again */
+	assert_int_equal((uintptr_t)v, VMALLOC_START);
+	assert_int_equal(vfree(v), 0);
+	assert_int_equal(zones_total_free(), free0);
+	assert_checks();
+	vmm_machine_shutdown();
+}
+
+/* vfree() and iounmap() refuse each other's areas and bad ranges. */
+static void test_ioremap_misuse(void **state)
+{
+	void *p, *v;
+
+	(void)state;
+	vmm_machine_boot(MiB(64), false);
+	p = ioremap(0xfec00000, 0x20);
+	v = vmalloc(PAGE_SIZE);
+	host_log_clear();
+	assert_int_equal(vfree(p), -EINVAL);
+	assert_true(host_log_contains("vfree: bad address 0xf8800000: an "
+				      "ioremap area, for iounmap() (caller "
+				      "0x"));
+	assert_int_equal(iounmap(v), -EINVAL);
+	assert_true(host_log_contains("iounmap: bad address 0xf8802000: not "
+				      "an ioremap area (caller 0x"));
+	assert_int_equal(vst().refused_frees, 2);
+	assert_int_equal(iounmap(p), 0);
+	assert_int_equal(iounmap(p), -EINVAL);	/* twice */
+	assert_int_equal(vst().refused_frees, 3);
+	assert_int_equal(vfree(v), 0);
+	assert_checks();
+
+	host_log_clear();
+	assert_null(ioremap(0x1000, 0));
+	assert_null(ioremap(0xfffff000, 0x2000));	/* past 4 GiB */
+	assert_true(host_log_contains("ioremap: cannot map [mem "
+				      "0xfffff000-0x100000fff] (caller 0x"));
+	assert_null(memremap_ro(~0ull - 0x10, 0x100));	/* wraps */
+	assert_null(ioremap(0, VMALLOC_END - VMALLOC_START));	/* no room */
+	assert_int_equal(host_log_count("ioremap: cannot map"), 4);
+	assert_int_equal(vst().ioremap_areas, 0);
+	assert_checks();
+	vmm_machine_shutdown();
+}
+
+/* A5 sees an ioremap page moved to another frame. */
+static void test_check_catches_ioremap_corruption(void **state)
+{
+	void *p;
+
+	(void)state;
+	vmm_machine_boot(MiB(64), false);
+	p = ioremap(0xfee00000, 2 * PAGE_SIZE);
+	assert_int_equal(vmm_unmap(vmm_kernel_pd, VMALLOC_START + PAGE_SIZE,
+				   NULL), 0);
+	assert_int_equal(vmm_map(vmm_kernel_pd, VMALLOC_START + PAGE_SIZE,
+				 0xfee02, MMU_WRITE), 0);
+	host_log_clear();
+	assert_int_equal(vmalloc_check(), 1);
+	assert_true(host_log_contains("vmalloc_check: A5 0xf8801000 of area "
+				      "0xf8800000 maps another frame than "
+				      "phys\n"));
+	assert_int_equal(vmm_unmap(vmm_kernel_pd, VMALLOC_START + PAGE_SIZE,
+				   NULL), 0);
+	assert_int_equal(vmm_map(vmm_kernel_pd, VMALLOC_START + PAGE_SIZE,
+				 0xfee01, MMU_WRITE), 0);
+	assert_checks();
+	assert_int_equal(iounmap(p), 0);
+	vmm_machine_shutdown();
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -420,6 +539,9 @@ int main(void)
 		cmocka_unit_test(test_vmalloc_describe),
 		cmocka_unit_test(test_random_against_model),
 		cmocka_unit_test(test_check_catches_corruption),
+		cmocka_unit_test(test_ioremap_maps_named_frames),
+		cmocka_unit_test(test_ioremap_misuse),
+		cmocka_unit_test(test_check_catches_ioremap_corruption),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,46 @@
+/*
+ * The multiprocessor stage of boot: the command line's say on how many
+ * CPUs to use, then CPU discovery.
+ *
+ * "nosmp" keeps the boot CPU alone; "maxcpus=N" keeps the first N usable
+ * CPUs (N = 0 is taken as 1: the boot CPU always runs).  A malformed
+ * value is reported and ignored, never guessed at.
+ *
+ * Context: boot, once, after the VMM is up (discovery maps the firmware
+ * tables), on the boot CPU.
+ */
+#include "cmdline.h"
+#include "cpus.h"
+#include "smp_boot.h"
+#include "mm/arch.h"
+
+#define MAXCPUS_NONE	0xffffffffu
+
+/* The value of "maxcpus=N", or MAXCPUS_NONE if absent or malformed. */
+static unsigned int maxcpus_option(void)
+{
+	const char *val;
+	size_t pos = 0, len, i;
+	unsigned int n = 0;
+
+	if (!cmdline_next_option("maxcpus", &pos, &val, &len))
+		return MAXCPUS_NONE;
+	for (i = 0; i < len && val[i] >= '0' && val[i] <= '9'; i++)
+		n = MIN(n * 10 + (unsigned int)(val[i] - '0'), 1000u);
+	if (len == 0 || i != len) {
+		printk("smp: maxcpus=%.*s: not a number, ignored\n", (int)len,
+		       val);
+		return MAXCPUS_NONE;
+	}
+	return n;
+}
+
+void smp_boot_init(void)
+{
+	unsigned int max = maxcpus_option();
+
+	if (cmdline_has_flag("nosmp"))
+		cpus_discover(1, "nosmp");
+	else
+		cpus_discover(max, "maxcpus");
+}
