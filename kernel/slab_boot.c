@@ -13,6 +13,7 @@
  */
 #include "cmdline.h"
 #include "mm_init.h"
+#include "mm/arch.h"
 #include "mm/slab.h"
 
 void slab_boot_init(void)
