@@ -339,35 +339,59 @@ static void vfree_report(uintptr_t va, const struct vm_area *a,
 		       (unsigned int)va, caller);
 }
 
-int vfree(const void *addr)
+/*
+ * vm_claim - the LIVE area of @kind starting at @va, made DYING so that no
+ * second free can take it; or NULL, counted as a refused free, with
+ * *@found the area at or below @va for the caller's report.
+ */
+static struct vm_area *vm_claim(uintptr_t va, enum vm_kind kind,
+				struct vm_area **found)
 {
-	uintptr_t va = (uintptr_t)addr;
-	struct vm_area *a;
-	unsigned long flags;
-	uint32_t high;
+	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
+	struct vm_area *a = vm_floor(va);
+	bool ok = a && a->start == va && a->state == VM_LIVE && a->kind == kind;
 
-	if (!addr)
-		return 0;
-	flags = mm_lock_irqsave(&vmalloc_lock);
-	a = vm_floor(va);
-	if (!a || a->start != va || a->state != VM_LIVE ||
-	    a->kind != VM_VMALLOC) {
+	if (ok)
+		a->state = VM_DYING;
+	else
 		vstats.refused_frees++;
-		mm_unlock_irqrestore(&vmalloc_lock, flags);
-		vfree_report(va, a, MM_CALLER());
-		return -EINVAL;
-	}
-	a->state = VM_DYING;
 	mm_unlock_irqrestore(&vmalloc_lock, flags);
-	high = vm_unmap_pages(a, a->nr_pages);
-	flags = mm_lock_irqsave(&vmalloc_lock);
-	vstats.areas--;
-	vstats.pages -= a->nr_pages;
-	vstats.highmem_pages -= high;
-	vstats.frees++;
+	*found = a;
+	return ok ? a : NULL;
+}
+
+/* Count a DYING area gone (@high: its HIGHMEM frames), unlink and free it. */
+static void vm_retire(struct vm_area *a, uint32_t high)
+{
+	unsigned long flags = mm_lock_irqsave(&vmalloc_lock);
+
+	if (a->kind == VM_IOREMAP) {
+		vstats.ioremap_areas--;
+		vstats.ioremap_pages -= a->nr_pages;
+	} else {
+		vstats.areas--;
+		vstats.pages -= a->nr_pages;
+		vstats.highmem_pages -= high;
+		vstats.frees++;
+	}
 	vm_unlink_locked(a);
 	mm_unlock_irqrestore(&vmalloc_lock, flags);
 	vm_area_free(a);
+}
+
+int vfree(const void *addr)
+{
+	uintptr_t va = (uintptr_t)addr;
+	struct vm_area *a, *found;
+
+	if (!addr)
+		return 0;
+	a = vm_claim(va, VM_VMALLOC, &found);
+	if (!a) {
+		vfree_report(va, found, MM_CALLER());
+		return -EINVAL;
+	}
+	vm_retire(a, vm_unmap_pages(a, a->nr_pages));
 	return 0;
 }
 
@@ -462,30 +486,18 @@ void *memremap_ro(phys_addr_t phys, size_t size)
 
 int iounmap(const void *addr)
 {
-	uintptr_t va = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
-	struct vm_area *a;
-	unsigned long flags;
+	struct vm_area *a, *found;
 
-	flags = mm_lock_irqsave(&vmalloc_lock);
-	a = vm_floor(va);
-	if (!a || a->start != va || a->state != VM_LIVE ||
-	    a->kind != VM_IOREMAP) {
-		vstats.refused_frees++;
-		mm_unlock_irqrestore(&vmalloc_lock, flags);
+	a = vm_claim(ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE), VM_IOREMAP,
+		     &found);
+	if (!a) {
 		printk("iounmap: bad address 0x%08x: not an ioremap area "
 		       "(caller %p)\n", (unsigned int)(uintptr_t)addr,
 		       MM_CALLER());
 		return -EINVAL;
 	}
-	a->state = VM_DYING;
-	mm_unlock_irqrestore(&vmalloc_lock, flags);
 	vm_unmap_io(a, a->nr_pages);
-	flags = mm_lock_irqsave(&vmalloc_lock);
-	vstats.ioremap_areas--;
-	vstats.ioremap_pages -= a->nr_pages;
-	vm_unlink_locked(a);
-	mm_unlock_irqrestore(&vmalloc_lock, flags);
-	vm_area_free(a);
+	vm_retire(a, 0);
 	return 0;
 }
 
