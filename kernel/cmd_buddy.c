@@ -207,11 +207,14 @@ static void stress_report_error(const struct stress_run *r,
 	       page_zone(b->page)->name, r->allocs);
 }
 
-static void stress_loop(struct stress_run *r, uint32_t n)
+/* Run up to @n operations; returns how many ran (fewer on Ctrl-C). */
+static uint32_t stress_loop(struct stress_run *r, uint32_t n)
 {
 	uint32_t step;
 
 	for (step = 0; step < n && !r->error; step++) {
+		if (stress_interrupted("buddy", step, n))
+			break;
 		struct stress_block *b = &slots[stress_rand(r) % STRESS_SLOTS];
 
 		if (b->page)
@@ -226,12 +229,13 @@ static void stress_loop(struct stress_run *r, uint32_t n)
 				stress_fail(r, "buddy_check failed");
 		}
 	}
+	return step;
 }
 
 int stress_buddy(int argc, char **argv)
 {
 	struct stress_run r = { 0 };
-	uint32_t n, seed, i;
+	uint32_t n, seed, i, done;
 
 	if (stress_args(argc, argv, &n, &seed))
 		return -EINVAL;
@@ -243,7 +247,7 @@ int stress_buddy(int argc, char **argv)
 	r.rng = seed;
 	memset(owned, 0, (max_pfn + 31) / 32 * sizeof(uint32_t));
 	buddy_snapshot_take(&stress_snap);
-	stress_loop(&r, n);
+	done = stress_loop(&r, n);
 	for (i = 0; i < STRESS_SLOTS; i++)
 		if (slots[i].page)
 			stress_free(&r, &slots[i]);
@@ -252,7 +256,7 @@ int stress_buddy(int argc, char **argv)
 	if (buddy_snapshot_restore(&stress_snap))
 		stress_fail(&r, "free block counts differ from the start");
 	printk("stress buddy: %u ops seed %u: %u allocs, %u frees, %u refused for lack of memory, %u checks\n",
-	       n, seed, r.allocs, r.frees, r.failed, r.checks + 1);
+	       done, seed, r.allocs, r.frees, r.failed, r.checks + 1);
 	stress_zones_report("buddy", &stress_snap);
 	if (r.error) {
 		printk("stress buddy: FAILED (%s)\n", r.error);

@@ -177,11 +177,14 @@ static void stress_free(struct stress_run *r, struct stress_obj *o)
 	r->frees++;
 }
 
-static void stress_loop(struct stress_run *r, uint32_t n)
+/* Run up to @n operations; returns how many ran (fewer on Ctrl-C). */
+static uint32_t stress_loop(struct stress_run *r, uint32_t n)
 {
 	uint32_t step;
 
 	for (step = 0; step < n && !r->error; step++) {
+		if (stress_interrupted("slab", step, n))
+			break;
 		struct stress_obj *o = &objs[stress_rand(r) % STRESS_SLOTS];
 
 		if (o->p)
@@ -194,19 +197,20 @@ static void stress_loop(struct stress_run *r, uint32_t n)
 				stress_fail(r, "invariant check failed");
 		}
 	}
+	return step;
 }
 
 int stress_slab(int argc, char **argv)
 {
 	struct stress_run r = { 0 };
-	uint32_t n, seed, i, frames;
+	uint32_t n, seed, i, frames, done;
 
 	if (stress_args(argc, argv, &n, &seed))
 		return -EINVAL;
 	r.rng = seed;		/* stress_next() replaces a zero seed */
 	kmem_cache_shrink_all();
 	buddy_snapshot_take(&stress_snap);
-	stress_loop(&r, n);
+	done = stress_loop(&r, n);
 	for (i = 0; i < STRESS_SLOTS; i++) {
 		if (objs[i].p) {
 			if (stress_verify(&objs[i], objs[i].p, objs[i].size))
@@ -222,7 +226,7 @@ int stress_slab(int argc, char **argv)
 	if (buddy_snapshot_restore(&stress_snap))
 		stress_fail(&r, "free block counts differ from the start");
 	printk("stress slab: %u ops seed %u: %u allocs, %u frees, %u reallocs, %u refused for lack of memory, %u checks, %u frames released by shrink\n",
-	       n, seed, r.allocs, r.frees, r.reallocs, r.failed, r.checks + 1,
+	       done, seed, r.allocs, r.frees, r.reallocs, r.failed, r.checks + 1,
 	       frames);
 	stress_zones_report("slab", &stress_snap);
 	if (r.error) {

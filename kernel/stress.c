@@ -13,6 +13,7 @@
  * Locking: none; the shell (process context, interrupts on).  The zone
  * report reads free counts without the zone lock (single words).
  */
+#include "console.h"
 #include "shell.h"
 #include "stress.h"
 #include "mm/arch.h"
@@ -52,6 +53,14 @@ uint32_t stress_next(uint32_t *state)
 	x ^= x << 5;
 	*state = x;
 	return x;
+}
+
+bool stress_interrupted(const char *who, uint32_t step, uint32_t n)
+{
+	if (step % STRESS_POLL_EVERY != 0 || !console_interrupted())
+		return false;
+	printk("stress %s: interrupted at op %u of %u\n", who, step, n);
+	return true;
 }
 
 void stress_zones_report(const char *who, const struct buddy_snapshot *snap)

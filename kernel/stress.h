@@ -39,6 +39,16 @@ int stress_args(int argc, char **argv, uint32_t *n, uint32_t *seed);
 uint32_t stress_next(uint32_t *state);
 
 /*
+ * stress_interrupted - whether the run should stop at @step of @n: every
+ * STRESS_POLL_EVERY steps it polls the consoles for a Ctrl-C, and on one
+ * prints "stress WHO: interrupted at op STEP of N".  The caller then
+ * gives back what it holds and checks as after a full run.
+ * Context: the shell.  Returns: true to stop.
+ */
+#define STRESS_POLL_EVERY	256
+bool stress_interrupted(const char *who, uint32_t step, uint32_t n);
+
+/*
  * stress_zones_report - print "stress WHO: zone Z free N before, M after"
  * for every populated zone, from a snapshot taken at the start.
  * Context: the shell.  Returns: nothing.

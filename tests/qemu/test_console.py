@@ -1,10 +1,13 @@
 """The console under load: a ring-3 program writing megabytes neither stops
 the clock nor keeps other processes from their turns, Ctrl-C ends it
-promptly, Ctrl-C reaches the shell within a tick under a fork bomb, and
-the shell's history stops at its oldest entry."""
+promptly, Ctrl-C reaches the shell within a tick under a fork bomb, a
+stress run of four billion operations stops on Ctrl-C and gives back all
+it held, and the shell's history stops at its oldest entry."""
 import re
 import termios
 import time
+
+import pytest
 
 from test_proc import LEFT_ZERO, vmstat
 
@@ -99,6 +102,30 @@ def test_ctrl_c_under_a_fork_bomb(boot):
     assert d["fork"] >= 500 and d["fork_refused"] >= 1, d
     assert took < 1, took
     assert ended < 5, ended
+    k.halt()
+
+
+@pytest.mark.parametrize("what", ["buddy", "slab"])
+def test_ctrl_c_stops_a_long_stress(boot, what):
+    k = boot()
+    before = vmstat(k)
+    k._type(f"stress {what} 4294967295 5\r")
+    time.sleep(3)                   # well into the run
+    start = time.monotonic()
+    send_ctrl_c(k)
+    m = expect(k, rf"stress {what}: interrupted at op (\d+) of 4294967295",
+               30)
+    took = time.monotonic() - start
+    done = int(m.group(1))
+    assert done > 0 and done % 256 == 0, done
+    m = expect(k, rf"stress {what}: (\d+) ops seed 5: ", 60)
+    assert int(m.group(1)) == done
+    expect(k, rf"stress {what}: ok", 60)
+    k._expect_prompt(60)
+    assert took < 2, took
+    print(f"stress {what}: interrupted at op {done}, {took:.2f} s after "
+          f"Ctrl-C")
+    check_nothing_left(k, before)
     k.halt()
 
 
