@@ -131,7 +131,11 @@ SELFTEST(buddy, every_order)
 	return end(why);
 }
 
-/* Seven bad calls, each refused: only the refused counter may change. */
+/*
+ * Ten bad calls, each refused: only the refused counter may change.  The
+ * last three free by addresses outside the direct map (vmalloc, kmap and
+ * user space), which must be refused, not converted.
+ */
 SELFTEST(buddy, misuse_refused)
 {
 	static int in_kernel_image;
@@ -147,7 +151,7 @@ SELFTEST(buddy, misuse_refused)
 		goto out;
 	}
 	__free_pages(p, 0);
-	printk("selftest buddy: 7 misuse reports follow\n");
+	printk("selftest buddy: 10 misuse reports follow\n");
 	bad += __free_pages(p, 0) == -EINVAL;			/* double */
 	put_page(p);						/* free */
 	bad += __free_pages(a, 0) == -EINVAL;			/* wrong order */
@@ -155,8 +159,11 @@ SELFTEST(buddy, misuse_refused)
 	bad += __free_pages(a + 1, 0) == -EINVAL;		/* tail */
 	bad += __free_pages(virt_to_page(&in_kernel_image), 0) == -EINVAL;
 	bad += __free_pages(pfn_to_page(max_pfn), 0) == -EINVAL;
-	if (bad != 6 || buddy_refused_frees() != refused_at_start + 7)
-		why = selftest_fail("%d of 6 refused, counter +%llu", bad,
+	bad += free_pages((void *)VMALLOC_START, 0) == -EINVAL;
+	bad += free_pages((void *)KMAP_BASE, 0) == -EINVAL;
+	bad += free_pages((void *)0x08048000, 0) == -EINVAL;
+	if (bad != 9 || buddy_refused_frees() != refused_at_start + 10)
+		why = selftest_fail("%d of 9 refused, counter +%llu", bad,
 				    buddy_refused_frees() - refused_at_start);
 out:
 	if (a)

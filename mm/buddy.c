@@ -706,6 +706,12 @@ int free_pages(void *addr, unsigned int order)
 {
 	if (!addr)
 		return 0;
+	if (!arch_virt_is_direct(addr)) {
+		buddy_count_stray();
+		printk("buddy: free_pages of %p outside the direct map, order "
+		       "%u (caller %p)\n", addr, order, MM_CALLER());
+		return -EINVAL;
+	}
 	if (!IS_ALIGNED((uintptr_t)addr, PAGE_SIZE)) {
 		buddy_count_stray();
 		printk("buddy: free_pages of unaligned address %p order %u (caller %p)\n",

@@ -84,6 +84,21 @@ static inline void *arch_phys_to_virt(phys_addr_t pa)
 #endif
 }
 
+/*
+ * arch_virt_is_direct - whether @va lies in the direct map, the only
+ * addresses arch_virt_to_phys() converts; callers that take an address
+ * from outside (a free by address) test it first and refuse the rest.
+ * Context: any.
+ */
+static inline bool arch_virt_is_direct(const void *va)
+{
+#ifdef MM_HOST
+	return (uintptr_t)va - (uintptr_t)host_arena < host_arena_size;
+#else
+	return (uintptr_t)va - PAGE_OFFSET < LOWMEM_LIMIT;
+#endif
+}
+
 static inline phys_addr_t arch_virt_to_phys(const void *va)
 {
 #ifdef MM_HOST

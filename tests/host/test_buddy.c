@@ -494,6 +494,28 @@ static void test_get_free_pages(void **state)
 	check_all();
 }
 
+/*
+ * free_pages() of an address outside the direct map (a stack, below and
+ * past the arena that stands for it) is refused with one report; it is
+ * never converted, which would panic or name a frame that is not its.
+ */
+static void test_free_pages_outside_direct_map(void **state)
+{
+	int local;
+	void *bad[3];
+	unsigned int i;
+
+	(void)state;
+	bad[0] = &local;
+	bad[1] = (char *)host_arena - PAGE_SIZE;
+	bad[2] = (char *)host_arena + host_arena_size;
+	for (i = 0; i < ARRAY_SIZE(bad); i++) {
+		take_snapshot();
+		assert_int_equal(free_pages(bad[i], 1), -EINVAL);
+		expect_refused("outside the direct map, order 1 (caller 0x");
+	}
+}
+
 static void test_zeroing(void **state)
 {
 	unsigned char *p;
@@ -1532,6 +1554,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_get_put, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_slab_head_frees, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_get_free_pages, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_free_pages_outside_direct_map,
+						setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_zeroing, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_highmem_zeroing, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_zone_fallback, setup64, teardown),
