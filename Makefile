@@ -65,7 +65,7 @@ FOBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(MM_SRCS) $(HOSTARCH_C) $(FWTABLE
 include user/user.mk
 
 .PHONY: all iso run debug test test-host test-fuzz test-qemu bench bench-callgrind \
-        bench-qemu bench-peers bench-decisions clean deps compile_commands help host tools lint
+        bench-mca bench-qemu bench-peers bench-decisions clean deps compile_commands help host tools lint
 
 all: $(BUILD)/kmem386.elf host
 
@@ -76,7 +76,8 @@ help:
 	@echo "make debug      boot stopped for gdb on :1234 (then: gdb -x tools/gdbinit)"
 	@echo "make test       lint, host tests under valgrind, fuzzers, QEMU tests"
 	@echo "make lint       cppcheck and clang-tidy over mm/"
-	@echo "make bench      host benchmark; bench-callgrind, bench-qemu, bench-peers"
+	@echo "make bench      host benchmark; bench-callgrind, bench-qemu, bench-peers,"
+	@echo "                bench-mca (llvm-mca on one traced loop iteration, AMD + Intel)"
 	@echo "                (each rewrites its section of bench/RESULTS.md; REPS=, OPS=;"
 	@echo "                make bench-decisions recopies bench/decisions.md there)"
 
@@ -196,6 +197,9 @@ bench: deps
 bench-callgrind: deps
 	@if [ -f bench/Makefile.inc ]; then $(MAKE) --no-print-directory -f Makefile -f bench/Makefile.inc bench-callgrind-run; \
 	 else echo "bench-callgrind: no benchmark yet"; exit 1; fi
+
+bench-mca: deps
+	@$(MAKE) --no-print-directory -f Makefile -f bench/Makefile.inc bench-mca-run
 
 bench-peers: deps
 	@$(MAKE) --no-print-directory -f Makefile -f bench/Makefile.inc bench-peers-run

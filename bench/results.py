@@ -36,6 +36,9 @@ SECTIONS = [
      "host timing: medians over repetitions, ratios within each repetition"),
     ("bench-callgrind", "make bench-callgrind",
      "host instructions per operation (callgrind)"),
+    ("bench-mca", "make bench-mca",
+     "one loop iteration of the fast paths under llvm-mca, AMD and Intel "
+     "models"),
     ("bench-qemu", "make bench-qemu",
      "page-fault costs in the kernel under QEMU's instruction clock"),
     ("bench-peers", "make bench-peers",
