@@ -32,12 +32,12 @@ LIBGCC   := $(shell $(KCC) -m32 -print-libgcc-file-name)
 
 HOSTCC   := gcc
 HCFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iarch/host \
-            -DMM_HOST -DMM_FAULT_INJECT -DMM_VALGRIND -DMM_DEBUG=1
+            -DMM_HOST -DMM_VALGRIND -DMM_DEBUG=1
 BCFLAGS  := -O2 -g -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iarch/host \
             -DMM_HOST -DNDEBUG
 FUZZCC   := clang
 FCFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iarch/host \
-            -DMM_HOST -DMM_FAULT_INJECT -DMM_DEBUG=1 \
+            -DMM_HOST -DMM_DEBUG=1 \
             -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 
 VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full \

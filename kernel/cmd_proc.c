@@ -7,14 +7,15 @@
  *                   Ctrl-C ends them all
  *  run              list the programs
  *  ps               the process table
- *  vmstat           fault counters by kind, FPU switches, frames by use,
- *                   free per zone
+ *  vmstat           fault counters by kind, FPU switches, injected
+ *                   allocation failures, frames by use, free per zone
  *
  * Context: the shell (process 0), interrupts on between commands.
  */
 #include "console.h"
 #include "proc.h"
 #include "shell.h"
+#include "mm/fault_inject.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
@@ -109,6 +110,7 @@ static void zone_lines(void)
 static int cmd_vmstat(int argc, char **argv)
 {
 	struct vmalloc_stats vs;
+	struct fault_stats fi;
 	struct fpu_stats fs;
 	struct vmm_stats ps;
 	struct mm_stats s;
@@ -133,6 +135,10 @@ static int cmd_vmstat(int argc, char **argv)
 	printk("fpu_trap %llu\n", fs.traps);
 	printk("fpu_restore %llu\n", fs.restores);
 	printk("fpu_save %llu\n", fs.saves);
+	fault_inject_get(FAULT_PAGE, NULL, &fi);
+	printk("fault_inject_page %llu\n", fi.injected);
+	fault_inject_get(FAULT_SLAB, NULL, &fi);
+	printk("fault_inject_slab %llu\n", fi.injected);
 	zone_lines();
 	printk("nr_user_frames %u\n", s.user_frames);
 	printk("nr_zero_page %u\n", mm_zero_pfn != PFN_NONE ? 1u : 0u);

@@ -33,6 +33,7 @@ void kmain(void)
 	serial_enable_irq();
 	kbd_init();
 	__asm__ volatile("sti");
+	fault_boot();
 	printk("kmem386: ready; type 'help'\n");
 	shell_run();
 }

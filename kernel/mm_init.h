@@ -13,4 +13,11 @@ void proc_boot_init(void);	/* kernel/proc_boot.c: processes and system calls */
 /* Run every stage.  Context: early boot, interrupts off, once. */
 void mm_init(void);
 
+/*
+ * The end of boot for fault injection (kernel/cmd_fault.c): the boot
+ * options fail_page_alloc= and failslab= are applied and injection may
+ * begin.  Context: kmain, once, when every boot allocation is done.
+ */
+void fault_boot(void);
+
 #endif /* KERNEL_MM_INIT_H */

@@ -72,6 +72,8 @@
  * sleeps.  Zeroing of a new block happens after the lock is dropped.
  */
 #include "buddy_internal.h"
+#include "fault_inject_internal.h"
+#include "mm/fault_inject.h"
 #include "mm/testing/buddy.h"
 
 void (*buddy_zero_highpage_hook)(struct page *page);
@@ -186,18 +188,40 @@ static const int8_t *gfp_zonelist(gfp_t gfp)
  */
 static struct zone *buddy_fast_zone[GFP_VALID_MASK + 1];
 
+/* The type of the first populated zone of @gfp's list, or -1. */
+static int buddy_first_zone(gfp_t gfp)
+{
+	const int8_t *list = gfp_zonelist(gfp);
+
+	while (*list >= 0 && !zone_populated(&zones[*list]))
+		list++;
+	return *list;
+}
+
+/*
+ * While page injection is armed the table is empty, so that every request
+ * reaches alloc_pages_nofast(), the one place that asks
+ * should_fail_page(): the fast path itself never looks at injection.
+ */
 static void buddy_fast_zones_update(void)
 {
+	bool armed = fault_inject_armed(FAULT_PAGE);
 	gfp_t gfp;
 
 	for (gfp = 0; gfp <= GFP_VALID_MASK; gfp++) {
-		const int8_t *list = gfp_zonelist(gfp);
+		int t = buddy_first_zone(gfp);
 
-		while (*list >= 0 && !zone_populated(&zones[*list]))
-			list++;
-		buddy_fast_zone[gfp] = *list >= 0 && !(gfp & __GFP_ZERO) ?
-				       &zones[*list] : NULL;
+		buddy_fast_zone[gfp] = t >= 0 && !(gfp & __GFP_ZERO) &&
+				       !armed ? &zones[t] : NULL;
 	}
+}
+
+void buddy_fault_inject_update(void)
+{
+	unsigned long flags = arch_irq_save();
+
+	buddy_fast_zones_update();
+	arch_irq_restore(flags);
 }
 
 /*
@@ -354,6 +378,21 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 }
 
 /*
+ * A request the fast path's table does not serve (__GFP_ZERO, a gfp
+ * outside the table, no populated zone, or page injection armed): the
+ * injection check, then the slow path.  An injected failure is counted
+ * by mm/fault_inject.c and prints nothing.
+ */
+static __attribute__((noinline)) struct page *
+alloc_pages_nofast(gfp_t gfp, unsigned int order)
+{
+	if (unlikely(fault_inject_armed(FAULT_PAGE)) &&
+	    should_fail_page(buddy_first_zone(gfp & GFP_VALID_MASK), order))
+		return NULL;
+	return alloc_pages_slow(gfp, order);
+}
+
+/*
  * A block of order 1..MAX_ORDER from the first zone of the list, when it
  * has one above its reserve: what alloc_pages_slow() would do first, minus
  * walking the list.  Else the slow path, which falls back and drains.
@@ -387,9 +426,10 @@ alloc_pages_first_zone(struct zone *zone, gfp_t gfp, unsigned int order)
  * give): a mix of orders then costs no mispredicted branch on the order.
  * No watermark test: B9 keeps every hot frame above the low watermark.
  * No counter either: the pop is counted by the hot list's accounting
- * (zone_counters()).  Anything else, an empty hot list included, goes to
- * alloc_pages_slow(), which refills, falls back and drains; orders from
- * HOT_ORDERS up to alloc_pages_first_zone().
+ * (zone_counters()).  A gfp the table does not serve goes to
+ * alloc_pages_nofast(); an empty hot list to alloc_pages_slow(), which
+ * refills, falls back and drains; orders from HOT_ORDERS up to
+ * alloc_pages_first_zone().
  */
 struct page *alloc_pages(gfp_t gfp, unsigned int order)
 {
@@ -398,11 +438,9 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 	struct page *page;
 	unsigned long flags;
 
-	if (unlikely(arch_should_fail_alloc()))
-		return NULL;
 	zone = gfp <= GFP_VALID_MASK ? buddy_fast_zone[gfp] : NULL;
 	if (unlikely(!zone))
-		return alloc_pages_slow(gfp, order);
+		return alloc_pages_nofast(gfp, order);
 	if (unlikely(order >= HOT_ORDERS))
 		return alloc_pages_first_zone(zone, gfp, order);
 	hot = &zone->hot[order];

@@ -38,8 +38,8 @@ static const uint8_t kmalloc_small_index[25] = {
 static struct kmem_cache *kmalloc_caches[KMALLOC_NR_CACHES];
 /*
  * The cache by (size - 1) / 8 for sizes 1 .. KMALLOC_SMALL_MAX, and by
- * kmalloc_index() above; NULL for a SLAB_DEBUG cache, which
- * kmalloc_other() serves.
+ * kmalloc_index() above; NULL for a SLAB_DEBUG or SLAB_FAILSLAB cache,
+ * which kmalloc_other() serves (kmalloc_fast_update()).
  */
 #define KMALLOC_SMALL_MAX	192u
 static struct kmem_cache *kmalloc_small_caches[KMALLOC_SMALL_MAX / 8];
@@ -113,8 +113,8 @@ static __attribute__((noinline)) void *kmalloc_large(size_t size, gfp_t gfp)
 }
 
 /*
- * A class with SLAB_DEBUG, a large block, GFP_DMA, __GFP_ZERO, size 0, or
- * a request before kmalloc_init().
+ * A class with SLAB_DEBUG or SLAB_FAILSLAB, a large block, GFP_DMA,
+ * __GFP_ZERO, size 0, or a request before kmalloc_init().
  */
 static __attribute__((noinline)) void *kmalloc_other(size_t size, gfp_t gfp,
 						    void *caller)
@@ -329,7 +329,6 @@ void slab_meminfo_dump(void)
 int kmalloc_init(void)
 {
 	char name[KMEM_CACHE_NAME_LEN];
-	struct kmem_cache *c;
 	unsigned int i;
 
 	memset(&kmalloc_stat, 0, sizeof(kmalloc_stat));
@@ -345,15 +344,31 @@ int kmalloc_init(void)
 		if (!kmalloc_caches[i])
 			return -ENOMEM;
 	}
+	kmalloc_fast_update();
+	return 0;
+}
+
+/* A class the fast tables leave to kmalloc_other(), or one not made yet. */
+static bool kmalloc_not_fast(const struct kmem_cache *c)
+{
+	return !c || (c->flags & (SLAB_DEBUG | SLAB_FAILSLAB));
+}
+
+void kmalloc_fast_update(void)
+{
+	unsigned long flags = arch_irq_save();
+	struct kmem_cache *c;
+	unsigned int i;
+
 	for (i = 0; i < ARRAY_SIZE(kmalloc_small_caches); i++) {
 		c = kmalloc_caches[kmalloc_small_index[i + 1]];
-		kmalloc_small_caches[i] = (c->flags & SLAB_DEBUG) ? NULL : c;
+		kmalloc_small_caches[i] = kmalloc_not_fast(c) ? NULL : c;
 	}
 	for (i = 0; i < KMALLOC_NR_CACHES; i++) {
 		c = kmalloc_caches[i];
-		kmalloc_fast_caches[i] = (c->flags & SLAB_DEBUG) ? NULL : c;
+		kmalloc_fast_caches[i] = kmalloc_not_fast(c) ? NULL : c;
 	}
-	return 0;
+	arch_irq_restore(flags);
 }
 
 int kmalloc_teardown(void)

@@ -78,6 +78,7 @@
  * hook may run there, and takes no lock that may be held.
  */
 #include "mm/buddy.h"
+#include "mm/fault_inject.h"
 #include "slab_internal.h"
 
 /* slab_obj_valid() divides by multiplying; exact while slabs <= 64 KiB. */
@@ -470,6 +471,8 @@ void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
 	unsigned long flags;
 	void *obj;
 
+	if (unlikely(c->flags & SLAB_FAILSLAB) && should_fail_slab(c->name))
+		return NULL;
 again:
 	flags = mm_lock_irqsave(&c->lock);
 	obj = slab_refill_unlock(c, gfp, size, flags, slab_take_locked(c));

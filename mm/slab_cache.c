@@ -33,6 +33,8 @@
  * its state (see mm/slab.c for the order).
  */
 #include "mm/buddy.h"
+#include "fault_inject_internal.h"
+#include "mm/fault_inject.h"
 #include "slab_internal.h"
 
 struct kmem_cache *slab_caches;			/* newest first */
@@ -186,6 +188,8 @@ static int slab_cache_setup(struct kmem_cache *c, const char *name,
 		c->name[i] = name[i];
 	c->size = size;
 	c->flags = flags;
+	if (fault_inject_cache_match(c->name))
+		c->flags |= SLAB_FAILSLAB;
 	c->ctor = ctor;
 	c->align = MAX(align, SLAB_PTR);
 	if (flags & SLAB_HWCACHE_ALIGN)
@@ -207,6 +211,29 @@ static void slab_cache_link(struct kmem_cache *c)
 	c->next = slab_caches;
 	slab_caches = c;
 	mm_unlock_irqrestore(&slab_caches_lock, flags);
+}
+
+/*
+ * SLAB_FAILSLAB on exactly the caches slab injection covers.  A cache
+ * whose allocation reads the old flags meanwhile takes one more fast or
+ * slow allocation: the slow path checks again, and either is correct.
+ */
+void slab_fault_inject_update(void)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	struct kmem_cache *c;
+
+	for (c = slab_caches; c; c = c->next) {
+		unsigned long cflags = mm_lock_irqsave(&c->lock);
+
+		if (fault_inject_cache_match(c->name))
+			c->flags |= SLAB_FAILSLAB;
+		else
+			c->flags &= ~SLAB_FAILSLAB;
+		mm_unlock_irqrestore(&c->lock, cflags);
+	}
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	kmalloc_fast_update();
 }
 
 /* Is @c on the list of caches?  (Reads nothing of @c itself.) */
@@ -544,7 +571,7 @@ void kmem_cache_info(struct kmem_cache *c, struct kmem_cache_info *info)
 	info->num_objs = info->num_slabs * c->objs_per_slab;
 	info->objs_per_slab = c->objs_per_slab;
 	info->pages_per_slab = 1u << c->order;
-	info->flags = c->flags;
+	info->flags = c->flags & SLAB_VALID_FLAGS;
 	mm_unlock_irqrestore(&c->lock, flags);
 }
 

@@ -29,6 +29,12 @@
 #define SLAB_MAP_BITS		(8u * (unsigned int)sizeof(unsigned long))
 /* An off-slab descriptor maps up to this many slots (more: on-slab). */
 #define SLAB_DESC_MAP_BITS	64u
+/*
+ * A flag of c->flags no caller passes: slab injection covers the cache,
+ * so its allocations take slab_alloc_slow(), which asks
+ * should_fail_slab() (set and cleared by slab_fault_inject_update()).
+ */
+#define SLAB_FAILSLAB		0x80000000u
 
 /* Which list of its cache a slab is on (the active slab is on none). */
 enum slab_list_id {
@@ -491,8 +497,16 @@ SLAB_INLINE struct page *slab_page_of(const void *p)
 }
 
 /*
- * slab_alloc_slow - slab_alloc() whole: debug checks and quarantine, the
- * refill of a used-up word.  Returns: the object or NULL.
+ * kmalloc_fast_update - rebuild kmalloc's fast tables after a change of
+ * its caches' SLAB_DEBUG or SLAB_FAILSLAB (mm/kmalloc.c).
+ * Context: no allocator lock held.
+ */
+void kmalloc_fast_update(void);
+
+/*
+ * slab_alloc_slow - slab_alloc() whole: the injection check, debug checks
+ * and quarantine, the refill of a used-up word.  Returns: the object or
+ * NULL.
  */
 void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
 		      void *caller);
@@ -565,7 +579,7 @@ SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
 SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
 				    size_t size, void *caller)
 {
-	if (unlikely(c->flags & SLAB_DEBUG))
+	if (unlikely(c->flags & (SLAB_DEBUG | SLAB_FAILSLAB)))
 		return slab_alloc_slow(c, gfp, size, caller);
 	return slab_alloc_fast(c, gfp, size, caller);
 }

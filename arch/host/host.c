@@ -179,34 +179,3 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
-/* Fault injection counters: see host.h. */
-static unsigned long fail_countdown;
-static bool fail_sticky;
-
-void host_fail_alloc_nth(unsigned long n)
-{
-	fail_countdown = n;
-	fail_sticky = false;
-}
-
-void host_fail_alloc_from(unsigned long n)
-{
-	fail_countdown = n;
-	fail_sticky = true;
-}
-
-/* Builds without MM_FAULT_INJECT (bench) get arch.h's inline stub. */
-#ifdef MM_FAULT_INJECT
-bool arch_should_fail_alloc(void)
-{
-	if (fail_countdown == 0)
-		return false;
-	if (fail_countdown == 1) {
-		if (!fail_sticky)
-			fail_countdown = 0;
-		return true;
-	}
-	fail_countdown--;
-	return false;
-}
-#endif

@@ -28,14 +28,6 @@ bool host_irqs_enabled(void);
 extern unsigned long host_tlb_page_flushes, host_tlb_full_flushes;
 
 /*
- * Fault injection: host_fail_alloc_nth(n) makes the nth following call of
- * arch_should_fail_alloc() return true (once); n = 0 turns it off.
- * host_fail_alloc_from(n) makes the nth and every later call fail.
- */
-void host_fail_alloc_nth(unsigned long n);
-void host_fail_alloc_from(unsigned long n);
-
-/*
  * Catching panics: HOST_EXPECT_PANIC(stmt) runs stmt and evaluates to true
  * if it panicked (the panic message is in the log), false if it returned.
  */

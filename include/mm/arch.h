@@ -175,19 +175,6 @@ __attribute__((noreturn, format(printf, 1, 2)))
 void panic(const char *fmt, ...);
 
 /*
- * Fault injection: host builds compiled with MM_FAULT_INJECT can make the
- * Nth frame request fail; everywhere else this folds away to false.
- */
-#ifdef MM_FAULT_INJECT
-bool arch_should_fail_alloc(void);
-#else
-static inline bool arch_should_fail_alloc(void)
-{
-	return false;
-}
-#endif
-
-/*
  * Valgrind annotations.  On the host build (MM_VALGRIND) these are
  * memcheck's mempool client requests; in the kernel they vanish.
  */

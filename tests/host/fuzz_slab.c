@@ -13,6 +13,7 @@
  * kmem_cache_check_all() must hold after every operation.  At the end all
  * is freed and the buddy allocator must have every frame back.
  */
+#include "mm/testing/fault_inject.h"
 #include "fuzz.h"
 #include "machine.h"
 #include "mm/slab.h"
@@ -128,9 +129,9 @@ static void run_op(const uint8_t *d)
 		break;
 	case 6:
 		if (!s->p) {
-			host_fail_alloc_nth(1 + d[2] % 3);
+			fault_test_fail_nth(1 + d[2] % 3);
 			do_alloc(s, d[1], d[2]);
-			host_fail_alloc_nth(0);
+			fault_test_fail_nth(0);
 		}
 		break;
 	default:

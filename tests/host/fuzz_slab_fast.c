@@ -18,6 +18,7 @@
  * two caches count exactly the objects the model holds; at the end
  * everything is freed and every frame is back.
  */
+#include "mm/testing/fault_inject.h"
 #include "fuzz.h"
 #include "machine.h"
 #include "mm/slab.h"
@@ -195,9 +196,9 @@ static void run_op(const uint8_t *d)
 		break;
 	case 6:
 		if (!s->p && (d[2] & 1)) {
-			host_fail_alloc_nth(1 + d[2] % 3);
+			fault_test_fail_nth(1 + d[2] % 3);
 			do_alloc(s, d[1], d[2]);
-			host_fail_alloc_nth(0);
+			fault_test_fail_nth(0);
 		} else {
 			do_reclaim(d[2]);
 		}

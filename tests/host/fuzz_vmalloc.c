@@ -14,6 +14,7 @@
  * operation, vmm_check() after every page-table one.  At the end all is
  * freed and the buddy allocator must have every frame back.
  */
+#include "mm/testing/fault_inject.h"
 #include "fuzz.h"
 #include "vmm_harness.h"
 
@@ -66,9 +67,9 @@ static void do_vmalloc(struct area *a, unsigned int pages, unsigned int trim,
 	uintptr_t want = lowest_fit(pages);
 	void *p;
 
-	host_fail_alloc_nth(fail_nth);
+	fault_test_fail_nth(fail_nth);
 	p = vmalloc(pages * PAGE_SIZE - trim);
-	host_fail_alloc_nth(0);
+	fault_test_fail_nth(0);
 	if (!p) {
 		FUZZ_ASSERT(fail_nth != 0);
 		return;

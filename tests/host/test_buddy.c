@@ -14,6 +14,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "mm/testing/fault_inject.h"
 #include "machine.h"
 #include "mm/testing/buddy.h"
 
@@ -722,7 +723,7 @@ static void test_bad_requests(void **state)
 	assert_null(alloc_pages(GFP_KERNEL, 11));
 	assert_true(host_log_contains("buddy: order 11 allocation failed (gfp 0x0)\n"));
 	assert_null(alloc_pages(0x100, 0));
-	host_fail_alloc_nth(1);
+	fault_test_fail_nth(1);
 	assert_null(alloc_pages(GFP_KERNEL, 0));
 	assert_non_null(alloc_pages(GFP_KERNEL, 0));
 	check_all();

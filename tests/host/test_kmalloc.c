@@ -19,6 +19,7 @@
 #include <unistd.h>
 #include <cmocka.h>
 
+#include "mm/testing/fault_inject.h"
 #include "slab_harness.h"
 #include "../../mm/slab_internal.h"
 
@@ -178,7 +179,7 @@ static void test_krealloc(void **state)
 	for (i = 1024; i < 50000; i++)
 		assert_int_equal(p[i], 0);
 	/* A failed krealloc leaves the old block alone. */
-	host_fail_alloc_nth(1);
+	fault_test_fail_nth(1);
 	assert_null(krealloc(p, 200000, GFP_KERNEL));
 	assert_int_equal(p[19], 19);
 	/* Size 0 frees. */
@@ -264,9 +265,9 @@ static void test_exhaustion(void **state)
 
 	(void)state;
 	/* Fault injection at the first frame request of a fresh cache. */
-	host_fail_alloc_nth(1);
+	fault_test_fail_nth(1);
 	assert_null(kmalloc(300, GFP_KERNEL));
-	host_fail_alloc_nth(1);
+	fault_test_fail_nth(1);
 	assert_null(kmalloc(30000, GFP_KERNEL));
 	kmalloc_get_stats(&st);
 	assert_int_equal(st.failed, 2);

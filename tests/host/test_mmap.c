@@ -12,6 +12,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "mm/testing/fault_inject.h"
 #include "vmm_harness.h"
 #include "mm/mm.h"
 #include "mm/slab.h"
@@ -404,10 +405,10 @@ static void test_shared_out_of_memory(void **state)
 	uintptr_t a;
 
 	(void)state;
-	host_fail_alloc_nth(3);
+	fault_test_fail_nth(3);
 	assert_int_equal(mm_mmap(mm, 8 * PAGE_SIZE, RW | VM_SHARED, &a),
 			 -ENOMEM);
-	host_fail_alloc_nth(0);
+	fault_test_fail_nth(0);
 	check(mm);
 	assert_int_equal(mm->nr_vmas, 0);
 	assert_int_equal(mm->rss, 0);
@@ -517,17 +518,17 @@ static void test_fault_out_of_memory(void **state)
 	(void)state;
 	assert_int_equal(mm_map_region(mm, ANON, 4 * PAGE_SIZE, RW, NULL, 0,
 				       0), 0);
-	host_fail_alloc_from(1);
+	fault_test_fail_all();
 	assert_int_equal(access(mm, ANON, true, &why), -ENOMEM);
 	assert_string_equal(why, "out of memory");
-	host_fail_alloc_nth(0);
+	fault_test_fail_nth(0);
 	check(mm);
 	assert_int_equal(mm->rss, 0);
 	store(mm, ANON, 1);
-	host_fail_alloc_from(1);
+	fault_test_fail_all();
 	/* same table, so only the frame is wanted */
 	assert_int_equal(access(mm, ANON + PAGE_SIZE, true, &why), -ENOMEM);
-	host_fail_alloc_nth(0);
+	fault_test_fail_nth(0);
 	check(mm);
 	assert_int_equal(mm->rss, 1);
 	mm_destroy(mm);
@@ -552,9 +553,9 @@ static void test_fork_out_of_memory(void **state)
 	for (n = 1;; n++) {
 		int err;
 
-		host_fail_alloc_nth(n);
+		fault_test_fail_nth(n);
 		err = mm_fork(parent, &child);
-		host_fail_alloc_nth(0);
+		fault_test_fail_nth(0);
 		check(parent);
 		if (err == 0)
 			break;

@@ -18,6 +18,7 @@
 #include <cmocka.h>
 #include <valgrind/memcheck.h>
 
+#include "mm/testing/fault_inject.h"
 #include "slab_harness.h"
 #include "mm/poison.h"
 #include "../../mm/slab_internal.h"
@@ -348,7 +349,7 @@ static void test_grow_failure_returns_null(void **state)
 	void *p;
 
 	(void)state;
-	host_fail_alloc_nth(1);
+	fault_test_fail_nth(1);
 	assert_null(kmem_cache_alloc(c, GFP_KERNEL));
 	assert_int_equal(c->stats.alloc_fail, 1);
 	assert_int_equal(c->lists[SLAB_EMPTY].nr + c->lists[SLAB_PARTIAL].nr +
@@ -380,7 +381,7 @@ static void test_create_failure(void **state)
 		hold[n++] = kmem_cache_create("test-hold", 16, 0, 0, NULL);
 	}
 	assert_true(i < 200);
-	host_fail_alloc_nth(1);
+	fault_test_fail_nth(1);
 	assert_null(kmem_cache_create("test-nomem", 16, 0, 0, NULL));
 	for (i = 0; i < n; i++)
 		assert_int_equal(kmem_cache_destroy(hold[i]), 0);

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <cmocka.h>
 
+#include "mm/testing/fault_inject.h"
 #include "vmm_harness.h"
 
 #define AREA_PAGES	(((VMALLOC_END - VMALLOC_START) >> PAGE_SHIFT))
@@ -217,7 +218,7 @@ static void test_vmalloc_out_of_memory(void **state)
 	free0 = zones_total_free();
 	for (n = 1; n <= 6; n++) {
 		host_log_clear();
-		host_fail_alloc_nth(n);
+		fault_test_fail_nth(n);
 		assert_null(vmalloc(6 * PAGE_SIZE));
 		assert_true(host_log_contains(
 			"vmalloc: allocation of 24576 bytes failed (caller 0x"));
@@ -226,7 +227,7 @@ static void test_vmalloc_out_of_memory(void **state)
 	}
 	assert_int_equal(vst().failed, 6);
 	assert_int_equal(vst().areas, 1);
-	host_fail_alloc_nth(0);
+	fault_test_fail_nth(0);
 	host_log_clear();
 	assert_null(vmalloc(0));			/* quietly */
 	assert_string_equal(host_log(), "");

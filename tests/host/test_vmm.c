@@ -10,6 +10,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "mm/testing/fault_inject.h"
 #include "vmm_harness.h"
 
 #define USER_VA		0x08048000u
@@ -392,7 +393,7 @@ static void test_map_out_of_memory(void **state)
 	pd = vmm_pgdir_create();
 	free0 = zones_total_free();
 	tables0 = st().pgtables;
-	host_fail_alloc_nth(1);
+	fault_test_fail_nth(1);
 	assert_int_equal(vmm_map(pd, USER_VA, 300, MMU_USER), -ENOMEM);
 	assert_int_equal(zones_total_free(), free0);
 	assert_int_equal(st().pgtables, tables0);
@@ -401,7 +402,7 @@ static void test_map_out_of_memory(void **state)
 	assert_int_equal(vmm_map(pd, USER_VA, 300, MMU_USER), 0);
 	assert_int_equal(vmm_unmap(pd, USER_VA, NULL), 0);
 
-	host_fail_alloc_nth(1);
+	fault_test_fail_nth(1);
 	assert_int_equal(vmm_pgdir_create(), PFN_NONE);
 	assert_int_equal(zones_total_free(), free0);
 	assert_int_equal(vmm_pgdir_destroy(pd), 0);
@@ -423,13 +424,13 @@ static void test_kernel_init_out_of_memory(void **state)
 	assert_int_equal(vmm_kernel_pd, PFN_NONE);
 	free0 = zones_total_free();
 	for (n = 1; n <= 46; n += 5) {
-		host_fail_alloc_nth(n);
+		fault_test_fail_nth(n);
 		assert_int_equal(vmm_kernel_init(&l), -ENOMEM);
 		assert_int_equal(vmm_kernel_pd, PFN_NONE);
 		assert_int_equal(zones_total_free(), free0);
 		assert_int_equal(st().pgtables, 0);
 	}
-	host_fail_alloc_nth(0);
+	fault_test_fail_nth(0);
 	assert_int_equal(vmm_kernel_init(&l), 0);
 	assert_int_equal(zones_total_free(), free0 - 46);
 	vmm_machine_shutdown();
@@ -859,10 +860,10 @@ static void test_copy_range_out_of_memory(void **state)
 	dst = vmm_pgdir_create();
 	a = map_new_frame(src, RANGE_VA, MMU_USER | MMU_WRITE);
 	b = map_new_frame(src, RANGE_VA + MiB(4), MMU_USER | MMU_WRITE);
-	host_fail_alloc_nth(2);
+	fault_test_fail_nth(2);
 	assert_int_equal(vmm_copy_range(dst, src, RANGE_VA, RANGE_VA + MiB(8),
 					VMM_COPY_COW, get_cb, &log), -ENOMEM);
-	host_fail_alloc_nth(0);
+	fault_test_fail_nth(0);
 	assert_int_equal(log.calls, 1);
 	assert_maps(dst, RANGE_VA, a, MMU_USER);
 	assert_maps(src, RANGE_VA, a, MMU_USER);

@@ -15,6 +15,7 @@
 #ifndef TESTS_HOST_VMM_HARNESS_H
 #define TESTS_HOST_VMM_HARNESS_H
 
+#include "mm/testing/fault_inject.h"
 #include "machine.h"
 #include "mmu.h"
 #include "mm/highmem.h"
@@ -85,7 +86,7 @@ static inline void vmm_machine_shutdown(void)
 	kmap_local_reset();
 	vmm_reset();
 	host_mmu_reset();
-	host_fail_alloc_nth(0);
+	fault_test_fail_nth(0);
 	machine_shutdown();
 }
 
