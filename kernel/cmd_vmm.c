@@ -8,7 +8,9 @@
  *  vmm            page-table, vmalloc and kmap counters, and the paging
  *                 features the boot stage turned on (kernel/vmm_boot.c);
  *  vmfault KIND   fault on purpose (null, text, guard): the panic path of
- *                 the page-fault handler (kernel/fault.c).
+ *                 the page-fault handler (kernel/fault.c); kstack: recurse
+ *                 until the shell's kernel stack runs into its guard page,
+ *                 the double-fault panic.
  *
  * Design.  Each command is a thin reader of the VMM's public calls and
  * counters; none changes a mapping except vmalloc/vfree, which go through
@@ -158,6 +160,22 @@ static int cmd_vmm(int argc, char **argv)
 }
 SHELL_COMMAND(vmm, "vmm", "", "page-table, vmalloc and kmap counters", cmd_vmm);
 
+/* How deep kstack_recurse() goes: never reached, but the compiler cannot
+ * know, so the recursion stays a recursion. */
+static volatile unsigned int kstack_depth_limit = ~0u;
+
+/* Each level keeps a 512-byte frame live across the call (well under the
+ * guard page, so the stack walks into it rather than jumping past). */
+static __attribute__((noinline)) unsigned int kstack_recurse(unsigned int n)
+{
+	volatile uint8_t frame[512];
+
+	frame[0] = (uint8_t)n;
+	if (n >= kstack_depth_limit)
+		return frame[0];
+	return kstack_recurse(n + 1) + frame[0];
+}
+
 static int cmd_vmfault(int argc, char **argv)
 {
 	volatile uint8_t *p;
@@ -180,8 +198,10 @@ static int cmd_vmfault(int argc, char **argv)
 		p[PAGE_SIZE] = 1;
 		return 0;
 	}
-	printk("usage: vmfault null|text|guard\n");
+	if (argc == 2 && strcmp(argv[1], "kstack") == 0)
+		return (int)kstack_recurse(0);
+	printk("usage: vmfault null|text|guard|kstack\n");
 	return -EINVAL;
 }
-SHELL_COMMAND(vmfault, "vmfault", "null|text|guard",
+SHELL_COMMAND(vmfault, "vmfault", "null|text|guard|kstack",
 	      "fault on purpose (panics)", cmd_vmfault);
