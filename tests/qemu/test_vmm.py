@@ -16,7 +16,7 @@ VMALLOCINFO = re.compile(
 def selftest_vmm(k):
     out = k.cmd("selftest vmm")
     assert "FAIL" not in out, out
-    assert "7 passed, 0 failed" in out, out
+    assert "8 passed, 0 failed" in out, out
     return out
 
 
@@ -187,3 +187,24 @@ def test_kernel_stack_overflow_panics_on_double_fault_stack(boot):
                 "---[ end kernel panic ]---"):
         assert reg in k.log, reg
     assert "panic while panicking" not in k.log
+
+
+def test_kernel_stack_counters_and_free_after_processes(boot):
+    """The shell runs on a kernel stack of its own; processes take one each
+    and give it back when reaped: the counters and free frames return."""
+    k = boot()
+    kst = re.compile(r"^kstacks (\d+) kstack_slots (\d+) kstack_highmem \d+ "
+                     r"kstack_allocs (\d+) kstack_frees (\d+) "
+                     r"kstack_failed 0 refused_kstack_frees 0\s*$", re.M)
+    m = kst.search(k.cmd("vmm"))
+    assert m, k.cmd("vmm")
+    stacks, slots, allocs, frees = (int(x) for x in m.groups())
+    assert (stacks, slots, allocs, frees) == (1, 341, 1, 0)
+    free0 = re.findall(r"^nr_free_\w+ \d+$", k.cmd("vmstat"), re.M)
+    out = k.cmd("run forktree")
+    assert "exited with status 0" in out, out
+    m = kst.search(k.cmd("vmm"))
+    stacks, slots, allocs, frees = (int(x) for x in m.groups())
+    assert stacks == 1 and allocs > 1 and frees == allocs - 1, m.group(0)
+    assert re.findall(r"^nr_free_\w+ \d+$", k.cmd("vmstat"), re.M) == free0
+    k.halt()
