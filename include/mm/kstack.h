@@ -54,7 +54,8 @@ int kstack_free(void *stack);
  */
 const char *kstack_describe(uintptr_t addr);
 
-/* kstack_in_guard - does @addr fall in the guard page of a live stack? */
+/* kstack_in_guard - does @addr fall in the guard page of a live stack?
+ * Context: any, the panic path included (takes no lock). */
 bool kstack_in_guard(uintptr_t addr);
 
 struct kstack_stats {
