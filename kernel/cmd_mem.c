@@ -273,7 +273,9 @@ static void draw_virtual(const struct bootmem_layout *l)
 		vbox(m1, lowend, "direct map: RAM");
 	if (LOWMEM_VIRT_END > lowend)
 		vbox(lowend, LOWMEM_VIRT_END, "unmapped: no low memory here");
-	vbox(LOWMEM_VIRT_END, VMALLOC_START, "guard gap");
+	vbox(LOWMEM_VIRT_END, KSTACK_AREA_START, "guard gap");
+	vbox(KSTACK_AREA_START, KSTACK_AREA_END,
+	     "kernel stacks (a guard page below each)");
 	vbox(VMALLOC_START, VMALLOC_END, "vmalloc area");
 	vbox(KMAP_BASE, PGTABLE_WINDOW, "kmap window (1024 slots)");
 	vbox(PGTABLE_WINDOW, 0x100000000ull, "page-table window");

@@ -143,7 +143,7 @@ static int cmd_vmstat(int argc, char **argv)
 	printk("nr_user_frames %u\n", s.user_frames);
 	printk("nr_zero_page %u\n", mm_zero_pfn != PFN_NONE ? 1u : 0u);
 	printk("nr_page_table %u\n", ps.pgtables);
-	printk("nr_kernel_stack %u\n", proc_count() << KSTACK_ORDER);
+	printk("nr_kernel_stack %u\n", proc_count() * KSTACK_PAGES);
 	printk("nr_slab %lu\n", slab_total_frames());
 	printk("nr_vmalloc %u\n", vs.pages);
 	printk("nr_mm %u\n", s.spaces);

@@ -5,10 +5,13 @@
  *                 their bits decoded, and what ADDR maps to;
  *  vmallocinfo    the vmalloc areas, /proc/vmallocinfo's format;
  *  vmalloc SIZE   allocate an area and print its address; vfree ADDR;
- *  vmm            page-table, vmalloc and kmap counters, and the paging
- *                 features the boot stage turned on (kernel/vmm_boot.c);
+ *  vmm            page-table, vmalloc, kernel-stack and kmap counters, and
+ *                 the paging features the boot stage turned on
+ *                 (kernel/vmm_boot.c);
  *  vmfault KIND   fault on purpose (null, text, guard): the panic path of
- *                 the page-fault handler (kernel/fault.c).
+ *                 the page-fault handler (kernel/fault.c); kstack: recurse
+ *                 until the shell's kernel stack runs into its guard page,
+ *                 the double-fault panic.
  *
  * Design.  Each command is a thin reader of the VMM's public calls and
  * counters; none changes a mapping except vmalloc/vfree, which go through
@@ -22,6 +25,7 @@
 #include "shell.h"
 #include "vmm_boot.h"
 #include "mm/highmem.h"
+#include "mm/kstack.h"
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
 
@@ -132,12 +136,14 @@ static int cmd_vmm(int argc, char **argv)
 {
 	const struct vmm_boot_info *b = vmm_boot_info();
 	struct vmalloc_stats vs;
+	struct kstack_stats ks;
 	struct vmm_stats st;
 
 	(void)argc;
 	(void)argv;
 	vmm_stats(&st);
 	vmalloc_stats(&vs);
+	kstack_stats(&ks);
 	printk("pgtables %u kernel_pgtables %u large_pages %u direct_pages %u\n",
 	       st.pgtables, st.kernel_pgtables, st.large_pages, st.direct_pages);
 	printk("maps %llu unmaps %llu protects %llu tables_freed %llu\n",
@@ -150,6 +156,11 @@ static int cmd_vmm(int argc, char **argv)
 	       (unsigned long long)vs.allocs, (unsigned long long)vs.frees,
 	       (unsigned long long)vs.failed,
 	       (unsigned long long)vs.refused_frees);
+	printk("kstacks %u kstack_slots %u kstack_highmem %u kstack_allocs %llu kstack_frees %llu kstack_failed %llu refused_kstack_frees %llu\n",
+	       ks.stacks, ks.slots, ks.highmem_pages,
+	       (unsigned long long)ks.allocs, (unsigned long long)ks.frees,
+	       (unsigned long long)ks.failed,
+	       (unsigned long long)ks.refused_frees);
 	printk("kmap_depth %u kmap_refused %lu fixups %lu pse %s pge %s wp %s tlb %s\n",
 	       kmap_local_depth(), kmap_local_refused(), x86_fixups_taken,
 	       b->pse ? "on" : "off", b->pge ? "on" : "off",
@@ -157,6 +168,22 @@ static int cmd_vmm(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(vmm, "vmm", "", "page-table, vmalloc and kmap counters", cmd_vmm);
+
+/* How deep kstack_recurse() goes: never reached, but the compiler cannot
+ * know, so the recursion stays a recursion. */
+static volatile unsigned int kstack_depth_limit = ~0u;
+
+/* Each level keeps a 512-byte frame live across the call (well under the
+ * guard page, so the stack walks into it rather than jumping past). */
+static __attribute__((noinline)) unsigned int kstack_recurse(unsigned int n)
+{
+	volatile uint8_t frame[512];
+
+	frame[0] = (uint8_t)n;
+	if (n >= kstack_depth_limit)
+		return frame[0];
+	return kstack_recurse(n + 1) + frame[0];
+}
 
 static int cmd_vmfault(int argc, char **argv)
 {
@@ -180,8 +207,10 @@ static int cmd_vmfault(int argc, char **argv)
 		p[PAGE_SIZE] = 1;
 		return 0;
 	}
-	printk("usage: vmfault null|text|guard\n");
+	if (argc == 2 && strcmp(argv[1], "kstack") == 0)
+		return (int)kstack_recurse(0);
+	printk("usage: vmfault null|text|guard|kstack\n");
 	return -EINVAL;
 }
-SHELL_COMMAND(vmfault, "vmfault", "null|text|guard",
+SHELL_COMMAND(vmfault, "vmfault", "null|text|guard|kstack",
 	      "fault on purpose (panics)", cmd_vmfault);

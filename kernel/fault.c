@@ -13,17 +13,26 @@
  *     user copies, arch_probe_read/write) resumes at its fix-up;
  *
  * and what none of them takes is a panic naming the decoded reason, the
- * address, EIP and, for a vmalloc address, the area or guard page hit.
- * This file is glue only: each step's policy lives with its owner.
+ * address, EIP and, for a vmalloc or kernel-stack address, the area or
+ * guard page hit.  This file is glue only: each step's policy lives with
+ * its owner.
  *
- * Locking: runs as the handler of vector 14 (an interrupt gate), so
- * interrupts are off throughout; it takes no lock itself.
+ * A kernel stack that runs into its guard page (mm/kstack.c) faults, but
+ * the CPU cannot push the page fault's frame on that same stack: the page
+ * fault becomes a double fault, which the double-fault task takes on a
+ * stack of its own (arch/i386/gdt.c).  do_double_fault() tells that case
+ * by CR2 (the push that failed) or esp falling in a guard page, and names
+ * the process whose kernel was running, the CPU and the stack.
+ *
+ * Locking: runs as the handler of vector 14 (an interrupt gate) or in the
+ * double-fault task, so interrupts are off throughout; it takes no lock.
  */
 #include "cpu.h"
 #include "fault.h"
 #include "mmu.h"
 #include "pgtable.h"
 #include "proc.h"
+#include "mm/kstack.h"
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
 
@@ -54,7 +63,25 @@ void do_page_fault(struct trap_frame *tf)
 	if (!f.user && x86_fixup_exception(tf))
 		return;
 	area = vmalloc_describe(f.addr);
+	if (!*area)
+		area = kstack_describe(f.addr);
 	trap_panic(tf, "page fault: %s at 0x%08x, eip 0x%08x (%s mode)%s%s",
 		   vmm_fault_reason(&f), (unsigned int)f.addr, tf->eip,
 		   f.user ? "user" : "kernel", *area ? ", " : "", area);
+}
+
+void do_double_fault(struct trap_frame *tf)
+{
+	uintptr_t esp = (tf->cs & 3) ? tf->user_esp : tf->kernel_esp + 20;
+	uintptr_t cr2 = read_cr2();
+	uintptr_t hit = kstack_in_guard(cr2) ? cr2 : esp;
+	const char *where = kstack_describe(hit);
+
+	if ((tf->cs & 3) == 0 && kstack_in_guard(hit))
+		trap_panic(tf, "kernel stack overflow: pid %d (%s) cpu0 esp "
+			   "0x%08x at 0x%08x, %s", current->pid, current->name,
+			   (unsigned int)esp, (unsigned int)hit, where);
+	trap_panic(tf, "double fault: pid %d (%s) cpu0 esp 0x%08x%s%s",
+		   current->pid, current->name, (unsigned int)esp,
+		   *where ? ", " : "", where);
 }

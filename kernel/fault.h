@@ -15,4 +15,14 @@
  */
 void do_page_fault(struct trap_frame *tf);
 
+/*
+ * do_double_fault - panic for a double fault, @tf being the interrupted
+ * context: "kernel stack overflow" with the process, the CPU and the
+ * guard page hit when the faulting address or esp is in a kernel stack's
+ * guard page; "double fault" with the same facts otherwise.
+ * Context: the double-fault task (arch/i386/gdt.c), on its own stack,
+ * interrupts off.  Returns: never.
+ */
+__attribute__((noreturn)) void do_double_fault(struct trap_frame *tf);
+
 #endif /* KERNEL_FAULT_H */

@@ -3,7 +3,7 @@
  * kill that ends a process which touched memory it may not.
  *
  * Design.  A process is a struct proc from its own slab cache, an 8 KiB
- * kernel stack from the buddy allocator, and a struct mm.  All processes
+ * kernel stack above a guard page (mm/kstack.c), and a struct mm.  All processes
  * are on one list (a few dozen at most, so walks are fine); the runnable
  * ones also on the scheduler's queue.  A new process's kernel stack is
  * made to look switched out just before returning to ring 3: a struct
@@ -72,7 +72,7 @@ static struct proc *proc_alloc(const char *name)
 
 	if (!p)
 		return NULL;
-	p->kstack = __get_free_pages(GFP_KERNEL | __GFP_NOWARN, KSTACK_ORDER);
+	p->kstack = kstack_alloc();
 	if (!p->kstack) {
 		kmem_cache_free(proc_cache, p);
 		return NULL;
@@ -85,7 +85,7 @@ static struct proc *proc_alloc(const char *name)
 
 static void proc_free(struct proc *p)
 {
-	free_pages(p->kstack, KSTACK_ORDER);
+	kstack_free(p->kstack);
 	kmem_cache_free(proc_cache, p);
 }
 

@@ -3,7 +3,8 @@
  * stack, the round-robin scheduler that runs them, and the system calls
  * they make.
  *
- * Process 0 is the kernel itself (the shell, on the boot stack): it has no
+ * Process 0 is the kernel itself (the shell, on a kernel stack of its own
+ * from proc0_stack_init()): it has no
  * address space, takes its turn in the run queue only while `run` waits
  * (to reap, and to see a Ctrl-C), runs whenever no process is runnable,
  * and adopts every orphan.
@@ -19,12 +20,11 @@
 
 #include "fpu.h"
 #include "trap.h"
+#include "mm/kstack.h"
 #include "mm/mm.h"
 #include "mm/vmm.h"
 
 #define PROC_NAME_LEN	16
-#define KSTACK_ORDER	1			/* 8 KiB kernel stacks */
-#define KSTACK_SIZE	(PAGE_SIZE << KSTACK_ORDER)
 #define SCHED_SLICE	5			/* ticks (50 ms) */
 
 #define SIGINT		2
@@ -51,7 +51,8 @@ struct proc {
 	char name[PROC_NAME_LEN];
 	enum proc_state state;
 	struct mm *mm;			/* NULL: process 0, zombies */
-	void *kstack;			/* KSTACK_SIZE bytes, direct map */
+	void *kstack;			/* KSTACK_SIZE bytes above a guard
+					 * page (kstack_alloc()) */
 	uint32_t ksp;			/* kernel esp while switched out */
 	struct proc *parent;
 	struct proc *next;		/* all processes */
@@ -154,6 +155,14 @@ void sched_tick(struct trap_frame *tf);
  */
 void sched_preempt_point(void);
 void switch_context(uint32_t *save_esp, uint32_t new_esp); /* switch.asm */
+__attribute__((noreturn)) void call_on_stack(void (*fn)(void), uint32_t top);
+
+/*
+ * proc0_stack_run - give process 0 a kernel stack above a guard page and
+ * continue on it with @fn (which never returns), leaving the boot stack.
+ * Context: boot, after proc_boot_init(), interrupts off.
+ */
+__attribute__((noreturn)) void proc0_stack_run(void (*fn)(void));
 
 /* ELF loader (kernel/elf.c). */
 struct user_prog {

@@ -40,6 +40,14 @@ static void fpu_unavailable(struct trap_frame *tf)
 			  false);
 }
 
+void proc0_stack_run(void (*fn)(void))
+{
+	proc0.kstack = kstack_alloc();
+	if (!proc0.kstack)
+		panic("proc: no kernel stack for process 0");
+	call_on_stack(fn, (uint32_t)proc0.kstack + KSTACK_SIZE);
+}
+
 void proc_boot_init(void)
 {
 	const struct user_prog *p;

@@ -1,5 +1,6 @@
 /*
- * `selftest vmm`: the VMM, vmalloc and kmap_local on the real MMU.
+ * `selftest vmm`: the VMM, vmalloc, kernel stacks and kmap_local on the
+ * real MMU.
  *
  * Faults the cases cause on purpose go through the page-fault handler and
  * the exception table (arch_probe_read/arch_probe_write), so a case sees
@@ -11,10 +12,12 @@
  */
 #include "cpu.h"
 #include "mmu.h"
+#include "proc.h"
 #include "sections.h"
 #include "selftest.h"
 #include "mm/buddy.h"
 #include "mm/highmem.h"
+#include "mm/kstack.h"
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
 
@@ -42,7 +45,7 @@ static const char *compare(const struct zone_free *before)
 	if (why)
 		return why;
 	if (vmm_check(arch_mmu_current()) || vmalloc_check() ||
-	    buddy_check_all())
+	    kstack_check() || buddy_check_all())
 		return selftest_fail("checkers found violations (see above)");
 	return NULL;
 }
@@ -198,6 +201,38 @@ SELFTEST(vmm, vmalloc_guard)
 		return selftest_fail("vfree failed");
 	if (arch_probe_read(p, &v) != -EFAULT)
 		return selftest_fail("the area is still mapped after vfree");
+	return compare(&before);
+}
+
+/* A kernel stack: writable through, a guard page below, gone when freed;
+ * and the stack this case runs on (process 0's) has its guard too. */
+SELFTEST(vmm, kstack_guard)
+{
+	struct zone_free before;
+	uint8_t *p, v;
+	unsigned int i;
+
+	snapshot(&before);
+	if (!kstack_in_guard((uintptr_t)proc0.kstack - 1) ||
+	    arch_probe_write((uint8_t *)proc0.kstack - 1, 1) != -EFAULT)
+		return selftest_fail("process 0's stack has no guard page");
+	p = kstack_alloc();
+	if (!p)
+		return selftest_fail("kstack_alloc failed");
+	for (i = 0; i < KSTACK_SIZE; i++)
+		p[i] = (uint8_t)i;
+	for (i = 0; i < KSTACK_SIZE; i++)
+		if (p[i] != (uint8_t)i)
+			return selftest_fail("byte %u reads back 0x%x", i, p[i]);
+	if (arch_probe_write(p - 1, 1) != -EFAULT ||
+	    arch_probe_write(p - PAGE_SIZE, 1) != -EFAULT)
+		return selftest_fail("the guard page took a write");
+	if (kstack_free(p + PAGE_SIZE) != -EINVAL)
+		return selftest_fail("kstack_free inside the stack was accepted");
+	if (kstack_free(p) != 0)
+		return selftest_fail("kstack_free failed");
+	if (arch_probe_read(p, &v) != -EFAULT)
+		return selftest_fail("the stack is still mapped after kstack_free");
 	return compare(&before);
 }
 

@@ -8,8 +8,9 @@
  * loads the directory it built, then turns on CR4.PSE, CR4.PGE and
  * CR0.WP as the CPU allows.  The page tables early paging took from
  * memblock then serve nothing and go to the buddy allocator.  Last come
- * vmalloc, the buddy allocator's HIGHMEM zeroing hook and the page-fault
- * handler (kernel/fault.c), and vmm_check() over the new tables.
+ * vmalloc, the buddy allocator's HIGHMEM zeroing hook, the page-fault
+ * and double-fault handlers (kernel/fault.c; the double-fault task gets
+ * the new directory as its CR3), and vmm_check() over the new tables.
  *
  * Boot options: "nopse" keeps the direct map in 4 KiB pages; "noinvlpg"
  * flushes the TLB by reloading CR3 as on a 386 (to test that path on
@@ -109,6 +110,8 @@ void vmm_boot_init(void)
 		panic("vmm: no cache for vmalloc areas");
 	buddy_zero_highpage_hook = clear_highpage;
 	trap_register(T_PAGE_FAULT, do_page_fault);
+	tss_set_fault_cr3((uint32_t)PFN_PHYS(vmm_kernel_pd));
+	trap_register(T_DOUBLE_FAULT, do_double_fault);
 	vmm_stats(&st);
 	printk("vmm: kernel page directory pfn 0x%x: %u page-table frames, direct map %u x 4 MiB + %u x 4 KiB\n",
 	       vmm_kernel_pd, st.pgtables, st.large_pages, st.direct_pages);

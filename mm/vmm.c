@@ -422,12 +422,15 @@ static int boot_map_chunk(const struct vmm_boot_layout *l, arch_pte_t *dir,
 	return 0;
 }
 
-/* Empty tables for the areas mapped later: vmalloc and the kmap window. */
+/*
+ * Empty tables for the areas mapped later: kernel stacks, vmalloc and the
+ * kmap window.
+ */
 static int boot_alloc_area_tables(arch_pte_t *dir)
 {
 	unsigned int pdx;
 
-	for (pdx = arch_pdx(VMALLOC_START); pdx < ARCH_PD_SELF; pdx++) {
+	for (pdx = arch_pdx(KSTACK_AREA_START); pdx < ARCH_PD_SELF; pdx++) {
 		pfn_t table = vmm_pgtable_alloc();
 
 		if (table == PFN_NONE)

@@ -14,6 +14,7 @@
 #define USER_CS		(0x18 | 3)
 #define USER_DS		(0x20 | 3)
 #define TSS_SEL		0x28
+#define DF_TSS_SEL	0x30	/* the double-fault task */
 
 #define EFLAGS_IF	(1u << 9)
 #define EFLAGS_ID	(1u << 21)
@@ -50,6 +51,8 @@ extern struct cpu_info cpu;
 void cpu_detect(void);
 void gdt_init(void);
 void tss_set_kernel_stack(uint32_t esp0);
+/* The page directory (physical address) the double-fault task runs on. */
+void tss_set_fault_cr3(uint32_t cr3);
 void idt_init(void);
 void pic_init(void);
 void pit_init(void);

@@ -59,6 +59,18 @@ trap_return:
 	add esp, 8			; vector and error code
 	iret
 
+; The double-fault task (a task gate, not a stub: arch/i386/gdt.c): it
+; starts here on its own stack with the error code pushed, and never
+; returns.
+extern trap_double_fault
+global double_fault_task
+double_fault_task:
+	cld
+	call trap_double_fault		; the error code is its argument
+.hang:	cli
+	hlt
+	jmp .hang
+
 section .rodata
 align 4
 global trap_stubs

@@ -7,6 +7,11 @@
 ; A new process's stack is prepared by kernel/proc.c to look like it was
 ; switched out: four zero registers, then the address of trap_return
 ; (arch/i386/isr.asm) and a struct trap_frame that irets to ring 3.
+;
+;   void call_on_stack(void (*fn)(void), uint32_t top)
+;
+; Moves the running code for good onto the stack ending at top and calls
+; fn there (which must not return); the boot stack is left behind.
 
 section .text
 global switch_context
@@ -24,3 +29,13 @@ switch_context:
 	pop ebx
 	pop ebp
 	ret
+
+global call_on_stack
+call_on_stack:
+	mov eax, [esp + 4]
+	mov esp, [esp + 8]
+	xor ebp, ebp			; ends backtraces
+	call eax
+.hang:	cli
+	hlt
+	jmp .hang

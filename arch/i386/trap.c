@@ -1,9 +1,12 @@
 /*
  * The IDT, the dispatcher every trap stub calls, and the panic dumps.
  *
- * All 256 vectors have a stub (arch/i386/isr.asm) behind an interrupt
- * gate (IF cleared on entry); only vector 0x80's may be called from ring
- * 3 (DPL 3).  An exception nobody registered for dumps the frame and
+ * All 256 vectors but one have a stub (arch/i386/isr.asm) behind an
+ * interrupt gate (IF cleared on entry); only vector 0x80's may be called
+ * from ring 3 (DPL 3).  The double fault is the exception: a task gate
+ * switches to a task with a stack of its own (arch/i386/gdt.c says why),
+ * which reads the interrupted registers from the saved TSS and hands them
+ * to the vector's handler like any other frame.  An exception nobody registered for dumps the frame and
  * panics: the kernel never silently ignores a fault.
  *
  * Locking: the handler table has no lock: trap_register() runs at boot
@@ -57,6 +60,8 @@ void idt_init(void)
 	for (v = 0; v < 256; v++)
 		idt_set(v, trap_stubs[v], 0x8e);	/* present, DPL 0, int gate */
 	idt_set(T_SYSCALL, trap_stubs[T_SYSCALL], 0xee); /* DPL 3 int gate */
+	idt_set(T_DOUBLE_FAULT, 0, 0x85);	/* present, DPL 0, task gate */
+	idt[T_DOUBLE_FAULT].sel = DF_TSS_SEL;
 	__asm__ volatile("lidt %0" : : "m"(idtr));
 }
 
@@ -116,6 +121,19 @@ void trap_dispatch(struct trap_frame *tf)
 		return;
 	}
 	trap_panic(tf, "unhandled %s (vector %u)", trap_name(v), v);
+}
+
+void trap_double_fault(uint32_t error_code)
+{
+	struct trap_frame tf;
+
+	tss_saved_frame(&tf);
+	tf.vector = T_DOUBLE_FAULT;
+	tf.error_code = error_code;
+	if (handlers[T_DOUBLE_FAULT])
+		handlers[T_DOUBLE_FAULT](&tf);
+	trap_panic(&tf, "unhandled %s (vector %u)", trap_name(T_DOUBLE_FAULT),
+		   T_DOUBLE_FAULT);
 }
 
 void trap_dump(const struct trap_frame *tf)

@@ -63,6 +63,17 @@ void trap_register(unsigned int vector, trap_handler_t handler);
  */
 const char *trap_name(unsigned int vector);
 
+/*
+ * tss_saved_frame - the registers of the context a double fault
+ * interrupted, as the task switch saved them (arch/i386/gdt.c); vector and
+ * error code are left to the caller.  Context: the double-fault task.
+ */
+void tss_saved_frame(struct trap_frame *tf);
+
+/* The double-fault task's entry (isr.asm) and its C half (trap.c). */
+void double_fault_task(void);
+__attribute__((noreturn)) void trap_double_fault(uint32_t error_code);
+
 /* Print every register of a frame (and CR0/CR2/CR3/CR4). Safe in panic. */
 void trap_dump(const struct trap_frame *tf);
 

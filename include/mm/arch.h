@@ -28,12 +28,15 @@
  * The kernel half of every address space (drawn in docs/DESIGN.md):
  *
  *   0xC0000000  direct map of low memory (DMA + NORMAL), up to 896 MiB
- *   0xF8000000  8 MiB unmapped gap: catches runs off the end of lowmem
+ *   0xF8000000  4 MiB unmapped gap: catches runs off the end of lowmem
+ *   0xF8400000  kernel stacks, a guard page below each (include/mm/kstack.h)
  *   0xF8800000  vmalloc area, a guard page after each area
  *   0xFF800000  kmap window: 1024 fixed slots for temporary mappings
  *   0xFFC00000  page-table window (the page directory maps itself here)
  */
 #define LOWMEM_VIRT_END		(PAGE_OFFSET + LOWMEM_LIMIT)
+#define KSTACK_AREA_START	0xF8400000u
+#define KSTACK_AREA_END		0xF8800000u
 #define VMALLOC_START		0xF8800000u
 #define VMALLOC_END		0xFF800000u
 #define KMAP_BASE		0xFF800000u

@@ -48,8 +48,9 @@ static void test_kernel_layout(void **state)
 	(void)state;
 	vmm_machine_boot(MiB(64), false);
 	s = st();
-	/* directory + 16 direct-map tables + 28 vmalloc + 1 kmap */
-	assert_int_equal(s.pgtables, 1 + 16 + 28 + 1);
+	/* directory + 16 direct-map tables + 1 kernel-stack + 28 vmalloc +
+	 * 1 kmap */
+	assert_int_equal(s.pgtables, 1 + 16 + 1 + 28 + 1);
 	assert_int_equal(s.kernel_pgtables, s.pgtables);
 	assert_int_equal(s.large_pages, 0);
 	assert_int_equal(s.direct_pages, nr - 1);
@@ -67,6 +68,7 @@ static void test_kernel_layout(void **state)
 	assert_maps(vmm_kernel_pd, PAGE_OFFSET + PFN_PHYS(nr - 1) + 5, nr - 1,
 		    MMU_WRITE);
 	assert_unmapped(vmm_kernel_pd, PAGE_OFFSET + PFN_PHYS(nr));
+	assert_unmapped(vmm_kernel_pd, KSTACK_AREA_START);
 	assert_unmapped(vmm_kernel_pd, VMALLOC_START);
 	assert_unmapped(vmm_kernel_pd, KMAP_BASE);
 
@@ -79,9 +81,12 @@ static void test_kernel_layout(void **state)
 	assert_int_equal(vmm_lookup(vmm_kernel_pd, PAGE_OFFSET, &pde, &pte), 0);
 	assert_int_equal(pde & X86_PTE_U, 0);
 	assert_int_equal(pte, 0);
-	/* the gap below vmalloc has no table */
+	/* the gap below the kernel stacks has no table; their area has one */
 	assert_int_equal(vmm_lookup(vmm_kernel_pd, LOWMEM_VIRT_END, &pde, &pte),
 			 -ENOENT);
+	assert_int_equal(vmm_lookup(vmm_kernel_pd, KSTACK_AREA_START, &pde,
+				    &pte), 0);
+	assert_int_equal(pte, 0);
 	assert_int_equal(vmm_check(vmm_kernel_pd), 0);
 	vmm_machine_shutdown();
 }
@@ -122,7 +127,7 @@ static void test_kernel_layout_pse(void **state)
 	s = st();
 	/* chunk 0 (frame 0, kernel) and chunk 12 (the hole) take tables */
 	assert_int_equal(s.large_pages, 14);
-	assert_int_equal(s.pgtables, 1 + 2 + 28 + 1);
+	assert_int_equal(s.pgtables, 1 + 2 + 1 + 28 + 1);
 	assert_int_equal(s.direct_pages, 1023 + 1024 - 16);
 	assert_int_equal(vmm_lookup(vmm_kernel_pd, PAGE_OFFSET + MiB(5), &pde,
 				    &pte), 0);
@@ -423,7 +428,7 @@ static void test_kernel_init_out_of_memory(void **state)
 	vmm_reset();
 	assert_int_equal(vmm_kernel_pd, PFN_NONE);
 	free0 = zones_total_free();
-	for (n = 1; n <= 46; n += 5) {
+	for (n = 1; n <= 47; n += 5) {
 		fault_test_fail_nth(n);
 		assert_int_equal(vmm_kernel_init(&l), -ENOMEM);
 		assert_int_equal(vmm_kernel_pd, PFN_NONE);
@@ -432,7 +437,7 @@ static void test_kernel_init_out_of_memory(void **state)
 	}
 	fault_test_fail_nth(0);
 	assert_int_equal(vmm_kernel_init(&l), 0);
-	assert_int_equal(zones_total_free(), free0 - 46);
+	assert_int_equal(zones_total_free(), free0 - 47);
 	vmm_machine_shutdown();
 }
 

@@ -19,6 +19,7 @@
 #include "machine.h"
 #include "mmu.h"
 #include "mm/highmem.h"
+#include "mm/kstack.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
@@ -80,6 +81,7 @@ static inline void vmm_machine_boot(uint64_t bytes, bool pse)
 
 static inline void vmm_machine_shutdown(void)
 {
+	kstack_reset();
 	vmalloc_reset();
 	if (kmem_cache_teardown() != 0)
 		machine_die("slab caches left busy");

@@ -105,6 +105,8 @@ def test_memmap_draws_this_boot(boot):
     assert re.search(r"^0xc0000000 \+-+\+$", text, re.M)
     assert re.search(r"^0xf8800000 \+-+\+$", text, re.M)
     assert "vmalloc area" in text and "kmap window" in text
+    assert re.search(r"^0xf8400000 \+-+\+$", text, re.M)
+    assert "kernel stacks (a guard page below each)" in text
     # the mem_map box sits where bootmem said it put mem_map
     m = re.search(r"mem_map at \[mem 0x([0-9a-f]{16})-", k.boot_log)
     assert m

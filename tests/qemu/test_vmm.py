@@ -16,7 +16,7 @@ VMALLOCINFO = re.compile(
 def selftest_vmm(k):
     out = k.cmd("selftest vmm")
     assert "FAIL" not in out, out
-    assert "7 passed, 0 failed" in out, out
+    assert "8 passed, 0 failed" in out, out
     return out
 
 
@@ -156,3 +156,55 @@ def test_kernel_fault_panics_with_reason(boot, kind, reason):
     assert re.search(r"eip 0xc01[0-9a-f]{5} \(kernel mode\)", k.log), k.log
     for reg in ("EAX:", "ESP:", "CR2:", "CR3:"):
         assert reg in k.log, reg
+
+
+KSTACK_OVERFLOW = re.compile(
+    r"PANIC: kernel stack overflow: pid 0 \(kernel\) cpu0 "
+    r"esp 0x([0-9a-f]{8}) at 0x([0-9a-f]{8}), "
+    r"guard page 0x([0-9a-f]{8})-0x([0-9a-f]{8}) "
+    r"below kernel stack 0x([0-9a-f]{8})-0x([0-9a-f]{8})")
+
+
+def test_kernel_stack_overflow_panics_on_double_fault_stack(boot):
+    """The shell's kernel stack runs into its guard page: the page fault
+    cannot push its frame there, the double fault goes to a task of its own
+    and panics naming the process, the CPU and the guard page, with the
+    registers of the overflowing code, instead of a triple fault."""
+    k = boot()
+    status = k.send_and_exit("vmfault kstack")
+    assert status == EXIT_PANIC, k.log
+    m = KSTACK_OVERFLOW.search(k.log)
+    assert m, k.log
+    esp, at, g0, g1, s0, s1 = (int(x, 16) for x in m.groups())
+    assert 0xF8400000 <= g0 and g1 == s0 and s1 <= 0xF8800000
+    assert g1 - g0 == 4096 and s1 - s0 == 8192
+    assert g0 <= at < g1
+    assert g0 <= esp <= s0 + 64              # at the bottom of the stack
+    assert "trap: vector 8 (double fault) error code 0x0" in k.log
+    assert re.search(r"EIP: 0008:c01[0-9a-f]{5} ", k.log), k.log
+    assert re.search(rf"ESP: {esp:08x}\s", k.log), k.log
+    for reg in ("EAX:", "CR2:", "CR3:", "Call trace:",
+                "---[ end kernel panic ]---"):
+        assert reg in k.log, reg
+    assert "panic while panicking" not in k.log
+
+
+def test_kernel_stack_counters_and_free_after_processes(boot):
+    """The shell runs on a kernel stack of its own; processes take one each
+    and give it back when reaped: the counters and free frames return."""
+    k = boot()
+    kst = re.compile(r"^kstacks (\d+) kstack_slots (\d+) kstack_highmem \d+ "
+                     r"kstack_allocs (\d+) kstack_frees (\d+) "
+                     r"kstack_failed 0 refused_kstack_frees 0\s*$", re.M)
+    m = kst.search(k.cmd("vmm"))
+    assert m, k.cmd("vmm")
+    stacks, slots, allocs, frees = (int(x) for x in m.groups())
+    assert (stacks, slots, allocs, frees) == (1, 341, 1, 0)
+    free0 = re.findall(r"^nr_free_\w+ \d+$", k.cmd("vmstat"), re.M)
+    out = k.cmd("run forktree")
+    assert "exited with status 0" in out, out
+    m = kst.search(k.cmd("vmm"))
+    stacks, slots, allocs, frees = (int(x) for x in m.groups())
+    assert stacks == 1 and allocs > 1 and frees == allocs - 1, m.group(0)
+    assert re.findall(r"^nr_free_\w+ \d+$", k.cmd("vmstat"), re.M) == free0
+    k.halt()
