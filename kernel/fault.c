@@ -16,6 +16,11 @@
  * address, EIP and, for a vmalloc address, the area or guard page hit.
  * This file is glue only: each step's policy lives with its owner.
  *
+ * Without CR0.WP a kernel write to a read-only user page does not fault;
+ * copy_to_user then asks fault_user_write() first, which builds the
+ * fault the CPU would have raised and offers it to the same owners
+ * (arch/i386/usercopy.c).
+ *
  * Locking: runs as the handler of vector 14 (an interrupt gate), so
  * interrupts are off throughout; it takes no lock itself.
  */
@@ -57,4 +62,18 @@ void do_page_fault(struct trap_frame *tf)
 	trap_panic(tf, "page fault: %s at 0x%08x, eip 0x%08x (%s mode)%s%s",
 		   vmm_fault_reason(&f), (unsigned int)f.addr, tf->eip,
 		   f.user ? "user" : "kernel", *area ? ", " : "", area);
+}
+
+int fault_user_write(uintptr_t va, bool present)
+{
+	struct vmm_fault f = {
+		.addr = va,
+		.ip = (uintptr_t)__builtin_return_address(0),
+		.present = present,
+		.write = true,
+	};
+
+	if (vmm_fault(arch_mmu_current(), &f) == 0)
+		return 0;
+	return user_fault(NULL, &f) == 0 ? 0 : -EFAULT;
 }
