@@ -17,6 +17,8 @@ PYTEST   ?= /usr/bin/python3 -m pytest
 # Two QEMU boots at a time: one per core (pytest-xdist).
 PYTEST_JOBS ?= 2
 PYTEST_ARGS ?=
+# make test-soak: minutes of soak on each memory size (tests/qemu/test_soak.py)
+MINUTES  ?= 10
 
 # --- toolchains ------------------------------------------------------------
 KCC      := gcc
@@ -65,7 +67,8 @@ FOBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(MM_SRCS) $(HOSTARCH_C) $(FWTABLE
 include user/user.mk
 
 .PHONY: all iso run debug test test-host test-fuzz test-qemu bench bench-callgrind \
-        bench-mca bench-qemu bench-peers bench-decisions clean deps compile_commands help host tools lint
+        bench-mca bench-qemu bench-peers bench-decisions test-soak clean deps \
+        compile_commands help host tools lint
 
 all: $(BUILD)/kmem386.elf host
 
@@ -76,6 +79,8 @@ help:
 	@echo "make debug      boot stopped for gdb on :1234 (then: gdb -x tools/gdbinit)"
 	@echo "make test       lint, host tests under valgrind, fuzzers, QEMU tests"
 	@echo "make lint       cppcheck and clang-tidy over mm/"
+	@echo "make test-soak  MINUTES=N of programs, fork bombs, OOM and stress"
+	@echo "                in QEMU at 16M and 1G (make test runs one short round)"
 	@echo "make bench      host benchmark; bench-callgrind, bench-qemu, bench-peers,"
 	@echo "                bench-mca (llvm-mca on one traced loop iteration, AMD + Intel)"
 	@echo "                (each rewrites its section of bench/RESULTS.md; REPS=, OPS=;"
@@ -165,6 +170,11 @@ test-fuzz: deps $(FUZZERS)
 # --- QEMU tests ------------------------------------------------------------
 test-qemu: deps $(BUILD)/kmem386.iso $(BUILD)/kmem386.elf
 	$(PYTEST) -n $(PYTEST_JOBS) tests/qemu $(PYTEST_ARGS)
+
+# The long soak; test-qemu runs only its short round (test_soak_short).
+test-soak: deps $(BUILD)/kmem386.iso $(BUILD)/kmem386.elf
+	SOAK_MINUTES=$(MINUTES) $(PYTEST) -n $(PYTEST_JOBS) -m soak -rA \
+		tests/qemu/test_soak.py $(PYTEST_ARGS)
 
 test: SHELL := /bin/bash
 test-fuzz: SHELL := /bin/bash

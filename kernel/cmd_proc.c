@@ -16,6 +16,7 @@
 #include "proc.h"
 #include "shell.h"
 #include "mm/fault_inject.h"
+#include "usercopy.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
@@ -127,6 +128,7 @@ static int cmd_vmstat(int argc, char **argv)
 	printk("pgfault_cow_copy %llu\n", s.cow_copy);
 	printk("pgfault_cow_reuse %llu\n", s.cow_reuse);
 	printk("pgfault_stack_grow %llu\n", s.stack_grow);
+	printk("pgfault_soft_wp %lu\n", usercopy_soft_faults);
 	printk("segfault %llu\n", s.segfault);
 	printk("oom_kill %llu\n", s.oom_kill);
 	printk("fork %llu\n", s.forks);

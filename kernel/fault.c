@@ -24,8 +24,14 @@
  * by CR2 (the push that failed) or esp falling in a guard page, and names
  * the process whose kernel was running, the CPU and the stack.
  *
- * Locking: runs as the handler of vector 14 (an interrupt gate) or in the
- * double-fault task, so interrupts are off throughout; it takes no lock.
+ * Without CR0.WP a kernel write to a read-only user page does not fault;
+ * copy_to_user then asks fault_user_write() first, which builds the
+ * fault the CPU would have raised and offers it to the same owners
+ * (arch/i386/usercopy.c).
+ *
+ * Locking: runs as the handler of vector 14 (an interrupt gate), in the
+ * double-fault task, or from copy_to_user with interrupts off, so
+ * interrupts are off throughout; it takes no lock itself.
  */
 #include "cpu.h"
 #include "fault.h"
@@ -84,4 +90,16 @@ void do_double_fault(struct trap_frame *tf)
 	trap_panic(tf, "double fault: pid %d (%s) cpu0 esp 0x%08x%s%s",
 		   current->pid, current->name, (unsigned int)esp,
 		   *where ? ", " : "", where);
+int fault_user_write(uintptr_t va, bool present)
+{
+	struct vmm_fault f = {
+		.addr = va,
+		.ip = (uintptr_t)__builtin_return_address(0),
+		.present = present,
+		.write = true,
+	};
+
+	if (vmm_fault(arch_mmu_current(), &f) == 0)
+		return 0;
+	return user_fault(NULL, &f) == 0 ? 0 : -EFAULT;
 }

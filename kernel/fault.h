@@ -24,5 +24,12 @@ void do_page_fault(struct trap_frame *tf);
  * interrupts off.  Returns: never.
  */
 __attribute__((noreturn)) void do_double_fault(struct trap_frame *tf);
+ * fault_user_write - resolve the write fault the CPU would raise for a
+ * kernel write to user page @va if CR0.WP were on (@present: an entry
+ * maps @va), through the same owners as do_page_fault().
+ * Context: process context, interrupts off (copy_to_user without CR0.WP).
+ * Returns: 0 if the page may now be written, -EFAULT.
+ */
+int fault_user_write(uintptr_t va, bool present);
 
 #endif /* KERNEL_FAULT_H */

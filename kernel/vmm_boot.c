@@ -15,7 +15,9 @@
  * Boot options: "nopse" keeps the direct map in 4 KiB pages; "noinvlpg"
  * flushes the TLB by reloading CR3 as on a 386 (to test that path on
  * CPUs that have invlpg; it also turns global pages off); "nopge" leaves
- * the kernel half non-global.
+ * the kernel half non-global; "nowp" leaves CR0.WP clear on any CPU, so
+ * that kernel writes to user memory take the 386's path (the page checked
+ * in software before the write, arch/i386/usercopy.c).
  *
  * Locking: none; vmm_boot_init() runs once at boot (kernel/mm_init.c,
  * after the slab layer), one CPU, interrupts off.
@@ -28,6 +30,7 @@
 #include "mm_init.h"
 #include "mmu.h"
 #include "sections.h"
+#include "usercopy.h"
 #include "vmm_boot.h"
 #include "mm/buddy.h"
 #include "mm/highmem.h"
@@ -102,7 +105,9 @@ void vmm_boot_init(void)
 	info.pse = l.use_pse && x86_mmu_enable_pse();
 	vmm_switch(vmm_kernel_pd);
 	info.pge = l.use_global && x86_mmu_enable_pge();
-	info.wp = x86_mmu_enable_wp();
+	info.wp = !cmdline_has_flag("nowp") && x86_mmu_enable_wp();
+	if (!info.wp)
+		usercopy_write_fault = fault_user_write;
 	info.early_tables_freed = free_early_tables(b);
 	printk("vmm: %u early page tables given back\n",
 	       info.early_tables_freed);
@@ -118,7 +123,8 @@ void vmm_boot_init(void)
 	printk("vmm: kernel image to rodata read-only [mem 0x%08x-0x%08x], CR0.WP %s, TLB flush by %s, global pages %s\n",
 	       (unsigned int)PFN_PHYS(l.ro_start),
 	       (unsigned int)PFN_PHYS(l.ro_end) - 1,
-	       info.wp ? "on" : "off (386)",
+	       info.wp ? "on" :
+	       cpu.family < 4 ? "off (386)" : "off (nowp)",
 	       cpu.has_invlpg ? "invlpg" : "CR3 reload",
 	       info.pge ? "on" : "off");
 	err = vmm_check(vmm_kernel_pd);

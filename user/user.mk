@@ -51,7 +51,10 @@ $(BUILD)/kernel/user_progs.o: $(BUILD)/user/progs.asm
 
 # make bench-qemu: faultbench under a deterministic instruction clock; it
 # rewrites the bench-qemu section of bench/RESULTS.md (or of RESULTS=).
+# With CMDLINE= (e.g. CMDLINE=nowp) it boots with those options and only
+# prints the figures: the section records the default boot.
 bench-qemu: deps $(BUILD)/kmem386.iso
 	/usr/bin/python3 user/bench_qemu.py \
-		--results $(or $(RESULTS),bench/RESULTS.md) --cflags '$(KCFLAGS)'
+		--results $(or $(RESULTS),bench/RESULTS.md) --cflags '$(KCFLAGS)' \
+		--cmdline '$(CMDLINE)'
 

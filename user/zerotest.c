@@ -1,11 +1,47 @@
 /*
  * zerotest: a large sparse anonymous mapping reads as zero everywhere and
  * costs frames only where written.  Reads map the shared zero page (no
- * frame); one write every STRIDE pages costs one frame each.
+ * frame); one write every STRIDE pages costs one frame each.  A write by
+ * the kernel (SYS_kmem_stats) into a page that maps the zero page, or
+ * into a page never touched, gets the page its own frame, and the zero
+ * page stays zero, even where ring 0 ignores read-only entries (a 386,
+ * "nowp").
  */
 #include "ulib.h"
 
 #define STRIDE	64
+
+static void kernel_write_zero_page(void)
+{
+	struct kmem_ustats s0, s1;
+	unsigned char *p = mmap(0, 3 * PAGE_SIZE, PROT_READ | PROT_WRITE,
+				MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	volatile unsigned char *q = p;
+	unsigned int i, sum = 0;
+
+	if (p == MAP_FAILED)
+		fail("mmap of 3 pages");
+	(void)q[0];			/* pages 0 and 2 map the zero page */
+	(void)q[2 * PAGE_SIZE];
+	kmem_stats(&s0);
+	if (kmem_stats((struct kmem_ustats *)p) != 0 ||
+	    kmem_stats((struct kmem_ustats *)(p + PAGE_SIZE)) != 0)
+		fail("kmem_stats into fresh pages refused");
+	kmem_stats(&s1);
+	for (i = 0; i < PAGE_SIZE; i++)
+		sum |= q[2 * PAGE_SIZE + i];
+	if (sum)
+		fail("the kernel wrote into the zero page");
+	if (((struct kmem_ustats *)p)->free_pages == 0 ||
+	    ((struct kmem_ustats *)(p + PAGE_SIZE))->free_pages == 0)
+		fail("the kernel's write is not in the pages written");
+	if (s1.rss - s0.rss != 2 || s0.zero_ptes - s1.zero_ptes != 1)
+		fail("kernel writes: rss +%u, zero entries -%u (want 2, 1)",
+		     s1.rss - s0.rss, s0.zero_ptes - s1.zero_ptes);
+	if (munmap(p, 3 * PAGE_SIZE) != 0)
+		fail("munmap");
+	printf("zerotest: kernel writes got their own frames\n");
+}
 
 int main(int argc, char **argv)
 {
@@ -58,6 +94,7 @@ int main(int argc, char **argv)
 	       pages, written, s0.free_pages - s2.free_pages);
 	if (munmap(p, pages * PAGE_SIZE) != 0)
 		fail("munmap");
+	kernel_write_zero_page();
 	printf("PASS\n");
 	return 0;
 }

@@ -25,4 +25,16 @@ int copy_to_user(void *udst, const void *src, size_t n);
  */
 uint32_t user_copy(void *dst, const void *src, uint32_t n);
 
+/*
+ * usercopy_write_fault - NULL while CR0.WP makes ring 0 fault on read-only
+ * user pages; without it, the fault path's entry that copy_to_user calls
+ * for a user page at @va whose entry does not let it write (@present: an
+ * entry exists).  Set once at boot (kernel/vmm_boot.c).
+ * Returns: 0 if the page is now writable, -EFAULT.
+ */
+extern int (*usercopy_write_fault)(uintptr_t va, bool present);
+
+/* The pages copy_to_user handed to usercopy_write_fault. */
+extern unsigned long usercopy_soft_faults;
+
 #endif /* ARCH_I386_USERCOPY_H */

@@ -34,3 +34,8 @@ def pytest_sessionstart(session):
     for path in (ISO, ELF):
         if not os.path.exists(path):
             raise pytest.UsageError(f"{path} missing: run `make iso` first")
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "soak: the long soak run (make test-soak MINUTES=N)")
