@@ -90,6 +90,8 @@ void do_double_fault(struct trap_frame *tf)
 	trap_panic(tf, "double fault: pid %d (%s) cpu0 esp 0x%08x%s%s",
 		   current->pid, current->name, (unsigned int)esp,
 		   *where ? ", " : "", where);
+}
+
 int fault_user_write(uintptr_t va, bool present)
 {
 	struct vmm_fault f = {

@@ -24,6 +24,8 @@ void do_page_fault(struct trap_frame *tf);
  * interrupts off.  Returns: never.
  */
 __attribute__((noreturn)) void do_double_fault(struct trap_frame *tf);
+
+/*
  * fault_user_write - resolve the write fault the CPU would raise for a
  * kernel write to user page @va if CR0.WP were on (@present: an entry
  * maps @va), through the same owners as do_page_fault().
