@@ -68,33 +68,41 @@ static bool filled(const void *p, size_t n)
 	return true;
 }
 
+/* One class: two objects that must fill it without overlapping. */
+static const char *kmalloc_class_check(void *a, void *b, unsigned int size)
+{
+	if (!a || !b)
+		return selftest_fail("kmalloc(%u) failed", size);
+	if (ksize(a) != size || ksize(b) != size)
+		return selftest_fail("ksize %u/%u for class %u",
+				     (unsigned int)ksize(a),
+				     (unsigned int)ksize(b), size);
+	fill(a, size);
+	fill(b, size);
+	if (!filled(a, size) || !filled(b, size))
+		return selftest_fail("class %u objects overlap", size);
+	return NULL;
+}
+
+/* Each case frees what it took, failed or not: a failure leaks nothing. */
 static const char *kmalloc_classes_case(void)
 {
 	static const unsigned int classes[] = {
 		8, 16, 32, 64, 96, 128, 192, 256, 512, 1024, 2048, 4096, 8192,
 	};
+	const char *why = NULL;
 	unsigned int i, prev = 0;
-	void *a, *b;
 
-	for (i = 0; i < ARRAY_SIZE(classes); i++) {
-		a = kmalloc(prev + 1, GFP_KERNEL);
-		b = kmalloc(classes[i], GFP_KERNEL);
-		if (!a || !b)
-			return selftest_fail("kmalloc(%u) failed", classes[i]);
-		if (ksize(a) != classes[i] || ksize(b) != classes[i])
-			return selftest_fail("ksize %u/%u for class %u",
-					     (unsigned int)ksize(a),
-					     (unsigned int)ksize(b), classes[i]);
-		fill(a, classes[i]);
-		fill(b, classes[i]);
-		if (!filled(a, classes[i]) || !filled(b, classes[i]))
-			return selftest_fail("class %u objects overlap",
-					     classes[i]);
+	for (i = 0; i < ARRAY_SIZE(classes) && !why; i++) {
+		void *a = kmalloc(prev + 1, GFP_KERNEL);
+		void *b = kmalloc(classes[i], GFP_KERNEL);
+
+		why = kmalloc_class_check(a, b, classes[i]);
 		kfree(a);
 		kfree(b);
 		prev = classes[i];
 	}
-	return NULL;
+	return why;
 }
 
 SELFTEST(slab, kmalloc_classes)
@@ -176,9 +184,39 @@ static void count_ctor(void *obj)
 	ctor_calls++;
 }
 
+/* Two objects of @c in turn: constructed, aligned, constructed state kept. */
+static const char *ctor_align_objects(struct kmem_cache *c,
+				      const struct kmem_cache_info *info)
+{
+	unsigned int once = (info->flags & SLAB_DEBUG) ? 1 : info->objs_per_slab;
+	uint32_t *a, *b;
+
+	ctor_calls = 0;
+	a = kmem_cache_alloc(c, GFP_KERNEL);
+	if (!a)
+		return "kmem_cache_alloc failed";
+	if (ctor_calls != once || *a != 0xC0FFEE ||
+	    !IS_ALIGNED((uintptr_t)a, SLAB_CACHE_LINE)) {
+		kmem_cache_free(c, a);
+		return selftest_fail("ctor ran %u times for %u objects, "
+				     "object %p", ctor_calls,
+				     info->objs_per_slab, a);
+	}
+	kmem_cache_free(c, a);
+	b = kmem_cache_alloc(c, GFP_KERNEL);
+	if (!b)
+		return "kmem_cache_alloc failed on reuse";
+	kmem_cache_free(c, b);
+	if (b != a || *b != 0xC0FFEE ||
+	    ctor_calls != ((info->flags & SLAB_DEBUG) ? 2 : once))
+		return "constructed state lost on reuse";
+	return NULL;
+}
+
 /*
  * The constructor runs once per object when its slab is made; with debug
  * (slab_debug on the command line) each time an object is handed out.
+ * The cache is destroyed whatever happened, so a failure leaks nothing.
  */
 static const char *ctor_align_case(void)
 {
@@ -186,29 +224,15 @@ static const char *ctor_align_case(void)
 						 SLAB_HWCACHE_ALIGN,
 						 count_ctor);
 	struct kmem_cache_info info;
-	unsigned int once;
-	uint32_t *a, *b;
+	const char *why;
 
 	if (!c)
 		return "kmem_cache_create failed";
 	kmem_cache_info(c, &info);
-	once = (info.flags & SLAB_DEBUG) ? 1 : info.objs_per_slab;
-	ctor_calls = 0;
-	a = kmem_cache_alloc(c, GFP_KERNEL);
-	if (!a || ctor_calls != once || *a != 0xC0FFEE)
-		return selftest_fail("ctor ran %u times for %u objects",
-				     ctor_calls, info.objs_per_slab);
-	if (!IS_ALIGNED((uintptr_t)a, SLAB_CACHE_LINE))
-		return selftest_fail("object %p not cache-line aligned", a);
-	kmem_cache_free(c, a);
-	b = kmem_cache_alloc(c, GFP_KERNEL);
-	if (b != a || *b != 0xC0FFEE ||
-	    ctor_calls != ((info.flags & SLAB_DEBUG) ? 2 : once))
-		return "constructed state lost on reuse";
-	kmem_cache_free(c, b);
-	if (kmem_cache_destroy(c))
-		return "destroy of an idle cache refused";
-	return NULL;
+	why = ctor_align_objects(c, &info);
+	if (kmem_cache_destroy(c) && !why)
+		why = "destroy of an idle cache refused";
+	return why;
 }
 
 SELFTEST(slab, ctor_and_alignment)
@@ -222,20 +246,23 @@ static const char *destroy_case(void)
 	struct kmem_cache *c = kmem_cache_create("selftest-live", 128, 0, 0,
 						 NULL);
 	struct kmem_cache_info info;
+	const char *why = NULL;
 	void *p;
 
 	if (!c)
 		return "kmem_cache_create failed";
 	kmem_cache_info(c, &info);
 	p = kmem_cache_alloc(c, GFP_KERNEL);
-	if (kmem_cache_destroy(c) != -EBUSY)
+	if (!p)
+		why = "kmem_cache_alloc failed";
+	else if (kmem_cache_destroy(c) != -EBUSY)
 		return "destroy with a live object not refused";
 	kmem_cache_free(c, p);
-	if (kmem_cache_shrink(c) != info.pages_per_slab)
-		return "shrink did not release the empty slab";
-	if (kmem_cache_destroy(c) != 0)
-		return "destroy refused";
-	return NULL;
+	if (!why && kmem_cache_shrink(c) != info.pages_per_slab)
+		why = "shrink did not release the empty slab";
+	if (kmem_cache_destroy(c) != 0 && !why)
+		why = "destroy refused";
+	return why;
 }
 
 SELFTEST(slab, shrink_and_destroy)
