@@ -125,8 +125,10 @@ SELFTEST(vmm, map_protect_unmap)
 	page = alloc_page(GFP_KERNEL);
 	if (!page)
 		return selftest_fail("no frame");
-	if (vmm_map(pd, USER_TEST_VA, page_to_pfn(page), MMU_WRITE) != 0)
+	if (vmm_map(pd, USER_TEST_VA, page_to_pfn(page), MMU_WRITE) != 0) {
+		__free_pages(page, 0);
 		return selftest_fail("vmm_map failed");
+	}
 	*va = 0x386c0de;
 	if (*(uint32_t *)page_address(page) != 0x386c0de)
 		return selftest_fail("the mapping shows another frame");
@@ -158,10 +160,17 @@ SELFTEST(vmm, other_address_space)
 	snapshot(&before);
 	pd = vmm_pgdir_create();
 	page = alloc_page(GFP_KERNEL | __GFP_ZERO);
-	if (pd == PFN_NONE || !page)
-		return selftest_fail("no frame");
-	if (vmm_map(pd, USER_TEST_VA, page_to_pfn(page), MMU_WRITE) != 0)
-		return selftest_fail("vmm_map in a new space failed");
+	if (pd == PFN_NONE || !page ||
+	    vmm_map(pd, USER_TEST_VA, page_to_pfn(page), MMU_WRITE) != 0) {
+		/* Give back whichever half was had: a failure leaks nothing. */
+		if (page)
+			__free_pages(page, 0);
+		if (pd != PFN_NONE)
+			vmm_pgdir_destroy(pd);
+		return selftest_fail(page && pd != PFN_NONE ?
+				     "vmm_map in a new space failed" :
+				     "no frame");
+	}
 	*(uint32_t *)page_address(page) = 0x5a5a1234;
 	vmm_switch(pd);
 	seen = *(volatile uint32_t *)USER_TEST_VA;

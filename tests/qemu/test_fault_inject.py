@@ -41,9 +41,6 @@ def injected(k):
             re.findall(r"^(page|slab) calls=\d+ injected=(\d+)$", out, re.M)}
 
 
-@pytest.mark.xfail(strict=True, reason="nr_free_Normal one frame short "
-                   "after the 10 %/every-3rd round: a leak on some failure "
-                   "path, not yet found")
 def test_workload_under_injection(boot):
     k = boot(mem="128M")
     workload(k)                                 # caches to steady state
