@@ -180,13 +180,14 @@ static const int8_t *gfp_zonelist(gfp_t gfp)
 /*
  * The zone the fast path serves a gfp from: the first zone
  * alloc_pages_slow() would try, or NULL where the fast path must not serve
- * it (__GFP_ZERO, or no zone of the list populated).  Indexed by the whole
+ * it (__GFP_ZERO, page_debug on, or no zone of the list populated).
+ * Indexed by the whole
  * gfp, so that one load decides both.  Rebuilt whenever a zone gains or
  * loses its frames (buddy_zone_init(), buddy_free_bootmem()).
  */
 static struct zone *buddy_fast_zone[GFP_VALID_MASK + 1];
 
-static void buddy_fast_zones_update(void)
+void buddy_fast_zones_update(void)
 {
 	gfp_t gfp;
 
@@ -195,8 +196,8 @@ static void buddy_fast_zones_update(void)
 
 		while (*list >= 0 && !zone_populated(&zones[*list]))
 			list++;
-		buddy_fast_zone[gfp] = *list >= 0 && !(gfp & __GFP_ZERO) ?
-				       &zones[*list] : NULL;
+		buddy_fast_zone[gfp] = *list >= 0 && !(gfp & __GFP_ZERO) &&
+				       !page_debug ? &zones[*list] : NULL;
 	}
 }
 
@@ -348,6 +349,8 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 	if (unlikely(!page))
 		return alloc_pages_failed(gfp, order);
 	buddy_mark_alloc(page_to_pfn(page), order);
+	if (unlikely(page_debug))
+		gfp = page_debug_alloc(page, order, gfp);
 	if (gfp & __GFP_ZERO)
 		buddy_zero_block(page, order);
 	return page;
@@ -520,6 +523,8 @@ static void buddy_free_locked(struct zone *zone, struct page *page,
 {
 	/* The tail was never written; its owner handed it back clean. */
 	MM_DEBUG_ASSERT(block_tail_clean(page, order));
+	if (unlikely(page_debug))
+		page_debug_free(page, order);
 	buddy_mark_free(pfn, order);
 	if (order < HOT_ORDERS && zone->hot[order].high &&
 	    !buddy_skip_hot(zone, pfn, order)) {
@@ -821,6 +826,8 @@ void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end)
 	for (pfn = start; pfn < end;) {
 		unsigned int order = boot_block_order(pfn, end);
 
+		if (page_debug)
+			page_debug_free(pfn_to_page(pfn), order);
 		buddy_mark_free(pfn, order);
 		buddy_put_locked(zone, pfn, order);
 		pfn += 1u << order;
