@@ -4,7 +4,11 @@ shift=0: one TSC cycle per guest instruction), run faultbench and print
 its figures against the targets of the performance plan, and rewrite the
 bench-qemu section of bench/RESULTS.md (bench/results.py).
 
-    bench_qemu.py [--results FILE] [--cflags FLAGS]"""
+    bench_qemu.py [--results FILE] [--cflags FLAGS] [--cmdline WORDS]
+
+--cmdline boots with that kernel command line (e.g. page_poison,
+init_on_free) and names it in the section written.  make bench-qemu
+passes BENCH_CMDLINE="..." here."""
 import argparse
 import os
 import re
@@ -24,7 +28,7 @@ MEM, CPU = "256M", "pentium3"
 ICOUNT = ("-icount", "shift=0,sleep=off")
 
 
-def section(out, figures, cflags, path, load0):
+def section(out, figures, cflags, path, load0, cmdline=""):
     """The bench-qemu section: faultbench's figures against the targets."""
     m = re.search(r"median of (\d+)", out)
     qemu = subprocess.run(["qemu-system-i386", "--version"],
@@ -34,7 +38,8 @@ def section(out, figures, cflags, path, load0):
         "make bench-qemu", info, m.group(1) if m else "-", cflags,
         [("QEMU", "%s, `-cpu %s -m %s %s`" % (
             qemu.splitlines()[0] if qemu else "unknown", CPU, MEM,
-            " ".join(ICOUNT)))])
+            " ".join(ICOUNT))),
+         ("Kernel command line", cmdline or "(none)")])
     text += ["Guest instructions per page (fork-exit-wait: per round of "
              "fork, exit and wait with 1 MiB touched); the TSC counts one "
              "cycle per instruction under `-icount shift=0`. Median of "
@@ -56,9 +61,11 @@ ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 ap.add_argument("--results", default=results.DEFAULT_PATH)
 ap.add_argument("--cflags", default="-",
                 help="the kernel's flags, recorded in the results file")
+ap.add_argument("--cmdline", default="",
+                help="kernel command line to boot with (default: none)")
 args = ap.parse_args()
 load0 = os.getloadavg()
-k = Kernel(mem=MEM, cpu=CPU,
+k = Kernel(mem=MEM, cpu=CPU, cmdline=args.cmdline,
            extra=ICOUNT + ("-rtc", "base=2024-01-01T00:00:00,clock=vm"))
 try:
     out = k.cmd("run faultbench")
@@ -80,4 +87,4 @@ for name, target in TARGETS.items():
           f"{'ok' if v <= target else 'OVER'}")
 if bad or "PASS" not in out:
     sys.exit(1)     # a failed run leaves the last good section in place
-section(out, figures, args.cflags, args.results, load0)
+section(out, figures, args.cflags, args.results, load0, args.cmdline)

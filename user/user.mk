@@ -51,7 +51,9 @@ $(BUILD)/kernel/user_progs.o: $(BUILD)/user/progs.asm
 
 # make bench-qemu: faultbench under a deterministic instruction clock; it
 # rewrites the bench-qemu section of bench/RESULTS.md (or of RESULTS=).
+# BENCH_CMDLINE="page_poison" boots with that kernel command line.
 bench-qemu: deps $(BUILD)/kmem386.iso
 	/usr/bin/python3 user/bench_qemu.py \
-		--results $(or $(RESULTS),bench/RESULTS.md) --cflags '$(KCFLAGS)'
+		--results $(or $(RESULTS),bench/RESULTS.md) --cflags '$(KCFLAGS)' \
+		--cmdline '$(BENCH_CMDLINE)'
 
