@@ -72,6 +72,7 @@
  * sleeps.  Zeroing of a new block happens after the lock is dropped.
  */
 #include "buddy_internal.h"
+#include "mm/ratelimit.h"
 #include "mm/testing/buddy.h"
 
 void (*buddy_zero_highpage_hook)(struct page *page);
@@ -304,9 +305,26 @@ static void buddy_zero_block(struct page *page, unsigned int order)
 		buddy_zero_highpage_hook(page + i);
 }
 
+/*
+ * Failure lines are rate limited: under memory pressure every failing
+ * request would print one, with interrupts off, faster than the console
+ * takes them.  Requests whose failure their caller handles (a user fault,
+ * fork) pass __GFP_NOWARN and print nothing.
+ */
+#define BUDDY_WARN_INTERVAL	(5 * ARCH_HZ)
+#define BUDDY_WARN_BURST	10
+
+static struct ratelimit_state buddy_warn_rs =
+	RATELIMIT_STATE_INIT("buddy", BUDDY_WARN_INTERVAL, BUDDY_WARN_BURST);
+
+void buddy_warn_reset(void)
+{
+	ratelimit_reset(&buddy_warn_rs);
+}
+
 static struct page *alloc_pages_failed(gfp_t gfp, unsigned int order)
 {
-	if (!(gfp & __GFP_NOWARN))
+	if (!(gfp & __GFP_NOWARN) && ratelimit_ok(&buddy_warn_rs))
 		printk("buddy: order %u allocation failed (gfp 0x%x)\n",
 		       order, gfp);
 	return NULL;

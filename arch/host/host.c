@@ -179,6 +179,19 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
+/* The tick count: see host.h. */
+static unsigned long host_ticks;
+
+unsigned long arch_ticks(void)
+{
+	return host_ticks;
+}
+
+void host_ticks_advance(unsigned long n)
+{
+	host_ticks += n;
+}
+
 /* Fault injection counters: see host.h. */
 static unsigned long fail_countdown;
 static bool fail_sticky;

@@ -32,6 +32,7 @@
 #include "host.h"
 #include "mm/buddy.h"
 #include "mm/page_debug.h"
+#include "mm/testing/buddy.h"
 #include "mm/zones.h"
 
 #define MACHINE_RESERVED_END	256	/* pfns [0, 256) are not free */
@@ -102,6 +103,7 @@ static inline void machine_shutdown(void)
 	buddy_zero_highpage_hook = NULL;
 	page_debug_kmap_hook = NULL;
 	page_debug_kunmap_hook = NULL;
+	buddy_warn_reset();
 	zones_reset();
 	free(machine_mem_map);
 	machine_mem_map = NULL;
