@@ -182,9 +182,9 @@ static const int8_t *gfp_zonelist(gfp_t gfp)
  * The zone the fast path serves a gfp from: the first zone
  * alloc_pages_slow() would try, or NULL where the fast path must not serve
  * it (__GFP_ZERO, page_debug on, or no zone of the list populated).
- * Indexed by the whole
- * gfp, so that one load decides both.  Rebuilt whenever a zone gains or
- * loses its frames (buddy_zone_init(), buddy_free_bootmem()).
+ * Indexed by the whole gfp, so that one load decides both.  Rebuilt
+ * whenever a zone gains or loses its frames (buddy_zone_init(),
+ * buddy_free_bootmem()) and when page_debug changes (page_debug_set()).
  */
 static struct zone *buddy_fast_zone[GFP_VALID_MASK + 1];
 
