@@ -34,6 +34,7 @@
 #include "vmm_boot.h"
 #include "mm/buddy.h"
 #include "mm/highmem.h"
+#include "mm/page_debug.h"
 #include "mm/vmalloc.h"
 #include "mm/vmm.h"
 
@@ -87,6 +88,29 @@ static unsigned int free_early_tables(const struct bootmem_layout *b)
 	return n;
 }
 
+/*
+ * page_poison and init_on_free from the command line: turned on here, as
+ * soon as HIGHMEM frames can be mapped, so that every frame free from
+ * then on is filled (include/mm/page_debug.h).
+ */
+static void page_debug_boot(void)
+{
+	unsigned int flags = 0;
+
+	if (cmdline_has_flag("page_poison"))
+		flags |= PAGE_DEBUG_POISON;
+	if (cmdline_has_flag("init_on_free"))
+		flags |= PAGE_DEBUG_INIT_ON_FREE;
+	page_debug_kmap_hook = kmap_local;
+	page_debug_kunmap_hook = kunmap_local;
+	if (!flags)
+		return;
+	page_debug_set(flags);
+	printk("page_debug: page_poison %s, init_on_free %s\n",
+	       flags & PAGE_DEBUG_POISON ? "on" : "off",
+	       flags & PAGE_DEBUG_INIT_ON_FREE ? "on" : "off");
+}
+
 void vmm_boot_init(void)
 {
 	const struct bootmem_layout *b = bootmem_layout();
@@ -114,6 +138,7 @@ void vmm_boot_init(void)
 	if (vmalloc_init() != 0)
 		panic("vmm: no cache for vmalloc areas");
 	buddy_zero_highpage_hook = clear_highpage;
+	page_debug_boot();
 	trap_register(T_PAGE_FAULT, do_page_fault);
 	tss_set_fault_cr3((uint32_t)PFN_PHYS(vmm_kernel_pd));
 	trap_register(T_DOUBLE_FAULT, do_double_fault);

@@ -74,6 +74,7 @@
 #include "buddy_internal.h"
 #include "fault_inject_internal.h"
 #include "mm/fault_inject.h"
+#include "mm/ratelimit.h"
 #include "mm/testing/buddy.h"
 
 void (*buddy_zero_highpage_hook)(struct page *page);
@@ -182,9 +183,10 @@ static const int8_t *gfp_zonelist(gfp_t gfp)
 /*
  * The zone the fast path serves a gfp from: the first zone
  * alloc_pages_slow() would try, or NULL where the fast path must not serve
- * it (__GFP_ZERO, or no zone of the list populated).  Indexed by the whole
- * gfp, so that one load decides both.  Rebuilt whenever a zone gains or
- * loses its frames (buddy_zone_init(), buddy_free_bootmem()).
+ * it (__GFP_ZERO, page_debug on, or no zone of the list populated).
+ * Indexed by the whole gfp, so that one load decides both.  Rebuilt
+ * whenever a zone gains or loses its frames (buddy_zone_init(),
+ * buddy_free_bootmem()) and when page_debug changes (page_debug_set()).
  */
 static struct zone *buddy_fast_zone[GFP_VALID_MASK + 1];
 
@@ -199,11 +201,12 @@ static int buddy_first_zone(gfp_t gfp)
 }
 
 /*
- * While page injection is armed the table is empty, so that every request
- * reaches alloc_pages_nofast(), the one place that asks
- * should_fail_page(): the fast path itself never looks at injection.
+ * While page injection is armed, or page debugging is on, the table is
+ * empty, so that every request reaches alloc_pages_nofast(): the one
+ * place that asks should_fail_page(), and the slow path that checks and
+ * fills poison.  The fast path itself never looks at either.
  */
-static void buddy_fast_zones_update(void)
+void buddy_fast_zones_update(void)
 {
 	bool armed = fault_inject_armed(FAULT_PAGE);
 	gfp_t gfp;
@@ -212,7 +215,7 @@ static void buddy_fast_zones_update(void)
 		int t = buddy_first_zone(gfp);
 
 		buddy_fast_zone[gfp] = t >= 0 && !(gfp & __GFP_ZERO) &&
-				       !armed ? &zones[t] : NULL;
+				       !armed && !page_debug ? &zones[t] : NULL;
 	}
 }
 
@@ -327,9 +330,26 @@ static void buddy_zero_block(struct page *page, unsigned int order)
 		buddy_zero_highpage_hook(page + i);
 }
 
+/*
+ * Failure lines are rate limited: under memory pressure every failing
+ * request would print one, with interrupts off, faster than the console
+ * takes them.  Requests whose failure their caller handles (a user fault,
+ * fork) pass __GFP_NOWARN and print nothing.
+ */
+#define BUDDY_WARN_INTERVAL	(5 * ARCH_HZ)
+#define BUDDY_WARN_BURST	10
+
+static struct ratelimit_state buddy_warn_rs =
+	RATELIMIT_STATE_INIT("buddy", BUDDY_WARN_INTERVAL, BUDDY_WARN_BURST);
+
+void buddy_warn_reset(void)
+{
+	ratelimit_reset(&buddy_warn_rs);
+}
+
 static struct page *alloc_pages_failed(gfp_t gfp, unsigned int order)
 {
-	if (!(gfp & __GFP_NOWARN))
+	if (!(gfp & __GFP_NOWARN) && ratelimit_ok(&buddy_warn_rs))
 		printk("buddy: order %u allocation failed (gfp 0x%x)\n",
 		       order, gfp);
 	return NULL;
@@ -372,6 +392,8 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 	if (unlikely(!page))
 		return alloc_pages_failed(gfp, order);
 	buddy_mark_alloc(page_to_pfn(page), order);
+	if (unlikely(page_debug))
+		gfp = page_debug_alloc(page, order, gfp);
 	if (gfp & __GFP_ZERO)
 		buddy_zero_block(page, order);
 	return page;
@@ -558,6 +580,8 @@ static void buddy_free_locked(struct zone *zone, struct page *page,
 {
 	/* The tail was never written; its owner handed it back clean. */
 	MM_DEBUG_ASSERT(block_tail_clean(page, order));
+	if (unlikely(page_debug))
+		page_debug_free(page, order);
 	buddy_mark_free(pfn, order);
 	if (order < HOT_ORDERS && zone->hot[order].high &&
 	    !buddy_skip_hot(zone, pfn, order)) {
@@ -859,6 +883,8 @@ void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end)
 	for (pfn = start; pfn < end;) {
 		unsigned int order = boot_block_order(pfn, end);
 
+		if (page_debug)
+			page_debug_free(pfn_to_page(pfn), order);
 		buddy_mark_free(pfn, order);
 		buddy_put_locked(zone, pfn, order);
 		pfn += 1u << order;

@@ -11,6 +11,18 @@
 #include "mm/buddy.h"
 
 /*
+ * page_poison and init_on_free (mm/page_debug.c): the options on now
+ * (PAGE_DEBUG_*, 0 when off); the fill of a block about to be free, under
+ * zone->lock; the check of a new block, which returns gfp without
+ * __GFP_ZERO when the block is known to be zero already.  Rebuilding the
+ * fast path's zone table (mm/buddy.c) keeps requests off it while on.
+ */
+extern unsigned int page_debug;
+void page_debug_free(struct page *page, unsigned int order);
+gfp_t page_debug_alloc(struct page *page, unsigned int order, gfp_t gfp);
+void buddy_fast_zones_update(void);
+
+/*
  * Under valgrind (host builds), free frames are made inaccessible so that a
  * use after free in any host test is an error; a new block is undefined.
  */

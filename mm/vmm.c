@@ -47,9 +47,15 @@ struct vmm_stats vmm_stat;
 
 #define KERNEL_PDX	(PAGE_OFFSET >> ARCH_PDE_SHIFT)
 
+/*
+ * Every caller handles a failure: a user fault kills its process, fork
+ * and exec return -ENOMEM, boot panics with its reason.  So a failure
+ * prints nothing here (__GFP_NOWARN): under memory pressure the user
+ * paths would print a line per failing fault.
+ */
 pfn_t vmm_pgtable_alloc(void)
 {
-	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO);
+	struct page *page = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
 
 	if (!page)
 		return PFN_NONE;

@@ -108,6 +108,11 @@ static void zone_set_hot(struct zone *zone, uint32_t batch)
 	}
 }
 
+void zone_set_hot_lists(struct zone *zone, bool on)
+{
+	zone_set_hot(zone, on ? hot_zone_batch(zone->managed_pages) : 0);
+}
+
 static void zone_set_marks(struct zone *zone)
 {
 	uint32_t m = zone->managed_pages;

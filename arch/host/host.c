@@ -179,3 +179,15 @@ void panic(const char *fmt, ...)
 	abort();
 }
 
+/* The tick count: see host.h. */
+static unsigned long host_ticks;
+
+unsigned long arch_ticks(void)
+{
+	return host_ticks;
+}
+
+void host_ticks_advance(unsigned long n)
+{
+	host_ticks += n;
+}

@@ -24,6 +24,12 @@ unsigned int host_log_count(const char *needle);
 /* Interrupt flag as the mm code left it (true = enabled). */
 bool host_irqs_enabled(void);
 
+/*
+ * Timer ticks: arch_ticks() counts what tests add here and nothing else,
+ * so a rate limit's interval passes exactly when a test says so.
+ */
+void host_ticks_advance(unsigned long n);
+
 /* TLB flushes requested since start (for VMM tests). */
 extern unsigned long host_tlb_page_flushes, host_tlb_full_flushes;
 

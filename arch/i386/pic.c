@@ -7,6 +7,7 @@
  */
 #include "cpu.h"
 #include "trap.h"
+#include "mm/arch.h"
 
 #define PIC1_CMD	0x20
 #define PIC1_DATA	0x21
@@ -17,6 +18,14 @@
 #define PIT_BASE_HZ	1193182u
 
 volatile uint64_t jiffies;
+
+_Static_assert(PIT_HZ == ARCH_HZ, "arch_ticks() counts PIT ticks");
+
+/* The low word of jiffies, which a torn 64-bit read cannot change. */
+unsigned long arch_ticks(void)
+{
+	return (unsigned long)jiffies;
+}
 void (*tick_hook)(struct trap_frame *tf);
 
 void pic_init(void)

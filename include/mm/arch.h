@@ -160,6 +160,14 @@ static inline void arch_irq_restore(unsigned long flags)
 #endif
 }
 
+/*
+ * Timer ticks since boot, ARCH_HZ of them a second, wrapping: the clock
+ * of rate limits (include/mm/ratelimit.h).  The host's count moves only
+ * when a test moves it (host_ticks_advance()).  Context: any.
+ */
+#define ARCH_HZ	100
+unsigned long arch_ticks(void);
+
 /* TLB maintenance for the current address space.  Context: any. */
 void arch_tlb_flush_page(uintptr_t va);
 void arch_tlb_flush_all(void);

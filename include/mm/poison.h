@@ -5,7 +5,7 @@
 #ifndef MM_POISON_H
 #define MM_POISON_H
 
-#define POISON_FREE_PAGE	0x6b6b6b6bu	/* 'kkkk': a page in the buddy lists (debug) */
+#define POISON_FREE_PAGE	0xaau		/* byte of a frame freed with page_poison */
 #define POISON_FREE_OBJ		0x6bu		/* byte of a free slab object */
 #define POISON_FREE_OBJ_END	0xa5u		/* last byte of a free slab object */
 #define POISON_INUSE_UNINIT	0x5au		/* fresh object, not yet written */

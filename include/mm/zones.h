@@ -412,6 +412,13 @@ int zones_init(struct page *map, pfn_t nr_pfns,
  * Context: no allocator in use.  Returns: nothing. */
 void zones_reset(void);
 
+/*
+ * Turns a zone's hot lists on, sized from its managed frames as at boot,
+ * or off (no block may be on them).
+ * Context: zone->lock held, or single-threaded boot.
+ */
+void zone_set_hot_lists(struct zone *zone, bool on);
+
 /* Totals across zones (each zone's counter read once, without its lock).
  * Context: any.  Returns: frames managed / free now. */
 uint32_t zones_total_managed(void);

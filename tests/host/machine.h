@@ -31,6 +31,8 @@
 
 #include "host.h"
 #include "mm/buddy.h"
+#include "mm/page_debug.h"
+#include "mm/testing/buddy.h"
 #include "mm/zones.h"
 
 #define MACHINE_RESERVED_END	256	/* pfns [0, 256) are not free */
@@ -41,6 +43,18 @@ static struct page *machine_mem_map;
 static inline void machine_zero_highpage(struct page *page)
 {
 	memset(arch_phys_to_virt(page_to_phys(page)), 0, PAGE_SIZE);
+}
+
+/* HIGHMEM frames for page_poison and init_on_free: the arena maps all. */
+static inline void *machine_kmap(struct page *page)
+{
+	return arch_phys_to_virt(page_to_phys(page));
+}
+
+static inline int machine_kunmap(const void *addr)
+{
+	(void)addr;
+	return 0;
 }
 
 static inline void machine_die(const char *what)
@@ -69,6 +83,8 @@ static inline void machine_boot_ranges(uint64_t bytes,
 		       nr_free) != 0)
 		machine_die("zones_init refused the ranges");
 	buddy_zero_highpage_hook = machine_zero_highpage;
+	page_debug_kmap_hook = machine_kmap;
+	page_debug_kunmap_hook = machine_kunmap;
 }
 
 static inline void machine_boot(uint64_t bytes)
@@ -82,7 +98,12 @@ static inline void machine_boot(uint64_t bytes)
 
 static inline void machine_shutdown(void)
 {
+	if (page_debug_flags())
+		page_debug_set(0);
 	buddy_zero_highpage_hook = NULL;
+	page_debug_kmap_hook = NULL;
+	page_debug_kunmap_hook = NULL;
+	buddy_warn_reset();
 	zones_reset();
 	free(machine_mem_map);
 	machine_mem_map = NULL;

@@ -63,4 +63,11 @@ bool buddy_is_free_head(const struct zone *zone, pfn_t pfn,
 			unsigned int order);
 bool buddy_frame_free(const struct zone *zone, pfn_t pfn);
 
+/*
+ * buddy_warn_reset - forget the rate limit of the allocation-failure
+ * lines, so that a test case starts with a full burst.
+ * Context: no allocator in use.
+ */
+void buddy_warn_reset(void);
+
 #endif /* MM_TESTING_BUDDY_H */
