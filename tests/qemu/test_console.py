@@ -99,7 +99,10 @@ def test_ctrl_c_under_a_fork_bomb(boot):
     d = check_nothing_left(k, before)
     print(f"forkbomb: {d['fork']} forks; interrupted after {took:.2f} s, "
           f"all ended after {ended:.2f} s")
-    assert d["fork"] >= 500 and d["fork_refused"] >= 1, d
+    # Every process has a kernel stack from the 341 slots of the stack
+    # area: the bomb forks until that refuses it, so a few hundred forks
+    # mean every slot was taken and the refusal was reached.
+    assert d["fork"] >= 300 and d["fork_refused"] >= 1, d
     assert took < 1, took
     assert ended < 5, ended
     k.halt()
