@@ -1,7 +1,7 @@
 """Fault injection (`fault`, fail_page_alloc=, failslab=) in the kernel.
 
-- Under injected page and slab failures at three rates, `selftest`, user
-  programs and `stress buddy` / `stress slab` end without a panic; each
+- Under injected page and slab failures at three rates, `selftest`, every
+  user program that ends by itself and `stress buddy` / `stress slab` end without a panic; each
   failure surfaces as a refusal, -ENOMEM or a clean kill, and after
   `fault off` every zone's nr_free_* is back at its baseline.
 - The same seed and the same commands inject the same number of failures.
@@ -11,7 +11,12 @@ import re
 
 import pytest
 
-PROGRAMS = ("hello", "cowtest", "forktree", "zerotest", "oomtest")
+# Every program that ends by itself (spin, flood and forkbomb run until a
+# Ctrl-C; test_console.py drives them), segv in each of its ways to die.
+PROGRAMS = ("hello", "cowtest", "forktree", "zerotest", "oomtest",
+            "fputest", "faultbench", "segv null", "segv unmapped",
+            "segv text", "segv rodata", "segv kread", "segv kwrite",
+            "segv guard", "segv readonly")
 RATES = (("1", "1"), ("10", "3"), ("50", "1"))     # (P, N)
 
 
