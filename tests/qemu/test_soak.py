@@ -109,7 +109,6 @@ def test_soak_short(boot, mem):
 
 
 @pytest.mark.soak
-@pytest.mark.skipif(MINUTES <= 0, reason="SOAK_MINUTES not set")
 @pytest.mark.parametrize("mem", ["16M", "1G"])
 def test_soak(boot, mem):
     soak(boot, mem, MINUTES)
