@@ -94,56 +94,14 @@ static void slot_release(uint32_t slot)
 	mm_unlock_irqrestore(&kstack_lock, flags);
 }
 
-/* Unmap and free the first @nr pages of @slot's stack; how many HIGHMEM. */
-static uint32_t slot_unmap(uint32_t slot, uint32_t nr)
-{
-	uint32_t i, high = 0;
-
-	for (i = 0; i < nr; i++) {
-		struct page *page;
-		pfn_t pfn;
-
-		if (vmm_unmap(vmm_kernel_pd, slot_stack(slot) + i * PAGE_SIZE,
-			      &pfn))
-			panic("kstack: slot %u page %u is not mapped", slot, i);
-		page = pfn_to_page(pfn);
-		high += page_zonenum(page) == ZONE_HIGHMEM;
-		__free_pages(page, 0);
-	}
-	return high;
-}
-
-/* Back every page of @slot's stack (*@high: how many are HIGHMEM). */
-static int slot_map(uint32_t slot, uint32_t *high)
-{
-	uint32_t i;
-
-	*high = 0;
-	for (i = 0; i < KSTACK_PAGES; i++) {
-		struct page *page = alloc_page(GFP_HIGHUSER | __GFP_NOWARN);
-
-		if (page && vmm_map(vmm_kernel_pd,
-				    slot_stack(slot) + i * PAGE_SIZE,
-				    page_to_pfn(page), MMU_WRITE) != 0) {
-			__free_pages(page, 0);
-			page = NULL;
-		}
-		if (!page) {
-			slot_unmap(slot, i);
-			return -ENOMEM;
-		}
-		*high += page_zonenum(page) == ZONE_HIGHMEM;
-	}
-	return 0;
-}
-
 void *kstack_alloc(void)
 {
 	uint32_t slot = slot_reserve(), high = 0;
 	bool ok = slot < KSTACK_SLOTS;
 	unsigned long flags;
 
-	if (ok && slot_map(slot, &high) != 0) {
+	if (ok && vmm_kernel_back(slot_stack(slot), KSTACK_PAGES, GFP_HIGHUSER,
+				  0, &high) != 0) {
 		slot_release(slot);
 		ok = false;
 	}
@@ -191,7 +149,7 @@ int kstack_free(void *stack)
 		       "not a live stack", MM_CALLER());
 		return -EINVAL;
 	}
-	high = slot_unmap(slot, KSTACK_PAGES);
+	high = vmm_kernel_unback(slot_stack(slot), KSTACK_PAGES, 0, "kstack");
 	flags = mm_lock_irqsave(&kstack_lock);
 	bit_clear(used, slot);
 	kstats.stacks--;

@@ -233,51 +233,6 @@ static void vm_release(struct vm_area *a)
 	vm_area_free(a);
 }
 
-/* Unmap and free the first @nr pages of @a; returns how many were HIGHMEM. */
-static uint32_t vm_unmap_pages(struct vm_area *a, uint32_t nr)
-{
-	uint32_t i, high = 0;
-
-	for (i = 0; i < nr; i++) {
-		struct page *page;
-		pfn_t pfn;
-
-		if (vmm_unmap(vmm_kernel_pd, a->start + i * PAGE_SIZE, &pfn))
-			panic("vfree: area 0x%08x page %u is not mapped",
-			      (unsigned int)a->start, i);
-		page = pfn_to_page(pfn);
-		high += page_zonenum(page) == ZONE_HIGHMEM;
-		page_clear(page, PG_vmalloc);
-		__free_pages(page, 0);
-	}
-	return high;
-}
-
-/* Back every page of @a with a frame (*@high: how many are HIGHMEM). */
-static int vm_map_pages(struct vm_area *a, uint32_t nr, gfp_t gfp,
-			uint32_t *high)
-{
-	uint32_t i;
-
-	*high = 0;
-	for (i = 0; i < nr; i++) {
-		struct page *page = alloc_page(gfp | __GFP_NOWARN);
-
-		if (page && vmm_map(vmm_kernel_pd, a->start + i * PAGE_SIZE,
-				    page_to_pfn(page), MMU_WRITE) != 0) {
-			__free_pages(page, 0);
-			page = NULL;
-		}
-		if (!page) {
-			vm_unmap_pages(a, i);
-			return -ENOMEM;
-		}
-		page_set(page, PG_vmalloc);
-		*high += page_zonenum(page) == ZONE_HIGHMEM;
-	}
-	return 0;
-}
-
 static void *vmalloc_gfp(size_t size, gfp_t gfp, const void *caller)
 {
 	struct vm_area *a = NULL;
@@ -290,7 +245,7 @@ static void *vmalloc_gfp(size_t size, gfp_t gfp, const void *caller)
 		nr = (uint32_t)(ALIGN_UP(size, PAGE_SIZE) / PAGE_SIZE);
 		a = vm_reserve(nr, caller);
 	}
-	if (a && vm_map_pages(a, nr, gfp, &high) != 0) {
+	if (a && vmm_kernel_back(a->start, nr, gfp, PG_vmalloc, &high)) {
 		vm_release(a);
 		a = NULL;
 	}
@@ -391,7 +346,8 @@ int vfree(const void *addr)
 		vfree_report(va, found, MM_CALLER());
 		return -EINVAL;
 	}
-	vm_retire(a, vm_unmap_pages(a, a->nr_pages));
+	vm_retire(a, vmm_kernel_unback(a->start, a->nr_pages, PG_vmalloc,
+					 "vfree"));
 	return 0;
 }
 

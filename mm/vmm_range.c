@@ -29,6 +29,7 @@
  * frames but must not edit page tables.  Destination tables are allocated
  * under it, as in mm/vmm.c.  Callable in any context; nothing sleeps.
  */
+#include "mm/buddy.h"
 #include "mm/vmm.h"
 #include "vmm_internal.h"
 
@@ -277,4 +278,50 @@ int vmm_copy_range(pfn_t dst_pd, pfn_t src_pd, uintptr_t start,
 		arch_tlb_flush_all();
 	mm_unlock_irqrestore(&vmm_lock, irq);
 	return err;
+}
+
+/* --- kernel ranges backed by fresh frames (vmalloc, kernel stacks) ---- */
+
+uint32_t vmm_kernel_unback(uintptr_t va, uint32_t nr, uint32_t flag,
+			   const char *who)
+{
+	uint32_t i, high = 0;
+
+	for (i = 0; i < nr; i++) {
+		struct page *page;
+		pfn_t pfn;
+
+		if (vmm_unmap(vmm_kernel_pd, va + i * PAGE_SIZE, &pfn))
+			panic("%s: 0x%08x page %u is not mapped", who,
+			      (unsigned int)va, i);
+		page = pfn_to_page(pfn);
+		high += page_zonenum(page) == ZONE_HIGHMEM;
+		page_clear(page, flag);
+		__free_pages(page, 0);
+	}
+	return high;
+}
+
+int vmm_kernel_back(uintptr_t va, uint32_t nr, gfp_t gfp, uint32_t flag,
+		    uint32_t *high)
+{
+	uint32_t i;
+
+	*high = 0;
+	for (i = 0; i < nr; i++) {
+		struct page *page = alloc_page(gfp | __GFP_NOWARN);
+
+		if (page && vmm_map(vmm_kernel_pd, va + i * PAGE_SIZE,
+				    page_to_pfn(page), MMU_WRITE) != 0) {
+			__free_pages(page, 0);
+			page = NULL;
+		}
+		if (!page) {
+			vmm_kernel_unback(va, i, flag, "vmm_kernel_back");
+			return -ENOMEM;
+		}
+		page_set(page, flag);
+		*high += page_zonenum(page) == ZONE_HIGHMEM;
+	}
+	return 0;
 }

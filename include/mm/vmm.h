@@ -196,4 +196,19 @@ void vmm_stats(struct vmm_stats *st);
  */
 unsigned int vmm_check(pfn_t pd);
 
+/*
+ * vmm_kernel_back - map @nr fresh order-0 frames of @gfp, each marked
+ * @flag (a PG_* mask, or 0), at the kernel-half range from @va.
+ * vmm_kernel_unback - unmap and free the @nr frames mapped there, clearing
+ * @flag; a page found unmapped is corrupted kernel state, a panic naming
+ * @who.  They back vmalloc areas and kernel stacks.
+ * Context: any, no VMM or zone lock held.
+ * Returns: back: 0, or -ENOMEM with nothing left mapped; *@high counts
+ * the HIGHMEM frames.  unback: how many of the frames were HIGHMEM.
+ */
+int vmm_kernel_back(uintptr_t va, uint32_t nr, gfp_t gfp, uint32_t flag,
+		    uint32_t *high);
+uint32_t vmm_kernel_unback(uintptr_t va, uint32_t nr, uint32_t flag,
+			   const char *who);
+
 #endif /* MM_VMM_H */
