@@ -98,8 +98,36 @@ $(BUILD)/kernel/%.o: %.asm
 	@mkdir -p $(dir $@)
 	$(NASM) $(KASFLAGS) $< -o $@
 
-$(BUILD)/kmem386.elf: $(KOBJS) arch/i386/linker.ld
-	ld $(KLDFLAGS) -o $@ $(KOBJS) $(LIBGCC)
+# The symbol table (kernel/kallsyms.h) is linked in two passes: link with
+# an empty table, list that link's text symbols into a table, link again
+# with it.  The table is data placed after all text, so text does not
+# move; the final link is listed again and must give the same table, or
+# the build fails.
+KALLSYMS := $(BUILD)/host/kallsyms
+KSYMS_NM  = nm -n -f sysv $(1) | $(KALLSYMS)
+
+$(KALLSYMS): tools/kallsyms.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HCFLAGS) -o $@ $<
+
+$(BUILD)/kernel/kallsyms_empty.c: $(KALLSYMS)
+	$(KALLSYMS) --empty > $@
+
+$(BUILD)/kernel/kallsyms_table.c: $(BUILD)/kmem386.pass1.elf $(KALLSYMS)
+	$(call KSYMS_NM,$<) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/kernel/kallsyms_%.o: $(BUILD)/kernel/kallsyms_%.c
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/kmem386.pass1.elf: $(KOBJS) $(BUILD)/kernel/kallsyms_empty.o arch/i386/linker.ld
+	ld $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/kernel/kallsyms_empty.o $(LIBGCC)
+
+$(BUILD)/kmem386.elf: $(KOBJS) $(BUILD)/kernel/kallsyms_table.o arch/i386/linker.ld
+	ld $(KLDFLAGS) -o $@.tmp $(KOBJS) $(BUILD)/kernel/kallsyms_table.o $(LIBGCC)
+	@$(call KSYMS_NM,$@.tmp) | cmp -s - $(BUILD)/kernel/kallsyms_table.c || \
+		{ echo "kallsyms: text symbols moved between the two links"; \
+		  rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
 
 $(BUILD)/kmem386.iso: $(BUILD)/kmem386.elf arch/i386/grub.cfg
 	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
