@@ -160,8 +160,10 @@ $(BUILD)/host/libmm.a: $(HOBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+# -rdynamic: printk's %pS names a host test's global functions through
+# dladdr() (arch/host/host.c).
 $(BUILD)/host/test_%: tests/host/test_%.c $(BUILD)/host/libmm.a $(wildcard tests/host/*.h)
-	$(HOSTCC) $(HCFLAGS) -Itests/host -o $@ $< $(BUILD)/host/libmm.a -lcmocka
+	$(HOSTCC) $(HCFLAGS) -Itests/host -Ikernel -rdynamic -o $@ $< $(BUILD)/host/libmm.a -lcmocka
 
 $(BUILD)/host/e820: tools/e820.c $(BUILD)/host/libmm.a
 	$(HOSTCC) $(HCFLAGS) -o $@ $< $(BUILD)/host/libmm.a

@@ -142,7 +142,7 @@ int kstack_free(void *stack)
 	if (!stack)
 		return 0;
 	if (!slot_claim(va, slot)) {
-		printk("kstack_free: bad address 0x%08x: %s (caller %p)\n",
+		printk("kstack_free: bad address 0x%08x: %s (caller %pS)\n",
 		       (unsigned int)va,
 		       slot == KSTACK_SLOTS ? "not in the kernel-stack area" :
 		       va != slot_stack(slot) ? "not the start of a stack" :
