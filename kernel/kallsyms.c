@@ -8,22 +8,50 @@
  * between functions, or beyond the last) or below the first symbol lies
  * in no symbol, and its report prints the bare address instead.  The
  * search reads only constant data and takes no lock, so the panic path
- * and printk's %pS may use it from anywhere.
+ * and printk's %pS may use it from anywhere.  The functions work on a
+ * struct ksym_table that points at the arrays, so that the host tests
+ * can run them on tables of their own, broken ones included.
  *
  * Locking: none (see kernel/kallsyms.h).
  */
 #include "kallsyms.h"
 #include "mm/arch.h"
 
-/* The index of the last symbol starting at or below @addr, or -1. */
-static long kallsyms_search(uint32_t addr)
+struct ksym_table {
+	uint32_t num;
+	const uint32_t *addresses;
+	const uint16_t *sizes;
+	const uint32_t *name_offsets;
+	const char *names;
+	uint32_t names_size;
+};
+
+static const struct ksym_table kernel_table = {
+	.addresses = kallsyms_addresses,
+	.sizes = kallsyms_sizes,
+	.name_offsets = kallsyms_name_offsets,
+	.names = kallsyms_names,
+};
+
+/* kernel_table with the counts, which are no constant expressions. */
+static struct ksym_table ksym_kernel(void)
 {
-	long lo = 0, hi = (long)kallsyms_num - 1, found = -1;
+	struct ksym_table t = kernel_table;
+
+	t.num = kallsyms_num;
+	t.names_size = kallsyms_names_size;
+	return t;
+}
+
+/* The index of the last symbol starting at or below @addr, or -1. */
+static long ksym_search(const struct ksym_table *t, uint32_t addr)
+{
+	long lo = 0, hi = (long)t->num - 1, found = -1;
 
 	while (lo <= hi) {
 		long mid = lo + (hi - lo) / 2;
 
-		if (kallsyms_addresses[mid] <= addr) {
+		if (t->addresses[mid] <= addr) {
 			found = mid;
 			lo = mid + 1;
 		} else {
@@ -33,77 +61,95 @@ static long kallsyms_search(uint32_t addr)
 	return found;
 }
 
-bool kallsyms_lookup(uintptr_t addr, const char **name, uint32_t *offset,
-		     uint32_t *size)
+static bool ksym_lookup(const struct ksym_table *t, uintptr_t addr,
+			const char **name, uint32_t *offset, uint32_t *size)
 {
 	long i;
 	uint32_t off;
 
-	if (addr > UINT32_MAX)
+	if (addr != (uint32_t)addr)		/* beyond 32 bits: host only */
 		return false;
-	i = kallsyms_search((uint32_t)addr);
+	i = ksym_search(t, (uint32_t)addr);
 	if (i < 0)
 		return false;
-	off = (uint32_t)addr - kallsyms_addresses[i];
-	if (off >= kallsyms_sizes[i])
+	off = (uint32_t)addr - t->addresses[i];
+	if (off >= t->sizes[i])
 		return false;
-	*name = kallsyms_names + kallsyms_name_offsets[i];
+	*name = t->names + t->name_offsets[i];
 	*offset = off;
-	*size = kallsyms_sizes[i];
+	*size = t->sizes[i];
 	return true;
 }
 
-/* S3 for symbol @i: its name lies inside the names and is not empty. */
-static unsigned int kallsyms_check_name(uint32_t i)
+bool kallsyms_lookup(uintptr_t addr, const char **name, uint32_t *offset,
+		     uint32_t *size)
 {
-	uint32_t off = kallsyms_name_offsets[i], len = 0;
+	struct ksym_table t = ksym_kernel();
 
-	if (off >= kallsyms_names_size) {
+	return ksym_lookup(&t, addr, name, offset, size);
+}
+
+/* S3 for symbol @i: its name lies inside the names and is not empty. */
+static unsigned int ksym_check_name(const struct ksym_table *t, uint32_t i)
+{
+	uint32_t off = t->name_offsets[i], len = 0;
+
+	if (off >= t->names_size) {
 		printk("kallsyms_check: S3 symbol %u: name offset %u beyond "
-		       "%u bytes of names\n", i, off, kallsyms_names_size);
+		       "%u bytes of names\n", i, off, t->names_size);
 		return 1;
 	}
-	while (off + len < kallsyms_names_size && kallsyms_names[off + len])
+	while (off + len < t->names_size && t->names[off + len])
 		len++;
-	if (len == 0 || len > KALLSYMS_NAME_MAX ||
-	    off + len >= kallsyms_names_size) {
+	if (len == 0 || len > KALLSYMS_NAME_MAX || off + len >= t->names_size) {
 		printk("kallsyms_check: S3 symbol %u at 0x%08x: name of %u "
-		       "characters at offset %u\n", i, kallsyms_addresses[i],
-		       len, off);
+		       "characters at offset %u\n", i, t->addresses[i], len,
+		       off);
 		return 1;
 	}
 	return 0;
 }
 
-unsigned int kallsyms_check(void)
+/* S1 and S2 between symbol @i and the next one. */
+static unsigned int ksym_check_order(const struct ksym_table *t, uint32_t i)
+{
+	uint32_t start = t->addresses[i], next = t->addresses[i + 1];
+
+	if (next <= start) {
+		printk("kallsyms_check: S1 symbol %u at 0x%08x follows "
+		       "0x%08x\n", i + 1, next, start);
+		return 1;
+	}
+	if (next - start < t->sizes[i]) {
+		printk("kallsyms_check: S2 symbol %u at 0x%08x, %u bytes, "
+		       "overlaps the next at 0x%08x\n", i, start, t->sizes[i],
+		       next);
+		return 1;
+	}
+	return 0;
+}
+
+static unsigned int ksym_check(const struct ksym_table *t)
 {
 	unsigned int bad = 0;
 	uint32_t i;
 
-	for (i = 0; i < kallsyms_num; i++) {
-		uint32_t start = kallsyms_addresses[i];
-
-		bad += kallsyms_check_name(i);
-		if (kallsyms_sizes[i] == 0) {
+	for (i = 0; i < t->num; i++) {
+		bad += ksym_check_name(t, i);
+		if (t->sizes[i] == 0) {
 			printk("kallsyms_check: S2 symbol %u at 0x%08x has "
-			       "size 0\n", i, start);
+			       "size 0\n", i, t->addresses[i]);
 			bad++;
 		}
-		if (i + 1 == kallsyms_num)
-			break;
-		if (kallsyms_addresses[i + 1] <= start) {
-			printk("kallsyms_check: S1 symbol %u at 0x%08x follows "
-			       "0x%08x\n", i + 1, kallsyms_addresses[i + 1],
-			       start);
-			bad++;
-		} else if (kallsyms_addresses[i + 1] - start <
-			   kallsyms_sizes[i]) {
-			printk("kallsyms_check: S2 symbol %u at 0x%08x, %u "
-			       "bytes, overlaps the next at 0x%08x\n", i,
-			       start, kallsyms_sizes[i],
-			       kallsyms_addresses[i + 1]);
-			bad++;
-		}
+		if (i + 1 < t->num)
+			bad += ksym_check_order(t, i);
 	}
 	return bad;
+}
+
+unsigned int kallsyms_check(void)
+{
+	struct ksym_table t = ksym_kernel();
+
+	return ksym_check(&t);
 }

@@ -135,6 +135,23 @@ static void test_pointer(void **state)
 	}
 }
 
+/*
+ * Linked without a symbol table (as the ring-3 programs are), %pS and
+ * %pB print the address as %p does; tests/host/test_kallsyms.c has them
+ * with a table.
+ */
+static void test_symbol_without_table(void **state)
+{
+	char want[64];
+
+	(void)state;
+	assert_null(&kallsyms_lookup);
+	snprintf(want, sizeof(want), "0x%0*lx|", (int)(2 * sizeof(void *)),
+		 (unsigned long)(uintptr_t)test_pointer);
+	check_unchecked(want, "%pS|", (void *)test_pointer);
+	check_unchecked(want, "%pB|", (void *)test_pointer);
+}
+
 static void test_unusual_formats(void **state)
 {
 	(void)state;
@@ -403,6 +420,7 @@ int main(void)
 		cmocka_unit_test(test_width_and_flags),
 		cmocka_unit_test(test_strings_and_chars),
 		cmocka_unit_test(test_pointer),
+		cmocka_unit_test(test_symbol_without_table),
 		cmocka_unit_test(test_unusual_formats),
 		cmocka_unit_test(test_truncation),
 		cmocka_unit_test(test_div_small),
