@@ -167,6 +167,18 @@ bool kstack_in_guard(uintptr_t addr)
 	       addr < slot_stack(slot);
 }
 
+bool kstack_bounds(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+	uint32_t slot = slot_of(addr);
+
+	if (slot == KSTACK_SLOTS || !bit_test(live, slot) ||
+	    addr < slot_stack(slot))
+		return false;
+	*lo = slot_stack(slot);
+	*hi = *lo + KSTACK_SIZE;
+	return true;
+}
+
 const char *kstack_describe(uintptr_t addr)
 {
 	static char buf[80];
