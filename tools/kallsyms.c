@@ -32,8 +32,10 @@
  *
  * Exit status: 0 on success; 1 if the input cannot be used (a marker
  * missing, a symbol longer than KALLSYMS_SIZE_MAX bytes or with a name
- * longer than KALLSYMS_NAME_MAX characters), with one line saying why on
- * standard error and nothing on standard output.
+ * longer than KALLSYMS_NAME_MAX characters) or memory runs out, with one
+ * line saying why on standard error and nothing on standard output.
+ * A longer input line than NM_LINE_MAX - 2 bytes is refused too (nm's
+ * lines for names within the limit are far shorter).
  *
  * Locking: single-threaded program.
  */
@@ -94,6 +96,12 @@ static int split(char *line, char **f, int max)
 	return n;
 }
 
+static int ksym_nomem(void)
+{
+	fprintf(stderr, "kallsyms: out of memory\n");
+	return -1;
+}
+
 static int ksym_add(struct ksym_list *l, const char *name, uint32_t addr,
 		    uint32_t size, bool func)
 {
@@ -102,13 +110,13 @@ static int ksym_add(struct ksym_list *l, const char *name, uint32_t addr,
 		struct ksym *v = realloc(l->v, cap * sizeof(*v));
 
 		if (!v)
-			return -1;
+			return ksym_nomem();
 		l->v = v;
 		l->cap = cap;
 	}
 	l->v[l->n].name = strdup(name);
 	if (!l->v[l->n].name)
-		return -1;
+		return ksym_nomem();
 	l->v[l->n].addr = addr;
 	l->v[l->n].size = size;
 	l->v[l->n].func = func;
@@ -242,7 +250,7 @@ static int emit_table(FILE *out, const struct ksym_list *l)
 	size_t i;
 
 	if (!col)
-		return -1;
+		return ksym_nomem();
 	emit_header(out, l->n);
 	for (i = 0; i < l->n; i++)
 		col[i] = l->v[i].addr;
@@ -287,8 +295,15 @@ int kallsyms_generate(FILE *in, FILE *out, bool empty)
 	int err = 0;
 
 	if (!empty) {
-		while (!err && fgets(line, sizeof(line), in))
+		while (!err && fgets(line, sizeof(line), in)) {
+			if (!strchr(line, '\n') && !feof(in)) {
+				fprintf(stderr, "kallsyms: an input line is "
+					"longer than %d bytes\n", NM_LINE_MAX - 2);
+				err = -1;
+				break;
+			}
 			err = ksym_parse_line(&l, line);
+		}
 		if (!err)
 			err = ksym_finish(&l);
 	}

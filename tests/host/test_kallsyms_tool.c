@@ -140,7 +140,7 @@ static void test_empty_table(void **state)
 /* Refusals: no markers, a symbol too long for a u16, a name too long. */
 static void test_refusals(void **state)
 {
-	char in[1024], name[200];
+	char in[2 * NM_LINE_MAX], name[NM_LINE_MAX + 100];
 	char *out = NULL;
 
 	(void)state;
@@ -158,6 +158,16 @@ static void test_refusals(void **state)
 	memset(name, 'x', 128);
 	name[128] = '\0';
 	snprintf(in, sizeof(in), NM_HEADER
+		 "__text_start|c0100000|T|NOTYPE||     |.text\n"
+		 "%s|c0100000|T|FUNC|00000010|     |.text\n"
+		 "__text_end|c0100100|T|NOTYPE||     |.text\n", name);
+	assert_int_equal(generate(in, false, &out), -1);
+	free(out);
+	out = NULL;
+	/* a line past NM_LINE_MAX: its end alone would read as a symbol */
+	memset(name, 'y', NM_LINE_MAX + 50);
+	name[NM_LINE_MAX + 50] = '\0';
+	snprintf(in, sizeof(in),
 		 "__text_start|c0100000|T|NOTYPE||     |.text\n"
 		 "%s|c0100000|T|FUNC|00000010|     |.text\n"
 		 "__text_end|c0100100|T|NOTYPE||     |.text\n", name);
