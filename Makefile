@@ -161,7 +161,8 @@ $(BUILD)/host/libmm.a: $(HOBJS)
 	ar rcs $@ $^
 
 # -rdynamic: printk's %pS names a host test's global functions through
-# dladdr() (arch/host/host.c).
+# dladdr() (arch/host/host.c).  -Ikernel: for the tests of kernel/kallsyms.c
+# and of lib/printf.c, which include it.
 $(BUILD)/host/test_%: tests/host/test_%.c $(BUILD)/host/libmm.a $(wildcard tests/host/*.h)
 	$(HOSTCC) $(HCFLAGS) -Itests/host -Ikernel -rdynamic -o $@ $< $(BUILD)/host/libmm.a -lcmocka
 
