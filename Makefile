@@ -98,8 +98,36 @@ $(BUILD)/kernel/%.o: %.asm
 	@mkdir -p $(dir $@)
 	$(NASM) $(KASFLAGS) $< -o $@
 
-$(BUILD)/kmem386.elf: $(KOBJS) arch/i386/linker.ld
-	ld $(KLDFLAGS) -o $@ $(KOBJS) $(LIBGCC)
+# The symbol table (kernel/kallsyms.h) is linked in two passes: link with
+# an empty table, list that link's text symbols into a table, link again
+# with it.  The table is data placed after all text, so text does not
+# move; the final link is listed again and must give the same table, or
+# the build fails.
+KALLSYMS := $(BUILD)/host/kallsyms
+KSYMS_NM  = nm -n -f sysv $(1) | $(KALLSYMS)
+
+$(KALLSYMS): tools/kallsyms.c
+	@mkdir -p $(dir $@)
+	$(HOSTCC) $(HCFLAGS) -o $@ $<
+
+$(BUILD)/kernel/kallsyms_empty.c: $(KALLSYMS)
+	$(KALLSYMS) --empty > $@
+
+$(BUILD)/kernel/kallsyms_table.c: $(BUILD)/kmem386.pass1.elf $(KALLSYMS)
+	$(call KSYMS_NM,$<) > $@.tmp && mv $@.tmp $@
+
+$(BUILD)/kernel/kallsyms_%.o: $(BUILD)/kernel/kallsyms_%.c
+	$(KCC) $(KCFLAGS) -c $< -o $@
+
+$(BUILD)/kmem386.pass1.elf: $(KOBJS) $(BUILD)/kernel/kallsyms_empty.o arch/i386/linker.ld
+	ld $(KLDFLAGS) -o $@ $(KOBJS) $(BUILD)/kernel/kallsyms_empty.o $(LIBGCC)
+
+$(BUILD)/kmem386.elf: $(KOBJS) $(BUILD)/kernel/kallsyms_table.o arch/i386/linker.ld
+	ld $(KLDFLAGS) -o $@.tmp $(KOBJS) $(BUILD)/kernel/kallsyms_table.o $(LIBGCC)
+	@$(call KSYMS_NM,$@.tmp) | cmp -s - $(BUILD)/kernel/kallsyms_table.c || \
+		{ echo "kallsyms: text symbols moved between the two links"; \
+		  rm -f $@.tmp; exit 1; }
+	mv $@.tmp $@
 
 $(BUILD)/kmem386.iso: $(BUILD)/kmem386.elf arch/i386/grub.cfg
 	@rm -rf $(BUILD)/isodir && mkdir -p $(BUILD)/isodir/boot/grub
@@ -132,8 +160,11 @@ $(BUILD)/host/libmm.a: $(HOBJS)
 	@rm -f $@
 	ar rcs $@ $^
 
+# -rdynamic: printk's %pS names a host test's global functions through
+# dladdr() (arch/host/host.c).  -Ikernel: for the tests of kernel/kallsyms.c
+# and of lib/printf.c, which include it.
 $(BUILD)/host/test_%: tests/host/test_%.c $(BUILD)/host/libmm.a $(wildcard tests/host/*.h)
-	$(HOSTCC) $(HCFLAGS) -Itests/host -o $@ $< $(BUILD)/host/libmm.a -lcmocka
+	$(HOSTCC) $(HCFLAGS) -Itests/host -Ikernel -rdynamic -o $@ $< $(BUILD)/host/libmm.a -lcmocka
 
 $(BUILD)/host/e820: tools/e820.c $(BUILD)/host/libmm.a
 	$(HOSTCC) $(HCFLAGS) -o $@ $< $(BUILD)/host/libmm.a

@@ -7,6 +7,7 @@
  * other; each must leave the allocators as it found them.
  */
 #include <stdarg.h>
+#include "kallsyms.h"
 #include "selftest.h"
 #include "shell.h"
 #include "mm/zones.h"
@@ -102,6 +103,33 @@ SELFTEST(core, parse_numbers)
 		return selftest_fail("12x accepted");
 	if (shell_parse_u64("", &v) != -EINVAL)
 		return selftest_fail("empty string accepted");
+	return NULL;
+}
+
+/* The symbol table holds its invariants and names a function exactly. */
+SELFTEST(core, kallsyms)
+{
+	uintptr_t fn = (uintptr_t)kallsyms_lookup;
+	char buf[KSYM_SYMBOL_LEN];
+	const char *name;
+	uint32_t off, size;
+	unsigned int bad = kallsyms_check();
+
+	if (bad)
+		return selftest_fail("kallsyms_check: %u violations", bad);
+	if (!kallsyms_lookup(fn + 1, &name, &off, &size) ||
+	    strcmp(name, "kallsyms_lookup") != 0 || off != 1 || size < 2)
+		return selftest_fail("kallsyms_lookup+1 not found as such");
+	if (!kallsyms_lookup(fn + size - 1, &name, &off, &size) ||
+	    off != size - 1 || strcmp(name, "kallsyms_lookup") != 0)
+		return selftest_fail("last byte of kallsyms_lookup not in it");
+	if (kallsyms_lookup((uintptr_t)kallsyms_names, &name, &off, &size))
+		return selftest_fail("rodata 0x%08x found in %s",
+				     (unsigned int)(uintptr_t)kallsyms_names,
+				     name);
+	snprintf(buf, sizeof(buf), "%pS", (void *)fn);
+	if (strncmp(buf, "kallsyms_lookup+0x0/0x", 22) != 0)
+		return selftest_fail("%%pS printed '%s'", buf);
 	return NULL;
 }
 

@@ -9,10 +9,16 @@
  * the whole result would have) and a NUL-terminated, truncated buffer for
  * free.
  *
- * Supported: %d %i %u %o %x %X %c %s %p %%; the flags - 0 + space #;
- * a field width and a precision, either of them as '*'; the length
+ * Supported: %d %i %u %o %x %X %c %s %p %pS %pB %%; the flags - 0 + space
+ * #; a field width and a precision, either of them as '*'; the length
  * modifiers hh h l ll j z t.  %p prints "0x" and all the hex digits of a
- * pointer (8 on i386).  A NULL %s prints "(null)", cut by the precision
+ * pointer (8 on i386).  %pS names a code address as Linux does,
+ * "symbol+0xoffset/0xsize", through kallsyms_lookup() (kernel/kallsyms.h),
+ * and prints what %p would for an address in no symbol; only the width
+ * and '-' apply to it.  %pB is %pS for a return address: it looks up the
+ * address minus one, because a call that ends a function (to a function
+ * that never returns) leaves a return address that is the first byte of
+ * the next one, and prints the offset of the address itself.  A NULL %s prints "(null)", cut by the precision
  * like any string.  Not supported: floating point, %n (a write through a
  * format string is never wanted in a kernel), wide characters.  An
  * unknown conversion is copied to the output as written.
@@ -26,6 +32,13 @@
  */
 #include <limits.h>
 #include "mm/arch.h"
+#include "kallsyms.h"
+
+/*
+ * The ring-3 programs link this file without the kernel's symbol table:
+ * there the weak reference stays null and %pS prints the bare address.
+ */
+#pragma weak kallsyms_lookup
 
 #define FMT_LEFT	0x01	/* '-': pad on the right */
 #define FMT_ZERO	0x02	/* '0': pad numbers with zeros */
@@ -296,10 +309,9 @@ static void fmt_unsigned(struct fmt_out *o, struct fmt_spec *spec)
 }
 
 /* %p: "0x" and every hex digit of the pointer, whatever the flags say. */
-static void fmt_pointer(struct fmt_out *o, struct fmt_spec *spec)
+static void fmt_address(struct fmt_out *o, struct fmt_spec *spec,
+			uintptr_t val)
 {
-	uintptr_t val = (uintptr_t)va_arg(o->ap, void *);
-
 	spec->conv = 'x';
 	spec->prec = 2 * sizeof(void *);
 	spec->flags &= FMT_LEFT;
@@ -317,6 +329,30 @@ static void fmt_padded(struct fmt_out *o, const struct fmt_spec *spec,
 	out_mem(o, s, n);
 	if (spec->flags & FMT_LEFT)
 		out_repeat(o, ' ', pad);
+}
+
+/*
+ * %pS and %pB (@conv 'S' or 'B'): "name+0xoff/0xsize", padded to the
+ * width; the address as %p prints it when no symbol holds it.
+ */
+static void fmt_symbol(struct fmt_out *o, struct fmt_spec *spec, char conv)
+{
+	uintptr_t val = (uintptr_t)va_arg(o->ap, void *);
+	uintptr_t at = conv == 'B' && val ? val - 1 : val;
+	char sym[KSYM_SYMBOL_LEN];
+	const char *name;
+	uint32_t off, size;
+	int n;
+
+	if (!kallsyms_lookup || !kallsyms_lookup(at, &name, &off, &size)) {
+		fmt_address(o, spec, val);
+		return;
+	}
+	n = snprintf(sym, sizeof(sym), "%s+0x%x/0x%x", name,
+		     (unsigned int)(off + (uint32_t)(val - at)),
+		     (unsigned int)size);
+	fmt_padded(o, spec, sym, n < (int)sizeof(sym) ? (size_t)n
+						       : sizeof(sym) - 1);
 }
 
 static void fmt_string(struct fmt_out *o, const struct fmt_spec *spec)
@@ -356,7 +392,13 @@ static const char *fmt_conversion(struct fmt_out *o, const char *pct)
 	case 'X':
 		fmt_unsigned(o, &spec);
 		break;
-	case 'p': fmt_pointer(o, &spec); break;
+	case 'p':
+		if (f[1] == 'S' || f[1] == 'B') {
+			fmt_symbol(o, &spec, f[1]);
+			return f + 2;
+		}
+		fmt_address(o, &spec, (uintptr_t)va_arg(o->ap, void *));
+		break;
 	case 's': fmt_string(o, &spec); break;
 	case 'c': fmt_char(o, &spec); break;
 	case '%': out_char(o, '%'); break;

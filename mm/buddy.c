@@ -530,14 +530,14 @@ static void buddy_report(const struct zone *zone, pfn_t pfn,
 			 pfn_t block, unsigned int block_order, void *caller)
 {
 	if (what == buddy_wrong_order)
-		printk("buddy: %s pfn 0x%x order %u in zone %s, allocated as order %u (caller %p)\n",
+		printk("buddy: %s pfn 0x%x order %u in zone %s, allocated as order %u (caller %pS)\n",
 		       what, pfn, order, zone->name, block_order, caller);
 	else if (what == buddy_tail)
-		printk("buddy: %s pfn 0x%x order %u in zone %s, inside the order-%u block at pfn 0x%x (caller %p)\n",
+		printk("buddy: %s pfn 0x%x order %u in zone %s, inside the order-%u block at pfn 0x%x (caller %pS)\n",
 		       what, pfn, order, zone->name, block_order, block,
 		       caller);
 	else
-		printk("buddy: %s pfn 0x%x order %u in zone %s (caller %p)\n",
+		printk("buddy: %s pfn 0x%x order %u in zone %s (caller %pS)\n",
 		       what, pfn, order, zone->name, caller);
 }
 
@@ -613,7 +613,7 @@ static __attribute__((noinline, cold)) int
 buddy_refuse_stray(pfn_t pfn, unsigned int order, void *caller)
 {
 	buddy_count_stray();
-	printk("buddy: free of pfn 0x%x order %u outside every zone (caller %p)\n",
+	printk("buddy: free of pfn 0x%x order %u outside every zone (caller %pS)\n",
 	       pfn, order, caller);
 	return -EINVAL;
 }
@@ -771,12 +771,12 @@ int free_pages(void *addr, unsigned int order)
 	if (!arch_virt_is_direct(addr)) {
 		buddy_count_stray();
 		printk("buddy: free_pages of %p outside the direct map, order "
-		       "%u (caller %p)\n", addr, order, MM_CALLER());
+		       "%u (caller %pS)\n", addr, order, MM_CALLER());
 		return -EINVAL;
 	}
 	if (!IS_ALIGNED((uintptr_t)addr, PAGE_SIZE)) {
 		buddy_count_stray();
-		printk("buddy: free_pages of unaligned address %p order %u (caller %p)\n",
+		printk("buddy: free_pages of unaligned address %p order %u (caller %pS)\n",
 		       addr, order, MM_CALLER());
 		return -EINVAL;
 	}
@@ -794,7 +794,7 @@ void get_page(struct page *page)
 	if (page < mem_map || pfn >= max_pfn ||
 	    !zone_spans_pfn(page_zone(page), pfn)) {
 		buddy_count_stray();
-		printk("buddy: get_page of pfn 0x%x outside every zone (caller %p)\n",
+		printk("buddy: get_page of pfn 0x%x outside every zone (caller %pS)\n",
 		       pfn, MM_CALLER());
 		return;
 	}
@@ -812,7 +812,7 @@ void get_page(struct page *page)
 		zone->stats.refused_frees++;
 	mm_unlock_irqrestore(&zone->lock, flags);
 	if (what)
-		printk("buddy: get_page on %s pfn 0x%x in zone %s (caller %p)\n",
+		printk("buddy: get_page on %s pfn 0x%x in zone %s (caller %pS)\n",
 		       what, pfn, zone->name, MM_CALLER());
 }
 

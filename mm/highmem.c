@@ -41,7 +41,7 @@ void *kmap_local(struct page *page)
 	flags = arch_irq_save();
 	slot = kmap_top;
 	if (slot >= KMAP_SLOTS)
-		panic("kmap_local: all %u slots in use (pfn 0x%x, caller %p)",
+		panic("kmap_local: all %u slots in use (pfn 0x%x, caller %pS)",
 		      KMAP_SLOTS, page_to_pfn(page), MM_CALLER());
 	err = vmm_map(vmm_kernel_pd, kmap_slot_va(slot), page_to_pfn(page),
 		      MMU_WRITE);
@@ -63,7 +63,7 @@ int kunmap_local(const void *addr)
 	flags = arch_irq_save();
 	if (kmap_top == 0 || va != kmap_slot_va(kmap_top - 1)) {
 		kmap_refused++;
-		printk("kmap: kunmap_local of 0x%08x out of order (%u slots in use) (caller %p)\n",
+		printk("kmap: kunmap_local of 0x%08x out of order (%u slots in use) (caller %pS)\n",
 		       (unsigned int)va, kmap_top, MM_CALLER());
 		err = -EINVAL;
 	} else {

@@ -203,7 +203,7 @@ static void kmalloc_refuse(const char *who, const void *p, void *caller)
 
 	kmalloc_stat.refused++;
 	arch_irq_restore(flags);
-	printk("kmalloc: %s of a foreign pointer %p: no slab object or large kmalloc block (caller %p)\n",
+	printk("kmalloc: %s of a foreign pointer %p: no slab object or large kmalloc block (caller %pS)\n",
 	       who, p, caller);
 }
 

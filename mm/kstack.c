@@ -142,7 +142,7 @@ int kstack_free(void *stack)
 	if (!stack)
 		return 0;
 	if (!slot_claim(va, slot)) {
-		printk("kstack_free: bad address 0x%08x: %s (caller %p)\n",
+		printk("kstack_free: bad address 0x%08x: %s (caller %pS)\n",
 		       (unsigned int)va,
 		       slot == KSTACK_SLOTS ? "not in the kernel-stack area" :
 		       va != slot_stack(slot) ? "not the start of a stack" :
@@ -165,6 +165,18 @@ bool kstack_in_guard(uintptr_t addr)
 
 	return slot < KSTACK_SLOTS && bit_test(live, slot) &&
 	       addr < slot_stack(slot);
+}
+
+bool kstack_bounds(uintptr_t addr, uintptr_t *lo, uintptr_t *hi)
+{
+	uint32_t slot = slot_of(addr);
+
+	if (slot == KSTACK_SLOTS || !bit_test(live, slot) ||
+	    addr < slot_stack(slot))
+		return false;
+	*lo = slot_stack(slot);
+	*hi = *lo + KSTACK_SIZE;
+	return true;
 }
 
 const char *kstack_describe(uintptr_t addr)

@@ -177,7 +177,7 @@ phys_addr_t memblock_alloc(phys_addr_t size, phys_addr_t align,
 
 	if (retired) {
 		refused++;
-		printk("memblock: %s wants %llu bytes after boot, refused (caller %p)\n",
+		printk("memblock: %s wants %llu bytes after boot, refused (caller %pS)\n",
 		       name, (unsigned long long)size, MM_CALLER());
 		return 0;
 	}

@@ -266,7 +266,7 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 	if (!name || !size || size > (PAGE_SIZE << SLAB_MAX_ORDER) ||
 	    (flags & ~SLAB_VALID_FLAGS) || (align & (align - 1)) ||
 	    align > PAGE_SIZE || !kmem_cache_boot.objs_per_slab) {
-		printk("slab: kmem_cache_create(%s, %u, %u, 0x%x) refused (caller %p)\n",
+		printk("slab: kmem_cache_create(%s, %u, %u, 0x%x) refused (caller %pS)\n",
 		       name ? name : "(null)", size, align, flags, MM_CALLER());
 		return NULL;
 	}
@@ -318,7 +318,7 @@ static int slab_destroy(struct kmem_cache *c, void *caller)
 	flags = mm_lock_irqsave(&slab_caches_lock);
 	if (!slab_cache_known_locked(c)) {
 		mm_unlock_irqrestore(&slab_caches_lock, flags);
-		printk("slab: kmem_cache_destroy of %p, which is no cache (caller %p)\n",
+		printk("slab: kmem_cache_destroy of %p, which is no cache (caller %pS)\n",
 		       (void *)c, caller);
 		return -EINVAL;
 	}
@@ -328,7 +328,7 @@ static int slab_destroy(struct kmem_cache *c, void *caller)
 	mm_unlock_irqrestore(&slab_caches_lock, flags);
 	if (info.active_objs) {
 		slab_count_refused(c);
-		printk("slab: kmem_cache_destroy of cache %s refused: %lu objects still live (caller %p)\n",
+		printk("slab: kmem_cache_destroy of cache %s refused: %lu objects still live (caller %pS)\n",
 		       c->name, info.active_objs, caller);
 		return -EBUSY;
 	}
@@ -344,7 +344,7 @@ int kmem_cache_destroy(struct kmem_cache *cache)
 	if (!cache)
 		return 0;
 	if (cache == &kmem_cache_boot || cache == &kmem_slab_boot) {
-		printk("slab: kmem_cache_destroy of the boot cache refused (caller %p)\n",
+		printk("slab: kmem_cache_destroy of the boot cache refused (caller %pS)\n",
 		       MM_CALLER());
 		return -EINVAL;
 	}

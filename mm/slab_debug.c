@@ -83,7 +83,7 @@ void slab_report(struct kmem_cache *c, const char *what, const void *obj,
 			 found->bytes[i]);
 	if (found && found->n)
 		hex[3 * found->n - 1] = '\0';
-	printk("slab: %s in cache %s: object %p offset %d bytes %s (caller %p)\n",
+	printk("slab: %s in cache %s: object %p offset %d bytes %s (caller %pS)\n",
 	       what, c->name, obj, off, hex, caller);
 }
 
@@ -200,7 +200,7 @@ static unsigned int slab_check_free_obj(struct kmem_cache *c, struct slab *s,
 			     SLAB_RED_ZONE, &found) < 0 &&
 		   slab_scan(p + c->size, RED_INACTIVE, RED_INACTIVE,
 			     c->track_off - c->size, &found) < 0,
-		   "5: free object %p has an active or overwritten red zone (last freed by %p)",
+		   "5: free object %p has an active or overwritten red zone (last freed by %pS)",
 		   (void *)p, slab_get_track(c, p));
 	return bad;
 }

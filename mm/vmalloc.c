@@ -262,7 +262,7 @@ static void *vmalloc_gfp(size_t size, gfp_t gfp, const void *caller)
 	}
 	mm_unlock_irqrestore(&vmalloc_lock, flags);
 	if (!a) {
-		printk("vmalloc: allocation of %u bytes failed (caller %p)\n",
+		printk("vmalloc: allocation of %u bytes failed (caller %pS)\n",
 		       (unsigned int)size, caller);
 		return NULL;
 	}
@@ -284,13 +284,13 @@ static void vfree_report(uintptr_t va, const struct vm_area *a,
 {
 	if (a && a->start == va && a->kind == VM_IOREMAP)
 		printk("vfree: bad address 0x%08x: an ioremap area, for "
-		       "iounmap() (caller %p)\n", (unsigned int)va, caller);
+		       "iounmap() (caller %pS)\n", (unsigned int)va, caller);
 	else if (a && va < vm_end(a))
-		printk("vfree: bad address 0x%08x: inside area 0x%08x-0x%08x, not its start (caller %p)\n",
+		printk("vfree: bad address 0x%08x: inside area 0x%08x-0x%08x, not its start (caller %pS)\n",
 		       (unsigned int)va, (unsigned int)a->start,
 		       (unsigned int)vm_end(a), caller);
 	else
-		printk("vfree: bad address 0x%08x: not a vmalloc area (caller %p)\n",
+		printk("vfree: bad address 0x%08x: not a vmalloc area (caller %pS)\n",
 		       (unsigned int)va, caller);
 }
 
@@ -423,7 +423,7 @@ static void *vm_remap(phys_addr_t phys, size_t size, unsigned int prot,
 	mm_unlock_irqrestore(&vmalloc_lock, flags);
 	if (!a) {
 		printk("ioremap: cannot map [mem 0x%08llx-0x%08llx] (caller "
-		       "%p)\n", (unsigned long long)phys,
+		       "%pS)\n", (unsigned long long)phys,
 		       (unsigned long long)(phys + size - 1), caller);
 		return NULL;
 	}
@@ -448,7 +448,7 @@ int iounmap(const void *addr)
 		     &found);
 	if (!a) {
 		printk("iounmap: bad address 0x%08x: not an ioremap area "
-		       "(caller %p)\n", (unsigned int)(uintptr_t)addr,
+		       "(caller %pS)\n", (unsigned int)(uintptr_t)addr,
 		       MM_CALLER());
 		return -EINVAL;
 	}
@@ -502,9 +502,9 @@ void vmallocinfo_dump(void)
 
 		if (a->state != VM_LIVE)
 			continue;
-		printk("0x%08x-0x%08x %7u 0x%08x ", (unsigned int)a->start,
+		printk("0x%08x-0x%08x %7u %pS ", (unsigned int)a->start,
 		       (unsigned int)vm_end(a), (unsigned int)a->size,
-		       (unsigned int)(uintptr_t)a->caller);
+		       a->caller);
 		if (a->kind == VM_IOREMAP)
 			printk("phys=0x%08x ioremap\n",
 			       (unsigned int)PFN_PHYS(a->phys_pfn));

@@ -306,7 +306,7 @@ int vmm_pgdir_destroy(pfn_t pd)
 
 	if (!vmm_pd_valid(pd) || pd == vmm_kernel_pd ||
 	    pd == arch_mmu_current()) {
-		printk("vmm: refused to destroy page directory pfn 0x%x (caller %p)\n",
+		printk("vmm: refused to destroy page directory pfn 0x%x (caller %pS)\n",
 		       pd, MM_CALLER());
 		return -EINVAL;
 	}

@@ -75,7 +75,7 @@ static int range_args(pfn_t pd, uintptr_t start, uintptr_t end,
 
 	if (ok)
 		return 0;
-	printk("vmm: bad range 0x%08x-0x%08x in page directory pfn 0x%x (caller %p)\n",
+	printk("vmm: bad range 0x%08x-0x%08x in page directory pfn 0x%x (caller %pS)\n",
 	       (unsigned int)start, (unsigned int)end, pd, caller);
 	return -EINVAL;
 }
@@ -260,7 +260,7 @@ int vmm_copy_range(pfn_t dst_pd, pfn_t src_pd, uintptr_t start,
 		return err;
 	if (dst_pd == src_pd || !vmm_pd_valid(dst_pd) ||
 	    (flags & ~VMM_COPY_COW)) {
-		printk("vmm: refused copy of 0x%08x-0x%08x from page directory pfn 0x%x to pfn 0x%x, flags 0x%x (caller %p)\n",
+		printk("vmm: refused copy of 0x%08x-0x%08x from page directory pfn 0x%x to pfn 0x%x, flags 0x%x (caller %pS)\n",
 		       (unsigned int)start, (unsigned int)end, src_pd, dst_pd,
 		       flags, MM_CALLER());
 		return -EINVAL;

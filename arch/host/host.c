@@ -7,8 +7,19 @@
  * therefore arena + pa for every address.  Interrupts are a flag, panics
  * can be caught by tests, and printk goes into a growing log that tests
  * search (echoed to stderr when KMEM_VERBOSE is set).
+ *
+ * printk formats with the C library, which knows no %pS or %pB: before
+ * formatting, vprintk rewrites them into conversions of its own
+ * (HOST_SPEC_SYM, HOST_SPEC_RET) that a glibc printf handler renders as
+ * the kernel does, "name+0xoff/0xsize", from dladdr1(): the name and size
+ * of the dynamic symbol holding the address.  Host programs are linked
+ * with -rdynamic so that their global functions are dynamic symbols;
+ * static functions are not, and an address in one prints as %p does.
  */
 #define _GNU_SOURCE
+#include <dlfcn.h>
+#include <link.h>
+#include <printf.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -104,10 +115,99 @@ static void log_append(const char *s, size_t n)
 	log_buf[log_len] = '\0';
 }
 
+/* Conversion characters glibc leaves free, taken for %pS and %pB. */
+#define HOST_SPEC_SYM	'W'
+#define HOST_SPEC_RET	'Y'
+
+/* Render @addr as %pS does (%pB if @ret) into @buf. */
+static void host_sprint_symbol(char *buf, size_t size, uintptr_t addr,
+			       bool ret)
+{
+	uintptr_t at = ret && addr ? addr - 1 : addr;
+	const ElfW(Sym) *sym = NULL;
+	Dl_info info;
+
+	if (dladdr1((void *)at, &info, (void **)&sym, RTLD_DL_SYMENT) &&
+	    info.dli_sname && sym)
+		snprintf(buf, size, "%s+0x%lx/0x%lx", info.dli_sname,
+			 (unsigned long)(addr - (uintptr_t)info.dli_saddr),
+			 (unsigned long)sym->st_size);
+	else
+		snprintf(buf, size, "%p", (void *)addr);
+}
+
+static int host_print_symbol(FILE *stream, const struct printf_info *pi,
+			     const void *const *args)
+{
+	const void *addr = *(const void *const *)args[0];
+	char buf[256];
+
+	host_sprint_symbol(buf, sizeof(buf), (uintptr_t)addr,
+			   pi->spec == HOST_SPEC_RET);
+	return fprintf(stream, "%*s", pi->left ? -pi->width : pi->width, buf);
+}
+
+static int host_symbol_arginfo(const struct printf_info *pi, size_t n,
+			       int *argtypes, int *size)
+{
+	(void)pi;
+	if (n > 0) {
+		argtypes[0] = PA_POINTER;
+		size[0] = sizeof(void *);
+	}
+	return 1;
+}
+
+__attribute__((constructor)) static void host_printf_init(void)
+{
+	register_printf_specifier(HOST_SPEC_SYM, host_print_symbol,
+				  host_symbol_arginfo);
+	register_printf_specifier(HOST_SPEC_RET, host_print_symbol,
+				  host_symbol_arginfo);
+}
+
+/*
+ * Copy @fmt into @out (@size bytes) with every %pS and %pB turned into
+ * HOST_SPEC_SYM and HOST_SPEC_RET, flags and width kept.  Returns: @out,
+ * or @fmt itself when it has none or does not fit.
+ */
+static const char *host_rewrite_format(const char *fmt, char *out,
+				       size_t size)
+{
+	const char *f = fmt;
+	size_t n = 0;
+	bool changed = false;
+
+	while (*f && n + 2 < size) {
+		char c = *f++;
+
+		out[n++] = c;
+		if (c != '%')
+			continue;
+		while (*f && strchr("-+ #0123456789.*hlLqjzt", *f) &&
+		       n + 2 < size)
+			out[n++] = *f++;
+		if (f[0] == 'p' && (f[1] == 'S' || f[1] == 'B')) {
+			out[n++] = f[1] == 'S' ? HOST_SPEC_SYM : HOST_SPEC_RET;
+			f += 2;
+			changed = true;
+		} else if (*f) {
+			out[n++] = *f++;
+		}
+	}
+	if (*f || !changed)
+		return fmt;
+	out[n] = '\0';
+	return out;
+}
+
 int vprintk(const char *fmt, va_list ap)
 {
-	char line[1024];
-	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	char line[1024], host_fmt[512];
+	int n;
+
+	fmt = host_rewrite_format(fmt, host_fmt, sizeof(host_fmt));
+	n = vsnprintf(line, sizeof(line), fmt, ap);
 
 	if (n < 0)
 		return n;

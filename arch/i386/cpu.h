@@ -53,6 +53,8 @@ void gdt_init(void);
 void tss_set_kernel_stack(uint32_t esp0);
 /* The page directory (physical address) the double-fault task runs on. */
 void tss_set_fault_cr3(uint32_t cr3);
+/* The double-fault task's stack: [*lo, *hi).  Context: any. */
+void df_stack_bounds(uintptr_t *lo, uintptr_t *hi);
 void idt_init(void);
 void pic_init(void);
 void pit_init(void);

@@ -54,6 +54,12 @@ static void gdt_set(int i, uint32_t base, uint32_t limit, uint8_t access,
 	gdt[i].base_hi = (base >> 24) & 0xff;
 }
 
+void df_stack_bounds(uintptr_t *lo, uintptr_t *hi)
+{
+	*lo = (uintptr_t)df_stack;
+	*hi = *lo + DF_STACK_SIZE;
+}
+
 /* The double-fault task: its own stack, interrupts off, the boot CR3
  * until tss_set_fault_cr3() names the final kernel directory. */
 static void df_tss_init(void)

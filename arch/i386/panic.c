@@ -1,14 +1,16 @@
 /*
  * The end of the world, said clearly: "PANIC: <reason>", every register,
- * the control registers and a frame-pointer backtrace, then the machine
- * stops.  Under QEMU it leaves through isa-debug-exit with a non-zero status
- * so that a test fails loudly instead of hanging.
+ * the control registers and a frame-pointer backtrace whose frames name
+ * their functions (arch/i386/stacktrace.c), then the machine stops.
+ * Under QEMU it leaves through isa-debug-exit with a non-zero status so
+ * that a test fails loudly instead of hanging.
  *
  * Context: any, IRQs are disabled first.  A panic while panicking stops at
  * once (the second reason is still printed).
  */
 #include <stdarg.h>
 #include "cpu.h"
+#include "stacktrace.h"
 #include "trap.h"
 #include "mm/arch.h"
 
@@ -23,21 +25,6 @@ static void dump_control_regs(void)
 	printk("\n");
 }
 
-/* Walk saved EBPs while they point into the kernel half. */
-static void backtrace(uint32_t ebp)
-{
-	int depth;
-
-	printk("Call trace:\n");
-	for (depth = 0; depth < 16 && ebp >= PAGE_OFFSET && ebp < 0xff000000u &&
-			(ebp & 3) == 0; depth++) {
-		uint32_t *frame = (uint32_t *)ebp;
-
-		printk(" [<%08x>]\n", frame[1]);
-		ebp = frame[0];
-	}
-}
-
 static void dump_current_regs(void)
 {
 	uint32_t eax, ebx, ecx, edx, esi, edi, ebp, esp;
@@ -49,7 +36,7 @@ static void dump_current_regs(void)
 	printk("ESI: %08x EDI: %08x EBP: %08x ESP: %08x EFLAGS: %08x\n", esi,
 	       edi, ebp, esp, read_eflags());
 	dump_control_regs();
-	backtrace(ebp);
+	stacktrace_print(ebp);
 }
 
 /* Interrupts off, the reason printed; a nested panic stops right here. */
@@ -91,6 +78,6 @@ void trap_panic(const struct trap_frame *tf, const char *fmt, ...)
 	va_end(ap);
 	trap_dump(tf);
 	dump_control_regs();
-	backtrace(tf->ebp);
+	stacktrace_print(tf->ebp);
 	panic_end();
 }

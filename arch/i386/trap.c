@@ -144,6 +144,7 @@ void trap_dump(const struct trap_frame *tf)
 	       trap_name(tf->vector), tf->error_code, user ? " from ring 3" : "");
 	printk("EIP: %04x:%08x EFLAGS: %08x CR2: %08x\n", tf->cs, tf->eip,
 	       tf->eflags, read_cr2());
+	printk("EIP is at %pS\n", (void *)(uintptr_t)tf->eip);
 	printk("EAX: %08x EBX: %08x ECX: %08x EDX: %08x\n", tf->eax, tf->ebx,
 	       tf->ecx, tf->edx);
 	printk("ESI: %08x EDI: %08x EBP: %08x ESP: %08x\n", tf->esi, tf->edi,

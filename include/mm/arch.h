@@ -174,7 +174,11 @@ void arch_tlb_flush_all(void);
 
 /*
  * Console output and the end of the world.  printk understands
- * %d %i %u %x %X %lx %llx %llu %s %c %p %%, widths and zero padding.
+ * %d %i %u %x %X %lx %llx %llu %s %c %p %%, widths and zero padding, and
+ * %pS (%pB for a return address) to name a code address as
+ * "symbol+0xoffset/0xsize", or print it as %p when no symbol holds it;
+ * misuse reports name their caller so.  snprintf knows no %pS on the
+ * host, where it is the C library's: reports use printk.
  * panic() prints "PANIC: <reason>", a register dump, and never returns.
  */
 int printk(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -54,6 +54,14 @@ int kstack_free(void *stack);
  */
 const char *kstack_describe(uintptr_t addr);
 
+/*
+ * kstack_bounds - the live stack holding @addr (not its guard page):
+ * its lowest byte in *@lo and its top (one past the end) in *@hi.
+ * Context: any, the panic path included (takes no lock).
+ * Returns: true, or false (outputs untouched) when no live stack holds it.
+ */
+bool kstack_bounds(uintptr_t addr, uintptr_t *lo, uintptr_t *hi);
+
 /* kstack_in_guard - does @addr fall in the guard page of a live stack?
  * Context: any, the panic path included (takes no lock). */
 bool kstack_in_guard(uintptr_t addr);

@@ -295,6 +295,43 @@ static void test_double_free(void **state)
 	expect_refused("buddy: double free of pfn 0x1000 order 0 in zone Normal (caller 0x");
 }
 
+/*
+ * A global function (a dynamic symbol: host tests link with -rdynamic)
+ * that frees @page, so that a report names it as the caller.
+ */
+__attribute__((noinline)) int buddy_test_free(struct page *page)
+{
+	int ret = __free_pages(page, 0);
+
+	__asm__ volatile("" : : "r"(ret) : "memory");	/* no tail call */
+	return ret;
+}
+
+/* The report names its caller as symbol+offset/size (printk's %pS). */
+static void test_double_free_names_caller(void **state)
+{
+	const char *want = "buddy: double free of pfn 0x1000 order 0 in zone "
+			   "Normal (caller buddy_test_free+0x";
+	struct page *page;
+	unsigned long off, size;
+	char end[4];
+
+	(void)state;
+	no_hot_all();
+	page = alloc_pages(GFP_KERNEL, 0);
+	assert_int_equal(buddy_test_free(page), 0);
+	host_log_clear();
+	assert_int_equal(buddy_test_free(page), -EINVAL);
+	if (!host_log_contains(want))
+		fail_msg("expected '%s', log:\n%s", want, host_log());
+	assert_int_equal(sscanf(strstr(host_log(), want) + strlen(want),
+				"%lx/0x%lx%3s", &off, &size, end), 3);
+	assert_true(off > 0 && off < size);
+	assert_string_equal(end, ")");
+	assert_int_equal(host_log_count("\n"), 1);
+	check_all();
+}
+
 static void test_double_free_hot(void **state)
 {
 	struct page *page;
@@ -1544,6 +1581,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_buddies_merge_in_either_order, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_every_order, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_double_free, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_double_free_names_caller, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_double_free_hot, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_order, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_misaligned_and_invalid_order, setup64, teardown),

@@ -50,6 +50,21 @@ static void assert_stack(const void *p, int zone)
 	assert_false(kstack_in_guard(va + KSTACK_SIZE - 1));
 }
 
+/* kstack_bounds(@addr): the stack at @stack, or none if @stack is NULL. */
+static void expect_bounds(const char *addr, const char *stack)
+{
+	uintptr_t lo = 1, hi = 2;
+
+	assert_int_equal(kstack_bounds((uintptr_t)addr, &lo, &hi),
+			 stack != NULL);
+	if (!stack) {
+		assert_true(lo == 1 && hi == 2);	/* untouched */
+		return;
+	}
+	assert_int_equal(lo, (uintptr_t)stack);
+	assert_int_equal(hi, (uintptr_t)stack + KSTACK_SIZE);
+}
+
 static void test_kstack_basic(void **state)
 {
 	uint32_t free0;
@@ -81,8 +96,14 @@ static void test_kstack_basic(void **state)
 	assert_string_equal(kstack_describe((uintptr_t)q + 100), want);
 	assert_string_equal(kstack_describe(VMALLOC_START), "");
 	assert_string_equal(kstack_describe((uintptr_t)q + KSTACK_SLOT), "");
+	expect_bounds(q, q);				/* first byte */
+	expect_bounds(q + KSTACK_SIZE - 1, q);		/* last byte */
+	expect_bounds(q - 1, NULL);			/* its guard page */
+	expect_bounds(q + KSTACK_SIZE, NULL);		/* the next slot's guard */
+	expect_bounds((char *)VMALLOC_START, NULL);
 
 	assert_int_equal(kstack_free(p), 0);		/* lowest slot reused */
+	expect_bounds(p, NULL);				/* no longer live */
 	assert_string_equal(kstack_describe((uintptr_t)p), "");
 	assert_false(kstack_in_guard((uintptr_t)p - 1));
 	p = kstack_alloc();

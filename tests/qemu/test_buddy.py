@@ -52,9 +52,11 @@ def test_selftest_buddy(boot, mem, cpu):
     assert lines[-1] == f"{SELFTEST_CASES} passed, 0 failed", out
     # the misuse case's refusals are reported, one line each
     assert re.search(r"^buddy: double free of pfn 0x[0-9a-f]+ order 0 in zone "
-                     r"\w+ \(caller 0x[0-9a-f]+\)$", out, re.M), out
+                     r"\w+ \(caller selftest_buddy_misuse_refused"
+                     r"\+0x[0-9a-f]+/0x[0-9a-f]+\)$", out, re.M), out
     assert re.search(r"^buddy: free of pfn 0x[0-9a-f]+ order 0 outside every "
-                     r"zone \(caller 0x[0-9a-f]+\)$", out, re.M), out
+                     r"zone \(caller selftest_buddy_misuse_refused"
+                     r"\+0x[0-9a-f]+/0x[0-9a-f]+\)$", out, re.M), out
     k.halt()
 
 

@@ -126,6 +126,7 @@ def test_selftest_bootmem(boot, mem):
     k = boot(mem=mem, method="elf")
     out = k.cmd("selftest bootmem")
     assert re.search(r"^memblock: selftest wants 4096 bytes after boot, refused "
-                     r"\(caller 0x[0-9a-f]+\)$", out, re.M)
+                     r"\(caller selftest_bootmem_memblock_record_consistent"
+                     r"\+0x[0-9a-f]+/0x[0-9a-f]+\)$", out, re.M)
     assert "4 passed, 0 failed" in out, out
     k.halt()
