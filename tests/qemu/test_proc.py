@@ -50,11 +50,11 @@ def vmstat(k):
                                                    re.M)}
 
 
-def run(k, line):
+def run(k, line, timeout=None):
     """`run LINE`; check that it left nothing behind; return the output and
     the change of every vmstat counter."""
     before = vmstat(k)
-    out = k.cmd("run " + line)
+    out = k.cmd("run " + line, **({"timeout": timeout} if timeout else {}))
     after = vmstat(k)
     for key in before:
         if key.startswith("nr_free_"):
@@ -295,4 +295,38 @@ def test_run_ps_and_errors(boot):
     out = k.cmd("run segv nothing")
     assert "FAIL: unknown mode 'nothing'" in out
     assert "segv exited with status 1" in out
+    k.halt()
+
+
+UFUZZ = re.compile(r"ufuzz: seed (\d+): (\d+) children, (\d+) calls each: "
+                   r"(\d+) exited, (\d+) segfault, (\d+) oom, "
+                   r"(\d+) fork refused")
+
+
+def check_ufuzz(k, seed, children=200, calls=500):
+    """Random ring-3 system calls and accesses: every child ends by exit or
+    a kill the kernel reported, and nothing is left behind (run())."""
+    # (at 1 GiB a child's populated MAP_SHARED mapping may zero most of
+    # memory: a run takes tens of seconds there)
+    out, d = run(k, f"ufuzz {seed} {children} {calls}", timeout=300)
+    m = UFUZZ.search(out)
+    assert m and "ufuzz: PASS" in out, out
+    exited, segv, oom, refused = (int(m.group(i)) for i in (4, 5, 6, 7))
+    assert exited + segv + oom + refused == children, out
+    assert refused == 0, out
+    # every kill is reported on the console, one line per child
+    assert len(SEGFAULT.findall(out)) == segv + oom, out
+    assert d["segfault"] == segv + oom, out
+    assert "panic" not in out.lower(), out
+    return exited, segv, oom
+
+
+@pytest.mark.parametrize("mem,seeds", [("16M", (1, 2, 3)), ("1G", (4,))])
+def test_random_system_calls_from_ring3(boot, mem, seeds):
+    k = boot(mem=mem)
+    ends = [check_ufuzz(k, seed) for seed in seeds]
+    # the moves really vary: some children live to the end, some are killed
+    assert sum(e[0] for e in ends) > 0 and sum(e[1] for e in ends) > 0, ends
+    # and the kernel still runs programs correctly afterwards
+    check_program(k, "cowtest", mem)
     k.halt()

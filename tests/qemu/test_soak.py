@@ -1,4 +1,5 @@
-"""Soak: rounds of random user programs, a fork bomb ended by Ctrl-C, out
+"""Soak: rounds of random user programs, random ring-3 system calls
+(ufuzz), a fork bomb ended by Ctrl-C, out
 of memory (oomtest, oomtest fork) and the buddy and slab stress loops, at
 16 MiB and at 1 GiB. After every round the free frames of every zone must
 be what they were after boot, and no process, address space, region, user
@@ -17,7 +18,7 @@ import pytest
 
 from test_console import expect, send_ctrl_c
 from test_proc import (LEFT_ZERO, SEGV_MODES, check_program, check_segv,
-                       vmstat)
+                       check_ufuzz, vmstat)
 
 MINUTES = float(os.environ.get("SOAK_MINUTES", "0") or 0)
 SEED = int(os.environ.get("SOAK_SEED", "0") or 0) or random.randrange(1 << 30)
@@ -78,6 +79,10 @@ def stress(k, what, seed):
 def soak_round(k, rng, mem, base, n):
     random_programs(k, rng, mem, 6)
     check_round(k, base, f"round {n}: programs")
+    # (at 1 GiB a child's populated MAP_SHARED mapping may zero most of
+    # memory: fewer children keep a round within its time)
+    check_ufuzz(k, rng.randrange(1, 1 << 30), 200 if mem == "16M" else 50)
+    check_round(k, base, f"round {n}: ufuzz")
     fork_bomb(k)
     check_round(k, base, f"round {n}: forkbomb")
     out_of_memory(k)
