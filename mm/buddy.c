@@ -204,18 +204,21 @@ static int buddy_first_zone(gfp_t gfp)
  * While page injection is armed, or page debugging is on, the table is
  * empty, so that every request reaches alloc_pages_nofast(): the one
  * place that asks should_fail_page(), and the slow path that checks and
- * fills poison.  The fast path itself never looks at either.
+ * fills poison.  The fast path itself never looks at either.  Once a
+ * second CPU may run (MM_LOCK_SMP), the table stays empty too: the fast
+ * path's zone-lock pair masks interrupts and nothing more.
  */
 void buddy_fast_zones_update(void)
 {
-	bool armed = fault_inject_armed(FAULT_PAGE);
+	bool off = fault_inject_armed(FAULT_PAGE) || page_debug ||
+		   (mm_lock_mode & MM_LOCK_SMP);
 	gfp_t gfp;
 
 	for (gfp = 0; gfp <= GFP_VALID_MASK; gfp++) {
 		int t = buddy_first_zone(gfp);
 
 		buddy_fast_zone[gfp] = t >= 0 && !(gfp & __GFP_ZERO) &&
-				       !armed && !page_debug ? &zones[t] : NULL;
+				       !off ? &zones[t] : NULL;
 	}
 }
 
@@ -655,11 +658,12 @@ static inline bool buddy_plain_head(const struct page *page,
 
 /*
  * Drop a reference to a page that failed the fast test, or refuse.
- * Entered with zone->lock held (@flags: the interrupt state saved by
- * buddy_release()) and returns with it released: the fast path locks
- * once, before its test, and the slow path goes on in that critical
- * section, so what the test read cannot change and no second lock and
- * interrupt round trip is paid on the way out of line.
+ * Entered in the section buddy_release() began with
+ * mm_lock_irqsave_fast() (@flags: the interrupt state it saved), which
+ * becomes a full hold of zone->lock here (on one CPU a plain ticket, no
+ * second interrupt round trip), and returns with it released.  On one
+ * CPU, what the fast test read cannot have changed since; with several,
+ * buddy_release() never tests and everything below runs under the lock.
  */
 static __attribute__((noinline)) int
 buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
@@ -667,6 +671,8 @@ buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
 {
 	pfn_t pfn = page_to_pfn(page);
 	const char *what;
+
+	mm_lock_fast_to_full(&zone->lock);
 
 	if (buddy_plain_head(page, order))
 		goto release;
@@ -708,7 +714,8 @@ BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 {
 	struct hot_list *hot = &zone->hot[order];
 
-	if (unlikely((page->flags & (PLAIN_HEAD_MASK | PG_ZONE_MASK)) !=
+	if (unlikely((mm_lock_mode & MM_LOCK_SMP) ||
+		     (page->flags & (PLAIN_HEAD_MASK | PG_ZONE_MASK)) !=
 		     hot->head_flags ||
 		     page->_refcount != 1 || hot->count >= hot->high ||
 		     pfn >= hot->skip_from))
@@ -832,6 +839,7 @@ void buddy_zone_init(struct zone *zone)
 {
 	unsigned int o;
 
+	mm_lock_init(&zone->lock, MM_LOCK_ZONE);
 	for (o = 0; o < NR_ORDERS; o++) {
 		zone->free_area[o].nr_free = 0;
 		zone->free_area[o].low = HB_NONE;

@@ -235,7 +235,7 @@ struct zone {
  * page's, asserted in page.h): a field added to or moved in struct zone
  * fails the kernel build here until both are updated.
  */
-_Static_assert(sizeof(struct zone) == 968, "struct zone on i386 is 968 bytes");
+_Static_assert(sizeof(struct zone) == 972, "struct zone on i386 is 972 bytes");
 #endif
 
 extern struct zone zones[MAX_NR_ZONES];
