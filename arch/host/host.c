@@ -14,6 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 
 #include "mm/arch.h"
@@ -77,6 +78,11 @@ void host_cpu_enter(unsigned int cpu)
 		      MM_MAX_CPUS);
 	host_cpu_id = cpu;
 	host_irq_flag = 1;
+}
+
+void host_cpu_relax(void)
+{
+	sched_yield();
 }
 
 unsigned long host_tlb_page_flushes, host_tlb_full_flushes;

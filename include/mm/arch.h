@@ -187,6 +187,26 @@ static inline void arch_irq_restore(unsigned long flags)
 }
 
 /*
+ * arch_cpu_relax - one turn of a spin-wait loop: `pause` (a nop before
+ * the Pentium 4) in the kernel.  The host's CPUs are threads that the
+ * host may deschedule, and a ticket lock handed to a descheduled waiter
+ * stalls every CPU behind it, so the host yields the processor instead.
+ * Context: any.
+ */
+#ifdef MM_HOST
+void host_cpu_relax(void);
+#endif
+
+static inline void arch_cpu_relax(void)
+{
+#ifdef MM_HOST
+	host_cpu_relax();
+#else
+	__asm__ volatile("rep; nop" : : : "memory");
+#endif
+}
+
+/*
  * Timer ticks since boot, ARCH_HZ of them a second, wrapping: the clock
  * of rate limits (include/mm/ratelimit.h).  The host's count moves only
  * when a test moves it (host_ticks_advance()).  Context: any.

@@ -109,11 +109,7 @@ static inline void mm_lock_init(mm_lock_t *lock, enum mm_lock_class class)
 
 static inline void mm_cpu_relax(void)
 {
-#ifdef MM_HOST
-	__builtin_ia32_pause();
-#else
-	__asm__ volatile("rep; nop" : : : "memory");	/* pause; a nop before P4 */
-#endif
+	arch_cpu_relax();
 }
 
 static inline uint16_t mm_ticket_read(const mm_ticket_t *t)
