@@ -10,8 +10,9 @@
  *
  * mm_smp_prepare() runs on the boot CPU before another CPU runs mm code:
  * no lock is held anywhere, so switching every lock's path at once is
- * safe; it also turns off the buddy allocator's interrupts-only fast
- * paths, whose zone-lock pair is only interrupt masking.
+ * safe; it gives every other CPU its hot lists (mm/buddy_pcp.c) and
+ * turns off the buddy allocator's uniprocessor fast paths, whose
+ * zone-lock pair is only interrupt masking, for the per-CPU ones.
  *
  * Locking: these are the locks.  Interrupts are off on entry.
  */
@@ -28,6 +29,8 @@ int mm_smp_prepare(unsigned int ncpus)
 		       ncpus, MM_MAX_CPUS);
 		return -EINVAL;
 	}
+	if (buddy_pcp_prepare(ncpus))
+		return -ENOMEM;
 	mm_ncpus = ncpus;
 	__atomic_store_n(&mm_lock_mode, mm_lock_mode | MM_LOCK_SMP,
 			 __ATOMIC_RELEASE);

@@ -87,12 +87,25 @@ extern unsigned int mm_lock_mode;
  * mm_smp_prepare - turn the SMP lock path on for @ncpus CPUs (ids 0 to
  * @ncpus - 1, at most MM_MAX_CPUS).  Call it once, on the boot CPU, after
  * the allocators are set up and before any other CPU runs mm code, with
- * no mm lock held.  From then on every lock is a real ticket lock and
- * the buddy allocator's interrupts-only fast paths are off.
- * Context: boot, one CPU.  Returns: 0, or -EINVAL for 0 or too many CPUs
- * (nothing changed).
+ * no mm lock held.  From then on every lock is a real ticket lock, every
+ * CPU has its own buddy hot lists (frames taken from the zones now) and
+ * the boot CPU is online; the others call mm_cpu_online() before their
+ * first allocation.
+ * Context: boot, one CPU.  Returns: 0, -EINVAL for 0 or too many CPUs,
+ * -ENOMEM if the hot lists found no frames (the lock path unchanged).
  */
 int mm_smp_prepare(unsigned int ncpus);
+
+/*
+ * mm_cpu_online - this CPU starts using the allocators (after
+ * mm_smp_prepare(), before its first allocation).  mm_cpu_offline - it
+ * stops: its hot lists go back to the maps.  An offline CPU's lists are
+ * drained by whichever CPU needs their frames.
+ * Context: the CPU itself, no mm lock held.  Returns: 0, or -EINVAL if
+ * mm_smp_prepare() was not told of this CPU.
+ */
+int mm_cpu_online(void);
+void mm_cpu_offline(void);
 
 /* CPUs mm_smp_prepare() was told of (1 before it).  Context: any. */
 unsigned int mm_smp_cpus(void);

@@ -1,7 +1,8 @@
 /*
  * The allocators on several CPUs: N threads (2, then 4), each a CPU of
  * the host model (host_cpu_enter()), allocate and free at random from
- * the buddy allocator (orders 0-3 and 5), a cache of their own kind and
+ * the buddy allocator (orders 0-3 and 5; orders 0-3 through each CPU's
+ * own hot lists), a cache of their own kind and
  * kmalloc (small classes and large blocks), and hand what they allocate
  * to one another through a table of slots, so that most frees are of
  * what another CPU allocated.  Every block carries a tag, checked before
@@ -115,6 +116,8 @@ static void *cpu_run(void *arg)
 	uint64_t seed = 0x9e3779b97f4a7c15ull * (cpu + 1);
 
 	host_cpu_enter(cpu);
+	if (cpu)
+		assert_int_equal(mm_cpu_online(), 0);
 	for (i = 0; i < ops_per_thread; i++) {
 		unsigned int r = rnd(&seed);
 		uintptr_t it = r % 4 ? item_alloc(&seed) : 0, old;
@@ -128,6 +131,8 @@ static void *cpu_run(void *arg)
 	}
 	if (!host_irqs_enabled())
 		fail_msg("CPU %u: interrupts left off", cpu);
+	if (cpu)
+		mm_cpu_offline();	/* its lists go back */
 	return NULL;
 }
 
@@ -147,9 +152,9 @@ static void run_cpus(unsigned int ncpus)
 	uint32_t free_before;
 	unsigned int i;
 
+	assert_int_equal(mm_smp_prepare(ncpus), 0);	/* takes frames */
 	settle();
 	free_before = zones_total_free();
-	assert_int_equal(mm_smp_prepare(ncpus), 0);
 	for (i = 1; i < ncpus; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, cpu_run,
 						 (void *)(uintptr_t)i), 0);
@@ -166,9 +171,75 @@ static void run_cpus(unsigned int ncpus)
 	settle();
 	assert_int_equal(buddy_check_all(), 0);
 	assert_int_equal(zones_total_free(), free_before);
+	for (i = 1; i < ncpus; i++)	/* each CPU used its own lists */
+		assert_true(zones[ZONE_NORMAL].cpu_hot[i][0].pushed_fast > 0);
 	if (host_log_contains("lockdebug") || host_log_contains("buddy:") ||
 	    host_log_contains("slab") || host_log_contains("kmalloc"))
 		fail_msg("reports during the run:\n%s", host_log());
+}
+
+/*
+ * The drain protocol: CPU 1 fills its order-0 list and waits; CPU 0
+ * drains the zone, which can only ask CPU 1 (it is online); CPU 1
+ * honours the request at its next allocation; offline, its lists are
+ * empty.
+ */
+static pthread_barrier_t step;
+
+static void *cpu1_drained(void *arg)
+{
+	struct page *p[16];
+	unsigned int i;
+
+	(void)arg;
+	host_cpu_enter(1);
+	assert_int_equal(mm_cpu_online(), 0);
+	for (i = 0; i < 16; i++)
+		p[i] = alloc_pages(GFP_KERNEL, 0);
+	for (i = 0; i < 16; i++)
+		assert_int_equal(__free_pages(p[i], 0), 0);
+	pthread_barrier_wait(&step);		/* CPU 0 asks */
+	pthread_barrier_wait(&step);
+	p[0] = alloc_pages(GFP_KERNEL, 0);	/* honours, then refills */
+	assert_non_null(p[0]);
+	assert_int_equal(__free_pages(p[0], 0), 0);
+	pthread_barrier_wait(&step);		/* CPU 0 looks */
+	pthread_barrier_wait(&step);
+	mm_cpu_offline();
+	return NULL;
+}
+
+static void test_remote_drain(void **state)
+{
+	struct zone *z = &zones[ZONE_NORMAL];
+	struct hot_list *h1;
+	uint64_t drained;
+	uint32_t count;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(mm_smp_prepare(2), 0);
+	h1 = &z->cpu_hot[1][0];
+	pthread_barrier_init(&step, NULL, 2);
+	assert_int_equal(pthread_create(&t, NULL, cpu1_drained, NULL), 0);
+	pthread_barrier_wait(&step);
+	count = h1->count;
+	drained = h1->drained;
+	assert_true(count > 0);
+	buddy_drain_hot(z);
+	assert_true(z->drain_req & 2u);		/* asked, not drained */
+	assert_int_equal(h1->count, count);
+	assert_int_equal(buddy_check(z), 0);
+	pthread_barrier_wait(&step);
+	pthread_barrier_wait(&step);
+	assert_false(z->drain_req & 2u);
+	assert_true(h1->drained >= drained + count);
+	pthread_barrier_wait(&step);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(h1->count + h1[1].count + h1[2].count + h1[3].count, 0);
+	pthread_barrier_destroy(&step);
+	assert_int_equal(buddy_check_all(), 0);
+	assert_string_equal(host_log(), "");
 }
 
 static int setup(void **state)
@@ -211,6 +282,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_two_cpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_four_cpus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remote_drain, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
