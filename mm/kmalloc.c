@@ -351,9 +351,11 @@ int kmalloc_init(void)
 }
 
 /* A class the fast tables leave to kmalloc_other(), or one not made yet. */
+/* Once a second CPU may run, no cache is: see slab_alloc_inline(). */
 static bool kmalloc_not_fast(const struct kmem_cache *c)
 {
-	return !c || (c->flags & (SLAB_DEBUG | SLAB_FAILSLAB));
+	return !c || (c->flags & (SLAB_DEBUG | SLAB_FAILSLAB)) ||
+	       (mm_lock_mode & MM_LOCK_SMP);
 }
 
 void kmalloc_fast_update(void)

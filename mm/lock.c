@@ -18,6 +18,7 @@
  */
 #include "buddy_internal.h"
 #include "mm/lockdebug.h"
+#include "slab_internal.h"
 
 unsigned int mm_lock_mode = MM_DEBUG ? MM_LOCK_DEBUG : 0;
 static unsigned int mm_ncpus = 1;
@@ -35,6 +36,7 @@ int mm_smp_prepare(unsigned int ncpus)
 	__atomic_store_n(&mm_lock_mode, mm_lock_mode | MM_LOCK_SMP,
 			 __ATOMIC_RELEASE);
 	buddy_fast_zones_update();
+	kmalloc_fast_update();
 	return 0;
 }
 
