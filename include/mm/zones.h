@@ -10,9 +10,11 @@
  * descriptor is PG_reserved.  Every usable frame that is not reserved at
  * boot ends up free in exactly one zone.
  *
- * Locking: zone->lock guards free_area, hot and the counters; it disables
- * interrupts, so every function here may be called from an IRQ handler
- * except zones_init(), which runs once at early boot.
+ * Locking: zone->lock guards free_area, the hot lists' batches to and
+ * from the maps and the counters; a CPU's own hot lists are its own,
+ * with interrupts off (mm/buddy_pcp.c).  The lock disables interrupts,
+ * so every function here may be called from an IRQ handler except
+ * zones_init(), which runs once at early boot.
  */
 #ifndef MM_ZONES_H
 #define MM_ZONES_H
@@ -203,9 +205,12 @@ struct zone_counters {
  *      span.
  *  B8. Every frame of the span carries the zone's number.
  *  B9. Hot frames are above the low watermark: while any list holds one,
- *      buddy_pages >= watermark[WMARK_LOW].  So an order-0 pop always
- *      leaves a zone at or above its low watermark, and the fast path
- *      needs no watermark test.
+ *      buddy_pages >= watermark[WMARK_LOW], except on a CPU asked to
+ *      drain its lists (drain_req) that has not come by since.  So on
+ *      one CPU an order-0 pop always leaves a zone at or above its low
+ *      watermark, and the fast path needs no watermark test; with
+ *      several, a zone goes below it by at most the lists of CPUs that
+ *      are yet to honour a drain request.
  *
  * Fields: name..present_pages and watermark are set by zones_init() only;
  * the rest change under lock, through mm/buddy.c only.
