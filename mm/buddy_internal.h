@@ -251,8 +251,8 @@ BUDDY_INLINE struct page *hot_pop(struct hot_list *hot)
 	struct page *page;
 
 	MM_DEBUG_ASSERT(hot->count);
-	page = hot->slots[n];
 	hot_count_set(hot, n);
+	page = hot->slots[n];
 	page->flags = hot->head_flags;
 	page->_refcount = 1;
 	return page;
