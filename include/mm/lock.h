@@ -21,8 +21,10 @@
  * ticket is taken with a plain increment, never an atomic instruction, so
  * a 386, which has no xadd, runs this path only.  mm_lock_mode says which
  * path runs; it is set once at boot, before a second CPU can run mm code,
- * and read by every lock and unlock (one compare and a branch predicted
- * the same way for the life of the system).  Lock debugging
+ * and read by mm_lock() and mm_unlock() (one compare and a branch
+ * predicted the same way for the life of the system).  The allocators'
+ * fast paths use the _fast pair below, which on one CPU is interrupt
+ * masking alone.  Lock debugging
  * (include/mm/lockdebug.h) rides on the same word.
  *
  * mm_lock_held() says whether the lock is held; in MM_DEBUG builds,
@@ -263,9 +265,9 @@ static inline bool mm_trylock_irqsave(mm_lock_t *lock, unsigned long *flags)
 }
 
 /*
- * The same pair for the buddy allocator's interrupts-only fast paths,
- * which run only while mm_lock_mode has no MM_LOCK_SMP (mm/buddy.c keeps
- * them off otherwise): a release build writes nothing, since on one CPU
+ * The same pair for the buddy, slab and kmalloc fast paths that run only
+ * while mm_lock_mode has no MM_LOCK_SMP (their callers keep them off
+ * otherwise: docs/DESIGN.md, "Locking"): a release build writes nothing, since on one CPU
  * disabling interrupts is the whole lock; MM_DEBUG builds take the lock
  * as mm_lock() does, so the assertions and lock debugging see it.  A
  * section begun with one pair ends with the same pair.
