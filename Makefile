@@ -6,6 +6,7 @@
 #                             run under valgrind, the e820 tool
 #   bench   build/bench/...   the host build at -O2 without debug hooks
 #   fuzz    build/fuzz/...    clang + libFuzzer + ASan/UBSan
+#   tsan    build/tsan/...    clang + ThreadSanitizer: the threaded tests
 
 BUILD    ?= build
 MEM      ?= 128M
@@ -42,6 +43,12 @@ FCFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iarch/host \
             -DMM_HOST -DMM_DEBUG=1 \
             -fsanitize=fuzzer-no-link,address,undefined -fno-sanitize-recover=undefined
 
+TSANCC   := clang
+TCFLAGS  := -O1 -g -std=gnu11 -Wall -Wextra -Werror -Iinclude -Iarch/host \
+            -DMM_HOST -DMM_DEBUG=1 -fsanitize=thread
+# Operations per thread of test_smp_mm under ThreadSanitizer.
+TSAN_OPS ?= 20000
+
 VALGRIND := valgrind --quiet --error-exitcode=1 --leak-check=full \
             --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible
 
@@ -61,12 +68,14 @@ KOBJS := $(patsubst %.asm,$(BUILD)/kernel/%.o,$(KARCH_ASM)) \
          $(patsubst %.c,$(BUILD)/kernel/%.o,$(KARCH_C) $(KERNEL_C) $(MM_SRCS))
 HOBJS := $(patsubst %.c,$(BUILD)/host/obj/%.o,$(MM_SRCS) $(HOSTARCH_C) $(FWTABLE_C))
 BOBJS := $(patsubst %.c,$(BUILD)/bench/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
+TOBJS := $(patsubst %.c,$(BUILD)/tsan/obj/%.o,$(MM_SRCS) $(HOSTARCH_C))
+TSAN_TESTS := $(BUILD)/tsan/test_smp_mm $(BUILD)/tsan/test_lockdebug
 FOBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(MM_SRCS) $(HOSTARCH_C) $(FWTABLE_C))
 
 # User programs (ring 3), embedded in the kernel: see user/user.mk.
 include user/user.mk
 
-.PHONY: all iso run debug test test-host test-fuzz test-qemu bench bench-callgrind \
+.PHONY: all iso run debug test test-host test-fuzz test-tsan test-qemu bench bench-callgrind \
         bench-mca bench-qemu bench-peers bench-decisions test-soak clean deps \
         compile_commands help host tools lint
 
@@ -77,8 +86,9 @@ help:
 	@echo "make iso        $(BUILD)/kmem386.iso (GRUB, BIOS boot)"
 	@echo "make run        boot in QEMU, console on this terminal (MEM=, CPU=, CMDLINE=, VGA=1)"
 	@echo "make debug      boot stopped for gdb on :1234 (then: gdb -x tools/gdbinit)"
-	@echo "make test       lint, host tests under valgrind, fuzzers, QEMU tests"
+	@echo "make test       lint, host tests under valgrind, fuzzers, TSan, QEMU tests"
 	@echo "make lint       cppcheck and clang-tidy over mm/"
+	@echo "make test-tsan  the threaded host tests under ThreadSanitizer (TSAN_OPS=)"
 	@echo "make test-soak  MINUTES=N of programs, fork bombs, OOM and stress"
 	@echo "                in QEMU at 16M and 1G (make test runs one short round)"
 	@echo "make bench      host benchmark; bench-callgrind, bench-qemu, bench-peers,"
@@ -198,6 +208,22 @@ test-fuzz: deps $(FUZZERS)
 		test $${PIPESTATUS[0]} -eq 0; \
 	done
 
+# --- ThreadSanitizer -------------------------------------------------------
+# The tests that run CPUs as threads, built with clang -fsanitize=thread:
+# any data race in mm/ under them fails the target.
+$(BUILD)/tsan/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(TSANCC) $(TCFLAGS) -c $< -o $@
+
+$(TSAN_TESTS): $(BUILD)/tsan/test_%: tests/host/test_%.c $(TOBJS) $(wildcard tests/host/*.h)
+	$(TSANCC) $(TCFLAGS) -Itests/host -o $@ $< $(TOBJS) -lcmocka
+
+test-tsan: deps $(TSAN_TESTS)
+	@set -e; for t in $(TSAN_TESTS); do \
+		echo "== $$t (ThreadSanitizer)"; \
+		TSAN_OPTIONS="halt_on_error=1 exitcode=66" SMP_MM_OPS=$(TSAN_OPS) $$t; \
+	done
+
 # --- QEMU tests ------------------------------------------------------------
 test-qemu: deps $(BUILD)/kmem386.iso $(BUILD)/kmem386.elf
 	$(PYTEST) -n $(PYTEST_JOBS) tests/qemu $(PYTEST_ARGS)
@@ -224,6 +250,7 @@ test: deps
 	$(MAKE) --no-print-directory lint
 	$(MAKE) --no-print-directory test-host
 	$(MAKE) --no-print-directory test-fuzz
+	$(MAKE) --no-print-directory test-tsan
 	$(MAKE) --no-print-directory test-qemu
 
 # --- benchmarks ------------------------------------------------------------

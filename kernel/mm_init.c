@@ -8,13 +8,21 @@
  * needs only buddy frames in the direct map), then the VMM (its
  * bookkeeping lives in slab caches), then processes.  A stage that
  * cannot do its work panics with the reason; there is no partial boot.
+ * The `lockdebug` option is read first, while no lock has been taken, so
+ * that lock debugging sees every acquisition from the start.
  *
  * Locking: none; early boot, one CPU, interrupts off.
  */
+#include "cmdline.h"
+#include "mm/lockdebug.h"
 #include "mm_init.h"
 
 void mm_init(void)
 {
+	if (cmdline_has_flag("lockdebug")) {
+		lockdebug_enable();
+		printk("lockdebug: checking recursion, foreign releases and the mm lock order\n");
+	}
 	bootmem_init();
 	slab_boot_init();
 	vmm_boot_init();

@@ -204,18 +204,21 @@ static int buddy_first_zone(gfp_t gfp)
  * While page injection is armed, or page debugging is on, the table is
  * empty, so that every request reaches alloc_pages_nofast(): the one
  * place that asks should_fail_page(), and the slow path that checks and
- * fills poison.  The fast path itself never looks at either.
+ * fills poison.  The fast path itself never looks at either.  Once a
+ * second CPU may run (MM_LOCK_SMP), the table stays empty too: the fast
+ * path's zone-lock pair masks interrupts and nothing more.
  */
 void buddy_fast_zones_update(void)
 {
-	bool armed = fault_inject_armed(FAULT_PAGE);
+	bool off = fault_inject_armed(FAULT_PAGE) || page_debug ||
+		   (mm_lock_mode & MM_LOCK_SMP);
 	gfp_t gfp;
 
 	for (gfp = 0; gfp <= GFP_VALID_MASK; gfp++) {
 		int t = buddy_first_zone(gfp);
 
 		buddy_fast_zone[gfp] = t >= 0 && !(gfp & __GFP_ZERO) &&
-				       !armed && !page_debug ? &zones[t] : NULL;
+				       !off ? &zones[t] : NULL;
 	}
 }
 
@@ -280,19 +283,21 @@ static struct page *zone_hand_out(struct zone *zone, struct page *page,
 static struct page *zone_take_locked(struct zone *zone, unsigned int order,
 				     gfp_t gfp)
 {
+	struct hot_list *hot = &zone_cpu_hot(zone)[order];
 	struct page *page;
 
+	pcp_honour_locked(zone);
 	/* B9: with a hot block of this order the zone has low + 2^order free */
-	if (order < HOT_ORDERS && zone->hot[order].count)
-		return hot_pop_locked(zone, order);
+	if (order < HOT_ORDERS && hot->count)
+		return hot_pop(hot);
 	if (!zone_can_give(zone, gfp, order)) {
 		hot_drain_all_locked(zone);
 		return NULL;
 	}
-	if (order < HOT_ORDERS && zone->hot[order].high) {
+	if (order < HOT_ORDERS && hot->high) {
 		hot_refill_locked(zone, order);
-		if (zone->hot[order].count)
-			return hot_pop_locked(zone, order);
+		if (hot->count)
+			return hot_pop(hot);
 	}
 	page = buddy_take_locked(zone, order);
 	if (!page) {
@@ -411,6 +416,15 @@ alloc_pages_nofast(gfp_t gfp, unsigned int order)
 	if (unlikely(fault_inject_armed(FAULT_PAGE)) &&
 	    should_fail_page(buddy_first_zone(gfp & GFP_VALID_MASK), order))
 		return NULL;
+	if ((mm_lock_mode & MM_LOCK_SMP) && order < HOT_ORDERS &&
+	    !(gfp & (__GFP_ZERO | ~GFP_VALID_MASK)) && !page_debug) {
+		int t = buddy_first_zone(gfp);
+		struct page *page = t >= 0 ?
+				    buddy_pcp_alloc(&zones[t], order) : NULL;
+
+		if (page)
+			return page;
+	}
 	return alloc_pages_slow(gfp, order);
 }
 
@@ -471,7 +485,7 @@ struct page *alloc_pages(gfp_t gfp, unsigned int order)
 		mm_unlock_irqrestore_fast(&zone->lock, flags);
 		return alloc_pages_slow(gfp, order);
 	}
-	page = hot_pop_locked(zone, order);
+	page = hot_pop(hot);
 	mm_unlock_irqrestore_fast(&zone->lock, flags);
 	buddy_mark_alloc(page_to_pfn(page), order);
 	return page;
@@ -583,13 +597,13 @@ static void buddy_free_locked(struct zone *zone, struct page *page,
 	if (unlikely(page_debug))
 		page_debug_free(page, order);
 	buddy_mark_free(pfn, order);
-	if (order < HOT_ORDERS && zone->hot[order].high &&
-	    !buddy_skip_hot(zone, pfn, order)) {
-		struct hot_list *hot = &zone->hot[order];
+	struct hot_list *hot = &zone_cpu_hot(zone)[order & (HOT_ORDERS - 1)];
 
+	if (order < HOT_ORDERS && hot->high &&
+	    !buddy_skip_hot(zone, pfn, order)) {
 		if (hot->count == hot->high)
 			hot_drain_locked(zone, order, hot->batch);
-		hot_push_locked(zone, page, order);
+		hot_push(hot, page);
 		hot->pushed++;
 		hot_trim_locked(zone);
 		return;
@@ -642,9 +656,6 @@ static const char *buddy_release_check(const struct zone *zone,
  * reserved state?  Such a head is aligned and inside its zone by
  * construction, so releasing it needs no further checks.
  */
-#define PLAIN_HEAD_MASK	(PG_reserved | PG_hot | PG_head | PG_slab | \
-			 PG_ORDER_MASK)
-
 static inline bool buddy_plain_head(const struct page *page,
 				    unsigned int order)
 {
@@ -655,11 +666,12 @@ static inline bool buddy_plain_head(const struct page *page,
 
 /*
  * Drop a reference to a page that failed the fast test, or refuse.
- * Entered with zone->lock held (@flags: the interrupt state saved by
- * buddy_release()) and returns with it released: the fast path locks
- * once, before its test, and the slow path goes on in that critical
- * section, so what the test read cannot change and no second lock and
- * interrupt round trip is paid on the way out of line.
+ * Entered in the section buddy_release() began with
+ * mm_lock_irqsave_fast() (@flags: the interrupt state it saved), which
+ * becomes a full hold of zone->lock here (on one CPU a plain ticket, no
+ * second interrupt round trip), and returns with it released.  On one
+ * CPU, what the fast test read cannot have changed since; with several,
+ * buddy_release() never tests and everything below runs under the lock.
  */
 static __attribute__((noinline)) int
 buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
@@ -667,6 +679,9 @@ buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
 {
 	pfn_t pfn = page_to_pfn(page);
 	const char *what;
+
+	mm_lock_fast_to_full(&zone->lock);
+	pcp_honour_locked(zone);
 
 	if (buddy_plain_head(page, order))
 		goto release;
@@ -715,7 +730,7 @@ BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 		return buddy_release_slow(zone, page, order, kind, caller,
 					  flags);
 	MM_DEBUG_ASSERT(block_tail_clean(page, order));
-	hot_push_locked(zone, page, order);
+	hot_push(hot, page);
 	hot->pushed_fast++;
 	mm_unlock_irqrestore_fast(&zone->lock, flags);
 	buddy_mark_free(pfn, order);
@@ -723,8 +738,29 @@ BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 }
 
 /*
+ * A release once a second CPU may run: this CPU's hot list if the
+ * per-CPU fast path takes it (buddy_pcp_free()), else the slow path
+ * under the zone lock.
+ */
+static __attribute__((noinline)) int
+buddy_release_smp(struct zone *zone, struct page *page, pfn_t pfn,
+		  unsigned int order, enum release_kind kind, void *caller)
+{
+	unsigned long flags;
+
+	if (buddy_pcp_free(zone, page, pfn,
+			   kind == RELEASE_PUT ? ~0u : order))
+		return 0;
+	flags = mm_lock_irqsave_fast(&zone->lock);
+	if (kind == RELEASE_PUT)
+		order = page_order(page);
+	return buddy_release_slow(zone, page, order, kind, caller, flags);
+}
+
+/*
  * Drop one reference to the block at page; free it when it was the last.
- * RELEASE_PUT takes the order from the head.  The fast path is the last
+ * RELEASE_PUT takes the order from the head.  Once a second CPU may run,
+ * buddy_release_smp() instead.  The fast path is the last
  * reference to a plain head of order < HOT_ORDERS going onto its hot list
  * with room (buddy_release_hot()): one mask compare on the flags word
  * (buddy_plain_head()) proves it is an allocated head of that order with
@@ -745,6 +781,9 @@ buddy_release(struct page *page, unsigned int order, enum release_kind kind,
 	if (unlikely(pfn >= max_pfn))
 		return buddy_refuse_stray((pfn_t)pfn, order, caller);
 	zone = pfn_zone(pfn);
+	if (unlikely(mm_lock_mode & MM_LOCK_SMP))
+		return buddy_release_smp(zone, page, (pfn_t)pfn, order, kind,
+					 caller);
 	flags = mm_lock_irqsave_fast(&zone->lock);
 	if (kind == RELEASE_PUT)
 		order = page_order(page);
@@ -832,6 +871,8 @@ void buddy_zone_init(struct zone *zone)
 {
 	unsigned int o;
 
+	mm_lock_init(&zone->lock, MM_LOCK_ZONE);
+	zone->cpu_hot[0] = zone->hot;
 	for (o = 0; o < NR_ORDERS; o++) {
 		zone->free_area[o].nr_free = 0;
 		zone->free_area[o].low = HB_NONE;
@@ -840,7 +881,7 @@ void buddy_zone_init(struct zone *zone)
 		struct hot_list *hot = &zone->hot[o];
 		uint32_t zbits = (uint32_t)zone->type << PG_ZONE_SHIFT;
 
-		hot->count = 0;
+		hot_count_set(hot, 0);
 		hot->skip_from = PFN_NONE;
 		hot->head_flags = zbits | PG_head | o << PG_ORDER_SHIFT;
 		hot->hot_flags = zbits | PG_hot | o << PG_ORDER_SHIFT;

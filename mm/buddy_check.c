@@ -25,10 +25,14 @@ void buddy_free_counts(struct zone *zone, uint32_t counts[NR_ORDERS])
 	unsigned long flags = mm_lock_irqsave(&zone->lock);
 	unsigned int o;
 
+	unsigned int c;
+
 	for (o = 0; o < NR_ORDERS; o++)
 		counts[o] = zone->free_area[o].nr_free;
-	for (o = 0; o < HOT_ORDERS; o++)
-		counts[o] += zone->hot[o].count;
+	for (c = 0; c < MM_MAX_CPUS; c++)
+		for (o = 0; zone->cpu_hot[c] && o < HOT_ORDERS; o++)
+			counts[o] += __atomic_load_n(&zone->cpu_hot[c][o].count,
+						     __ATOMIC_RELAXED);
 	mm_unlock_irqrestore(&zone->lock, flags);
 }
 
@@ -234,27 +238,32 @@ static unsigned int check_span(const struct zone *zone)
 	return bad;
 }
 
-/* B6 for the order-o hot list; *frames gets its frames. */
-static unsigned int check_hot_list(const struct zone *zone, unsigned int o,
-				   uint32_t *frames)
+/*
+ * B6 for the order-o list of CPU c's set (the reports name the CPU when
+ * it is not the boot CPU); *frames gets its frames.
+ */
+static unsigned int check_hot_list(const struct zone *zone, unsigned int c,
+				   unsigned int o, uint32_t *frames)
 {
-	const struct hot_list *hot = &zone->hot[o];
+	const struct hot_list *set = zone->cpu_hot[c], *hot = &set[o];
 	const uint32_t zbits = (uint32_t)zone->type << PG_ZONE_SHIFT;
 	unsigned int bad = 0;
 	uint32_t i;
 
+	CHECK(set == zone->hot || c,
+	      "B6 CPU 0's hot lists at %p, not the zone's", (const void *)set);
 	CHECK(hot->count <= hot->high &&
 	      hot->high <= hot_list_room(zone->hot_room, o),
-	      "B6 order-%u hot list: count %u high %u, room for %u", o,
-	      hot->count, hot->high, hot_list_room(zone->hot_room, o));
-	CHECK(hot->slots == zone_hot_stack(zone, o),
+	      "B6 order-%u hot list: count %u high %u, room for %u (CPU %u)", o,
+	      hot->count, hot->high, hot_list_room(zone->hot_room, o), c);
+	CHECK(hot->slots == zone_hot_set_stack(zone, set, o),
 	      "B6 order-%u hot list: its stack at %p, not at %p", o,
-	      (void *)hot->slots, (void *)zone_hot_stack(zone, o));
+	      (void *)hot->slots, (void *)zone_hot_set_stack(zone, set, o));
 	CHECK(hot->head_flags == (zbits | PG_head | o << PG_ORDER_SHIFT) &&
 	      hot->hot_flags == (zbits | PG_hot | o << PG_ORDER_SHIFT),
 	      "B6 order-%u hot list: head flags 0x%x, hot flags 0x%x", o,
 	      hot->head_flags, hot->hot_flags);
-	CHECK(hot->skip_from <= hot_skip_from(zone, o),
+	CHECK(c || hot->skip_from <= hot_skip_from(zone, o),
 	      "B6 order-%u hot list skips from pfn 0x%x, above 0x%x where its lowest free block says",
 	      o, hot->skip_from, hot_skip_from(zone, o));
 	if (bad)
@@ -280,17 +289,28 @@ static unsigned int check_hot_list(const struct zone *zone, unsigned int o,
 	return bad;
 }
 
-/* B6 and B9 for every hot list; *frames gets their frames. */
+/*
+ * B6 and B9 for every CPU's hot lists; *frames gets their frames.  B9
+ * allows hot frames below the watermark on a CPU asked to drain them
+ * (zone->drain_req): it has not come by since.
+ */
 static unsigned int check_hot(const struct zone *zone, uint32_t *frames)
 {
-	unsigned int bad = 0, o;
+	unsigned int bad = 0, o, c;
 
 	*frames = 0;
-	for (o = 0; o < HOT_ORDERS; o++)
-		bad += check_hot_list(zone, o, frames);
-	CHECK(!*frames || zone->buddy_pages >= zone->watermark[WMARK_LOW],
-	      "B9 %u hot frames with %u on the lists, low watermark %u",
-	      *frames, zone->buddy_pages, zone->watermark[WMARK_LOW]);
+	for (c = 0; c < MM_MAX_CPUS; c++) {
+		uint32_t mine = 0;
+
+		for (o = 0; zone->cpu_hot[c] && o < HOT_ORDERS; o++)
+			bad += check_hot_list(zone, c, o, &mine);
+		CHECK(!mine ||
+		      zone->buddy_pages >= zone->watermark[WMARK_LOW] ||
+		      (zone->drain_req & (1u << c)),
+		      "B9 %u hot frames with %u on the lists, low watermark %u",
+		      mine, zone->buddy_pages, zone->watermark[WMARK_LOW]);
+		*frames += mine;
+	}
 	return bad;
 }
 

@@ -53,9 +53,8 @@ BUDDY_INLINE void hot_put_one(struct zone *zone, struct page *page,
  * the test (frees come in any order, so it would be a coin toss): each
  * block is swapped to the front of those above.
  */
-BUDDY_INLINE uint32_t hot_sort_above(struct zone *zone, unsigned int o)
+BUDDY_INLINE uint32_t hot_sort_above(struct zone *zone, struct hot_list *hot)
 {
-	struct hot_list *hot = &zone->hot[o];
 	struct page **stack = hot->slots;
 	uint32_t from = maps_low(zone), count = hot->count, kept = 0, i;
 
@@ -87,25 +86,24 @@ BUDDY_INLINE uint32_t hot_sort_above(struct zone *zone, unsigned int o)
  * kept spare the list a refill.  n = 0 puts back exactly the blocks
  * above (hot_drain_above_locked()).
  */
-BUDDY_INLINE void hot_drain_order(struct zone *zone, unsigned int o,
-				  uint32_t n)
+BUDDY_INLINE void hot_drain_order(struct zone *zone, struct hot_list *hot,
+				  unsigned int o, uint32_t n)
 {
-	struct hot_list *hot = &zone->hot[o];
 	struct page **stack = hot->slots;
 	uint32_t i, above = 0;
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
 	if (n < hot->count)
-		above = hot_sort_above(zone, o);
+		above = hot_sort_above(zone, hot);
 	if (above > n)		/* and the rest too if no more than n */
 		n = hot->count - above <= n ? hot->count : above;
 	for (i = hot->count - above; i < hot->count; i++)
 		hot_put_one(zone, stack[i], o);
-	hot->count -= above;
+	hot_count_set(hot, hot->count - above);
 	n = MIN(n - above, hot->count);	/* n >= above here */
 	for (i = 0; i < n; i++)
 		hot_put_one(zone, stack[i], o);
-	hot->count -= n;
+	hot_count_set(hot, hot->count - n);
 	/* The rest slide to the bottom (n = 0: they are there already). */
 	if (n)	/* the elements are pointers */
 		memmove(stack, stack + n,
@@ -118,12 +116,18 @@ BUDDY_INLINE void hot_drain_order(struct zone *zone, unsigned int o,
  * the first with o a constant 0, a copy whose shifts and stack base fold
  * away.  Order 0 carries most drains, so it gets that copy.
  */
-void hot_drain_locked(struct zone *zone, unsigned int o, uint32_t n)
+static void hot_list_drain_locked(struct zone *zone, struct hot_list *set,
+				  unsigned int o, uint32_t n)
 {
 	if (o == 0)
-		hot_drain_order(zone, 0, n);
+		hot_drain_order(zone, &set[0], 0, n);
 	else
-		hot_drain_order(zone, o, n);
+		hot_drain_order(zone, &set[o], o, n);
+}
+
+void hot_drain_locked(struct zone *zone, unsigned int o, uint32_t n)
+{
+	hot_list_drain_locked(zone, zone_cpu_hot(zone), o, n);
 }
 
 void hot_drain_above_locked(struct zone *zone)
@@ -134,14 +138,26 @@ void hot_drain_above_locked(struct zone *zone)
 		hot_drain_locked(zone, o, 0);
 }
 
-void hot_drain_all_locked(struct zone *zone)
+void hot_set_drain_locked(struct zone *zone, struct hot_list *set)
 {
 	unsigned int o;
 
 	for (o = 0; o < HOT_ORDERS; o++)
-		hot_drain_locked(zone, o, ~0u);
+		if (set[o].count)
+			hot_list_drain_locked(zone, set, o, ~0u);
 }
 
+/* This CPU's lists now; every other CPU's now or at its next entry. */
+void hot_drain_all_locked(struct zone *zone)
+{
+	hot_set_drain_locked(zone, zone_cpu_hot(zone));
+	pcp_drain_others_locked(zone);
+}
+
+/*
+ * This CPU's lists, smallest order first, until the maps are back at the
+ * low watermark; if they are not, the other CPUs' lists too (B9).
+ */
 void hot_trim_slow_locked(struct zone *zone)
 {
 	uint32_t low = zone->watermark[WMARK_LOW];
@@ -152,6 +168,8 @@ void hot_trim_slow_locked(struct zone *zone)
 
 		hot_drain_locked(zone, o, (short_by + (1u << o) - 1) >> o);
 	}
+	if (zone->buddy_pages < low)
+		pcp_drain_others_locked(zone);
 }
 
 /*
@@ -208,14 +226,16 @@ static bool hot_region_free(const struct zone *zone, uint32_t i,
 	return true;
 }
 
-bool hot_drain_helps_locked(const struct zone *zone, unsigned int order)
+/* The same question for the lists of one set. */
+static bool hot_set_helps_locked(const struct zone *zone,
+				 const struct hot_list *set,
+				 unsigned int order, uint32_t *seen)
 {
-	uint32_t seen[HOT_SEEN], i;
+	uint32_t i;
 	unsigned int o;
 
-	memset(seen, 0xff, sizeof(seen));	/* no region is numbered ~0 */
 	for (o = 0; o < HOT_ORDERS; o++) {
-		const struct hot_list *hot = &zone->hot[o];
+		const struct hot_list *hot = &set[o];
 
 		if (o >= order && hot->count)	/* a block that fits as it is */
 			return true;
@@ -231,6 +251,23 @@ bool hot_drain_helps_locked(const struct zone *zone, unsigned int order)
 			*slot = at >> order;
 		}
 	}
+	return false;
+}
+
+/*
+ * Over the lists this CPU may drain now (pcp_drainable()): the others
+ * are drained only when their CPUs next come by.
+ */
+bool hot_drain_helps_locked(const struct zone *zone, unsigned int order)
+{
+	uint32_t seen[HOT_SEEN];
+	unsigned int c;
+
+	memset(seen, 0xff, sizeof(seen));	/* no region is numbered ~0 */
+	for (c = 0; c < MM_MAX_CPUS; c++)
+		if (zone->cpu_hot[c] && pcp_drainable(c) &&
+		    hot_set_helps_locked(zone, zone->cpu_hot[c], order, seen))
+			return true;
 	return false;
 }
 
@@ -319,7 +356,7 @@ BUDDY_INLINE uint32_t hot_take_locked(struct zone *zone, unsigned int o,
 
 void hot_refill_locked(struct zone *zone, unsigned int o)
 {
-	struct hot_list *hot = &zone->hot[o];
+	struct hot_list *hot = &zone_cpu_hot(zone)[o];
 	struct page **stack = hot->slots;
 	uint32_t low = zone->watermark[WMARK_LOW], want, got;
 
@@ -334,22 +371,30 @@ void hot_refill_locked(struct zone *zone, unsigned int o)
 	if (got < want)		/* the stack starts at the bottom */
 		memmove(stack, stack + (want - got),
 			got * sizeof(struct page *)); /* NOLINT(bugprone-sizeof-expression) */
-	hot->count = got;
+	hot_count_set(hot, got);
 	hot->refilled += got;
 }
 
+/*
+ * Every CPU's lists are summed; another CPU's counters are a snapshot
+ * while it allocates (exact when the other CPUs are quiet, as checkers
+ * and tests run).
+ */
 void zone_counters(struct zone *zone, struct zone_counters *out)
 {
 	unsigned long flags = mm_lock_irqsave(&zone->lock);
 	uint64_t pushes = 0, pops = 0;
-	unsigned int o;
+	unsigned int o, c;
 
-	for (o = 0; o < HOT_ORDERS; o++) {
-		const struct hot_list *hot = &zone->hot[o];
-		uint64_t pushed = hot->pushed_fast + hot->pushed;
+	for (c = 0; c < MM_MAX_CPUS; c++) {
+		for (o = 0; zone->cpu_hot[c] && o < HOT_ORDERS; o++) {
+			const struct hot_list *hot = &zone->cpu_hot[c][o];
+			uint64_t pushed = hot->pushed_fast + hot->pushed;
 
-		pushes += pushed;
-		pops += pushed + hot->refilled - hot->drained - hot->count;
+			pushes += pushed;
+			pops += pushed + hot->refilled - hot->drained -
+				hot->count;
+		}
 	}
 	*out = zone->stats;
 	out->alloc_ok += pops;
@@ -367,9 +412,11 @@ unsigned int buddy_hot_save(struct zone *zone, struct hot_block *out,
 	unsigned int n = 0, o;
 	uint32_t i;
 
+	const struct hot_list *set = zone_cpu_hot(zone);
+
 	for (o = 0; o < HOT_ORDERS; o++) {
-		for (i = 0; i < zone->hot[o].count && n < max; i++, n++) {
-			out[n].pfn = page_to_pfn(zone->hot[o].slots[i]);
+		for (i = 0; i < set[o].count && n < max; i++, n++) {
+			out[n].pfn = page_to_pfn(set[o].slots[i]);
 			out[n].order = o;
 		}
 	}
@@ -410,14 +457,16 @@ void buddy_hot_restore(struct zone *zone, const struct hot_block *blocks,
 	unsigned long flags = mm_lock_irqsave(&zone->lock);
 	unsigned int i;
 
+	struct hot_list *set = zone_cpu_hot(zone);
+
 	for (i = 0; i < n; i++) {
 		unsigned int o = blocks[i].order;
 
-		if (o >= HOT_ORDERS || zone->hot[o].count >= zone->hot[o].high ||
+		if (o >= HOT_ORDERS || set[o].count >= set[o].high ||
 		    !buddy_take_block_locked(zone, blocks[i].pfn, o))
 			continue;
 		hot_push_locked(zone, pfn_to_page(blocks[i].pfn), o);
-		zone->hot[o].refilled++;
+		set[o].refilled++;
 	}
 	hot_trim_locked(zone);
 	mm_unlock_irqrestore(&zone->lock, flags);

@@ -87,9 +87,17 @@ BUDDY_INLINE pfn_t hot_skip_from(const struct zone *zone, unsigned int o)
 	return zone->map_base + (low & (1u << o) ? low - (1u << o) : low + 1);
 }
 
+/*
+ * The copy lives in the boot CPU's list (zone->hot[o]) and serves every
+ * CPU: it changes under zone->lock, and the other CPUs' fast frees read
+ * it without the lock, so it is stored and read atomically there.
+ */
 BUDDY_INLINE pfn_t hot_skip_refresh(struct zone *zone, unsigned int o)
 {
-	return zone->hot[o].skip_from = hot_skip_from(zone, o);
+	pfn_t from = hot_skip_from(zone, o);
+
+	__atomic_store_n(&zone->hot[o].skip_from, from, __ATOMIC_RELAXED);
+	return from;
 }
 
 BUDDY_INLINE bool block_test(const struct zone *zone, uint32_t i,
@@ -204,28 +212,64 @@ BUDDY_INLINE void hot_mark(const struct zone *zone, struct page *page,
 	page->_refcount = 0;
 }
 
-/* Push a block of order o the caller freed (room checked by the caller). */
-BUDDY_INLINE void hot_push_locked(struct zone *zone, struct page *page,
-				  unsigned int o)
+/*
+ * A list's count is written by the CPU that owns the list and read by
+ * any (zone_hot_pages()): an atomic store, a plain one on x86.
+ */
+BUDDY_INLINE void hot_count_set(struct hot_list *hot, uint32_t n)
 {
-	struct hot_list *hot = &zone->hot[o];
-
-	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count < hot->high);
-	hot_mark(zone, page, o);
-	hot->slots[hot->count++] = page;
+	__atomic_store_n(&hot->count, n, __ATOMIC_RELAXED);
 }
 
-/* Pop the top block of order o as a new head with one reference. */
-BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone, unsigned int o)
+/*
+ * This CPU's set of hot lists in the zone (zone->hot on the boot CPU).
+ * Context: interrupts off.
+ */
+BUDDY_INLINE struct hot_list *zone_cpu_hot(const struct zone *zone)
 {
-	struct hot_list *hot = &zone->hot[o];
+	return zone->cpu_hot[arch_cpu_id()];
+}
+
+/*
+ * Push a block of order o the caller freed onto the list hot, of this
+ * CPU (room checked by the caller); pop the top block of the list as a
+ * new head with one reference.  The list's CPU runs them with
+ * interrupts off: under zone->lock, or on the per-CPU fast paths without.
+ */
+BUDDY_INLINE void hot_push(struct hot_list *hot, struct page *page)
+{
+	MM_DEBUG_ASSERT(hot->count < hot->high);
+	page->flags = hot->hot_flags;
+	page->_refcount = 0;
+	hot->slots[hot->count] = page;
+	hot_count_set(hot, hot->count + 1);
+}
+
+BUDDY_INLINE struct page *hot_pop(struct hot_list *hot)
+{
+	uint32_t n = hot->count - 1;
 	struct page *page;
 
-	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count);
-	page = hot->slots[--hot->count];
+	MM_DEBUG_ASSERT(hot->count);
+	hot_count_set(hot, n);
+	page = hot->slots[n];
 	page->flags = hot->head_flags;
 	page->_refcount = 1;
 	return page;
+}
+
+/* The same on this CPU's order-o list, with zone->lock held. */
+BUDDY_INLINE void hot_push_locked(struct zone *zone, struct page *page,
+				  unsigned int o)
+{
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
+	hot_push(&zone_cpu_hot(zone)[o], page);
+}
+
+BUDDY_INLINE struct page *hot_pop_locked(struct zone *zone, unsigned int o)
+{
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
+	return hot_pop(&zone_cpu_hot(zone)[o]);
 }
 
 /*
@@ -244,6 +288,50 @@ void hot_drain_all_locked(struct zone *zone);
 void hot_drain_above_locked(struct zone *zone);
 void hot_trim_slow_locked(struct zone *zone);
 void hot_refill_locked(struct zone *zone, unsigned int o);
+
+/*
+ * mm/buddy_pcp.c, with zone->lock held: the other CPUs' lists.
+ * hot_set_drain_locked - every list of one set, whole, back to the maps.
+ * pcp_drain_others_locked - every other CPU's lists: drained now if the
+ * CPU is not online, else asked for (its drain_req bit), which that CPU
+ * honours when it next takes zone->lock (pcp_honour_locked()) or enters
+ * a per-CPU fast path.  pcp_drainable - whether this CPU may drain the
+ * set of CPU c now (its own, or one of a CPU not online).
+ * pcp_honour_locked - drain this CPU's lists if it was asked to.
+ */
+void hot_set_drain_locked(struct zone *zone, struct hot_list *set);
+void pcp_drain_others_locked(struct zone *zone);
+bool pcp_drainable(unsigned int c);
+void pcp_honour_slow(struct zone *zone);
+
+BUDDY_INLINE void pcp_honour_locked(struct zone *zone)
+{
+	if (unlikely(__atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED)))
+		pcp_honour_slow(zone);
+}
+
+/* mm_smp_prepare()'s part: the sets of CPUs 1..ncpus-1.  Returns: 0, -ENOMEM. */
+int buddy_pcp_prepare(unsigned int ncpus);
+
+/*
+ * The per-CPU fast paths, once a second CPU may run (mm/buddy_pcp.c):
+ * buddy_pcp_alloc - pop this CPU's order-o list of @zone (o below
+ * HOT_ORDERS), or NULL if it is empty or a drain is asked for.
+ * buddy_pcp_free - push the last reference to a plain head of order
+ * @order (~0u: the head's own) onto this CPU's list, if it has room and
+ * the skip rule allows.  Returns: whether it did.
+ * Context: any; takes no lock.
+ */
+struct page *buddy_pcp_alloc(struct zone *zone, unsigned int order);
+bool buddy_pcp_free(struct zone *zone, struct page *page, pfn_t pfn,
+		    unsigned int order);
+
+/*
+ * An allocated head of this order with a live count and no slab or
+ * reserved state, the test of every fast free (buddy_plain_head()).
+ */
+#define PLAIN_HEAD_MASK	(PG_reserved | PG_hot | PG_head | PG_slab | \
+			 PG_ORDER_MASK)
 
 /*
  * hot_drain_helps_locked - would draining every list let the maps meet a

@@ -43,7 +43,7 @@ struct fault_state {
 
 static struct fault_state fault_states[FAULT_NR_KINDS];
 static bool fault_booted;
-static mm_lock_t fault_lock = MM_LOCK_INIT;
+static mm_lock_t fault_lock = MM_LOCK_INIT(MM_LOCK_FAULT);
 
 void fault_attr_init(struct fault_attr *attr)
 {

@@ -18,8 +18,9 @@
  * so a use after kfree() or a leaked block is a memcheck error as for slab
  * objects.
  *
- * Locking: the class table is written once at boot; the counters are
- * updated with interrupts off; the caches and the buddy allocator lock for
+ * Locking: the class table is written once at boot; kmalloc_lock guards
+ * the counters and the PG_large_kmalloc mark of large blocks (a leaf of
+ * the lock order); the caches and the buddy allocator lock for
  * themselves.  Every function may be called from an IRQ handler.
  */
 #include "mm/buddy.h"
@@ -45,6 +46,7 @@ static struct kmem_cache *kmalloc_caches[KMALLOC_NR_CACHES];
 static struct kmem_cache *kmalloc_small_caches[KMALLOC_SMALL_MAX / 8];
 static struct kmem_cache *kmalloc_fast_caches[KMALLOC_NR_CACHES];
 static struct kmalloc_stats kmalloc_stat;
+static mm_lock_t kmalloc_lock = MM_LOCK_INIT(MM_LOCK_KMALLOC);
 static char kmalloc_large_pool;		/* valgrind pool anchor */
 
 /*
@@ -73,7 +75,7 @@ struct kmem_cache *kmalloc_cache(size_t size)
 static void kmalloc_account(size_t requested, size_t allocated,
 			    unsigned int large_frames)
 {
-	unsigned long flags = arch_irq_save();
+	unsigned long flags = mm_lock_irqsave(&kmalloc_lock);
 
 	if (allocated) {
 		kmalloc_stat.requested += requested;
@@ -83,7 +85,7 @@ static void kmalloc_account(size_t requested, size_t allocated,
 	} else {
 		kmalloc_stat.failed++;
 	}
-	arch_irq_restore(flags);
+	mm_unlock_irqrestore(&kmalloc_lock, flags);
 }
 
 /* A request beyond the classes: a buddy block marked PG_large_kmalloc. */
@@ -178,13 +180,13 @@ void *kcalloc(size_t n, size_t size, gfp_t gfp)
 
 /*
  * The large block whose head is @p, with PG_large_kmalloc cleared, or
- * NULL if @p is not one (tested and cleared with interrupts off, so two
+ * NULL if @p is not one (tested and cleared under kmalloc_lock, so two
  * racing frees cannot both win).
  */
 static struct page *kmalloc_take_large(const void *p)
 {
 	struct page *page = slab_virt_to_page(p);
-	unsigned long flags = arch_irq_save();
+	unsigned long flags = mm_lock_irqsave(&kmalloc_lock);
 
 	if (page && page_test(page, PG_large_kmalloc) &&
 	    p == page_address(page)) {
@@ -193,16 +195,16 @@ static struct page *kmalloc_take_large(const void *p)
 	} else {
 		page = NULL;
 	}
-	arch_irq_restore(flags);
+	mm_unlock_irqrestore(&kmalloc_lock, flags);
 	return page;
 }
 
 static void kmalloc_refuse(const char *who, const void *p, void *caller)
 {
-	unsigned long flags = arch_irq_save();
+	unsigned long flags = mm_lock_irqsave(&kmalloc_lock);
 
 	kmalloc_stat.refused++;
-	arch_irq_restore(flags);
+	mm_unlock_irqrestore(&kmalloc_lock, flags);
 	printk("kmalloc: %s of a foreign pointer %p: no slab object or large kmalloc block (caller %pS)\n",
 	       who, p, caller);
 }
@@ -297,12 +299,12 @@ void *krealloc(const void *p, size_t size, gfp_t gfp)
 
 void kmalloc_get_stats(struct kmalloc_stats *st)
 {
-	unsigned long flags = arch_irq_save();
+	unsigned long flags = mm_lock_irqsave(&kmalloc_lock);
 	struct kmem_cache *c;
 	unsigned int i;
 
 	*st = kmalloc_stat;
-	arch_irq_restore(flags);
+	mm_unlock_irqrestore(&kmalloc_lock, flags);
 	for (i = 0; i < KMALLOC_NR_CACHES; i++) {
 		c = kmalloc_caches[i];
 		if (!c)
@@ -349,9 +351,11 @@ int kmalloc_init(void)
 }
 
 /* A class the fast tables leave to kmalloc_other(), or one not made yet. */
+/* Once a second CPU may run, no cache is: see slab_alloc_inline(). */
 static bool kmalloc_not_fast(const struct kmem_cache *c)
 {
-	return !c || (c->flags & (SLAB_DEBUG | SLAB_FAILSLAB));
+	return !c || (c->flags & (SLAB_DEBUG | SLAB_FAILSLAB)) ||
+	       (mm_lock_mode & MM_LOCK_SMP);
 }
 
 void kmalloc_fast_update(void)

@@ -34,7 +34,7 @@
 
 #define KSTACK_WORDS	((KSTACK_SLOTS + 31) / 32)
 
-static mm_lock_t kstack_lock = MM_LOCK_INIT;
+static mm_lock_t kstack_lock = MM_LOCK_INIT(MM_LOCK_KSTACK);
 static uint32_t used[KSTACK_WORDS], live[KSTACK_WORDS];
 static struct kstack_stats kstats;
 

@@ -492,6 +492,7 @@ void *slab_alloc_empty(struct kmem_cache *c, gfp_t gfp, size_t size,
 {
 	void *obj;
 
+	mm_lock_fast_to_full(&c->lock);	/* only the fast path comes here */
 	MM_DEBUG_ASSERT(!(c->flags & SLAB_DEBUG) && !c->free_bits &&
 			!c->mag_n);
 	obj = slab_refill_unlock(c, gfp, size, flags, NULL);
@@ -623,9 +624,14 @@ void slab_mag_drain_locked(struct kmem_cache *c)
  */
 __attribute__((noinline))
 int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
-		    unsigned int i, void *caller, unsigned long flags)
+		    unsigned int i, void *caller, unsigned long flags,
+		    bool fast)
 {
-	bool ok = slab_free_slot_locked(c, s, i);
+	bool ok;
+
+	if (fast)
+		mm_lock_fast_to_full(&c->lock);
+	ok = slab_free_slot_locked(c, s, i);
 
 	if (ok) {
 		mm_pool_free(c, obj);
@@ -636,6 +642,13 @@ int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
 	if (!ok)
 		return slab_refuse(c, "double free", obj, 0, caller);
 	return 0;
+}
+
+__attribute__((noinline))
+int slab_free_slot_smp(struct kmem_cache *c, struct slab *s, void *obj,
+		       unsigned int i, void *caller)
+{
+	return slab_free_slot_body(c, s, obj, i, caller, false);
 }
 
 /* A free that failed the fast compare: misuse, or a debug cache. */

@@ -38,7 +38,7 @@
 #include "slab_internal.h"
 
 struct kmem_cache *slab_caches;			/* newest first */
-mm_lock_t slab_caches_lock = MM_LOCK_INIT;
+mm_lock_t slab_caches_lock = MM_LOCK_INIT(MM_LOCK_SLAB_CACHES);
 static unsigned int slab_debug_all;		/* SLAB_DEBUG or 0 */
 /* Guarded by slab_caches_lock (the reclaim holds it). */
 static struct slab_reclaim_stats slab_reclaim_stat;
@@ -184,6 +184,8 @@ static int slab_cache_setup(struct kmem_cache *c, const char *name,
 	unsigned int i;
 
 	memset(c, 0, sizeof(*c));
+	mm_lock_init(&c->lock, c == &kmem_slab_boot ? MM_LOCK_SLAB_DESC :
+						      MM_LOCK_SLAB_CACHE);
 	for (i = 0; name[i] && i + 1 < sizeof(c->name); i++)
 		c->name[i] = name[i];
 	c->size = size;
@@ -390,19 +392,13 @@ unsigned int kmem_cache_shrink_all(void)
 
 /*
  * Take @lock unless it is held (see the design note above: then it is
- * ours, or the interrupted context's).  On SMP this is an atomic exchange.
+ * ours, the interrupted context's or another CPU's).
  * Returns: true with the lock held and interrupts off (@flags restores
  * them), or false with nothing changed.
  */
 static bool slab_trylock_irqsave(mm_lock_t *lock, unsigned long *flags)
 {
-	*flags = arch_irq_save();
-	if (mm_lock_held(lock)) {
-		arch_irq_restore(*flags);
-		return false;
-	}
-	lock->locked = 1;
-	return true;
+	return mm_trylock_irqsave(lock, flags);
 }
 
 /*
@@ -500,7 +496,7 @@ int kmem_cache_init(unsigned int flags)
 	slab_debug_all = flags & SLAB_DEBUG;
 	memset(&slab_reclaim_stat, 0, sizeof(slab_reclaim_stat));
 	slab_caches = NULL;
-	slab_caches_lock.locked = 0;
+	mm_lock_init(&slab_caches_lock, MM_LOCK_SLAB_CACHES);
 	if (slab_cache_setup(&kmem_slab_boot, "kmem_slab",
 			     (unsigned int)slab_desc_bytes(SLAB_DESC_MAP_BITS),
 			     slab_desc_align(), slab_debug_all, NULL,

@@ -518,7 +518,10 @@ void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
  * fast path does.  Returns: the object or NULL.
  * It and slab_free_other() below take over the caller's critical section
  * rather than lock again: what the fast path read under the lock stays
- * true, and the common case pays one lock and interrupt round trip.
+ * true, and the common case pays one lock and interrupt round trip.  The
+ * section was begun with mm_lock_irqsave_fast() (the uniprocessor fast
+ * paths) when @fast, else with mm_lock_irqsave(); they end it with
+ * mm_unlock_irqrestore().
  */
 void *slab_alloc_empty(struct kmem_cache *c, gfp_t gfp, size_t size,
 		       unsigned long flags);
@@ -545,7 +548,7 @@ SLAB_INLINE void *slab_take_bit(struct kmem_cache *c, unsigned long bits)
 SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
 				  size_t size, void *caller)
 {
-	unsigned long flags = mm_lock_irqsave(&c->lock);
+	unsigned long flags = mm_lock_irqsave_fast(&c->lock);
 	unsigned int n = c->mag_n;
 	unsigned long bits;
 	void *obj;
@@ -567,7 +570,7 @@ SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
 	c->stats.allocs++;
 	__asm__("" : "+m" (c->stats.allocs));
 	c->stats.requested += size;
-	mm_unlock_irqrestore(&c->lock, flags);
+	mm_unlock_irqrestore_fast(&c->lock, flags);
 	mm_pool_alloc(c, obj, c->object_size);
 	if (c->ctor)
 		mm_mark_defined(obj, c->object_size);
@@ -576,10 +579,18 @@ SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
 	return obj;
 }
 
+/*
+ * The fast path runs on one CPU only (its lock pair is interrupt masking
+ * in release builds); once a second CPU may run, every allocation takes
+ * the slow path and the real cache lock.  Per-CPU magazines would spare
+ * that lock; the kernel has one CPU until its bring-up calls
+ * mm_smp_prepare(), so the test decided once at boot is what it needs.
+ */
 SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
 				    size_t size, void *caller)
 {
-	if (unlikely(c->flags & (SLAB_DEBUG | SLAB_FAILSLAB)))
+	if (unlikely(c->flags & (SLAB_DEBUG | SLAB_FAILSLAB)) ||
+	    unlikely(mm_lock_mode & MM_LOCK_SMP))
 		return slab_alloc_slow(c, gfp, size, caller);
 	return slab_alloc_fast(c, gfp, size, caller);
 }
@@ -600,7 +611,10 @@ int slab_free_checked(struct kmem_cache *c, struct slab *s, void *obj,
 int slab_refuse_cache(struct kmem_cache *want, struct kmem_cache *c,
 		      void *obj, void *caller);
 int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
-		    unsigned int i, void *caller, unsigned long flags);
+		    unsigned int i, void *caller, unsigned long flags,
+		    bool fast);
+int slab_free_slot_smp(struct kmem_cache *c, struct slab *s, void *obj,
+		       unsigned int i, void *caller);
 
 /*
  * The locked part of a free of slot @i of @s, which passed its checks:
@@ -610,26 +624,45 @@ int slab_free_other(struct kmem_cache *c, struct slab *s, void *obj,
  * holds, a slab changing lists, misuse) is slab_free_other()'s.  The
  * object itself is never written.
  */
-SLAB_INLINE int slab_free_slot(struct kmem_cache *c, struct slab *s,
-			       void *obj, unsigned int i, void *caller)
+SLAB_INLINE int slab_free_slot_body(struct kmem_cache *c, struct slab *s,
+				    void *obj, unsigned int i, void *caller,
+				    const bool fast)
 {
-	unsigned long flags = mm_lock_irqsave(&c->lock);
+	unsigned long flags = fast ? mm_lock_irqsave_fast(&c->lock) :
+				     mm_lock_irqsave(&c->lock);
 	unsigned long *word = slab_map_word(s, i), bit = slab_map_bit(i);
 
 	if (unlikely(slab_slot_is_free(word, bit)))
-		return slab_free_other(c, s, obj, i, caller, flags);
+		return slab_free_other(c, s, obj, i, caller, flags, fast);
 	if (likely(c->mag_n < c->mag_max)) {
 		slab_mag_push(c, obj, word, bit);
 	} else {
 		if (unlikely(word == c->free_word ||
 			     s->list != SLAB_PARTIAL || s->inuse == 1))
-			return slab_free_other(c, s, obj, i, caller, flags);
+			return slab_free_other(c, s, obj, i, caller, flags,
+					       fast);
 		*word |= bit;
 		s->inuse--;
 	}
 	mm_pool_free(c, obj);
-	mm_unlock_irqrestore(&c->lock, flags);
+	if (fast)
+		mm_unlock_irqrestore_fast(&c->lock, flags);
+	else
+		mm_unlock_irqrestore(&c->lock, flags);
 	return 0;
+}
+
+/*
+ * On one CPU, under the fast lock pair; once a second CPU may run, the
+ * same under the real lock (slab_free_slot_smp(), as allocations: see
+ * slab_alloc_inline()).
+ */
+SLAB_INLINE int slab_free_slot(struct kmem_cache *c, struct slab *s,
+			       void *obj, unsigned int i, void *caller)
+{
+	if (unlikely(mm_lock_mode & MM_LOCK_SMP))
+		return slab_free_slot_smp(c, s, obj, i, caller);
+	return slab_free_slot_body(c, s, obj, i, caller, true);
 }
 
 /*

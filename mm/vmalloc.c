@@ -64,7 +64,7 @@ struct vm_area {
 	pfn_t phys_pfn;			/* VM_IOREMAP: the first frame mapped */
 };
 
-static mm_lock_t vmalloc_lock = MM_LOCK_INIT;
+static mm_lock_t vmalloc_lock = MM_LOCK_INIT(MM_LOCK_VMALLOC);
 static struct avl_root vm_root = AVL_ROOT_INIT;
 static struct vmalloc_stats vstats;
 

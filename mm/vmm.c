@@ -42,7 +42,7 @@
 pfn_t vmm_kernel_pd = PFN_NONE;
 static unsigned int kernel_global;	/* MMU_GLOBAL or 0, for the kernel half */
 
-mm_lock_t vmm_lock = MM_LOCK_INIT;
+mm_lock_t vmm_lock = MM_LOCK_INIT(MM_LOCK_VMM);
 struct vmm_stats vmm_stat;
 
 #define KERNEL_PDX	(PAGE_OFFSET >> ARCH_PDE_SHIFT)

@@ -96,15 +96,23 @@ static void zone_layout(struct zone *zone, const struct pfn_range *usable,
  */
 static void zone_set_hot(struct zone *zone, uint32_t batch)
 {
+	unsigned int c;
 	uint32_t o;
 
 	MM_ASSERT(batch <= zone->hot_room);
-	for (o = 0; o < HOT_ORDERS; o++) {
-		struct hot_list *hot = &zone->hot[o];
+	for (c = 0; c < MM_MAX_CPUS; c++) {
+		/* a zone without frames shares one empty set (buddy_pcp.c) */
+		struct hot_list *set = !c ? zone->hot :
+				       zone_populated(zone) ? zone->cpu_hot[c] :
+				       NULL;
 
-		hot->high = hot_list_room(batch, o);	/* four batches */
-		hot->batch = hot->high / 4;
-		hot->slots = zone_hot_stack(zone, o);
+		for (o = 0; set && o < HOT_ORDERS; o++) {
+			struct hot_list *hot = &set[o];
+
+			hot->high = hot_list_room(batch, o);	/* four batches */
+			hot->batch = hot->high / 4;
+			hot->slots = zone_hot_set_stack(zone, set, o);
+		}
 	}
 }
 

@@ -24,6 +24,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <pthread.h>
+#include <sched.h>
 #include <sys/mman.h>
 
 #include "mm/arch.h"
@@ -32,7 +34,8 @@
 /* The arena and the interrupt flag: arch.h inlines their readers. */
 unsigned char *host_arena;
 uint64_t host_arena_size;
-volatile unsigned long host_irq_flag = 1;
+__thread unsigned long host_irq_flag = 1;
+__thread unsigned int host_cpu_id;
 
 int host_mem_init(uint64_t bytes)
 {
@@ -79,6 +82,20 @@ bool host_irqs_enabled(void)
 	return host_irq_flag != 0;
 }
 
+void host_cpu_enter(unsigned int cpu)
+{
+	if (cpu >= MM_MAX_CPUS)
+		panic("host_cpu_enter: CPU %u, the model has %u", cpu,
+		      MM_MAX_CPUS);
+	host_cpu_id = cpu;
+	host_irq_flag = 1;
+}
+
+void host_cpu_relax(void)
+{
+	sched_yield();
+}
+
 unsigned long host_tlb_page_flushes, host_tlb_full_flushes;
 
 void arch_tlb_flush_page(uintptr_t va)
@@ -92,7 +109,11 @@ void arch_tlb_flush_all(void)
 	host_tlb_full_flushes++;
 }
 
-/* The printk log grows as needed; tests clear it between cases. */
+/*
+ * The printk log grows as needed; tests clear it between cases.  CPUs
+ * are threads, so appending takes a mutex.
+ */
+static pthread_mutex_t log_mutex = PTHREAD_MUTEX_INITIALIZER;
 static char *log_buf;
 static size_t log_len, log_cap;
 
@@ -213,7 +234,9 @@ int vprintk(const char *fmt, va_list ap)
 		return n;
 	if ((size_t)n >= sizeof(line))
 		n = sizeof(line) - 1;
+	pthread_mutex_lock(&log_mutex);
 	log_append(line, (size_t)n);
+	pthread_mutex_unlock(&log_mutex);
 	if (getenv("KMEM_VERBOSE"))
 		fputs(line, stderr);
 	return n;

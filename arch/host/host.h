@@ -21,8 +21,15 @@ const char *host_log(void);
 bool host_log_contains(const char *needle);
 unsigned int host_log_count(const char *needle);
 
-/* Interrupt flag as the mm code left it (true = enabled). */
+/* Interrupt flag as the mm code left it (true = enabled), this thread's. */
 bool host_irqs_enabled(void);
+
+/*
+ * CPUs as threads: host_cpu_enter() makes the calling thread CPU @cpu
+ * (below MM_MAX_CPUS) with interrupts enabled; the main thread is CPU 0
+ * until it says otherwise.  Each thread has its own interrupt flag.
+ */
+void host_cpu_enter(unsigned int cpu);
 
 /*
  * Timer ticks: arch_ticks() counts what tests add here and nothing else,

@@ -64,8 +64,34 @@ __attribute__((noreturn, cold)) void arch_bad_virt(const void *va);
  */
 extern unsigned char *host_arena;
 extern uint64_t host_arena_size;
-extern volatile unsigned long host_irq_flag;	/* 1: interrupts enabled */
+extern __thread unsigned long host_irq_flag;	/* 1: interrupts enabled */
+extern __thread unsigned int host_cpu_id;	/* set by host_cpu_enter() */
+#else
+#include "percpu.h"
 #endif
+
+/*
+ * CPUs mm keeps per-CPU state for.  Eight: the Pentium and Pentium III
+ * generation's multiprocessors (MP specification, APIC bus) were built
+ * with two or four sockets, and eight-way boards were the largest of
+ * them; a larger machine needs only a larger number here.
+ */
+#define MM_MAX_CPUS	8u
+
+/*
+ * arch_cpu_id - the number of the CPU running this code, 0 to
+ * MM_MAX_CPUS - 1.  The host models CPUs as threads: the harness gives
+ * each thread its number (host_cpu_enter()); the kernel asks its per-CPU
+ * segment.  Context: any; stable while interrupts are off.
+ */
+static inline unsigned int arch_cpu_id(void)
+{
+#ifdef MM_HOST
+	return host_cpu_id;
+#else
+	return smp_processor_id();
+#endif
+}
 
 /*
  * Direct map.  Valid for physical addresses of the DMA and NORMAL zones
@@ -157,6 +183,26 @@ static inline void arch_irq_restore(unsigned long flags)
 #else
 	if (flags & ARCH_EFLAGS_IF)
 		__asm__ volatile("sti" : : : "memory");
+#endif
+}
+
+/*
+ * arch_cpu_relax - one turn of a spin-wait loop: `pause` (a nop before
+ * the Pentium 4) in the kernel.  The host's CPUs are threads that the
+ * host may deschedule, and a ticket lock handed to a descheduled waiter
+ * stalls every CPU behind it, so the host yields the processor instead.
+ * Context: any.
+ */
+#ifdef MM_HOST
+void host_cpu_relax(void);
+#endif
+
+static inline void arch_cpu_relax(void)
+{
+#ifdef MM_HOST
+	host_cpu_relax();
+#else
+	__asm__ volatile("rep; nop" : : : "memory");
 #endif
 }
 

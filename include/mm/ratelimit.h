@@ -28,7 +28,7 @@ struct ratelimit_state {
 
 #define RATELIMIT_STATE_INIT(n, ticks, b)				\
 	{ .name = (n), .interval = (ticks), .burst = (b),		\
-	  .lock = MM_LOCK_INIT }
+	  .lock = MM_LOCK_INIT(MM_LOCK_RATELIMIT) }
 
 /*
  * May the caller print its message now?  Counts it as printed or held

@@ -10,9 +10,11 @@
  * descriptor is PG_reserved.  Every usable frame that is not reserved at
  * boot ends up free in exactly one zone.
  *
- * Locking: zone->lock guards free_area, hot and the counters; it disables
- * interrupts, so every function here may be called from an IRQ handler
- * except zones_init(), which runs once at early boot.
+ * Locking: zone->lock guards free_area, the hot lists' batches to and
+ * from the maps and the counters; a CPU's own hot lists are its own,
+ * with interrupts off (mm/buddy_pcp.c).  The lock disables interrupts,
+ * so every function here may be called from an IRQ handler except
+ * zones_init(), which runs once at early boot.
  */
 #ifndef MM_ZONES_H
 #define MM_ZONES_H
@@ -54,8 +56,9 @@ struct free_area {
 
 
 /*
- * The hot lists in front of the buddy maps (per CPU in spirit), one for
- * each order below HOT_ORDERS: a stack of free blocks' head descriptors,
+ * The hot lists in front of the buddy maps, a set per CPU (struct
+ * zone's cpu_hot[], mm/buddy_pcp.c), one list for each order below
+ * HOT_ORDERS: a stack of free blocks' head descriptors,
  * top at count - 1 in its part of zone->hot_slots.  Frees of that order push,
  * allocations pop; batch blocks at a time move between a list and the
  * buddy maps.  Orders 1..3 have lists as well as order 0 (Linux keeps
@@ -202,9 +205,12 @@ struct zone_counters {
  *      span.
  *  B8. Every frame of the span carries the zone's number.
  *  B9. Hot frames are above the low watermark: while any list holds one,
- *      buddy_pages >= watermark[WMARK_LOW].  So an order-0 pop always
- *      leaves a zone at or above its low watermark, and the fast path
- *      needs no watermark test.
+ *      buddy_pages >= watermark[WMARK_LOW], except on a CPU asked to
+ *      drain its lists (drain_req) that has not come by since.  So on
+ *      one CPU an order-0 pop always leaves a zone at or above its low
+ *      watermark, and the fast path needs no watermark test; with
+ *      several, a zone goes below it by at most the lists of CPUs that
+ *      are yet to honour a drain request.
  *
  * Fields: name..present_pages and watermark are set by zones_init() only;
  * the rest change under lock, through mm/buddy.c only.
@@ -227,6 +233,14 @@ struct zone {
 	struct page **hot_slots;	/* the hot lists' stacks, after the maps */
 	uint32_t hot_room;		/* the batch they were sized for */
 	struct zone_counters stats;	/* raw: see zone_counters() */
+	/*
+	 * Each CPU's set of hot lists (cpu_hot[0] is hot, the boot CPU's;
+	 * the others, with their stacks after them, come from
+	 * mm_smp_prepare(), NULL before), and the CPUs asked to drain
+	 * theirs (bit c: CPU c; atomic).  See mm/buddy_pcp.c.
+	 */
+	struct hot_list *cpu_hot[MM_MAX_CPUS];
+	uint32_t drain_req;
 };
 
 #if defined(__i386__)
@@ -235,21 +249,33 @@ struct zone {
  * page's, asserted in page.h): a field added to or moved in struct zone
  * fails the kernel build here until both are updated.
  */
-_Static_assert(sizeof(struct zone) == 968, "struct zone on i386 is 968 bytes");
+_Static_assert(sizeof(struct zone) == 1008, "struct zone on i386 is 1008 bytes");
 #endif
 
 extern struct zone zones[MAX_NR_ZONES];
 
-/* Where the order-o hot stack starts: after the rooms of the lower orders. */
-static inline struct page **zone_hot_stack(const struct zone *zone,
-					   unsigned int o)
+/*
+ * Where the order-o stack of a set of hot lists starts: after the rooms
+ * of the lower orders, from the zone's slots for the boot CPU's set
+ * (zone->hot) and right after the set itself for the others.
+ */
+static inline struct page **zone_hot_set_stack(const struct zone *zone,
+					       const struct hot_list *set,
+					       unsigned int o)
 {
-	struct page **slots = zone->hot_slots;
+	struct page **slots = set == zone->hot ? zone->hot_slots :
+			      (struct page **)(uintptr_t)(set + HOT_ORDERS);
 	unsigned int p;
 
 	for (p = 0; p < o; p++)
 		slots += hot_list_room(zone->hot_room, p);
 	return slots;
+}
+
+static inline struct page **zone_hot_stack(const struct zone *zone,
+					   unsigned int o)
+{
+	return zone_hot_set_stack(zone, zone->hot, o);
 }
 
 static inline struct zone *page_zone(const struct page *page)
@@ -262,14 +288,20 @@ static inline bool zone_populated(const struct zone *zone)
 	return zone->managed_pages != 0;
 }
 
-/* Frames on the zone's hot lists.
- * Context: any; a snapshot unless zone->lock is held. */
+/* Frames on the zone's hot lists, every CPU's.
+ * Context: any; a snapshot (other CPUs' lists change without the lock). */
 static inline uint32_t zone_hot_pages(const struct zone *zone)
 {
 	uint32_t n = 0, o;
+	unsigned int c;
 
-	for (o = 0; o < HOT_ORDERS; o++)
-		n += zone->hot[o].count << o;
+	for (c = 0; c < MM_MAX_CPUS; c++) {
+		const struct hot_list *set = zone->cpu_hot[c];
+
+		for (o = 0; set && o < HOT_ORDERS; o++)
+			n += __atomic_load_n(&set[o].count, __ATOMIC_RELAXED)
+			     << o;
+	}
 	return n;
 }
 

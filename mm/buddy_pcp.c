@@ -1,0 +1,233 @@
+/*
+ * Per-CPU hot lists: each CPU's set of the buddy hot lists (struct zone's
+ * cpu_hot[]), the per-CPU fast paths that use them once a second CPU may
+ * run, and the protocol that drains another CPU's lists.
+ *
+ * Design.  The boot CPU's set is zone->hot, laid out at boot with the
+ * free maps; mm_smp_prepare() gives every other CPU a set of its own
+ * (lists sized as the boot CPU's, the stacks right after them, in frames
+ * of the zone allocator).  A set is touched by its CPU only, with
+ * interrupts off: without any lock on the fast paths below (a pop, a
+ * push, no atomic instruction), under zone->lock when it moves a batch
+ * to or from the maps (mm/buddy_hot.c).  A list's count is stored
+ * atomically (a plain store on x86) because any CPU may read it
+ * (zone_hot_pages()); another CPU's slots are never read.
+ *
+ * Draining.  When a zone runs short or a request fails, the CPU that
+ * holds zone->lock drains its own lists and, for every other CPU,
+ * either drains that CPU's lists at once if the CPU is not online (it
+ * runs no mm code, so its lists cannot change under the lock), or sets
+ * its bit in zone->drain_req.  A CPU honours the request at its next
+ * allocator entry in that zone: its fast paths see the bit and take the
+ * slow path, which drains its lists under zone->lock before anything
+ * else (pcp_honour_locked()).  A CPU that never enters the allocator
+ * again keeps its lists until it goes offline (mm_cpu_offline() drains
+ * them) or an interprocessor interrupt asks for them.
+ *
+ * Online.  pcp_online has a bit per CPU that runs mm code:
+ * mm_smp_prepare() sets the boot CPU's, mm_cpu_online() and
+ * mm_cpu_offline() the others', under each zone's lock in turn, so a
+ * CPU that holds a zone lock and finds a CPU offline may drain that
+ * CPU's lists of the zone: the CPU cannot come online in that zone
+ * before the lock is released.
+ *
+ * Locking: zone->lock for the _locked functions and for moving a
+ * CPU's online bit; the fast paths run with interrupts off only.
+ */
+#include "buddy_internal.h"
+
+static uint32_t pcp_online;	/* bit c: CPU c runs mm code (atomic) */
+
+/*
+ * The set of every CPU but the boot CPU in a zone with no frames: no
+ * list (high 0), so nothing is ever pushed, refilled or drained there.
+ */
+static struct hot_list pcp_none[HOT_ORDERS];
+
+static uint32_t pcp_online_mask(void)
+{
+	return __atomic_load_n(&pcp_online, __ATOMIC_RELAXED);
+}
+
+bool pcp_drainable(unsigned int c)
+{
+	return c == arch_cpu_id() || !(pcp_online_mask() & (1u << c));
+}
+
+void pcp_drain_others_locked(struct zone *zone)
+{
+	unsigned int me = arch_cpu_id(), c;
+	uint32_t online = pcp_online_mask();
+
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
+	for (c = 0; c < MM_MAX_CPUS; c++) {
+		if (c == me || !zone->cpu_hot[c])
+			continue;
+		if (online & (1u << c))
+			__atomic_or_fetch(&zone->drain_req, 1u << c,
+					  __ATOMIC_RELAXED);
+		else
+			hot_set_drain_locked(zone, zone->cpu_hot[c]);
+	}
+}
+
+void pcp_honour_slow(struct zone *zone)
+{
+	unsigned int me = arch_cpu_id();
+	uint32_t bit = 1u << me;
+
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
+	if (!(__atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) & bit))
+		return;
+	__atomic_and_fetch(&zone->drain_req, ~bit, __ATOMIC_RELAXED);
+	hot_set_drain_locked(zone, zone->cpu_hot[me]);
+}
+
+/* Does this CPU have a drain request pending in the zone? */
+static bool pcp_asked(const struct zone *zone, unsigned int cpu)
+{
+	return __atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) &
+	       (1u << cpu);
+}
+
+struct page *buddy_pcp_alloc(struct zone *zone, unsigned int order)
+{
+	unsigned long flags = arch_irq_save();
+	unsigned int cpu = arch_cpu_id();
+	struct hot_list *set = zone->cpu_hot[cpu];
+	struct page *page = NULL;
+
+	if (likely(set && set[order].count && !pcp_asked(zone, cpu)))
+		page = hot_pop(&set[order]);
+	arch_irq_restore(flags);
+	if (page)
+		buddy_mark_alloc(page_to_pfn(page), order);
+	return page;
+}
+
+bool buddy_pcp_free(struct zone *zone, struct page *page, pfn_t pfn,
+		    unsigned int order)
+{
+	unsigned long flags = arch_irq_save();
+	unsigned int cpu = arch_cpu_id();
+	struct hot_list *set = zone->cpu_hot[cpu], *hot;
+	bool ok = false;
+
+	if (order == ~0u)
+		order = page_order(page);
+	if (likely(set && order < HOT_ORDERS && !pcp_asked(zone, cpu))) {
+		hot = &set[order];
+		ok = (page->flags & (PLAIN_HEAD_MASK | PG_ZONE_MASK)) ==
+		     hot->head_flags && page->_refcount == 1 &&
+		     hot->count < hot->high &&
+		     pfn < __atomic_load_n(&zone->hot[order].skip_from,
+					   __ATOMIC_RELAXED);
+		if (ok) {
+			hot_push(hot, page);
+			hot->pushed_fast++;
+		}
+	}
+	arch_irq_restore(flags);
+	if (ok)
+		buddy_mark_free(pfn, order);
+	return ok;
+}
+
+/* ---- online, offline, the sets ----------------------------------------- */
+
+static void pcp_set_online(unsigned int cpu, bool on)
+{
+	unsigned int t;
+
+	for (t = 0; t < MAX_NR_ZONES; t++) {
+		struct zone *zone = &zones[t];
+		unsigned long flags = mm_lock_irqsave(&zone->lock);
+
+		if (!on && zone->cpu_hot[cpu]) {
+			hot_set_drain_locked(zone, zone->cpu_hot[cpu]);
+			__atomic_and_fetch(&zone->drain_req, ~(1u << cpu),
+					   __ATOMIC_RELAXED);
+		}
+		if (on)
+			__atomic_or_fetch(&pcp_online, 1u << cpu,
+					  __ATOMIC_RELAXED);
+		else
+			__atomic_and_fetch(&pcp_online, ~(1u << cpu),
+					   __ATOMIC_RELAXED);
+		mm_unlock_irqrestore(&zone->lock, flags);
+	}
+}
+
+int mm_cpu_online(void)
+{
+	unsigned int cpu = arch_cpu_id();
+
+	if (cpu >= mm_smp_cpus()) {
+		printk("mm: CPU %u comes online, but mm_smp_prepare() was told of %u CPUs\n",
+		       cpu, mm_smp_cpus());
+		return -EINVAL;
+	}
+	pcp_set_online(cpu, true);
+	return 0;
+}
+
+void mm_cpu_offline(void)
+{
+	pcp_set_online(arch_cpu_id(), false);
+}
+
+/* A set for CPU c: its lists as the boot CPU's, its stacks after them. */
+static struct hot_list *pcp_set_alloc(struct zone *zone)
+{
+	size_t bytes = HOT_ORDERS * sizeof(struct hot_list) +
+		       hot_zone_slots(zone->hot_room) * sizeof(struct page *);
+	unsigned int order = 0, o;
+	struct hot_list *set;
+	struct page *page;
+
+	while (((size_t)PAGE_SIZE << order) < bytes)
+		order++;
+	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+	if (!page)
+		return NULL;
+	set = page_address(page);
+	memset(set, 0, HOT_ORDERS * sizeof(struct hot_list));
+	for (o = 0; o < HOT_ORDERS; o++) {
+		set[o].high = zone->hot[o].high;
+		set[o].batch = zone->hot[o].batch;
+		set[o].skip_from = PFN_NONE;
+		set[o].head_flags = zone->hot[o].head_flags;
+		set[o].hot_flags = zone->hot[o].hot_flags;
+		set[o].slots = zone_hot_set_stack(zone, set, o);
+	}
+	return set;
+}
+
+int buddy_pcp_prepare(unsigned int ncpus)
+{
+	unsigned int t, c;
+
+	for (t = 0; t < MAX_NR_ZONES; t++) {
+		struct zone *zone = &zones[t];
+
+		for (c = 1; c < ncpus; c++) {
+			struct hot_list *set;
+
+			if (zone->cpu_hot[c])
+				continue;
+			if (!zone_populated(zone)) {
+				zone->cpu_hot[c] = pcp_none;
+				continue;
+			}
+			set = pcp_set_alloc(zone);
+			if (!set) {
+				printk("mm: no memory for CPU %u's hot lists in zone %s\n",
+				       c, zone->name);
+				return -ENOMEM;
+			}
+			zone->cpu_hot[c] = set;
+		}
+	}
+	__atomic_or_fetch(&pcp_online, 1u, __ATOMIC_RELAXED);	/* the boot CPU */
+	return 0;
+}

@@ -1,0 +1,289 @@
+/*
+ * The allocators on several CPUs: N threads (2, then 4), each a CPU of
+ * the host model (host_cpu_enter()), allocate and free at random from
+ * the buddy allocator (orders 0-3 and 5; orders 0-3 through each CPU's
+ * own hot lists), a cache of their own kind and
+ * kmalloc (small classes and large blocks), and hand what they allocate
+ * to one another through a table of slots, so that most frees are of
+ * what another CPU allocated.  Every block carries a tag, checked before
+ * it is freed: a block handed out twice at once would show.  After the
+ * join, the rest is freed, every checker runs and the free frames must
+ * be what they were before.  Built twice: in `make test-host` (under
+ * valgrind, SMP_MM_OPS operations per thread) and with ThreadSanitizer
+ * in `make test-tsan`, which must report nothing.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <pthread.h>
+#include <cmocka.h>
+
+#include "machine.h"
+#include "mm/slab.h"
+
+#define SLOTS		512
+#define DEFAULT_OPS	4000u
+#define TAG		0x5eed5eed00000000ull
+
+enum item_kind { ITEM_PAGE, ITEM_OBJ, ITEM_KMALLOC };
+
+/* A slot: 0, or (kind << 60 | order << 56 | address). */
+static uintptr_t slots[SLOTS];
+static struct kmem_cache *obj_cache;
+static unsigned int ops_per_thread;
+
+static uintptr_t item_make(enum item_kind kind, unsigned int order, void *p)
+{
+	return (uintptr_t)kind << 60 | (uintptr_t)order << 56 | (uintptr_t)p;
+}
+
+static void *item_ptr(uintptr_t it)
+{
+	return (void *)(it & ((1ull << 56) - 1));
+}
+
+/* The first word of a block: its tag, which names the block itself. */
+static uint64_t *item_word(uintptr_t it)
+{
+	if (it >> 60 == ITEM_PAGE)
+		return page_address(item_ptr(it));
+	return item_ptr(it);
+}
+
+static uint64_t item_tag(uintptr_t it)
+{
+	return TAG ^ (uint64_t)it;
+}
+
+static unsigned int rnd(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ull + 1442695040888963407ull;
+	return (unsigned int)(*s >> 33);
+}
+
+static uintptr_t item_alloc(uint64_t *seed)
+{
+	unsigned int r = rnd(seed), order;
+	gfp_t gfp = GFP_KERNEL | __GFP_NOWARN;
+	size_t size;
+	void *p;
+
+	switch (r % 3) {
+	case ITEM_PAGE:
+		order = (r >> 4) % 16 == 0 ? 5 : (r >> 8) % 4;
+		p = alloc_pages(gfp, order);
+		return p ? item_make(ITEM_PAGE, order, p) : 0;
+	case ITEM_OBJ:
+		p = kmem_cache_alloc(obj_cache, gfp);
+		return p ? item_make(ITEM_OBJ, 0, p) : 0;
+	default:
+		size = (r >> 4) % 32 == 0 ? 9000 + (r >> 10) % 8000 :
+					    8 + (r >> 10) % 2000;
+		p = kmalloc(size, gfp);
+		return p ? item_make(ITEM_KMALLOC, 0, p) : 0;
+	}
+}
+
+static void item_free(uintptr_t it)
+{
+	uint64_t *w = item_word(it);
+
+	if (*w != item_tag(it))
+		fail_msg("block %p: tag 0x%llx, not 0x%llx", item_ptr(it),
+			 (unsigned long long)*w,
+			 (unsigned long long)item_tag(it));
+	*w = 0;
+	switch (it >> 60) {
+	case ITEM_PAGE:
+		assert_int_equal(__free_pages(item_ptr(it), (it >> 56) & 0xf), 0);
+		break;
+	case ITEM_OBJ:
+		kmem_cache_free(obj_cache, item_ptr(it));
+		break;
+	default:
+		kfree(item_ptr(it));
+	}
+}
+
+/* One CPU: allocate, tag, swap into a random slot, free what was there. */
+static void *cpu_run(void *arg)
+{
+	unsigned int cpu = (unsigned int)(uintptr_t)arg, i;
+	uint64_t seed = 0x9e3779b97f4a7c15ull * (cpu + 1);
+
+	host_cpu_enter(cpu);
+	if (cpu)
+		assert_int_equal(mm_cpu_online(), 0);
+	for (i = 0; i < ops_per_thread; i++) {
+		unsigned int r = rnd(&seed);
+		uintptr_t it = r % 4 ? item_alloc(&seed) : 0, old;
+
+		if (it)
+			*item_word(it) = item_tag(it);
+		old = __atomic_exchange_n(&slots[(r >> 8) % SLOTS], it,
+					  __ATOMIC_ACQ_REL);
+		if (old)
+			item_free(old);
+	}
+	if (!host_irqs_enabled())
+		fail_msg("CPU %u: interrupts left off", cpu);
+	if (cpu)
+		mm_cpu_offline();	/* its lists go back */
+	return NULL;
+}
+
+/* Put every cached frame back: hot lists, empty slabs. */
+static void settle(void)
+{
+	unsigned int z;
+
+	kmem_cache_shrink_all();
+	for (z = 0; z < MAX_NR_ZONES; z++)
+		buddy_drain_hot(&zones[z]);
+}
+
+static void run_cpus(unsigned int ncpus)
+{
+	pthread_t t[MM_MAX_CPUS];
+	uint32_t free_before;
+	unsigned int i;
+
+	assert_int_equal(mm_smp_prepare(ncpus), 0);	/* takes frames */
+	settle();
+	free_before = zones_total_free();
+	for (i = 1; i < ncpus; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, cpu_run,
+						 (void *)(uintptr_t)i), 0);
+	cpu_run((void *)0);
+	for (i = 1; i < ncpus; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	for (i = 0; i < SLOTS; i++) {
+		if (slots[i])
+			item_free(slots[i]);
+		slots[i] = 0;
+	}
+	assert_int_equal(kmem_cache_check_all(), 0);
+	assert_int_equal(buddy_check_all(), 0);
+	settle();
+	assert_int_equal(buddy_check_all(), 0);
+	assert_int_equal(zones_total_free(), free_before);
+	for (i = 1; i < ncpus; i++)	/* each CPU used its own lists */
+		assert_true(zones[ZONE_NORMAL].cpu_hot[i][0].pushed_fast > 0);
+	if (host_log_contains("lockdebug") || host_log_contains("buddy:") ||
+	    host_log_contains("slab") || host_log_contains("kmalloc"))
+		fail_msg("reports during the run:\n%s", host_log());
+}
+
+/*
+ * The drain protocol: CPU 1 fills its order-0 list and waits; CPU 0
+ * drains the zone, which can only ask CPU 1 (it is online); CPU 1
+ * honours the request at its next allocation; offline, its lists are
+ * empty.
+ */
+static pthread_barrier_t step;
+
+static void *cpu1_drained(void *arg)
+{
+	struct page *p[16];
+	unsigned int i;
+
+	(void)arg;
+	host_cpu_enter(1);
+	assert_int_equal(mm_cpu_online(), 0);
+	for (i = 0; i < 16; i++)
+		p[i] = alloc_pages(GFP_KERNEL, 0);
+	for (i = 0; i < 16; i++)
+		assert_int_equal(__free_pages(p[i], 0), 0);
+	pthread_barrier_wait(&step);		/* CPU 0 asks */
+	pthread_barrier_wait(&step);
+	p[0] = alloc_pages(GFP_KERNEL, 0);	/* honours, then refills */
+	assert_non_null(p[0]);
+	assert_int_equal(__free_pages(p[0], 0), 0);
+	pthread_barrier_wait(&step);		/* CPU 0 looks */
+	pthread_barrier_wait(&step);
+	mm_cpu_offline();
+	return NULL;
+}
+
+static void test_remote_drain(void **state)
+{
+	struct zone *z = &zones[ZONE_NORMAL];
+	struct hot_list *h1;
+	uint64_t drained;
+	uint32_t count;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(mm_smp_prepare(2), 0);
+	h1 = &z->cpu_hot[1][0];
+	pthread_barrier_init(&step, NULL, 2);
+	assert_int_equal(pthread_create(&t, NULL, cpu1_drained, NULL), 0);
+	pthread_barrier_wait(&step);
+	count = h1->count;
+	drained = h1->drained;
+	assert_true(count > 0);
+	buddy_drain_hot(z);
+	assert_true(z->drain_req & 2u);		/* asked, not drained */
+	assert_int_equal(h1->count, count);
+	assert_int_equal(buddy_check(z), 0);
+	pthread_barrier_wait(&step);
+	pthread_barrier_wait(&step);
+	assert_false(z->drain_req & 2u);
+	assert_true(h1->drained >= drained + count);
+	pthread_barrier_wait(&step);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(h1->count + h1[1].count + h1[2].count + h1[3].count, 0);
+	pthread_barrier_destroy(&step);
+	assert_int_equal(buddy_check_all(), 0);
+	assert_string_equal(host_log(), "");
+}
+
+static int setup(void **state)
+{
+	const char *ops = getenv("SMP_MM_OPS");
+
+	(void)state;
+	ops_per_thread = ops ? (unsigned int)strtoul(ops, NULL, 0) : DEFAULT_OPS;
+	machine_boot(MiB(64));
+	assert_int_equal(kmem_cache_init(0), 0);
+	obj_cache = kmem_cache_create("smp-obj", 72, 0, 0, NULL);
+	assert_non_null(obj_cache);
+	host_log_clear();
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	assert_int_equal(kmem_cache_destroy(obj_cache), 0);
+	assert_int_equal(kmem_cache_teardown(), 0);
+	machine_shutdown();
+	return 0;
+}
+
+static void test_two_cpus(void **state)
+{
+	(void)state;
+	run_cpus(2);
+}
+
+static void test_four_cpus(void **state)
+{
+	(void)state;
+	run_cpus(4);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_two_cpus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_four_cpus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_remote_drain, setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
