@@ -1,12 +1,14 @@
 /*
  * The `cpus` console command: one line per usable CPU, as the kernel sees
- * it (APIC id, CPUID family and model where known, online or not), and the
- * firmware table it came from.
+ * it (APIC id, CPUID family and model where known, online or not, the
+ * timer ticks it took and the IPIs it received), and the firmware table
+ * it came from.
  *
  * Context: the shell.
  */
 #include "cpu.h"
 #include "cpus.h"
+#include "percpu.h"
 #include "shell.h"
 #include "trap.h"
 #include "mm/arch.h"
@@ -22,10 +24,8 @@ static void cpus_line(unsigned int i)
 		printk(", offline\n");
 		return;
 	}
-	printk(", online%s", i == 0 ? ", boot" : "");
-	if (i == 0)
-		printk(", ticks %llu", (uint64_t)jiffies);
-	printk("\n");
+	printk(", online%s, ticks %u, ipis %u\n", i == 0 ? ", boot" : "",
+	       percpu_read_remote(i, ticks), percpu_read_remote(i, ipis));
 }
 
 static int cmd_cpus(int argc, char **argv)

@@ -11,6 +11,7 @@
  */
 #include "cmdline.h"
 #include "cpus.h"
+#include "lapic.h"
 #include "smp_boot.h"
 #include "mm/arch.h"
 
@@ -39,6 +40,7 @@ void smp_boot_init(void)
 {
 	unsigned int max = maxcpus_option();
 
+	lapic_init();
 	if (cmdline_has_flag("nosmp"))
 		cpus_discover(1, "nosmp");
 	else

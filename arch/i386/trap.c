@@ -13,6 +13,7 @@
  * or with IRQs off, and every handler runs with IRQs off.
  */
 #include "cpu.h"
+#include "lapic.h"
 #include "trap.h"
 #include "mm/arch.h"
 
@@ -116,6 +117,10 @@ void trap_dispatch(struct trap_frame *tf)
 			handlers[v](tf);
 		return;
 	}
+	/* The local APIC's vectors: EOI first, as for the PIC (lapic.c). */
+	if (v >= LAPIC_VECTOR_FIRST && v != LAPIC_SPURIOUS_VECTOR &&
+	    lapic_present())
+		lapic_eoi();
 	if (handlers[v]) {
 		handlers[v](tf);
 		return;
