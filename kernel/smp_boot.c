@@ -1,6 +1,7 @@
 /*
- * The multiprocessor stage of boot: the command line's say on how many
- * CPUs to use, then CPU discovery.
+ * The multiprocessor stage of boot: the boot CPU's local APIC (its tick
+ * moves there), the command line's say on how many CPUs to use, CPU
+ * discovery, then the start of the other usable CPUs.
  *
  * "nosmp" keeps the boot CPU alone; "maxcpus=N" keeps the first N usable
  * CPUs (N = 0 is taken as 1: the boot CPU always runs).  A malformed
@@ -12,6 +13,7 @@
 #include "cmdline.h"
 #include "cpus.h"
 #include "lapic.h"
+#include "smp.h"
 #include "smp_boot.h"
 #include "mm/arch.h"
 
@@ -45,4 +47,5 @@ void smp_boot_init(void)
 		cpus_discover(1, "nosmp");
 	else
 		cpus_discover(max, "maxcpus");
+	smp_start_aps();
 }

@@ -64,6 +64,8 @@ void tss_set_kernel_stack(uint32_t esp0);
 /* The page directory (physical address) the double-fault task runs on. */
 void tss_set_fault_cr3(uint32_t cr3);
 void idt_init(void);
+/* idt_load - load the IDT idt_init() built, on an AP.  Context: the AP. */
+void idt_load(void);
 void pic_init(void);
 void pit_init(void);
 bool arch_running_in_qemu(void);

@@ -1,0 +1,74 @@
+/*
+ * Inter-processor interrupts on the local APIC.
+ *
+ * Design.  An IPI is one ICR write (lapic_send(): fixed delivery, edge,
+ * asserted), addressed by APIC id or by the all-excluding-self shorthand.
+ * Each IPI vector has a handler like any other vector (trap_register());
+ * trap_dispatch() sends its EOI.  Every handler counts the IPI in the
+ * receiving CPU's area (percpu.h: ipis), which is how a sender sees that
+ * an IPI arrived: ipi_ping_wait() reads the target's counter, one
+ * aligned 32-bit load, until it moves or the bound runs out.  The ping
+ * vector does nothing else.
+ *
+ * Locking: none of its own.  A counter is written only by its CPU, in its
+ * handler; others read it atomically.  The ICR is per CPU and written
+ * with interrupts off (lapic.c).
+ */
+#include "cpus.h"
+#include "cpu.h"
+#include "ipi.h"
+#include "lapic.h"
+#include "percpu.h"
+#include "trap.h"
+#include "mm/arch.h"
+
+#define IPI_FIXED	(LAPIC_DM_FIXED | LAPIC_ICR_ASSERT)
+
+static void ipi_ping_irq(struct trap_frame *tf)
+{
+	(void)tf;
+	this_cpu_inc(ipis);
+}
+
+void ipi_init(void)
+{
+	trap_register(IPI_PING_VECTOR, ipi_ping_irq);
+}
+
+int ipi_send(unsigned int cpu, uint8_t vector)
+{
+	int err = lapic_send(cpu_slots[cpu].apic_id, IPI_FIXED | vector);
+
+	if (err)
+		printk("ipi: vector %#x to CPU %u (APIC id %u) not accepted "
+		       "by the local APIC within 1 ms\n", vector, cpu,
+		       cpu_slots[cpu].apic_id);
+	return err;
+}
+
+int ipi_send_others(uint8_t vector)
+{
+	int err = lapic_send(0, IPI_FIXED | LAPIC_ICR_OTHERS | vector);
+
+	if (err)
+		printk("ipi: vector %#x to all other CPUs not accepted by the "
+		       "local APIC of CPU %u within 1 ms\n", vector,
+		       smp_processor_id());
+	return err;
+}
+
+bool ipi_ping_wait(unsigned int cpu, uint32_t before, uint32_t timeout_us,
+		   uint32_t *us)
+{
+	uint64_t start = rdtsc(), now = start;
+	uint64_t limit = (uint64_t)timeout_us * lapic_tsc_khz() / 1000;
+
+	while (percpu_read_remote(cpu, ipis) == before) {
+		now = rdtsc();
+		if (now - start > limit)
+			return false;
+		cpu_relax();
+	}
+	*us = (uint32_t)((rdtsc() - start) * 1000 / lapic_tsc_khz());
+	return true;
+}
