@@ -57,18 +57,16 @@ int ipi_send_others(uint8_t vector)
 	return err;
 }
 
-bool ipi_ping_wait(unsigned int cpu, uint32_t before, uint32_t timeout_us,
-		   uint32_t *us)
+bool ipi_ping_wait(unsigned int cpu, uint32_t before, uint64_t sent,
+		   uint32_t timeout_us, uint32_t *us)
 {
-	uint64_t start = rdtsc(), now = start;
 	uint64_t limit = (uint64_t)timeout_us * lapic_tsc_khz() / 1000;
 
 	while (percpu_read_remote(cpu, ipis) == before) {
-		now = rdtsc();
-		if (now - start > limit)
+		if (rdtsc() - sent > limit)
 			return false;
 		cpu_relax();
 	}
-	*us = (uint32_t)((rdtsc() - start) * 1000 / lapic_tsc_khz());
+	*us = (uint32_t)((rdtsc() - sent) * 1000 / lapic_tsc_khz());
 	return true;
 }

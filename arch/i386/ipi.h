@@ -26,11 +26,12 @@ int ipi_send(unsigned int cpu, uint8_t vector);
 int ipi_send_others(uint8_t vector);
 
 /*
- * ipi_ping_wait - wait up to @timeout_us for CPU slot @cpu's count of
- * received IPIs to pass @before; *@us says how long it took.
+ * ipi_ping_wait - wait until @timeout_us after @sent (a TSC reading taken
+ * before the send) for CPU slot @cpu's count of received IPIs to move
+ * from @before; *@us says how long after @sent it did.
  * Context: any, IRQs on or off.  Returns: true if it did.
  */
-bool ipi_ping_wait(unsigned int cpu, uint32_t before, uint32_t timeout_us,
-		   uint32_t *us);
+bool ipi_ping_wait(unsigned int cpu, uint32_t before, uint64_t sent,
+		   uint32_t timeout_us, uint32_t *us);
 
 #endif /* ARCH_I386_IPI_H */

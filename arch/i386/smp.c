@@ -133,8 +133,9 @@ static bool ap_wait_online(unsigned int cpu)
 	return __atomic_load_n(&cpu_slots[cpu].online, __ATOMIC_ACQUIRE);
 }
 
-/* INIT, 10 ms, STARTUP, 200 us, STARTUP.  Returns: 0 or -ETIMEDOUT. */
-static int ap_send_startup(uint8_t apic_id)
+/* INIT, 10 ms, STARTUP, 200 us, STARTUP (not when @silent: INIT only).
+ * Returns: 0 or -ETIMEDOUT. */
+static int ap_send_startup(uint8_t apic_id, bool silent)
 {
 	uint32_t sipi = LAPIC_DM_STARTUP | (uint32_t)(tramp_phys >> 12);
 	int err;
@@ -143,6 +144,8 @@ static int ap_send_startup(uint8_t apic_id)
 				  LAPIC_ICR_ASSERT);
 	err = err ?: lapic_send(apic_id, LAPIC_DM_INIT | LAPIC_ICR_LEVEL);
 	udelay(INIT_WAIT_US);
+	if (silent)
+		return err;
 	err = err ?: lapic_send(apic_id, sipi);
 	udelay(STARTUP_WAIT_US);
 	err = err ?: lapic_send(apic_id, sipi);
@@ -157,7 +160,7 @@ static void ap_free_stacks(unsigned int cpu)
 }
 
 /* Start CPU slot @cpu.  Returns: true if it came online. */
-static bool ap_start(unsigned int cpu)
+static bool ap_start(unsigned int cpu, bool silent)
 {
 	uint8_t id = cpu_slots[cpu].apic_id;
 
@@ -173,7 +176,7 @@ static bool ap_start(unsigned int cpu)
 	gdt_prepare_cpu(cpu, (uint32_t)ap_df_stack[cpu] + KSTACK_SIZE);
 	tramp_data->stack = (uint32_t)ap_stack[cpu] + KSTACK_SIZE;
 	tramp_data->cpu = cpu;
-	if (ap_send_startup(id) == 0 && ap_wait_online(cpu))
+	if (ap_send_startup(id, silent) == 0 && ap_wait_online(cpu))
 		return true;
 	/* back to wait-for-STARTUP before its memory goes */
 	lapic_send(id, LAPIC_DM_INIT | LAPIC_ICR_LEVEL | LAPIC_ICR_ASSERT);
@@ -195,7 +198,7 @@ static const char *smp_cannot_start(void)
 	return NULL;
 }
 
-void smp_start_aps(void)
+void smp_start_aps(unsigned int silent)
 {
 	const char *why = nr_cpu_slots > 1 ? smp_cannot_start() : NULL;
 	unsigned int i;
@@ -206,7 +209,7 @@ void smp_start_aps(void)
 		ipi_init();
 		trampoline_setup();
 		for (i = 1; i < nr_cpu_slots; i++)
-			ap_start(i);
+			ap_start(i, i == silent);
 	}
 	trampoline_release();
 	printk("smp: %u of %u CPU%s online", smp_online_cpus(), nr_cpu_slots,
