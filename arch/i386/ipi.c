@@ -8,10 +8,13 @@
  * receiving CPU's area (percpu.h: ipis), which is how a sender sees that
  * an IPI arrived: ipi_ping_wait() reads the target's counter, one
  * aligned 32-bit load, until it moves or the bound runs out.  The ping
- * vector does nothing else.
+ * vector does nothing else; the call vector runs the function the sender
+ * left in the target's call slot.
  *
  * Locking: none of its own.  A counter is written only by its CPU, in its
- * handler; others read it atomically.  The ICR is per CPU and written
+ * handler; others read it atomically.  A call slot is filled by a
+ * compare-and-swap from NULL (one call in flight per target) and emptied
+ * by its CPU with an atomic exchange.  The ICR is per CPU and written
  * with interrupts off (lapic.c).
  */
 #include "cpus.h"
@@ -22,7 +25,31 @@
 #include "trap.h"
 #include "mm/arch.h"
 
+#ifndef EBUSY
+#define EBUSY		16
+#endif
+
 #define IPI_FIXED	(LAPIC_DM_FIXED | LAPIC_ICR_ASSERT)
+
+typedef void (*ipi_fn_t)(void);
+
+static ipi_fn_t call_slot[SMP_MAX_CPUS];
+
+/*
+ * Fill an empty slot atomically.  The kernel is built for the 386, which
+ * has no CMPXCHG (the compiler would call libatomic); a CPU with a local
+ * APIC is a Pentium or later and has it.  Returns: true if it was empty.
+ */
+static bool call_slot_fill(ipi_fn_t *slot, ipi_fn_t fn)
+{
+	ipi_fn_t old = NULL;
+
+	__asm__ volatile("lock cmpxchgl %2, %1"
+			 : "+a"(old), "+m"(*slot)
+			 : "r"(fn)
+			 : "memory", "cc");
+	return old == NULL;
+}
 
 static void ipi_ping_irq(struct trap_frame *tf)
 {
@@ -30,9 +57,33 @@ static void ipi_ping_irq(struct trap_frame *tf)
 	this_cpu_inc(ipis);
 }
 
+static void ipi_call_irq(struct trap_frame *tf)
+{
+	ipi_fn_t fn = __atomic_exchange_n(&call_slot[smp_processor_id()],
+					  NULL, __ATOMIC_ACQUIRE);
+
+	(void)tf;
+	this_cpu_inc(ipis);
+	if (fn)
+		fn();
+}
+
 void ipi_init(void)
 {
 	trap_register(IPI_PING_VECTOR, ipi_ping_irq);
+	trap_register(IPI_CALL_VECTOR, ipi_call_irq);
+}
+
+int ipi_call(unsigned int cpu, void (*fn)(void))
+{
+	int err;
+
+	if (!call_slot_fill(&call_slot[cpu], fn))
+		return -EBUSY;
+	err = ipi_send(cpu, IPI_CALL_VECTOR);
+	if (err)
+		__atomic_store_n(&call_slot[cpu], NULL, __ATOMIC_RELAXED);
+	return err;
 }
 
 int ipi_send(unsigned int cpu, uint8_t vector)

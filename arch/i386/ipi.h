@@ -26,6 +26,16 @@ int ipi_send(unsigned int cpu, uint8_t vector);
 int ipi_send_others(uint8_t vector);
 
 /*
+ * ipi_call - have CPU slot @cpu run @fn in its IPI handler (interrupts
+ * off), without waiting for it.  On an AP, @fn must not call into mm/
+ * (see arch/i386/smp.c).
+ * Context: any, lapic_present().
+ * Returns: 0, -EBUSY if @cpu has not yet taken the previous call,
+ * -ETIMEDOUT as ipi_send().
+ */
+int ipi_call(unsigned int cpu, void (*fn)(void));
+
+/*
  * ipi_ping_wait - wait until @timeout_us after @sent (a TSC reading taken
  * before the send) for CPU slot @cpu's count of received IPIs to move
  * from @before; *@us says how long after @sent it did.

@@ -14,6 +14,8 @@ import time
 
 import pytest
 
+from kmem import EXIT_PANIC
+
 CPU_LINE = re.compile(r"^cpu(\d+): apic (\d+)(, family \d+ model \d+)?, "
                       r"(online|offline)(, boot)?"
                       r"(?:, ticks (\d+), ipis (\d+))?$", re.M)
@@ -175,3 +177,29 @@ def test_ap_that_does_not_start(boot):
     assert [int(m.group(1)) for m in PING_LINE.finditer(out)] == [2]
     assert "ping: 1 of 1 CPUs answered" in out
     k.halt()
+
+
+AP_KSTACK_OVERFLOW = re.compile(
+    r"PANIC: kernel stack overflow: pid -1 \(idle\) cpu(\d+) "
+    r"esp 0x([0-9a-f]{8}) at 0x([0-9a-f]{8}), "
+    r"guard page 0x([0-9a-f]{8})-0x([0-9a-f]{8}) "
+    r"below kernel stack 0x([0-9a-f]{8})-0x([0-9a-f]{8})")
+
+
+def test_double_fault_on_an_ap(boot):
+    """An AP's kernel stack runs into its guard page (vmfault kstack 2: by
+    IPI, in CPU 2's handler): CPU 2's own double-fault task catches it and
+    panics naming CPU 2 and the guard below its stack."""
+    k = boot(method="elf", cpu="pentium3", smp=4)
+    status = k.send_and_exit("vmfault kstack 2")
+    assert status == EXIT_PANIC, k.log
+    m = AP_KSTACK_OVERFLOW.search(k.log)
+    assert m, k.log
+    cpu, esp, at, g0, g1, s0, s1 = (int(x, 16) if i else int(x)
+                                    for i, x in enumerate(m.groups()))
+    assert cpu == 2
+    # kernel stack slots: process 0, then each AP's stack and its
+    # double-fault stack in start order: CPU 2's stack is slot 3
+    assert g0 == 0xF8400000 + 3 * 0x3000 and g1 == s0
+    assert s1 - s0 == 8192 and g0 <= at < g1 and g0 <= esp <= s0 + 64
+    assert "trap: vector 8 (double fault) error code 0x0" in k.log
