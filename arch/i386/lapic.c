@@ -271,15 +271,15 @@ int lapic_init(void)
 	regs = ioremap(base_phys, PAGE_SIZE);
 	if (!regs)
 		return -ENODEV;
+	trap_register(LAPIC_SPURIOUS_VECTOR, lapic_spurious_irq);
 	lapic_enable(true);
+	this_cpu_write(apic_id, lapic_id());
 	if (calibrate() < 0) {
 		printk("lapic: PIT channel 2 never counted down: the tick "
 		       "stays on the PIT\n");
 		return 0;
 	}
 	trap_register(LAPIC_TIMER_VECTOR, lapic_timer_irq);
-	trap_register(LAPIC_SPURIOUS_VECTOR, lapic_spurious_irq);
-	this_cpu_write(apic_id, lapic_id());
 	pic_mask(IRQ_TIMER);
 	timer_start();
 	printk("lapic: local APIC at %#x (%s), id %u, version %#x; timer "

@@ -15,11 +15,12 @@ struct percpu percpu_areas[SMP_MAX_CPUS];
 
 void percpu_setup(unsigned int cpu, uint8_t apic_id)
 {
-	struct percpu *p = &percpu_areas[cpu];
+	struct percpu *p;
 
 	if (cpu >= SMP_MAX_CPUS)
 		panic("percpu: CPU slot %u beyond the %u areas", cpu,
 		      SMP_MAX_CPUS);
+	p = &percpu_areas[cpu];
 	memset(p, 0, sizeof(*p));
 	p->self = p;
 	p->cpu = cpu;
