@@ -162,6 +162,18 @@ def test_aps_tick_and_answer_ipis(boot, cpu, n):
     k.halt()
 
 
+@pytest.mark.parametrize("cmdline", ["nopse", "nowp nopge", "noinvlpg"])
+def test_aps_start_with_paging_options(boot, cmdline):
+    """The start-up directory copies the kernel's entry for the first
+    4 MiB whatever its form (a page table or a 4 MiB page) and the APs
+    take the boot CPU's CR0 and CR4, whichever of WP, PSE and PGE it
+    set."""
+    k = boot(method="elf", cpu="pentium3", cmdline=cmdline, smp=2)
+    assert "smp: 2 of 2 CPUs online" in k.boot_log
+    assert "ping: 1 of 1 CPUs answered" in k.cmd("cpus ping")
+    k.halt()
+
+
 def test_ap_that_does_not_start(boot):
     """fail_ap_start=1 sends CPU 1 its INIT but no STARTUP: it is reported,
     left offline, its stacks given back, and the next CPU still starts."""
