@@ -21,7 +21,8 @@ CPU_LINE = re.compile(r"^cpu(\d+): apic (\d+)(, family \d+ model \d+)?, "
                       r"(?:, ticks (\d+), ipis (\d+))?$", re.M)
 PING_LINE = re.compile(r"^ping: cpu(\d+) \(APIC id (\d+)\) answered in "
                        r"(\d+) us$", re.M)
-LAPIC_AREA = re.compile(r"^0xf8800000-0xf8802000 +8192 0x[0-9a-f]{8} "
+# the caller column (an address, or symbol+offset/size) is not checked
+LAPIC_AREA = re.compile(r"^0xf8800000-0xf8802000 +8192 \S+ "
                         r"phys=0xfee00000 ioremap$", re.M)
 
 
