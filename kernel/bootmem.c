@@ -14,7 +14,9 @@
  *  5. hand the usable RAM to memblock and reserve what must never be
  *     allocated: the first 64 KiB (frame 0, BIOS data), the kernel image,
  *     the Multiboot information, its memory map, the command line,
- *     modules (reserved whether the map calls them RAM or not);
+ *     modules (reserved whether the map calls them RAM or not); and
+ *     take two frames below 1 MiB for the AP start-up trampoline
+ *     (arch/i386/smp.c gives them back once the APs are up);
  *  6. extend the direct map over all low memory (arch/i386/early_paging.c);
  *  7. place the page descriptors (12 bytes per frame up to the highest
  *     frame to map below 4 GiB) and the zones' free maps after them
@@ -37,6 +39,7 @@
 #include "mm_init.h"
 #include "multiboot.h"
 #include "sections.h"
+#include "smp.h"
 #include "mm/arch.h"
 #include "mm/memblock.h"
 
@@ -273,6 +276,7 @@ static void setup_memblock(const struct multiboot_info *info)
 			panic("bootmem: memblock cannot hold %u usable ranges of %u entries",
 			      layout.nr_usable, user_map.nr);
 	reserve_boot_data(info);
+	smp_trampoline_reserve();
 }
 
 /* Steps 6-7. */

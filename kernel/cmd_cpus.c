@@ -1,15 +1,28 @@
 /*
  * The `cpus` console command: one line per usable CPU, as the kernel sees
- * it (APIC id, CPUID family and model where known, online or not), and the
- * firmware table it came from.
+ * it (APIC id, CPUID family and model where known, online or not, the
+ * timer ticks it took and the IPIs it received), and the firmware table
+ * it came from.  `cpus ping` sends the ping IPI to each online AP and
+ * waits, with a bound, for each one's count of received IPIs to move;
+ * `cpus ping all` sends one IPI with the all-but-self shorthand instead.
  *
  * Context: the shell.
  */
 #include "cpu.h"
 #include "cpus.h"
+#include "ipi.h"
+#include "lapic.h"
+#include "percpu.h"
 #include "shell.h"
 #include "trap.h"
 #include "mm/arch.h"
+
+#define PING_TIMEOUT_US	100000u
+
+static bool cpu_online(unsigned int i)
+{
+	return __atomic_load_n(&cpu_slots[i].online, __ATOMIC_ACQUIRE);
+}
 
 static void cpus_line(unsigned int i)
 {
@@ -18,25 +31,78 @@ static void cpus_line(unsigned int i)
 	printk("cpu%u: apic %u", i, s->apic_id);
 	if (i == 0 && cpu.has_cpuid)
 		printk(", family %d model %d", cpu.family, cpu.model);
-	if (!s->online) {
+	if (!cpu_online(i)) {
 		printk(", offline\n");
 		return;
 	}
-	printk(", online%s", i == 0 ? ", boot" : "");
-	if (i == 0)
-		printk(", ticks %llu", (uint64_t)jiffies);
-	printk("\n");
+	printk(", online%s, ticks %u, ipis %u\n", i == 0 ? ", boot" : "",
+	       percpu_read_remote(i, ticks), percpu_read_remote(i, ipis));
+}
+
+/* Send the ping to every online AP, one by one or all at once. */
+static int cpus_ping_send(bool all, uint32_t *before)
+{
+	unsigned int i;
+	int err = 0;
+
+	for (i = 1; i < nr_cpu_slots; i++)
+		before[i] = percpu_read_remote(i, ipis);
+	if (all)
+		return ipi_send_others(IPI_PING_VECTOR);
+	for (i = 1; i < nr_cpu_slots; i++)
+		if (cpu_online(i) && ipi_send(i, IPI_PING_VECTOR) < 0)
+			err = -ETIMEDOUT;
+	return err;
+}
+
+static int cpus_ping(bool all)
+{
+	uint32_t before[SMP_MAX_CPUS], us;
+	unsigned int i, asked = 0, answered = 0;
+	uint64_t sent;
+
+	if (!lapic_present()) {
+		printk("ping: no local APIC: no IPIs\n");
+		return -ENODEV;
+	}
+	sent = rdtsc();
+	cpus_ping_send(all, before);
+	for (i = 1; i < nr_cpu_slots; i++) {
+		if (!cpu_online(i))
+			continue;
+		asked++;
+		if (ipi_ping_wait(i, before[i], sent, PING_TIMEOUT_US, &us)) {
+			answered++;
+			printk("ping: cpu%u (APIC id %u) answered in %u us\n",
+			       i, cpu_slots[i].apic_id, us);
+		} else {
+			printk("ping: cpu%u (APIC id %u) did not answer within "
+			       "%u ms\n", i, cpu_slots[i].apic_id,
+			       PING_TIMEOUT_US / 1000);
+		}
+	}
+	printk("ping: %u of %u CPUs answered\n", answered, asked);
+	return answered == asked ? 0 : -ETIMEDOUT;
 }
 
 static int cmd_cpus(int argc, char **argv)
 {
 	unsigned int i;
 
-	(void)argc;
-	(void)argv;
+	if (argc == 2 && strcmp(argv[1], "ping") == 0)
+		return cpus_ping(false);
+	if (argc == 3 && strcmp(argv[1], "ping") == 0 &&
+	    strcmp(argv[2], "all") == 0)
+		return cpus_ping(true);
+	if (argc != 1) {
+		printk("usage: cpus [ping [all]]\n");
+		return -EINVAL;
+	}
 	for (i = 0; i < nr_cpu_slots; i++)
 		cpus_line(i);
 	printk("source: %s\n", smp_source_name(smp_firmware.source));
 	return 0;
 }
-SHELL_COMMAND(cpus, "cpus", "", "the CPUs the kernel may use", cmd_cpus);
+SHELL_COMMAND(cpus, "cpus", "[ping [all]]",
+	      "the CPUs the kernel may use; ping: an IPI to each online AP "
+	      "(all: one to all others at once)", cmd_cpus);

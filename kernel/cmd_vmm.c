@@ -21,6 +21,8 @@
  * interrupts on) and the VMM's calls take the locks they need.
  */
 #include "cpu.h"
+#include "cpus.h"
+#include "ipi.h"
 #include "mmu.h"
 #include "shell.h"
 #include "vmm_boot.h"
@@ -185,6 +187,28 @@ static __attribute__((noinline)) unsigned int kstack_recurse(unsigned int n)
 	return kstack_recurse(n + 1) + frame[0];
 }
 
+static void kstack_overflow(void)
+{
+	kstack_recurse(0);
+}
+
+/* `vmfault kstack CPU`: the overflow on an AP, by IPI, to show its own
+ * double-fault task catches it. */
+static int vmfault_kstack_on(const char *arg)
+{
+	uint64_t cpu;
+	int err = shell_parse_u64(arg, &cpu);
+
+	if (err || cpu >= nr_cpu_slots ||
+	    !__atomic_load_n(&cpu_slots[cpu].online, __ATOMIC_ACQUIRE)) {
+		printk("vmfault: %s: not an online CPU\n", arg);
+		return -EINVAL;
+	}
+	if (cpu == 0)
+		return (int)kstack_recurse(0);
+	return ipi_call((unsigned int)cpu, kstack_overflow);
+}
+
 static int cmd_vmfault(int argc, char **argv)
 {
 	volatile uint8_t *p;
@@ -209,8 +233,10 @@ static int cmd_vmfault(int argc, char **argv)
 	}
 	if (argc == 2 && strcmp(argv[1], "kstack") == 0)
 		return (int)kstack_recurse(0);
-	printk("usage: vmfault null|text|guard|kstack\n");
+	if (argc == 3 && strcmp(argv[1], "kstack") == 0)
+		return vmfault_kstack_on(argv[2]);
+	printk("usage: vmfault null|text|guard|kstack [CPU]\n");
 	return -EINVAL;
 }
-SHELL_COMMAND(vmfault, "vmfault", "null|text|guard|kstack",
+SHELL_COMMAND(vmfault, "vmfault", "null|text|guard|kstack [CPU]",
 	      "fault on purpose (panics)", cmd_vmfault);

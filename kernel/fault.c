@@ -82,13 +82,18 @@ void do_double_fault(struct trap_frame *tf)
 	uintptr_t cr2 = read_cr2();
 	uintptr_t hit = kstack_in_guard(cr2) ? cr2 : esp;
 	const char *where = kstack_describe(hit);
+	/* an AP runs no process: its current is NULL */
+	const struct proc *p = current;
+	int pid = p ? p->pid : -1;
+	const char *name = p ? p->name : "idle";
 
 	if ((tf->cs & 3) == 0 && kstack_in_guard(hit))
-		trap_panic(tf, "kernel stack overflow: pid %d (%s) cpu0 esp "
-			   "0x%08x at 0x%08x, %s", current->pid, current->name,
-			   (unsigned int)esp, (unsigned int)hit, where);
-	trap_panic(tf, "double fault: pid %d (%s) cpu0 esp 0x%08x%s%s",
-		   current->pid, current->name, (unsigned int)esp,
+		trap_panic(tf, "kernel stack overflow: pid %d (%s) cpu%u esp "
+			   "0x%08x at 0x%08x, %s", pid, name,
+			   smp_processor_id(), (unsigned int)esp,
+			   (unsigned int)hit, where);
+	trap_panic(tf, "double fault: pid %d (%s) cpu%u esp 0x%08x%s%s", pid,
+		   name, smp_processor_id(), (unsigned int)esp,
 		   *where ? ", " : "", where);
 }
 

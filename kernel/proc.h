@@ -19,6 +19,7 @@
 #define KERNEL_PROC_H
 
 #include "fpu.h"
+#include "percpu.h"
 #include "trap.h"
 #include "mm/kstack.h"
 #include "mm/mm.h"
@@ -64,8 +65,14 @@ struct proc {
 					 * (arch/i386/fpu.c changes it) */
 };
 
-/* The running process, and process 0 (both kernel/sched.c). */
-extern struct proc *current;
+/*
+ * The process running on this CPU: its per-CPU slot (arch/i386/percpu.h),
+ * which schedule() sets and proc_boot_init() starts at process 0.  The
+ * other CPUs run no process: theirs stays NULL.
+ */
+#define current ((struct proc *)this_cpu_read(cur_proc))
+
+/* Process 0 (kernel/sched.c). */
 extern struct proc proc0;
 
 /* Forks refused for lack of memory, wherever it ran out: the process

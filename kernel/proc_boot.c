@@ -55,6 +55,7 @@ void proc_boot_init(void)
 
 	if (mm_subsys_init() != 0 || proc_init() != 0)
 		panic("proc: cannot create the process caches");
+	this_cpu_write(cur_proc, &proc0);
 	fpu_init(cmdline_has_flag("no387"));
 	trap_register(T_NM, fpu_unavailable);
 	trap_register(T_SYSCALL, syscall_entry);

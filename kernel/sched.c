@@ -28,7 +28,6 @@
 
 /* Process 0, the kernel itself: what runs when the queue is empty. */
 struct proc proc0 = { .pid = 0, .name = "kernel", .state = PROC_RUNNING };
-struct proc *current = &proc0;
 static struct proc *run_head, *run_tail;
 
 void sched_enqueue(struct proc *p)
@@ -84,7 +83,7 @@ void schedule(void)
 	next->slice = SCHED_SLICE;
 	if (next == prev)
 		return;
-	current = next;
+	this_cpu_write(cur_proc, next);
 	pd = next->mm ? next->mm->pd : vmm_kernel_pd;
 	if (pd != arch_mmu_current())
 		vmm_switch(pd);

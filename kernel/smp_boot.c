@@ -1,35 +1,40 @@
 /*
- * The multiprocessor stage of boot: the command line's say on how many
- * CPUs to use, then CPU discovery.
+ * The multiprocessor stage of boot: the boot CPU's local APIC (its tick
+ * moves there), the command line's say on how many CPUs to use, CPU
+ * discovery, then the start of the other usable CPUs.
  *
  * "nosmp" keeps the boot CPU alone; "maxcpus=N" keeps the first N usable
- * CPUs (N = 0 is taken as 1: the boot CPU always runs).  A malformed
- * value is reported and ignored, never guessed at.
+ * CPUs (N = 0 is taken as 1: the boot CPU always runs).  "fail_ap_start=N"
+ * sends CPU N its INIT but no STARTUP, so that it never answers: the
+ * path of a CPU that does not start, on a machine whose CPUs all do.  A
+ * malformed value is reported and ignored, never guessed at.
  *
  * Context: boot, once, after the VMM is up (discovery maps the firmware
  * tables), on the boot CPU.
  */
 #include "cmdline.h"
 #include "cpus.h"
+#include "lapic.h"
+#include "smp.h"
 #include "smp_boot.h"
 #include "mm/arch.h"
 
 #define MAXCPUS_NONE	0xffffffffu
 
-/* The value of "maxcpus=N", or MAXCPUS_NONE if absent or malformed. */
-static unsigned int maxcpus_option(void)
+/* The value of "@name=N", or MAXCPUS_NONE if absent or malformed. */
+static unsigned int number_option(const char *name)
 {
 	const char *val;
 	size_t pos = 0, len, i;
 	unsigned int n = 0;
 
-	if (!cmdline_next_option("maxcpus", &pos, &val, &len))
+	if (!cmdline_next_option(name, &pos, &val, &len))
 		return MAXCPUS_NONE;
 	for (i = 0; i < len && val[i] >= '0' && val[i] <= '9'; i++)
 		n = MIN(n * 10 + (unsigned int)(val[i] - '0'), 1000u);
 	if (len == 0 || i != len) {
-		printk("smp: maxcpus=%.*s: not a number, ignored\n", (int)len,
-		       val);
+		printk("smp: %s=%.*s: not a number, ignored\n", name,
+		       (int)len, val);
 		return MAXCPUS_NONE;
 	}
 	return n;
@@ -37,10 +42,13 @@ static unsigned int maxcpus_option(void)
 
 void smp_boot_init(void)
 {
-	unsigned int max = maxcpus_option();
+	unsigned int max = number_option("maxcpus");
+	unsigned int silent = number_option("fail_ap_start");
 
+	lapic_init();
 	if (cmdline_has_flag("nosmp"))
 		cpus_discover(1, "nosmp");
 	else
 		cpus_discover(max, "maxcpus");
+	smp_start_aps(silent == MAXCPUS_NONE ? 0 : silent);
 }

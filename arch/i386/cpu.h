@@ -15,6 +15,7 @@
 #define USER_DS		(0x20 | 3)
 #define TSS_SEL		0x28
 #define DF_TSS_SEL	0x30	/* the double-fault task */
+#define PERCPU_SEL	0x38	/* this CPU's area (arch/i386/percpu.h) */
 
 #define EFLAGS_IF	(1u << 9)
 #define EFLAGS_ID	(1u << 21)
@@ -49,13 +50,24 @@ struct cpu_info {
 extern struct cpu_info cpu;
 
 void cpu_detect(void);
+/* gdt_init - the boot CPU's descriptor tables and per-CPU area, loaded. */
 void gdt_init(void);
+/*
+ * gdt_prepare_cpu - build CPU slot @cpu's GDT, TSS and double-fault TSS
+ * (its stack ending at @df_stack_top); gdt_load_cpu - load them on the
+ * CPU itself, with %fs = PERCPU_SEL.
+ * Context: prepare on the boot CPU before that CPU starts; load on it.
+ */
+void gdt_prepare_cpu(unsigned int cpu, uint32_t df_stack_top);
+void gdt_load_cpu(unsigned int cpu);
 void tss_set_kernel_stack(uint32_t esp0);
 /* The page directory (physical address) the double-fault task runs on. */
 void tss_set_fault_cr3(uint32_t cr3);
 /* The double-fault task's stack: [*lo, *hi).  Context: any. */
 void df_stack_bounds(uintptr_t *lo, uintptr_t *hi);
 void idt_init(void);
+/* idt_load - load the IDT idt_init() built, on an AP.  Context: the AP. */
+void idt_load(void);
 void pic_init(void);
 void pit_init(void);
 bool arch_running_in_qemu(void);

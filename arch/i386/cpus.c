@@ -19,6 +19,8 @@
  */
 #include "cpu.h"
 #include "cpus.h"
+#include "lapic.h"
+#include "percpu.h"
 #include "mm/arch.h"
 #include "mm/vmalloc.h"
 
@@ -55,11 +57,14 @@ static void fw_window_close(void)
 }
 
 /* The boot CPU's local APIC id, or -1 if its registers cannot be mapped. */
-static int boot_apic_id(uint32_t lapic_phys)
+static int boot_apic_id(uint32_t fw_phys)
 {
-	volatile const uint32_t *regs = ioremap(lapic_phys, PAGE_SIZE);
+	volatile const uint32_t *regs;
 	int id;
 
+	if (lapic_present())
+		return lapic_id();
+	regs = ioremap(fw_phys, PAGE_SIZE);
 	if (!regs)
 		return -1;
 	id = (int)(regs[LAPIC_REG_ID / 4] >> 24);
@@ -122,6 +127,10 @@ void cpus_discover(unsigned int limit, const char *why)
 	if (c->source == SMP_SRC_NONE)
 		return;
 	print_firmware(c);
+	if (lapic_present() && c->lapic_phys != lapic_phys())
+		printk("smp: the %s puts the local APIC at %#x, the CPU at %#x: "
+		       "the CPU's address is used\n", smp_source_name(c->source),
+		       c->lapic_phys, lapic_phys());
 	if (boot_id < 0 || !table_lists(c, boot_id)) {
 		printk("smp: the boot CPU's APIC id %d is not in the table: "
 		       "the boot CPU alone\n", boot_id);
@@ -129,6 +138,7 @@ void cpus_discover(unsigned int limit, const char *why)
 		return;
 	}
 	fill_slots(c, (uint8_t)boot_id);
+	this_cpu_write(apic_id, (uint8_t)boot_id);
 	limit = MAX(1u, limit);
 	if (limit < nr_cpu_slots) {
 		printk("smp: %s: %u of %u CPUs used\n", why, limit,

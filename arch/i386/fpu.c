@@ -27,7 +27,9 @@
  * option) CR0.EM is set: every x87 instruction raises #NM and fpu_trap()
  * says -ENODEV; there is no math emulator.
  *
- * Locking: interrupts off; one CPU.
+ * Locking: interrupts off; one CPU runs processes (the boot CPU): the
+ * owner and the counters are its.  fpu_ap_init() touches only the
+ * calling CPU's registers.
  */
 #include "cpu.h"
 #include "fpu.h"
@@ -90,6 +92,27 @@ void fpu_init(bool disable)
 	}
 	printk("fpu: %s%s, lazy switch (CR0.TS, #NM)\n", mode_names[fpu_mode],
 	       cpu.has_sse && fpu_mode == FPU_FXSAVE ? ", SSE on" : "");
+}
+
+/*
+ * An application processor runs no process, so its FPU belongs to no one:
+ * the same CR0/CR4 set-up as the boot CPU's mode, TS clear (there is no
+ * owner to switch), the chip reset by FNINIT.  It prints nothing: the
+ * console belongs to the boot CPU.
+ */
+void fpu_ap_init(void)
+{
+	uint32_t cr0 = read_cr0() & ~(CR0_EM | CR0_MP | CR0_TS | CR0_NE);
+
+	if (fpu_mode == FPU_NONE) {
+		write_cr0(cr0 | CR0_EM);
+		return;
+	}
+	write_cr0(cr0 | CR0_MP | CR0_NE);	/* APs are Pentiums or later */
+	__asm__ volatile("fninit");
+	if (fpu_mode == FPU_FXSAVE)
+		write_cr4(read_cr4() | CR4_OSFXSR |
+			  (cpu.has_sse ? CR4_OSXMMEXCPT : 0));
 }
 
 void fpu_state_init(struct fpu_state *s)

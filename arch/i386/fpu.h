@@ -60,6 +60,13 @@ struct fpu_stats {
  */
 void fpu_init(bool disable);
 
+/*
+ * fpu_ap_init - set an application processor's CR0/CR4 for the mode the
+ * boot CPU chose, and reset its FPU; it owns no process state.
+ * Context: the AP, IRQs off, after fpu_init() ran on the boot CPU.
+ */
+void fpu_ap_init(void);
+
 /* Fill @s with the state FNINIT gives (and MXCSR 0x1f80, XMM zero). */
 void fpu_state_init(struct fpu_state *s);
 

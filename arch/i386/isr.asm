@@ -2,8 +2,13 @@
 ; same (an error code, real or 0, then the vector number), and one common
 ; path saves the registers into a struct trap_frame (arch/i386/trap.h),
 ; switches to the kernel data segments and calls trap_dispatch(frame).
+; %fs is the exception: the kernel keeps this CPU's per-CPU selector there
+; (arch/i386/percpu.h), reloaded on every entry so that whatever ring 3
+; left in %fs never reaches the kernel; the frame keeps the interrupted
+; value and the return restores it.
 
 KERNEL_DS equ 0x10
+PERCPU_SEL equ 0x38
 
 section .text
 extern trap_dispatch
@@ -43,8 +48,9 @@ trap_common:
 	mov ax, KERNEL_DS
 	mov ds, ax
 	mov es, ax
-	mov fs, ax
 	mov gs, ax
+	mov ax, PERCPU_SEL
+	mov fs, ax
 	cld
 	push esp			; struct trap_frame *
 	call trap_dispatch

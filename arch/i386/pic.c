@@ -1,11 +1,14 @@
 /*
  * The legacy 8259A PIC pair, remapped so IRQ 0-15 arrive as vectors 32-47
- * (the CPU's exceptions own 0-31), and the 8253/8254 PIT as the tick.
+ * (the CPU's exceptions own 0-31), and the 8253/8254 PIT as the tick of
+ * a CPU without a local APIC (with one, arch/i386/lapic.c takes the tick
+ * over and masks IRQ 0).
  *
  * Context: pic_init()/pit_init() at boot; mask/unmask with IRQs off or on
  * (one port write each).
  */
 #include "cpu.h"
+#include "percpu.h"
 #include "trap.h"
 #include "mm/arch.h"
 
@@ -64,11 +67,17 @@ void pic_mask(unsigned int irq)
 	outb(port, inb(port) | (1u << (irq & 7)));
 }
 
-static void pit_tick(struct trap_frame *tf)
+void timer_tick(struct trap_frame *tf)
 {
 	jiffies++;
 	if (tick_hook)
 		tick_hook(tf);
+}
+
+static void pit_tick(struct trap_frame *tf)
+{
+	this_cpu_inc(ticks);
+	timer_tick(tf);
 }
 
 void pit_init(void)

@@ -9,10 +9,15 @@
  * to the vector's handler like any other frame.  An exception nobody registered for dumps the frame and
  * panics: the kernel never silently ignores a fault.
  *
+ * Every CPU loads the same IDT (idt_load()); the double-fault task gate
+ * names DF_TSS_SEL, which each CPU's own GDT resolves to its own task.
+ *
  * Locking: the handler table has no lock: trap_register() runs at boot
- * or with IRQs off, and every handler runs with IRQs off.
+ * or with IRQs off, before the application processors start, and every
+ * handler runs with IRQs off.
  */
 #include "cpu.h"
+#include "lapic.h"
 #include "trap.h"
 #include "mm/arch.h"
 
@@ -49,12 +54,18 @@ static void idt_set(unsigned int v, uint32_t handler, uint8_t type_attr)
 	idt[v].off_hi = handler >> 16;
 }
 
-void idt_init(void)
+void idt_load(void)
 {
 	struct {
 		uint16_t limit;
 		uint32_t base;
 	} __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint32_t)idt };
+
+	__asm__ volatile("lidt %0" : : "m"(idtr));
+}
+
+void idt_init(void)
+{
 	unsigned int v;
 
 	for (v = 0; v < 256; v++)
@@ -62,7 +73,7 @@ void idt_init(void)
 	idt_set(T_SYSCALL, trap_stubs[T_SYSCALL], 0xee); /* DPL 3 int gate */
 	idt_set(T_DOUBLE_FAULT, 0, 0x85);	/* present, DPL 0, task gate */
 	idt[T_DOUBLE_FAULT].sel = DF_TSS_SEL;
-	__asm__ volatile("lidt %0" : : "m"(idtr));
+	idt_load();
 }
 
 void trap_register(unsigned int vector, trap_handler_t handler)
@@ -116,6 +127,10 @@ void trap_dispatch(struct trap_frame *tf)
 			handlers[v](tf);
 		return;
 	}
+	/* The local APIC's vectors: EOI first, as for the PIC (lapic.c). */
+	if (v >= LAPIC_VECTOR_FIRST && v != LAPIC_SPURIOUS_VECTOR &&
+	    lapic_present())
+		lapic_eoi();
 	if (handlers[v]) {
 		handlers[v](tf);
 		return;

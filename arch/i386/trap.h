@@ -86,7 +86,7 @@ __attribute__((noreturn)) void trap_panic(const struct trap_frame *tf,
 void pic_unmask(unsigned int irq);
 void pic_mask(unsigned int irq);
 
-/* Timer ticks since boot (PIT at PIT_HZ). */
+/* Timer ticks since boot (PIT or boot CPU's local APIC timer, PIT_HZ). */
 #define PIT_HZ	100
 extern volatile uint64_t jiffies;
 
@@ -96,5 +96,11 @@ extern volatile uint64_t jiffies;
  * Context: IRQ 0 handler, interrupts off.
  */
 extern void (*tick_hook)(struct trap_frame *tf);
+
+/*
+ * timer_tick - one tick of the system clock: jiffies, then tick_hook.
+ * Context: the boot CPU's timer interrupt (PIT or local APIC), IRQs off.
+ */
+void timer_tick(struct trap_frame *tf);
 
 #endif /* ARCH_I386_TRAP_H */

@@ -60,9 +60,13 @@ def iso_with_cmdline(cmdline):
 
 class Kernel:
     def __init__(self, mem="128M", cpu="qemu32", cmdline="", method="iso",
-                 extra=()):
+                 extra=(), smp=None):
+        """smp=N boots N CPUs, each on its own host thread (MTTCG)."""
         self.mem, self.cpu, self.cmdline, self.method = mem, cpu, cmdline, method
-        args = ["-accel", "tcg", "-m", mem, "-cpu", cpu, "-no-reboot",
+        accel = ["-accel", "tcg"]
+        if smp is not None:
+            accel = ["-accel", "tcg,thread=multi", "-smp", str(smp)]
+        args = accel + ["-m", mem, "-cpu", cpu, "-no-reboot",
                 "-display", "none", "-monitor", "none", "-serial", "stdio",
                 "-device", "isa-debug-exit,iobase=0xf4,iosize=0x04"]
         if method == "iso":

@@ -1,18 +1,29 @@
-"""CPU discovery on QEMU's firmware: the ACPI MADT, the MP table when ACPI
-is off, the command line's nosmp and maxcpus=N, and a CPU without a local
-APIC.
+"""CPUs on QEMU's firmware: discovery (the ACPI MADT, the MP table when
+ACPI is off, the command line's nosmp and maxcpus=N, a CPU without a local
+APIC) and bring-up (every usable CPU online, ticking on its own local APIC
+timer and answering IPIs, one that does not start reported and left out).
 
 QEMU (SeaBIOS) provides both tables; with -machine acpi=off only the MP
 table is left.  The malformed-table cases are the host tests' (the
 firmware's own tables are always well formed, and QEMU recomputes the
-checksum of any table added with -acpitable).
+checksum of any table added with -acpitable).  Multi-CPU boots run each
+virtual CPU on its own host thread (kmem.Kernel's smp=N).
 """
 import re
+import time
 
 import pytest
 
+from kmem import EXIT_PANIC
+
 CPU_LINE = re.compile(r"^cpu(\d+): apic (\d+)(, family \d+ model \d+)?, "
-                      r"(online|offline)(, boot)?(, ticks \d+)?$", re.M)
+                      r"(online|offline)(, boot)?"
+                      r"(?:, ticks (\d+), ipis (\d+))?$", re.M)
+PING_LINE = re.compile(r"^ping: cpu(\d+) \(APIC id (\d+)\) answered in "
+                       r"(\d+) us$", re.M)
+# the caller column (an address, or symbol+offset/size) is not checked
+LAPIC_AREA = re.compile(r"^0xf8800000-0xf8802000 +8192 \S+ "
+                        r"phys=0xfee00000 ioremap$", re.M)
 
 
 def cpus(k):
@@ -24,31 +35,52 @@ def cpus(k):
     return rows, source
 
 
+def counters(k):
+    """{cpu index: (ticks, ipis)} of the online CPUs."""
+    return {int(m.group(1)): (int(m.group(6)), int(m.group(7)))
+            for m in CPU_LINE.finditer(k.cmd("cpus"))
+            if m.group(4) == "online"}
+
+
+def kstacks(k):
+    return int(re.search(r"^kstacks (\d+)", k.cmd("vmm"), re.M).group(1))
+
+
+def assert_only_lapic_mapped(k):
+    """The firmware-table windows are unmapped once read: the one ioremap
+    area left is the local APIC's registers."""
+    io = [line for line in k.cmd("vmallocinfo").splitlines()
+          if "ioremap" in line]
+    assert len(io) == 1 and LAPIC_AREA.match(io[0]), io
+
+
 @pytest.mark.parametrize("n", [2, 4])
 def test_madt_lists_every_cpu(boot, n):
-    k = boot(method="elf", extra=["-smp", str(n)])
+    k = boot(method="elf", smp=n)
     ids = " ".join(str(i) for i in range(n))
     assert re.search(r"smp: ACPI MADT at 0x[0-9a-f]+: %d CPUs \(APIC id %s\),"
                      r" 1 IO-APIC, local APIC at 0xfee00000" % (n, ids),
                      k.boot_log)
     assert f"smp: boot CPU is APIC id 0; {n} CPUs usable, 1 online" \
         in k.boot_log
+    assert re.search(r"smp: %d of %d CPUs online; start-up trampoline "
+                     r"\[mem 0x000[0-9a-f]{5}-0x000[0-9a-f]{5}\] given back"
+                     % (n, n), k.boot_log)
     rows, source = cpus(k)
-    assert rows == [(0, 0, "online")] + [(i, i, "offline")
-                                         for i in range(1, n)]
+    assert rows == [(i, i, "online") for i in range(n)]
     assert source == "ACPI MADT"
     assert "ioremap: cannot map" not in k.boot_log
-    # The table windows are unmapped once read: no ioremap area is left.
-    assert "ioremap" not in k.cmd("vmallocinfo")
+    assert_only_lapic_mapped(k)
     k.halt()
 
 
 def test_mp_table_without_acpi(boot):
-    k = boot(method="elf", extra=["-smp", "2", "-machine", "acpi=off"])
+    k = boot(method="elf", smp=2, extra=["-machine", "acpi=off"])
     assert re.search(r"smp: MP table at 0x[0-9a-f]+: \d CPUs? \(APIC id 0",
                      k.boot_log)
     rows, source = cpus(k)
     assert rows[0] == (0, 0, "online")
+    assert all(r[2] == "online" for r in rows)
     assert source == "MP table"
     k.halt()
 
@@ -59,25 +91,128 @@ def test_mp_table_without_acpi(boot):
     ("nosmp", 1, "nosmp"),
 ])
 def test_command_line_limits(boot, cmdline, used, why):
-    k = boot(method="elf", cmdline=cmdline, extra=["-smp", "4"])
+    k = boot(method="elf", cmdline=cmdline, smp=4)
     assert f"smp: {why}: {used} of 4 CPUs used" in k.boot_log
+    assert re.search(r"smp: %d of %d CPUs? online" % (used, used),
+                     k.boot_log)
     rows, _ = cpus(k)
-    assert [r[0] for r in rows] == list(range(used))
+    assert rows == [(i, i, "online") for i in range(used)]
+    # the CPUs left out never started: no stacks were taken for them
+    assert kstacks(k) == 1 + 2 * (used - 1)
     k.halt()
 
 
 def test_malformed_maxcpus_ignored(boot):
-    k = boot(method="elf", cmdline="maxcpus=2x", extra=["-smp", "3"])
+    k = boot(method="elf", cmdline="maxcpus=2x", smp=3)
     assert "smp: maxcpus=2x: not a number, ignored" in k.boot_log
-    assert len(cpus(k)[0]) == 3
+    rows, _ = cpus(k)
+    assert rows == [(i, i, "online") for i in range(3)]
     k.halt()
 
 
 def test_no_local_apic(boot):
     k = boot(method="elf", cpu="486")
     assert "smp: no local APIC: one CPU" in k.boot_log
+    assert "lapic:" not in k.boot_log
+    assert "smp: 1 of 1 CPU online" in k.boot_log
     rows, source = cpus(k)
     assert rows == [(0, 0, "online")]
     assert source == "none"
     assert "ioremap" not in k.cmd("vmallocinfo")
+    assert "ping: no local APIC: no IPIs" in k.cmd("cpus ping")
+    # the PIT still ticks
+    first = counters(k)[0][0]
+    time.sleep(0.5)
+    assert counters(k)[0][0] > first
     k.halt()
+
+
+@pytest.mark.parametrize("cpu", ["pentium", "pentium3", "qemu32"])
+@pytest.mark.parametrize("n", [2, 4])
+def test_aps_tick_and_answer_ipis(boot, cpu, n):
+    k = boot(method="elf", cpu=cpu, smp=n)
+    assert re.search(r"lapic: local APIC at 0xfee00000 \((fixed|"
+                     r"IA32_APIC_BASE)\), id 0, .* the tick moves from the "
+                     r"PIT", k.boot_log)
+    assert f"smp: {n} of {n} CPUs online" in k.boot_log
+    assert "did not start" not in k.boot_log
+    # every CPU takes its own ticks
+    first = counters(k)
+    assert sorted(first) == list(range(n))
+    time.sleep(0.5)
+    second = counters(k)
+    for i in range(n):
+        assert second[i][0] > first[i][0], (i, first, second)
+        assert second[i][1] == 0
+    # one IPI to each AP by APIC id, then one to all others at once
+    for how in ("cpus ping", "cpus ping all"):
+        out = k.cmd(how)
+        assert [(int(m.group(1)), int(m.group(2)))
+                for m in PING_LINE.finditer(out)] == \
+            [(i, i) for i in range(1, n)], out
+        assert f"ping: {n - 1} of {n - 1} CPUs answered" in out
+    after = counters(k)
+    assert after[0][1] == 0 and all(after[i][1] == 2 for i in range(1, n))
+    # each AP has a kernel stack and a double-fault stack
+    assert kstacks(k) == 1 + 2 * (n - 1)
+    if n == 4:
+        out = k.cmd("selftest", timeout=600)
+        assert re.search(r"^\d+ passed, 0 failed$", out, re.M), out
+        assert "FAIL" not in out
+        assert len(counters(k)) == n
+    k.halt()
+
+
+@pytest.mark.parametrize("cmdline", ["nopse", "nowp nopge", "noinvlpg"])
+def test_aps_start_with_paging_options(boot, cmdline):
+    """The start-up directory copies the kernel's entry for the first
+    4 MiB whatever its form (a page table or a 4 MiB page) and the APs
+    take the boot CPU's CR0 and CR4, whichever of WP, PSE and PGE it
+    set."""
+    k = boot(method="elf", cpu="pentium3", cmdline=cmdline, smp=2)
+    assert "smp: 2 of 2 CPUs online" in k.boot_log
+    assert "ping: 1 of 1 CPUs answered" in k.cmd("cpus ping")
+    k.halt()
+
+
+def test_ap_that_does_not_start(boot):
+    """fail_ap_start=1 sends CPU 1 its INIT but no STARTUP: it is reported,
+    left offline, its stacks given back, and the next CPU still starts."""
+    k = boot(method="elf", cmdline="fail_ap_start=1", smp=3)
+    assert "smp: CPU 1 (APIC id 1) did not start" in k.boot_log
+    assert "smp: 2 of 3 CPUs online" in k.boot_log
+    rows, _ = cpus(k)
+    assert rows == [(0, 0, "online"), (1, 1, "offline"), (2, 2, "online")]
+    out = k.cmd("vmm")
+    assert re.search(r"^kstacks 3 .* kstack_allocs 5 kstack_frees 2 ", out,
+                     re.M), out
+    out = k.cmd("cpus ping all")
+    assert [int(m.group(1)) for m in PING_LINE.finditer(out)] == [2]
+    assert "ping: 1 of 1 CPUs answered" in out
+    k.halt()
+
+
+AP_KSTACK_OVERFLOW = re.compile(
+    r"PANIC: kernel stack overflow: pid -1 \(idle\) cpu(\d+) "
+    r"esp 0x([0-9a-f]{8}) at 0x([0-9a-f]{8}), "
+    r"guard page 0x([0-9a-f]{8})-0x([0-9a-f]{8}) "
+    r"below kernel stack 0x([0-9a-f]{8})-0x([0-9a-f]{8})")
+
+
+def test_double_fault_on_an_ap(boot):
+    """An AP's kernel stack runs into its guard page (vmfault kstack 2: by
+    IPI, in CPU 2's handler): CPU 2's own double-fault task catches it and
+    panics naming CPU 2 and the guard below its stack."""
+    k = boot(method="elf", cpu="pentium3", smp=4)
+    status = k.send_and_exit("vmfault kstack 2")
+    assert status == EXIT_PANIC, k.log
+    m = AP_KSTACK_OVERFLOW.search(k.log)
+    assert m, k.log
+    cpu, esp, at, g0, g1, s0, s1 = (int(x, 16) if i else int(x)
+                                    for i, x in enumerate(m.groups()))
+    assert cpu == 2
+    # kernel stack slots: process 0, then each AP's stack and its
+    # double-fault stack in start order: CPU 2's stack is slot 3
+    assert g0 == 0xF8400000 + 3 * 0x3000 and g1 == s0
+    assert s1 - s0 == 8192 and g0 <= at < g1 and g0 <= esp <= s0 + 64
+    assert "trap: vector 8 (double fault) error code 0x0" in k.log
