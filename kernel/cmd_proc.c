@@ -7,20 +7,14 @@
  *                   Ctrl-C ends them all
  *  run              list the programs
  *  ps               the process table
- *  vmstat           fault counters by kind, FPU switches, injected
- *                   allocation failures, frames by use, free per zone
+ *
+ * (vmstat, maps and status are in kernel/cmd_procfs.c.)
  *
  * Context: the shell (process 0), interrupts on between commands.
  */
 #include "console.h"
 #include "proc.h"
 #include "shell.h"
-#include "mm/fault_inject.h"
-#include "usercopy.h"
-#include "mm/slab.h"
-#include "mm/vmalloc.h"
-#include "mm/vmm.h"
-#include "mm/zones.h"
 
 /* Reap process 0's zombies; note @pid's status.  Interrupts off. */
 static void reap_orphans(int pid, int *status)
@@ -97,62 +91,3 @@ static int cmd_ps(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(ps, "ps", "", "the process table", cmd_ps);
-
-static void zone_lines(void)
-{
-	unsigned int z;
-
-	for (z = 0; z < MAX_NR_ZONES; z++)
-		if (zone_populated(&zones[z]))
-			printk("nr_free_%s %u\n", zones[z].name,
-			       zone_free_pages(&zones[z]));
-}
-
-static int cmd_vmstat(int argc, char **argv)
-{
-	struct vmalloc_stats vs;
-	struct fault_stats fi;
-	struct fpu_stats fs;
-	struct vmm_stats ps;
-	struct mm_stats s;
-
-	(void)argc;
-	(void)argv;
-	mm_get_stats(&s);
-	fpu_get_stats(&fs);
-	vmm_stats(&ps);
-	vmalloc_stats(&vs);
-	printk("pgfault_demand_zero %llu\n", s.demand_zero);
-	printk("pgfault_zero_page %llu\n", s.zero_page);
-	printk("pgfault_image %llu\n", s.image_fill);
-	printk("pgfault_cow_copy %llu\n", s.cow_copy);
-	printk("pgfault_cow_reuse %llu\n", s.cow_reuse);
-	printk("pgfault_stack_grow %llu\n", s.stack_grow);
-	printk("pgfault_soft_wp %lu\n", usercopy_soft_faults);
-	printk("segfault %llu\n", s.segfault);
-	printk("oom_kill %llu\n", s.oom_kill);
-	printk("fork %llu\n", s.forks);
-	printk("fork_fail %llu\n", s.fork_fail);
-	printk("fork_refused %llu\n", proc_forks_refused);
-	printk("fpu_trap %llu\n", fs.traps);
-	printk("fpu_restore %llu\n", fs.restores);
-	printk("fpu_save %llu\n", fs.saves);
-	fault_inject_get(FAULT_PAGE, NULL, &fi);
-	printk("fault_inject_page %llu\n", fi.injected);
-	fault_inject_get(FAULT_SLAB, NULL, &fi);
-	printk("fault_inject_slab %llu\n", fi.injected);
-	zone_lines();
-	printk("nr_user_frames %u\n", s.user_frames);
-	printk("nr_zero_page %u\n", mm_zero_pfn != PFN_NONE ? 1u : 0u);
-	printk("nr_page_table %u\n", ps.pgtables);
-	printk("nr_kernel_stack %u\n", proc_count() * KSTACK_PAGES);
-	printk("nr_slab %lu\n", slab_total_frames());
-	printk("nr_vmalloc %u\n", vs.pages);
-	printk("nr_mm %u\n", s.spaces);
-	printk("nr_vma %u\n", s.vmas);
-	printk("nr_proc %u\n", proc_count());
-	printk("nr_fpu_owner %u\n", fpu_owner() ? 1u : 0u);
-	return 0;
-}
-SHELL_COMMAND(vmstat, "vmstat", "", "fault counters and frames by use",
-	      cmd_vmstat);

@@ -344,18 +344,37 @@ void zone_counters(struct zone *zone, struct zone_counters *out)
 	uint64_t pushes = 0, pops = 0;
 	unsigned int o;
 
+	*out = zone->stats;
 	for (o = 0; o < HOT_ORDERS; o++) {
 		const struct hot_list *hot = &zone->hot[o];
 		uint64_t pushed = hot->pushed_fast + hot->pushed;
+		uint64_t popped = pushed + hot->refilled - hot->drained -
+				  hot->count;
 
 		pushes += pushed;
-		pops += pushed + hot->refilled - hot->drained - hot->count;
+		pops += popped;
+		out->freed_pages += pushed << o;
+		out->alloc_pages += popped << o;
 	}
-	*out = zone->stats;
 	out->alloc_ok += pops;
 	out->freed += pushes;
 	out->hot_hits = pops;
 	mm_unlock_irqrestore(&zone->lock, flags);
+}
+
+void zone_pcp_info(const struct zone *zone, unsigned int cpu,
+		   struct zone_pcp_info *out)
+{
+	unsigned int o;
+
+	out->count = out->high = out->batch = 0;
+	if (cpu != 0)
+		return;
+	for (o = 0; o < HOT_ORDERS; o++) {
+		out->count += zone->hot[o].count << o;
+		out->high += zone->hot[o].high << o;
+	}
+	out->batch = zone->hot[0].batch;
 }
 
 /* ---- set aside and put back (tests, selftest) ---------------------------- */

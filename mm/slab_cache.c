@@ -598,6 +598,21 @@ unsigned long slab_total_frames(void)
 	return frames;
 }
 
+unsigned long slab_reclaimable_frames(void)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	unsigned long frames = 0;
+	struct kmem_cache_info info;
+	struct kmem_cache *c;
+
+	for (c = slab_caches; c; c = c->next) {
+		kmem_cache_info(c, &info);
+		frames += (info.num_slabs - info.active_slabs) << c->order;
+	}
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	return frames;
+}
+
 void slabinfo_dump(void)
 {
 	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
