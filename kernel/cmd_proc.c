@@ -5,6 +5,13 @@
  *                   its descendants have ended; then "PROG exited with
  *                   status N" (a killed program has said "segfault: ...");
  *                   Ctrl-C ends them all
+ *  run PROG [ARGS] &
+ *                   start it in the background: "[PID] PROG", and the
+ *                   prompt at once.  While the shell waits for a key,
+ *                   runnable processes take the CPU (console_set_idle());
+ *                   a key brings the shell back within a slice.  Their
+ *                   zombies wait in `ps` for the next `run`, which waits
+ *                   for them too (it waits until no process is left)
  *  run              list the programs
  *  ps               the process table
  *
@@ -36,11 +43,21 @@ static void reap_orphans(int pid, int *status)
 	}
 }
 
+/* The console's idle work: the shell waits for a key, others may run. */
+static bool run_background(void)
+{
+	if (!sched_runnable())
+		return false;
+	schedule();
+	return true;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	const struct user_prog *prog;
 	int pid, status = -1;
 	char name[PROC_NAME_LEN];
+	bool background = argc > 2 && strcmp(argv[argc - 1], "&") == 0;
 	struct proc *p;
 
 	if (argc < 2) {
@@ -51,11 +68,18 @@ static int cmd_run(int argc, char **argv)
 		printk("\n");
 		return 0;
 	}
+	if (background)
+		argc--;
 	p = proc_spawn(argv[1], argc - 1, argv + 1);
 	if (!p)
 		return -ENOENT;
 	pid = p->pid;
 	memcpy(name, p->name, sizeof(name));
+	if (background) {
+		console_set_idle(run_background);
+		printk("[%d] %s\n", pid, name);
+		return 0;
+	}
 	for (;;) {
 		unsigned long flags = arch_irq_save();
 
@@ -80,7 +104,7 @@ static int cmd_run(int argc, char **argv)
 		       (status >> 8) & 0xff);
 	return (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0 ? 0 : -1;
 }
-SHELL_COMMAND(run, "run", "[PROG ARGS]", "run a user program and wait",
+SHELL_COMMAND(run, "run", "[PROG ARGS [&]]", "run a user program and wait (&: in the background)",
 	      cmd_run);
 
 static int cmd_ps(int argc, char **argv)
