@@ -18,9 +18,11 @@
  * process's name, state and program.  Reports go through a small
  * seq_buf that is printed whenever it fills, so none is cut.
  *
- * Locking: the process list and the address spaces are read with
- * interrupts off (kernel code is not preempted, and no process runs
- * while the shell does).  Context: the shell.
+ * Locking: none.  The process list and the address spaces change only
+ * in processes' own system calls and faults, and no process runs while
+ * the shell runs a command (kernel code is never preempted), so they
+ * stay still while a report walks them, interrupts on: a long maps
+ * listing does not hold the clock.  Context: the shell.
  */
 #include "cpus.h"
 #include "proc.h"
@@ -49,7 +51,6 @@ static void report_start(struct seq_buf *s)
 /* Pages all live address spaces have promised (writable regions). */
 static uint32_t committed_pages(void)
 {
-	unsigned long flags = arch_irq_save();
 	struct mm_vm_stats st;
 	uint32_t pages = 0;
 	struct proc *p;
@@ -60,7 +61,6 @@ static uint32_t committed_pages(void)
 		mm_vm_stats(p->mm, &st);
 		pages += st.committed;
 	}
-	arch_irq_restore(flags);
 	return pages;
 }
 
@@ -229,17 +229,14 @@ static struct proc *pid_arg(int argc, char **argv)
 
 static int cmd_maps(int argc, char **argv)
 {
-	unsigned long flags = arch_irq_save();
 	const struct user_prog *prog;
 	struct procfs_exe exe;
 	struct seq_buf s;
 	struct proc *p;
 
 	p = pid_arg(argc, argv);
-	if (!p) {
-		arch_irq_restore(flags);
+	if (!p)
 		return -EINVAL;
-	}
 	prog = user_prog_find(p->name);
 	exe.name = p->name;
 	exe.image = prog ? prog->image : NULL;
@@ -247,7 +244,6 @@ static int cmd_maps(int argc, char **argv)
 	if (p->mm)
 		procfs_maps_show(&s, p->mm, &exe);
 	seq_buf_flush(&s);
-	arch_irq_restore(flags);
 	return 0;
 }
 SHELL_COMMAND(maps, "maps", "PID", "a process's regions (/proc/PID/maps)",
@@ -269,16 +265,13 @@ static char state_letter(enum proc_state st)
 
 static int cmd_status(int argc, char **argv)
 {
-	unsigned long flags = arch_irq_save();
 	struct procfs_task t;
 	struct seq_buf s;
 	struct proc *p;
 
 	p = pid_arg(argc, argv);
-	if (!p) {
-		arch_irq_restore(flags);
+	if (!p)
 		return -EINVAL;
-	}
 	memset(&t, 0, sizeof(t));
 	t.name = p->name;
 	t.state = state_letter(p->state);
@@ -290,7 +283,6 @@ static int cmd_status(int argc, char **argv)
 	report_start(&s);
 	procfs_status_show(&s, &t);
 	seq_buf_flush(&s);
-	arch_irq_restore(flags);
 	return 0;
 }
 SHELL_COMMAND(status, "status", "PID",
