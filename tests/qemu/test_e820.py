@@ -297,7 +297,7 @@ IMAGE_LINE = re.compile(
 
 
 @pytest.mark.parametrize("cmdline,outside", [
-    ("memmap=1M$1M", "all"),                       # the whole image reserved
+    ("memmap=2M$1M", "all"),                       # the whole image reserved
     ("memmap=4K$0x101000", 1),                     # one frame of text
     ("memmap=exactmap memmap=640K@0", "all"),      # RAM below 640 KiB only
     ("memmap=1M", "all"),                          # as mem=1M
