@@ -345,10 +345,9 @@ void procfs_vmstat_show(struct seq_buf *s, const struct procfs_vmstat *vs)
 /* The column a 32-bit Linux pads the prefix to before the name. */
 #define MAPS_NAME_PAD	(25 + 4 * 6 - 1)
 
-void procfs_map_of(struct procfs_map *out, struct mm *mm,
-		   const struct vma *v, const struct procfs_exe *exe)
+void procfs_map_of(struct procfs_map *out, const struct vma *v,
+		   const struct procfs_exe *exe)
 {
-	(void)mm;
 	out->start = v->start;
 	out->end = v->end;
 	out->flags = v->flags;
@@ -394,7 +393,7 @@ void procfs_maps_show(struct seq_buf *s, struct mm *mm,
 	for (v = mm_next_vma(mm, 0); v; v = mm_next_vma(mm, v->start)) {
 		struct procfs_map m;
 
-		procfs_map_of(&m, mm, v, exe);
+		procfs_map_of(&m, v, exe);
 		procfs_maps_show_line(s, &m);
 	}
 }

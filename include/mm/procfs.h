@@ -74,8 +74,8 @@ struct procfs_meminfo {
  * procfs_meminfo_fill - the figures of the zones, slab, vmalloc, user
  * frames and page tables; kernel_stack_kb from the kernel-stack area.
  * committed is left 0: the caller sums mm_vm_stats().committed over the
- * live address spaces (mm/ keeps no list of them).  MemAvailable is
- * computed from committed-independent figures only (docs/DESIGN.md).
+ * live address spaces (mm/ keeps no list of them).  How each derived
+ * figure (MemAvailable, CommitLimit, ...) is computed: docs/DESIGN.md.
  * Context: any but an IRQ handler (takes the slab and vmalloc locks;
  * walks mem_map).  Returns: nothing.
  */
@@ -132,7 +132,8 @@ struct procfs_vmstat {
 	uint32_t kernel_stack_kb, page_tables;
 	uint64_t pgalloc[MAX_NR_ZONES];	/* frames handed out, per zone */
 	uint64_t pgfree;		/* frames given back, all zones */
-	uint64_t pgfault, pgmajfault;
+	uint64_t pgfault;
+	uint64_t pgmajfault;		/* 0: no fault waits for I/O */
 	uint64_t oom_kill;
 };
 
@@ -163,12 +164,12 @@ struct procfs_map {
 };
 
 /*
- * procfs_map_of - the line of region @v in @mm: [heap] for the brk heap,
+ * procfs_map_of - the line of region @v: [heap] for the brk heap,
  * [stack] for the stack, the program's name for its image regions (with
  * the file offset when @exe->image is known), nothing for the others.
  */
-void procfs_map_of(struct procfs_map *out, struct mm *mm,
-		   const struct vma *v, const struct procfs_exe *exe);
+void procfs_map_of(struct procfs_map *out, const struct vma *v,
+		   const struct procfs_exe *exe);
 
 /* Print one line: "%08lx-%08lx rwxp %08llx 00:00 0", the name at col 49. */
 void procfs_maps_show_line(struct seq_buf *s, const struct procfs_map *m);
