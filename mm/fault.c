@@ -108,6 +108,7 @@ static int fault_missing(struct mm *mm, const struct vma *v, uintptr_t va,
 {
 	unsigned int prot = MMU_USER | ((v->flags & VM_WRITE) ? MMU_WRITE : 0);
 	struct page *page;
+	int err;
 
 	if (image_covers(v, va)) {
 		page = user_frame_alloc(__GFP_ZERO);
@@ -127,12 +128,13 @@ static int fault_missing(struct mm *mm, const struct vma *v, uintptr_t va,
 	page = user_frame_alloc(__GFP_ZERO);
 	if (!page)
 		return -ENOMEM;
-	if (v->flags & VM_SHARED) {	/* Linux's shmem: see mm_vm_stats() */
+	mm_stat.demand_zero++;
+	err = map_new(mm, va, page, prot);
+	if (!err && (v->flags & VM_SHARED)) {	/* Linux's shmem */
 		page_set(page, PG_shmem);
 		mm_stat.shmem_frames++;
 	}
-	mm_stat.demand_zero++;
-	return map_new(mm, va, page, prot);
+	return err;
 }
 
 /* Replace the entry at @va (mapping @old) by @page, writable. */
