@@ -1,19 +1,14 @@
 /*
- * Console commands of the memory intake: e820, meminfo, memmap.
+ * Console commands of the memory intake: e820, memmap (meminfo is in
+ * kernel/cmd_procfs.c with the other /proc formats).
  *
  *  e820     the firmware map, the memmap= map, the cleaned map and the
  *           4 GiB clip, as printed at boot (Linux's dmesg lines);
- *  meminfo  /proc/meminfo's lines that apply here ("%-16s%8lu kB"), then
- *           one line per zone: pfn span, present, managed and free pages;
  *  memmap   the physical layout of this boot (E820 ranges, zones, every
  *           boot reservation by name, "(given back)" once its frames went
  *           to the buddy allocator, free RAM) and the kernel's virtual
  *           layout, as ASCII boxes (not to scale), then how many early
  *           page tables the VMM gave back (kernel/vmm_boot.c).
- *
- * Slab:, PageTables: and VmallocUsed: count frames by their PG_slab,
- * PG_pgtable and PG_vmalloc flags in mem_map, so they always agree with
- * the descriptors; slab_meminfo_dump() adds kmalloc's own lines.
  *
  * Locking: zone counters are read without the zone lock (single words,
  * a snapshot is all a report needs).  Context: the shell.
@@ -37,65 +32,6 @@ static int cmd_e820(int argc, char **argv)
 }
 SHELL_COMMAND(e820, "e820", "", "firmware and cleaned E820 memory maps",
 	      cmd_e820);
-
-static void meminfo_line(const char *name, uint64_t kb)
-{
-	printk("%-16s%8llu kB\n", name, (unsigned long long)kb);
-}
-
-static uint64_t pages_kb(uint64_t pages)
-{
-	return pages * (PAGE_SIZE / 1024);
-}
-
-/* Frames whose descriptor carries @flag. */
-static uint32_t count_flag(uint32_t flag)
-{
-	uint32_t n = 0;
-	pfn_t pfn;
-
-	for (pfn = 0; pfn < max_pfn; pfn++)
-		if (mem_map[pfn].flags & flag)
-			n++;
-	return n;
-}
-
-static int cmd_meminfo(int argc, char **argv)
-{
-	const struct zone *high = &zones[ZONE_HIGHMEM];
-	uint32_t managed = zones_total_managed(), nfree = zones_total_free();
-	const struct bootmem_layout *l = bootmem_layout();
-	unsigned int z;
-
-	(void)argc;
-	(void)argv;
-	if (!mem_map || !l) {
-		printk("meminfo: the zones are not set up\n");
-		return 1;
-	}
-	meminfo_line("MemTotal:", pages_kb(managed));
-	meminfo_line("MemFree:", pages_kb(nfree));
-	meminfo_line("MemAvailable:", pages_kb(nfree));
-	meminfo_line("Buffers:", 0);
-	meminfo_line("Cached:", 0);
-	meminfo_line("HighTotal:", pages_kb(high->managed_pages));
-	meminfo_line("HighFree:", pages_kb(zone_free_pages(high)));
-	meminfo_line("LowTotal:", pages_kb(managed - high->managed_pages));
-	meminfo_line("LowFree:", pages_kb(nfree - zone_free_pages(high)));
-	meminfo_line("Slab:", pages_kb(count_flag(PG_slab)));
-	meminfo_line("PageTables:", pages_kb(count_flag(PG_pgtable)));
-	meminfo_line("VmallocTotal:", (VMALLOC_END - VMALLOC_START) / 1024);
-	meminfo_line("VmallocUsed:", pages_kb(count_flag(PG_vmalloc)));
-	for (z = 0; z < MAX_NR_ZONES; z++)
-		printk("Zone %-8s pfn [0x%08x, 0x%08x) present %u managed %u free %u\n",
-		       zones[z].name, zones[z].start_pfn, zones[z].end_pfn,
-		       zones[z].present_pages, zones[z].managed_pages,
-		       zone_free_pages(&zones[z]));
-	slab_meminfo_dump();
-	return 0;
-}
-SHELL_COMMAND(meminfo, "meminfo", "",
-	      "memory totals, /proc/meminfo style, and zones", cmd_meminfo);
 
 /* --- memmap ------------------------------------------------------------ */
 

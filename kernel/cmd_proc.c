@@ -5,22 +5,23 @@
  *                   its descendants have ended; then "PROG exited with
  *                   status N" (a killed program has said "segfault: ...");
  *                   Ctrl-C ends them all
+ *  run PROG [ARGS] &
+ *                   start it in the background: "[PID] PROG", and the
+ *                   prompt at once.  While the shell waits for a key,
+ *                   runnable processes take the CPU (console_set_idle());
+ *                   a key brings the shell back within a slice.  Their
+ *                   zombies wait in `ps` for the next `run`, which waits
+ *                   for them too (it waits until no process is left)
  *  run              list the programs
  *  ps               the process table
- *  vmstat           fault counters by kind, FPU switches, injected
- *                   allocation failures, frames by use, free per zone
+ *
+ * (vmstat, maps and status are in kernel/cmd_procfs.c.)
  *
  * Context: the shell (process 0), interrupts on between commands.
  */
 #include "console.h"
 #include "proc.h"
 #include "shell.h"
-#include "mm/fault_inject.h"
-#include "usercopy.h"
-#include "mm/slab.h"
-#include "mm/vmalloc.h"
-#include "mm/vmm.h"
-#include "mm/zones.h"
 
 /* Reap process 0's zombies; note @pid's status.  Interrupts off. */
 static void reap_orphans(int pid, int *status)
@@ -42,11 +43,21 @@ static void reap_orphans(int pid, int *status)
 	}
 }
 
+/* The console's idle work: the shell waits for a key, others may run. */
+static bool run_background(void)
+{
+	if (!sched_runnable())
+		return false;
+	schedule();
+	return true;
+}
+
 static int cmd_run(int argc, char **argv)
 {
 	const struct user_prog *prog;
 	int pid, status = -1;
 	char name[PROC_NAME_LEN];
+	bool background = argc > 2 && strcmp(argv[argc - 1], "&") == 0;
 	struct proc *p;
 
 	if (argc < 2) {
@@ -57,11 +68,18 @@ static int cmd_run(int argc, char **argv)
 		printk("\n");
 		return 0;
 	}
+	if (background)
+		argc--;
 	p = proc_spawn(argv[1], argc - 1, argv + 1);
 	if (!p)
 		return -ENOENT;
 	pid = p->pid;
 	memcpy(name, p->name, sizeof(name));
+	if (background) {
+		console_set_idle(run_background);
+		printk("[%d] %s\n", pid, name);
+		return 0;
+	}
 	for (;;) {
 		unsigned long flags = arch_irq_save();
 
@@ -86,7 +104,7 @@ static int cmd_run(int argc, char **argv)
 		       (status >> 8) & 0xff);
 	return (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0 ? 0 : -1;
 }
-SHELL_COMMAND(run, "run", "[PROG ARGS]", "run a user program and wait",
+SHELL_COMMAND(run, "run", "[PROG ARGS [&]]", "run a user program and wait (&: in the background)",
 	      cmd_run);
 
 static int cmd_ps(int argc, char **argv)
@@ -97,62 +115,3 @@ static int cmd_ps(int argc, char **argv)
 	return 0;
 }
 SHELL_COMMAND(ps, "ps", "", "the process table", cmd_ps);
-
-static void zone_lines(void)
-{
-	unsigned int z;
-
-	for (z = 0; z < MAX_NR_ZONES; z++)
-		if (zone_populated(&zones[z]))
-			printk("nr_free_%s %u\n", zones[z].name,
-			       zone_free_pages(&zones[z]));
-}
-
-static int cmd_vmstat(int argc, char **argv)
-{
-	struct vmalloc_stats vs;
-	struct fault_stats fi;
-	struct fpu_stats fs;
-	struct vmm_stats ps;
-	struct mm_stats s;
-
-	(void)argc;
-	(void)argv;
-	mm_get_stats(&s);
-	fpu_get_stats(&fs);
-	vmm_stats(&ps);
-	vmalloc_stats(&vs);
-	printk("pgfault_demand_zero %llu\n", s.demand_zero);
-	printk("pgfault_zero_page %llu\n", s.zero_page);
-	printk("pgfault_image %llu\n", s.image_fill);
-	printk("pgfault_cow_copy %llu\n", s.cow_copy);
-	printk("pgfault_cow_reuse %llu\n", s.cow_reuse);
-	printk("pgfault_stack_grow %llu\n", s.stack_grow);
-	printk("pgfault_soft_wp %lu\n", usercopy_soft_faults);
-	printk("segfault %llu\n", s.segfault);
-	printk("oom_kill %llu\n", s.oom_kill);
-	printk("fork %llu\n", s.forks);
-	printk("fork_fail %llu\n", s.fork_fail);
-	printk("fork_refused %llu\n", proc_forks_refused);
-	printk("fpu_trap %llu\n", fs.traps);
-	printk("fpu_restore %llu\n", fs.restores);
-	printk("fpu_save %llu\n", fs.saves);
-	fault_inject_get(FAULT_PAGE, NULL, &fi);
-	printk("fault_inject_page %llu\n", fi.injected);
-	fault_inject_get(FAULT_SLAB, NULL, &fi);
-	printk("fault_inject_slab %llu\n", fi.injected);
-	zone_lines();
-	printk("nr_user_frames %u\n", s.user_frames);
-	printk("nr_zero_page %u\n", mm_zero_pfn != PFN_NONE ? 1u : 0u);
-	printk("nr_page_table %u\n", ps.pgtables);
-	printk("nr_kernel_stack %u\n", proc_count() * KSTACK_PAGES);
-	printk("nr_slab %lu\n", slab_total_frames());
-	printk("nr_vmalloc %u\n", vs.pages);
-	printk("nr_mm %u\n", s.spaces);
-	printk("nr_vma %u\n", s.vmas);
-	printk("nr_proc %u\n", proc_count());
-	printk("nr_fpu_owner %u\n", fpu_owner() ? 1u : 0u);
-	return 0;
-}
-SHELL_COMMAND(vmstat, "vmstat", "", "fault counters and frames by use",
-	      cmd_vmstat);

@@ -138,6 +138,13 @@ int console_trygetc(void)
 	return kbd_trygetc();
 }
 
+static bool (*console_idle)(void);
+
+void console_set_idle(bool (*fn)(void))
+{
+	console_idle = fn;
+}
+
 int console_getc(void)
 {
 	int c;
@@ -147,7 +154,8 @@ int console_getc(void)
 		c = console_trygetc();
 		if (c >= 0)
 			break;
-		cpu_sti_hlt();
+		if (!console_idle || !console_idle())
+			cpu_sti_hlt();
 	}
 	cpu_sti();
 	return c;

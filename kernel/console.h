@@ -24,6 +24,15 @@ void console_write(const char *s, size_t n);
 int console_getc(void);
 
 /*
+ * console_set_idle - what console_getc() does while no input waits,
+ * before it halts: @fn is called with interrupts off and returns true if
+ * it used the time (the shell lets background processes run), false to
+ * halt until the next interrupt.  NULL: always halt.
+ * Context: process context.
+ */
+void console_set_idle(bool (*fn)(void));
+
+/*
  * console_trygetc - the next input character without waiting.  A pending
  * Ctrl-C comes first, ahead of text typed before it (see
  * console_intr_raise()), and is consumed.

@@ -263,6 +263,7 @@ static struct page *zone_hand_out(struct zone *zone, struct page *page,
 		      ((uint32_t)order << PG_ORDER_SHIFT);
 	page->_refcount = 1;
 	zone->stats.alloc_ok++;
+	zone->stats.alloc_pages += 1u << order;
 	hot_trim_locked(zone);
 	return page;
 }
@@ -609,6 +610,7 @@ static void buddy_free_locked(struct zone *zone, struct page *page,
 		return;
 	}
 	zone->stats.freed++;
+	zone->stats.freed_pages += 1u << order;
 	page->flags &= PG_ZONE_MASK;
 	buddy_put_locked(zone, pfn, order);
 }

@@ -386,21 +386,41 @@ void zone_counters(struct zone *zone, struct zone_counters *out)
 	uint64_t pushes = 0, pops = 0;
 	unsigned int o, c;
 
+	*out = zone->stats;
 	for (c = 0; c < MM_MAX_CPUS; c++) {
 		for (o = 0; zone->cpu_hot[c] && o < HOT_ORDERS; o++) {
 			const struct hot_list *hot = &zone->cpu_hot[c][o];
 			uint64_t pushed = hot->pushed_fast + hot->pushed;
+			uint64_t popped = pushed + hot->refilled -
+					  hot->drained - hot->count;
 
 			pushes += pushed;
-			pops += pushed + hot->refilled - hot->drained -
-				hot->count;
+			pops += popped;
+			out->freed_pages += pushed << o;
+			out->alloc_pages += popped << o;
 		}
 	}
-	*out = zone->stats;
 	out->alloc_ok += pops;
 	out->freed += pushes;
 	out->hot_hits = pops;
 	mm_unlock_irqrestore(&zone->lock, flags);
+}
+
+void zone_pcp_info(const struct zone *zone, unsigned int cpu,
+		   struct zone_pcp_info *out)
+{
+	const struct hot_list *set = cpu < MM_MAX_CPUS ? zone->cpu_hot[cpu]
+						       : NULL;
+	unsigned int o;
+
+	out->count = out->high = out->batch = 0;
+	if (!set)
+		return;
+	for (o = 0; o < HOT_ORDERS; o++) {
+		out->count += set[o].count << o;
+		out->high += set[o].high << o;
+	}
+	out->batch = set[0].batch;
 }
 
 /* ---- set aside and put back (tests, selftest) ---------------------------- */

@@ -56,9 +56,18 @@ void mm_drop_frame(struct mm *mm, pfn_t pfn)
 	mm->rss--;
 	if (page_count(page) == 1) {
 		mm_stat.user_frames--;
-		page_clear(page, PG_user);
+		if (page_test(page, PG_shmem))
+			mm_stat.shmem_frames--;
+		page_clear(page, PG_user | PG_shmem);
 	}
 	put_page(page);
+}
+
+void mm_rss_grew(struct mm *mm)
+{
+	mm->rss++;
+	if (mm->rss > mm->hiwater_rss)
+		mm->hiwater_rss = mm->rss;
 }
 
 /* Map a new frame at @va, or give it back. */
@@ -71,7 +80,7 @@ static int map_new(struct mm *mm, uintptr_t va, struct page *page,
 		put_page(page);
 		return -ENOMEM;
 	}
-	mm->rss++;
+	mm_rss_grew(mm);
 	return 0;
 }
 
@@ -99,6 +108,7 @@ static int fault_missing(struct mm *mm, const struct vma *v, uintptr_t va,
 {
 	unsigned int prot = MMU_USER | ((v->flags & VM_WRITE) ? MMU_WRITE : 0);
 	struct page *page;
+	int err;
 
 	if (image_covers(v, va)) {
 		page = user_frame_alloc(__GFP_ZERO);
@@ -119,7 +129,12 @@ static int fault_missing(struct mm *mm, const struct vma *v, uintptr_t va,
 	if (!page)
 		return -ENOMEM;
 	mm_stat.demand_zero++;
-	return map_new(mm, va, page, prot);
+	err = map_new(mm, va, page, prot);
+	if (!err && (v->flags & VM_SHARED)) {	/* Linux's shmem */
+		page_set(page, PG_shmem);
+		mm_stat.shmem_frames++;
+	}
+	return err;
 }
 
 /* Replace the entry at @va (mapping @old) by @page, writable. */
@@ -188,6 +203,7 @@ static struct vma *stack_grow(struct mm *mm, uintptr_t addr,
 		*reason = "stack overflow into the guard gap";
 		return NULL;
 	}
+	mm_vm_grew(mm, (next->start - ALIGN_DOWN(addr, PAGE_SIZE)) >> PAGE_SHIFT);
 	next->start = ALIGN_DOWN(addr, PAGE_SIZE);
 	mm_stat.stack_grow++;
 	return next;
@@ -224,6 +240,7 @@ int mm_fault(struct mm *mm, uintptr_t addr, unsigned int access,
 	*reason = rights_refuse(v, write);
 	if (*reason)
 		return -EFAULT;
+	mm_stat.faults++;	/* a fault Linux's handle_mm_fault() would see */
 	if (!(access & FAULT_PRESENT) ||
 	    vmm_translate(mm->pd, va, &pfn, &prot) != 0)
 		err = fault_missing(mm, v, va, write);

@@ -15,4 +15,15 @@ extern struct mm_stats mm_stat;
  */
 void mm_drop_frame(struct mm *mm, pfn_t pfn);
 
+/* One more entry of @mm maps a frame: rss and its high-water mark (M6). */
+void mm_rss_grew(struct mm *mm);
+
+/* @mm's regions grew by @pages: total_vm and its high-water mark (M6). */
+static inline void mm_vm_grew(struct mm *mm, uint32_t pages)
+{
+	mm->total_vm += pages;
+	if (mm->total_vm > mm->hiwater_vm)
+		mm->hiwater_vm = mm->total_vm;
+}
+
 #endif /* MM_MM_INTERNAL_H */

@@ -108,16 +108,23 @@ static void vma_free(struct vma *v)
 	kmem_cache_free(vma_cache, v);
 }
 
+static uint32_t vma_pages(const struct vma *v)
+{
+	return (uint32_t)((v->end - v->start) >> PAGE_SHIFT);
+}
+
 static void vma_insert(struct mm *mm, struct vma *v)
 {
 	avl_insert(&mm->root, &v->node, vma_cmp, NULL);
 	mm->nr_vmas++;
+	mm_vm_grew(mm, vma_pages(v));
 }
 
 static void vma_remove(struct mm *mm, struct vma *v)
 {
 	avl_erase(&mm->root, &v->node, NULL);
 	mm->nr_vmas--;
+	mm->total_vm -= vma_pages(v);
 	if (mm->cache == v)
 		mm->cache = NULL;
 }
@@ -276,7 +283,7 @@ static void fork_frame_cb(void *arg, pfn_t pfn)
 		child->zero_ptes++;
 	} else {
 		get_page(pfn_to_page(pfn));
-		child->rss++;
+		mm_rss_grew(child);
 	}
 }
 
@@ -369,6 +376,7 @@ static int vma_split(struct mm *mm, struct vma *v, uintptr_t at)
 	*n = *v;
 	n->start = at;
 	v->end = at;
+	mm->total_vm -= vma_pages(n);	/* vma_insert() counts them again */
 	vma_insert(mm, n);
 	return 0;
 }
@@ -443,12 +451,25 @@ int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
 	return 0;
 }
 
+/* What mm_commit_ok() never promises: a sixteenth of RAM and 512 KiB. */
+static uint32_t commit_reserve(void)
+{
+	return zones_total_managed() / 16 + 128;
+}
+
 bool mm_commit_ok(size_t pages)
 {
 	uint32_t free = zones_total_free();
-	uint32_t reserve = zones_total_managed() / 16 + 128;
+	uint32_t reserve = commit_reserve();
 
 	return free > reserve && pages <= free - reserve;
+}
+
+uint32_t mm_commit_limit(void)
+{
+	uint32_t managed = zones_total_managed(), reserve = commit_reserve();
+
+	return managed > reserve ? managed - reserve : 0;
 }
 
 int mm_mmap(struct mm *mm, size_t len, unsigned int prot, uintptr_t *addr)
@@ -506,9 +527,10 @@ int mm_brk(struct mm *mm, uintptr_t new_brk, uintptr_t *result)
 		if ((next && next->start < new_end) ||
 		    !mm_commit_ok((new_end - old_end) >> PAGE_SHIFT))
 			return -ENOMEM;
-		if (heap)
+		if (heap) {
 			heap->end = new_end;
-		else
+			mm_vm_grew(mm, (new_end - old_end) >> PAGE_SHIFT);
+		} else
 			err = mm_map_region(mm, old_end, new_end - old_end,
 					    VM_READ | VM_WRITE | VM_HEAP,
 					    NULL, 0, 0);
@@ -524,7 +546,25 @@ int mm_brk(struct mm *mm, uintptr_t new_brk, uintptr_t *result)
 
 /* --- invariants --------------------------------------------------------- */
 
-/* M1 and M5. */
+/* M6. */
+static unsigned int sizes_check(struct mm *mm)
+{
+	uint32_t pages = 0;
+	struct vma *v;
+
+	for (v = first_vma(mm); v; v = next_vma(v))
+		pages += vma_pages(v);
+	if (pages != mm->total_vm || mm->hiwater_vm < mm->total_vm ||
+	    mm->hiwater_rss < mm->rss) {
+		printk("mm: regions of %u pages, total_vm %u hiwater_vm %u; rss %u hiwater_rss %u\n",
+		       pages, mm->total_vm, mm->hiwater_vm, mm->rss,
+		       mm->hiwater_rss);
+		return 1;
+	}
+	return 0;
+}
+
+/* M1, M5 and M6. */
 static unsigned int regions_check(struct mm *mm)
 {
 	unsigned int bad = 0, n = 0;
@@ -557,7 +597,7 @@ static unsigned int regions_check(struct mm *mm)
 		       (unsigned int)mm->brk_start);
 		bad++;
 	}
-	return bad;
+	return bad + sizes_check(mm);
 }
 
 /* M3 for the entry of @va; counts into *rss / *zero. */
@@ -624,4 +664,73 @@ unsigned int mm_check(struct mm *mm)
 	bad += regions_check(mm);
 	bad += entries_check(mm);
 	return bad;
+}
+
+/* --- sizes for /proc/PID/status ------------------------------------------ */
+
+/* Present entries of [start, end) (each maps a frame of a shared region). */
+static uint32_t present_pages(struct mm *mm, uintptr_t start, uintptr_t end)
+{
+	uintptr_t va, stop, a;
+	uint32_t n = 0;
+
+	for (va = start; va < end; va = stop) {
+		const arch_pte_t *t = table_at(mm, va, end, &stop);
+
+		for (a = va; t && a < stop; a += PAGE_SIZE)
+			if (arch_pte_present(t[arch_ptx(a)]))
+				n++;
+	}
+	return n;
+}
+
+/* Page tables of the user half: one per present, non-large entry. */
+static uint32_t user_tables(struct mm *mm)
+{
+	uintptr_t va;
+	uint32_t n = 0;
+
+	for (va = 0; va < USER_STACK_TOP; va += ARCH_LARGE_PAGE_SIZE) {
+		arch_pte_t pde, pte;
+
+		if (vmm_lookup(mm->pd, va, &pde, &pte) == 0 &&
+		    !arch_pde_large(pde))
+			n++;
+	}
+	return n;
+}
+
+/* Add region @v's pages to the classes Linux's task_mem() reports. */
+static void vm_stats_add(struct mm *mm, const struct vma *v,
+			 struct mm_vm_stats *st)
+{
+	uint32_t pages = vma_pages(v);
+	unsigned int f = v->flags;
+
+	if (f & VM_GROWSDOWN)
+		st->stack += pages;
+	else if ((f & (VM_WRITE | VM_SHARED)) == VM_WRITE)
+		st->data += pages;
+	else if ((f & (VM_EXEC | VM_WRITE)) == VM_EXEC)
+		st->exec += pages;
+	if ((f & (VM_EXEC | VM_IMAGE)) == (VM_EXEC | VM_IMAGE))
+		st->text += pages;
+	if (f & VM_WRITE)
+		st->committed += pages;
+	if (f & VM_SHARED)
+		st->rss_shmem += present_pages(mm, v->start, v->end);
+}
+
+void mm_vm_stats(struct mm *mm, struct mm_vm_stats *st)
+{
+	struct vma *v;
+
+	memset(st, 0, sizeof(*st));
+	st->total_vm = mm->total_vm;
+	st->hiwater_vm = mm->hiwater_vm;
+	st->rss = mm->rss;
+	st->hiwater_rss = mm->hiwater_rss;
+	for (v = first_vma(mm); v; v = next_vma(v))
+		vm_stats_add(mm, v, st);
+	st->pte_tables = user_tables(mm);
 }

@@ -579,7 +579,8 @@ void kmem_cache_stats(struct kmem_cache *c, struct kmem_cache_stats *st)
 	mm_unlock_irqrestore(&c->lock, flags);
 }
 
-unsigned long slab_total_frames(void)
+/* Frames of every cache's slabs; only the empty ones with @empty_only. */
+static unsigned long slab_frames(bool empty_only)
 {
 	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
 	unsigned long frames = 0;
@@ -588,10 +589,21 @@ unsigned long slab_total_frames(void)
 
 	for (c = slab_caches; c; c = c->next) {
 		kmem_cache_info(c, &info);
-		frames += info.num_slabs << c->order;
+		frames += (info.num_slabs -
+			   (empty_only ? info.active_slabs : 0)) << c->order;
 	}
 	mm_unlock_irqrestore(&slab_caches_lock, flags);
 	return frames;
+}
+
+unsigned long slab_total_frames(void)
+{
+	return slab_frames(false);
+}
+
+unsigned long slab_reclaimable_frames(void)
+{
+	return slab_frames(true);
 }
 
 void slabinfo_dump(void)

@@ -81,6 +81,8 @@ struct vma {
  *      frame is PG_user with a reference count of at least one.
  *  M5. brk_start <= brk, and the heap regions (one, or its pieces after
  *      mprotect) lie inside [brk_start, ALIGN_UP(brk)).
+ *  M6. total_vm is the pages of all regions; hiwater_vm >= total_vm and
+ *      hiwater_rss >= rss (high-water marks, raised wherever they grow).
  */
 struct mm {
 	pfn_t pd;			/* page directory */
@@ -91,6 +93,9 @@ struct mm {
 	uintptr_t stack_limit;		/* the stack grows down to here */
 	uint32_t rss;			/* entries mapping a frame */
 	uint32_t zero_ptes;		/* entries mapping the zero page */
+	uint32_t total_vm;		/* pages of all regions */
+	uint32_t hiwater_vm;		/* the most total_vm has been */
+	uint32_t hiwater_rss;		/* the most rss has been */
 };
 
 /* Access bits of a fault (mm_fault()). */
@@ -110,7 +115,9 @@ struct mm_stats {
 	uint64_t segfault;		/* killed for a bad access */
 	uint64_t oom_kill;		/* processes killed: no frame */
 	uint64_t forks, fork_fail;
+	uint64_t faults;		/* faults resolved in a region */
 	uint32_t user_frames;		/* frames in user spaces now */
+	uint32_t shmem_frames;		/* of those, of VM_SHARED regions */
 	uint32_t spaces;		/* live address spaces */
 	uint32_t vmas;			/* live regions */
 };
@@ -217,6 +224,13 @@ int mm_brk(struct mm *mm, uintptr_t new_brk, uintptr_t *result);
 bool mm_commit_ok(size_t pages);
 
 /*
+ * mm_commit_limit - the most mm_commit_ok() promises in one request, with
+ * every managed frame free (meminfo's CommitLimit:).
+ * Returns: that many pages.
+ */
+uint32_t mm_commit_limit(void);
+
+/*
  * mm_fault - resolve a fault at @addr (FAULT_* in @access) in @mm:
  * demand-zero, zero page, image fill, stack growth, copy-on-write.
  * Context: the page-fault handler (or a system call touching user pages).
@@ -240,6 +254,28 @@ void mm_count_kill(bool oom);
 
 /* Fill @st.  Context: any. */
 void mm_get_stats(struct mm_stats *st);
+
+/*
+ * The sizes /proc/PID/status reports, in pages, as Linux defines them:
+ * data is the private writable regions but the stack, exec the
+ * executable read-only ones but the stack, text the executable regions
+ * of the program image (exec less text is Linux's VmLib), committed the
+ * writable regions (what Committed_AS sums), pte_tables the page tables
+ * of the user half.
+ */
+struct mm_vm_stats {
+	uint32_t total_vm, hiwater_vm;
+	uint32_t rss, hiwater_rss, rss_shmem;
+	uint32_t data, stack, exec, text;
+	uint32_t pte_tables;
+	uint32_t committed;
+};
+
+/*
+ * mm_vm_stats - fill @st for @mm (walks its regions, and the page tables
+ * of its VM_SHARED regions).  Context: @mm not changing.
+ */
+void mm_vm_stats(struct mm *mm, struct mm_vm_stats *st);
 
 /*
  * mm_check - the invariants M1-M5 of @mm (see struct mm).

@@ -169,6 +169,13 @@ void kmem_cache_info(struct kmem_cache *cache, struct kmem_cache_info *info);
 unsigned long slab_total_frames(void);
 
 /*
+ * Frames of slabs holding no allocated object, which
+ * kmem_cache_reclaim() gives back (meminfo's SReclaimable:).
+ * Context: any but an IRQ handler.  Returns: the count now.
+ */
+unsigned long slab_reclaimable_frames(void);
+
+/*
  * slabinfo_dump - print /proc/slabinfo (version 2.1) for every cache.
  * Context: any; takes each cache's lock in turn.
  */

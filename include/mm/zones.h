@@ -171,6 +171,8 @@ struct zone_counters {
 	uint64_t splits;		/* blocks split on allocation */
 	uint64_t merges;		/* buddies coalesced on free */
 	uint64_t hot_hits;		/* allocations served from the hot lists */
+	uint64_t alloc_pages;		/* frames of the blocks handed out */
+	uint64_t freed_pages;		/* frames of the blocks returned */
 };
 
 /*
@@ -249,7 +251,7 @@ struct zone {
  * page's, asserted in page.h): a field added to or moved in struct zone
  * fails the kernel build here until both are updated.
  */
-_Static_assert(sizeof(struct zone) == 1008, "struct zone on i386 is 1008 bytes");
+_Static_assert(sizeof(struct zone) == 1024, "struct zone on i386 is 1024 bytes");
 #endif
 
 extern struct zone zones[MAX_NR_ZONES];
@@ -318,6 +320,22 @@ static inline uint32_t zone_free_pages(const struct zone *zone)
  * Context: any (takes zone->lock).  Returns: nothing (fills *out).
  */
 void zone_counters(struct zone *zone, struct zone_counters *out);
+
+/* What one CPU's hot lists of a zone hold, in frames (Linux's pageset). */
+struct zone_pcp_info {
+	uint32_t count;			/* frames on the lists */
+	uint32_t high;			/* frames the lists may hold */
+	uint32_t batch;			/* frames an order-0 refill moves */
+};
+
+/*
+ * zone_pcp_info - @cpu's hot lists of @zone.  The lists are the boot
+ * CPU's, the one kmem386 runs on: another CPU has none (all zero).
+ * Context: any (a snapshot: single words read without the lock).
+ * Returns: nothing (fills *out).
+ */
+void zone_pcp_info(const struct zone *zone, unsigned int cpu,
+		   struct zone_pcp_info *out);
 
 static inline bool zone_spans_pfn(const struct zone *zone, pfn_t pfn)
 {

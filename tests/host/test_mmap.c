@@ -43,6 +43,7 @@ static int teardown(void **state)
 	assert_int_equal(s.spaces, 0);
 	assert_int_equal(s.vmas, 0);
 	assert_int_equal(s.user_frames, 0);
+	assert_int_equal(s.shmem_frames, 0);
 	mm_shrink_caches();
 	if (zones_total_free() != boot_free)
 		fail_msg("%u free frames after the case, %u before",

@@ -197,7 +197,7 @@ ZONE = re.compile(r"^Zone (\S+)\s+pfn \[0x([0-9a-f]+), 0x([0-9a-f]+)\) "
 
 
 def parse_zones(meminfo):
-    """meminfo's zone lines: name -> (start, end, present, managed, free)."""
+    """kmeminfo's zone lines: name -> (start, end, present, managed, free)."""
     return {m.group(1): (int(m.group(2), 16), int(m.group(3), 16),
                          int(m.group(4)), int(m.group(5)), int(m.group(6)))
             for m in ZONE.finditer(meminfo.replace("\r", ""))}

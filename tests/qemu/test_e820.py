@@ -47,8 +47,9 @@ def boot_on_map(boot, entries, mem="1G"):
 
 
 def check_zones(k, cleaned):
-    meminfo = k.cmd("meminfo")
-    zones = em.parse_zones(meminfo)
+    """The zones kmeminfo lists hold the usable frames; returns its text."""
+    kmeminfo = k.cmd("kmeminfo")
+    zones = em.parse_zones(kmeminfo)
     held = em.reserved_pfns(k.cmd("memmap"))
     usable = em.usable_pfns(cleaned)
     present, span = em.zone_present(usable)
@@ -63,7 +64,7 @@ def check_zones(k, cleaned):
         want = len([p for p in frames - held if em.zone_of(p) == z])
         assert managed == want, (name, managed, want)
         assert free <= managed
-    return meminfo
+    return kmeminfo
 
 
 @pytest.mark.parametrize("name", MAPS)
@@ -99,8 +100,8 @@ def test_exactmap_small(boot):
         (0, 0x9fc00, 1), (0x9fc00, 0x400, 2), (0xf0000, 0x10000, 2),
         (0x100000, 0x300000, 1), (0x400000, 0x1000, 3),
         (0x401000, 0x3ff000, 1)]
-    meminfo = check_zones(k, cleaned)
-    zones = em.parse_zones(meminfo)
+    kmeminfo = check_zones(k, cleaned)
+    zones = em.parse_zones(kmeminfo)
     assert zones["Normal"][2] == 0 and zones["HighMem"][2] == 0
     k.halt()
 
@@ -147,7 +148,7 @@ def test_memmap_limit_and_persistent(boot):
             "(type 12)") in k.boot_log
     # the zones hold the usable frames and nothing of the persistent range
     check_zones(k, cleaned)
-    assert em.parse_zones(k.cmd("meminfo"))["Normal"][1] == 0x1d000
+    assert em.parse_zones(k.cmd("kmeminfo"))["Normal"][1] == 0x1d000
     k.halt()
 
 

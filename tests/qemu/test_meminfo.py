@@ -69,9 +69,8 @@ def test_boot_map(boot, mem, method):
         assert ("e820: dropped [mem 0x0000000100000000-0x000000011fffffff] usable"
                 in out)
         assert "e820: 512 MiB of RAM above 4 GiB unused (no PAE)" in out
-    meminfo = check_zones(k, cleaned)
-    vals = parse_meminfo(meminfo)
-    zones = em.parse_zones(meminfo)
+    zones = em.parse_zones(check_zones(k, cleaned))
+    vals = parse_meminfo(k.cmd("meminfo"))
     managed = sum(z[3] for z in zones.values())
     free = sum(z[4] for z in zones.values())
     assert vals["MemTotal"] == managed * 4
@@ -86,10 +85,11 @@ def test_boot_map(boot, mem, method):
     low_top = min(em.usable_pfns(cleaned)[-1][1], em.LOWMEM_PFN) * 4096
     assert (f"bootmem: direct map of low memory: [mem 0x{0:016x}-"
             f"0x{low_top - 1:016x}]") in k.boot_log
-    # meminfo and buddyinfo agree, zone by zone, in one quiet moment
+    # meminfo, kmeminfo and buddyinfo agree, zone by zone, in one quiet
+    # moment
     buddy = buddy_free_pages(k.cmd("buddyinfo"))
     meminfo2 = k.cmd("meminfo")
-    zones2 = em.parse_zones(meminfo2)
+    zones2 = em.parse_zones(k.cmd("kmeminfo"))
     for name, pages in buddy.items():
         assert pages == zones2[name][4], (name, pages, zones2[name][4])
     assert sum(buddy.values()) * 4 == parse_meminfo(meminfo2)["MemFree"]

@@ -41,7 +41,7 @@ SEGFAULT = re.compile(r"^segfault: pid (\d+) \((\S+)\) addr 0x([0-9a-f]{8}) "
                       r"ip 0x([0-9a-f]{8}): (.+)$", re.M)
 
 LEFT_ZERO = ("nr_user_frames", "nr_mm", "nr_vma", "nr_proc",
-             "nr_kernel_stack", "nr_fpu_owner")
+             "nr_proc_kstack", "nr_fpu_owner")
 
 
 def vmstat(k):
