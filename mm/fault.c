@@ -25,6 +25,7 @@
  */
 #include "mm/buddy.h"
 #include "mm/highmem.h"
+#include "mm/shm.h"
 #include "mm/vmm.h"
 #include "mm_internal.h"
 
@@ -44,6 +45,20 @@ static struct page *user_frame_alloc(gfp_t extra)
 	return page;
 }
 
+struct page *mm_user_frame_new(gfp_t extra)
+{
+	return user_frame_alloc(extra);
+}
+
+void mm_user_frame_put(struct page *page)
+{
+	if (page_count(page) == 1) {
+		mm_stat.user_frames--;
+		page_clear(page, PG_user);
+	}
+	put_page(page);
+}
+
 void mm_drop_frame(struct mm *mm, pfn_t pfn)
 {
 	struct page *page;
@@ -54,11 +69,9 @@ void mm_drop_frame(struct mm *mm, pfn_t pfn)
 	}
 	page = pfn_to_page(pfn);
 	mm->rss--;
-	if (page_count(page) == 1) {
-		mm_stat.user_frames--;
-		page_clear(page, PG_user);
-	}
-	put_page(page);
+	if (page_test(page, PG_shm))
+		mm->shm_rss--;
+	mm_user_frame_put(page);
 }
 
 /* Map a new frame at @va, or give it back. */
@@ -209,6 +222,7 @@ int mm_fault(struct mm *mm, uintptr_t addr, unsigned int access,
 {
 	uintptr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
 	bool write = access & FAULT_WRITE;
+	bool missing;
 	unsigned int prot;
 	struct vma *v;
 	pfn_t pfn;
@@ -224,8 +238,11 @@ int mm_fault(struct mm *mm, uintptr_t addr, unsigned int access,
 	*reason = rights_refuse(v, write);
 	if (*reason)
 		return -EFAULT;
-	if (!(access & FAULT_PRESENT) ||
-	    vmm_translate(mm->pd, va, &pfn, &prot) != 0)
+	missing = !(access & FAULT_PRESENT) ||
+		  vmm_translate(mm->pd, va, &pfn, &prot) != 0;
+	if (missing && (v->flags & VM_SHM))
+		err = shm_fault(mm, v, va);
+	else if (missing)
 		err = fault_missing(mm, v, va, write);
 	else if (write && !(prot & MMU_WRITE) && (v->flags & VM_SHARED))
 		err = vmm_protect(mm->pd, va, prot | MMU_WRITE);

@@ -66,6 +66,7 @@ enum pageflags {
 	PG_zero		= 1u << 8,	/* the shared zero page */
 	PG_vmalloc	= 1u << 9,	/* backs a vmalloc area */
 	PG_user		= 1u << 10,	/* mapped into a user address space */
+	PG_shm		= 1u << 11,	/* a page of a System V segment (mm/shm.c) */
 };
 
 #define PG_ORDER_SHIFT	16

@@ -40,7 +40,9 @@ typedef unsigned int gfp_t;	/* allocation flags, see gfp.h */
 #define EBUSY	16
 #define EEXIST	17
 #define EINVAL	22
+#define ENOSPC	28
 #define ERANGE	34
+#define EIDRM	43
 
 #define KiB(x)	((uint64_t)(x) << 10)
 #define MiB(x)	((uint64_t)(x) << 20)
