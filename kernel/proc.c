@@ -112,8 +112,10 @@ struct proc *proc_spawn(const char *name, int argc, char **argv)
 	p = proc_alloc(name);
 	if (p)
 		p->mm = mm_create();
-	if (p && p->mm)
+	if (p && p->mm) {
+		p->mm->pid = p->pid;
 		err = elf_load(p->mm, prog, argc, argv, &entry, &sp);
+	}
 	if (err) {
 		printk("run: cannot load %s (error %d)\n", name, err);
 		if (p && p->mm)
@@ -148,6 +150,7 @@ int proc_fork(const struct trap_frame *tf)
 		proc_forks_refused++;
 		return -ENOMEM;
 	}
+	p->mm->pid = p->pid;
 	fpu_flush(&current->fpu);
 	p->fpu = current->fpu;
 	*kstack_frame(p) = *tf;

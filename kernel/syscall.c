@@ -14,6 +14,7 @@
  * the return to ring 3, but for the preemption points of a long write.
  */
 #include "console.h"
+#include "ipc.h"
 #include "proc.h"
 #include "usercopy.h"
 #include "../user/abi.h"
@@ -203,6 +204,9 @@ static long syscall_do(struct trap_frame *tf)
 		return 0;
 	case SYS_kmem_stats:
 		return sys_kmem_stats(tf->ebx);
+	case SYS_ipc:
+		return sys_ipc(tf->ebx, (long)tf->ecx, (long)tf->edx,
+			       (long)tf->esi, tf->edi);
 	default:
 		return -ENOSYS;
 	}

@@ -26,7 +26,6 @@
  */
 #include "mm/buddy.h"
 #include "mm/shm.h"
-#include "mm/slab.h"
 #include "mm/vmm.h"
 #include "mm_internal.h"
 
@@ -98,6 +97,35 @@ static int free_slot(void)
 	return -1;
 }
 
+/* Order of the block that holds a segment of @npages and its table. */
+static unsigned int seg_order(uint32_t npages)
+{
+	size_t bytes = sizeof(struct shm_segment) + npages * sizeof(pfn_t);
+	unsigned int order = 0;
+
+	while (((size_t)PAGE_SIZE << order) < bytes)
+		order++;
+	return order;
+}
+
+/*
+ * A zeroed descriptor with room for @npages frames after it.  Descriptor
+ * and table share one block of the buddy allocator: a removed segment
+ * gives whole frames back at once and leaves no partly used slab behind.
+ */
+static struct shm_segment *seg_alloc(uint32_t npages)
+{
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_ZERO |
+					__GFP_NOWARN, seg_order(npages));
+	struct shm_segment *seg;
+
+	if (!page)
+		return NULL;
+	seg = page_address(page);
+	seg->pages = (pfn_t *)(seg + 1);
+	return seg;
+}
+
 /* A new segment of @size bytes in a free slot. */
 static int seg_create(int32_t key, size_t size, int flags, int pid, int *id)
 {
@@ -113,14 +141,9 @@ static int seg_create(int32_t key, size_t size, int flags, int pid, int *id)
 	slot = free_slot();
 	if (slot < 0)
 		return -ENOSPC;
-	seg = kzalloc(sizeof(*seg), GFP_KERNEL | __GFP_NOWARN);
-	if (seg)
-		seg->pages = kmalloc(npages * sizeof(pfn_t),
-				     GFP_KERNEL | __GFP_NOWARN);
-	if (!seg || !seg->pages) {
-		kfree(seg);
+	seg = seg_alloc(npages);
+	if (!seg)
 		return -ENOMEM;
-	}
 	for (i = 0; i < npages; i++)
 		seg->pages[i] = PFN_NONE;
 	seg->key = key;
@@ -177,8 +200,7 @@ static void seg_destroy(struct shm_segment *seg)
 	shm_stat.segments--;
 	shm_stat.destroyed++;
 	shm_table[seg->slot] = NULL;
-	kfree(seg->pages);
-	kfree(seg);
+	__free_pages(virt_to_page(seg), seg_order(seg->npages));
 }
 
 /* The highest free range of @len bytes below USER_MMAP_TOP. */
