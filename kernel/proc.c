@@ -29,8 +29,10 @@
  * through interrupt gates; the shell disables them around its calls).
  */
 #include "cpu.h"
+#include "oom.h"
 #include "proc.h"
 #include "mm/buddy.h"
+#include "mm/oom.h"
 #include "mm/slab.h"
 #include "mm/vmm.h"
 
@@ -137,16 +139,29 @@ struct proc *proc_spawn(const char *name, int argc, char **argv)
 	return p;
 }
 
-int proc_fork(const struct trap_frame *tf)
+/* One attempt at proc_fork(): the child, or NULL with nothing kept. */
+static struct proc *fork_once(void)
 {
 	struct proc *p = proc_alloc(current->name);
 
-	if (!p) {
-		proc_forks_refused++;
-		return -ENOMEM;
-	}
-	if (mm_fork(current->mm, &p->mm) != 0) {
+	if (p && mm_fork(current->mm, &p->mm) != 0) {
 		proc_free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+int proc_fork(const struct trap_frame *tf)
+{
+	struct proc *p = fork_once();
+
+	if (!p) {
+		/* reclaim and retry, but no kill: the caller sees -ENOMEM
+		 * (kernel/oom.c says why) */
+		oom_reclaim();
+		p = fork_once();
+	}
+	if (!p) {
 		proc_forks_refused++;
 		return -ENOMEM;
 	}
@@ -181,6 +196,24 @@ void proc_exit(int status)
 		sched_enqueue(p->parent);
 	schedule();
 	panic("proc: zombie %d (%s) was scheduled", p->pid, p->name);
+}
+
+void proc_terminate(struct proc *p, int status)
+{
+	struct proc *c;
+
+	MM_ASSERT(p != current && p != &proc0 && p->state != PROC_ZOMBIE);
+	sched_remove(p);
+	for (c = procs; c; c = c->next)
+		if (c->parent == p)
+			c->parent = &proc0;
+	mm_destroy(p->mm);
+	p->mm = NULL;
+	fpu_release(&p->fpu);
+	p->status = status;
+	p->state = PROC_ZOMBIE;
+	if (p->parent->state == PROC_SLEEPING)
+		sched_enqueue(p->parent);
 }
 
 void proc_kill(uintptr_t addr, uintptr_t ip, const char *reason, bool oom)
@@ -266,23 +299,59 @@ unsigned int proc_count(void)
 	return n;
 }
 
+/*
+ * mm_fault() found no frame for the current process: what the OOM killer
+ * says decides (kernel/oom.c).  Returns: 0 to try the fault again (or to
+ * let it fault again later), -EFAULT for the exception table; does not
+ * return when the current process dies.
+ */
+static int fault_oom(const struct vmm_fault *f, bool *reclaimed,
+		     const char *why)
+{
+	switch (out_of_memory(reclaimed)) {
+	case OOM_RETRY:
+		return 0;
+	case OOM_WAIT:
+		if (!f->user)
+			return -EFAULT;
+		sched_yield();		/* the victim's turn; fault again */
+		return 0;
+	case OOM_SELF:
+		if (f->user)
+			proc_exit(SIGKILL);
+		return -EFAULT;		/* dies when its system call ends */
+	case OOM_FAIL:
+		break;
+	}
+	if (!f->user)
+		return -EFAULT;
+	proc_kill(f->addr, f->ip, why, true);
+}
+
 int user_fault(struct trap_frame *tf, const struct vmm_fault *f)
 {
 	unsigned int access = (f->write ? FAULT_WRITE : 0) |
 			      (f->present ? FAULT_PRESENT : 0) |
 			      (f->user ? FAULT_USER : 0);
+	bool reclaimed = false;
 	const char *why;
 	int err;
 
 	(void)tf;
 	if (!current->mm || (!f->user && f->addr >= PAGE_OFFSET))
 		return -EFAULT;
-	err = mm_fault(current->mm, f->addr, access, &why);
-	if (err == 0)
-		return 0;
-	if (!f->user)
+	do {
+		err = mm_fault(current->mm, f->addr, access, &why);
+		if (err == 0)
+			return 0;
+		if (err != -ENOMEM)
+			break;
+		/* a retry after a wait may find the page mapped: PRESENT */
+		access |= FAULT_PRESENT;
+	} while (fault_oom(f, &reclaimed, why) == 0);
+	if (!f->user || err == -ENOMEM)
 		return -EFAULT;		/* the exception table's turn */
-	proc_kill(f->addr, f->ip, why, err == -ENOMEM);
+	proc_kill(f->addr, f->ip, why, false);
 }
 
 void proc_shrink_caches(void)

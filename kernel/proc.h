@@ -62,6 +62,7 @@ struct proc {
 	uint64_t ticks;			/* ticks run */
 	struct fpu_state fpu;		/* FPU registers while not in the FPU
 					 * (arch/i386/fpu.c changes it) */
+	bool oom_victim;		/* chosen by the OOM killer (oom.c) */
 };
 
 /* The running process, and process 0 (both kernel/sched.c). */
@@ -95,6 +96,14 @@ __attribute__((noreturn)) void proc_exit(int status);
  */
 __attribute__((noreturn)) void proc_kill(uintptr_t addr, uintptr_t ip,
 					 const char *reason, bool oom);
+
+/*
+ * proc_terminate - end process @p, not the current one, with wait status
+ * @status, as if it had exited: off the run queue, its address space
+ * freed, its children given to process 0, a zombie for its parent.
+ * Context: interrupts off, @p not current.
+ */
+void proc_terminate(struct proc *p, int status);
 
 /*
  * proc_wait - reap a zombie child (@pid, or any if -1), sleeping until
@@ -144,6 +153,7 @@ void sched_enqueue(struct proc *p);
 void schedule(void);			/* interrupts off */
 bool sched_runnable(void);		/* anyone on the run queue? */
 void sched_clear(void);			/* empty the run queue */
+void sched_remove(struct proc *p);	/* take @p off the queue if there */
 void sched_yield(void);
 void sched_tick(struct trap_frame *tf);
 /*

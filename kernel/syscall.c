@@ -219,4 +219,6 @@ void syscall_entry(struct trap_frame *tf)
 		return;
 	}
 	tf->eax = (uint32_t)syscall_do(tf);
+	if (current->oom_victim)
+		proc_exit(SIGKILL);	/* chosen in a copy of this call */
 }
