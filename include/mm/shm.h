@@ -29,10 +29,11 @@
 #include "mm/mm.h"
 
 /*
- * Limits.  SHMMAX bounds one segment to half the user half's mmap area
- * a small machine can still hold; SHMALL bounds all segments together
- * (pages) to what the largest test machine is expected to give them;
- * SHMMNI is the size of the id table.
+ * Limits.  SHMMAX bounds one segment (its descriptor and frame table
+ * then fit one block of at most order 3); SHMALL bounds the pages of all
+ * segments together, so that segments nobody removes cannot take a whole
+ * small machine; SHMMNI is the size of the id table, which every key
+ * lookup walks.
  */
 #define SHMMIN		1u
 #define SHMMAX		(16u << 20)		/* bytes */
