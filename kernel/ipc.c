@@ -39,7 +39,7 @@ static long ipc_shmat(int id, uintptr_t addr, int flags, uintptr_t uret,
 	if (err)
 		return err;
 	ret = (uint32_t)at;
-	if (uret >= PAGE_OFFSET || PAGE_OFFSET - uret < sizeof(ret) ||
+	if (user_ok(uret, sizeof(ret), true) ||
 	    copy_to_user((void *)uret, &ret, sizeof(ret)))
 		return -EFAULT;		/* attached all the same, as Linux */
 	return 0;
@@ -56,7 +56,7 @@ static long ipc_shmctl(int id, int cmd, uintptr_t ubuf)
 	err = shm_ctl(id, cmd, &ds);
 	if (err || cmd != IPC_STAT)
 		return err;
-	if (ubuf >= PAGE_OFFSET || PAGE_OFFSET - ubuf < sizeof(ds) ||
+	if (user_ok(ubuf, sizeof(ds), true) ||
 	    copy_to_user((void *)ubuf, &ds, sizeof(ds)))
 		return -EFAULT;
 	return 0;

@@ -121,7 +121,8 @@ void proc_kill_all(int status);
 /*
  * user_fault - resolve a page fault in the user half for the current
  * process: demand-zero, copy-on-write, or (a fault from ring 3 that
- * cannot be resolved) the end of the process with one line.
+ * cannot be resolved) the end of the process with one line; when no
+ * frame can be had, the OOM killer (kernel/oom.c) decides who ends.
  * Context: the page-fault handler, interrupts off.
  * Returns: 0 if resolved; -EFAULT if it is not the process layer's fault
  * (no address space, or a kernel access to the kernel half) or a kernel
@@ -193,5 +194,13 @@ int elf_load(struct mm *mm, const struct user_prog *prog, int argc,
 
 /* System calls (kernel/syscall.c). */
 void syscall_entry(struct trap_frame *tf);
+
+/*
+ * user_ok - may the current process's system call read (or, @write,
+ * write) the @n bytes at user address @a?  Below PAGE_OFFSET, and every
+ * region crossed allows it (a PROT_NONE page is not the kernel's to use).
+ * Returns: 0, or -EFAULT.
+ */
+int user_ok(uintptr_t a, size_t n, bool write);
 
 #endif /* KERNEL_PROC_H */

@@ -22,7 +22,7 @@
 
 #define MAP_FIXED	0x10
 
-static int user_ok(uintptr_t a, size_t n, bool write)
+int user_ok(uintptr_t a, size_t n, bool write)
 {
 	struct mm *mm = current->mm;
 	uintptr_t end = a + n;

@@ -171,6 +171,7 @@ static void errors_table(int key, int id)
 {
 	struct shmid_ds ds;
 	unsigned char *p;
+	void *none;
 
 	expect("shmget EEXIST", shmget(key, 10, IPC_CREAT | IPC_EXCL), -17);
 	expect("shmget larger", shmget(key, 2 * PAGE_SIZE, 0), -22);
@@ -187,6 +188,12 @@ static void errors_table(int key, int id)
 	expect("shmctl cmd", shmctl(id, 99, &ds), -22);
 	expect("shmctl bad buf", shmctl(id, IPC_STAT, (void *)0xc0000000),
 	       -14);
+	none = mmap(0, PAGE_SIZE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		    0);
+	if (none == MAP_FAILED)
+		fail("mmap PROT_NONE");
+	expect("shmctl PROT_NONE buf", shmctl(id, IPC_STAT, none), -14);
+	munmap(none, PAGE_SIZE);
 	expect("IPC_STAT old layout",
 	       syscall5(SYS_ipc, IPCCALL_SHMCTL, id, IPC_STAT, 0, (long)&ds),
 	       -22);
