@@ -200,6 +200,13 @@ static void test_get_errors(void **state)
 	assert_int_equal(shm_ctl(id, IPC_RMID, NULL), -EINVAL);
 	assert_int_equal(shm_ctl(again, IPC_RMID, NULL), 0);
 	check(NULL);
+	/* no block for the descriptor: ENOMEM, nothing taken */
+	fault_test_fail_all();
+	assert_int_equal(shm_get(KEY, 4096, IPC_CREAT, 1, &again), -ENOMEM);
+	fault_test_fail_nth(0);
+	assert_int_equal(sstats().segments, 0);
+	assert_int_equal(shm_get(KEY, 4096, 0, 1, &again), -ENOENT);
+	check(NULL);
 }
 
 /* Two spaces that share nothing else see the same frames. */
@@ -277,6 +284,16 @@ static void test_attach_errors(void **state)
 	assert_int_equal(shm_detach(mm, 0x50000000u), -EINVAL);
 	assert_int_equal(mm_mmap(mm, PAGE_SIZE, VM_READ | VM_WRITE, &at), 0);
 	assert_int_equal(shm_detach(mm, at), -EINVAL);	/* not shm */
+	/* no region descriptor: ENOMEM, no attach counted */
+	{
+		struct fault_attr attr;
+
+		fault_attr_init(&attr);
+		attr.probability = 100;
+		fault_inject_set(FAULT_SLAB, &attr);
+		assert_int_equal(shm_attach(mm, id, 0, 0, &at), -ENOMEM);
+		fault_inject_off(FAULT_SLAB);
+	}
 	check(mm);
 	assert_int_equal(mm->nr_vmas, 2);
 	assert_int_equal(stat_of(id).shm_nattch, 1);

@@ -35,6 +35,9 @@ def back_to(k, before):
 
 def test_exchange_between_programs(boot):
     k = boot(mem="32M")
+    out = k.cmd("selftest shm")
+    assert "PASS shm.shared_by_attach_and_fork" in out, out
+    assert "1 passed, 0 failed" in out, out
     base = vmstat(k)
     assert not segments(k)
     out = k.cmd("run shmtest put 4242")
