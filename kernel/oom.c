@@ -22,8 +22,8 @@
  * call, when that call returns (the copy fails with EFAULT first): only
  * then is a victim pending with its memory not yet back.  While one is
  * pending, nobody else is chosen (Linux's guard while the OOM reaper
- * works): a ring-3 fault gives the CPU up and faults again later, a
- * kernel copy fails.  Each kill frees a whole space, so a fault kills
+ * works): a ring-3 fault gives the CPU up and tries again when it has it
+ * back, a kernel copy fails.  Each kill frees a whole space, so a fault kills
  * at most as many processes as there are.
  *
  * fork is not a fault: when it finds no memory it reclaims once and

@@ -301,9 +301,9 @@ unsigned int proc_count(void)
 
 /*
  * mm_fault() found no frame for the current process: what the OOM killer
- * says decides (kernel/oom.c).  Returns: 0 to try the fault again (or to
- * let it fault again later), -EFAULT for the exception table; does not
- * return when the current process dies.
+ * says decides (kernel/oom.c).  Returns: 0 to try the fault again,
+ * -EFAULT for the exception table; does not return when the current
+ * process dies.
  */
 static int fault_oom(const struct vmm_fault *f, bool *reclaimed,
 		     const char *why)
@@ -314,7 +314,7 @@ static int fault_oom(const struct vmm_fault *f, bool *reclaimed,
 	case OOM_WAIT:
 		if (!f->user)
 			return -EFAULT;
-		sched_yield();		/* the victim's turn; fault again */
+		sched_yield();		/* the victim's turn, then try again */
 		return 0;
 	case OOM_SELF:
 		if (f->user)
