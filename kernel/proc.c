@@ -175,17 +175,19 @@ int proc_fork(const struct trap_frame *tf)
 	return p->pid;
 }
 
-void proc_exit(int status)
+/*
+ * Make @p a zombie with wait status @status: its children go to process
+ * 0, its address space (not the loaded one) and the FPU are given up, a
+ * parent waiting for it is woken.
+ */
+static void proc_zombify(struct proc *p, int status)
 {
-	struct proc *p = current, *c;
+	struct proc *c;
 
-	arch_irq_save();
-	MM_ASSERT(p != &proc0);
 	for (c = procs; c; c = c->next)
 		if (c->parent == p)
 			c->parent = &proc0;
 	if (p->mm) {
-		vmm_switch(vmm_kernel_pd);
 		mm_destroy(p->mm);
 		p->mm = NULL;
 	}
@@ -194,26 +196,26 @@ void proc_exit(int status)
 	p->state = PROC_ZOMBIE;
 	if (p->parent->state == PROC_SLEEPING)
 		sched_enqueue(p->parent);
+}
+
+void proc_exit(int status)
+{
+	struct proc *p = current;
+
+	arch_irq_save();
+	MM_ASSERT(p != &proc0);
+	if (p->mm)
+		vmm_switch(vmm_kernel_pd);
+	proc_zombify(p, status);
 	schedule();
 	panic("proc: zombie %d (%s) was scheduled", p->pid, p->name);
 }
 
 void proc_terminate(struct proc *p, int status)
 {
-	struct proc *c;
-
 	MM_ASSERT(p != current && p != &proc0 && p->state != PROC_ZOMBIE);
 	sched_remove(p);
-	for (c = procs; c; c = c->next)
-		if (c->parent == p)
-			c->parent = &proc0;
-	mm_destroy(p->mm);
-	p->mm = NULL;
-	fpu_release(&p->fpu);
-	p->status = status;
-	p->state = PROC_ZOMBIE;
-	if (p->parent->state == PROC_SLEEPING)
-		sched_enqueue(p->parent);
+	proc_zombify(p, status);
 }
 
 void proc_kill(uintptr_t addr, uintptr_t ip, const char *reason, bool oom)

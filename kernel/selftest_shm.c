@@ -59,7 +59,7 @@ static const char *share_body(struct mm **mms, int id)
 		    frame_at(mms[0], at[0] + i * PAGE_SIZE, false) != first ||
 		    frame_at(mms[1], at[1] + i * PAGE_SIZE, true) != first ||
 		    frame_at(mms[2], at[0] + i * PAGE_SIZE, true) != first)
-			return selftest_fail("page %u: not one frame in all three",
+			return selftest_fail("page %u: not one frame in all",
 					     i);
 	}
 	shm_get_stats(&s);

@@ -51,7 +51,7 @@
 #define IPC_64		0x0100
 #define SHM_RDONLY	010000
 #define SHM_RND		020000
-#define SHM_DEST	01000		/* in shm_perm.mode: removed, attached */
+#define SHM_DEST	01000		/* shm_perm.mode: removed, attached */
 
 /* Linux's struct ipc64_perm and struct shmid64_ds, i386 (IPC_64). */
 struct ipc64_perm {

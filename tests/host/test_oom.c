@@ -9,38 +9,24 @@
 #include <stdint.h>
 #include <cmocka.h>
 
-#include "vmm_harness.h"
-#include "mm/mm.h"
+#include "mm_harness.h"
 #include "mm/oom.h"
 #include "mm/shm.h"
-#include "mm/slab.h"
 
 #define ANON	0x20000000u
 #define RW	(VM_READ | VM_WRITE)
 
-static uint32_t boot_free;
-
 static int setup(void **state)
 {
 	(void)state;
-	vmm_machine_boot(MiB(64), false);
-	assert_int_equal(kmem_cache_init(SLAB_DEBUG), 0);
-	assert_int_equal(mm_subsys_init(), 0);
-	boot_free = zones_total_free();
+	mm_machine_boot();
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	mm_shrink_caches();
-	kmem_cache_shrink_all();
-	if (zones_total_free() != boot_free)
-		fail_msg("%u free frames after the case, %u before",
-			 zones_total_free(), boot_free);
-	mm_subsys_reset();
-	assert_int_equal(kmem_cache_teardown(), 0);
-	vmm_machine_shutdown();
+	mm_machine_shutdown();
 	return 0;
 }
 

@@ -14,50 +14,29 @@
 #include <cmocka.h>
 
 #include "mm/testing/fault_inject.h"
-#include "vmm_harness.h"
-#include "mm/mm.h"
+#include "mm_harness.h"
 #include "mm/shm.h"
-#include "mm/slab.h"
 
 #define KEY	0x1234
 #define AT	0x40000000u
 
-static uint32_t boot_free;
-
 static int setup(void **state)
 {
 	(void)state;
-	vmm_machine_boot(MiB(64), false);
-	assert_int_equal(kmem_cache_init(SLAB_DEBUG), 0);
-	assert_int_equal(mm_subsys_init(), 0);
-	boot_free = zones_total_free();
-	host_log_clear();
+	mm_machine_boot();
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	struct shm_stats ss;
-	struct mm_stats s;
 
 	(void)state;
-	mm_get_stats(&s);
 	shm_get_stats(&ss);
 	assert_int_equal(ss.segments, 0);
 	assert_int_equal(ss.pages, 0);
 	assert_int_equal(ss.resident, 0);
-	assert_int_equal(s.spaces, 0);
-	assert_int_equal(s.vmas, 0);
-	assert_int_equal(s.user_frames, 0);
-	mm_shrink_caches();
-	kmem_cache_shrink_all();
-	if (zones_total_free() != boot_free)
-		fail_msg("%u free frames after the case, %u before",
-			 zones_total_free(), boot_free);
-	assert_int_equal(buddy_check_all(), 0);
-	mm_subsys_reset();
-	assert_int_equal(kmem_cache_teardown(), 0);
-	vmm_machine_shutdown();
+	mm_machine_shutdown();
 	return 0;
 }
 
@@ -80,43 +59,13 @@ static struct mm *space(int pid)
 	return mm;
 }
 
-static uint8_t *uptr(struct mm *mm, uintptr_t va)
-{
-	pfn_t pfn;
-
-	assert_int_equal(vmm_translate(mm->pd, va, &pfn, NULL), 0);
-	return (uint8_t *)arch_phys_to_virt(PFN_PHYS(pfn)) + (va & 0xfff);
-}
-
-static pfn_t pfn_at(struct mm *mm, uintptr_t va)
-{
-	pfn_t pfn;
-
-	assert_int_equal(vmm_translate(mm->pd, va, &pfn, NULL), 0);
-	return pfn;
-}
-
-/* A user access as the CPU raises it: fault only if needed. */
-static int access(struct mm *mm, uintptr_t va, bool write, const char **why)
-{
-	unsigned int prot, acc = FAULT_USER | (write ? FAULT_WRITE : 0);
-
-	*why = NULL;
-	if (vmm_translate(mm->pd, va, NULL, &prot) == 0) {
-		if ((prot & MMU_USER) && (!write || (prot & MMU_WRITE)))
-			return 0;
-		acc |= FAULT_PRESENT;
-	}
-	return mm_fault(mm, va, acc, why);
-}
-
 static void store(struct mm *mm, uintptr_t va, uint8_t value)
 {
 	const char *why;
 
-	if (access(mm, va, true, &why) != 0)
+	if (mm_user_access(mm, va, true, &why) != 0)
 		fail_msg("store at 0x%lx refused: %s", (unsigned long)va, why);
-	*uptr(mm, va) = value;
+	*mm_uptr(mm, va) = value;
 	check(mm);
 }
 
@@ -124,10 +73,10 @@ static uint8_t load(struct mm *mm, uintptr_t va)
 {
 	const char *why;
 
-	if (access(mm, va, false, &why) != 0)
+	if (mm_user_access(mm, va, false, &why) != 0)
 		fail_msg("load at 0x%lx refused: %s", (unsigned long)va, why);
 	check(mm);
-	return *uptr(mm, va);
+	return *mm_uptr(mm, va);
 }
 
 static struct shmid64_ds stat_of(int id)
@@ -233,12 +182,13 @@ static void test_attach_share(void **state)
 	assert_int_equal(sstats().resident, 1);
 	store(a, pa + PAGE_SIZE, 0x5a);
 	assert_int_equal(load(b, pb + PAGE_SIZE), 0x5a);
-	assert_int_equal(pfn_at(a, pa + PAGE_SIZE), pfn_at(b, pb + PAGE_SIZE));
+	assert_int_equal(mm_pfn_at(a, pa + PAGE_SIZE),
+			 mm_pfn_at(b, pb + PAGE_SIZE));
 	store(b, pb + 2 * PAGE_SIZE + 7, 0x77);
 	assert_int_equal(load(a, pa + 2 * PAGE_SIZE + 7), 0x77);
 	assert_int_equal(a->rss, 2);
 	assert_int_equal(a->shm_rss, 2);
-	assert_int_equal(page_count(pfn_to_page(pfn_at(a, pa + PAGE_SIZE))),
+	assert_int_equal(page_count(pfn_to_page(mm_pfn_at(a, pa + PAGE_SIZE))),
 			 3);
 	/* detach and attach again: the bytes stayed in the segment */
 	assert_int_equal(shm_detach(a, pa), 0);
@@ -252,7 +202,7 @@ static void test_attach_share(void **state)
 	{
 		const char *why;
 
-		assert_int_equal(access(a, pa, true, &why), -EFAULT);
+		assert_int_equal(mm_user_access(a, pa, true, &why), -EFAULT);
 		assert_string_equal(why, "write to read-only region");
 	}
 	mm_destroy(a);
@@ -302,7 +252,7 @@ static void test_attach_errors(void **state)
 	{
 		const char *why;
 
-		assert_int_equal(access(mm, AT, true, &why), -ENOMEM);
+		assert_int_equal(mm_user_access(mm, AT, true, &why), -ENOMEM);
 	}
 	fault_test_fail_nth(0);
 	check(mm);
@@ -366,7 +316,7 @@ static void test_fork_and_split(void **state)
 	assert_int_equal(load(parent, p), 2);
 	store(child, p + 3 * PAGE_SIZE, 3);	/* first touch by the child */
 	assert_int_equal(load(parent, p + 3 * PAGE_SIZE), 3);
-	assert_int_equal(pfn_at(child, p), pfn_at(parent, p));
+	assert_int_equal(mm_pfn_at(child, p), mm_pfn_at(parent, p));
 	/* mprotect splits the child's attach in three */
 	assert_int_equal(mm_protect_region(child, p + PAGE_SIZE, PAGE_SIZE,
 					   VM_READ), 0);
