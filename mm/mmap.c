@@ -446,6 +446,8 @@ int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
 	for (v = mm_find_vma(mm, at); at < end; v = mm_find_vma(mm, at)) {
 		if (!v)
 			return -ENOMEM;	/* a hole: ENOMEM, as Linux */
+		if ((prot & VM_WRITE) && (v->flags & VM_NOWRITE))
+			return -EACCES;
 		at = v->end;
 	}
 	while (start < end) {

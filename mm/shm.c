@@ -265,8 +265,7 @@ int shm_attach(struct mm *mm, int id, uintptr_t addr, int flags,
 	err = attach_addr(mm, addr, flags, len, &at);
 	if (err)
 		return err;
-	if (!(flags & SHM_RDONLY))
-		prot |= VM_WRITE;
+	prot |= (flags & SHM_RDONLY) ? VM_NOWRITE : VM_WRITE;
 	err = mm_map_region(mm, at, len, prot, NULL, 0, 0);
 	if (err)
 		return err == -EEXIST ? -EINVAL : err;

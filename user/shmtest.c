@@ -185,6 +185,10 @@ static void errors_table(int key, int id)
 	expect("shmdt inside", shmdt(p + 16), -22);
 	expect("shmdt", shmdt(p), 0);
 	expect("shmdt again", shmdt(p), -22);
+	p = attach(id, 0, SHM_RDONLY);
+	expect("mprotect of SHM_RDONLY", mprotect(p, PAGE_SIZE,
+						  PROT_READ | PROT_WRITE), -13);
+	expect("shmdt read-only", shmdt(p), 0);
 	expect("shmctl cmd", shmctl(id, 99, &ds), -22);
 	expect("shmctl bad buf", shmctl(id, IPC_STAT, (void *)0xc0000000),
 	       -14);

@@ -42,6 +42,8 @@
 #define VM_SHARED	0x40u	/* populated when made, shared by fork */
 #define VM_SHM		0x80u	/* a System V segment's attach (mm/shm.c);
 				   VM_SHARED too */
+#define VM_NOWRITE	0x100u	/* never writable: mprotect refuses
+				   (a SHM_RDONLY attach) */
 #define VM_PROT_MASK	(VM_READ | VM_WRITE | VM_EXEC)
 
 #define USER_MIN		0x00010000u
@@ -200,7 +202,8 @@ int mm_unmap_region(struct mm *mm, uintptr_t start, size_t len);
 /*
  * mm_protect_region - set the rights (VM_PROT_MASK bits of @prot) of every
  * page in [@start, @start + @len), which must be covered by regions.
- * Returns: 0, -EINVAL, -ENOMEM (a split needed a descriptor).
+ * Returns: 0, -EINVAL, -EACCES (write asked of a VM_NOWRITE region),
+ * -ENOMEM (a hole, or a split needed a descriptor).
  */
 int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
 		      unsigned int prot);

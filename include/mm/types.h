@@ -36,6 +36,7 @@ typedef unsigned int gfp_t;	/* allocation flags, see gfp.h */
 #define ENOENT	2
 #define E2BIG	7
 #define ENOMEM	12
+#define EACCES	13
 #define EFAULT	14
 #define EBUSY	16
 #define EEXIST	17

@@ -204,6 +204,12 @@ static void test_attach_share(void **state)
 
 		assert_int_equal(mm_user_access(a, pa, true, &why), -EFAULT);
 		assert_string_equal(why, "write to read-only region");
+		/* and it cannot be made writable */
+		assert_int_equal(mm_protect_region(a, pa, PAGE_SIZE,
+						   VM_READ | VM_WRITE),
+				 -EACCES);
+		assert_int_equal(mm_protect_region(a, pa, PAGE_SIZE, 0), 0);
+		check(a);
 	}
 	mm_destroy(a);
 	mm_destroy(b);
