@@ -1,13 +1,15 @@
 /*
  * Console commands of the process layer:
  *
- *  run PROG [ARGS]  start an embedded program and wait until it and all
- *                   its descendants have ended; then "PROG exited with
- *                   status N" (a killed program has said "segfault: ...");
- *                   Ctrl-C ends them all
- *  run PROG [ARGS] &
- *                   start it in the background: "[PID] PROG", and the
- *                   prompt at once.  While the shell waits for a key,
+ *  run PROG [ARGS] [& PROG [ARGS]]...
+ *                   start embedded programs (up to RUN_MAX, side by side:
+ *                   none is another's parent) and wait until they, their
+ *                   descendants and any background process have ended;
+ *                   then "PROG exited with status N" for each that exited
+ *                   (a killed program has said why); Ctrl-C ends them all
+ *  run PROG [ARGS] [& PROG [ARGS]]... &
+ *                   start them in the background: "[PID] PROG" each, and
+ *                   the prompt at once.  While the shell waits for a key,
  *                   runnable processes take the CPU (console_set_idle());
  *                   a key brings the shell back within a slice.  Their
  *                   zombies wait in `ps` for the next `run`, which waits
@@ -23,19 +25,31 @@
 #include "proc.h"
 #include "shell.h"
 
-/* Reap process 0's zombies; note @pid's status.  Interrupts off. */
-static void reap_orphans(int pid, int *status)
+#define RUN_MAX		4	/* programs one `run` starts together */
+
+/* The programs of one `run`, in the order given. */
+struct run_set {
+	unsigned int n;
+	int pid[RUN_MAX];
+	int status[RUN_MAX];
+	char name[RUN_MAX][PROC_NAME_LEN];
+};
+
+/* Reap process 0's zombies; note the status of those in @rs.  IRQs off. */
+static void reap_orphans(struct run_set *rs)
 {
 	struct proc *p;
 	bool again = true;
+	unsigned int i;
 
 	while (again) {
 		again = false;
 		for (p = proc_first(); p; p = p->next) {
 			if (p->parent != &proc0 || p->state != PROC_ZOMBIE)
 				continue;
-			if (p->pid == pid)
-				*status = p->status;
+			for (i = 0; i < rs->n; i++)
+				if (p->pid == rs->pid[i])
+					rs->status[i] = p->status;
 			proc_reap(p);
 			again = true;
 			break;
@@ -52,44 +66,60 @@ static bool run_background(void)
 	return true;
 }
 
-static int cmd_run(int argc, char **argv)
+static void list_programs(void)
 {
 	const struct user_prog *prog;
-	int pid, status = -1;
-	char name[PROC_NAME_LEN];
-	bool background = argc > 2 && strcmp(argv[argc - 1], "&") == 0;
-	struct proc *p;
 
-	if (argc < 2) {
-		printk("programs:");
-		for (prog = user_prog_next(NULL); prog;
-		     prog = user_prog_next(prog))
-			printk(" %s", prog->name);
-		printk("\n");
-		return 0;
+	printk("programs:");
+	for (prog = user_prog_next(NULL); prog; prog = user_prog_next(prog))
+		printk(" %s", prog->name);
+	printk("\n");
+}
+
+/*
+ * Start each "PROG ARGS" of @argv, the groups split by "&" words.
+ * Returns: 0, -EINVAL (an empty group, too many), -ENOENT (no such
+ * program, or no memory to load it); those started before run on.
+ */
+static int spawn_all(int argc, char **argv, struct run_set *rs)
+{
+	int i = 1, j;
+
+	while (i < argc) {
+		struct proc *p;
+
+		for (j = i; j < argc && strcmp(argv[j], "&") != 0; j++)
+			;
+		if (j == i || rs->n == RUN_MAX) {
+			printk("run: at most %u programs, split by '&'\n",
+			       RUN_MAX);
+			return -EINVAL;
+		}
+		p = proc_spawn(argv[i], j - i, argv + i);
+		if (!p)
+			return -ENOENT;
+		rs->pid[rs->n] = p->pid;
+		rs->status[rs->n] = -1;
+		memcpy(rs->name[rs->n], p->name, PROC_NAME_LEN);
+		rs->n++;
+		i = j + 1;
 	}
-	if (background)
-		argc--;
-	p = proc_spawn(argv[1], argc - 1, argv + 1);
-	if (!p)
-		return -ENOENT;
-	pid = p->pid;
-	memcpy(name, p->name, sizeof(name));
-	if (background) {
-		console_set_idle(run_background);
-		printk("[%d] %s\n", pid, name);
-		return 0;
-	}
+	return 0;
+}
+
+/* Run until every process started has been reaped, or Ctrl-C. */
+static void run_wait(struct run_set *rs)
+{
 	for (;;) {
 		unsigned long flags = arch_irq_save();
 
-		reap_orphans(pid, &status);
+		reap_orphans(rs);
 		if (proc_count() == 0) {
 			arch_irq_restore(flags);
 			break;
 		}
 		if (console_interrupted()) {
-			printk("^C\nrun: %s interrupted\n", name);
+			printk("^C\nrun: %s interrupted\n", rs->name[0]);
 			proc_kill_all(SIGINT);
 		} else if (sched_runnable()) {
 			schedule();		/* back at our next turn */
@@ -98,13 +128,44 @@ static int cmd_run(int argc, char **argv)
 		}
 		arch_irq_restore(flags);
 	}
-	proc_shrink_caches();
-	if ((status & 0x7f) == 0)
-		printk("%s exited with status %d\n", name,
-		       (status >> 8) & 0xff);
-	return (status & 0x7f) == 0 && ((status >> 8) & 0xff) == 0 ? 0 : -1;
 }
-SHELL_COMMAND(run, "run", "[PROG ARGS [&]]", "run a user program and wait (&: in the background)",
+
+static int cmd_run(int argc, char **argv)
+{
+	struct run_set rs = { .n = 0 };
+	unsigned int i;
+	int err, ret = 0;
+	bool background;
+
+	if (argc < 2) {
+		list_programs();
+		return 0;
+	}
+	background = argc > 2 && strcmp(argv[argc - 1], "&") == 0;
+	if (background)
+		argc--;
+	err = spawn_all(argc, argv, &rs);
+	if (background) {
+		console_set_idle(run_background);
+		for (i = 0; i < rs.n; i++)
+			printk("[%d] %s\n", rs.pid[i], rs.name[i]);
+		return err;
+	}
+	run_wait(&rs);
+	proc_shrink_caches();
+	for (i = 0; i < rs.n; i++) {
+		int st = rs.status[i];
+
+		if ((st & 0x7f) == 0)
+			printk("%s exited with status %d\n", rs.name[i],
+			       (st >> 8) & 0xff);
+		if ((st & 0x7f) != 0 || ((st >> 8) & 0xff) != 0)
+			ret = -1;
+	}
+	return err ? err : ret;
+}
+SHELL_COMMAND(run, "run", "[PROG ARGS [& PROG ARGS]... [&]]",
+	      "run user programs together and wait (a last &: in the background)",
 	      cmd_run);
 
 static int cmd_ps(int argc, char **argv)

@@ -29,8 +29,10 @@
  * through interrupt gates; the shell disables them around its calls).
  */
 #include "cpu.h"
+#include "oom.h"
 #include "proc.h"
 #include "mm/buddy.h"
+#include "mm/oom.h"
 #include "mm/slab.h"
 #include "mm/vmm.h"
 
@@ -112,8 +114,10 @@ struct proc *proc_spawn(const char *name, int argc, char **argv)
 	p = proc_alloc(name);
 	if (p)
 		p->mm = mm_create();
-	if (p && p->mm)
+	if (p && p->mm) {
+		p->mm->pid = p->pid;
 		err = elf_load(p->mm, prog, argc, argv, &entry, &sp);
+	}
 	if (err) {
 		printk("run: cannot load %s (error %d)\n", name, err);
 		if (p && p->mm)
@@ -135,19 +139,33 @@ struct proc *proc_spawn(const char *name, int argc, char **argv)
 	return p;
 }
 
-int proc_fork(const struct trap_frame *tf)
+/* One attempt at proc_fork(): the child, or NULL with nothing kept. */
+static struct proc *fork_once(void)
 {
 	struct proc *p = proc_alloc(current->name);
 
+	if (p && mm_fork(current->mm, &p->mm) != 0) {
+		proc_free(p);
+		p = NULL;
+	}
+	return p;
+}
+
+int proc_fork(const struct trap_frame *tf)
+{
+	struct proc *p = fork_once();
+
+	if (!p) {
+		/* reclaim and retry, but no kill: the caller sees -ENOMEM
+		 * (kernel/oom.c says why) */
+		oom_reclaim();
+		p = fork_once();
+	}
 	if (!p) {
 		proc_forks_refused++;
 		return -ENOMEM;
 	}
-	if (mm_fork(current->mm, &p->mm) != 0) {
-		proc_free(p);
-		proc_forks_refused++;
-		return -ENOMEM;
-	}
+	p->mm->pid = p->pid;
 	fpu_flush(&current->fpu);
 	p->fpu = current->fpu;
 	*kstack_frame(p) = *tf;
@@ -157,17 +175,19 @@ int proc_fork(const struct trap_frame *tf)
 	return p->pid;
 }
 
-void proc_exit(int status)
+/*
+ * Make @p a zombie with wait status @status: its children go to process
+ * 0, its address space (not the loaded one) and the FPU are given up, a
+ * parent waiting for it is woken.
+ */
+static void proc_zombify(struct proc *p, int status)
 {
-	struct proc *p = current, *c;
+	struct proc *c;
 
-	arch_irq_save();
-	MM_ASSERT(p != &proc0);
 	for (c = procs; c; c = c->next)
 		if (c->parent == p)
 			c->parent = &proc0;
 	if (p->mm) {
-		vmm_switch(vmm_kernel_pd);
 		mm_destroy(p->mm);
 		p->mm = NULL;
 	}
@@ -176,8 +196,26 @@ void proc_exit(int status)
 	p->state = PROC_ZOMBIE;
 	if (p->parent->state == PROC_SLEEPING)
 		sched_enqueue(p->parent);
+}
+
+void proc_exit(int status)
+{
+	struct proc *p = current;
+
+	arch_irq_save();
+	MM_ASSERT(p != &proc0);
+	if (p->mm)
+		vmm_switch(vmm_kernel_pd);
+	proc_zombify(p, status);
 	schedule();
 	panic("proc: zombie %d (%s) was scheduled", p->pid, p->name);
+}
+
+void proc_terminate(struct proc *p, int status)
+{
+	MM_ASSERT(p != current && p != &proc0 && p->state != PROC_ZOMBIE);
+	sched_remove(p);
+	proc_zombify(p, status);
 }
 
 void proc_kill(uintptr_t addr, uintptr_t ip, const char *reason, bool oom)
@@ -263,23 +301,59 @@ unsigned int proc_count(void)
 	return n;
 }
 
+/*
+ * mm_fault() found no frame for the current process: what the OOM killer
+ * says decides (kernel/oom.c).  Returns: 0 to try the fault again,
+ * -EFAULT for the exception table; does not return when the current
+ * process dies.
+ */
+static int fault_oom(const struct vmm_fault *f, bool *reclaimed,
+		     const char *why)
+{
+	switch (out_of_memory(reclaimed)) {
+	case OOM_RETRY:
+		return 0;
+	case OOM_WAIT:
+		if (!f->user)
+			return -EFAULT;
+		sched_yield();		/* the victim's turn, then try again */
+		return 0;
+	case OOM_SELF:
+		if (f->user)
+			proc_exit(SIGKILL);
+		return -EFAULT;		/* dies when its system call ends */
+	case OOM_FAIL:
+		break;
+	}
+	if (!f->user)
+		return -EFAULT;
+	proc_kill(f->addr, f->ip, why, true);
+}
+
 int user_fault(struct trap_frame *tf, const struct vmm_fault *f)
 {
 	unsigned int access = (f->write ? FAULT_WRITE : 0) |
 			      (f->present ? FAULT_PRESENT : 0) |
 			      (f->user ? FAULT_USER : 0);
+	bool reclaimed = false;
 	const char *why;
 	int err;
 
 	(void)tf;
 	if (!current->mm || (!f->user && f->addr >= PAGE_OFFSET))
 		return -EFAULT;
-	err = mm_fault(current->mm, f->addr, access, &why);
-	if (err == 0)
-		return 0;
-	if (!f->user)
+	do {
+		err = mm_fault(current->mm, f->addr, access, &why);
+		if (err == 0)
+			return 0;
+		if (err != -ENOMEM)
+			break;
+		/* a retry after a wait may find the page mapped: PRESENT */
+		access |= FAULT_PRESENT;
+	} while (fault_oom(f, &reclaimed, why) == 0);
+	if (!f->user || err == -ENOMEM)
 		return -EFAULT;		/* the exception table's turn */
-	proc_kill(f->addr, f->ip, why, err == -ENOMEM);
+	proc_kill(f->addr, f->ip, why, false);
 }
 
 void proc_shrink_caches(void)

@@ -63,6 +63,7 @@ struct proc {
 	uint64_t ticks;			/* ticks run */
 	struct fpu_state fpu;		/* FPU registers while not in the FPU
 					 * (arch/i386/fpu.c changes it) */
+	bool oom_victim;		/* chosen by the OOM killer (oom.c) */
 };
 
 /*
@@ -104,6 +105,14 @@ __attribute__((noreturn)) void proc_kill(uintptr_t addr, uintptr_t ip,
 					 const char *reason, bool oom);
 
 /*
+ * proc_terminate - end process @p, not the current one, with wait status
+ * @status, as if it had exited: off the run queue, its address space
+ * freed, its children given to process 0, a zombie for its parent.
+ * Context: interrupts off, @p not current.
+ */
+void proc_terminate(struct proc *p, int status);
+
+/*
  * proc_wait - reap a zombie child (@pid, or any if -1), sleeping until
  * one exits.  Returns: its pid with *@status set, or -ECHILD.
  */
@@ -119,7 +128,8 @@ void proc_kill_all(int status);
 /*
  * user_fault - resolve a page fault in the user half for the current
  * process: demand-zero, copy-on-write, or (a fault from ring 3 that
- * cannot be resolved) the end of the process with one line.
+ * cannot be resolved) the end of the process with one line; when no
+ * frame can be had, the OOM killer (kernel/oom.c) decides who ends.
  * Context: the page-fault handler, interrupts off.
  * Returns: 0 if resolved; -EFAULT if it is not the process layer's fault
  * (no address space, or a kernel access to the kernel half) or a kernel
@@ -151,6 +161,7 @@ void sched_enqueue(struct proc *p);
 void schedule(void);			/* interrupts off */
 bool sched_runnable(void);		/* anyone on the run queue? */
 void sched_clear(void);			/* empty the run queue */
+void sched_remove(struct proc *p);	/* take @p off the queue if there */
 void sched_yield(void);
 void sched_tick(struct trap_frame *tf);
 /*
@@ -190,5 +201,13 @@ int elf_load(struct mm *mm, const struct user_prog *prog, int argc,
 
 /* System calls (kernel/syscall.c). */
 void syscall_entry(struct trap_frame *tf);
+
+/*
+ * user_ok - may the current process's system call read (or, @write,
+ * write) the @n bytes at user address @a?  Below PAGE_OFFSET, and every
+ * region crossed allows it (a PROT_NONE page is not the kernel's to use).
+ * Returns: 0, or -EFAULT.
+ */
+int user_ok(uintptr_t a, size_t n, bool write);
 
 #endif /* KERNEL_PROC_H */

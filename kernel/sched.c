@@ -53,6 +53,23 @@ static struct proc *sched_dequeue(void)
 	return p;
 }
 
+void sched_remove(struct proc *p)
+{
+	struct proc *prev = NULL, *q;
+
+	for (q = run_head; q && q != p; q = q->run_next)
+		prev = q;
+	if (!q)
+		return;
+	if (prev)
+		prev->run_next = p->run_next;
+	else
+		run_head = p->run_next;
+	if (run_tail == p)
+		run_tail = prev;
+	p->run_next = NULL;
+}
+
 /* Move queued @p to the head of the queue. */
 static void sched_to_front(struct proc *p)
 {

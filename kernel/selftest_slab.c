@@ -303,6 +303,10 @@ static const char *debug_ctor_case(void)
 	if (!c)
 		return "kmem_cache_create failed";
 	p = kmem_cache_alloc(c, GFP_KERNEL);
+	if (!p) {
+		kmem_cache_destroy(c);
+		return "allocation failed";
+	}
 	kmem_cache_free(c, p);
 	p[3] = 0;				/* use after free */
 	q = kmem_cache_alloc(c, GFP_KERNEL);
@@ -321,11 +325,18 @@ static const char *debug_misuse_case(void)
 						 SLAB_DEBUG, NULL);
 	struct kmem_cache *other = kmem_cache_create("selftest-other", 60, 0,
 						     0, NULL);
-	uint8_t *p, *q;
+	uint8_t *p = NULL, *q;
 
-	if (!c || !other)
-		return "kmem_cache_create failed";
-	p = kmem_cache_alloc(c, GFP_KERNEL);
+	if (c && other)
+		p = kmem_cache_alloc(c, GFP_KERNEL);
+	if (!p) {
+		if (c)
+			kmem_cache_destroy(c);
+		if (other)
+			kmem_cache_destroy(other);
+		return c && other ? "allocation failed" :
+				    "kmem_cache_create failed";
+	}
 	p[60] = 0x41;				/* overrun */
 	kmem_cache_free(c, p);
 	if (refused_of(c) != 1)

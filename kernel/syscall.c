@@ -14,6 +14,7 @@
  * the return to ring 3, but for the preemption points of a long write.
  */
 #include "console.h"
+#include "ipc.h"
 #include "proc.h"
 #include "usercopy.h"
 #include "../user/abi.h"
@@ -21,7 +22,7 @@
 
 #define MAP_FIXED	0x10
 
-static int user_ok(uintptr_t a, size_t n, bool write)
+int user_ok(uintptr_t a, size_t n, bool write)
 {
 	struct mm *mm = current->mm;
 	uintptr_t end = a + n;
@@ -203,6 +204,9 @@ static long syscall_do(struct trap_frame *tf)
 		return 0;
 	case SYS_kmem_stats:
 		return sys_kmem_stats(tf->ebx);
+	case SYS_ipc:
+		return sys_ipc(tf->ebx, (long)tf->ecx, (long)tf->edx,
+			       (long)tf->esi, tf->edi);
 	default:
 		return -ENOSYS;
 	}
@@ -215,4 +219,6 @@ void syscall_entry(struct trap_frame *tf)
 		return;
 	}
 	tf->eax = (uint32_t)syscall_do(tf);
+	if (current->oom_victim)
+		proc_exit(SIGKILL);	/* chosen in a copy of this call */
 }

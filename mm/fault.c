@@ -25,6 +25,7 @@
  */
 #include "mm/buddy.h"
 #include "mm/highmem.h"
+#include "mm/shm.h"
 #include "mm/vmm.h"
 #include "mm_internal.h"
 
@@ -44,6 +45,22 @@ static struct page *user_frame_alloc(gfp_t extra)
 	return page;
 }
 
+struct page *mm_user_frame_new(gfp_t extra)
+{
+	return user_frame_alloc(extra);
+}
+
+void mm_user_frame_put(struct page *page)
+{
+	if (page_count(page) == 1) {
+		mm_stat.user_frames--;
+		if (page_test(page, PG_shmem))
+			mm_stat.shmem_frames--;
+		page_clear(page, PG_user | PG_shmem);
+	}
+	put_page(page);
+}
+
 void mm_drop_frame(struct mm *mm, pfn_t pfn)
 {
 	struct page *page;
@@ -54,13 +71,9 @@ void mm_drop_frame(struct mm *mm, pfn_t pfn)
 	}
 	page = pfn_to_page(pfn);
 	mm->rss--;
-	if (page_count(page) == 1) {
-		mm_stat.user_frames--;
-		if (page_test(page, PG_shmem))
-			mm_stat.shmem_frames--;
-		page_clear(page, PG_user | PG_shmem);
-	}
-	put_page(page);
+	if (page_test(page, PG_shm))
+		mm->shm_rss--;
+	mm_user_frame_put(page);
 }
 
 void mm_rss_grew(struct mm *mm)
@@ -225,6 +238,7 @@ int mm_fault(struct mm *mm, uintptr_t addr, unsigned int access,
 {
 	uintptr_t va = ALIGN_DOWN(addr, PAGE_SIZE);
 	bool write = access & FAULT_WRITE;
+	bool missing;
 	unsigned int prot;
 	struct vma *v;
 	pfn_t pfn;
@@ -241,8 +255,11 @@ int mm_fault(struct mm *mm, uintptr_t addr, unsigned int access,
 	if (*reason)
 		return -EFAULT;
 	mm_stat.faults++;	/* a fault Linux's handle_mm_fault() would see */
-	if (!(access & FAULT_PRESENT) ||
-	    vmm_translate(mm->pd, va, &pfn, &prot) != 0)
+	missing = !(access & FAULT_PRESENT) ||
+		  vmm_translate(mm->pd, va, &pfn, &prot) != 0;
+	if (missing && (v->flags & VM_SHM))
+		err = shm_fault(mm, v, va);
+	else if (missing)
 		err = fault_missing(mm, v, va, write);
 	else if (write && !(prot & MMU_WRITE) && (v->flags & VM_SHARED))
 		err = vmm_protect(mm->pd, va, prot | MMU_WRITE);

@@ -26,4 +26,16 @@ static inline void mm_vm_grew(struct mm *mm, uint32_t pages)
 		mm->hiwater_vm = mm->total_vm;
 }
 
+/*
+ * mm_user_frame_new - a frame for the user half (GFP_HIGHUSER | @extra),
+ * marked PG_user and counted.  Returns: the frame, or NULL.
+ */
+struct page *mm_user_frame_new(gfp_t extra);
+
+/*
+ * mm_user_frame_put - drop one reference to user frame @page; the last
+ * one clears PG_user and uncounts it.
+ */
+void mm_user_frame_put(struct page *page);
+
 #endif /* MM_MM_INTERNAL_H */

@@ -24,6 +24,7 @@
  * tables, the slab caches' locks for descriptors).
  */
 #include "mm/buddy.h"
+#include "mm/shm.h"
 #include "mm/slab.h"
 #include "mm/vmm.h"
 #include "mm_internal.h"
@@ -100,6 +101,13 @@ static struct vma *vma_alloc(void)
 	if (v)
 		mm_stat.vmas++;
 	return v;
+}
+
+/* Region @v of @mm goes: a System V attach counts one less. */
+static void vma_close(struct mm *mm, struct vma *v)
+{
+	if (v->flags & VM_SHM)
+		shm_vma_close(mm, v);
 }
 
 static void vma_free(struct vma *v)
@@ -266,6 +274,7 @@ void mm_destroy(struct mm *mm)
 	while ((v = first_vma(mm)) != NULL) {
 		unmap_pages(mm, v->start, v->end);
 		vma_remove(mm, v);
+		vma_close(mm, v);
 		vma_free(v);
 	}
 	MM_ASSERT(mm->rss == 0 && mm->zero_ptes == 0);
@@ -284,6 +293,8 @@ static void fork_frame_cb(void *arg, pfn_t pfn)
 	} else {
 		get_page(pfn_to_page(pfn));
 		mm_rss_grew(child);
+		if (page_test(pfn_to_page(pfn), PG_shm))
+			child->shm_rss++;
 	}
 }
 
@@ -306,11 +317,14 @@ int mm_fork(struct mm *parent, struct mm **child)
 	c->brk_start = parent->brk_start;
 	c->brk = parent->brk;
 	c->stack_limit = parent->stack_limit;
+	c->pid = parent->pid;
 	for (v = first_vma(parent); v; v = next_vma(v)) {
 		n = vma_alloc();
 		if (!n)
 			goto fail_destroy;
 		*n = *v;
+		if (n->flags & VM_SHM)
+			shm_vma_open(n);
 		vma_insert(c, n);
 		if (fork_pages(parent, c, v) != 0)
 			goto fail_destroy;
@@ -374,6 +388,8 @@ static int vma_split(struct mm *mm, struct vma *v, uintptr_t at)
 	if (!n)
 		return -ENOMEM;
 	*n = *v;
+	if (n->flags & VM_SHM)
+		shm_vma_open(n);
 	n->start = at;
 	v->end = at;
 	mm->total_vm -= vma_pages(n);	/* vma_insert() counts them again */
@@ -422,6 +438,7 @@ int mm_unmap_region(struct mm *mm, uintptr_t start, size_t len)
 			return err;
 		unmap_pages(mm, v->start, v->end);
 		vma_remove(mm, v);
+		vma_close(mm, v);
 		vma_free(v);
 	}
 }
@@ -437,6 +454,8 @@ int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
 	for (v = mm_find_vma(mm, at); at < end; v = mm_find_vma(mm, at)) {
 		if (!v)
 			return -ENOMEM;	/* a hole: ENOMEM, as Linux */
+		if ((prot & VM_WRITE) && (v->flags & VM_NOWRITE))
+			return -EACCES;
 		at = v->end;
 	}
 	while (start < end) {
@@ -602,7 +621,7 @@ static unsigned int regions_check(struct mm *mm)
 
 /* M3 for the entry of @va; counts into *rss / *zero. */
 static unsigned int pte_check(struct mm *mm, uintptr_t va, arch_pte_t pte,
-			      uint32_t *rss, uint32_t *zero)
+			      uint32_t *rss, uint32_t *zero, uint32_t *shm)
 {
 	struct vma *v = mm_find_vma(mm, va);
 	unsigned int prot = arch_pte_prot(pte);
@@ -613,6 +632,8 @@ static unsigned int pte_check(struct mm *mm, uintptr_t va, arch_pte_t pte,
 		(*zero)++;
 	else
 		(*rss)++;
+	if (pfn != mm_zero_pfn && pfn_valid(pfn) && page_test(page, PG_shm))
+		(*shm)++;
 	if (!v || (prot & MMU_USER) != pte_rights(v->flags) ||
 	    ((prot & MMU_WRITE) && (!(v->flags & VM_WRITE) ||
 				    pfn == mm_zero_pfn))) {
@@ -633,7 +654,7 @@ static unsigned int pte_check(struct mm *mm, uintptr_t va, arch_pte_t pte,
 /* M3 and M4 over every user-half entry. */
 static unsigned int entries_check(struct mm *mm)
 {
-	uint32_t rss = 0, zero = 0;
+	uint32_t rss = 0, zero = 0, shm = 0;
 	unsigned int bad = 0;
 	uintptr_t va;
 
@@ -645,12 +666,12 @@ static unsigned int entries_check(struct mm *mm)
 			continue;
 		}
 		if (arch_pte_present(pte))
-			bad += pte_check(mm, va, pte, &rss, &zero);
+			bad += pte_check(mm, va, pte, &rss, &zero, &shm);
 		va += PAGE_SIZE;
 	}
-	if (rss != mm->rss || zero != mm->zero_ptes) {
-		printk("mm: %u frames and %u zero-page entries mapped, counted %u and %u\n",
-		       rss, zero, mm->rss, mm->zero_ptes);
+	if (rss != mm->rss || zero != mm->zero_ptes || shm != mm->shm_rss) {
+		printk("mm: %u frames, %u zero-page and %u shm entries mapped, counted %u, %u and %u\n",
+		       rss, zero, shm, mm->rss, mm->zero_ptes, mm->shm_rss);
 		bad++;
 	}
 	return bad;

@@ -23,6 +23,7 @@
 #include "mm/buddy.h"
 #include "mm/kstack.h"
 #include "mm/procfs.h"
+#include "mm/shm.h"
 #include "mm/slab.h"
 #include "mm/vmalloc.h"
 
@@ -139,6 +140,7 @@ void procfs_meminfo_fill(struct procfs_meminfo *mi)
 {
 	const struct zone *high = &zones[ZONE_HIGHMEM];
 	struct vmalloc_stats vs;
+	struct shm_stats ss;
 	struct mm_stats ms;
 
 	memset(mi, 0, sizeof(*mi));
@@ -148,8 +150,10 @@ void procfs_meminfo_fill(struct procfs_meminfo *mi)
 	mi->free = zones_total_free();
 	mi->high_total = high->managed_pages;
 	mi->high_free = zone_free_pages(high);
-	mi->shmem = mi->mapped = mi->cached = ms.shmem_frames;
-	mi->anon = ms.user_frames - ms.shmem_frames;
+	shm_get_stats(&ss);
+	/* shared anonymous frames and System V segments' resident pages */
+	mi->shmem = mi->mapped = mi->cached = ms.shmem_frames + ss.resident;
+	mi->anon = ms.user_frames - mi->shmem;
 	mi->slab = (uint32_t)slab_total_frames();
 	mi->slab_reclaimable = (uint32_t)slab_reclaimable_frames();
 	mi->available = mem_available(mi->free, mi->slab_reclaimable);

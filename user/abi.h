@@ -18,6 +18,8 @@
 #define SYS_getpid	20
 #define SYS_brk		45
 #define SYS_munmap	91
+#define SYS_ipc		117	/* ipc(call, first, second, third, ptr):
+				   shared memory only */
 #define SYS_mprotect	125
 #define SYS_yield	158	/* sched_yield */
 #define SYS_mmap	192	/* mmap2(addr, len, prot, flags, fd): anonymous */
@@ -31,6 +33,12 @@
 #define MAP_SHARED	0x01	/* populated at once, shared by fork */
 #define MAP_PRIVATE	0x02
 #define MAP_ANONYMOUS	0x20
+
+/* ipc() calls and System V shared-memory flags (Linux values). */
+#define IPCCALL_SHMAT	21
+#define IPCCALL_SHMDT	22
+#define IPCCALL_SHMGET	23
+#define IPCCALL_SHMCTL	24
 
 /* The fault counters (low 32 bits) and the caller's own frame counts. */
 struct kmem_ustats {

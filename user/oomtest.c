@@ -5,7 +5,11 @@
  * ends them all: the refused fork must leave nothing behind.  "oomtest kill" maps without touching
  * (each request alone fits) until the address space is full, and then
  * touches it all: on a machine with less memory than that, the kernel runs
- * out of frames in a fault and kills the process with "out of memory".
+ * out of frames in a fault and the out-of-memory killer takes the process
+ * (the only one, so the largest).  "oomtest copy" does the same with the
+ * kernel's copies: kmem_stats() writes into one untouched page after
+ * another, so memory runs out in a copy_to_user() inside a system call,
+ * and the process dies when that call returns.
  */
 #include "ulib.h"
 
@@ -89,9 +93,26 @@ static void touch(unsigned char *p, unsigned int tag)
 		p[i] = (unsigned char)(tag + i / PAGE_SIZE);
 }
 
+/* Let the kernel's copy_to_user() fault in every page of every chunk. */
+static void copy_into(unsigned int n)
+{
+	struct kmem_ustats *st;
+	unsigned int i, j;
+
+	for (i = 0; i < n; i++) {
+		for (j = 0; j < CHUNK; j += PAGE_SIZE) {
+			st = (struct kmem_ustats *)(chunks[i] + j);
+			if (kmem_stats(st) != 0)
+				fail("kmem_stats into chunk %u page %u failed",
+				     i, j / PAGE_SIZE);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
-	int kill = argc > 1 && !strcmp(argv[1], "kill");
+	int copy = argc > 1 && !strcmp(argv[1], "copy");
+	int kill = copy || (argc > 1 && !strcmp(argv[1], "kill"));
 	int forks = argc > 1 && !strcmp(argv[1], "fork");
 	unsigned int n = 0, i, j;
 
@@ -110,6 +131,8 @@ int main(int argc, char **argv)
 		fail("not even 1 MiB");
 	if (kill) {
 		printf("oomtest: %u MiB mapped, touching\n", n);
+		if (copy)
+			copy_into(n);
 		for (i = 0; i < n; i++)
 			touch(chunks[i], i);
 		fail("touched %u MiB without running out", n);

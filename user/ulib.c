@@ -27,6 +27,32 @@ long syscall5(long nr, long a, long b, long c, long d, long e)
 	return ret;
 }
 
+int shmget(int key, size_t size, int flags)
+{
+	return (int)syscall5(SYS_ipc, IPCCALL_SHMGET, key, (long)size, flags,
+			     0);
+}
+
+void *shmat(int id, const void *addr, int flags)
+{
+	unsigned long at;
+	long err = syscall5(SYS_ipc, IPCCALL_SHMAT, id, flags, (long)&at,
+			    (long)addr);
+
+	return err ? (void *)err : (void *)at;
+}
+
+int shmdt(const void *addr)
+{
+	return (int)syscall5(SYS_ipc, IPCCALL_SHMDT, 0, 0, 0, (long)addr);
+}
+
+int shmctl(int id, int cmd, struct shmid_ds *buf)
+{
+	return (int)syscall5(SYS_ipc, IPCCALL_SHMCTL, id, cmd | IPC_64, 0,
+			     (long)buf);
+}
+
 void exit(int status)
 {
 	syscall5(SYS_exit, status, 0, 0, 0, 0);

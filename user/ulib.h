@@ -31,6 +31,35 @@ int kmem_stats(struct kmem_ustats *st);
 unsigned int ticks(void);	/* clock ticks (100 Hz) since boot */
 long syscall5(long nr, long a, long b, long c, long d, long e);
 
+/* System V shared memory through ipc() (Linux values and layout). */
+#define IPC_PRIVATE	0
+#define IPC_CREAT	01000
+#define IPC_EXCL	02000
+#define IPC_RMID	0
+#define IPC_STAT	2
+#define IPC_64		0x0100
+#define SHM_RDONLY	010000
+#define SHM_RND		020000
+#define SHM_DEST	01000
+
+struct shmid_ds {			/* struct shmid64_ds, i386 */
+	int key;
+	unsigned int uid, gid, cuid, cgid;
+	unsigned short mode, pad1, seq, pad2;
+	unsigned long unused1, unused2;
+	size_t shm_segsz;
+	unsigned long shm_atime, shm_atime_high;
+	unsigned long shm_dtime, shm_dtime_high;
+	unsigned long shm_ctime, shm_ctime_high;
+	int shm_cpid, shm_lpid;
+	unsigned long shm_nattch, unused4, unused5;
+};
+
+int shmget(int key, size_t size, int flags);	/* id, or -errno */
+void *shmat(int id, const void *addr, int flags); /* or (void *)-errno */
+int shmdt(const void *addr);
+int shmctl(int id, int cmd, struct shmid_ds *buf); /* IPC_64 added */
+
 /* lib/string.c and lib/printf.c, as in the kernel */
 void *memset(void *s, int c, size_t n);
 void *memcpy(void *dst, const void *src, size_t n);

@@ -40,6 +40,10 @@
 #define VM_IMAGE	0x10u	/* backed by a program image */
 #define VM_HEAP		0x20u	/* the brk heap */
 #define VM_SHARED	0x40u	/* populated when made, shared by fork */
+#define VM_SHM		0x80u	/* a System V segment's attach (mm/shm.c);
+				   VM_SHARED too */
+#define VM_NOWRITE	0x100u	/* never writable: mprotect refuses
+				   (a SHM_RDONLY attach) */
 #define VM_PROT_MASK	(VM_READ | VM_WRITE | VM_EXEC)
 
 #define USER_MIN		0x00010000u
@@ -49,6 +53,8 @@
 #define USER_MMAP_TOP		(USER_STACK_TOP - USER_STACK_MAX - \
 				 USER_STACK_GUARD)
 #define MM_MAX_VMAS		1024u
+
+struct shm_segment;
 
 /*
  * A region [start, end).  For VM_IMAGE, the bytes of [img_start,
@@ -62,6 +68,9 @@ struct vma {
 	const uint8_t *image;
 	uintptr_t img_start;
 	uint32_t img_len;
+	struct shm_segment *shm;	/* VM_SHM: the segment attached */
+	uintptr_t shm_base;		/* VM_SHM: where its page 0 is mapped
+					   (splits keep it) */
 	struct avl_node node;		/* in mm->root, by start */
 };
 
@@ -77,8 +86,9 @@ struct vma {
  *      MMU_USER; it is writable only if the region is, and never when it
  *      maps the zero page.
  *  M4. rss counts the present entries that map a frame other than the
- *      zero page, zero_ptes those that map the zero page; every such
- *      frame is PG_user with a reference count of at least one.
+ *      zero page, zero_ptes those that map the zero page, shm_rss those
+ *      of rss whose frame is PG_shm; every such frame is PG_user with a
+ *      reference count of at least one.
  *  M5. brk_start <= brk, and the heap regions (one, or its pieces after
  *      mprotect) lie inside [brk_start, ALIGN_UP(brk)).
  *  M6. total_vm is the pages of all regions; hiwater_vm >= total_vm and
@@ -96,6 +106,10 @@ struct mm {
 	uint32_t total_vm;		/* pages of all regions */
 	uint32_t hiwater_vm;		/* the most total_vm has been */
 	uint32_t hiwater_rss;		/* the most rss has been */
+	uint32_t shm_rss;		/* of rss, entries mapping a PG_shm
+					   frame (a System V segment's) */
+	int pid;			/* owner, set by the process layer
+					   (shm_lpid); 0 if none */
 };
 
 /* Access bits of a fault (mm_fault()). */
@@ -195,7 +209,8 @@ int mm_unmap_region(struct mm *mm, uintptr_t start, size_t len);
 /*
  * mm_protect_region - set the rights (VM_PROT_MASK bits of @prot) of every
  * page in [@start, @start + @len), which must be covered by regions.
- * Returns: 0, -EINVAL, -ENOMEM (a split needed a descriptor).
+ * Returns: 0, -EINVAL, -EACCES (write asked of a VM_NOWRITE region),
+ * -ENOMEM (a hole, or a split needed a descriptor).
  */
 int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
 		      unsigned int prot);

@@ -67,6 +67,7 @@ enum pageflags {
 	PG_vmalloc	= 1u << 9,	/* backs a vmalloc area */
 	PG_user		= 1u << 10,	/* mapped into a user address space */
 	PG_shmem	= 1u << 11,	/* PG_user frame of a VM_SHARED region */
+	PG_shm		= 1u << 12,	/* a page of a System V segment (mm/shm.c) */
 };
 
 #define PG_ORDER_SHIFT	16

@@ -36,11 +36,14 @@ typedef unsigned int gfp_t;	/* allocation flags, see gfp.h */
 #define ENOENT	2
 #define E2BIG	7
 #define ENOMEM	12
+#define EACCES	13
 #define EFAULT	14
 #define EBUSY	16
 #define EEXIST	17
 #define EINVAL	22
+#define ENOSPC	28
 #define ERANGE	34
+#define EIDRM	43
 
 #define KiB(x)	((uint64_t)(x) << 10)
 #define MiB(x)	((uint64_t)(x) << 20)
