@@ -6,6 +6,7 @@ one that faulted, with Linux's line; the second hog and the worker go
 on, the worker prints its result, and afterwards every zone's free count
 is back at its baseline and nothing is left (the hogs' System V board
 included)."""
+import math
 import re
 
 import pytest
@@ -25,11 +26,11 @@ def work_sum(mib):
 def test_largest_hog_is_killed(boot, mem):
     k = boot(mem=mem)
     base = vmstat(k)
-    free_mib = sum(v for n, v in base.items()
-                   if n.startswith("nr_free_")) * 4096 >> 20
-    # each alone fits (and passes mmap's check), the two together do not;
-    # the smaller one and the worker fit once the larger is gone
-    big, small = free_mib * 6 // 10, free_mib * 5 // 10
+    free_mib = base["nr_free_pages"] * 4096 / (1 << 20)
+    # each alone fits (and passes mmap's check), the two together do not
+    # (rounded up: 60 % + 50 % of what is free, whatever the slack); the
+    # smaller one and the worker fit once the larger is gone
+    big, small = math.ceil(free_mib * 0.6), math.ceil(free_mib * 0.5)
     out = k.cmd(f"run oomhog 0 3 {big} & oomhog 1 3 {small} & "
                 f"oomhog 2 3 {WORK_MIB}")
     after = vmstat(k)
