@@ -13,6 +13,7 @@
  * or with IRQs off, and every handler runs with IRQs off.
  */
 #include "cpu.h"
+#include "random.h"
 #include "trap.h"
 #include "mm/arch.h"
 
@@ -112,6 +113,7 @@ void trap_dispatch(struct trap_frame *tf)
 		if (irq_spurious(irq))
 			return;
 		pic_eoi(irq);
+		random_add_interrupt(irq);	/* its timing feeds the pool */
 		if (handlers[v])
 			handlers[v](tf);
 		return;
