@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "mm/testing/fault_inject.h"
@@ -637,6 +638,109 @@ static void test_fork_unmap_across_tables(void **state)
 	assert_int_equal(zones_total_free(), free0);
 }
 
+/* --- layout randomisation ------------------------------------------------ */
+
+/*
+ * The extreme layouts: every base inside its range, the ranges apart,
+ * the stack growing to its moved limit, mmap placing below its moved
+ * base, fork keeping the layout; out-of-range offsets refused.
+ */
+static void test_layout(void **state)
+{
+	static const uint32_t offs[][2] = {
+		{ 0, 0 }, { USER_STACK_RND_PAGES - 1, USER_MMAP_RND_PAGES - 1 },
+		{ 1234, 77 }, { USER_STACK_RND_PAGES - 1, 0 },
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+		struct mm *mm = mm_create(), *child;
+		uintptr_t top, a;
+		struct vma *v;
+
+		assert_int_equal(mm_set_layout(mm, offs[i][0], offs[i][1]), 0);
+		top = USER_STACK_TOP - offs[i][0] * PAGE_SIZE;
+		assert_int_equal(mm->stack_top, top);
+		assert_int_equal(mm->stack_limit, top - USER_STACK_MAX);
+		assert_int_equal(mm->mmap_base, top - USER_STACK_MAX -
+				 USER_STACK_GUARD - offs[i][1] * PAGE_SIZE);
+		assert_true(mm->mmap_base >= USER_MMAP_BASE_MIN);
+		assert_true(mm->stack_limit >= USER_STACK_LIMIT_MIN);
+		check(mm);
+		assert_int_equal(mm_map_region(mm, top - PAGE_SIZE, PAGE_SIZE,
+					       RW | VM_GROWSDOWN, NULL, 0, 0),
+				 0);
+		store(mm, mm->stack_limit, 1);		/* grows to the limit */
+		v = mm_find_vma(mm, top - 1);
+		assert_int_equal(v->start, mm->stack_limit);
+		refused(mm, mm->stack_limit - 4, true,
+			"stack overflow into the guard gap");
+		assert_int_equal(mm_mmap(mm, PAGE_SIZE, RW, &a), 0);
+		assert_int_equal(a, mm->mmap_base - PAGE_SIZE);
+		assert_int_equal(mm_fork(mm, &child), 0);
+		assert_int_equal(child->stack_top, mm->stack_top);
+		assert_int_equal(child->mmap_base, mm->mmap_base);
+		assert_int_equal(mm_mmap(child, PAGE_SIZE, RW, &a), 0);
+		assert_int_equal(a, mm->mmap_base - 2 * PAGE_SIZE);
+		check(child);
+		/* regions exist: the layout is fixed now */
+		assert_int_equal(mm_set_layout(mm, 0, 0), -EINVAL);
+		mm_destroy(child);
+		mm_destroy(mm);
+	}
+}
+
+static void test_layout_refused(void **state)
+{
+	struct mm *mm = mm_create();
+
+	(void)state;
+	assert_int_equal(mm_set_layout(mm, USER_STACK_RND_PAGES, 0), -EINVAL);
+	assert_int_equal(mm_set_layout(mm, 0, USER_MMAP_RND_PAGES), -EINVAL);
+	assert_int_equal(mm->stack_top, USER_STACK_TOP);
+	assert_int_equal(mm->mmap_base, USER_MMAP_TOP);
+	check(mm);
+	/* a corrupted layout is reported */
+	mm->mmap_base = mm->stack_limit;
+	host_log_clear();
+	assert_int_equal(mm_check(mm), 1);
+	assert_non_null(strstr(host_log(), "mm: bad layout"));
+	mm->mmap_base = USER_MMAP_TOP;
+	mm_destroy(mm);
+}
+
+/* The heap starts up to 32 MiB above the image, never past mmap_base. */
+static void test_brk_start(void **state)
+{
+	struct mm *mm = mm_create();
+	const uintptr_t end = TEXT + 5 * PAGE_SIZE + 123;
+	uintptr_t b;
+
+	(void)state;
+	assert_int_equal(mm_set_layout(mm, 0, 0), 0);
+	assert_int_equal(mm_brk_rnd_pages(mm, end), USER_BRK_RND_PAGES);
+	assert_int_equal(mm_set_brk_start(mm, end, 0), 0);
+	assert_int_equal(mm->brk_start, TEXT + 6 * PAGE_SIZE);
+	assert_int_equal(mm_set_brk_start(mm, end, USER_BRK_RND_PAGES - 1), 0);
+	assert_int_equal(mm->brk_start, TEXT + 6 * PAGE_SIZE +
+			 (USER_BRK_RND_PAGES - 1) * PAGE_SIZE);
+	assert_int_equal(mm->brk, mm->brk_start);
+	assert_int_equal(mm_set_brk_start(mm, end, USER_BRK_RND_PAGES),
+			 -EINVAL);
+	check(mm);
+	assert_int_equal(mm_brk(mm, mm->brk_start + 100, &b), 0);
+	store(mm, mm->brk_start + 99, 1);
+	/* an image ending 3 pages below mmap_base: 4 offsets fit */
+	assert_int_equal(mm_brk_rnd_pages(mm, mm->mmap_base - 3 * PAGE_SIZE),
+			 4);
+	assert_int_equal(mm_brk_rnd_pages(mm, mm->mmap_base), 1);
+	assert_int_equal(mm_brk_rnd_pages(mm, mm->mmap_base + 1), 1);
+	assert_int_equal(mm_set_brk_start(mm, mm->mmap_base - 3 * PAGE_SIZE,
+					  4), -EINVAL);
+	mm_destroy(mm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -653,6 +757,9 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_out_of_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_out_of_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_unmap_across_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layout_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_brk_start, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
