@@ -49,12 +49,13 @@ static bool range_mapped(struct mm *mm, uintptr_t start, uintptr_t end)
 
 int mm_madvise(struct mm *mm, uintptr_t start, size_t len, bool dontneed)
 {
-	uintptr_t end = start + ALIGN_UP(len, PAGE_SIZE);
+	/* in 64 bits, so that the host wraps where i386 does */
+	uint64_t end64 = (uint64_t)start + ALIGN_UP((uint64_t)len, PAGE_SIZE);
+	uintptr_t end = (uintptr_t)end64;
 	struct vma *v;
 
-	if (!IS_ALIGNED(start, PAGE_SIZE) || end < start ||
-	    ALIGN_UP(len, PAGE_SIZE) < len)
-		return -EINVAL;
+	if (!IS_ALIGNED(start, PAGE_SIZE) || end64 > 0x100000000ull)
+		return -EINVAL;		/* the range wraps */
 	if (len == 0)
 		return 0;
 	if (end > PAGE_OFFSET || !range_mapped(mm, start, end))
