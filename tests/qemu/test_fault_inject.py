@@ -14,7 +14,8 @@ import pytest
 # Every program that ends by itself (spin, flood and forkbomb run until a
 # Ctrl-C; test_console.py drives them), segv in each of its ways to die.
 PROGRAMS = ("hello", "cowtest", "forktree", "zerotest", "oomtest",
-            "fputest", "faultbench", "segv null", "segv unmapped",
+            "fputest", "faultbench", "layout", "mmaptest", "segv null",
+            "segv unmapped",
             "segv text", "segv rodata", "segv kread", "segv kwrite",
             "segv guard", "segv readonly")
 RATES = (("1", "1"), ("10", "3"), ("50", "1"))     # (P, N)

@@ -1,8 +1,10 @@
-"""User address-space layout randomisation in QEMU: each run of a program
+"""User address spaces in QEMU: layout randomisation and the fuller mmap.
+Layout: each run of a program
 gets its own stack top, mmap base and brk start, each inside its range
 (Linux i386: 11 bits of stack pages, 8 bits of mmap pages, brk within
 32 MiB of the image), a forked child keeps its parent's layout, and
-`norandmaps` gives the fixed layout every time."""
+`norandmaps` gives the fixed layout every time.  mmap: user/mmaptest
+exercises hints, MAP_FIXED*, madvise and mremap."""
 import re
 
 from test_proc import run
@@ -55,4 +57,19 @@ def test_layout_norandmaps(boot):
     stack, mmap, brk = runs[0]
     assert stack == PAGE_OFFSET
     assert mmap == PAGE_OFFSET - STACK_MAX - STACK_GUARD
+    k.halt()
+
+
+def test_mmaptest(boot):
+    """mmap hints, MAP_FIXED*, madvise and mremap from ring 3: the
+    program checks contents and errnos, run() checks that every zone's
+    free count is back where it was and nothing is left behind."""
+    k = boot(mem="128M", method="elf")
+    for _ in range(2):          # two layouts
+        out, d = run(k, "mmaptest")
+        assert "PASS" in out and "FAIL" not in out, out
+        assert "mmaptest exited with status 0" in out, out
+        assert d["fork"] == 1 and d["segfault"] == 0, out
+        # MAP_FIXED's zero pages, the advice's and the move's growth
+        assert d["pgfault_demand_zero"] >= 6, (d, out)
     k.halt()
