@@ -35,7 +35,7 @@ def layout(k):
     assert gap - (MMAP_RND - 1) * PAGE <= mmap <= gap, out
     assert image_end <= brk <= image_end + (BRK_RND - 1) * PAGE, out
     assert brk < mmap < stack, out
-    return stack, mmap, brk
+    return stack, mmap, brk, image_end
 
 
 def test_layout_random(boot):
@@ -54,9 +54,10 @@ def test_layout_norandmaps(boot):
     assert "random: layout randomisation off (norandmaps)" in k.boot_log
     runs = [layout(k) for _ in range(3)]
     assert len(set(runs)) == 1, runs
-    stack, mmap, brk = runs[0]
+    stack, mmap, brk, image_end = runs[0]
     assert stack == PAGE_OFFSET
     assert mmap == PAGE_OFFSET - STACK_MAX - STACK_GUARD
+    assert brk == image_end
     k.halt()
 
 
