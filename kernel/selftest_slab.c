@@ -323,8 +323,13 @@ static const char *debug_misuse_case(void)
 						     0, NULL);
 	uint8_t *p, *q;
 
-	if (!c || !other)
+	if (!c || !other) {
+		if (c)
+			kmem_cache_destroy(c);
+		if (other)
+			kmem_cache_destroy(other);
 		return "kmem_cache_create failed";
+	}
 	p = kmem_cache_alloc(c, GFP_KERNEL);
 	p[60] = 0x41;				/* overrun */
 	kmem_cache_free(c, p);
@@ -369,8 +374,12 @@ static const char *foreign_kfree_case(void)
 	struct page *page = alloc_page(GFP_KERNEL);
 	char *big = kmalloc(30000, GFP_KERNEL);
 
-	if (!page || !big)
+	if (!page || !big) {
+		if (page)
+			__free_pages(page, 0);
+		kfree(big);
 		return "allocation failed";
+	}
 	kmalloc_get_stats(&before);
 	kfree(outside);
 	kfree(page_address(page));
