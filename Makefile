@@ -182,6 +182,9 @@ $(BUILD)/host/e820: tools/e820.c $(BUILD)/host/libmm.a
 # test_e820_tool runs the tool: build it first.
 $(BUILD)/host/test_e820_tool: $(BUILD)/host/e820
 
+# test_selftest_buddy compiles the kernel's buddy self tests.
+$(BUILD)/host/test_selftest_buddy: kernel/selftest_buddy.c kernel/selftest.h
+
 host: $(HOST_TESTS) $(if $(wildcard tools/e820.c),$(BUILD)/host/e820,)
 
 test-host: deps host

@@ -6,15 +6,19 @@
  * embeds in .rodata and registers in the .user_progs section.  Loading
  * copies nothing: each PT_LOAD becomes a VM_IMAGE region that points at
  * the segment's bytes in the kernel image, and mm_fault() gives a page its
- * private copy on first touch.  The heap (brk) starts at the first page
- * above the highest segment.  The stack is a VM_GROWSDOWN region of one
- * page under USER_STACK_TOP, holding the argument strings, argv[], argc
- * and a null return address, as if _start had been called.  The stack
+ * private copy on first touch.  The layout is drawn first (kernel/random.c,
+ * all offsets zero under `norandmaps`): the stack top and the mmap base
+ * (mm_set_layout()), then, once the image's end is known, the heap's
+ * start a random number of pages above it (mm_set_brk_start()).  The
+ * stack is a VM_GROWSDOWN region of one page under mm->stack_top, holding
+ * the argument strings, argv[], argc and a null return address, as if
+ * _start had been called.  The stack
  * page is filled through kmap_local(), as the space is not loaded yet.
  *
  * Context: process context (the shell), interrupts on or off.
  */
 #include "proc.h"
+#include "random.h"
 #include "shell.h"
 #include "mm/highmem.h"
 #include "mm/vmm.h"
@@ -77,7 +81,7 @@ static int load_segment(struct mm *mm, const struct user_prog *prog,
 
 	if (ph->filesz > ph->memsz || ph->offset > prog->size ||
 	    ph->filesz > prog->size - ph->offset || end < ph->vaddr ||
-	    end > USER_MMAP_TOP)
+	    end > mm->mmap_base)
 		return -EINVAL;
 	end = ALIGN_UP(end, PAGE_SIZE);
 	if (ph->flags & PF_R)
@@ -125,12 +129,12 @@ static int put_user_bytes(struct mm *mm, uintptr_t va, const void *src,
 static int build_stack(struct mm *mm, int argc, char **argv, uintptr_t *sp)
 {
 	uint32_t frame[3 + SHELL_MAX_ARGS + 1];
-	uintptr_t top = USER_STACK_TOP, ptrs[SHELL_MAX_ARGS];
+	uintptr_t top = mm->stack_top, ptrs[SHELL_MAX_ARGS];
 	int i, err;
 
 	if (argc > SHELL_MAX_ARGS)
 		return -E2BIG;
-	err = mm_map_region(mm, USER_STACK_TOP - PAGE_SIZE, PAGE_SIZE,
+	err = mm_map_region(mm, mm->stack_top - PAGE_SIZE, PAGE_SIZE,
 			    VM_READ | VM_WRITE | VM_GROWSDOWN, NULL, 0, 0);
 	for (i = argc - 1; i >= 0 && !err; i--) {
 		size_t len = strlen(argv[i]) + 1;
@@ -165,6 +169,10 @@ int elf_load(struct mm *mm, const struct user_prog *prog, int argc,
 
 	if (!ehdr_ok(prog, eh))
 		return -EINVAL;
+	err = mm_set_layout(mm, random_layout(USER_STACK_RND_PAGES),
+			    random_layout(USER_MMAP_RND_PAGES));
+	if (err)
+		return err;
 	ph = (const void *)(prog->image + eh->phoff);
 	for (i = 0; i < eh->phnum; i++) {
 		if (ph[i].type != PT_LOAD || ph[i].memsz == 0)
@@ -175,7 +183,10 @@ int elf_load(struct mm *mm, const struct user_prog *prog, int argc,
 	}
 	if (!top || eh->entry >= top)
 		return -EINVAL;
-	mm->brk_start = mm->brk = top;
+	err = mm_set_brk_start(mm, top,
+			       random_layout(mm_brk_rnd_pages(mm, top)));
+	if (err)
+		return err;
 	*entry = eh->entry;
 	return build_stack(mm, argc, argv, sp);
 }

@@ -15,6 +15,7 @@
 #include "mm_init.h"
 #include "multiboot.h"
 #include "proc.h"
+#include "random.h"
 #include "shell.h"
 #include "smp_boot.h"
 #include "trap.h"
@@ -24,6 +25,7 @@
 __attribute__((noreturn)) static void kmain_late(void)
 {
 	smp_boot_init();
+	random_init();
 	serial_enable_irq();
 	kbd_init();
 	__asm__ volatile("sti");

@@ -380,8 +380,12 @@ static const char *foreign_kfree_case(void)
 	struct page *page = alloc_page(GFP_KERNEL);
 	char *big = kmalloc(30000, GFP_KERNEL);
 
-	if (!page || !big)
+	if (!page || !big) {
+		if (page)
+			__free_pages(page, 0);
+		kfree(big);
 		return "allocation failed";
+	}
 	kmalloc_get_stats(&before);
 	kfree(outside);
 	kfree(page_address(page));

@@ -355,8 +355,13 @@ SELFTEST(vmm, kmap_local)
 	snapshot(&before);
 	a = alloc_page(GFP_HIGHUSER);
 	b = alloc_page(GFP_HIGHUSER | __GFP_ZERO);
-	if (!a || !b)
+	if (!a || !b) {
+		if (a)
+			__free_pages(a, 0);
+		if (b)
+			__free_pages(b, 0);
 		return selftest_fail("no frame");
+	}
 	if (highmem && (page_zonenum(a) != ZONE_HIGHMEM ||
 			page_zonenum(b) != ZONE_HIGHMEM))
 		return selftest_fail("GFP_HIGHUSER did not use HIGHMEM");

@@ -20,8 +20,6 @@
 #include "../user/abi.h"
 #include "mm/zones.h"
 
-#define MAP_FIXED	0x10
-
 int user_ok(uintptr_t a, size_t n, bool write)
 {
 	struct mm *mm = current->mm;
@@ -117,21 +115,53 @@ static unsigned int vm_prot(long prot)
 	return f;
 }
 
-static long sys_mmap(size_t len, long prot, long flags, long fd)
+#define MAP_KNOWN	(MAP_SHARED | MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED | \
+			 MAP_FIXED_NOREPLACE)
+
+static long sys_mmap(uintptr_t hint, size_t len, long prot, long flags,
+		     long fd)
+{
+	long type = flags & (MAP_SHARED | MAP_PRIVATE);
+	unsigned int how = 0;
+	uintptr_t addr;
+	int err;
+
+	if (!(flags & MAP_ANONYMOUS) || fd != -1 || (flags & ~MAP_KNOWN) ||
+	    (type != MAP_SHARED && type != MAP_PRIVATE) ||
+	    (prot & ~(long)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+		return -EINVAL;
+	if (flags & MAP_FIXED)
+		how |= MM_MAP_FIXED;
+	if (flags & MAP_FIXED_NOREPLACE)
+		how |= MM_MAP_NOREPLACE;
+	err = mm_mmap_at(current->mm, hint, len,
+			 vm_prot(prot) | (type == MAP_SHARED ? VM_SHARED : 0),
+			 how, &addr);
+	return err ? err : (long)addr;
+}
+
+/* Linux's mremap(2); the flag values are mm_mremap()'s. */
+static long sys_mremap(uintptr_t old, size_t old_len, size_t new_len,
+		       long flags, uintptr_t new_addr)
 {
 	uintptr_t addr;
 	int err;
 
-	long type = flags & (MAP_SHARED | MAP_PRIVATE);
-
-	if (!(flags & MAP_ANONYMOUS) || (flags & MAP_FIXED) || fd != -1 ||
-	    (type != MAP_SHARED && type != MAP_PRIVATE) ||
-	    (prot & ~(long)(PROT_READ | PROT_WRITE | PROT_EXEC)))
+	if (flags & ~(long)(MREMAP_MAYMOVE | MREMAP_FIXED))
 		return -EINVAL;
-	err = mm_mmap(current->mm, len,
-		      vm_prot(prot) | (type == MAP_SHARED ? VM_SHARED : 0),
-		      &addr);
+	err = mm_mremap(current->mm, old, old_len, new_len,
+			((flags & MREMAP_MAYMOVE) ? MM_REMAP_MAYMOVE : 0) |
+			((flags & MREMAP_FIXED) ? MM_REMAP_FIXED : 0),
+			new_addr, &addr);
 	return err ? err : (long)addr;
+}
+
+/* Linux's madvise(2): MADV_DONTNEED drops pages, 0-3 are accepted. */
+static long sys_madvise(uintptr_t addr, size_t len, long advice)
+{
+	if (advice < MADV_NORMAL || advice > MADV_DONTNEED)
+		return -EINVAL;
+	return mm_madvise(current->mm, addr, len, advice == MADV_DONTNEED);
 }
 
 static long sys_range(long nr, uintptr_t addr, size_t len, long prot)
@@ -194,8 +224,13 @@ static long syscall_do(struct trap_frame *tf)
 	case SYS_brk:
 		return sys_brk(tf->ebx);
 	case SYS_mmap:
-		return sys_mmap(tf->ecx, (long)tf->edx, (long)tf->esi,
-				(long)tf->edi);
+		return sys_mmap(tf->ebx, tf->ecx, (long)tf->edx,
+				(long)tf->esi, (long)tf->edi);
+	case SYS_mremap:
+		return sys_mremap(tf->ebx, tf->ecx, tf->edx, (long)tf->esi,
+				  tf->edi);
+	case SYS_madvise:
+		return sys_madvise(tf->ebx, tf->ecx, (long)tf->edx);
 	case SYS_munmap:
 	case SYS_mprotect:
 		return sys_range(tf->eax, tf->ebx, tf->ecx, (long)tf->edx);

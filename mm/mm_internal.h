@@ -38,4 +38,27 @@ struct page *mm_user_frame_new(gfp_t extra);
  */
 void mm_user_frame_put(struct page *page);
 
+/*
+ * The region tree and range helpers of mm/mmap.c, for the other files that
+ * change regions (mm/mmap_place.c, mm/mremap.c).
+ */
+struct vma *first_vma(struct mm *mm);
+struct vma *next_vma(struct vma *v);
+/* The lowest region that ends above @addr, or NULL. */
+struct vma *vma_from(struct mm *mm, uintptr_t addr);
+/* A zeroed descriptor (counted), or NULL. */
+struct vma *vma_alloc(void);
+void vma_free(struct vma *v);
+void vma_insert(struct mm *mm, struct vma *v);
+void vma_remove(struct mm *mm, struct vma *v);
+/* Split @v at @at (inside it): @v keeps the low part.  0 or -ENOMEM. */
+int vma_split(struct mm *mm, struct vma *v, uintptr_t at);
+/* Split the region that strictly contains @at, if any (mmap_place.c). */
+int vma_split_at(struct mm *mm, uintptr_t at);
+/* Unmap every page of [start, end) and drop its frame. */
+void unmap_pages(struct mm *mm, uintptr_t start, uintptr_t end);
+
+/* M6 (mm/mmap_place.c).  Returns: the number of violations, printed. */
+unsigned int mm_layout_check(struct mm *mm);
+
 #endif /* MM_MM_INTERNAL_H */

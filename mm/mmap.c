@@ -76,25 +76,25 @@ struct vma *mm_next_vma(struct mm *mm, uintptr_t addr)
 	return VMA_OR_NULL(avl_find_gt(&mm->root, &addr, addr_vs_start));
 }
 
-static struct vma *first_vma(struct mm *mm)
+struct vma *first_vma(struct mm *mm)
 {
 	return VMA_OR_NULL(avl_first(&mm->root));
 }
 
-static struct vma *next_vma(struct vma *v)
+struct vma *next_vma(struct vma *v)
 {
 	return VMA_OR_NULL(avl_next(&v->node));
 }
 
 /* The lowest region that ends above @addr. */
-static struct vma *vma_from(struct mm *mm, uintptr_t addr)
+struct vma *vma_from(struct mm *mm, uintptr_t addr)
 {
 	struct vma *v = mm_find_vma(mm, addr);
 
 	return v ? v : mm_next_vma(mm, addr);
 }
 
-static struct vma *vma_alloc(void)
+struct vma *vma_alloc(void)
 {
 	struct vma *v = kmem_cache_zalloc(vma_cache, GFP_KERNEL | __GFP_NOWARN);
 
@@ -110,7 +110,7 @@ static void vma_close(struct mm *mm, struct vma *v)
 		shm_vma_close(mm, v);
 }
 
-static void vma_free(struct vma *v)
+void vma_free(struct vma *v)
 {
 	mm_stat.vmas--;
 	kmem_cache_free(vma_cache, v);
@@ -121,14 +121,14 @@ static uint32_t vma_pages(const struct vma *v)
 	return (uint32_t)((v->end - v->start) >> PAGE_SHIFT);
 }
 
-static void vma_insert(struct mm *mm, struct vma *v)
+void vma_insert(struct mm *mm, struct vma *v)
 {
 	avl_insert(&mm->root, &v->node, vma_cmp, NULL);
 	mm->nr_vmas++;
 	mm_vm_grew(mm, vma_pages(v));
 }
 
-static void vma_remove(struct mm *mm, struct vma *v)
+void vma_remove(struct mm *mm, struct vma *v)
 {
 	avl_erase(&mm->root, &v->node, NULL);
 	mm->nr_vmas--;
@@ -165,7 +165,7 @@ static void drop_frame_cb(void *arg, pfn_t pfn)
 }
 
 /* Unmap every page of [start, end) and drop its frame. */
-static void unmap_pages(struct mm *mm, uintptr_t start, uintptr_t end)
+void unmap_pages(struct mm *mm, uintptr_t start, uintptr_t end)
 {
 	int err = vmm_unmap_range(mm->pd, start, end, drop_frame_cb, mm);
 
@@ -262,7 +262,9 @@ struct mm *mm_create(void)
 		kmem_cache_free(mm_cache, mm);
 		return NULL;
 	}
+	mm->stack_top = USER_STACK_TOP;
 	mm->stack_limit = USER_STACK_TOP - USER_STACK_MAX;
+	mm->mmap_base = USER_MMAP_TOP;
 	mm_stat.spaces++;
 	return mm;
 }
@@ -316,8 +318,10 @@ int mm_fork(struct mm *parent, struct mm **child)
 		goto fail;
 	c->brk_start = parent->brk_start;
 	c->brk = parent->brk;
+	c->stack_top = parent->stack_top;
 	c->stack_limit = parent->stack_limit;
 	c->pid = parent->pid;
+	c->mmap_base = parent->mmap_base;
 	for (v = first_vma(parent); v; v = next_vma(v)) {
 		n = vma_alloc();
 		if (!n)
@@ -378,7 +382,7 @@ int mm_map_region(struct mm *mm, uintptr_t start, size_t len,
 }
 
 /* Split @v at @at (inside it): @v keeps the low part. */
-static int vma_split(struct mm *mm, struct vma *v, uintptr_t at)
+int vma_split(struct mm *mm, struct vma *v, uintptr_t at)
 {
 	struct vma *n;
 
@@ -493,34 +497,7 @@ uint32_t mm_commit_limit(void)
 
 int mm_mmap(struct mm *mm, size_t len, unsigned int prot, uintptr_t *addr)
 {
-	uintptr_t top = USER_MMAP_TOP, cand;
-	struct vma *v;
-	int err;
-
-	if (len == 0 || len > USER_MMAP_TOP ||
-	    (prot & ~(VM_PROT_MASK | VM_SHARED)))
-		return -EINVAL;
-	len = ALIGN_UP(len, PAGE_SIZE);
-	if (!mm_commit_ok(len >> PAGE_SHIFT))
-		return -ENOMEM;
-	for (;;) {
-		if (top < USER_MIN || top - USER_MIN < len)
-			return -ENOMEM;
-		cand = top - len;
-		v = vma_from(mm, cand);
-		if (!v || v->start >= top)
-			break;
-		top = v->start;
-	}
-	err = mm_map_region(mm, cand, len, prot, NULL, 0, 0);
-	if (!err && (prot & VM_SHARED) &&
-	    mm_populate(mm, mm_find_vma(mm, cand)) != 0) {
-		mm_unmap_region(mm, cand, len);
-		err = -ENOMEM;
-	}
-	if (!err)
-		*addr = cand;
-	return err;
+	return mm_mmap_at(mm, 0, len, prot, 0, addr);
 }
 
 int mm_brk(struct mm *mm, uintptr_t new_brk, uintptr_t *result)
@@ -533,7 +510,7 @@ int mm_brk(struct mm *mm, uintptr_t new_brk, uintptr_t *result)
 	*result = mm->brk;
 	if (new_brk == 0)
 		return 0;
-	if (new_brk < mm->brk_start || new_brk > USER_MMAP_TOP)
+	if (new_brk < mm->brk_start || new_brk > mm->mmap_base)
 		return -ENOMEM;
 	if (old_end > mm->brk_start) {
 		heap = mm_find_vma(mm, old_end - 1);
@@ -683,6 +660,7 @@ unsigned int mm_check(struct mm *mm)
 
 	bad += avl_check(&mm->root, vma_cmp, NULL, NULL);	/* M2 */
 	bad += regions_check(mm);
+	bad += mm_layout_check(mm);				/* M7 */
 	bad += entries_check(mm);
 	return bad;
 }

@@ -22,7 +22,9 @@
 				   shared memory only */
 #define SYS_mprotect	125
 #define SYS_yield	158	/* sched_yield */
+#define SYS_mremap	163	/* mremap(old, old_len, new_len, flags, new) */
 #define SYS_mmap	192	/* mmap2(addr, len, prot, flags, fd): anonymous */
+#define SYS_madvise	219	/* madvise(addr, len, advice) */
 #define SYS_kmem_stats	500	/* kmem386: fill struct kmem_ustats */
 
 #define PROT_NONE	0x0
@@ -32,7 +34,18 @@
 
 #define MAP_SHARED	0x01	/* populated at once, shared by fork */
 #define MAP_PRIVATE	0x02
+#define MAP_FIXED	0x10	/* exactly at addr, replacing what is there */
 #define MAP_ANONYMOUS	0x20
+#define MAP_FIXED_NOREPLACE 0x100000	/* exactly at addr, or EEXIST */
+
+#define MREMAP_MAYMOVE	1
+#define MREMAP_FIXED	2	/* with MREMAP_MAYMOVE: move to new_addr */
+
+#define MADV_NORMAL	0	/* advice 0-3: accepted, nothing to do */
+#define MADV_RANDOM	1
+#define MADV_SEQUENTIAL	2
+#define MADV_WILLNEED	3
+#define MADV_DONTNEED	4	/* drop the pages: next touch reads zeros */
 
 /* ipc() calls and System V shared-memory flags (Linux values). */
 #define IPCCALL_SHMAT	21

@@ -19,6 +19,10 @@
  *     MIN_SWITCHES times (seen on a MAP_SHARED board of round counts) or
  *     the others have finished.  Nearly all of a worker's time is spent
  *     inside a sequence, so that is where the switches fall.
+ *     If a fork is refused or a worker fails, those still running could
+ *     wait in vain for switches or for the others to finish: the parent
+ *     raises a stop flag on the board, each worker ends at its next
+ *     round, and the parent reports the failure.
  *  4. The parent, once all have ended, must find its own registers as it
  *     left them.
  *
@@ -59,6 +63,7 @@ struct board {
 	uint32_t rounds[NWORKERS];	/* finished so far */
 	uint32_t switches[NWORKERS];	/* others ran between two rounds */
 	uint32_t done[NWORKERS];
+	uint32_t stop;			/* set by the parent: end now */
 };
 
 static bool has_sse;
@@ -352,6 +357,14 @@ static int worker(int k, int rounds)
 		seen = now;
 		if (round >= rounds && (switches >= MIN_SWITCHES || all_done))
 			break;
+		/*
+		 * A refused fork or a worker that died leaves the others
+		 * without the switches or done flags they wait for: the
+		 * parent says so here, rather than letting them spin on to
+		 * MAX_ROUNDS.
+		 */
+		if (board->stop)
+			return 1;
 		if (round >= MAX_ROUNDS)
 			fail("worker %d: never switched out in %d rounds", k,
 			     round);
@@ -379,10 +392,27 @@ static void references(void)
 				fail("workers %d and %d compute the same", i, j);
 }
 
+/*
+ * Wait for @n workers, in whatever order they end.  The first that fails
+ * stops the others.  Returns: the number that failed.
+ */
+static int reap(int n)
+{
+	int bad = 0, status;
+
+	for (; n > 0; n--) {
+		if (wait(&status) < 0 || status) {
+			bad++;
+			board->stop = 1;
+		}
+	}
+	return bad;
+}
+
 int main(int argc, char **argv)
 {
 	int rounds = argc > 1 ? atoi(argv[1]) : ROUNDS;
-	int pids[NWORKERS], i, status, bad = 0;
+	int pid, i, bad;
 	const char *why;
 
 	has_sse = cpuid_sse();
@@ -394,15 +424,17 @@ int main(int argc, char **argv)
 	references();
 	parent_state_load();
 	for (i = 0; i < NWORKERS; i++) {
-		pids[i] = fork();
-		if (pids[i] < 0)
-			fail("fork: %d", pids[i]);
-		if (pids[i] == 0)
+		pid = fork();
+		if (pid == 0)
 			exit(worker(i, rounds));
+		if (pid < 0) {
+			/* the workers already running end at their next round */
+			board->stop = 1;
+			reap(i);
+			fail("fork: %d", pid);
+		}
 	}
-	for (i = 0; i < NWORKERS; i++)
-		if (waitpid(pids[i], &status, 0) != pids[i] || status)
-			bad++;
+	bad = reap(NWORKERS);
 	why = parent_state_check();
 	if (why)
 		fail("parent after the workers: %s", why);

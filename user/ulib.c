@@ -118,6 +118,22 @@ int munmap(void *addr, size_t len)
 	return (int)syscall5(SYS_munmap, (long)addr, (long)len, 0, 0, 0);
 }
 
+void *mremap(void *old, size_t old_len, size_t new_len, int flags,
+	     void *new_addr)
+{
+	long r = syscall5(SYS_mremap, (long)old, (long)old_len, (long)new_len,
+			  flags, (long)new_addr);
+
+	if (r < 0 && r > -4096)
+		return MAP_FAILED;
+	return (void *)r;
+}
+
+int madvise(void *addr, size_t len, int advice)
+{
+	return (int)syscall5(SYS_madvise, (long)addr, (long)len, advice, 0, 0);
+}
+
 int mprotect(void *addr, size_t len, int prot)
 {
 	return (int)syscall5(SYS_mprotect, (long)addr, (long)len, prot, 0, 0);

@@ -26,6 +26,10 @@ void *sbrk(long incr);		/* old break, or MAP_FAILED */
 void *mmap(void *addr, size_t len, int prot, int flags, int fd, long off);
 int munmap(void *addr, size_t len);
 int mprotect(void *addr, size_t len, int prot);
+/* MAP_FAILED on error (the errno: call syscall5(SYS_mremap, ...)) */
+void *mremap(void *old, size_t old_len, size_t new_len, int flags,
+	     void *new_addr);
+int madvise(void *addr, size_t len, int advice);	/* 0 or -errno */
 int yield(void);
 int kmem_stats(struct kmem_ustats *st);
 unsigned int ticks(void);	/* clock ticks (100 Hz) since boot */

@@ -18,6 +18,7 @@
  */
 #include "cpu.h"
 #include "lapic.h"
+#include "random.h"
 #include "trap.h"
 #include "mm/arch.h"
 
@@ -123,6 +124,7 @@ void trap_dispatch(struct trap_frame *tf)
 		if (irq_spurious(irq))
 			return;
 		pic_eoi(irq);
+		random_add_interrupt(irq);	/* its timing feeds the pool */
 		if (handlers[v])
 			handlers[v](tf);
 		return;

@@ -12,14 +12,22 @@
  * except in VM_SHARED regions, whose frames (all present from creation)
  * stay writable and shared: parent and child see each other's writes.
  *
- * User layout (every process):
+ * User layout (every process; see docs/DESIGN.md for the diagram):
  *
  *   USER_MIN      lowest address a region may start at (NULL pages below)
- *   0x08048000    program image (text, rodata, data+bss), then the brk heap
- *   ...           mmap areas, placed top-down from USER_MMAP_TOP
- *   USER_MMAP_TOP +- USER_STACK_GUARD: never mapped (guard gap)
- *   stack_limit   lowest address the stack may grow down to
- *   PAGE_OFFSET   top of the stack; the kernel half starts here
+ *   0x08048000    program image (text, rodata, data+bss)
+ *   brk_start     the brk heap: image end + 0..USER_BRK_RND_PAGES pages
+ *   ...           mmap areas, placed top-down from mmap_base
+ *   mmap_base     stack_limit - USER_STACK_GUARD - 0..USER_MMAP_RND_PAGES
+ *   +- USER_STACK_GUARD: never mapped (guard gap)
+ *   stack_limit   stack_top - USER_STACK_MAX: the stack grows down to here
+ *   stack_top     PAGE_OFFSET - 0..USER_STACK_RND_PAGES pages
+ *   PAGE_OFFSET   the kernel half starts here
+ *
+ * The three random offsets are drawn when a program is loaded
+ * (mm_set_layout(), mm_set_brk_start()); fork copies them.  With offsets of
+ * zero the layout is the fixed one: stack_top = USER_STACK_TOP, mmap_base
+ * = USER_MMAP_TOP, brk_start = the image's end.
  *
  * Locking: an address space is used by its process (system calls, faults)
  * and by the process layer while that process is not running; kmem386
@@ -55,6 +63,20 @@
 #define MM_MAX_VMAS		1024u
 
 struct shm_segment;
+
+/*
+ * Layout randomisation, in pages, as Linux on i386: 11 bits for the stack
+ * top (8 MiB), 8 bits for the mmap base (1 MiB) and the brk start within
+ * 32 MiB of the image's end.
+ */
+#define USER_STACK_RND_PAGES	2048u
+#define USER_MMAP_RND_PAGES	256u
+#define USER_BRK_RND_PAGES	8192u
+/* The lowest stack_limit and mmap_base any layout has. */
+#define USER_STACK_LIMIT_MIN	(USER_STACK_TOP - USER_STACK_MAX - \
+				 (USER_STACK_RND_PAGES - 1) * PAGE_SIZE)
+#define USER_MMAP_BASE_MIN	(USER_STACK_LIMIT_MIN - USER_STACK_GUARD - \
+				 (USER_MMAP_RND_PAGES - 1) * PAGE_SIZE)
 
 /*
  * A region [start, end).  For VM_IMAGE, the bytes of [img_start,
@@ -93,6 +115,12 @@ struct vma {
  *      mprotect) lie inside [brk_start, ALIGN_UP(brk)).
  *  M6. total_vm is the pages of all regions; hiwater_vm >= total_vm and
  *      hiwater_rss >= rss (high-water marks, raised wherever they grow).
+ *  M7. The layout is one mm_set_layout() can make: stack_top page-aligned
+ *      in [USER_STACK_TOP - (USER_STACK_RND_PAGES - 1) pages,
+ *      USER_STACK_TOP], stack_limit = stack_top - USER_STACK_MAX, and
+ *      mmap_base page-aligned, at most stack_limit - USER_STACK_GUARD and
+ *      at least USER_MMAP_RND_PAGES - 1 pages below that; brk_start is at
+ *      most mmap_base.
  */
 struct mm {
 	pfn_t pd;			/* page directory */
@@ -100,7 +128,9 @@ struct mm {
 	unsigned int nr_vmas;
 	struct vma *cache;		/* last region found */
 	uintptr_t brk_start, brk;	/* heap: set by the loader, brk() */
+	uintptr_t stack_top;		/* top of the first stack page */
 	uintptr_t stack_limit;		/* the stack grows down to here */
+	uintptr_t mmap_base;		/* mmap areas go top-down from here */
 	uint32_t rss;			/* entries mapping a frame */
 	uint32_t zero_ptes;		/* entries mapping the zero page */
 	uint32_t total_vm;		/* pages of all regions */
@@ -218,10 +248,99 @@ int mm_protect_region(struct mm *mm, uintptr_t start, size_t len,
 /*
  * mm_mmap - an anonymous region of @len bytes with rights @prot (and
  * VM_SHARED: every page gets its zeroed frame now), placed at the highest
- * free range below USER_MMAP_TOP.
+ * free range below mm->mmap_base: mm_mmap_at() without a hint.
  * Returns: 0 with *@addr set, -EINVAL, -ENOMEM (nothing left mapped).
  */
 int mm_mmap(struct mm *mm, size_t len, unsigned int prot, uintptr_t *addr);
+
+/* How mm_mmap_at() takes its address (Linux's MAP_FIXED and
+ * MAP_FIXED_NOREPLACE); without either it is a hint. */
+#define MM_MAP_FIXED		0x1u	/* exactly there, replacing */
+#define MM_MAP_NOREPLACE	0x2u	/* exactly there, or -EEXIST */
+
+/*
+ * mm_mmap_at - an anonymous region of @len bytes (rounded up to pages)
+ * with rights @prot (VM_PROT_MASK and VM_SHARED).  Without @how, @hint
+ * (rounded up to a page) is taken if the range there is free and below
+ * the stack's guard gap, else the highest free range below mm->mmap_base.
+ * MM_MAP_FIXED: exactly at @hint; whatever was mapped there is unmapped
+ * first (its frames dropped, entries flushed).  MM_MAP_NOREPLACE: exactly
+ * at @hint if no region overlaps.  Every argument is checked before
+ * anything changes.
+ * Returns: 0 with *@addr set; -EINVAL (zero length, unknown @prot or @how
+ * bits, unaligned @hint with @how), -EPERM (@how and @hint below
+ * USER_MIN), -ENOMEM (past PAGE_OFFSET, no room, over the commit limit,
+ * no descriptor), -EEXIST (MM_MAP_NOREPLACE over a region).  A VM_SHARED
+ * region that cannot be populated is unmapped again: with MM_MAP_FIXED
+ * what it replaced is gone, as on Linux.
+ */
+int mm_mmap_at(struct mm *mm, uintptr_t hint, size_t len, unsigned int prot,
+	       unsigned int how, uintptr_t *addr);
+
+/*
+ * mm_unmapped_area - the highest page-aligned range of @len bytes below
+ * mm->mmap_base (and above USER_MIN) that no region overlaps.
+ * Returns: 0 with *@addr set, -ENOMEM if there is none.
+ */
+int mm_unmapped_area(struct mm *mm, size_t len, uintptr_t *addr);
+
+/* mm_mremap() flags (Linux's MREMAP_MAYMOVE and MREMAP_FIXED). */
+#define MM_REMAP_MAYMOVE	0x1u
+#define MM_REMAP_FIXED		0x2u
+
+/*
+ * mm_mremap - resize the anonymous mapping [@old, @old + @old_len) to
+ * @new_len bytes (both rounded up to pages), as Linux's mremap(): a
+ * shrink unmaps the tail; a growth extends the region in place if the
+ * range after it is free, else (MM_REMAP_MAYMOVE) moves its pages, frames
+ * and contents, to a free range; MM_REMAP_FIXED moves it to @new_addr,
+ * replacing what was there.  Only private or VM_SHARED anonymous regions
+ * grow or move (not the image, the heap or the stack).  Everything that
+ * can fail is checked or allocated before the first change.
+ * Returns: 0 with *@result the new address; -EINVAL (unknown flags,
+ * MM_REMAP_FIXED without MM_REMAP_MAYMOVE, unaligned addresses, zero
+ * length, a fixed range past PAGE_OFFSET or overlapping the old one),
+ * -EFAULT (no region at @old, the old range crosses regions, or a region
+ * that cannot grow or move), -ENOMEM (no room in place without
+ * MM_REMAP_MAYMOVE, no free range, over the commit limit, no memory).
+ */
+int mm_mremap(struct mm *mm, uintptr_t old, size_t old_len, size_t new_len,
+	      unsigned int flags, uintptr_t new_addr, uintptr_t *result);
+
+/*
+ * mm_madvise - advice on [@start, @start + @len) (@len rounded up).
+ * @dontneed: drop the pages (Linux's MADV_DONTNEED): every frame of a
+ * private region there is unmapped and put, and the next touch is
+ * demand-zero (program-image pages read the image again); VM_SHARED
+ * regions keep their frames, as shared memory does on Linux.  Without
+ * @dontneed the advice only has its range checked.  The regions stay.
+ * Returns: 0 (also for @len 0); -EINVAL (unaligned @start, a range that
+ * wraps), -ENOMEM (part of the range is not mapped: nothing is dropped).
+ */
+int mm_madvise(struct mm *mm, uintptr_t start, size_t len, bool dontneed);
+
+/*
+ * mm_set_layout - place the stack top @stack_pages pages below
+ * USER_STACK_TOP and the mmap base @mmap_pages pages below the stack's
+ * guard gap (see the layout at the top).  Context: an empty space, before
+ * the program is loaded.
+ * Returns: 0, or -EINVAL (an offset out of range, or regions exist).
+ */
+int mm_set_layout(struct mm *mm, uint32_t stack_pages, uint32_t mmap_pages);
+
+/*
+ * mm_brk_rnd_pages - how many brk start offsets fit between @image_end
+ * and mm->mmap_base: USER_BRK_RND_PAGES, or fewer where room is short.
+ * Returns: the count (at least 1: offset 0 always fits, or the load fails).
+ */
+uint32_t mm_brk_rnd_pages(const struct mm *mm, uintptr_t image_end);
+
+/*
+ * mm_set_brk_start - start the heap @pages pages above the page-aligned
+ * @image_end.  Returns: 0, or -EINVAL (offset out of range, or the heap
+ * would start above mm->mmap_base).
+ */
+int mm_set_brk_start(struct mm *mm, uintptr_t image_end, uint32_t pages);
 
 /*
  * mm_brk - move the heap's end to @new_brk (0: just ask).  The heap never
@@ -293,7 +412,7 @@ struct mm_vm_stats {
 void mm_vm_stats(struct mm *mm, struct mm_vm_stats *st);
 
 /*
- * mm_check - the invariants M1-M5 of @mm (see struct mm).
+ * mm_check - the invariants M1-M7 of @mm (see struct mm).
  * Returns: the number of violations, each printed in one line.
  */
 unsigned int mm_check(struct mm *mm);

@@ -33,6 +33,7 @@ typedef unsigned int gfp_t;	/* allocation flags, see gfp.h */
 #define MAX(a, b)		((a) > (b) ? (a) : (b))
 
 /* Negative errno values returned by mm functions (Linux numbering). */
+#define EPERM	1
 #define ENOENT	2
 #define E2BIG	7
 #define ENOMEM	12

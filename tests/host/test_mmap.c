@@ -10,6 +10,7 @@
 #include <stddef.h>
 #include <setjmp.h>
 #include <stdint.h>
+#include <string.h>
 #include <cmocka.h>
 
 #include "mm/testing/fault_inject.h"
@@ -638,6 +639,536 @@ static void test_fork_unmap_across_tables(void **state)
 	assert_int_equal(zones_total_free(), free0);
 }
 
+/* --- layout randomisation ------------------------------------------------ */
+
+/*
+ * The extreme layouts: every base inside its range, the ranges apart,
+ * the stack growing to its moved limit, mmap placing below its moved
+ * base, fork keeping the layout; out-of-range offsets refused.
+ */
+static void test_layout(void **state)
+{
+	static const uint32_t offs[][2] = {
+		{ 0, 0 }, { USER_STACK_RND_PAGES - 1, USER_MMAP_RND_PAGES - 1 },
+		{ 1234, 77 }, { USER_STACK_RND_PAGES - 1, 0 },
+	};
+	unsigned int i;
+
+	(void)state;
+	for (i = 0; i < ARRAY_SIZE(offs); i++) {
+		struct mm *mm = mm_create(), *child;
+		uintptr_t top, a;
+		struct vma *v;
+
+		assert_int_equal(mm_set_layout(mm, offs[i][0], offs[i][1]), 0);
+		top = USER_STACK_TOP - offs[i][0] * PAGE_SIZE;
+		assert_int_equal(mm->stack_top, top);
+		assert_int_equal(mm->stack_limit, top - USER_STACK_MAX);
+		assert_int_equal(mm->mmap_base, top - USER_STACK_MAX -
+				 USER_STACK_GUARD - offs[i][1] * PAGE_SIZE);
+		assert_true(mm->mmap_base >= USER_MMAP_BASE_MIN);
+		assert_true(mm->stack_limit >= USER_STACK_LIMIT_MIN);
+		check(mm);
+		assert_int_equal(mm_map_region(mm, top - PAGE_SIZE, PAGE_SIZE,
+					       RW | VM_GROWSDOWN, NULL, 0, 0),
+				 0);
+		store(mm, mm->stack_limit, 1);		/* grows to the limit */
+		v = mm_find_vma(mm, top - 1);
+		assert_int_equal(v->start, mm->stack_limit);
+		refused(mm, mm->stack_limit - 4, true,
+			"stack overflow into the guard gap");
+		assert_int_equal(mm_mmap(mm, PAGE_SIZE, RW, &a), 0);
+		assert_int_equal(a, mm->mmap_base - PAGE_SIZE);
+		assert_int_equal(mm_fork(mm, &child), 0);
+		assert_int_equal(child->stack_top, mm->stack_top);
+		assert_int_equal(child->mmap_base, mm->mmap_base);
+		assert_int_equal(mm_mmap(child, PAGE_SIZE, RW, &a), 0);
+		assert_int_equal(a, mm->mmap_base - 2 * PAGE_SIZE);
+		check(child);
+		/* regions exist: the layout is fixed now */
+		assert_int_equal(mm_set_layout(mm, 0, 0), -EINVAL);
+		mm_destroy(child);
+		mm_destroy(mm);
+	}
+}
+
+static void test_layout_refused(void **state)
+{
+	struct mm *mm = mm_create();
+
+	(void)state;
+	assert_int_equal(mm_set_layout(mm, USER_STACK_RND_PAGES, 0), -EINVAL);
+	assert_int_equal(mm_set_layout(mm, 0, USER_MMAP_RND_PAGES), -EINVAL);
+	assert_int_equal(mm->stack_top, USER_STACK_TOP);
+	assert_int_equal(mm->mmap_base, USER_MMAP_TOP);
+	check(mm);
+	/* a corrupted layout is reported */
+	mm->mmap_base = mm->stack_limit;
+	host_log_clear();
+	assert_int_equal(mm_check(mm), 1);
+	assert_non_null(strstr(host_log(), "mm: bad layout"));
+	mm->mmap_base = USER_MMAP_TOP;
+	mm_destroy(mm);
+}
+
+/* The heap starts up to 32 MiB above the image, never past mmap_base. */
+static void test_brk_start(void **state)
+{
+	struct mm *mm = mm_create();
+	const uintptr_t end = TEXT + 5 * PAGE_SIZE + 123;
+	uintptr_t b;
+
+	(void)state;
+	assert_int_equal(mm_set_layout(mm, 0, 0), 0);
+	assert_int_equal(mm_brk_rnd_pages(mm, end), USER_BRK_RND_PAGES);
+	assert_int_equal(mm_set_brk_start(mm, end, 0), 0);
+	assert_int_equal(mm->brk_start, TEXT + 6 * PAGE_SIZE);
+	assert_int_equal(mm_set_brk_start(mm, end, USER_BRK_RND_PAGES - 1), 0);
+	assert_int_equal(mm->brk_start, TEXT + 6 * PAGE_SIZE +
+			 (USER_BRK_RND_PAGES - 1) * PAGE_SIZE);
+	assert_int_equal(mm->brk, mm->brk_start);
+	assert_int_equal(mm_set_brk_start(mm, end, USER_BRK_RND_PAGES),
+			 -EINVAL);
+	check(mm);
+	assert_int_equal(mm_brk(mm, mm->brk_start + 100, &b), 0);
+	store(mm, mm->brk_start + 99, 1);
+	/* an image ending 3 pages below mmap_base: 4 offsets fit */
+	assert_int_equal(mm_brk_rnd_pages(mm, mm->mmap_base - 3 * PAGE_SIZE),
+			 4);
+	assert_int_equal(mm_brk_rnd_pages(mm, mm->mmap_base), 1);
+	assert_int_equal(mm_brk_rnd_pages(mm, mm->mmap_base + 1), 1);
+	assert_int_equal(mm_set_brk_start(mm, mm->mmap_base - 3 * PAGE_SIZE,
+					  4), -EINVAL);
+	mm_destroy(mm);
+}
+
+/* --- mmap placement, MAP_FIXED, MAP_FIXED_NOREPLACE ------------------------ */
+
+/* Every slab allocation fails (@on), or none. */
+static void fail_slab(bool on)
+{
+	struct fault_attr attr;
+
+	if (!on) {
+		fault_inject_off(FAULT_SLAB);
+		return;
+	}
+	fault_attr_init(&attr);
+	attr.probability = 100;
+	fault_inject_boot_done();
+	fault_inject_set(FAULT_SLAB, &attr);
+}
+
+/* Hints are taken when free and below the stack gap; else the search. */
+static void test_mmap_hint(void **state)
+{
+	struct mm *mm = mm_create();
+	uintptr_t a, b;
+
+	(void)state;
+	assert_int_equal(mm_mmap_at(mm, ANON, 2 * PAGE_SIZE, RW, 0, &a), 0);
+	assert_int_equal(a, ANON);
+	/* unaligned: rounded up to the next page */
+	assert_int_equal(mm_mmap_at(mm, ANON + 5 * PAGE_SIZE + 1, PAGE_SIZE,
+				    RW, 0, &a), 0);
+	assert_int_equal(a, ANON + 6 * PAGE_SIZE);
+	/* taken: the search decides, from the mmap base down */
+	assert_int_equal(mm_mmap_at(mm, ANON + PAGE_SIZE, PAGE_SIZE, RW, 0,
+				    &b), 0);
+	assert_int_equal(b, USER_MMAP_TOP - PAGE_SIZE);
+	/* in the stack's reserve or below USER_MIN: not honoured */
+	assert_int_equal(mm_mmap_at(mm, mm->stack_limit, PAGE_SIZE, RW, 0,
+				    &b), 0);
+	assert_int_equal(b, USER_MMAP_TOP - 2 * PAGE_SIZE);
+	assert_int_equal(mm_mmap_at(mm, 0x1000, PAGE_SIZE, RW, 0, &b), 0);
+	assert_int_equal(b, USER_MMAP_TOP - 3 * PAGE_SIZE);
+	/* a range that wraps past the top: not honoured either */
+	assert_int_equal(mm_mmap_at(mm, 0xfffff001u, PAGE_SIZE, RW, 0, &b), 0);
+	assert_int_equal(b, USER_MMAP_TOP - 4 * PAGE_SIZE);
+	check(mm);
+	assert_int_equal(mm->nr_vmas, 6);
+	mm_destroy(mm);
+}
+
+/* Every refusal of mm_mmap_at(), each with nothing changed. */
+static void test_mmap_errors(void **state)
+{
+	struct mm *mm = mm_create();
+	uint32_t free0;
+	uintptr_t a = 0x1234;
+
+	(void)state;
+	assert_int_equal(mm_map_region(mm, ANON, 4 * PAGE_SIZE, RW, NULL, 0,
+				       0), 0);
+	store(mm, ANON, 1);
+	free0 = zones_total_free();
+	assert_int_equal(mm_mmap_at(mm, 0, 0, RW, 0, &a), -EINVAL);
+	assert_int_equal(mm_mmap_at(mm, 0, PAGE_SIZE, 0x80, 0, &a), -EINVAL);
+	assert_int_equal(mm_mmap_at(mm, 0, PAGE_SIZE, RW, 0x4, &a), -EINVAL);
+	assert_int_equal(mm_mmap_at(mm, ANON + 1, PAGE_SIZE, RW, MM_MAP_FIXED,
+				    &a), -EINVAL);
+	assert_int_equal(mm_mmap_at(mm, ANON + 1, PAGE_SIZE, RW,
+				    MM_MAP_NOREPLACE, &a), -EINVAL);
+	assert_int_equal(mm_mmap_at(mm, 0x1000, PAGE_SIZE, RW, MM_MAP_FIXED,
+				    &a), -EPERM);
+	assert_int_equal(mm_mmap_at(mm, PAGE_OFFSET - PAGE_SIZE,
+				    2 * PAGE_SIZE, RW, MM_MAP_FIXED, &a),
+			 -ENOMEM);
+	assert_int_equal(mm_mmap_at(mm, PAGE_OFFSET, PAGE_SIZE, RW,
+				    MM_MAP_FIXED, &a), -ENOMEM);
+	assert_int_equal(mm_mmap_at(mm, 0, 0xfffff000u, RW, 0, &a), -ENOMEM);
+	assert_int_equal(mm_mmap_at(mm, 0, MiB(1024), RW, 0, &a), -ENOMEM);
+	/* NOREPLACE over a region, also with MM_MAP_FIXED: EEXIST */
+	assert_int_equal(mm_mmap_at(mm, ANON + 3 * PAGE_SIZE, 2 * PAGE_SIZE,
+				    RW, MM_MAP_NOREPLACE, &a), -EEXIST);
+	assert_int_equal(mm_mmap_at(mm, ANON - PAGE_SIZE, 2 * PAGE_SIZE, RW,
+				    MM_MAP_NOREPLACE | MM_MAP_FIXED, &a),
+			 -EEXIST);
+	/* no descriptor for a MAP_FIXED in the middle of a region */
+	fail_slab(true);
+	assert_int_equal(mm_mmap_at(mm, ANON + PAGE_SIZE, PAGE_SIZE, RW,
+				    MM_MAP_FIXED, &a), -ENOMEM);
+	fail_slab(false);
+	assert_int_equal(a, 0x1234);
+	check(mm);
+	assert_int_equal(mm->nr_vmas, 1);
+	assert_int_equal(load(mm, ANON), 1);
+	mm_shrink_caches();
+	assert_int_equal(zones_total_free(), free0);
+	/* NOREPLACE where nothing is: exactly there */
+	assert_int_equal(mm_mmap_at(mm, ANON + 4 * PAGE_SIZE, PAGE_SIZE, RW,
+				    MM_MAP_NOREPLACE, &a), 0);
+	assert_int_equal(a, ANON + 4 * PAGE_SIZE);
+	check(mm);
+	mm_destroy(mm);
+}
+
+/*
+ * MAP_FIXED over populated pages of two regions: those pages are freed
+ * (the frame count returns to what it was before they were touched), the
+ * regions are cut, the new area reads zeros.
+ */
+static void test_mmap_fixed_replaces(void **state)
+{
+	struct mm *mm = mm_create(), *child;
+	uint32_t free0;
+	uintptr_t a;
+	unsigned int i;
+
+	(void)state;
+	assert_int_equal(mm_map_region(mm, ANON, 4 * PAGE_SIZE, RW, NULL, 0,
+				       0), 0);
+	assert_int_equal(mm_map_region(mm, ANON + 4 * PAGE_SIZE,
+				       4 * PAGE_SIZE, VM_READ, NULL, 0, 0), 0);
+	store(mm, ANON, 0x11);		/* the page table comes with it */
+	free0 = zones_total_free();
+	for (i = 1; i < 4; i++)
+		store(mm, ANON + i * PAGE_SIZE, (uint8_t)(0x11 + i));
+	assert_int_equal(load(mm, ANON + 5 * PAGE_SIZE), 0);	/* zero page */
+	assert_int_equal(mm_fork(mm, &child), 0);	/* shared frames */
+	assert_int_equal(mm_mmap_at(mm, ANON + PAGE_SIZE, 5 * PAGE_SIZE, RW,
+				    MM_MAP_FIXED, &a), 0);
+	assert_int_equal(a, ANON + PAGE_SIZE);
+	check(mm);
+	assert_int_equal(mm->nr_vmas, 3);
+	assert_int_equal(mm->rss, 1);
+	assert_int_equal(mm->zero_ptes, 0);
+	assert_int_equal(mm_find_vma(mm, ANON)->end, ANON + PAGE_SIZE);
+	assert_int_equal(mm_find_vma(mm, ANON + PAGE_SIZE)->end,
+			 ANON + 6 * PAGE_SIZE);
+	assert_int_equal(mm_find_vma(mm, ANON + 6 * PAGE_SIZE)->flags,
+			 VM_READ);
+	assert_int_equal(load(mm, ANON + 2 * PAGE_SIZE), 0);
+	store(mm, ANON + 5 * PAGE_SIZE, 3);	/* writable now */
+	assert_int_equal(load(mm, ANON), 0x11);
+	/* the child still has its copies */
+	assert_int_equal(load(child, ANON + 2 * PAGE_SIZE), 0x13);
+	mm_destroy(child);
+	assert_int_equal(mm_unmap_region(mm, ANON + PAGE_SIZE, 5 * PAGE_SIZE),
+			 0);
+	assert_int_equal(mm->rss, 1);
+	mm_shrink_caches();
+	assert_int_equal(zones_total_free(), free0);
+	mm_destroy(mm);
+}
+
+/* A shared MAP_FIXED is populated; out of memory it leaves nothing. */
+static void test_mmap_fixed_shared(void **state)
+{
+	struct mm *mm = mm_create();
+	uintptr_t a;
+
+	(void)state;
+	assert_int_equal(mm_mmap_at(mm, ANON, 3 * PAGE_SIZE, RW | VM_SHARED,
+				    MM_MAP_FIXED, &a), 0);
+	assert_int_equal(mm->rss, 3);
+	check(mm);
+	fault_test_fail_nth(2);
+	assert_int_equal(mm_mmap_at(mm, ANON + 8 * PAGE_SIZE, 4 * PAGE_SIZE,
+				    RW | VM_SHARED, MM_MAP_FIXED, &a), -ENOMEM);
+	fault_test_fail_nth(0);
+	check(mm);
+	assert_int_equal(mm->rss, 3);
+	assert_int_equal(mm->nr_vmas, 1);
+	mm_destroy(mm);
+}
+
+/* --- madvise(MADV_DONTNEED) ----------------------------------------------- */
+
+static void test_madvise_dontneed(void **state)
+{
+	static uint8_t image[PAGE_SIZE];
+	struct mm *mm = mm_create();
+	uint32_t free0;
+	uintptr_t sh;
+	unsigned int i;
+
+	(void)state;
+	memset(image, 0x5a, sizeof(image));
+	assert_int_equal(mm_map_region(mm, TEXT, PAGE_SIZE, RW | VM_IMAGE,
+				       image, TEXT, sizeof(image)), 0);
+	assert_int_equal(mm_map_region(mm, ANON, 6 * PAGE_SIZE, RW, NULL, 0,
+				       0), 0);
+	assert_int_equal(mm_mmap(mm, PAGE_SIZE, RW | VM_SHARED, &sh), 0);
+	store(mm, ANON, 1);
+	free0 = zones_total_free();
+	for (i = 1; i < 6; i++)
+		store(mm, ANON + i * PAGE_SIZE, (uint8_t)(i + 1));
+	store(mm, TEXT + 9, 9);
+	store(mm, sh, 7);
+	/* bad arguments, holes: nothing dropped */
+	assert_int_equal(mm_madvise(mm, ANON + 1, PAGE_SIZE, true), -EINVAL);
+	assert_int_equal(mm_madvise(mm, 0xfffff000u, 2 * PAGE_SIZE, true),
+			 -EINVAL);
+	assert_int_equal(mm_madvise(mm, ANON, 7 * PAGE_SIZE, true), -ENOMEM);
+	assert_int_equal(mm_madvise(mm, PAGE_OFFSET - PAGE_SIZE, PAGE_SIZE,
+				    true), -ENOMEM);
+	assert_int_equal(mm_madvise(mm, ANON, 0, true), 0);
+	assert_int_equal(mm_madvise(mm, ANON, 6 * PAGE_SIZE, false), 0);
+	assert_int_equal(mm->rss, 8);
+	/* pages 1-4 dropped (an unaligned length rounds up) */
+	assert_int_equal(mm_madvise(mm, ANON + PAGE_SIZE, 3 * PAGE_SIZE + 1,
+				    true), 0);
+	check(mm);
+	assert_int_equal(mm->rss, 4);
+	assert_int_equal(mm->nr_vmas, 3);
+	for (i = 1; i < 5; i++)
+		assert_int_equal(load(mm, ANON + i * PAGE_SIZE + 3), 0);
+	assert_int_equal(load(mm, ANON), 1);
+	assert_int_equal(load(mm, ANON + 5 * PAGE_SIZE), 6);
+	/* the image page reads the image again, shared memory stays */
+	assert_int_equal(mm_madvise(mm, TEXT, PAGE_SIZE, true), 0);
+	assert_int_equal(load(mm, TEXT + 9), 0x5a);
+	assert_int_equal(mm_madvise(mm, sh, PAGE_SIZE, true), 0);
+	assert_int_equal(load(mm, sh), 7);
+	assert_int_equal(mm_madvise(mm, ANON, 6 * PAGE_SIZE, true), 0);
+	assert_int_equal(mm->zero_ptes, 0);
+	mm_shrink_caches();
+	/*
+	 * Against free0: the image page's frame and table are new, while
+	 * page 0 and the table of ANON (emptied) are gone.
+	 */
+	assert_int_equal(zones_total_free(), free0);
+	mm_destroy(mm);
+}
+
+/* --- mremap ----------------------------------------------------------------- */
+
+static void fill(struct mm *mm, uintptr_t start, unsigned int pages,
+		 uint8_t seed)
+{
+	unsigned int i;
+
+	for (i = 0; i < pages; i++)
+		store(mm, start + i * PAGE_SIZE + i, (uint8_t)(seed + i));
+}
+
+static void expect(struct mm *mm, uintptr_t start, unsigned int pages,
+		   uint8_t seed)
+{
+	unsigned int i;
+
+	for (i = 0; i < pages; i++)
+		assert_int_equal(load(mm, start + i * PAGE_SIZE + i),
+				 (uint8_t)(seed + i));
+}
+
+/* Shrink, grow in place, move on growth, move to a fixed place. */
+static void test_mremap_paths(void **state)
+{
+	struct mm *mm = mm_create();
+	uint32_t start = zones_total_free(), free0, rss;
+	uintptr_t r, a;
+
+	(void)state;
+	assert_int_equal(mm_mmap_at(mm, ANON, 8 * PAGE_SIZE, RW, 0, &a), 0);
+	store(mm, ANON, 0);		/* the page table */
+	free0 = zones_total_free();
+	fill(mm, ANON, 8, 0x20);
+	/* shrink: the tail's frames go back */
+	assert_int_equal(mm_mremap(mm, ANON, 8 * PAGE_SIZE, 5 * PAGE_SIZE, 0,
+				   0, &r), 0);
+	assert_int_equal(r, ANON);
+	check(mm);
+	assert_int_equal(mm->rss, 5);
+	assert_int_equal(free0 - zones_total_free(), 4);	/* page 0 was */
+	/* grow in place (free above), then again with an unaligned length */
+	assert_int_equal(mm_mremap(mm, ANON, 5 * PAGE_SIZE, 7 * PAGE_SIZE, 0,
+				   0, &r), 0);
+	assert_int_equal(r, ANON);
+	assert_int_equal(mm_find_vma(mm, ANON)->end, ANON + 7 * PAGE_SIZE);
+	assert_int_equal(load(mm, ANON + 6 * PAGE_SIZE), 0);
+	expect(mm, ANON, 5, 0x20);
+	/* something above: no room in place; without MAYMOVE ENOMEM */
+	assert_int_equal(mm_map_region(mm, ANON + 8 * PAGE_SIZE, PAGE_SIZE,
+				       RW, NULL, 0, 0), 0);
+	assert_int_equal(mm_mremap(mm, ANON, 7 * PAGE_SIZE, 9 * PAGE_SIZE, 0,
+				   0, &r), -ENOMEM);
+	/* with MAYMOVE: moved below the mmap base, contents and frames kept */
+	rss = mm->rss;
+	assert_int_equal(mm_mremap(mm, ANON, 7 * PAGE_SIZE, 9 * PAGE_SIZE,
+				   MM_REMAP_MAYMOVE, 0, &r), 0);
+	assert_int_equal(r, USER_MMAP_TOP - 9 * PAGE_SIZE);
+	check(mm);
+	assert_int_equal(mm->rss, rss);
+	assert_null(mm_find_vma(mm, ANON));
+	expect(mm, r, 5, 0x20);
+	assert_int_equal(load(mm, r + 8 * PAGE_SIZE), 0);
+	/* fixed: onto the small region at ANON + 8 pages, shrinking */
+	a = r;
+	assert_int_equal(mm_mremap(mm, a, 9 * PAGE_SIZE, 3 * PAGE_SIZE,
+				   MM_REMAP_MAYMOVE | MM_REMAP_FIXED,
+				   ANON + 7 * PAGE_SIZE, &r), 0);
+	assert_int_equal(r, ANON + 7 * PAGE_SIZE);
+	check(mm);
+	assert_null(mm_find_vma(mm, a));
+	assert_int_equal(mm_find_vma(mm, r)->end, r + 3 * PAGE_SIZE);
+	assert_int_equal(mm->nr_vmas, 1);
+	expect(mm, r, 3, 0x20);
+	assert_int_equal(mm->rss, 3);
+	/* part of a region moves; the rest stays */
+	assert_int_equal(mm_mremap(mm, r + PAGE_SIZE, PAGE_SIZE, PAGE_SIZE,
+				   MM_REMAP_MAYMOVE | MM_REMAP_FIXED,
+				   ANON, &a), 0);
+	check(mm);
+	assert_int_equal(mm->nr_vmas, 3);
+	assert_int_equal(load(mm, ANON + 1), 0x21);
+	assert_int_equal(load(mm, r + 2 * PAGE_SIZE + 2), 0x22);
+	assert_int_equal(mm_unmap_region(mm, ANON, 16 * PAGE_SIZE), 0);
+	mm_shrink_caches();	/* every frame, table and descriptor back */
+	assert_int_equal(zones_total_free(), start);
+	mm_destroy(mm);
+}
+
+/* Every refusal of mm_mremap(), each with nothing changed. */
+static void test_mremap_errors(void **state)
+{
+	struct mm *mm = mm_create();
+	uint32_t free0;
+	uintptr_t r = 0x1234;
+
+	(void)state;
+	mm->brk_start = mm->brk = 0x08100000u;
+	assert_int_equal(mm_brk(mm, 0x08100000u + 2 * PAGE_SIZE, &r), 0);
+	assert_int_equal(mm_map_region(mm, ANON, 4 * PAGE_SIZE, RW, NULL, 0,
+				       0), 0);
+	assert_int_equal(mm_map_region(mm, ANON + 4 * PAGE_SIZE, PAGE_SIZE,
+				       VM_READ, NULL, 0, 0), 0);
+	fill(mm, ANON, 4, 0x40);
+	free0 = zones_total_free();
+	r = 0x1234;
+	assert_int_equal(mm_mremap(mm, ANON, PAGE_SIZE, PAGE_SIZE, 0x4, 0, &r),
+			 -EINVAL);
+	assert_int_equal(mm_mremap(mm, ANON, PAGE_SIZE, 2 * PAGE_SIZE,
+				   MM_REMAP_FIXED, ANON + MiB(1), &r), -EINVAL);
+	assert_int_equal(mm_mremap(mm, ANON + 1, PAGE_SIZE, PAGE_SIZE, 0, 0,
+				   &r), -EINVAL);
+	assert_int_equal(mm_mremap(mm, ANON, PAGE_SIZE, 0, 0, 0, &r), -EINVAL);
+	assert_int_equal(mm_mremap(mm, ANON, 0, PAGE_SIZE, 0, 0, &r), -EINVAL);
+	assert_int_equal(mm_mremap(mm, ANON, 0xfffff800u, PAGE_SIZE, 0, 0,
+				   &r), -EINVAL);
+	/* fixed targets: unaligned, past the top, overlapping the old range */
+	assert_int_equal(mm_mremap(mm, ANON, PAGE_SIZE, PAGE_SIZE,
+				   MM_REMAP_MAYMOVE | MM_REMAP_FIXED,
+				   ANON + MiB(1) + 8, &r), -EINVAL);
+	assert_int_equal(mm_mremap(mm, ANON, PAGE_SIZE, 2 * PAGE_SIZE,
+				   MM_REMAP_MAYMOVE | MM_REMAP_FIXED,
+				   PAGE_OFFSET - PAGE_SIZE, &r), -EINVAL);
+	assert_int_equal(mm_mremap(mm, ANON, 2 * PAGE_SIZE, 2 * PAGE_SIZE,
+				   MM_REMAP_MAYMOVE | MM_REMAP_FIXED,
+				   ANON + PAGE_SIZE, &r), -EINVAL);
+	/* no region; crossing regions; the heap */
+	assert_int_equal(mm_mremap(mm, ANON + MiB(1), PAGE_SIZE,
+				   2 * PAGE_SIZE, MM_REMAP_MAYMOVE, 0, &r),
+			 -EFAULT);
+	assert_int_equal(mm_mremap(mm, ANON, 5 * PAGE_SIZE, 6 * PAGE_SIZE,
+				   MM_REMAP_MAYMOVE, 0, &r), -EFAULT);
+	assert_int_equal(mm_mremap(mm, 0x08100000u, PAGE_SIZE, 4 * PAGE_SIZE,
+				   MM_REMAP_MAYMOVE, 0, &r), -EFAULT);
+	/* no room anywhere; no memory for the descriptor or a table */
+	assert_int_equal(mm_mremap(mm, ANON, 4 * PAGE_SIZE, MiB(2000),
+				   MM_REMAP_MAYMOVE, 0, &r), -ENOMEM);
+	fail_slab(true);
+	assert_int_equal(mm_mremap(mm, ANON, 4 * PAGE_SIZE, 6 * PAGE_SIZE,
+				   MM_REMAP_MAYMOVE, 0, &r), -ENOMEM);
+	fail_slab(false);
+	fault_test_fail_all();		/* the new range needs a table */
+	assert_int_equal(mm_mremap(mm, ANON, 4 * PAGE_SIZE, 6 * PAGE_SIZE,
+				   MM_REMAP_MAYMOVE, 0, &r), -ENOMEM);
+	fault_test_fail_nth(0);
+	assert_int_equal(r, 0x1234);
+	check(mm);
+	assert_int_equal(mm->nr_vmas, 3);
+	assert_int_equal(mm->rss, 4);
+	expect(mm, ANON, 4, 0x40);
+	mm_shrink_caches();
+	assert_int_equal(zones_total_free(), free0);
+	mm_destroy(mm);
+}
+
+/*
+ * A move that runs out of memory at each step in turn (descriptor, the
+ * new page table, the populated growth of a shared region) changes
+ * nothing; the shared region's frames stay shared with the child.
+ */
+static void test_mremap_out_of_memory(void **state)
+{
+	struct mm *mm = mm_create(), *child;
+	uintptr_t a, r;
+	uint32_t free0;
+	unsigned int n;
+	int err;
+
+	(void)state;
+	assert_int_equal(mm_mmap_at(mm, ANON, 2 * PAGE_SIZE, RW | VM_SHARED,
+				    MM_MAP_FIXED, &a), 0);
+	fill(mm, ANON, 2, 0x60);
+	assert_int_equal(mm_fork(mm, &child), 0);
+	free0 = zones_total_free();
+	for (n = 1;; n++) {
+		fault_test_fail_nth(n);
+		err = mm_mremap(mm, ANON, 2 * PAGE_SIZE, 4 * PAGE_SIZE,
+				MM_REMAP_MAYMOVE | MM_REMAP_FIXED, SPAN, &r);
+		fault_test_fail_nth(0);
+		check(mm);
+		if (err == 0)
+			break;
+		assert_int_equal(err, -ENOMEM);
+		assert_int_equal(mm->nr_vmas, 1);
+		mm_shrink_caches();
+		assert_int_equal(zones_total_free(), free0);
+		expect(mm, ANON, 2, 0x60);
+	}
+	assert_true(n > 3);	/* descriptor, two frames, a table */
+	assert_int_equal(r, SPAN);
+	assert_int_equal(mm->rss, 4);
+	store(mm, SPAN + 5, 0x77);	/* still shared with the child */
+	assert_int_equal(load(child, ANON + 5), 0x77);
+	assert_int_equal(load(mm, SPAN + 3 * PAGE_SIZE), 0);
+	mm_destroy(child);
+	mm_destroy(mm);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -654,6 +1185,17 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_fault_out_of_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_out_of_memory, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_fork_unmap_across_tables, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layout, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_layout_refused, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_brk_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mmap_hint, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mmap_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mmap_fixed_replaces, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mmap_fixed_shared, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_madvise_dontneed, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mremap_paths, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mremap_errors, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mremap_out_of_memory, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

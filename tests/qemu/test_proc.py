@@ -14,7 +14,8 @@ from kmem import CPUS, MEMS
 CELLS = [(m, "qemu32") for m in MEMS] + \
         [("128M", c) for c in CPUS if c != "qemu32"]
 
-PROGRAMS = ["hello", "cowtest", "zerotest", "forktree", "oomtest", "fputest"]
+PROGRAMS = ["hello", "cowtest", "zerotest", "forktree", "oomtest", "fputest",
+            "layout", "mmaptest"]
 
 # CPU model: (FPU save format, whether SSE is on)
 FPU_FORMAT = {"486": ("FNSAVE", False), "pentium": ("FNSAVE", False),
