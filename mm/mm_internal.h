@@ -15,6 +15,12 @@ extern struct mm_stats mm_stat;
  */
 void mm_drop_frame(struct mm *mm, pfn_t pfn);
 
+/*
+ * mm_user_pgtables - the page tables of @mm's user half: one per present,
+ * non-large directory entry below PAGE_OFFSET.
+ */
+uint32_t mm_user_pgtables(struct mm *mm);
+
 /* One more entry of @mm maps a frame: rss and its high-water mark (M6). */
 void mm_rss_grew(struct mm *mm);
 

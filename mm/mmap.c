@@ -683,8 +683,7 @@ static uint32_t present_pages(struct mm *mm, uintptr_t start, uintptr_t end)
 	return n;
 }
 
-/* Page tables of the user half: one per present, non-large entry. */
-static uint32_t user_tables(struct mm *mm)
+uint32_t mm_user_pgtables(struct mm *mm)
 {
 	uintptr_t va;
 	uint32_t n = 0;
@@ -731,5 +730,5 @@ void mm_vm_stats(struct mm *mm, struct mm_vm_stats *st)
 	st->hiwater_rss = mm->hiwater_rss;
 	for (v = first_vma(mm); v; v = next_vma(v))
 		vm_stats_add(mm, v, st);
-	st->pte_tables = user_tables(mm);
+	st->pte_tables = mm_user_pgtables(mm);
 }

@@ -17,22 +17,7 @@
 #include "mm/slab.h"
 #include "mm/vmm.h"
 #include "mm/zones.h"
-
-/* Page tables of the user half of @mm. */
-static uint32_t user_pgtables(struct mm *mm)
-{
-	uintptr_t va;
-	uint32_t n = 0;
-
-	for (va = 0; va < PAGE_OFFSET; va += ARCH_LARGE_PAGE_SIZE) {
-		arch_pte_t pde, pte;
-
-		if (vmm_lookup(mm->pd, va, &pde, &pte) == 0 &&
-		    !arch_pde_large(pde))
-			n++;
-	}
-	return n;
-}
+#include "mm_internal.h"
 
 void mm_oom_usage(struct mm *mm, struct oom_usage *u)
 {
@@ -43,12 +28,12 @@ void mm_oom_usage(struct mm *mm, struct oom_usage *u)
 		u->total_vm += (uint32_t)((v->end - v->start) >> PAGE_SHIFT);
 	u->anon_rss = mm->rss - mm->shm_rss;
 	u->shmem_rss = mm->shm_rss;
-	u->pgtables = user_pgtables(mm);
+	u->pgtables = mm_user_pgtables(mm);
 }
 
 uint32_t mm_oom_badness(struct mm *mm)
 {
-	return mm->rss + user_pgtables(mm);
+	return mm->rss + mm_user_pgtables(mm);
 }
 
 uint32_t oom_reclaim(void)
