@@ -192,6 +192,22 @@ static void kstack_overflow(void)
 	kstack_recurse(0);
 }
 
+/*
+ * The AP's double-fault task panics, and the panic stops the machine:
+ * wait for it here (a second at most) rather than print the prompt into
+ * its report.
+ */
+static int vmfault_wait_panic(unsigned int cpu)
+{
+	unsigned long start = arch_ticks();
+
+	while (arch_ticks() - start < ARCH_HZ)
+		__asm__ volatile("sti; hlt");
+	printk("vmfault: CPU %u did not overflow its kernel stack within a second\n",
+	       cpu);
+	return -EBUSY;
+}
+
 /* `vmfault kstack CPU`: the overflow on an AP, by IPI, to show its own
  * double-fault task catches it. */
 static int vmfault_kstack_on(const char *arg)
@@ -206,7 +222,10 @@ static int vmfault_kstack_on(const char *arg)
 	}
 	if (cpu == 0)
 		return (int)kstack_recurse(0);
-	return ipi_call((unsigned int)cpu, kstack_overflow);
+	err = ipi_call((unsigned int)cpu, kstack_overflow);
+	if (err)
+		return err;
+	return vmfault_wait_panic((unsigned int)cpu);
 }
 
 static int cmd_vmfault(int argc, char **argv)
