@@ -7,7 +7,9 @@ bench-qemu section of bench/RESULTS.md (bench/results.py).
     bench_qemu.py [--results FILE] [--cflags FLAGS] [--cmdline OPTIONS]
 
 With --cmdline (e.g. "nowp") the kernel boots with those options and the
-figures are printed only: the results file records the default boot."""
+figures are printed only: the results file records the default boot,
+and beside it the same figures with each page-debugging option
+(DEBUG_OPTIONS: what page_poison and init_on_free cost a fault)."""
 import argparse
 import os
 import re
@@ -24,10 +26,12 @@ TARGETS = {"demand-zero": 1940, "zero-page": 600, "cow-copy": 2790,
            "cow-reuse": 630, "fork-exit-wait": 137000, "brk-touch": 1930}
 
 MEM, CPU = "256M", "pentium3"
+# boot options whose cost the results file records beside the default
+DEBUG_OPTIONS = ("page_poison", "init_on_free")
 ICOUNT = ("-icount", "shift=0,sleep=off")
 
 
-def section(out, figures, cflags, path, load0):
+def section(out, figures, cflags, path, load0, debug):
     """The bench-qemu section: faultbench's figures against the targets."""
     m = re.search(r"median of (\d+)", out)
     qemu = subprocess.run(["qemu-system-i386", "--version"],
@@ -49,6 +53,14 @@ def section(out, figures, cflags, path, load0):
         v = figures[name]
         text.append("| %s | %d | <= %d | %s |" % (
             name, v, target, "ok" if v <= target else "OVER"))
+    text += ["", "The same cases with a page-debugging boot option (instructions "
+             "per page, and the ratio to the default boot above):", "",
+             "| case | " + " | ".join(f"`{o}`" for o in debug) + " |",
+             "| --- |" + " ---: |" * len(debug)]
+    for name in TARGETS:
+        text.append("| %s | %s |" % (name, " | ".join(
+            "%d (%.2fx)" % (debug[o][name], debug[o][name] / figures[name])
+            for o in debug)))
     lines = [ln for ln in out.splitlines() if ln.startswith("faultbench:")]
     text += ["", "faultbench's output:", "", "```"] + lines + ["```"]
     results.update(path, "bench-qemu", "\n".join(text))
@@ -63,29 +75,46 @@ ap.add_argument("--cmdline", default="",
                 help="kernel boot options; the figures are then only printed")
 args = ap.parse_args()
 load0 = os.getloadavg()
-k = Kernel(mem=MEM, cpu=CPU, cmdline=args.cmdline,
-           extra=ICOUNT + ("-rtc", "base=2024-01-01T00:00:00,clock=vm"))
-try:
-    out = k.cmd("run faultbench")
-    k.halt()
-finally:
-    k.kill()
+
+
+def faultbench(cmdline):
+    """Boot with @cmdline, run faultbench; its output and figures (None
+    if a figure is missing or the run did not pass)."""
+    k = Kernel(mem=MEM, cpu=CPU, cmdline=cmdline,
+               extra=ICOUNT + ("-rtc", "base=2024-01-01T00:00:00,clock=vm"))
+    try:
+        out = k.cmd("run faultbench")
+        k.halt()
+    finally:
+        k.kill()
+    figures = {}
+    for name in TARGETS:
+        m = re.search(rf"faultbench: {name} (\d+)", out)
+        if m:
+            figures[name] = int(m.group(1))
+        else:
+            print(f"bench-qemu: no figure for {name} ({cmdline or 'default'})")
+    ok = len(figures) == len(TARGETS) and "PASS" in out
+    return out, figures if ok else None
+
+
+out, figures = faultbench(args.cmdline)
 print(out, end="")
-bad = 0
-figures = {}
+if figures is None:
+    sys.exit(1)     # a failed run leaves the last good section in place
 for name, target in TARGETS.items():
-    m = re.search(rf"faultbench: {name} (\d+)", out)
-    if not m:
-        print(f"bench-qemu: no figure for {name}")
-        bad += 1
-        continue
-    v = int(m.group(1))
-    figures[name] = v
+    v = figures[name]
     print(f"bench-qemu: {name:15s} {v:8d} instructions (target <= {target}) "
           f"{'ok' if v <= target else 'OVER'}")
-if bad or "PASS" not in out:
-    sys.exit(1)     # a failed run leaves the last good section in place
 if args.cmdline:
     print(f"bench-qemu: booted with '{args.cmdline}': {args.results} kept")
-else:
-    section(out, figures, args.cflags, args.results, load0)
+    sys.exit(0)
+debug = {}
+for option in DEBUG_OPTIONS:
+    _, f = faultbench(option)
+    if f is None:
+        sys.exit(1)
+    debug[option] = f
+    print(f"bench-qemu: {option}: " + ", ".join(
+        f"{n} {f[n]} ({f[n] / figures[n]:.2f}x)" for n in TARGETS))
+section(out, figures, args.cflags, args.results, load0, debug)
