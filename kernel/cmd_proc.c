@@ -7,6 +7,9 @@
  *                   descendants and any background process have ended;
  *                   then "PROG exited with status N" for each that exited
  *                   (a killed program has said why); Ctrl-C ends them all
+ *  run -n N PROG [ARGS]
+ *                   start N copies (1 to RUN_MAX) of one program side by
+ *                   side and wait, as above
  *  run PROG [ARGS] [& PROG [ARGS]]... &
  *                   start them in the background: "[PID] PROG" each, and
  *                   the prompt at once.  While the shell waits for a key,
@@ -25,7 +28,7 @@
 #include "proc.h"
 #include "shell.h"
 
-#define RUN_MAX		4	/* programs one `run` starts together */
+#define RUN_MAX		8	/* programs one `run` starts together */
 
 /* The programs of one `run`, in the order given. */
 struct run_set {
@@ -107,6 +110,41 @@ static int spawn_all(int argc, char **argv, struct run_set *rs)
 	return 0;
 }
 
+/* Start @n copies of "PROG ARGS" (@argv[0..argc)).  Returns: as spawn_all(). */
+static int spawn_copies(uint64_t n, int argc, char **argv,
+			struct run_set *rs)
+{
+	if (n == 0 || n > RUN_MAX) {
+		printk("run: -n takes 1 to %u copies\n", RUN_MAX);
+		return -EINVAL;
+	}
+	while (rs->n < n) {
+		struct proc *p = proc_spawn(argv[0], argc, argv);
+
+		if (!p)
+			return -ENOENT;
+		rs->pid[rs->n] = p->pid;
+		rs->status[rs->n] = -1;
+		memcpy(rs->name[rs->n], p->name, PROC_NAME_LEN);
+		rs->n++;
+	}
+	return 0;
+}
+
+/* Start what the command line names: "-n N PROG ARGS" or '&' groups. */
+static int spawn_named(int argc, char **argv, struct run_set *rs)
+{
+	uint64_t n;
+
+	if (argc < 2 || strcmp(argv[1], "-n") != 0)
+		return spawn_all(argc, argv, rs);
+	if (argc < 4 || shell_parse_u64(argv[2], &n) != 0) {
+		printk("run: -n N PROG [ARGS]\n");
+		return -EINVAL;
+	}
+	return spawn_copies(n, argc - 3, argv + 3, rs);
+}
+
 /* Run until every process started has been reaped, or Ctrl-C. */
 static void run_wait(struct run_set *rs)
 {
@@ -144,7 +182,7 @@ static int cmd_run(int argc, char **argv)
 	background = argc > 2 && strcmp(argv[argc - 1], "&") == 0;
 	if (background)
 		argc--;
-	err = spawn_all(argc, argv, &rs);
+	err = spawn_named(argc, argv, &rs);
 	if (background) {
 		console_set_idle(run_background);
 		for (i = 0; i < rs.n; i++)
@@ -164,7 +202,7 @@ static int cmd_run(int argc, char **argv)
 	}
 	return err ? err : ret;
 }
-SHELL_COMMAND(run, "run", "[PROG ARGS [& PROG ARGS]... [&]]",
+SHELL_COMMAND(run, "run", "[-n N] [PROG ARGS [& PROG ARGS]... [&]]",
 	      "run user programs together and wait (a last &: in the background)",
 	      cmd_run);
 

@@ -352,3 +352,26 @@ def test_random_system_calls_from_ring3(boot, mem, seeds):
     # and the kernel still runs programs correctly afterwards
     check_program(k, "cowtest", mem)
     k.halt()
+
+
+@pytest.mark.parametrize("prog", ["cowtest", "forktree", "oomtest"])
+def test_run_n_copies_side_by_side(boot, prog):
+    """`run -n 8 PROG`: eight copies at once, each ending by itself, and
+    nothing left behind (run() checks the free counts)."""
+    k = boot(mem="128M")
+    out, d = run(k, f"-n 8 {prog}", timeout=300)
+    assert out.count(f"{prog} exited with status 0") == 8, out
+    assert "FAIL" not in out and not SEGFAULT.search(out), out
+    k.halt()
+
+
+def test_run_n_refuses_bad_counts(boot):
+    k = boot(mem="16M")
+    for arg, msg in (("0", "run: -n takes 1 to 8 copies"),
+                     ("9", "run: -n takes 1 to 8 copies"),
+                     ("x", "run: -n N PROG [ARGS]")):
+        out = k.cmd(f"run -n {arg} hello")
+        assert msg in out and "hello exited" not in out, out
+    out = k.cmd("run -n 2")
+    assert "run: -n N PROG [ARGS]" in out, out
+    k.halt()
