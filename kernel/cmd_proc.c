@@ -79,6 +79,20 @@ static void list_programs(void)
 	printk("\n");
 }
 
+/* Start "PROG ARGS" (@argv[0..argc)) as the next of @rs.  0 or -ENOENT. */
+static int run_spawn(struct run_set *rs, int argc, char **argv)
+{
+	struct proc *p = proc_spawn(argv[0], argc, argv);
+
+	if (!p)
+		return -ENOENT;
+	rs->pid[rs->n] = p->pid;
+	rs->status[rs->n] = -1;
+	memcpy(rs->name[rs->n], p->name, PROC_NAME_LEN);
+	rs->n++;
+	return 0;
+}
+
 /*
  * Start each "PROG ARGS" of @argv, the groups split by "&" words.
  * Returns: 0, -EINVAL (an empty group, too many), -ENOENT (no such
@@ -89,8 +103,6 @@ static int spawn_all(int argc, char **argv, struct run_set *rs)
 	int i = 1, j;
 
 	while (i < argc) {
-		struct proc *p;
-
 		for (j = i; j < argc && strcmp(argv[j], "&") != 0; j++)
 			;
 		if (j == i || rs->n == RUN_MAX) {
@@ -98,13 +110,8 @@ static int spawn_all(int argc, char **argv, struct run_set *rs)
 			       RUN_MAX);
 			return -EINVAL;
 		}
-		p = proc_spawn(argv[i], j - i, argv + i);
-		if (!p)
+		if (run_spawn(rs, j - i, argv + i) != 0)
 			return -ENOENT;
-		rs->pid[rs->n] = p->pid;
-		rs->status[rs->n] = -1;
-		memcpy(rs->name[rs->n], p->name, PROC_NAME_LEN);
-		rs->n++;
 		i = j + 1;
 	}
 	return 0;
@@ -118,16 +125,9 @@ static int spawn_copies(uint64_t n, int argc, char **argv,
 		printk("run: -n takes 1 to %u copies\n", RUN_MAX);
 		return -EINVAL;
 	}
-	while (rs->n < n) {
-		struct proc *p = proc_spawn(argv[0], argc, argv);
-
-		if (!p)
+	while (rs->n < n)
+		if (run_spawn(rs, argc, argv) != 0)
 			return -ENOENT;
-		rs->pid[rs->n] = p->pid;
-		rs->status[rs->n] = -1;
-		memcpy(rs->name[rs->n], p->name, PROC_NAME_LEN);
-		rs->n++;
-	}
 	return 0;
 }
 
