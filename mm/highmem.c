@@ -4,25 +4,32 @@
  * Design.  The window is KMAP_SLOTS pages below the page-table window,
  * backed by a kernel page table that vmm_kernel_init() made, so a mapping
  * is one entry written through vmm_map() and is seen by every address
- * space.  Slots are a stack: kmap_local() takes the next one, kunmap_local()
- * must give back the top one, so no search and no bitmap is needed, and a
- * mapping made in an IRQ handler is undone before the interrupted code
- * runs again.  The TLB entry is flushed when a slot is unmapped (vmm_unmap()
- * does it for the kernel half), so a reused slot never shows a stale frame.
+ * space.  Each CPU owns KMAP_CPU_SLOTS of them, used as a stack:
+ * kmap_local() takes its next one, kunmap_local() must give back its top
+ * one, so no search and no bitmap is needed, and a mapping made in an IRQ
+ * handler is undone before the interrupted code runs again.  A CPU
+ * touches only its own slots, so the TLB entry is flushed on that CPU
+ * alone when a slot is unmapped (vmm_unmap() knows the window:
+ * vmm_cpu_local_va()), and a reused slot never shows a stale frame.
  * Direct-mapped frames never use a slot.
  *
- * Locking: the stack top changes with interrupts off; the entry itself
- * is written under vmm_lock by vmm_map()/vmm_unmap().
+ * Locking: a CPU's stack top changes on that CPU with interrupts off; the
+ * entry itself is written under vmm_lock by vmm_map()/vmm_unmap().
  */
 #include "mm/highmem.h"
 #include "mm/vmm.h"
 
-static unsigned int kmap_top;		/* slots in use: [0, kmap_top) */
+#define KMAP_CPU_SLOTS	(KMAP_SLOTS / MM_MAX_CPUS)
+
+/* Each CPU's slots in use: [0, kmap_top[cpu]) of its own. */
+static unsigned int kmap_top[MM_MAX_CPUS];
 static unsigned long kmap_refused;
 
+/* This CPU's slot @slot. */
 static uintptr_t kmap_slot_va(unsigned int slot)
 {
-	return KMAP_BASE + (uintptr_t)slot * PAGE_SIZE;
+	return KMAP_BASE +
+	       (uintptr_t)(arch_cpu_id() * KMAP_CPU_SLOTS + slot) * PAGE_SIZE;
 }
 
 static bool kmap_va(uintptr_t va)
@@ -39,15 +46,16 @@ void *kmap_local(struct page *page)
 	if (page_zonenum(page) != ZONE_HIGHMEM)
 		return page_address(page);
 	flags = arch_irq_save();
-	slot = kmap_top;
-	if (slot >= KMAP_SLOTS)
-		panic("kmap_local: all %u slots in use (pfn 0x%x, caller %pS)",
-		      KMAP_SLOTS, page_to_pfn(page), MM_CALLER());
+	slot = kmap_top[arch_cpu_id()];
+	if (slot >= KMAP_CPU_SLOTS)
+		panic("kmap_local: all %u slots of CPU %u in use (pfn 0x%x, caller %pS)",
+		      KMAP_CPU_SLOTS, arch_cpu_id(), page_to_pfn(page),
+		      MM_CALLER());
 	err = vmm_map(vmm_kernel_pd, kmap_slot_va(slot), page_to_pfn(page),
 		      MMU_WRITE);
 	if (err)
 		panic("kmap_local: slot %u: vmm_map returned %d", slot, err);
-	kmap_top++;
+	kmap_top[arch_cpu_id()]++;
 	arch_irq_restore(flags);
 	return (void *)kmap_slot_va(slot);
 }
@@ -56,22 +64,24 @@ int kunmap_local(const void *addr)
 {
 	uintptr_t va = ALIGN_DOWN((uintptr_t)addr, PAGE_SIZE);
 	unsigned long flags;
+	unsigned int top;
 	int err = 0;
 
 	if (!kmap_va(va))
 		return 0;
 	flags = arch_irq_save();
-	if (kmap_top == 0 || va != kmap_slot_va(kmap_top - 1)) {
-		kmap_refused++;
-		printk("kmap: kunmap_local of 0x%08x out of order (%u slots in use) (caller %pS)\n",
-		       (unsigned int)va, kmap_top, MM_CALLER());
+	top = kmap_top[arch_cpu_id()];
+	if (top == 0 || va != kmap_slot_va(top - 1)) {
+		__atomic_fetch_add(&kmap_refused, 1, __ATOMIC_RELAXED);
+		printk("kmap: kunmap_local of 0x%08x out of order on CPU %u (%u slots in use) (caller %pS)\n",
+		       (unsigned int)va, arch_cpu_id(), top, MM_CALLER());
 		err = -EINVAL;
 	} else {
 		err = vmm_unmap(vmm_kernel_pd, va, NULL);
 		if (err)
 			panic("kunmap_local: slot 0x%08x: vmm_unmap returned %d",
 			      (unsigned int)va, err);
-		kmap_top--;
+		kmap_top[arch_cpu_id()]--;
 	}
 	arch_irq_restore(flags);
 	return err;
@@ -79,7 +89,7 @@ int kunmap_local(const void *addr)
 
 unsigned int kmap_local_depth(void)
 {
-	return kmap_top;
+	return kmap_top[arch_cpu_id()];
 }
 
 unsigned long kmap_local_refused(void)
@@ -97,6 +107,6 @@ void clear_highpage(struct page *page)
 
 void kmap_local_reset(void)
 {
-	kmap_top = 0;
+	memset(kmap_top, 0, sizeof(kmap_top));
 	kmap_refused = 0;
 }

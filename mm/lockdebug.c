@@ -43,6 +43,7 @@ static const char *const lockdebug_names[MM_LOCK_NR_CLASSES] = {
 	[MM_LOCK_KMALLOC] = "kmalloc",
 	[MM_LOCK_FAULT] = "fault_inject",
 	[MM_LOCK_RATELIMIT] = "ratelimit",
+	[MM_LOCK_TLB] = "tlb",
 };
 
 void lockdebug_enable(void)

@@ -74,11 +74,17 @@ static void pgtable_free(pfn_t table)
 	__free_pages(page, 0);
 }
 
-/* Flush @va if the change can be cached: kernel half, or the live space. */
+/*
+ * The entry at @va lost rights or went: flush it here if it can be cached
+ * (kernel half, or the live space) and on every other CPU that may cache
+ * it, but for a kmap slot, which only its own CPU ever touches.
+ */
 static void vmm_flush(pfn_t pd, uintptr_t va)
 {
 	if (vmm_kernel_va(va) || pd == arch_mmu_current())
 		arch_tlb_flush_page(va);
+	if (!vmm_cpu_local_va(va))
+		arch_tlb_shootdown(vmm_kernel_va(va) ? PFN_NONE : pd, va, 1);
 }
 
 /* Common argument checks of map/unmap/protect. */
@@ -135,6 +141,7 @@ void vmm_pgtable_put_locked(pfn_t pd, uintptr_t va, pfn_t table)
 		arch_tlb_flush_page(PGTABLE_WINDOW + pdx * PAGE_SIZE);
 		arch_tlb_flush_page(va);
 	}
+	arch_tlb_shootdown(pd, 0, 0);	/* elsewhere: all of it, rare */
 	pgtable_free(table);
 	vmm_stat.tables_freed++;
 }
@@ -159,11 +166,17 @@ static void vmm_apply_locked(pfn_t pd, uintptr_t va, arch_pte_t *pte,
 		(*vmm_pt_count(table))++;
 		vmm_stat.maps++;
 		break;
-	case VMM_PROTECT:
+	case VMM_PROTECT: {
+		unsigned int lost = arch_pte_prot(*pte) & ~e->prot;
+
 		*pte = arch_pte_modify(*pte, e->prot);
-		vmm_flush(pd, va);
+		if (lost & (MMU_WRITE | MMU_USER))
+			vmm_flush(pd, va);
+		else if (vmm_kernel_va(va) || pd == arch_mmu_current())
+			arch_tlb_flush_page(va);	/* rights only grew */
 		vmm_stat.protects++;
 		break;
+	}
 	case VMM_UNMAP:
 		if (e->old)
 			*e->old = arch_pte_pfn(*pte);
@@ -311,6 +324,7 @@ int vmm_pgdir_destroy(pfn_t pd)
 		return -EINVAL;
 	}
 	flags = mm_lock_irqsave(&vmm_lock);
+	arch_tlb_shootdown(pd, 0, 0);	/* lazy holders load another */
 	left = pgdir_free_user_locked(pd);
 	pgtable_free(pd);
 	mm_unlock_irqrestore(&vmm_lock, flags);

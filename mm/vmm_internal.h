@@ -18,6 +18,15 @@ static inline bool vmm_kernel_va(uintptr_t va)
 	return va >= PAGE_OFFSET;
 }
 
+/*
+ * The kmap window: each CPU maps and unmaps only its own slots
+ * (mm/highmem.c), so an entry there is never cached by another CPU.
+ */
+static inline bool vmm_cpu_local_va(uintptr_t va)
+{
+	return va >= KMAP_BASE && va - KMAP_BASE < KMAP_SLOTS * PAGE_SIZE;
+}
+
 /* The present-entry count of a table lives in its descriptor. */
 static inline uint32_t *vmm_pt_count(pfn_t table)
 {

@@ -46,6 +46,20 @@ struct vmm_batch {
 	void *arg;
 };
 
+/* The same entries on the other CPUs: their span, or all of a space. */
+static void batch_shootdown_locked(const struct vmm_batch *b)
+{
+	uintptr_t first = b->va[0];
+	unsigned int span = (unsigned int)((b->va[b->n - 1] - first) >>
+					   PAGE_SHIFT) + 1;
+
+	if (vmm_kernel_va(first))
+		arch_tlb_shootdown(PFN_NONE, first, span);
+	else
+		arch_tlb_shootdown(b->pd, first,
+				   span > VMM_FLUSH_PAGES ? 0 : span);
+}
+
 /* Flush the batch's entries, then hand their frames to the callback. */
 static void batch_flush_locked(struct vmm_batch *b)
 {
@@ -56,6 +70,7 @@ static void batch_flush_locked(struct vmm_batch *b)
 	else if (b->live || vmm_kernel_va(b->va[0]))
 		for (i = 0; i < b->n; i++)
 			arch_tlb_flush_page(b->va[i]);
+	batch_shootdown_locked(b);
 	for (i = 0; b->fn && i < b->n; i++)
 		b->fn(b->arg, b->pfn[i]);
 	b->n = 0;
@@ -177,6 +192,7 @@ struct vmm_copy {
 	bool cow, src_live;
 	unsigned int flushes;		/* source pages flushed one by one */
 	bool flush_all;			/* ... and beyond that, a full flush */
+	bool downgraded;		/* a source entry lost its write right */
 	void (*fn)(void *arg, pfn_t pfn);
 	void *arg;
 };
@@ -184,6 +200,7 @@ struct vmm_copy {
 /* The source entry at @va lost its write right: flush it if cached. */
 static void copy_flush_locked(struct vmm_copy *c, uintptr_t va)
 {
+	c->downgraded = true;
 	if (!c->src_live)
 		return;
 	if (c->flushes < VMM_FLUSH_PAGES) {
@@ -276,6 +293,8 @@ int vmm_copy_range(pfn_t dst_pd, pfn_t src_pd, uintptr_t start,
 	}
 	if (c.flush_all)
 		arch_tlb_flush_all();
+	if (c.downgraded)
+		arch_tlb_shootdown(src_pd, 0, 0);
 	mm_unlock_irqrestore(&vmm_lock, irq);
 	return err;
 }

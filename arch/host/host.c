@@ -109,6 +109,14 @@ void arch_tlb_flush_all(void)
 	host_tlb_full_flushes++;
 }
 
+/* Host CPUs are threads sharing one arena: no TLB to shoot down. */
+void arch_tlb_shootdown(pfn_t pd, uintptr_t va, unsigned int npages)
+{
+	(void)pd;
+	(void)va;
+	(void)npages;
+}
+
 /*
  * The printk log grows as needed; tests clear it between cases.  CPUs
  * are threads, so appending takes a mutex.

@@ -16,15 +16,21 @@
  * kernel instruction that may fault with where to resume; the page-fault
  * handler consults it when the VMM cannot resolve a fault.
  *
- * Locking: none of its own; callers hold vmm_lock or run at boot.
+ * Locking: none of its own; callers hold vmm_lock or run at boot.  The
+ * window is per CPU: each CPU's CR3 is its own.
  */
 #include "cpu.h"
 #include "mmu.h"
+#include "percpu.h"
 #include "pgtable.h"
+#include "tlb.h"
 
 extern const struct ex_entry __ex_table_start[], __ex_table_end[];
 
-static pfn_t window_pd = PFN_NONE;	/* live directory with a self-map */
+/* Each CPU's live directory with a self-map (a CPU uses only its own). */
+static pfn_t window_pd[SMP_MAX_CPUS] = {
+	[0 ... SMP_MAX_CPUS - 1] = PFN_NONE
+};
 unsigned long x86_fixups_taken;
 
 pfn_t arch_mmu_current(void)
@@ -35,7 +41,8 @@ pfn_t arch_mmu_current(void)
 void arch_mmu_switch(pfn_t pd)
 {
 	write_cr3((uint32_t)PFN_PHYS(pd));
-	window_pd = pd;
+	window_pd[smp_processor_id()] = pd;
+	tlb_note_switch(pd);
 }
 
 bool arch_mmu_has_pse(void)
@@ -45,7 +52,7 @@ bool arch_mmu_has_pse(void)
 
 arch_pte_t *arch_pgtable_virt(pfn_t pd, unsigned int pdx, pfn_t table)
 {
-	if (pd == window_pd)
+	if (pd == window_pd[smp_processor_id()])
 		return (arch_pte_t *)(PGTABLE_WINDOW + pdx * PAGE_SIZE);
 	return arch_phys_to_virt(PFN_PHYS(table));
 }

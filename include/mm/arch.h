@@ -188,7 +188,9 @@ static inline void arch_irq_restore(unsigned long flags)
 
 /*
  * arch_cpu_relax - one turn of a spin-wait loop: `pause` (a nop before
- * the Pentium 4) in the kernel.  The host's CPUs are threads that the
+ * the Pentium 4) in the kernel, which then answers a TLB shootdown
+ * addressed to this CPU (a CPU spinning with interrupts off for a lock
+ * whose holder waits for that answer would otherwise never give it).  The host's CPUs are threads that the
  * host may deschedule, and a ticket lock handed to a descheduled waiter
  * stalls every CPU behind it, so the host yields the processor instead.
  * Context: any.
@@ -197,10 +199,16 @@ static inline void arch_irq_restore(unsigned long flags)
 void host_cpu_relax(void);
 #endif
 
+#ifdef MM_KERNEL
+void arch_spin_relax(void);
+#endif
+
 static inline void arch_cpu_relax(void)
 {
 #ifdef MM_HOST
 	host_cpu_relax();
+#elif defined(MM_KERNEL)
+	arch_spin_relax();
 #else
 	__asm__ volatile("rep; nop" : : : "memory");
 #endif
@@ -217,6 +225,18 @@ unsigned long arch_ticks(void);
 /* TLB maintenance for the current address space.  Context: any. */
 void arch_tlb_flush_page(uintptr_t va);
 void arch_tlb_flush_all(void);
+
+/*
+ * arch_tlb_shootdown - after changing entries of directory @pd (PFN_NONE:
+ * the kernel half, which every directory shares) that removed or
+ * downgraded mappings in [@va, @va + @npages pages), and flushing this
+ * CPU, make every other CPU that may cache them flush them too (@npages
+ * 0: everything of @pd), and return once each has.  A CPU that has @pd
+ * loaded but runs no process of it loads the kernel directory instead.
+ * Call it before the frames or tables the entries mapped are reused.
+ * Context: any, with any mm lock held; interrupts off or on.
+ */
+void arch_tlb_shootdown(pfn_t pd, uintptr_t va, unsigned int npages);
 
 /*
  * Console output and the end of the world.  printk understands

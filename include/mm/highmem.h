@@ -30,7 +30,7 @@ void *kmap_local(struct page *page);
  */
 int kunmap_local(const void *addr);
 
-/* Slots in use now, and misuse refused so far.  Context: any. */
+/* This CPU's slots in use now, and misuse refused so far.  Context: any. */
 unsigned int kmap_local_depth(void);
 unsigned long kmap_local_refused(void);
 

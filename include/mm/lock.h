@@ -54,6 +54,7 @@ enum mm_lock_class {
 	MM_LOCK_KMALLOC,	/* kmalloc's counters of large blocks */
 	MM_LOCK_FAULT,		/* fault injection's state */
 	MM_LOCK_RATELIMIT,	/* a rate limit's window */
+	MM_LOCK_TLB,		/* the TLB shootdown in flight (arch) */
 	MM_LOCK_NR_CLASSES
 };
 
