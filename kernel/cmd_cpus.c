@@ -1,8 +1,9 @@
 /*
  * The `cpus` console command: one line per usable CPU, as the kernel sees
  * it (APIC id, CPUID family and model where known, online or not, the
- * timer ticks it took and the IPIs it received), and the firmware table
- * it came from.  `cpus ping` sends the ping IPI to each online AP and
+ * timer ticks it took, the IPIs it received, the TLB shootdowns it sent
+ * and answered), the firmware table it came from, and the scheduler's
+ * context switches and kernel-lock waits.  `cpus ping` sends the ping IPI to each online AP and
  * waits, with a bound, for each one's count of received IPIs to move;
  * `cpus ping all` sends one IPI with the all-but-self shorthand instead.
  *
@@ -13,7 +14,9 @@
 #include "ipi.h"
 #include "lapic.h"
 #include "percpu.h"
+#include "proc.h"
 #include "shell.h"
+#include "tlb.h"
 #include "trap.h"
 #include "mm/arch.h"
 
@@ -27,6 +30,7 @@ static bool cpu_online(unsigned int i)
 static void cpus_line(unsigned int i)
 {
 	const struct cpu_slot *s = &cpu_slots[i];
+	struct tlb_stats t;
 
 	printk("cpu%u: apic %u", i, s->apic_id);
 	if (i == 0 && cpu.has_cpuid)
@@ -35,8 +39,12 @@ static void cpus_line(unsigned int i)
 		printk(", offline\n");
 		return;
 	}
-	printk(", online%s, ticks %u, ipis %u\n", i == 0 ? ", boot" : "",
-	       percpu_read_remote(i, ticks), percpu_read_remote(i, ipis));
+	tlb_get_stats(i, &t);
+	printk(", online%s, ticks %u, ipis %u, shootdowns %u sent %u "
+	       "answered (%u pages, %u full, %u lazy)\n",
+	       i == 0 ? ", boot" : "", percpu_read_remote(i, ticks),
+	       percpu_read_remote(i, ipis), t.sent, t.received, t.pages,
+	       t.full, t.lazy_leaves);
 }
 
 /* Send the ping to every online AP, one by one or all at once. */
@@ -101,6 +109,8 @@ static int cmd_cpus(int argc, char **argv)
 	for (i = 0; i < nr_cpu_slots; i++)
 		cpus_line(i);
 	printk("source: %s\n", smp_source_name(smp_firmware.source));
+	printk("sched: %u context switches, %lu kernel lock waits\n",
+	       sched_switch_count(), klock_contended());
 	return 0;
 }
 SHELL_COMMAND(cpus, "cpus", "[ping [all]]",

@@ -65,7 +65,9 @@ static bool run_background(void)
 {
 	if (!sched_runnable())
 		return false;
+	klock_acquire();
 	schedule();
+	klock_release();
 	return true;
 }
 
@@ -162,7 +164,9 @@ static void run_wait(struct run_set *rs)
 		} else if (sched_runnable()) {
 			schedule();		/* back at our next turn */
 		} else {
-			__asm__ volatile("sti; hlt");
+			klock_release();	/* others may need it to end */
+			__asm__ volatile("sti; hlt; cli" : : : "memory");
+			klock_acquire();
 		}
 		arch_irq_restore(flags);
 	}

@@ -188,7 +188,7 @@ static void vmstat_own(void)
 	printk("nr_mm %u\n", s.spaces);
 	printk("nr_vma %u\n", s.vmas);
 	printk("nr_proc %u\n", proc_count());
-	printk("nr_fpu_owner %u\n", fpu_owner() ? 1u : 0u);
+	printk("nr_fpu_owner %u\n", fpu_owners());
 }
 
 static int cmd_vmstat(int argc, char **argv)

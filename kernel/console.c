@@ -23,9 +23,10 @@
  * stops at it, and long commands poll it with console_interrupted().
  * A reader of characters gets it first, as CONSOLE_INTR.
  *
- * Locking: writers disable interrupts for a whole console_write(), so a
- * line printed from an IRQ handler never lands inside another one, and
- * the drivers' cursor state needs no lock of its own.  The cost is
+ * Locking: writers disable interrupts and take the console lock for a
+ * whole console_write(), so a line printed from an IRQ handler or another
+ * CPU never lands inside another one, and the drivers' cursor state needs
+ * no lock of its own.  The cost is
  * interrupt latency on a slow real UART (about 87 us a byte at 115200).
  * A system call writing user data hands over CONSOLE_BURST bytes at a
  * time instead, so interrupts are never off for long.  The CR LF state is
@@ -36,6 +37,8 @@
  */
 #include "mm/arch.h"
 #include "console.h"
+#include "percpu.h"
+#include "mm/lock.h"
 #include "io.h"
 
 #define ASCII_DEL	0x7f
@@ -69,12 +72,45 @@ void console_putc(char c)
 	arch_irq_restore(flags);
 }
 
+/*
+ * One writer at a time across CPUs, so that lines never interleave: a
+ * test-and-set lock taken with interrupts off.  A CPU that already holds
+ * it (a panic inside a write) writes through, and so does the only CPU
+ * before a second one can run.
+ */
+static uint32_t console_lock_word;
+static uint32_t console_holder = 0xffffffffu;
+
+static bool console_lock(void)
+{
+	unsigned int cpu;
+
+	if (!(mm_lock_mode & MM_LOCK_SMP))
+		return false;	/* one CPU (and maybe no per-CPU area yet) */
+	cpu = smp_processor_id();
+	if (__atomic_load_n(&console_holder, __ATOMIC_RELAXED) == cpu)
+		return false;
+	while (__atomic_exchange_n(&console_lock_word, 1, __ATOMIC_ACQUIRE))
+		arch_cpu_relax();
+	console_holder = cpu;
+	return true;
+}
+
+static void console_unlock(void)
+{
+	console_holder = 0xffffffffu;
+	__atomic_store_n(&console_lock_word, 0, __ATOMIC_RELEASE);
+}
+
 void console_write(const char *s, size_t n)
 {
 	unsigned long flags = arch_irq_save();
+	bool locked = console_lock();
 
 	while (n--)
 		console_emit(*s++);
+	if (locked)
+		console_unlock();
 	arch_irq_restore(flags);
 }
 

@@ -25,8 +25,13 @@
  * with one line; the same in a kernel copy from or to user memory returns
  * to the caller through the exception table (-EFAULT).
  *
- * Locking: interrupts off throughout (system calls and faults enter
- * through interrupt gates; the shell disables them around its calls).
+ * A process running on another CPU is never torn down from here: it is
+ * marked (`killed`) and interrupted, and exits itself at its next return
+ * to ring 3 (sched_return_user()); a wait it sleeps in returns -EINTR.
+ *
+ * Locking: the kernel lock (klock.h) and interrupts off throughout
+ * (system calls and faults enter through interrupt gates and take the
+ * lock; the shell holds it for each command).
  */
 #include "cpu.h"
 #include "oom.h"
@@ -81,6 +86,7 @@ static struct proc *proc_alloc(const char *name)
 	}
 	memcpy(p->name, name, MIN(strlen(name), sizeof(p->name) - 1));
 	p->pid = next_pid++;
+	p->cpus_allowed = ~0u;
 	fpu_state_init(&p->fpu);
 	return p;
 }
@@ -166,6 +172,7 @@ int proc_fork(const struct trap_frame *tf)
 		return -ENOMEM;
 	}
 	p->mm->pid = p->pid;
+	p->cpus_allowed = current->cpus_allowed;
 	fpu_flush(&current->fpu);
 	p->fpu = current->fpu;
 	*kstack_frame(p) = *tf;
@@ -188,6 +195,8 @@ static void proc_zombify(struct proc *p, int status)
 		if (c->parent == p)
 			c->parent = &proc0;
 	if (p->mm) {
+		if (p->mm->pd == arch_mmu_current())
+			vmm_switch(vmm_kernel_pd);	/* lazily loaded here */
 		mm_destroy(p->mm);
 		p->mm = NULL;
 	}
@@ -203,6 +212,8 @@ void proc_exit(int status)
 	struct proc *p = current;
 
 	arch_irq_save();
+	if (!klock_held())
+		klock_acquire();	/* from #NM, which runs without it */
 	MM_ASSERT(p != &proc0);
 	if (p->mm)
 		vmm_switch(vmm_kernel_pd);
@@ -211,9 +222,26 @@ void proc_exit(int status)
 	panic("proc: zombie %d (%s) was scheduled", p->pid, p->name);
 }
 
+/*
+ * @p runs on another CPU: it cannot lose its address space under it, so
+ * it is told to exit at its next return to ring 3 and that CPU is
+ * interrupted.  Returns: whether that was the case.
+ */
+static bool kill_elsewhere(struct proc *p, int status)
+{
+	if (p->state != PROC_RUNNING)
+		return false;
+	if (!p->killed)
+		p->killed = status;
+	sched_kick(p);
+	return true;
+}
+
 void proc_terminate(struct proc *p, int status)
 {
 	MM_ASSERT(p != current && p != &proc0 && p->state != PROC_ZOMBIE);
+	if (kill_elsewhere(p, status))
+		return;
 	sched_remove(p);
 	proc_zombify(p, status);
 }
@@ -234,14 +262,18 @@ void proc_kill_all(int status)
 	MM_ASSERT(current == &proc0);
 	sched_clear();
 	for (p = procs; p; p = p->next) {
+		p->parent = &proc0;
+		if (kill_elsewhere(p, status))
+			continue;	/* exits on its CPU, a zombie of ours */
 		if (p->state != PROC_ZOMBIE) {
+			if (p->mm->pd == arch_mmu_current())
+				vmm_switch(vmm_kernel_pd);
 			mm_destroy(p->mm);
 			p->mm = NULL;
 			fpu_release(&p->fpu);
 			p->status = status;
 			p->state = PROC_ZOMBIE;
 		}
-		p->parent = &proc0;
 	}
 }
 
@@ -250,7 +282,7 @@ void proc_reap(struct proc *p)
 	struct proc **pp;
 
 	MM_ASSERT(p->state == PROC_ZOMBIE);
-	MM_ASSERT(fpu_owner() != &p->fpu);
+	MM_ASSERT(!fpu_owned(&p->fpu));
 	for (pp = &procs; *pp; pp = &(*pp)->next) {
 		if (*pp == p) {
 			*pp = p->next;
@@ -281,6 +313,8 @@ int proc_wait(int pid, int *status)
 		}
 		if (!found)
 			return -ECHILD;
+		if (current->killed)
+			return -EINTR;
 		current->state = PROC_SLEEPING;
 		schedule();
 	}
@@ -375,8 +409,8 @@ static const char *state_name(enum proc_state s)
 
 static void proc_line(const struct proc *p)
 {
-	printk("%5d %5d %-9s %6u %6u %8llu %s\n", p->pid,
-	       p->parent ? p->parent->pid : 0, state_name(p->state),
+	printk("%5d %5d %-9s %3u %6u %6u %8llu %s\n", p->pid,
+	       p->parent ? p->parent->pid : 0, state_name(p->state), p->cpu,
 	       p->mm ? p->mm->rss : 0, p->mm ? p->mm->zero_ptes : 0,
 	       p->ticks, p->name);
 }
@@ -385,7 +419,7 @@ void proc_dump(void)
 {
 	const struct proc *p;
 
-	printk("  PID  PPID STATE        RSS   ZERO    TICKS NAME\n");
+	printk("  PID  PPID STATE     CPU    RSS   ZERO    TICKS NAME\n");
 	proc_line(&proc0);
 	for (p = procs; p; p = p->next)
 		proc_line(p);

@@ -19,6 +19,7 @@
 #define KERNEL_PROC_H
 
 #include "fpu.h"
+#include "klock.h"
 #include "percpu.h"
 #include "trap.h"
 #include "mm/kstack.h"
@@ -64,12 +65,18 @@ struct proc {
 	struct fpu_state fpu;		/* FPU registers while not in the FPU
 					 * (arch/i386/fpu.c changes it) */
 	bool oom_victim;		/* chosen by the OOM killer (oom.c) */
+	bool idle;			/* an AP's idle context (sched.c) */
+	unsigned int cpu;		/* the CPU it runs or last ran on */
+	uint32_t cpus_allowed;		/* CPUs it may run on, a bit each */
+	int killed;			/* ended from another CPU: the wait
+					 * status it exits with at its next
+					 * return to ring 3 */
 };
 
 /*
  * The process running on this CPU: its per-CPU slot (arch/i386/percpu.h),
- * which schedule() sets and proc_boot_init() starts at process 0.  The
- * other CPUs run no process: theirs stays NULL.
+ * which schedule() sets, proc_boot_init() starts at process 0 on the boot
+ * CPU and sched_ap_idle() at the AP's idle context on the others.
  */
 #define current ((struct proc *)this_cpu_read(cur_proc))
 
@@ -159,11 +166,41 @@ void proc_dump(void);
 /* Scheduler (kernel/sched.c). */
 void sched_enqueue(struct proc *p);
 void schedule(void);			/* interrupts off */
-bool sched_runnable(void);		/* anyone on the run queue? */
+bool sched_runnable(void);		/* anyone queued this CPU may run? */
 void sched_clear(void);			/* empty the run queue */
 void sched_remove(struct proc *p);	/* take @p off the queue if there */
 void sched_yield(void);
 void sched_tick(struct trap_frame *tf);
+
+/*
+ * sched_return_user - the last step before the return to ring 3 (called
+ * from trap_return with the frame): a process ended from another CPU
+ * exits here; otherwise the kernel lock is released if this CPU holds it.
+ * Context: any trap's return, interrupts off.
+ */
+void sched_return_user(struct trap_frame *tf);
+
+/* Interrupt the CPU running @p (another one), so that it sees @p->killed. */
+void sched_kick(const struct proc *p);
+
+/*
+ * The scheduler's system calls (kernel/sys_sched.c): sched_setaffinity,
+ * sched_getaffinity and getcpu as on Linux.  Returns: 0 (getaffinity: the
+ * mask's size), -ESRCH, -EINVAL, -EFAULT.
+ */
+long sys_sched_setaffinity(int pid, uint32_t len, uintptr_t umask);
+long sys_sched_getaffinity(int pid, uint32_t len, uintptr_t umask);
+long sys_getcpu(uintptr_t ucpu, uintptr_t unode);
+
+/* Context switches so far, all CPUs.  Context: any. */
+uint32_t sched_switch_count(void);
+
+/*
+ * sched_ap_idle - AP @cpu's idle context, on its start-up stack: halt
+ * until an interrupt, run what the queue holds for it.  Never returns.
+ * Context: the AP, once online, interrupts off.
+ */
+__attribute__((noreturn)) void sched_ap_idle(unsigned int cpu);
 /*
  * sched_preempt_point - let in the interrupts waiting at the CPU (the
  * tick, console input), then give the CPU up if the current process has

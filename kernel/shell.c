@@ -10,6 +10,7 @@
  * Context: process context with interrupts enabled (input blocks).
  */
 #include "console.h"
+#include "klock.h"
 #include "shell.h"
 #include "mm/arch.h"
 
@@ -50,6 +51,21 @@ static int split_words(char *line, char **argv)
 	return argc;
 }
 
+/* A command runs holding the kernel lock, interrupts as it left them. */
+static int shell_run_cmd(const struct shell_cmd *c, int argc, char **argv)
+{
+	unsigned long flags = arch_irq_save();
+	int ret;
+
+	klock_acquire();
+	arch_irq_restore(flags);
+	ret = c->fn(argc, argv);
+	flags = arch_irq_save();
+	klock_release();
+	arch_irq_restore(flags);
+	return ret;
+}
+
 int shell_exec(char *line)
 {
 	char *argv[SHELL_MAX_ARGS + 1];
@@ -68,7 +84,7 @@ int shell_exec(char *line)
 		printk("%s: unknown command (try 'help')\n", argv[0]);
 		return -ENOENT;
 	}
-	return c->fn(argc, argv);
+	return shell_run_cmd(c, argc, argv);
 }
 
 static void erase_chars(unsigned int n)

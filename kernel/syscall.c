@@ -51,18 +51,18 @@ int user_ok(uintptr_t a, size_t n, bool write)
  * one burst at most, the clock keeps time and other processes keep their
  * turns.  A Ctrl-C stops the write, as a signal does on Linux: it returns
  * what it wrote, or -EINTR if that was nothing, and the shell then ends
- * the program.
+ * the program.  One process writes at a time (console_writer): another
+ * CPU's writer waits for the whole write, so a process's line is never
+ * cut by another's, as on a Linux terminal for writes of a line.
  */
-static long sys_write(int fd, uintptr_t buf, size_t len)
+static struct proc *console_writer;
+
+static long console_write_user(uintptr_t buf, size_t len)
 {
 	char chunk[CONSOLE_BURST];
 	size_t done = 0;
 	long err = 0;
 
-	if (fd != 1 && fd != 2)
-		return -EBADF;
-	if (user_ok(buf, len, false))
-		return -EFAULT;
 	while (done < len) {
 		size_t n = MIN(len - done, sizeof(chunk));
 
@@ -79,6 +79,25 @@ static long sys_write(int fd, uintptr_t buf, size_t len)
 		sched_preempt_point();
 	}
 	return done ? (long)done : err;
+}
+
+static long sys_write(int fd, uintptr_t buf, size_t len)
+{
+	long ret;
+
+	if (fd != 1 && fd != 2)
+		return -EBADF;
+	if (user_ok(buf, len, false))
+		return -EFAULT;
+	while (console_writer) {
+		if (current->killed)
+			return -EINTR;
+		sched_yield();		/* lets the kernel lock go */
+	}
+	console_writer = current;
+	ret = console_write_user(buf, len);
+	console_writer = NULL;
+	return ret;
 }
 
 /* Linux's times(2) without the struct: clock ticks (PIT_HZ) since boot. */
@@ -237,6 +256,12 @@ static long syscall_do(struct trap_frame *tf)
 	case SYS_yield:
 		sched_yield();
 		return 0;
+	case SYS_sched_setaffinity:
+		return sys_sched_setaffinity((int)tf->ebx, tf->ecx, tf->edx);
+	case SYS_sched_getaffinity:
+		return sys_sched_getaffinity((int)tf->ebx, tf->ecx, tf->edx);
+	case SYS_getcpu:
+		return sys_getcpu(tf->ebx, tf->ecx);
 	case SYS_kmem_stats:
 		return sys_kmem_stats(tf->ebx);
 	case SYS_ipc:

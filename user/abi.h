@@ -25,6 +25,9 @@
 #define SYS_mremap	163	/* mremap(old, old_len, new_len, flags, new) */
 #define SYS_mmap	192	/* mmap2(addr, len, prot, flags, fd): anonymous */
 #define SYS_madvise	219	/* madvise(addr, len, advice) */
+#define SYS_sched_setaffinity	241	/* (pid, len, mask *) */
+#define SYS_sched_getaffinity	242	/* (pid, len, mask *): size */
+#define SYS_getcpu	318	/* getcpu(unsigned *cpu, unsigned *node, 0) */
 #define SYS_kmem_stats	500	/* kmem386: fill struct kmem_ustats */
 
 #define PROT_NONE	0x0

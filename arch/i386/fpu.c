@@ -27,12 +27,22 @@
  * option) CR0.EM is set: every x87 instruction raises #NM and fpu_trap()
  * says -ENODEV; there is no math emulator.
  *
- * Locking: interrupts off; one CPU runs processes (the boot CPU): the
- * owner and the counters are its.  fpu_ap_init() touches only the
+ * Several CPUs.  Each CPU has its own FPU, owner and CR0.TS.  A process
+ * may next run on another CPU, where its registers must come from its
+ * area, so while more than one CPU may run processes a switch writes the
+ * outgoing owner's registers to its area at once (fpu_switch_out()) and
+ * leaves that CPU's FPU without an owner; loading stays lazy (the #NM
+ * trap).  With one CPU nothing is saved at a switch.
+ *
+ * Locking: interrupts off; a CPU's owner, TS flag and counters are
+ * written by that CPU only (fpu_release() clears another CPU's owner
+ * only for a process that runs nowhere).  fpu_ap_init() touches only the
  * calling CPU's registers.
  */
 #include "cpu.h"
 #include "fpu.h"
+#include "percpu.h"
+#include "mm/lock.h"
 #include "mm/arch.h"
 
 /* Offsets into the images (Intel SDM vol. 1, 8.1.10 and 10.5.1). */
@@ -44,19 +54,25 @@
 #define FSW_ES		0x0080	/* error summary: an exception is pending */
 
 enum fpu_mode fpu_mode;
-static struct fpu_state *owner;
-static bool ts_set;		/* CR0.TS as last written */
-static struct fpu_stats stats;
+/* Per CPU: the owner, CR0.TS as last written, the counters. */
+static struct fpu_cpu {
+	struct fpu_state *owner;
+	bool ts_set;
+	struct fpu_stats stats;
+} fpu_cpus[SMP_MAX_CPUS];
+
+#define this_fpu	(fpu_cpus[smp_processor_id()])
 
 static void ts_write(bool set)
 {
+	struct fpu_cpu *c = &fpu_cpus[smp_processor_id()];
 	uint32_t cr0;
 
-	if (set == ts_set)
+	if (set == c->ts_set)
 		return;
 	cr0 = read_cr0();
 	write_cr0(set ? cr0 | CR0_TS : cr0 & ~CR0_TS);
-	ts_set = set;
+	c->ts_set = set;
 }
 
 static const char *const mode_names[] = {
@@ -80,7 +96,7 @@ void fpu_init(bool disable)
 	if (cpu.family >= 4)
 		cr0 |= CR0_NE;		/* the 386 reports through IRQ 13 */
 	write_cr0(cr0);
-	ts_set = true;
+	fpu_cpus[0].ts_set = true;
 	fpu_mode = FPU_FNSAVE;
 	if (cpu.has_fxsr) {
 		uint32_t cr4 = read_cr4() | CR4_OSFXSR;
@@ -144,7 +160,7 @@ static void fpu_save(struct fpu_state *s)
 	} else {
 		__asm__ volatile("fnsave %0" : "=m"(*s));
 	}
-	stats.saves++;
+	this_fpu.stats.saves++;
 }
 
 static void fpu_restore(const struct fpu_state *s)
@@ -153,56 +169,95 @@ static void fpu_restore(const struct fpu_state *s)
 		__asm__ volatile("fxrstor %0" : : "m"(*s));
 	else
 		__asm__ volatile("frstor %0" : : "m"(*s));
-	stats.restores++;
+	this_fpu.stats.restores++;
 }
 
 void fpu_switch(const struct fpu_state *next)
 {
 	if (fpu_mode != FPU_NONE)
-		ts_write(next != owner);
+		ts_write(next != this_fpu.owner);
 }
 
 int fpu_trap(struct fpu_state *cur)
 {
-	stats.traps++;
+	this_fpu.stats.traps++;
 	if (fpu_mode == FPU_NONE)
 		return -ENODEV;
 	ts_write(false);
-	if (owner == cur)
+	if (this_fpu.owner == cur)
 		return 0;
-	if (owner)
-		fpu_save(owner);
+	if (this_fpu.owner)
+		fpu_save(this_fpu.owner);
 	else
 		__asm__ volatile("fninit");	/* a dead owner's leftovers */
 	fpu_restore(cur);
-	owner = cur;
+	this_fpu.owner = cur;
 	return 0;
 }
 
 void fpu_flush(struct fpu_state *s)
 {
-	if (fpu_mode == FPU_NONE || owner != s)
+	if (fpu_mode == FPU_NONE || this_fpu.owner != s)
 		return;
 	ts_write(false);
 	fpu_save(s);
-	owner = NULL;
+	this_fpu.owner = NULL;
 	ts_write(true);
+}
+
+void fpu_switch_out(struct fpu_state *prev)
+{
+	if (fpu_mode == FPU_NONE || this_fpu.owner != prev ||
+	    !(mm_lock_mode & MM_LOCK_SMP))
+		return;
+	ts_write(false);
+	fpu_save(prev);
+	this_fpu.owner = NULL;
 }
 
 void fpu_release(const struct fpu_state *s)
 {
-	if (owner == s)
-		owner = NULL;
+	unsigned int i;
+
+	for (i = 0; i < SMP_MAX_CPUS; i++)
+		if (fpu_cpus[i].owner == s)
+			fpu_cpus[i].owner = NULL;
 }
 
 const struct fpu_state *fpu_owner(void)
 {
-	return owner;
+	return this_fpu.owner;
+}
+
+bool fpu_owned(const struct fpu_state *s)
+{
+	unsigned int i;
+
+	for (i = 0; i < SMP_MAX_CPUS; i++)
+		if (__atomic_load_n(&fpu_cpus[i].owner, __ATOMIC_RELAXED) == s)
+			return true;
+	return false;
+}
+
+unsigned int fpu_owners(void)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < SMP_MAX_CPUS; i++)
+		n += __atomic_load_n(&fpu_cpus[i].owner, __ATOMIC_RELAXED) != NULL;
+	return n;
 }
 
 void fpu_get_stats(struct fpu_stats *st)
 {
-	*st = stats;
+	unsigned int i;
+
+	memset(st, 0, sizeof(*st));
+	for (i = 0; i < SMP_MAX_CPUS; i++) {
+		st->traps += fpu_cpus[i].stats.traps;
+		st->restores += fpu_cpus[i].stats.restores;
+		st->saves += fpu_cpus[i].stats.saves;
+	}
 }
 
 uint16_t fpu_state_cw(const struct fpu_state *s)

@@ -90,11 +90,22 @@ int fpu_trap(struct fpu_state *cur);
  */
 void fpu_flush(struct fpu_state *s);
 
-/* @s is going away: if it owns the FPU, the FPU is owned by no one. */
+/*
+ * fpu_switch_out - @prev is being switched out on this CPU: with several
+ * CPUs running processes, its registers go to its area now (it may next
+ * run elsewhere) and this CPU's FPU is owned by no one.  One CPU: nothing.
+ */
+void fpu_switch_out(struct fpu_state *prev);
+
+/* @s is going away: if it owns a CPU's FPU, that FPU is owned by no one. */
 void fpu_release(const struct fpu_state *s);
 
-/* The owner's area, or NULL. */
+/* This CPU's owner's area, or NULL. */
 const struct fpu_state *fpu_owner(void);
+
+/* Whether @s owns any CPU's FPU; how many CPUs' FPUs have an owner. */
+bool fpu_owned(const struct fpu_state *s);
+unsigned int fpu_owners(void);
 
 void fpu_get_stats(struct fpu_stats *st);
 

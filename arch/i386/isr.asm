@@ -12,6 +12,7 @@ PERCPU_SEL equ 0x38
 
 section .text
 extern trap_dispatch
+extern sched_return_user
 
 %macro TRAP_NOERR 1
 global trap_stub_%1
@@ -55,8 +56,13 @@ trap_common:
 	push esp			; struct trap_frame *
 	call trap_dispatch
 	add esp, 4
+; Every return, a new process's first one included, passes the process
+; layer's last step before ring 3 (kernel/sched.c: sched_return_user()).
 global trap_return
 trap_return:
+	push esp			; struct trap_frame *
+	call sched_return_user
+	add esp, 4
 	pop gs
 	pop fs
 	pop es

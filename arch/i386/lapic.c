@@ -237,7 +237,9 @@ static void lapic_timer_irq(struct trap_frame *tf)
 {
 	this_cpu_inc(ticks);
 	if (smp_processor_id() == 0)
-		timer_tick(tf);
+		timer_tick(tf);		/* jiffies, then tick_hook */
+	else if (tick_hook)
+		tick_hook(tf);		/* the scheduler's, on every CPU */
 }
 
 /* A spurious interrupt takes no EOI (SDM vol. 3, 10.9). */

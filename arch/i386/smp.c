@@ -38,7 +38,9 @@
 #include "ipi.h"
 #include "lapic.h"
 #include "percpu.h"
+#include "proc.h"
 #include "smp.h"
+#include "tlb.h"
 #include "mm/arch.h"
 #include "mm/buddy.h"
 #include "mm/lock.h"
@@ -216,6 +218,7 @@ void smp_start_aps(unsigned int silent)
 		printk("smp: %s: the other CPUs stay offline\n", why);
 	if (nr_cpu_slots > 1 && !why) {
 		ipi_init();
+		tlb_init();
 		trampoline_setup();
 		for (i = 1; i < n; i++)
 			ap_start(i, i == silent);
@@ -231,14 +234,6 @@ void smp_start_aps(unsigned int silent)
 	printk("\n");
 }
 
-/* An AP's life once up: its ticks and IPIs, nothing else. */
-static __attribute__((noreturn)) void ap_idle(void)
-{
-	__asm__ volatile("sti");
-	for (;;)
-		__asm__ volatile("hlt");
-}
-
 void ap_entry(unsigned int cpu)
 {
 	gdt_load_cpu(cpu);
@@ -247,6 +242,8 @@ void ap_entry(unsigned int cpu)
 		write_cr4(read_cr4() | CR4_PGE);	/* flushes the TLB */
 	fpu_ap_init();
 	lapic_cpu_init();
+	if (mm_cpu_online() != 0)
+		panic("smp: CPU %u has no allocator lists", cpu);
 	__atomic_store_n(&cpu_slots[cpu].online, true, __ATOMIC_RELEASE);
-	ap_idle();
+	sched_ap_idle(cpu);
 }

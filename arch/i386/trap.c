@@ -17,6 +17,7 @@
  * handler runs with IRQs off.
  */
 #include "cpu.h"
+#include "klock.h"
 #include "lapic.h"
 #include "random.h"
 #include "trap.h"
@@ -117,6 +118,9 @@ static bool irq_spurious(unsigned int irq)
 void trap_dispatch(struct trap_frame *tf)
 {
 	unsigned int v = tf->vector;
+
+	if ((tf->cs & 3) == 3 && (v == T_SYSCALL || (v < 32 && v != T_NM)))
+		klock_acquire();	/* the process layer's: klock.h */
 
 	if (v >= IRQ_BASE && v < IRQ_BASE + 16) {
 		unsigned int irq = v - IRQ_BASE;

@@ -1,0 +1,46 @@
+/*
+ * The kernel lock: one lock for the process layer.
+ *
+ * It guards the run queue, the list of processes and every struct proc,
+ * every process's address space (its regions, page tables through the
+ * VMM's own lock beneath it, its counters) and the paths that change
+ * them: system calls, user page faults, fork, exit, wait, the OOM killer
+ * and the shell's commands.  A CPU holds it from its entry into the
+ * kernel from ring 3 (a system call, an exception, a tick that preempts)
+ * until it returns to ring 3; schedule() is called with it held and the
+ * process switched to resumes holding it, so the lock passes from one
+ * context to the next on the same CPU.  Interrupt handlers never take it:
+ * they touch only per-CPU state and the allocators, which have their own
+ * locks.  The allocators, vmalloc, kmap and the VMM do not need it; the
+ * kernel lock only decides which CPU runs process-layer code.
+ *
+ * A spinlock; the waiter spins with interrupts on (it holds nothing
+ * else), so it takes ticks, TLB shootdowns and calls while it waits, and
+ * a holder that waits for an answer from it is never stuck.  With one CPU
+ * (before mm_smp_prepare()) taking it is a plain increment.
+ *
+ * Context: process context or the shell, interrupts off on entry and on
+ * return; never in an interrupt handler.
+ */
+#ifndef KERNEL_KLOCK_H
+#define KERNEL_KLOCK_H
+
+#include <stdbool.h>
+
+void klock_acquire(void);
+void klock_release(void);
+
+/* Whether this CPU holds the kernel lock. */
+bool klock_held(void);
+
+/*
+ * klock_relax - let the waiting CPUs in: release, one turn with
+ * interrupts on, take it back.  Context: holding it, between two steps
+ * that leave nothing half made.
+ */
+void klock_relax(void);
+
+/* Acquisitions that had to wait, all CPUs.  Context: any. */
+unsigned long klock_contended(void);
+
+#endif /* KERNEL_KLOCK_H */
