@@ -18,7 +18,9 @@ from kmem import EXIT_PANIC
 
 CPU_LINE = re.compile(r"^cpu(\d+): apic (\d+)(, family \d+ model \d+)?, "
                       r"(online|offline)(, boot)?"
-                      r"(?:, ticks (\d+), ipis (\d+))?$", re.M)
+                      r"(?:, ticks (\d+), ipis (\d+), shootdowns \d+ sent "
+                      r"\d+ answered \(\d+ pages, \d+ full, \d+ lazy\))?$",
+                      re.M)
 PING_LINE = re.compile(r"^ping: cpu(\d+) \(APIC id (\d+)\) answered in "
                        r"(\d+) us$", re.M)
 # the caller column (an address, or symbol+offset/size) is not checked
@@ -193,7 +195,7 @@ def test_ap_that_does_not_start(boot):
 
 
 AP_KSTACK_OVERFLOW = re.compile(
-    r"PANIC: kernel stack overflow: pid -1 \(idle\) cpu(\d+) "
+    r"PANIC: kernel stack overflow: pid 0 \(idle/2\) cpu(\d+) "
     r"esp 0x([0-9a-f]{8}) at 0x([0-9a-f]{8}), "
     r"guard page 0x([0-9a-f]{8})-0x([0-9a-f]{8}) "
     r"below kernel stack 0x([0-9a-f]{8})-0x([0-9a-f]{8})")
