@@ -2,15 +2,18 @@
  * The `cpus` console command: one line per usable CPU, as the kernel sees
  * it (APIC id, CPUID family and model where known, online or not, the
  * timer ticks it took and the IPIs it received), and the firmware table
- * it came from.  `cpus ping` sends the ping IPI to each online AP and
- * waits, with a bound, for each one's count of received IPIs to move;
- * `cpus ping all` sends one IPI with the all-but-self shorthand instead.
+ * it came from, then the device interrupts' controller and the routing
+ * of each ISA IRQ in use (irq_dump()).  `cpus ping` sends the ping IPI
+ * to each online AP and waits, with a bound, for each one's count of
+ * received IPIs to move; `cpus ping all` sends one IPI with the
+ * all-but-self shorthand instead.
  *
  * Context: the shell.
  */
 #include "cpu.h"
 #include "cpus.h"
 #include "ipi.h"
+#include "irq.h"
 #include "lapic.h"
 #include "percpu.h"
 #include "shell.h"
@@ -101,6 +104,7 @@ static int cmd_cpus(int argc, char **argv)
 	for (i = 0; i < nr_cpu_slots; i++)
 		cpus_line(i);
 	printk("source: %s\n", smp_source_name(smp_firmware.source));
+	irq_dump();
 	return 0;
 }
 SHELL_COMMAND(cpus, "cpus", "[ping [all]]",
