@@ -6,19 +6,22 @@
  * of its internal registers, IOWIN at +0x10 reads or writes it) are
  * mapped once with ioremap() (PCD|PWT: device registers must not be
  * cached).  The version register gives the number of redirection
- * entries; an IO-APIC that reads all ones is not there (or not decoded)
- * and the PIC stays.  Every entry is masked first, whatever the firmware
- * left, then each ISA IRQ but the cascade gets an entry on the pin of the
- * GSI it arrives on (arch/i386/ioapic_route.c: overrides applied, GSI ->
- * IO-APIC by gsi_base and entries): fixed delivery, physical destination
- * the boot CPU's APIC id, vector IRQ_BASE + IRQ (the vectors the PIC
- * used, so handlers stay where they are), trigger and polarity as the
- * override says, else ISA's edge and active high.  A line a driver had
- * unmasked at the PIC is unmasked here; the others stay masked until the
- * front end (arch/i386/irq.c) unmasks them.  Only if every ISA IRQ finds
- * a pin does the switch happen; otherwise nothing is programmed and the
- * PIC keeps the IRQs, so the console never loses its interrupts to a
- * half-done routing.
+ * entries; an IO-APIC that reads all ones is not there (or not decoded).
+ * Every entry is masked first, whatever the firmware left, then each ISA
+ * IRQ but the cascade gets an entry on the pin of the GSI it arrives on
+ * (arch/i386/ioapic_route.c: overrides applied, GSI -> IO-APIC by
+ * gsi_base and entries): fixed delivery, physical destination the boot
+ * CPU's APIC id, vector IRQ_BASE + IRQ (the vectors the PIC used, so
+ * handlers stay where they are), trigger and polarity as the override
+ * says, else ISA's edge and active high.  A line a driver had unmasked
+ * at the PIC is unmasked here; the others stay masked until the front
+ * end (arch/i386/irq.c) unmasks them.
+ *
+ * Only if every IO-APIC answers and every ISA IRQ finds a pin of its own
+ * does the switch happen; otherwise nothing is programmed, the mappings
+ * are dropped and the PIC keeps the IRQs, so the console never loses its
+ * interrupts to a half-done routing.  Each reason is one line naming the
+ * IO-APIC or the IRQ and ending "device interrupts stay on the 8259 PIC".
  *
  * A redirection entry is written low word masked first, then the high
  * word, then the low word: the entry is never live with half its
@@ -50,6 +53,8 @@
 #define REG_ID		0x00
 #define REG_VERSION	0x01
 #define REG_RTE(pin)	(0x10 + 2 * (pin))
+
+#define PIC_STAYS	": device interrupts stay on the 8259 PIC\n"
 
 struct ioapic {
 	volatile uint32_t *regs;
@@ -140,12 +145,15 @@ static int ioapic_probe(unsigned int i, const struct smp_ioapic *fw)
 	io->phys = fw->phys;
 	io->id = fw->id;
 	io->regs = ioremap(fw->phys, IOAPIC_WINDOW);
-	if (!io->regs)
-		return -ENODEV;		/* ioremap() said why */
+	if (!io->regs) {
+		printk("ioapic: IOAPIC[%u] (apic_id %u) at %#x cannot be "
+		       "mapped" PIC_STAYS, i, fw->id, fw->phys);
+		return -ENODEV;
+	}
 	ver = reg_read(io, REG_VERSION);
 	if (ver == 0xffffffffu) {
-		printk("ioapic: IOAPIC[%u] (apic_id %u) at %#x reads all ones: "
-		       "not there\n", i, fw->id, fw->phys);
+		printk("ioapic: IOAPIC[%u] (apic_id %u) at %#x reads all ones"
+		       PIC_STAYS, i, fw->id, fw->phys);
 		return -ENODEV;
 	}
 	io->version = (uint8_t)ver;
@@ -169,7 +177,7 @@ static int ioapics_probe(const struct smp_config *c)
 	bad = ioapic_range_overlap(ranges, nr_ioapics);
 	if (bad >= 0) {
 		printk("ioapic: IOAPIC[%d] (apic_id %u) GSI %u-%u overlaps "
-		       "another IO-APIC's\n", bad, ioapics[bad].id,
+		       "another IO-APIC's" PIC_STAYS, bad, ioapics[bad].id,
 		       ranges[bad].gsi_base,
 		       ranges[bad].gsi_base + ranges[bad].entries - 1);
 		return -ENODEV;
@@ -195,14 +203,15 @@ static int isa_lines_find(const struct smp_config *c)
 					      &l->pin);
 		if (l->ioapic < 0) {
 			printk("ioapic: ISA IRQ %u arrives on GSI %u, which no "
-			       "IO-APIC serves\n", irq, l->route.gsi);
+			       "IO-APIC serves" PIC_STAYS, irq, l->route.gsi);
 			return -ENODEV;
 		}
 		for (j = 0; j < irq; j++) {
 			if (isa_lines[j].ioapic == l->ioapic &&
 			    isa_lines[j].pin == l->pin) {
 				printk("ioapic: ISA IRQs %u and %u both arrive "
-				       "on GSI %u\n", j, irq, l->route.gsi);
+				       "on GSI %u" PIC_STAYS, j, irq,
+				       l->route.gsi);
 				return -ENODEV;
 			}
 		}
@@ -266,13 +275,11 @@ int ioapic_init(uint16_t unmasked, const char *why_not)
 	if (!why_not && !c->nr_ioapics)
 		why_not = "no IO-APIC listed";
 	if (why_not) {
-		printk("ioapic: %s: device interrupts stay on the 8259 PIC\n",
-		       why_not);
+		printk("ioapic: %s" PIC_STAYS, why_not);
 		return -ENODEV;
 	}
 	if (ioapics_probe(c) < 0 || isa_lines_find(c) < 0) {
 		unmap_all();
-		printk("ioapic: device interrupts stay on the 8259 PIC\n");
 		return -ENODEV;
 	}
 	for (i = 0; i < nr_ioapics; i++)

@@ -112,9 +112,11 @@ int ioapic_gsi_lookup(const struct ioapic_range *r, unsigned int n,
 	unsigned int i;
 
 	for (i = 0; i < n; i++) {
-		if (r[i].entries && r[i].gsi_base != SMP_GSI_UNKNOWN &&
-		    gsi >= r[i].gsi_base && gsi - r[i].gsi_base < r[i].entries) {
-			*pin = gsi - r[i].gsi_base;
+		uint32_t base = r[i].gsi_base;
+
+		if (r[i].entries && base != SMP_GSI_UNKNOWN && gsi >= base &&
+		    gsi - base < r[i].entries) {
+			*pin = gsi - base;
 			return (int)i;
 		}
 	}

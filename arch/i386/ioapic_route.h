@@ -17,12 +17,12 @@
 
 /* MPS INTI flags (MADT overrides and MP interrupt entries alike). */
 #define INTI_POLARITY_MASK	0x3u
-#define INTI_POLARITY_BUS	0x0u	/* as the bus says: ISA is active high */
+#define INTI_POLARITY_BUS	0x0u	/* as the bus: ISA is active high */
 #define INTI_POLARITY_HIGH	0x1u
 #define INTI_POLARITY_LOW	0x3u
 #define INTI_TRIGGER_SHIFT	2
 #define INTI_TRIGGER_MASK	0xcu
-#define INTI_TRIGGER_BUS	0x0u	/* as the bus says: ISA is edge */
+#define INTI_TRIGGER_BUS	0x0u	/* as the bus: ISA is edge */
 #define INTI_TRIGGER_EDGE	0x4u
 #define INTI_TRIGGER_LEVEL	0xcu
 
@@ -32,7 +32,7 @@
 #define RTE_DESTMODE_LOGICAL	0x800ull	/* clear: physical */
 #define RTE_DELIVERY_PENDING	0x1000ull	/* read only */
 #define RTE_ACTIVE_LOW		0x2000ull
-#define RTE_REMOTE_IRR		0x4000ull	/* read only: level, in service */
+#define RTE_REMOTE_IRR		0x4000ull	/* read only: level, taken */
 #define RTE_LEVEL		0x8000ull
 #define RTE_MASKED		0x10000ull
 #define RTE_DEST_SHIFT		56

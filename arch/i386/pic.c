@@ -7,8 +7,8 @@
  * Drivers reach the mask and the end of interrupt through the front end
  * (arch/i386/irq.c), which calls these while the PIC is in charge; once
  * the IO-APIC takes the ISA IRQs over, pic_disable() masks both chips
- * for good (still remapped, so that a stray IRQ 7 or 15 would land on a
- * known vector).
+ * for good, still remapped, so that nothing they could raise would
+ * arrive on an exception's vector.
  *
  * Context: pic_init()/pit_init() at boot; mask/unmask with IRQs off or on
  * (one port write each); pic_ack() from trap_dispatch(), IRQs off.
