@@ -75,6 +75,7 @@ static struct ioapic_range ranges[SMP_MAX_IOAPICS];
 static unsigned int nr_ioapics;
 static struct isa_line isa_lines[ISA_IRQS];
 static uint8_t dest_apic;
+static uint16_t isa_unmasked;	/* what the entries' mask bits should say */
 static uint32_t ioapic_lock;
 
 static unsigned long ioapic_lock_irqsave(void)
@@ -257,11 +258,13 @@ static void ioapics_program(uint16_t unmasked)
 		const struct isa_line *l = &isa_lines[irq];
 		bool masked = !(unmasked & (1u << irq));
 
-		if (l->ioapic >= 0)
-			rte_write(&ioapics[l->ioapic], l->pin,
-				  ioapic_rte(&l->route,
-					     (uint8_t)(IRQ_BASE + irq),
-					     dest_apic, masked));
+		if (l->ioapic < 0)
+			continue;
+		rte_write(&ioapics[l->ioapic], l->pin,
+			  ioapic_rte(&l->route, (uint8_t)(IRQ_BASE + irq),
+				     dest_apic, masked));
+		if (!masked)
+			isa_unmasked |= 1u << irq;
 	}
 }
 
@@ -303,6 +306,24 @@ int ioapic_isa_mask(unsigned int irq, bool masked)
 	rte = rte_read(&ioapics[l->ioapic], l->pin);
 	rte = masked ? rte | RTE_MASKED : rte & ~RTE_MASKED;
 	reg_write(&ioapics[l->ioapic], REG_RTE(l->pin), (uint32_t)rte);
+	if (masked)
+		isa_unmasked &= (uint16_t)~(1u << irq);
+	else
+		isa_unmasked |= (uint16_t)(1u << irq);
+	ioapic_unlock_irqrestore(flags);
+	return 0;
+}
+
+int ioapic_isa_entry(unsigned int irq, uint64_t *rte)
+{
+	const struct isa_line *l;
+	unsigned long flags;
+
+	if (irq >= ISA_IRQS || isa_lines[irq].ioapic < 0 || !nr_ioapics)
+		return -ENOENT;
+	l = &isa_lines[irq];
+	flags = ioapic_lock_irqsave();
+	*rte = rte_read(&ioapics[l->ioapic], l->pin);
 	ioapic_unlock_irqrestore(flags);
 	return 0;
 }
@@ -316,16 +337,12 @@ bool ioapic_isa_level(unsigned int irq)
 static void dump_line(unsigned int irq)
 {
 	const struct isa_line *l = &isa_lines[irq];
-	unsigned long flags;
 	uint64_t rte;
 
-	if (l->ioapic < 0) {
+	if (ioapic_isa_entry(irq, &rte) < 0) {
 		printk("irq %u: no IO-APIC entry\n", irq);
 		return;
 	}
-	flags = ioapic_lock_irqsave();
-	rte = rte_read(&ioapics[l->ioapic], l->pin);
-	ioapic_unlock_irqrestore(flags);
 	printk("irq %u: GSI %u (IOAPIC[%d] pin %u), vector %#x, dest apic %u "
 	       "%s, %s, active %s, %s\n", irq, l->route.gsi, l->ioapic, l->pin,
 	       (unsigned int)(rte & RTE_VECTOR_MASK),
@@ -345,4 +362,67 @@ void ioapic_dump(uint16_t irqs)
 	for (irq = 0; irq < ISA_IRQS; irq++)
 		if (irqs & (1u << irq))
 			dump_line(irq);
+}
+
+/* The pin's entry, or -1 if no ISA IRQ routes to it. */
+static int isa_irq_at(unsigned int io, unsigned int pin)
+{
+	unsigned int irq;
+
+	for (irq = 0; irq < ISA_IRQS; irq++)
+		if (isa_lines[irq].ioapic == (int)io && isa_lines[irq].pin == pin)
+			return (int)irq;
+	return -1;
+}
+
+/* I1 and I2 for one ISA IRQ's entry; returns the violations found. */
+static unsigned int check_isa_entry(unsigned int irq, uint64_t rte)
+{
+	const struct isa_line *l = &isa_lines[irq];
+	uint64_t want = ioapic_rte(&l->route, (uint8_t)(IRQ_BASE + irq),
+				   dest_apic, !(isa_unmasked & (1u << irq)));
+	uint64_t fields = RTE_VECTOR_MASK | RTE_DELMODE_MASK |
+			  RTE_DESTMODE_LOGICAL | RTE_ACTIVE_LOW | RTE_LEVEL |
+			  0xffull << RTE_DEST_SHIFT;
+
+	if ((rte & fields) != (want & fields)) {
+		printk("ioapic_check: I1 IRQ %u (IOAPIC[%d] pin %u) entry "
+		       "%#llx, routed as %#llx\n", irq, l->ioapic, l->pin,
+		       (unsigned long long)rte, (unsigned long long)want);
+		return 1;
+	}
+	if ((rte & RTE_MASKED) != (want & RTE_MASKED)) {
+		printk("ioapic_check: I2 IRQ %u entry is %s, the front end "
+		       "%s it\n", irq, rte & RTE_MASKED ? "masked" : "unmasked",
+		       rte & RTE_MASKED ? "unmasked" : "masked");
+		return 1;
+	}
+	return 0;
+}
+
+unsigned int ioapic_check(void)
+{
+	unsigned int io, pin, bad = 0;
+	unsigned long flags;
+
+	for (io = 0; io < nr_ioapics; io++) {
+		for (pin = 0; pin < ranges[io].entries; pin++) {
+			int irq = isa_irq_at(io, pin);
+			uint64_t rte;
+
+			flags = ioapic_lock_irqsave();
+			rte = rte_read(&ioapics[io], pin);
+			ioapic_unlock_irqrestore(flags);
+			if (irq >= 0) {
+				bad += check_isa_entry((unsigned int)irq, rte);
+			} else if (!(rte & RTE_MASKED)) {
+				printk("ioapic_check: I3 IOAPIC[%u] pin %u "
+				       "(GSI %u) is unmasked, but no ISA IRQ "
+				       "uses it\n", io, pin,
+				       ranges[io].gsi_base + pin);
+				bad++;
+			}
+		}
+	}
+	return bad;
 }

@@ -31,6 +31,25 @@ int ioapic_init(uint16_t unmasked, const char *why_not);
  */
 int ioapic_isa_mask(unsigned int irq, bool masked);
 
+/*
+ * ioapic_isa_entry - ISA IRQ @irq's redirection entry as the IO-APIC
+ * holds it now.  Context: any.  Returns: 0 with *@rte filled, or -ENOENT
+ * (no entry, or the IO-APIC not in use).
+ */
+int ioapic_isa_entry(unsigned int irq, uint64_t *rte);
+
+/*
+ * ioapic_check - read back every entry of every IO-APIC in use and count
+ * (and print, one line each) the violations of:
+ *   I1 an ISA IRQ's entry holds its route: vector IRQ_BASE + IRQ, fixed
+ *      delivery, physical destination the boot CPU, trigger and polarity
+ *      from its override (else edge, active high);
+ *   I2 its mask bit is what the front end last asked for;
+ *   I3 every entry no ISA IRQ uses is masked.
+ * Context: any.  Returns: the number of violations (0 without IO-APIC).
+ */
+unsigned int ioapic_check(void);
+
 /* ioapic_isa_level - whether ISA IRQ @irq's entry is level triggered.
  * Context: any. */
 bool ioapic_isa_level(unsigned int irq);

@@ -27,6 +27,7 @@
 #include "cpu.h"
 #include "cpus.h"
 #include "ioapic.h"
+#include "ioapic_route.h"
 #include "irq.h"
 #include "lapic.h"
 #include "percpu.h"
@@ -151,4 +152,30 @@ void irq_dump(void)
 			       irq < 8 ? "master" : "slave", irq & 7,
 			       IRQ_BASE + irq,
 			       unmasked & (1u << irq) ? "unmasked" : "masked");
+}
+
+bool irq_masked(unsigned int irq)
+{
+	uint64_t rte;
+
+	if (irq >= NR_ISA_IRQS)
+		return true;
+	if (ctrl == IRQ_CTRL_PIC)
+		return !(pic_unmasked() & (1u << irq));
+	return ioapic_isa_entry(irq, &rte) < 0 || (rte & RTE_MASKED);
+}
+
+unsigned int irq_check(void)
+{
+	uint16_t pic = pic_unmasked();
+	unsigned int bad = 0;
+
+	if (ctrl == IRQ_CTRL_PIC)
+		return 0;
+	if (pic) {
+		printk("irq_check: I4 the 8259 has lines %#x unmasked while the "
+		       "IO-APIC delivers\n", pic);
+		bad++;
+	}
+	return bad + ioapic_check();
 }

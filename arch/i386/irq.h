@@ -66,6 +66,19 @@ uint32_t irq_count(unsigned int cpu, unsigned int irq);
 uint32_t irq_spurious_count(void);
 
 /*
+ * irq_masked - whether ISA IRQ @irq is masked, as its controller's
+ * register says now.  Context: any.
+ */
+bool irq_masked(unsigned int irq);
+
+/*
+ * irq_check - the routing invariants: through the IO-APIC, I4 the 8259
+ * is masked whole, and ioapic_check()'s I1-I3.  Prints each violation.
+ * Context: any.  Returns: the number found (0 on the PIC).
+ */
+unsigned int irq_check(void);
+
+/*
  * irq_dump - which controller delivers device interrupts, then each used
  * ISA IRQ's routing as the controller holds it now (for `cpus`).
  * Context: any.

@@ -63,6 +63,8 @@ def runs_commands(k):
     assert "hello exited with status 0" in k.cmd("run hello")
     out = k.cmd("selftest", timeout=600)
     assert re.search(r"^\d+ passed, 0 failed$", out, re.M), out
+    assert "PASS irq.routing_invariants" in out
+    assert "PASS irq.mask_round_trip" in out
     ctrl_c_spin(k)
 
 
@@ -135,6 +137,7 @@ def assert_pic_kept(k, why):
     assert "device interrupts: 8259 PIC" in out
     assert "irq 4: 8259 master IR4, vector 0x24, unmasked" in out
     assert "irq 1: 8259 master IR1, vector 0x21, unmasked" in out
+    assert "2 passed, 0 failed" in k.cmd("selftest irq")
 
 
 def test_noapic_keeps_pic(boot):
