@@ -75,7 +75,8 @@ static struct ioapic_range ranges[SMP_MAX_IOAPICS];
 static unsigned int nr_ioapics;
 static struct isa_line isa_lines[ISA_IRQS];
 static uint8_t dest_apic;
-static uint16_t isa_unmasked;	/* what the entries' mask bits should say */
+static uint16_t isa_unmasked;	/* what the entries' mask bits should
+				 * say; written under ioapic_lock */
 static uint32_t ioapic_lock;
 
 static unsigned long ioapic_lock_irqsave(void)
@@ -375,12 +376,16 @@ static int isa_irq_at(unsigned int io, unsigned int pin)
 	return -1;
 }
 
-/* I1 and I2 for one ISA IRQ's entry; returns the violations found. */
-static unsigned int check_isa_entry(unsigned int irq, uint64_t rte)
+/*
+ * I1 and I2 for one ISA IRQ's entry @rte, read with the front end's
+ * @unmasked lines; returns the violations found.
+ */
+static unsigned int check_isa_entry(unsigned int irq, uint64_t rte,
+				    uint16_t unmasked)
 {
 	const struct isa_line *l = &isa_lines[irq];
 	uint64_t want = ioapic_rte(&l->route, (uint8_t)(IRQ_BASE + irq),
-				   dest_apic, !(isa_unmasked & (1u << irq)));
+				   dest_apic, !(unmasked & (1u << irq)));
 	uint64_t fields = RTE_VECTOR_MASK | RTE_DELMODE_MASK |
 			  RTE_DESTMODE_LOGICAL | RTE_ACTIVE_LOW | RTE_LEVEL |
 			  0xffull << RTE_DEST_SHIFT;
@@ -400,29 +405,33 @@ static unsigned int check_isa_entry(unsigned int irq, uint64_t rte)
 	return 0;
 }
 
+/* I1-I3 for one pin; returns the violations found. */
+static unsigned int check_pin(unsigned int io, unsigned int pin)
+{
+	int irq = isa_irq_at(io, pin);
+	unsigned long flags;
+	uint16_t unmasked;
+	uint64_t rte;
+
+	flags = ioapic_lock_irqsave();
+	rte = rte_read(&ioapics[io], pin);
+	unmasked = isa_unmasked;
+	ioapic_unlock_irqrestore(flags);
+	if (irq >= 0)
+		return check_isa_entry((unsigned int)irq, rte, unmasked);
+	if (rte & RTE_MASKED)
+		return 0;
+	printk("ioapic_check: I3 IOAPIC[%u] pin %u (GSI %u) is unmasked, but "
+	       "no ISA IRQ uses it\n", io, pin, ranges[io].gsi_base + pin);
+	return 1;
+}
+
 unsigned int ioapic_check(void)
 {
 	unsigned int io, pin, bad = 0;
-	unsigned long flags;
 
-	for (io = 0; io < nr_ioapics; io++) {
-		for (pin = 0; pin < ranges[io].entries; pin++) {
-			int irq = isa_irq_at(io, pin);
-			uint64_t rte;
-
-			flags = ioapic_lock_irqsave();
-			rte = rte_read(&ioapics[io], pin);
-			ioapic_unlock_irqrestore(flags);
-			if (irq >= 0) {
-				bad += check_isa_entry((unsigned int)irq, rte);
-			} else if (!(rte & RTE_MASKED)) {
-				printk("ioapic_check: I3 IOAPIC[%u] pin %u "
-				       "(GSI %u) is unmasked, but no ISA IRQ "
-				       "uses it\n", io, pin,
-				       ranges[io].gsi_base + pin);
-				bad++;
-			}
-		}
-	}
+	for (io = 0; io < nr_ioapics; io++)
+		for (pin = 0; pin < ranges[io].entries; pin++)
+			bad += check_pin(io, pin);
 	return bad;
 }

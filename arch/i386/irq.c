@@ -9,12 +9,13 @@
  * at boot with interrupts off: the IO-APIC gets every ISA line, unmasked
  * where the PIC had it unmasked; then the PIC is masked whole, the IMCR
  * (a Pentium-era chipset register, on machines whose MP table says they
- * have one) is told to send the PIC's INTR to the local APIC rather than
- * the CPU's pin, and the boot CPU's LINT0, the PIC's way in, is masked,
- * so that nothing the 8259 might still raise arrives on a vector the
- * IO-APIC uses.  After the switch every IRQ vector comes from the IO-APIC
- * through the local APIC and takes the local APIC's EOI; before it, or
- * where the PIC stays, the 8259's (and its spurious IRQ 7/15 check).
+ * have one) is told to route the PIC's INTR through the APICs instead
+ * of straight to the CPU's pin, and the boot CPU's LINT0, the PIC's way
+ * in, is masked, so that nothing the 8259 might still raise arrives on a
+ * vector the IO-APIC uses.  After the switch every IRQ vector comes from
+ * the IO-APIC through the local APIC and takes the local APIC's EOI;
+ * before it, or where the PIC stays, the 8259's (and its spurious IRQ
+ * 7/15 check).
  *
  * Counting is one increment of this CPU's row in counts[]: a CPU writes
  * only its own row, with IRQs off (in trap_dispatch()); readers load each
@@ -40,15 +41,15 @@
 #define IMCR_REG	0x70
 #define IMCR_APIC	0x01	/* the PIC's INTR to the local APIC */
 
+enum irq_controller {
+	IRQ_CTRL_PIC,		/* the 8259 pair, on the boot CPU's INTR */
+	IRQ_CTRL_IOAPIC,	/* the IO-APIC(s), to the boot CPU's APIC */
+};
+
 static enum irq_controller ctrl = IRQ_CTRL_PIC;
 static uint16_t used;
 static uint32_t counts[SMP_MAX_CPUS][NR_ISA_IRQS];
 static uint32_t spurious;
-
-enum irq_controller irq_controller(void)
-{
-	return ctrl;
-}
 
 void irq_unmask(unsigned int irq)
 {

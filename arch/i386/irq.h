@@ -13,11 +13,6 @@
 
 #define NR_ISA_IRQS	16u
 
-enum irq_controller {
-	IRQ_CTRL_PIC,		/* the 8259 pair, on the boot CPU's INTR */
-	IRQ_CTRL_IOAPIC,	/* the IO-APIC(s), to the boot CPU's APIC */
-};
-
 /*
  * irq_unmask, irq_mask - let ISA IRQ @irq through, or hold it, at the
  * controller in charge.  irq_unmask() also marks the IRQ used (for
@@ -47,9 +42,6 @@ bool irq_ack(unsigned int irq);
  * before the other CPUs start.
  */
 void irq_route_init(const char *why_not);
-
-/* irq_controller - which controller delivers the ISA IRQs.  Context: any. */
-enum irq_controller irq_controller(void);
 
 /* irq_used - the ISA IRQs irq_unmask() was called for, as a bit mask. */
 uint16_t irq_used(void);
