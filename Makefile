@@ -58,8 +58,10 @@ KARCH_C     := $(wildcard arch/i386/*.c)
 KARCH_ASM   := $(wildcard arch/i386/*.asm)
 KERNEL_C    := $(wildcard kernel/*.c) $(wildcard lib/*.c)
 HOSTARCH_C  := $(wildcard arch/host/*.c)
-# i386 firmware-table readers: pure parsing, so the host tests build them too.
-FWTABLE_C   := arch/i386/smp_tables.c arch/i386/acpi.c arch/i386/mptable.c
+# i386 firmware-table readers and IO-APIC routing arithmetic: pure, so the
+# host tests build them too.
+FWTABLE_C   := arch/i386/smp_tables.c arch/i386/acpi.c arch/i386/mptable.c \
+               arch/i386/ioapic_route.c
 HOST_TESTS  := $(patsubst tests/host/%.c,$(BUILD)/host/%,$(wildcard tests/host/test_*.c))
 FUZZERS     := $(patsubst tests/host/%.c,$(BUILD)/fuzz/%,$(wildcard tests/host/fuzz_*.c))
 USER_PROGS  := $(patsubst user/%.c,%,$(filter-out user/ulib.c,$(wildcard user/*.c)))

@@ -2,16 +2,19 @@
  * The `cpus` console command: one line per usable CPU, as the kernel sees
  * it (APIC id, CPUID family and model where known, online or not, the
  * timer ticks it took, the IPIs it received, the TLB shootdowns it sent
- * and answered), the firmware table it came from, and the scheduler's
- * context switches and kernel-lock waits.  `cpus ping` sends the ping IPI to each online AP and
- * waits, with a bound, for each one's count of received IPIs to move;
- * `cpus ping all` sends one IPI with the all-but-self shorthand instead.
+ * and answered), the firmware table it came from, the scheduler's
+ * context switches and kernel-lock waits, then the device interrupts'
+ * controller and the routing of each ISA IRQ in use (irq_dump()).
+ * `cpus ping` sends the ping IPI to each online AP and waits, with a
+ * bound, for each one's count of received IPIs to move; `cpus ping all`
+ * sends one IPI with the all-but-self shorthand instead.
  *
  * Context: the shell.
  */
 #include "cpu.h"
 #include "cpus.h"
 #include "ipi.h"
+#include "irq.h"
 #include "lapic.h"
 #include "percpu.h"
 #include "proc.h"
@@ -111,6 +114,7 @@ static int cmd_cpus(int argc, char **argv)
 	printk("source: %s\n", smp_source_name(smp_firmware.source));
 	printk("sched: %u context switches, %lu kernel lock waits\n",
 	       sched_switch_count(), klock_contended());
+	irq_dump();
 	return 0;
 }
 SHELL_COMMAND(cpus, "cpus", "[ping [all]]",

@@ -1,19 +1,23 @@
 /*
  * The multiprocessor stage of boot: the boot CPU's local APIC (its tick
  * moves there), the command line's say on how many CPUs to use, CPU
- * discovery, then the start of the other usable CPUs.
+ * discovery, the device interrupts moved to the IO-APIC the firmware
+ * lists, then the start of the other usable CPUs.
  *
  * "nosmp" keeps the boot CPU alone; "maxcpus=N" keeps the first N usable
  * CPUs (N = 0 is taken as 1: the boot CPU always runs).  "fail_ap_start=N"
  * sends CPU N its INIT but no STARTUP, so that it never answers: the
  * path of a CPU that does not start, on a machine whose CPUs all do.  A
- * malformed value is reported and ignored, never guessed at.
+ * malformed value is reported and ignored, never guessed at.  "noapic"
+ * keeps the device interrupts on the 8259 PIC; "nosmp" does not (as in
+ * Linux: one CPU still takes them through the IO-APIC).
  *
  * Context: boot, once, after the VMM is up (discovery maps the firmware
  * tables), on the boot CPU.
  */
 #include "cmdline.h"
 #include "cpus.h"
+#include "irq.h"
 #include "lapic.h"
 #include "smp.h"
 #include "smp_boot.h"
@@ -50,5 +54,6 @@ void smp_boot_init(void)
 		cpus_discover(1, "nosmp");
 	else
 		cpus_discover(max, "maxcpus");
+	irq_route_init(cmdline_has_flag("noapic") ? "noapic" : NULL);
 	smp_start_aps(silent == MAXCPUS_NONE ? 0 : silent);
 }

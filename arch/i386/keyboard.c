@@ -22,6 +22,7 @@
 #include "mm/arch.h"
 #include "console.h"
 #include "io.h"
+#include "irq.h"
 #include "trap.h"
 
 #define KBD_DATA	0x60
@@ -198,7 +199,7 @@ void kbd_init(void)
 	for (n = 0; n < KBD_DRAIN_MAX && (inb(KBD_STATUS) & KBD_STATUS_FULL);
 	     n++)
 		inb(KBD_DATA);
-	pic_unmask(IRQ_KEYBOARD);
+	irq_unmask(IRQ_KEYBOARD);
 	arch_irq_restore(flags);
 }
 

@@ -26,6 +26,7 @@
  * off so that no handler's IPI lands between the two writes.
  */
 #include "cpu.h"
+#include "irq.h"
 #include "lapic.h"
 #include "percpu.h"
 #include "trap.h"
@@ -171,6 +172,11 @@ static void lapic_enable(bool boot)
 	lapic_eoi();				/* nothing left in service */
 }
 
+void lapic_lint0_mask(void)
+{
+	wr(REG_LVT_LINT0, LVT_MASKED | LVT_EXTINT);
+}
+
 static void timer_start(void)
 {
 	wr(REG_TIMER_DIV, TIMER_DIV_16);
@@ -282,7 +288,7 @@ int lapic_init(void)
 		return 0;
 	}
 	trap_register(LAPIC_TIMER_VECTOR, lapic_timer_irq);
-	pic_mask(IRQ_TIMER);
+	irq_mask(IRQ_TIMER);
 	timer_start();
 	printk("lapic: local APIC at %#x (%s), id %u, version %#x; timer "
 	       "%u counts per tick at %u Hz (divide 16, calibrated on PIT "

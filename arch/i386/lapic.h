@@ -2,10 +2,12 @@
  * The local APIC (xAPIC, memory-mapped): each CPU's interrupt controller,
  * timer and inter-processor interrupt sender.
  *
- * The 8259 PIC stays the controller of device IRQs (serial, keyboard),
- * delivered to the boot CPU through its LINT0 pin in ExtINT mode; the
- * local APIC adds the per-CPU timer and IPIs on the vectors below.  A CPU
- * without a local APIC (a 486) keeps the PIT tick and none of this runs.
+ * The boot CPU starts with the 8259 PIC wired to its LINT0 pin in ExtINT
+ * mode (virtual wire); where an IO-APIC takes the device IRQs over
+ * (arch/i386/ioapic.c) LINT0 is masked and they arrive as fixed
+ * interrupts.  The local APIC adds the per-CPU timer and IPIs on the
+ * vectors below.  A CPU without a local APIC (a 486) keeps the PIT tick
+ * and the PIC, and none of this runs.
  */
 #ifndef ARCH_I386_LAPIC_H
 #define ARCH_I386_LAPIC_H
@@ -65,6 +67,10 @@ uint32_t lapic_version(void);
  * Context: the AP, IRQs off.
  */
 void lapic_cpu_init(void);
+
+/* lapic_lint0_mask - mask this CPU's LINT0 (the 8259's ExtINT wire), once
+ * the IO-APIC delivers the device IRQs.  Context: the boot CPU, IRQs off. */
+void lapic_lint0_mask(void);
 
 /* lapic_eoi - end of interrupt for the vector in service.  Context: a
  * local APIC vector's handler (not the spurious one). */

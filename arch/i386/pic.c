@@ -4,10 +4,17 @@
  * a CPU without a local APIC (with one, arch/i386/lapic.c takes the tick
  * over and masks IRQ 0).
  *
+ * Drivers reach the mask and the end of interrupt through the front end
+ * (arch/i386/irq.c), which calls these while the PIC is in charge; once
+ * the IO-APIC takes the ISA IRQs over, pic_disable() masks both chips
+ * for good, still remapped, so that nothing they could raise would
+ * arrive on an exception's vector.
+ *
  * Context: pic_init()/pit_init() at boot; mask/unmask with IRQs off or on
- * (one port write each).
+ * (one port write each); pic_ack() from trap_dispatch(), IRQs off.
  */
 #include "cpu.h"
+#include "irq.h"
 #include "percpu.h"
 #include "trap.h"
 #include "mm/arch.h"
@@ -67,6 +74,49 @@ void pic_mask(unsigned int irq)
 	outb(port, inb(port) | (1u << (irq & 7)));
 }
 
+uint16_t pic_unmasked(void)
+{
+	uint16_t imr = (uint16_t)(inb(PIC1_DATA) | inb(PIC2_DATA) << 8);
+
+	return (uint16_t)~imr & ~(1u << 2);	/* not the cascade */
+}
+
+void pic_disable(void)
+{
+	outb(PIC1_DATA, 0xff);
+	outb(PIC2_DATA, 0xff);
+}
+
+static void pic_eoi(unsigned int irq)
+{
+	if (irq >= 8)
+		outb(PIC2_CMD, 0x20);
+	outb(PIC1_CMD, 0x20);
+}
+
+/* PIC IRQ 7 and 15 fire spuriously; the in-service register tells. */
+static bool pic_spurious(unsigned int irq)
+{
+	uint16_t port = irq == 7 ? PIC1_CMD : PIC2_CMD;
+
+	if (irq != 7 && irq != 15)
+		return false;
+	outb(port, 0x0b);			/* read ISR */
+	if (inb(port) & 0x80)
+		return false;
+	if (irq == 15)
+		outb(PIC1_CMD, 0x20);		/* master saw a real IRQ 2 */
+	return true;
+}
+
+bool pic_ack(unsigned int irq)
+{
+	if (pic_spurious(irq))
+		return false;
+	pic_eoi(irq);
+	return true;
+}
+
 void timer_tick(struct trap_frame *tf)
 {
 	jiffies++;
@@ -88,5 +138,5 @@ void pit_init(void)
 	outb(PIT_CH0, divisor & 0xff);
 	outb(PIT_CH0, divisor >> 8);
 	trap_register(IRQ_BASE + IRQ_TIMER, pit_tick);
-	pic_unmask(IRQ_TIMER);
+	irq_unmask(IRQ_TIMER);
 }

@@ -25,6 +25,7 @@
 #include "mm/arch.h"
 #include "console.h"
 #include "io.h"
+#include "irq.h"
 #include "trap.h"
 
 #define COM1_BASE	0x3f8
@@ -156,7 +157,7 @@ void serial_enable_irq(void)
 	flags = arch_irq_save();
 	trap_register(IRQ_BASE + IRQ_COM1, serial_trap);
 	uart_out(UART_IER, IER_RX_DATA);
-	pic_unmask(IRQ_COM1);
+	irq_unmask(IRQ_COM1);
 	arch_irq_restore(flags);
 }
 

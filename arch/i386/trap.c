@@ -17,6 +17,7 @@
  * handler runs with IRQs off.
  */
 #include "cpu.h"
+#include "irq.h"
 #include "klock.h"
 #include "lapic.h"
 #include "random.h"
@@ -93,28 +94,6 @@ const char *trap_name(unsigned int vector)
 	return "interrupt";
 }
 
-static void pic_eoi(unsigned int irq)
-{
-	if (irq >= 8)
-		outb(0xa0, 0x20);
-	outb(0x20, 0x20);
-}
-
-/* PIC IRQ 7 and 15 fire spuriously; the in-service register tells. */
-static bool irq_spurious(unsigned int irq)
-{
-	uint16_t port = irq == 7 ? 0x20 : 0xa0;
-
-	if (irq != 7 && irq != 15)
-		return false;
-	outb(port, 0x0b);			/* read ISR */
-	if (inb(port) & 0x80)
-		return false;
-	if (irq == 15)
-		outb(0x20, 0x20);		/* master saw a real IRQ 2 */
-	return true;
-}
-
 void trap_dispatch(struct trap_frame *tf)
 {
 	unsigned int v = tf->vector;
@@ -125,9 +104,8 @@ void trap_dispatch(struct trap_frame *tf)
 	if (v >= IRQ_BASE && v < IRQ_BASE + 16) {
 		unsigned int irq = v - IRQ_BASE;
 
-		if (irq_spurious(irq))
+		if (!irq_ack(irq))
 			return;
-		pic_eoi(irq);
 		random_add_interrupt(irq);	/* its timing feeds the pool */
 		if (handlers[v])
 			handlers[v](tf);

@@ -26,6 +26,8 @@ PING_LINE = re.compile(r"^ping: cpu(\d+) \(APIC id (\d+)\) answered in "
 # the caller column (an address, or symbol+offset/size) is not checked
 LAPIC_AREA = re.compile(r"^0xf8800000-0xf8802000 +8192 \S+ "
                         r"phys=0xfee00000 ioremap$", re.M)
+IOAPIC_AREA = re.compile(r"^0xf8802000-0xf8804000 +8192 \S+ "
+                         r"phys=0xfec00000 ioremap$", re.M)
 
 
 def cpus(k):
@@ -49,11 +51,12 @@ def kstacks(k):
 
 
 def assert_only_lapic_mapped(k):
-    """The firmware-table windows are unmapped once read: the one ioremap
-    area left is the local APIC's registers."""
+    """The firmware-table windows are unmapped once read: the ioremap
+    areas left are the local APIC's and the IO-APIC's registers."""
     io = [line for line in k.cmd("vmallocinfo").splitlines()
           if "ioremap" in line]
-    assert len(io) == 1 and LAPIC_AREA.match(io[0]), io
+    assert len(io) == 2 and LAPIC_AREA.match(io[0]) and \
+        IOAPIC_AREA.match(io[1]), io
 
 
 @pytest.mark.parametrize("n", [2, 4])

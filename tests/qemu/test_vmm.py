@@ -108,11 +108,14 @@ def test_pgtable_decodes_entries(boot):
 
 def test_vmallocinfo_format_and_counters(boot):
     k = boot()
-    # At boot the one area is the local APIC's registers (arch/i386/lapic.c).
+    # At boot the areas are the local APIC's registers (arch/i386/lapic.c)
+    # and the IO-APIC's (arch/i386/ioapic.c).
     boot_areas = k.cmd("vmallocinfo").strip().splitlines()
-    assert len(boot_areas) == 1, boot_areas
+    assert len(boot_areas) == 2, boot_areas
     assert re.match(r"0xf8800000-0xf8802000 +8192 \S+ "
                     r"phys=0xfee00000 ioremap$", boot_areas[0])
+    assert re.match(r"0xf8802000-0xf8804000 +8192 \S+ "
+                    r"phys=0xfec00000 ioremap$", boot_areas[1])
     a = k.cmd("vmalloc 8192")
     b = k.cmd("vmalloc 5000")
     c = k.cmd("vmalloc 1")
@@ -127,7 +130,7 @@ def test_vmallocinfo_format_and_counters(boot):
         assert int(end, 16) - int(start, 16) == size
         assert size == (int(pages) + 1) * 4096         # one guard page
     assert [int(r[3]) for r in rows] == [2, 2, 1]
-    assert rows[0][0] == "f8802000" and rows[0][2] == "  12288"
+    assert rows[0][0] == "f8804000" and rows[0][2] == "  12288"
 
     info = k.cmd("meminfo")
     used = int(re.search(r"^VmallocUsed:\s+(\d+) kB", info, re.M).group(1))
