@@ -50,6 +50,17 @@ static void cpus_line(unsigned int i)
 	       t.full, t.lazy_leaves);
 }
 
+/* What a shootdown costs its sender, on average (TSC cycles). */
+static void cpus_shootdown_cost(void)
+{
+	uint64_t cycles;
+	uint32_t n;
+
+	tlb_get_cost(&cycles, &n);
+	printk("tlb: %u shootdowns, %llu cycles each on average\n", n,
+	       n ? cycles / n : 0);
+}
+
 /* Send the ping to every online AP, one by one or all at once. */
 static int cpus_ping_send(bool all, uint32_t *before)
 {
@@ -114,6 +125,7 @@ static int cmd_cpus(int argc, char **argv)
 	printk("source: %s\n", smp_source_name(smp_firmware.source));
 	printk("sched: %u context switches, %lu kernel lock waits\n",
 	       sched_switch_count(), klock_contended());
+	cpus_shootdown_cost();
 	irq_dump();
 	return 0;
 }

@@ -97,12 +97,21 @@ static void proc_free(struct proc *p)
 	kmem_cache_free(proc_cache, p);
 }
 
+/*
+ * A spawned process wakes an idle CPU; a forked child only joins the
+ * queue (sched_enqueue_quiet()): most parents wait for it or yield soon,
+ * and then their own CPU runs it with nothing to move, and an idle CPU
+ * takes it at its next tick otherwise.
+ */
 static void proc_link(struct proc *p, struct proc *parent)
 {
 	p->parent = parent;
 	p->next = procs;
 	procs = p;
-	sched_enqueue(p);
+	if (parent == &proc0)
+		sched_enqueue(p);
+	else
+		sched_enqueue_quiet(p);
 }
 
 struct proc *proc_spawn(const char *name, int argc, char **argv)

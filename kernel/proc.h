@@ -164,7 +164,8 @@ void proc_shrink_caches(void);
 void proc_dump(void);
 
 /* Scheduler (kernel/sched.c). */
-void sched_enqueue(struct proc *p);
+void sched_enqueue(struct proc *p);	/* runnable; an idle CPU woken */
+void sched_enqueue_quiet(struct proc *p); /* runnable; nobody woken */
 void schedule(void);			/* interrupts off */
 bool sched_runnable(void);		/* anyone queued this CPU may run? */
 void sched_clear(void);			/* empty the run queue */

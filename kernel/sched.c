@@ -90,6 +90,11 @@ static void enqueue_tail(struct proc *p)
 	run_tail = p;
 }
 
+void sched_enqueue_quiet(struct proc *p)
+{
+	enqueue_tail(p);
+}
+
 void sched_enqueue(struct proc *p)
 {
 	enqueue_tail(p);

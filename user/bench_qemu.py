@@ -9,7 +9,8 @@ bench-qemu section of bench/RESULTS.md (bench/results.py).
 With --cmdline (e.g. "nowp") the kernel boots with those options and the
 figures are printed only: the results file records the default boot,
 and beside it the same figures with each page-debugging option
-(DEBUG_OPTIONS: what page_poison and init_on_free cost a fault)."""
+(DEBUG_OPTIONS: what page_poison and init_on_free cost a fault), and the
+same figures on 2 and 4 CPUs (SMP_CPUS) with what TLB shootdowns cost."""
 import argparse
 import os
 import re
@@ -29,9 +30,10 @@ MEM, CPU = "256M", "pentium3"
 # boot options whose cost the results file records beside the default
 DEBUG_OPTIONS = ("page_poison", "init_on_free")
 ICOUNT = ("-icount", "shift=0,sleep=off")
+SMP_CPUS = (2, 4)
 
 
-def section(out, figures, cflags, path, load0, debug):
+def section(out, figures, cflags, path, load0, debug, smp):
     """The bench-qemu section: faultbench's figures against the targets."""
     m = re.search(r"median of (\d+)", out)
     qemu = subprocess.run(["qemu-system-i386", "--version"],
@@ -61,6 +63,23 @@ def section(out, figures, cflags, path, load0, debug):
         text.append("| %s | %s |" % (name, " | ".join(
             "%d (%.2fx)" % (debug[o][name], debug[o][name] / figures[name])
             for o in debug)))
+    text += ["", "The same cases with more CPUs (`-smp N`; under `-icount` QEMU "
+             "runs the virtual CPUs in turn on one host thread, so the clock "
+             "still counts instructions). Instructions per page, the ratio "
+             "to one CPU, and the limit of 1.10:", "",
+             "| case | " + " | ".join(f"-smp {n}" for n in smp) + " |",
+             "| --- |" + " ---: |" * len(smp)]
+    for name in TARGETS:
+        text.append("| %s | %s |" % (name, " | ".join(
+            "%d (%.2fx%s)" % (smp[n][0][name], smp[n][0][name] / figures[name],
+                              "" if smp[n][0][name] <= 1.10 * figures[name]
+                              else ", OVER")
+            for n in smp)))
+    text += ["", "TLB shootdowns during those runs (`cpus`: how many, and "
+             "their average cost to the sender in TSC cycles, from the first "
+             "IPI to the last answer):", ""]
+    for n in smp:
+        text.append("- -smp %d: %s" % (n, smp[n][1]))
     lines = [ln for ln in out.splitlines() if ln.startswith("faultbench:")]
     text += ["", "faultbench's output:", "", "```"] + lines + ["```"]
     results.update(path, "bench-qemu", "\n".join(text))
@@ -77,13 +96,15 @@ args = ap.parse_args()
 load0 = os.getloadavg()
 
 
-def faultbench(cmdline):
-    """Boot with @cmdline, run faultbench; its output and figures (None
-    if a figure is missing or the run did not pass)."""
+def faultbench(cmdline, cpus=1):
+    """Boot with @cmdline on @cpus CPUs, run faultbench; its output and
+    figures (None if a figure is missing or the run did not pass)."""
     k = Kernel(mem=MEM, cpu=CPU, cmdline=cmdline,
-               extra=ICOUNT + ("-rtc", "base=2024-01-01T00:00:00,clock=vm"))
+               extra=ICOUNT + ("-rtc", "base=2024-01-01T00:00:00,clock=vm",
+                               "-smp", str(cpus)))
     try:
         out = k.cmd("run faultbench")
+        out += k.cmd("cpus")
         k.halt()
     finally:
         k.kill()
@@ -117,4 +138,16 @@ for option in DEBUG_OPTIONS:
     debug[option] = f
     print(f"bench-qemu: {option}: " + ", ".join(
         f"{n} {f[n]} ({f[n] / figures[n]:.2f}x)" for n in TARGETS))
-section(out, figures, args.cflags, args.results, load0, debug)
+smp = {}
+for n in SMP_CPUS:
+    o, f = faultbench("", n)
+    if f is None:
+        sys.exit(1)
+    m = re.search(r"^tlb: (\d+) shootdowns, (\d+) cycles each", o, re.M)
+    cost = (f"{m.group(1)} shootdowns, {m.group(2)} cycles each on average"
+            if m else "no figure")
+    smp[n] = (f, cost)
+    print(f"bench-qemu: -smp {n}: " + ", ".join(
+        f"{x} {f[x]} ({f[x] / figures[x]:.2f}x)" for x in TARGETS) +
+        f"; tlb: {cost}")
+section(out, figures, args.cflags, args.results, load0, debug, smp)

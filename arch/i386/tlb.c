@@ -43,6 +43,8 @@ static bool tlb_ready;			/* the IPI handler is registered */
 static pfn_t tlb_loaded[SMP_MAX_CPUS];	/* each CPU's CR3 */
 static bool tlb_lazy[SMP_MAX_CPUS];
 static struct tlb_stats tlb_stats[SMP_MAX_CPUS];
+static uint64_t tlb_cycles;		/* TSC cycles of every shootdown */
+static uint32_t tlb_count;		/* ... and how many (tlb_lock) */
 
 static void pending_clear(uint32_t bit)
 {
@@ -164,9 +166,15 @@ void arch_tlb_shootdown(pfn_t pd, uintptr_t va, unsigned int npages)
 
 	if (!tlb_ready || nr_cpu_slots < 2)
 		return;
-	flags = mm_lock_irqsave(&tlb_lock);
+	/* the set cannot grow meanwhile (tlb.h): no lock when it is empty */
 	mask = tlb_targets(pd);
+	if (!mask)
+		return;
+	flags = mm_lock_irqsave(&tlb_lock);
+	mask = tlb_targets(pd);		/* lazy CPUs may have left since */
 	if (mask) {
+		uint64_t start = rdtsc();
+
 		tlb_req.pd = pd;
 		tlb_req.va = va;
 		tlb_req.npages = npages;
@@ -176,6 +184,8 @@ void arch_tlb_shootdown(pfn_t pd, uintptr_t va, unsigned int npages)
 				ipi_send(i, IPI_TLB_VECTOR);
 		tlb_wait(mask);
 		tlb_stats[smp_processor_id()].sent++;
+		tlb_cycles += rdtsc() - start;
+		tlb_count++;
 	}
 	mm_unlock_irqrestore(&tlb_lock, flags);
 }
@@ -188,4 +198,13 @@ void tlb_get_stats(unsigned int cpu, struct tlb_stats *st)
 
 	for (i = 0; i < sizeof(*st) / sizeof(uint32_t); i++)
 		to[i] = __atomic_load_n(&from[i], __ATOMIC_RELAXED);
+}
+
+void tlb_get_cost(uint64_t *cycles, uint32_t *count)
+{
+	unsigned long flags = mm_lock_irqsave(&tlb_lock);
+
+	*cycles = tlb_cycles;
+	*count = tlb_count;
+	mm_unlock_irqrestore(&tlb_lock, flags);
 }

@@ -63,4 +63,10 @@ void tlb_answer(void);
 /* A copy of CPU @cpu's counters.  Context: any. */
 void tlb_get_stats(unsigned int cpu, struct tlb_stats *st);
 
+/*
+ * tlb_get_cost - the TSC cycles all shootdowns took, from the first IPI
+ * to the last answer, and how many there were.  Context: any, no mm lock.
+ */
+void tlb_get_cost(uint64_t *cycles, uint32_t *count);
+
 #endif /* ARCH_I386_TLB_H */

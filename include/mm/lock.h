@@ -203,7 +203,10 @@ void mm_unlock_slow(mm_lock_t *lock);
 static inline void mm_lock(mm_lock_t *lock)
 {
 	if (unlikely(mm_lock_mode)) {
-		mm_lock_slow(lock);
+		if (!MM_DEBUG && mm_lock_mode == MM_LOCK_SMP)
+			mm_ticket_lock(lock);	/* no holder to note */
+		else
+			mm_lock_slow(lock);
 		return;
 	}
 	MM_DEBUG_ASSERT(lock->next == lock->owner);	/* no recursion */
@@ -215,7 +218,10 @@ static inline void mm_lock(mm_lock_t *lock)
 static inline void mm_unlock(mm_lock_t *lock)
 {
 	if (unlikely(mm_lock_mode)) {
-		mm_unlock_slow(lock);
+		if (!MM_DEBUG && mm_lock_mode == MM_LOCK_SMP)
+			mm_ticket_unlock(lock);
+		else
+			mm_unlock_slow(lock);
 		return;
 	}
 	MM_DEBUG_ASSERT(lock->next != lock->owner);	/* held */
