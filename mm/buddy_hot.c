@@ -499,3 +499,11 @@ void buddy_drain_hot(struct zone *zone)
 	hot_drain_all_locked(zone);
 	mm_unlock_irqrestore(&zone->lock, flags);
 }
+
+int buddy_drain_hot_sync(struct zone *zone)
+{
+	uint32_t cpus = pcp_others_holding(zone);
+
+	buddy_drain_hot(zone);
+	return pcp_wait_drained(zone, cpus) ? 0 : -ETIMEDOUT;
+}
