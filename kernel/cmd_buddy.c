@@ -307,12 +307,7 @@ static int stress_buddy_one(uint32_t n, uint32_t seed)
 	printk("stress buddy: %u ops seed %u: %u allocs, %u frees, %u refused for lack of memory, %u checks\n",
 	       r->ops, seed, r->allocs, r->frees, r->failed, r->checks + 1);
 	stress_zones_report("buddy", &stress_snap);
-	if (r->error) {
-		printk("stress buddy: FAILED (%s)\n", r->error);
-		return -EINVAL;
-	}
-	printk("stress buddy: ok\n");
-	return 0;
+	return stress_verdict("buddy", r->error);
 }
 
 /* "stress buddy: cpuC ops N allocs A frees F refused R seed S ok" */
@@ -330,29 +325,17 @@ static bool stress_cpu_line(unsigned int cpu)
 
 static int stress_buddy_all(uint32_t n, uint32_t seed)
 {
-	uint32_t cpus, late;
-	const char *error;
-	unsigned int c, bad = 0;
+	static const struct stress_all_run run = {
+		.who = "buddy", .share = stress_share,
+		.cpu_line = stress_cpu_line, .final_checks = stress_final_checks,
+		.snap = &stress_snap,
+	};
+	unsigned int c;
 
 	for (c = 0; c < MM_MAX_CPUS; c++)
 		stress_run_init(&runs[c], stress_cpu_seed(seed, c), false);
 	stress_n = n;
-	if (stress_on_cpus("buddy", stress_share, &cpus, &late) == -ETIMEDOUT) {
-		printk("stress buddy: FAILED (a CPU did not finish; no check run)\n");
-		return -ETIMEDOUT;
-	}
-	for (c = 0; c < MM_MAX_CPUS; c++)
-		if (cpus & (1u << c))
-			bad += !stress_cpu_line(c);
-	error = stress_final_checks();
-	stress_zones_report("buddy", &stress_snap);
-	if (error || bad) {
-		printk("stress buddy: FAILED (%s)\n",
-		       error ? error : "a CPU's share failed");
-		return -EINVAL;
-	}
-	printk("stress buddy: ok\n");
-	return 0;
+	return stress_all(&run);
 }
 
 int stress_buddy(int argc, char **argv)

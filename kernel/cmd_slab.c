@@ -270,12 +270,7 @@ static int stress_slab_one(uint32_t n, uint32_t seed)
 	       r->ops, seed, r->allocs, r->frees, r->reallocs, r->failed,
 	       r->checks + 1, frames);
 	stress_zones_report("slab", &stress_snap);
-	if (r->error) {
-		printk("stress slab: FAILED (%s)\n", r->error);
-		return -EINVAL;
-	}
-	printk("stress slab: ok\n");
-	return 0;
+	return stress_verdict("slab", r->error);
 }
 
 /* "stress slab: cpuC ops N allocs A frees F reallocs R refused X seed S ok" */
@@ -290,32 +285,29 @@ static bool stress_cpu_line(unsigned int cpu)
 	return !r->error;
 }
 
+/* The checks of a run on every CPU, with the shrink's line. */
+static const char *stress_all_checks(void)
+{
+	uint32_t frames;
+	const char *error = stress_final_checks(&frames);
+
+	printk("stress slab: %u frames released by shrink\n", frames);
+	return error;
+}
+
 static int stress_slab_all(uint32_t n, uint32_t seed)
 {
-	uint32_t cpus, late, frames;
-	const char *error;
-	unsigned int c, bad = 0;
+	static const struct stress_all_run run = {
+		.who = "slab", .share = stress_share,
+		.cpu_line = stress_cpu_line, .final_checks = stress_all_checks,
+		.snap = &stress_snap,
+	};
+	unsigned int c;
 
 	for (c = 0; c < MM_MAX_CPUS; c++)
 		stress_run_init(&runs[c], stress_cpu_seed(seed, c), false);
 	stress_n = n;
-	if (stress_on_cpus("slab", stress_share, &cpus, &late) == -ETIMEDOUT) {
-		printk("stress slab: FAILED (a CPU did not finish; no check run)\n");
-		return -ETIMEDOUT;
-	}
-	for (c = 0; c < MM_MAX_CPUS; c++)
-		if (cpus & (1u << c))
-			bad += !stress_cpu_line(c);
-	error = stress_final_checks(&frames);
-	printk("stress slab: %u frames released by shrink\n", frames);
-	stress_zones_report("slab", &stress_snap);
-	if (error || bad) {
-		printk("stress slab: FAILED (%s)\n",
-		       error ? error : "a CPU's share failed");
-		return -EINVAL;
-	}
-	printk("stress slab: ok\n");
-	return 0;
+	return stress_all(&run);
 }
 
 int stress_slab(int argc, char **argv)

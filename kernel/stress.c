@@ -203,3 +203,34 @@ void stress_zones_report(const char *who, const struct buddy_snapshot *snap)
 			       who, zones[i].name, snap->free_pages[i],
 			       zone_free_pages(&zones[i]));
 }
+
+int stress_all(const struct stress_all_run *run)
+{
+	uint32_t cpus, late;
+	const char *error;
+	unsigned int c, bad = 0;
+
+	if (stress_on_cpus(run->who, run->share, &cpus, &late) == -ETIMEDOUT) {
+		printk("stress %s: FAILED (a CPU did not finish; no check run)\n",
+		       run->who);
+		return -ETIMEDOUT;
+	}
+	for (c = 0; c < MM_MAX_CPUS; c++)
+		if (cpus & (1u << c))
+			bad += !run->cpu_line(c);
+	error = run->final_checks();
+	stress_zones_report(run->who, run->snap);
+	if (!error && bad)
+		error = "a CPU's share failed";
+	return stress_verdict(run->who, error);
+}
+
+int stress_verdict(const char *who, const char *error)
+{
+	if (error) {
+		printk("stress %s: FAILED (%s)\n", who, error);
+		return -EINVAL;
+	}
+	printk("stress %s: ok\n", who);
+	return 0;
+}

@@ -62,6 +62,39 @@ int stress_on_cpus(const char *who, void (*share)(unsigned int cpu),
 		   uint32_t *cpus, uint32_t *late);
 
 /*
+ * stress_verdict - the closing line: "stress WHO: FAILED (@error)" or,
+ * @error being NULL, "stress WHO: ok".
+ * Context: the shell.  Returns: -EINVAL or 0.
+ */
+int stress_verdict(const char *who, const char *error);
+
+/*
+ * A run on every CPU, as each subsystem describes it to stress_all():
+ * @who its name; @share one CPU's share (stress_on_cpus()); @cpu_line
+ * prints CPU c's line "stress WHO: cpuC ops N ... ok|FAILED (why)" and
+ * says whether it was ok; @final_checks runs the checkers and compares
+ * the free counts once every share is back, returning the first error
+ * or NULL.  @snap is the snapshot taken before the shares started.
+ */
+struct stress_all_run {
+	const char *who;
+	void (*share)(unsigned int cpu);
+	bool (*cpu_line)(unsigned int cpu);
+	const char *(*final_checks)(void);
+	const struct buddy_snapshot *snap;
+};
+
+/*
+ * stress_all - run @run's shares on every online CPU, then print a line
+ * per CPU, run the final checks, report each zone's free counts and end
+ * with "stress WHO: ok" or "stress WHO: FAILED (...)".  A CPU that did
+ * not finish ends the run FAILED with no check (it may still be running).
+ * Context: the shell, on the boot CPU.  Returns: 0, -EINVAL if a check
+ * failed, -ETIMEDOUT if a CPU did not finish.
+ */
+int stress_all(const struct stress_all_run *run);
+
+/*
  * stress_shadow_flip - set (@taking) or clear bit @bit of the shadow
  * @map, atomically, so that CPUs sharing one map see each other's
  * marks.  Context: any.  Returns: true if the bit was in the other

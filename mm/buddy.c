@@ -330,7 +330,7 @@ zone_take_after_drain(struct zone *zone, unsigned int order, gfp_t gfp,
 		return NULL;
 	pcp_drain_others_locked(zone);
 	mm_unlock_irqrestore(&zone->lock, *flags);
-	drained = pcp_wait_drained(zone, cpus);
+	drained = pcp_wait_drained(zone, cpus, ARCH_KICK_WAIT_US);
 	*flags = mm_lock_irqsave(&zone->lock);
 	pcp_count_wait_locked(zone, drained);
 	return zone_take_locked(zone, order, gfp);

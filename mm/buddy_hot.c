@@ -505,5 +505,6 @@ int buddy_drain_hot_sync(struct zone *zone)
 	uint32_t cpus = pcp_others_holding(zone);
 
 	buddy_drain_hot(zone);
-	return pcp_wait_drained(zone, cpus) ? 0 : -ETIMEDOUT;
+	return pcp_wait_drained(zone, cpus, PCP_SYNC_WAITS * ARCH_KICK_WAIT_US) ?
+	       0 : -ETIMEDOUT;
 }

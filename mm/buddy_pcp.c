@@ -33,7 +33,10 @@
  * Waiting.  A request that fails while other online CPUs' lists of the
  * zone hold frames asks those CPUs, lets go of zone->lock and waits up
  * to ARCH_KICK_WAIT_US for their bits to clear, then tries once more
- * (pcp_wait_drained(), called from mm/buddy.c).  The wait is bounded
+ * (pcp_wait_drained(), called from mm/buddy.c).  A caller that needs
+ * every hot frame back and is on no allocation path (a snapshot of the
+ * free counts, buddy_drain_hot_sync()) waits up to PCP_SYNC_WAITS times
+ * as long: a virtual CPU the host has not scheduled takes its IPI late.  The wait is bounded
  * because the CPU kicked may have interrupts off for a while, or be
  * waiting itself; it then honours at its next entry, and only this one
  * request fails.  Only counts are read of another CPU's lists, never
@@ -125,12 +128,12 @@ uint32_t pcp_others_holding(const struct zone *zone)
 	return held;
 }
 
-bool pcp_wait_drained(struct zone *zone, uint32_t cpus)
+bool pcp_wait_drained(struct zone *zone, uint32_t cpus, uint32_t us)
 {
 	uint32_t start = arch_usecs();
 
 	while (__atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) & cpus) {
-		if (arch_usecs() - start > ARCH_KICK_WAIT_US)
+		if (arch_usecs() - start > us)
 			return false;
 		arch_cpu_relax();
 	}

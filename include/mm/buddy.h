@@ -96,8 +96,8 @@ void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end);
  * back to the buddy maps, and those of every CPU not online; ask each
  * other online CPU for its lists (a drain request and arch_cpu_kick()),
  * without waiting for it.  buddy_drain_hot_sync - the same, then wait
- * up to ARCH_KICK_WAIT_US for the CPUs asked to drain, for a caller that
- * needs every hot frame back (a snapshot of the free counts).
+ * (bounded: mm/buddy_pcp.c, "Waiting") for the CPUs asked to drain, for
+ * a caller that needs every hot frame back (a snapshot of the counts).
  * Context: any; _sync with no zone lock held.  Returns: nothing; 0, or
  * -ETIMEDOUT if a CPU asked had not drained in time (its lists stay).
  */
