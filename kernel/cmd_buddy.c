@@ -327,7 +327,8 @@ static int stress_buddy_all(uint32_t n, uint32_t seed)
 {
 	static const struct stress_all_run run = {
 		.who = "buddy", .share = stress_share,
-		.cpu_line = stress_cpu_line, .final_checks = stress_final_checks,
+		.cpu_line = stress_cpu_line,
+		.final_checks = stress_final_checks,
 		.snap = &stress_snap,
 	};
 	unsigned int c;

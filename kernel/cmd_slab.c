@@ -299,7 +299,8 @@ static int stress_slab_all(uint32_t n, uint32_t seed)
 {
 	static const struct stress_all_run run = {
 		.who = "slab", .share = stress_share,
-		.cpu_line = stress_cpu_line, .final_checks = stress_all_checks,
+		.cpu_line = stress_cpu_line,
+		.final_checks = stress_all_checks,
 		.snap = &stress_snap,
 	};
 	unsigned int c;

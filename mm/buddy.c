@@ -316,8 +316,10 @@ static struct page *zone_take_locked(struct zone *zone, unsigned int order,
  * A request the zone failed while other CPUs' lists hold its frames: ask
  * those CPUs (a drain request and a kick each), let go of the lock while
  * they drain, for a bounded time, and try once more (mm/buddy_pcp.c,
- * "Waiting").  Entered and left with zone->lock held, *flags being the
- * interrupt state saved when it was taken.  Returns: the block or NULL.
+ * "Waiting").  Not when the zone is short of its reserve: its free count
+ * already holds every CPU's hot frames, so draining them cannot help.
+ * Entered and left with zone->lock held, *flags being the interrupt
+ * state saved when it was taken.  Returns: the block or NULL.
  */
 static __attribute__((noinline)) struct page *
 zone_take_after_drain(struct zone *zone, unsigned int order, gfp_t gfp,
@@ -326,7 +328,7 @@ zone_take_after_drain(struct zone *zone, unsigned int order, gfp_t gfp,
 	uint32_t cpus = pcp_others_holding(zone);
 	bool drained;
 
-	if (!cpus)
+	if (!cpus || !zone_can_give(zone, gfp, order))
 		return NULL;
 	pcp_drain_others_locked(zone);
 	mm_unlock_irqrestore(&zone->lock, *flags);

@@ -503,8 +503,8 @@ void buddy_drain_hot(struct zone *zone)
 int buddy_drain_hot_sync(struct zone *zone)
 {
 	uint32_t cpus = pcp_others_holding(zone);
+	uint32_t us = PCP_SYNC_WAITS * ARCH_KICK_WAIT_US;
 
 	buddy_drain_hot(zone);
-	return pcp_wait_drained(zone, cpus, PCP_SYNC_WAITS * ARCH_KICK_WAIT_US) ?
-	       0 : -ETIMEDOUT;
+	return pcp_wait_drained(zone, cpus, us) ? 0 : -ETIMEDOUT;
 }

@@ -296,8 +296,9 @@ void hot_refill_locked(struct zone *zone, unsigned int o);
  * CPU is not online, else, if they hold frames, asked for (its drain_req
  * bit, and a kick when the bit was clear), which that CPU honours when
  * the kick reaches it (mm_cpu_drain_kicked()), when it next takes
- * zone->lock (pcp_honour_locked()) or enters a per-CPU fast path.  pcp_drainable - whether this CPU may drain the
- * set of CPU c now (its own, or one of a CPU not online).
+ * zone->lock (pcp_honour_locked()) or enters a per-CPU fast path.
+ * pcp_drainable - whether this CPU may drain the set of CPU c now (its
+ * own, or one of a CPU not online).
  * pcp_honour_locked - drain this CPU's lists if it was asked to.
  */
 void hot_set_drain_locked(struct zone *zone, struct hot_list *set);
@@ -312,8 +313,9 @@ void pcp_honour_slow(struct zone *zone);
  * pcp_wait_drained - spin until none of @cpus has a drain request
  * pending in the zone, or @us microseconds passed (ARCH_KICK_WAIT_US on
  * an allocation path, PCP_SYNC_WAITS times that for a drain that must be
- * whole); with no zone lock held.  Returns: true if none has.  pcp_count_wait_locked - count one
- * such wait and whether it ended drained (struct buddy_drain_stats).
+ * whole); with no zone lock held.  Returns: true if none has.
+ * pcp_count_wait_locked - count one such wait and whether it ended
+ * drained (struct buddy_drain_stats).
  */
 uint32_t pcp_others_holding(const struct zone *zone);
 #define PCP_SYNC_WAITS	20u

@@ -20,11 +20,11 @@
  * its bit in zone->drain_req and, if the bit was clear, kicks it
  * (arch_cpu_kick(): the kernel's drain IPI); an online CPU whose lists
  * of the zone are empty is not asked, so a CPU that does not allocate
- * there is not interrupted for nothing.  The CPU honours the
- * request in whichever comes first: the kick, which drains its lists of
- * every zone that asked (mm_cpu_drain_kicked()), or its next allocator
- * entry in that zone, whose fast paths see the bit and take the slow
- * path, which drains its lists under zone->lock before anything else
+ * there is not interrupted for nothing.  The CPU honours the request at
+ * whichever comes first: the kick, which drains its lists of every zone
+ * that asked (mm_cpu_drain_kicked()), or its next allocator entry in
+ * that zone, whose fast paths see the bit and take the slow path, which
+ * drains its lists under zone->lock before anything else
  * (pcp_honour_locked()).  Either way it drains under zone->lock and
  * clears its bit there; bits are set under the lock too, so a CPU
  * holding it sees exactly which requests are pending.  One kick per
@@ -33,14 +33,14 @@
  * Waiting.  A request that fails while other online CPUs' lists of the
  * zone hold frames asks those CPUs, lets go of zone->lock and waits up
  * to ARCH_KICK_WAIT_US for their bits to clear, then tries once more
- * (pcp_wait_drained(), called from mm/buddy.c).  A caller that needs
- * every hot frame back and is on no allocation path (a snapshot of the
- * free counts, buddy_drain_hot_sync()) waits up to PCP_SYNC_WAITS times
- * as long: a virtual CPU the host has not scheduled takes its IPI late.  The wait is bounded
+ * (pcp_wait_drained(), called from mm/buddy.c).  The wait is bounded
  * because the CPU kicked may have interrupts off for a while, or be
  * waiting itself; it then honours at its next entry, and only this one
- * request fails.  Only counts are read of another CPU's lists, never
- * their slots.
+ * request fails.  A caller that needs every hot frame back and is on no
+ * allocation path (a snapshot of the free counts,
+ * buddy_drain_hot_sync()) waits up to PCP_SYNC_WAITS times as long: a
+ * virtual CPU the host has not scheduled takes its IPI late.  Only the
+ * counts of another CPU's lists are read, never their slots.
  *
  * Online.  pcp_online has a bit per CPU that runs mm code:
  * mm_smp_prepare() sets the boot CPU's, mm_cpu_online() and
@@ -167,7 +167,8 @@ void mm_cpu_drain_kicked(void)
 		struct zone *zone = &zones[t];
 		unsigned long flags;
 
-		if (!(__atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) & bit))
+		if (!(__atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) &
+		      bit))
 			continue;
 		flags = mm_lock_irqsave(&zone->lock);
 		pcp_honour_locked(zone);
@@ -267,7 +268,7 @@ int mm_cpu_online(void)
 	unsigned int cpu = arch_cpu_id();
 
 	if (cpu >= mm_smp_cpus())
-		return -EINVAL;		/* the caller reports: it may not print */
+		return -EINVAL;		/* the caller reports it */
 	pcp_set_online(cpu, true);
 	return 0;
 }

@@ -271,7 +271,7 @@ int acpi_madt_read(const struct fw_mem *mem, struct smp_config *cfg)
 		return -ENOENT;
 	root = root_find(mem, rsdp, &esz);
 	err = root ? root_madt(mem, root, esz, cfg) : -ENOENT;
-	if (err && esz == 8) {		/* the RSDT, when the XSDT gave none */
+	if (err && esz == 8) {	/* the RSDT, when the XSDT gave none */
 		const uint8_t *p = mem->map(mem->ctx, rsdp, RSDP_V1_LEN);
 		uint32_t rsdt = p ? fw_rd32(p + 16) : 0;
 		int e = rsdt ? root_madt(mem, rsdt, 4, cfg) : -ENOENT;

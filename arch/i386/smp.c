@@ -73,7 +73,7 @@ static phys_addr_t tramp_phys;	/* 0: no frames below 1 MiB */
 static struct trampoline_data *tramp_data;
 static uint32_t boot_cr4;
 static void *ap_stack[SMP_MAX_CPUS], *ap_df_stack[SMP_MAX_CPUS];
-static int ap_mm_err[SMP_MAX_CPUS];	/* mm_cpu_online()'s refusal, by the AP */
+static int ap_mm_err[SMP_MAX_CPUS];	/* mm_cpu_online()'s refusal */
 
 void smp_trampoline_reserve(void)
 {

@@ -11,9 +11,10 @@
  * be what they were before.  Then the drain protocol: a request asks
  * another CPU for its lists, and one that only that CPU's frames can
  * meet succeeds once the CPU takes its kick (host_cpu_poll()), or fails
- * after the bounded wait when it does not.  Built twice: in `make test-host` (under
- * valgrind, SMP_MM_OPS operations per thread) and with ThreadSanitizer
- * in `make test-tsan`, which must report nothing.
+ * after the bounded wait when it does not.  Built twice: in
+ * `make test-host` (under valgrind, SMP_MM_OPS operations per thread)
+ * and with ThreadSanitizer in `make test-tsan`, which must report
+ * nothing.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -432,7 +433,7 @@ static void test_drain_kick_unanswered(void **state)
 	drain_case_check(z);
 	buddy_drain_stats(z, &st0);
 	assert_null(alloc_pages(DRAIN_GFP, DRAIN_ORDER));
-	buddy_drain_stats(z, &st);		/* a reclaim retry waits again */
+	buddy_drain_stats(z, &st);	/* a reclaim retry waits again */
 	assert_true(st.waits > st0.waits);
 	assert_int_equal(st.timeouts - st0.timeouts, st.waits - st0.waits);
 	assert_true(__atomic_load_n(&z->drain_req, __ATOMIC_RELAXED) & 2u);
