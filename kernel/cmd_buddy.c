@@ -346,6 +346,8 @@ int stress_buddy(int argc, char **argv)
 
 	if (stress_args(argc, argv, &n, &seed, &all))
 		return -EINVAL;
+	if (stress_busy("buddy"))
+		return -EBUSY;
 	if (max_pfn > STRESS_MAX_PFNS) {
 		printk("stress buddy: %u frames, the shadow holds %u\n",
 		       max_pfn, STRESS_MAX_PFNS);

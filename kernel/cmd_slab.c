@@ -318,6 +318,8 @@ int stress_slab(int argc, char **argv)
 
 	if (stress_args(argc, argv, &n, &seed, &all))
 		return -EINVAL;
+	if (stress_busy("slab"))
+		return -EBUSY;
 	kmem_cache_shrink_all();
 	buddy_snapshot_take(&stress_snap);
 	return all ? stress_slab_all(n, seed) : stress_slab_one(n, seed);

@@ -84,6 +84,7 @@ uint32_t stress_next(uint32_t *state)
 
 static unsigned int stress_stop;	/* the boot CPU saw a Ctrl-C */
 static uint32_t stress_done;		/* bit c: CPU c's share returned */
+static uint32_t stress_started;		/* bit c: CPU c took its share */
 static void (*stress_share)(unsigned int cpu);
 
 bool stress_interrupted(const char *who, uint32_t step, uint32_t n)
@@ -112,6 +113,17 @@ bool stress_shadow_flip(uint32_t *map, uint32_t bit, bool taking)
 				 : "+m"(map[bit / 32]), "=q"(was)
 				 : "r"(bit % 32) : "memory", "cc");
 	return was != taking;
+}
+
+bool stress_busy(const char *who)
+{
+	uint32_t busy = stress_started &
+			~__atomic_load_n(&stress_done, __ATOMIC_ACQUIRE);
+
+	if (busy)
+		printk("stress %s: CPUs 0x%x are still in an earlier run's share: not started\n",
+		       who, busy);
+	return busy != 0;
 }
 
 /* The call IPI's function on another CPU: its share, then its done bit. */
@@ -173,11 +185,15 @@ int stress_on_cpus(const char *who, void (*share)(unsigned int cpu),
 	bool refused = false;
 	unsigned int c;
 
+	*cpus = *late = 0;
+	if (stress_busy(who))
+		return -EBUSY;
 	__atomic_store_n(&stress_stop, 0, __ATOMIC_RELAXED);
 	__atomic_store_n(&stress_done, 0, __ATOMIC_RELAXED);
 	stress_share = share;
 	start = arch_usecs();
 	*cpus = stress_start_others(who, &refused);
+	stress_started = *cpus;
 	share(0);
 	took = arch_usecs() - start;
 	limit = took > 900000000u ? 3600000000u : 4 * took;
@@ -215,6 +231,8 @@ int stress_all(const struct stress_all_run *run)
 		       run->who);
 		return -ETIMEDOUT;
 	}
+	if (!cpus)
+		return stress_verdict(run->who, "nothing ran");
 	for (c = 0; c < MM_MAX_CPUS; c++)
 		if (cpus & (1u << c))
 			bad += !run->cpu_line(c);

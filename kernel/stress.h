@@ -55,11 +55,22 @@ uint32_t stress_cpu_seed(uint32_t seed, unsigned int cpu);
  * prints "stress WHO: FAILED: cpuN did not finish within S s" for each;
  * such a CPU may still be running its share).
  * Context: the shell, on the boot CPU.  Returns: 0, -ETIMEDOUT if a CPU
- * was late, -EBUSY (after a line) if a CPU did not take the call.
+ * was late, -EBUSY (after a line) if a CPU did not take the call, or if
+ * stress_busy() (then nothing ran: *@cpus is 0).
  */
 #define STRESS_WAIT_MIN_S	10u
 int stress_on_cpus(const char *who, void (*share)(unsigned int cpu),
 		   uint32_t *cpus, uint32_t *late);
+
+/*
+ * stress_busy - whether a CPU late in an earlier run on every CPU is
+ * still in its share (it would set a done bit of the next run, and
+ * touches the records every run shares): then it prints "stress WHO:
+ * CPUs 0x.. are still in an earlier run's share: not started".  Every
+ * run checks it before it touches anything.
+ * Context: the shell.  Returns: true if one is.
+ */
+bool stress_busy(const char *who);
 
 /*
  * stress_verdict - the closing line: "stress WHO: FAILED (@error)" or,
