@@ -15,8 +15,18 @@
  * buddyinfo counts are exactly what they were.  The helpers every stress
  * run shares are kernel/stress.c's.
  *
- * Locking: none here; the shell (process context, interrupts on), and
- * the buddy calls take the zone locks they need.
+ * With "all", every online CPU runs N steps at once (stress_on_cpus()),
+ * each with its own slots, counters and seed (struct stress_run); the
+ * shadow bitmap is shared and marked with atomic bit operations, so a
+ * frame handed to two CPUs at once fails the run as surely as one handed
+ * out twice to one.  The checkers run at the end only, when every share
+ * is back: they read every CPU's hot lists.  The boot CPU then prints a
+ * line per CPU, checks, and compares the counts after draining every
+ * CPU's hot lists (the snapshot's restore waits for them).
+ *
+ * Locking: none here; the shell (process context, interrupts on) and,
+ * with "all", the other CPUs' shares (interrupts off); the buddy calls
+ * take the zone locks they need.
  */
 #include "shell.h"
 #include "stress.h"
@@ -53,6 +63,7 @@ static int cmd_buddystat(int argc, char **argv)
 	(void)argv;
 	for (i = 0; i < MAX_NR_ZONES; i++) {
 		struct zone *z = &zones[i];
+		struct buddy_drain_stats ds;
 		struct zone_counters c;
 
 		if (!zone_populated(z))
@@ -68,6 +79,9 @@ static int cmd_buddystat(int argc, char **argv)
 		printk("  allocs %llu failed %llu frees %llu refused %llu splits %llu merges %llu hot hits %llu\n",
 		       c.alloc_ok, c.alloc_fail, c.freed, c.refused_frees,
 		       c.splits, c.merges, c.hot_hits);
+		buddy_drain_stats(z, &ds);
+		printk("  waits for other CPUs' hot lists %llu, timed out %llu\n",
+		       ds.waits, ds.timeouts);
 	}
 	printk("refused frees in all: %llu\n", buddy_refused_frees());
 	return 0;
@@ -75,7 +89,7 @@ static int cmd_buddystat(int argc, char **argv)
 SHELL_COMMAND(buddystat, "buddystat", "",
 	      "zones, watermarks and buddy allocator counters", cmd_buddystat);
 
-/* ---- stress buddy N SEED ---------------------------------------------- */
+/* ---- stress buddy N SEED [all] ----------------------------------------- */
 
 #define STRESS_SLOTS		256
 #define STRESS_CHECK_EVERY	1024
@@ -87,13 +101,20 @@ struct stress_block {
 	uint8_t order;
 };
 
+/* One CPU's share: written by that CPU, read by the boot CPU after it. */
 struct stress_run {
-	uint32_t rng;
-	uint32_t allocs, frees, failed, checks;
+	uint32_t rng, seed;
+	uint32_t ops, allocs, frees, failed, checks;
+	bool check;			/* buddy_check_all() on the way */
 	const char *error;
+	bool error_block;		/* the first error names a block: */
+	pfn_t error_pfn;
+	unsigned int error_order;
+	struct stress_block slots[STRESS_SLOTS];
 };
 
-static struct stress_block slots[STRESS_SLOTS];
+static struct stress_run runs[MM_MAX_CPUS];
+static uint32_t stress_n;
 static uint32_t owned[STRESS_MAX_PFNS / 32];	/* the shadow: 1 = handed out */
 static struct buddy_snapshot stress_snap;
 
@@ -125,27 +146,18 @@ static unsigned int stress_order(struct stress_run *r)
 	return 4 + stress_rand(r) % (MAX_ORDER - 3);
 }
 
-static bool shadow_test(pfn_t pfn)
-{
-	return owned[pfn / 32] & (1u << (pfn % 32));
-}
-
-static void shadow_flip(pfn_t pfn)
-{
-	owned[pfn / 32] ^= 1u << (pfn % 32);
-}
-
-/* Mark or unmark a block in the shadow; it must be in the other state. */
+/*
+ * Mark or unmark a block in the shadow, which every CPU shares; each
+ * frame must be in the other state, or another CPU holds it too.
+ */
 static bool shadow_mark(const struct stress_block *b, bool taking)
 {
 	pfn_t pfn = page_to_pfn(b->page), i;
+	bool ok = true;
 
 	for (i = pfn; i < pfn + (1u << b->order); i++)
-		if (shadow_test(i) == taking)
-			return false;
-	for (i = pfn; i < pfn + (1u << b->order); i++)
-		shadow_flip(i);
-	return true;
+		ok &= stress_shadow_flip(owned, i, taking);
+	return ok;
 }
 
 static uint32_t *block_words(const struct stress_block *b, uint32_t **last)
@@ -154,6 +166,18 @@ static uint32_t *block_words(const struct stress_block *b, uint32_t **last)
 
 	*last = first + ((PAGE_SIZE << b->order) / 4 - 1);
 	return first;
+}
+
+/* The first error, with the block it concerns. */
+static void stress_fail_block(struct stress_run *r, const char *why,
+			      const struct stress_block *b)
+{
+	if (r->error)
+		return;
+	r->error = why;
+	r->error_block = true;
+	r->error_pfn = page_to_pfn(b->page);
+	r->error_order = b->order;
 }
 
 static void stress_alloc(struct stress_run *r, struct stress_block *b)
@@ -171,14 +195,14 @@ static void stress_alloc(struct stress_run *r, struct stress_block *b)
 	b->tag = stress_rand(r) | 1;
 	if (!IS_ALIGNED(page_to_pfn(b->page), 1u << b->order) ||
 	    !shadow_mark(b, true)) {
-		stress_fail(r, "block misaligned or handed out twice");
+		stress_fail_block(r, "block misaligned or handed out twice", b);
 		return;
 	}
 	if (page_zonenum(b->page) == ZONE_HIGHMEM)
 		return;
 	first = block_words(b, &last);
 	if ((gfp & __GFP_ZERO) && (*first || *last))
-		stress_fail(r, "__GFP_ZERO block not zeroed");
+		stress_fail_block(r, "__GFP_ZERO block not zeroed", b);
 	*first = *last = b->tag;
 }
 
@@ -189,22 +213,15 @@ static void stress_free(struct stress_run *r, struct stress_block *b)
 	if (page_zonenum(b->page) != ZONE_HIGHMEM) {
 		first = block_words(b, &last);
 		if (*first != b->tag || *last != b->tag)
-			stress_fail(r, "block overwritten while allocated");
+			stress_fail_block(r, "block overwritten while allocated",
+					  b);
 	}
 	if (!shadow_mark(b, false))
-		stress_fail(r, "shadow lost a block");
+		stress_fail_block(r, "shadow lost a block", b);
 	if (__free_pages(b->page, b->order) != 0)
-		stress_fail(r, "__free_pages refused a valid free");
+		stress_fail_block(r, "__free_pages refused a valid free", b);
 	b->page = NULL;
 	r->frees++;
-}
-
-static void stress_report_error(const struct stress_run *r,
-				const struct stress_block *b)
-{
-	printk("stress buddy: %s: pfn 0x%x order %u zone %s, after %u allocs\n",
-	       r->error, page_to_pfn(b->page), b->order,
-	       page_zone(b->page)->name, r->allocs);
 }
 
 /* Run up to @n operations; returns how many ran (fewer on Ctrl-C). */
@@ -215,15 +232,14 @@ static uint32_t stress_loop(struct stress_run *r, uint32_t n)
 	for (step = 0; step < n && !r->error; step++) {
 		if (stress_interrupted("buddy", step, n))
 			break;
-		struct stress_block *b = &slots[stress_rand(r) % STRESS_SLOTS];
+		struct stress_block *b =
+			&r->slots[stress_rand(r) % STRESS_SLOTS];
 
 		if (b->page)
 			stress_free(r, b);
 		else
 			stress_alloc(r, b);
-		if (r->error && b->page)
-			stress_report_error(r, b);
-		if (step % STRESS_CHECK_EVERY == 0) {
+		if (r->check && step % STRESS_CHECK_EVERY == 0) {
 			r->checks++;
 			if (buddy_check_all())
 				stress_fail(r, "buddy_check failed");
@@ -232,36 +248,112 @@ static uint32_t stress_loop(struct stress_run *r, uint32_t n)
 	return step;
 }
 
+/*
+ * One CPU's share: its operations, then every block it still holds back.
+ * buddy_check_all() reads every CPU's hot lists, which only their CPUs
+ * may read while they run: with every CPU at once it runs at the end
+ * only, on the boot CPU.
+ */
+static void stress_share(unsigned int cpu)
+{
+	struct stress_run *r = &runs[cpu];
+	unsigned int i;
+
+	r->ops = stress_loop(r, stress_n);
+	for (i = 0; i < STRESS_SLOTS; i++)
+		if (r->slots[i].page)
+			stress_free(r, &r->slots[i]);
+}
+
+static void stress_run_init(struct stress_run *r, uint32_t seed, bool check)
+{
+	memset(r, 0, sizeof(*r));
+	r->seed = r->rng = seed;
+	r->check = check;
+}
+
+static void stress_report_error(const struct stress_run *r)
+{
+	if (r->error_block)
+		printk("stress buddy: %s: pfn 0x%x order %u zone %s, after %u allocs\n",
+		       r->error, r->error_pfn, r->error_order,
+		       zones[zone_type_of_pfn(r->error_pfn)].name, r->allocs);
+}
+
+/* The boot CPU's checks once every share is back; the first error wins. */
+static const char *stress_final_checks(void)
+{
+	const char *error = NULL;
+
+	if (buddy_check_all())
+		error = "buddy_check failed at the end";
+	if (buddy_snapshot_restore(&stress_snap) && !error)
+		error = "free block counts differ from the start";
+	return error;
+}
+
+static int stress_buddy_one(uint32_t n, uint32_t seed)
+{
+	struct stress_run *r = &runs[0];
+	const char *error;
+
+	stress_run_init(r, seed, true);
+	stress_n = n;
+	stress_share(0);
+	stress_report_error(r);
+	error = stress_final_checks();
+	if (error)
+		stress_fail(r, error);
+	printk("stress buddy: %u ops seed %u: %u allocs, %u frees, %u refused for lack of memory, %u checks\n",
+	       r->ops, seed, r->allocs, r->frees, r->failed, r->checks + 1);
+	stress_zones_report("buddy", &stress_snap);
+	return stress_verdict("buddy", r->error);
+}
+
+/* "stress buddy: cpuC ops N allocs A frees F refused R seed S ok" */
+static bool stress_cpu_line(unsigned int cpu)
+{
+	const struct stress_run *r = &runs[cpu];
+
+	stress_report_error(r);
+	printk("stress buddy: cpu%u ops %u allocs %u frees %u refused %u seed %u %s%s%s\n",
+	       cpu, r->ops, r->allocs, r->frees, r->failed, r->seed,
+	       r->error ? "FAILED (" : "ok", r->error ? r->error : "",
+	       r->error ? ")" : "");
+	return !r->error;
+}
+
+static int stress_buddy_all(uint32_t n, uint32_t seed)
+{
+	static const struct stress_all_run run = {
+		.who = "buddy", .share = stress_share,
+		.cpu_line = stress_cpu_line,
+		.final_checks = stress_final_checks,
+		.snap = &stress_snap,
+	};
+	unsigned int c;
+
+	for (c = 0; c < MM_MAX_CPUS; c++)
+		stress_run_init(&runs[c], stress_cpu_seed(seed, c), false);
+	stress_n = n;
+	return stress_all(&run);
+}
+
 int stress_buddy(int argc, char **argv)
 {
-	struct stress_run r = { 0 };
-	uint32_t n, seed, i, done;
+	uint32_t n, seed;
+	bool all;
 
-	if (stress_args(argc, argv, &n, &seed))
+	if (stress_args(argc, argv, &n, &seed, &all))
 		return -EINVAL;
+	if (stress_busy("buddy"))
+		return -EBUSY;
 	if (max_pfn > STRESS_MAX_PFNS) {
 		printk("stress buddy: %u frames, the shadow holds %u\n",
 		       max_pfn, STRESS_MAX_PFNS);
 		return -E2BIG;
 	}
-	r.rng = seed;
 	memset(owned, 0, (max_pfn + 31) / 32 * sizeof(uint32_t));
 	buddy_snapshot_take(&stress_snap);
-	done = stress_loop(&r, n);
-	for (i = 0; i < STRESS_SLOTS; i++)
-		if (slots[i].page)
-			stress_free(&r, &slots[i]);
-	if (buddy_check_all())
-		stress_fail(&r, "buddy_check failed at the end");
-	if (buddy_snapshot_restore(&stress_snap))
-		stress_fail(&r, "free block counts differ from the start");
-	printk("stress buddy: %u ops seed %u: %u allocs, %u frees, %u refused for lack of memory, %u checks\n",
-	       done, seed, r.allocs, r.frees, r.failed, r.checks + 1);
-	stress_zones_report("buddy", &stress_snap);
-	if (r.error) {
-		printk("stress buddy: FAILED (%s)\n", r.error);
-		return -EINVAL;
-	}
-	printk("stress buddy: ok\n");
-	return 0;
+	return all ? stress_buddy_all(n, seed) : stress_buddy_one(n, seed);
 }

@@ -13,10 +13,14 @@
  * STRESS_CHECK_EVERY steps.  At the end everything is freed, the caches
  * shrunk, and the buddy free counts must be exactly what they were before
  * the run (buddy_snapshot_take()/_restore()).  The helpers every stress
- * run shares are kernel/stress.c's.
+ * run shares are kernel/stress.c's.  With "all", every online CPU runs
+ * N steps at once with its own slots and seed, and the checkers run at
+ * the end only, as for buddy (kernel/cmd_buddy.c); most frees then go
+ * to caches other CPUs allocate from at the same time.
  *
- * Locking: none here; the shell (process context, interrupts on), and
- * the slab and buddy calls take their own locks.
+ * Locking: none here; the shell (process context, interrupts on) and,
+ * with "all", the other CPUs' shares (interrupts off); the slab and
+ * buddy calls take their own locks.
  */
 #include "shell.h"
 #include "stress.h"
@@ -57,7 +61,7 @@ SHELL_COMMAND(slabstat, "slabstat", "",
 	      "kmalloc counters, slab frames, reclaim counters and the slab invariant check",
 	      cmd_slabstat);
 
-/* ---- stress slab N SEED ----------------------------------------------- */
+/* ---- stress slab N SEED [all] ------------------------------------------ */
 
 #define STRESS_SLOTS		512
 #define STRESS_CHECK_EVERY	1000
@@ -67,13 +71,17 @@ struct stress_obj {
 	size_t size;
 };
 
+/* One CPU's share: written by that CPU, read by the boot CPU after it. */
 struct stress_run {
-	uint32_t rng;
-	uint32_t allocs, frees, reallocs, failed, checks;
+	uint32_t rng, seed;
+	uint32_t ops, allocs, frees, reallocs, failed, checks;
+	bool check;			/* the checkers on the way */
 	const char *error;		/* first error, or NULL */
+	struct stress_obj objs[STRESS_SLOTS];
 };
 
-static struct stress_obj objs[STRESS_SLOTS];
+static struct stress_run runs[MM_MAX_CPUS];
+static uint32_t stress_n;
 static struct buddy_snapshot stress_snap;
 
 static void stress_fail(struct stress_run *r, const char *why)
@@ -185,13 +193,13 @@ static uint32_t stress_loop(struct stress_run *r, uint32_t n)
 	for (step = 0; step < n && !r->error; step++) {
 		if (stress_interrupted("slab", step, n))
 			break;
-		struct stress_obj *o = &objs[stress_rand(r) % STRESS_SLOTS];
+		struct stress_obj *o = &r->objs[stress_rand(r) % STRESS_SLOTS];
 
 		if (o->p)
 			stress_free(r, o);
 		else
 			stress_alloc(r, o);
-		if (step % STRESS_CHECK_EVERY == 0) {
+		if (r->check && step % STRESS_CHECK_EVERY == 0) {
 			r->checks++;
 			if (kmem_cache_check_all() || buddy_check_all())
 				stress_fail(r, "invariant check failed");
@@ -200,39 +208,119 @@ static uint32_t stress_loop(struct stress_run *r, uint32_t n)
 	return step;
 }
 
+/*
+ * One CPU's share: its operations, then every object it still holds
+ * back, each checked.  With every CPU at once the checkers run at the
+ * end only, on the boot CPU, as for buddy (kernel/cmd_buddy.c).
+ */
+static void stress_share(unsigned int cpu)
+{
+	struct stress_run *r = &runs[cpu];
+	unsigned int i;
+
+	r->ops = stress_loop(r, stress_n);
+	for (i = 0; i < STRESS_SLOTS; i++) {
+		struct stress_obj *o = &r->objs[i];
+
+		if (!o->p)
+			continue;
+		if (stress_verify(o, o->p, o->size))
+			stress_fail(r, "object overwritten at the end");
+		kfree(o->p);
+		o->p = NULL;
+		r->frees++;
+	}
+}
+
+static void stress_run_init(struct stress_run *r, uint32_t seed, bool check)
+{
+	memset(r, 0, sizeof(*r));
+	r->seed = r->rng = seed;	/* stress_next() replaces a zero seed */
+	r->check = check;
+}
+
+/* The boot CPU's checks once every share is back; the first error wins. */
+static const char *stress_final_checks(uint32_t *frames)
+{
+	const char *error = NULL;
+
+	if (kmem_cache_check_all())
+		error = "kmem_cache_check failed at the end";
+	*frames = kmem_cache_shrink_all();
+	if (buddy_check_all() && !error)
+		error = "buddy_check failed at the end";
+	if (buddy_snapshot_restore(&stress_snap) && !error)
+		error = "free block counts differ from the start";
+	return error;
+}
+
+static int stress_slab_one(uint32_t n, uint32_t seed)
+{
+	struct stress_run *r = &runs[0];
+	const char *error;
+	uint32_t frames;
+
+	stress_run_init(r, seed, true);
+	stress_n = n;
+	stress_share(0);
+	error = stress_final_checks(&frames);
+	if (error)
+		stress_fail(r, error);
+	printk("stress slab: %u ops seed %u: %u allocs, %u frees, %u reallocs, %u refused for lack of memory, %u checks, %u frames released by shrink\n",
+	       r->ops, seed, r->allocs, r->frees, r->reallocs, r->failed,
+	       r->checks + 1, frames);
+	stress_zones_report("slab", &stress_snap);
+	return stress_verdict("slab", r->error);
+}
+
+/* "stress slab: cpuC ops N allocs A frees F reallocs R refused X seed S ok" */
+static bool stress_cpu_line(unsigned int cpu)
+{
+	const struct stress_run *r = &runs[cpu];
+
+	printk("stress slab: cpu%u ops %u allocs %u frees %u reallocs %u refused %u seed %u %s%s%s\n",
+	       cpu, r->ops, r->allocs, r->frees, r->reallocs, r->failed,
+	       r->seed, r->error ? "FAILED (" : "ok",
+	       r->error ? r->error : "", r->error ? ")" : "");
+	return !r->error;
+}
+
+/* The checks of a run on every CPU, with the shrink's line. */
+static const char *stress_all_checks(void)
+{
+	uint32_t frames;
+	const char *error = stress_final_checks(&frames);
+
+	printk("stress slab: %u frames released by shrink\n", frames);
+	return error;
+}
+
+static int stress_slab_all(uint32_t n, uint32_t seed)
+{
+	static const struct stress_all_run run = {
+		.who = "slab", .share = stress_share,
+		.cpu_line = stress_cpu_line,
+		.final_checks = stress_all_checks,
+		.snap = &stress_snap,
+	};
+	unsigned int c;
+
+	for (c = 0; c < MM_MAX_CPUS; c++)
+		stress_run_init(&runs[c], stress_cpu_seed(seed, c), false);
+	stress_n = n;
+	return stress_all(&run);
+}
+
 int stress_slab(int argc, char **argv)
 {
-	struct stress_run r = { 0 };
-	uint32_t n, seed, i, frames, done;
+	uint32_t n, seed;
+	bool all;
 
-	if (stress_args(argc, argv, &n, &seed))
+	if (stress_args(argc, argv, &n, &seed, &all))
 		return -EINVAL;
-	r.rng = seed;		/* stress_next() replaces a zero seed */
+	if (stress_busy("slab"))
+		return -EBUSY;
 	kmem_cache_shrink_all();
 	buddy_snapshot_take(&stress_snap);
-	done = stress_loop(&r, n);
-	for (i = 0; i < STRESS_SLOTS; i++) {
-		if (objs[i].p) {
-			if (stress_verify(&objs[i], objs[i].p, objs[i].size))
-				stress_fail(&r, "object overwritten at the end");
-			kfree(objs[i].p);
-			objs[i].p = NULL;
-			r.frees++;
-		}
-	}
-	if (kmem_cache_check_all())
-		stress_fail(&r, "kmem_cache_check failed at the end");
-	frames = kmem_cache_shrink_all();
-	if (buddy_snapshot_restore(&stress_snap))
-		stress_fail(&r, "free block counts differ from the start");
-	printk("stress slab: %u ops seed %u: %u allocs, %u frees, %u reallocs, %u refused for lack of memory, %u checks, %u frames released by shrink\n",
-	       done, seed, r.allocs, r.frees, r.reallocs, r.failed, r.checks + 1,
-	       frames);
-	stress_zones_report("slab", &stress_snap);
-	if (r.error) {
-		printk("stress slab: FAILED (%s)\n", r.error);
-		return -EINVAL;
-	}
-	printk("stress slab: ok\n");
-	return 0;
+	return all ? stress_slab_all(n, seed) : stress_slab_one(n, seed);
 }

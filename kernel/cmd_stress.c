@@ -1,6 +1,7 @@
 /*
  * The `stress` console command: one entry point for every subsystem's
- * randomized stress run ("stress buddy N SEED", "stress slab N SEED").
+ * randomized stress run ("stress buddy N SEED", "stress slab N SEED",
+ * each with "all" to run on every online CPU at once).
  *
  * Design.  The command only dispatches on its first word; each subsystem
  * implements its own stress function in its own command file, and the
@@ -16,7 +17,7 @@
 static int cmd_stress(int argc, char **argv)
 {
 	if (argc < 2) {
-		printk("usage: stress buddy|slab [N [SEED]]\n");
+		printk("usage: stress buddy|slab [N [SEED [all]]]\n");
 		return -EINVAL;
 	}
 	if (strcmp(argv[1], "buddy") == 0)
@@ -26,6 +27,6 @@ static int cmd_stress(int argc, char **argv)
 	printk("stress: no subsystem '%s' (buddy, slab)\n", argv[1]);
 	return -ENOENT;
 }
-SHELL_COMMAND(stress, "stress", "buddy|slab [N [SEED]]",
-	      "random allocations against a shadow record, then check",
+SHELL_COMMAND(stress, "stress", "buddy|slab [N [SEED [all]]]",
+	      "random allocations against a shadow record, then check (all: on every CPU at once)",
 	      cmd_stress);

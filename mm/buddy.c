@@ -312,12 +312,40 @@ static struct page *zone_take_locked(struct zone *zone, unsigned int order,
 	return page ? zone_hand_out(zone, page, order) : NULL;
 }
 
+/*
+ * A request the zone failed while other CPUs' lists hold its frames: ask
+ * those CPUs (a drain request and a kick each), let go of the lock while
+ * they drain, for a bounded time, and try once more (mm/buddy_pcp.c,
+ * "Waiting").  Not when the zone is short of its reserve: its free count
+ * already holds every CPU's hot frames, so draining them cannot help.
+ * Entered and left with zone->lock held, *flags being the interrupt
+ * state saved when it was taken.  Returns: the block or NULL.
+ */
+static __attribute__((noinline)) struct page *
+zone_take_after_drain(struct zone *zone, unsigned int order, gfp_t gfp,
+		      unsigned long *flags)
+{
+	uint32_t cpus = pcp_others_holding(zone);
+	bool drained;
+
+	if (!cpus || !zone_can_give(zone, gfp, order))
+		return NULL;
+	pcp_drain_others_locked(zone);
+	mm_unlock_irqrestore(&zone->lock, *flags);
+	drained = pcp_wait_drained(zone, cpus, ARCH_KICK_WAIT_US);
+	*flags = mm_lock_irqsave(&zone->lock);
+	pcp_count_wait_locked(zone, drained);
+	return zone_take_locked(zone, order, gfp);
+}
+
 static struct page *zone_alloc(struct zone *zone, unsigned int order,
 			       gfp_t gfp)
 {
 	unsigned long flags = mm_lock_irqsave(&zone->lock);
 	struct page *page = zone_take_locked(zone, order, gfp);
 
+	if (unlikely(!page) && (mm_lock_mode & MM_LOCK_SMP))
+		page = zone_take_after_drain(zone, order, gfp, &flags);
 	if (!page)
 		zone->stats.alloc_fail++;
 	mm_unlock_irqrestore(&zone->lock, flags);

@@ -12,7 +12,8 @@
  * printk line naming the invariant.  Cost: O(frames) per zone, fine for
  * tests and the selftest command, not for a fast path.  The snapshot pair
  * sets the hot lists aside around a test, so that its free counts can be
- * compared exactly, and puts them back.
+ * compared exactly, and puts them back; it waits (bounded) for the other
+ * online CPUs to drain theirs, which they are asked to by a kick.
  *
  * Locking: each function takes zone->lock (interrupts off) for the zone it
  * reads; buddy_dump() one zone at a time.
@@ -67,6 +68,7 @@ void buddy_snapshot_take(struct buddy_snapshot *snap)
 	for (i = 0; i < MAX_NR_ZONES; i++) {
 		snap->nr_hot[i] = buddy_hot_save(&zones[i], snap->hot[i],
 						 HOT_SLOTS);
+		buddy_drain_hot_sync(&zones[i]);	/* the other CPUs' */
 		buddy_free_counts(&zones[i], snap->counts[i]);
 		snap->free_pages[i] = zone_free_pages(&zones[i]);
 	}
@@ -78,7 +80,9 @@ unsigned int buddy_snapshot_restore(const struct buddy_snapshot *snap)
 	unsigned int i, o, bad = 0;
 
 	for (i = 0; i < MAX_NR_ZONES; i++) {
-		buddy_drain_hot(&zones[i]);
+		if (buddy_drain_hot_sync(&zones[i]))
+			printk("buddy: zone %s: a CPU asked did not drain its hot lists in time\n",
+			       zones[i].name);
 		buddy_free_counts(&zones[i], counts);
 		for (o = 0; o < NR_ORDERS; o++) {
 			if (counts[o] == snap->counts[i][o])

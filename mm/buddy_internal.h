@@ -293,16 +293,34 @@ void hot_refill_locked(struct zone *zone, unsigned int o);
  * mm/buddy_pcp.c, with zone->lock held: the other CPUs' lists.
  * hot_set_drain_locked - every list of one set, whole, back to the maps.
  * pcp_drain_others_locked - every other CPU's lists: drained now if the
- * CPU is not online, else asked for (its drain_req bit), which that CPU
- * honours when it next takes zone->lock (pcp_honour_locked()) or enters
- * a per-CPU fast path.  pcp_drainable - whether this CPU may drain the
- * set of CPU c now (its own, or one of a CPU not online).
+ * CPU is not online, else, if they hold frames, asked for (its drain_req
+ * bit, and a kick when the bit was clear), which that CPU honours when
+ * the kick reaches it (mm_cpu_drain_kicked()), when it next takes
+ * zone->lock (pcp_honour_locked()) or enters a per-CPU fast path.
+ * pcp_drainable - whether this CPU may drain the set of CPU c now (its
+ * own, or one of a CPU not online).
  * pcp_honour_locked - drain this CPU's lists if it was asked to.
  */
 void hot_set_drain_locked(struct zone *zone, struct hot_list *set);
 void pcp_drain_others_locked(struct zone *zone);
 bool pcp_drainable(unsigned int c);
 void pcp_honour_slow(struct zone *zone);
+
+/*
+ * The wait for other CPUs' lists (mm/buddy_pcp.c, "Waiting"):
+ * pcp_others_holding - the online CPUs but this one whose lists of the
+ * zone hold frames (a mask; their counts may change as it is read).
+ * pcp_wait_drained - spin until none of @cpus has a drain request
+ * pending in the zone, or @us microseconds passed (ARCH_KICK_WAIT_US on
+ * an allocation path, PCP_SYNC_WAITS times that for a drain that must be
+ * whole); with no zone lock held.  Returns: true if none has.
+ * pcp_count_wait_locked - count one such wait and whether it ended
+ * drained (struct buddy_drain_stats).
+ */
+uint32_t pcp_others_holding(const struct zone *zone);
+#define PCP_SYNC_WAITS	20u
+bool pcp_wait_drained(struct zone *zone, uint32_t cpus, uint32_t us);
+void pcp_count_wait_locked(struct zone *zone, bool drained);
 
 BUDDY_INLINE void pcp_honour_locked(struct zone *zone)
 {

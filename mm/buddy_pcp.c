@@ -17,12 +17,30 @@
  * holds zone->lock drains its own lists and, for every other CPU,
  * either drains that CPU's lists at once if the CPU is not online (it
  * runs no mm code, so its lists cannot change under the lock), or sets
- * its bit in zone->drain_req.  A CPU honours the request at its next
- * allocator entry in that zone: its fast paths see the bit and take the
- * slow path, which drains its lists under zone->lock before anything
- * else (pcp_honour_locked()).  A CPU that never enters the allocator
- * again keeps its lists until it goes offline (mm_cpu_offline() drains
- * them) or an interprocessor interrupt asks for them.
+ * its bit in zone->drain_req and, if the bit was clear, kicks it
+ * (arch_cpu_kick(): the kernel's drain IPI); an online CPU whose lists
+ * of the zone are empty is not asked, so a CPU that does not allocate
+ * there is not interrupted for nothing.  The CPU honours the request at
+ * whichever comes first: the kick, which drains its lists of every zone
+ * that asked (mm_cpu_drain_kicked()), or its next allocator entry in
+ * that zone, whose fast paths see the bit and take the slow path, which
+ * drains its lists under zone->lock before anything else
+ * (pcp_honour_locked()).  Either way it drains under zone->lock and
+ * clears its bit there; bits are set under the lock too, so a CPU
+ * holding it sees exactly which requests are pending.  One kick per
+ * request: a CPU asked again before it honoured is not kicked again.
+ *
+ * Waiting.  A request that fails while other online CPUs' lists of the
+ * zone hold frames asks those CPUs, lets go of zone->lock and waits up
+ * to ARCH_KICK_WAIT_US for their bits to clear, then tries once more
+ * (pcp_wait_drained(), called from mm/buddy.c).  The wait is bounded
+ * because the CPU kicked may have interrupts off for a while, or be
+ * waiting itself; it then honours at its next entry, and only this one
+ * request fails.  A caller that needs every hot frame back and is on no
+ * allocation path (a snapshot of the free counts,
+ * buddy_drain_hot_sync()) waits up to PCP_SYNC_WAITS times as long: a
+ * virtual CPU the host has not scheduled takes its IPI late.  Only the
+ * counts of another CPU's lists are read, never their slots.
  *
  * Online.  pcp_online has a bit per CPU that runs mm code:
  * mm_smp_prepare() sets the boot CPU's, mm_cpu_online() and
@@ -37,6 +55,9 @@
 #include "buddy_internal.h"
 
 static uint32_t pcp_online;	/* bit c: CPU c runs mm code (atomic) */
+
+/* Per zone, under its lock: see struct buddy_drain_stats. */
+static struct buddy_drain_stats pcp_drain_stats[MAX_NR_ZONES];
 
 /*
  * The set of every CPU but the boot CPU in a zone with no frames: no
@@ -54,6 +75,31 @@ bool pcp_drainable(unsigned int c)
 	return c == arch_cpu_id() || !(pcp_online_mask() & (1u << c));
 }
 
+/* Frames on one CPU's lists of the zone, from their atomic counts. */
+static uint32_t pcp_set_frames(const struct hot_list *set)
+{
+	uint32_t frames = 0;
+	unsigned int o;
+
+	for (o = 0; o < HOT_ORDERS; o++)
+		frames += __atomic_load_n(&set[o].count, __ATOMIC_RELAXED) << o;
+	return frames;
+}
+
+/*
+ * Ask online CPU c for its lists of the zone, kicking it unless it was
+ * asked already: a pending bit has had its kick.
+ */
+static void pcp_ask_locked(struct zone *zone, unsigned int c)
+{
+	uint32_t bit = 1u << c;
+
+	if (__atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) & bit)
+		return;
+	__atomic_or_fetch(&zone->drain_req, bit, __ATOMIC_RELAXED);
+	arch_cpu_kick(c);
+}
+
 void pcp_drain_others_locked(struct zone *zone)
 {
 	unsigned int me = arch_cpu_id(), c;
@@ -63,11 +109,70 @@ void pcp_drain_others_locked(struct zone *zone)
 	for (c = 0; c < MM_MAX_CPUS; c++) {
 		if (c == me || !zone->cpu_hot[c])
 			continue;
-		if (online & (1u << c))
-			__atomic_or_fetch(&zone->drain_req, 1u << c,
-					  __ATOMIC_RELAXED);
-		else
+		if (!(online & (1u << c)))
 			hot_set_drain_locked(zone, zone->cpu_hot[c]);
+		else if (pcp_set_frames(zone->cpu_hot[c]))
+			pcp_ask_locked(zone, c);
+	}
+}
+
+uint32_t pcp_others_holding(const struct zone *zone)
+{
+	uint32_t online = pcp_online_mask() & ~(1u << arch_cpu_id()), held = 0;
+	unsigned int c;
+
+	for (c = 0; online >> c; c++)
+		if ((online & (1u << c)) && zone->cpu_hot[c] &&
+		    pcp_set_frames(zone->cpu_hot[c]))
+			held |= 1u << c;
+	return held;
+}
+
+bool pcp_wait_drained(struct zone *zone, uint32_t cpus, uint32_t us)
+{
+	uint32_t start = arch_usecs();
+
+	while (__atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) & cpus) {
+		if (arch_usecs() - start > us)
+			return false;
+		arch_cpu_relax();
+	}
+	return true;
+}
+
+void pcp_count_wait_locked(struct zone *zone, bool drained)
+{
+	struct buddy_drain_stats *st = &pcp_drain_stats[zone->type];
+
+	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock));
+	st->waits++;
+	st->timeouts += !drained;
+}
+
+void buddy_drain_stats(struct zone *zone, struct buddy_drain_stats *out)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+
+	*out = pcp_drain_stats[zone->type];
+	mm_unlock_irqrestore(&zone->lock, flags);
+}
+
+/* The zones whose drain_req has this CPU's bit; it drains there. */
+void mm_cpu_drain_kicked(void)
+{
+	uint32_t bit = 1u << arch_cpu_id();
+	unsigned int t;
+
+	for (t = 0; t < MAX_NR_ZONES; t++) {
+		struct zone *zone = &zones[t];
+		unsigned long flags;
+
+		if (!(__atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) &
+		      bit))
+			continue;
+		flags = mm_lock_irqsave(&zone->lock);
+		pcp_honour_locked(zone);
+		mm_unlock_irqrestore(&zone->lock, flags);
 	}
 }
 
@@ -162,11 +267,8 @@ int mm_cpu_online(void)
 {
 	unsigned int cpu = arch_cpu_id();
 
-	if (cpu >= mm_smp_cpus()) {
-		printk("mm: CPU %u comes online, but mm_smp_prepare() was told of %u CPUs\n",
-		       cpu, mm_smp_cpus());
-		return -EINVAL;
-	}
+	if (cpu >= mm_smp_cpus())
+		return -EINVAL;		/* the caller reports it */
 	pcp_set_online(cpu, true);
 	return 0;
 }

@@ -27,8 +27,10 @@
 #include <pthread.h>
 #include <sched.h>
 #include <sys/mman.h>
+#include <time.h>
 
 #include "mm/arch.h"
+#include "mm/lock.h"
 #include "host.h"
 
 /* The arena and the interrupt flag: arch.h inlines their readers. */
@@ -94,6 +96,41 @@ void host_cpu_enter(unsigned int cpu)
 void host_cpu_relax(void)
 {
 	sched_yield();
+}
+
+/*
+ * Kicks: a mailbox word per CPU, the model of an IPI that stays pending
+ * until its CPU takes it.  host_kicks counts every kick, taken or not.
+ */
+static unsigned int host_mailbox[MM_MAX_CPUS];
+unsigned int host_kicks[MM_MAX_CPUS];
+
+void arch_cpu_kick(unsigned int cpu)
+{
+	__atomic_store_n(&host_mailbox[cpu], 1, __ATOMIC_RELEASE);
+	__atomic_add_fetch(&host_kicks[cpu], 1, __ATOMIC_RELAXED);
+}
+
+bool host_cpu_poll(void)
+{
+	unsigned long flags;
+
+	if (!__atomic_exchange_n(&host_mailbox[host_cpu_id], 0,
+				 __ATOMIC_ACQUIRE))
+		return false;
+	flags = arch_irq_save();	/* as an interrupt handler runs */
+	mm_cpu_drain_kicked();
+	arch_irq_restore(flags);
+	return true;
+}
+
+uint32_t arch_usecs(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint32_t)((uint64_t)ts.tv_sec * 1000000u +
+			  (uint64_t)ts.tv_nsec / 1000u);
 }
 
 unsigned long host_tlb_page_flushes, host_tlb_full_flushes;

@@ -32,6 +32,17 @@ bool host_irqs_enabled(void);
 void host_cpu_enter(unsigned int cpu);
 
 /*
+ * The host's arch_cpu_kick() leaves a word in the CPU's mailbox;
+ * host_cpu_poll() takes this thread-CPU's, and if there was one runs
+ * mm_cpu_drain_kicked() with interrupts off, as the kernel's drain IPI
+ * handler does.  A thread-CPU that waits for others without allocating
+ * polls, as a CPU with interrupts on takes its IPIs.  host_kicks[c]
+ * counts the kicks CPU c was sent.  Returns: whether a kick was taken.
+ */
+bool host_cpu_poll(void);
+extern unsigned int host_kicks[];	/* MM_MAX_CPUS of them */
+
+/*
  * Timer ticks: arch_ticks() counts what tests add here and nothing else,
  * so a rate limit's interval passes exactly when a test says so.
  */

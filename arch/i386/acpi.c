@@ -6,8 +6,11 @@
  * at least its fixed part and at most FW_TABLE_MAX, and an 8-bit sum of
  * zero over that length; every MADT entry must lie inside the table and
  * be at least as long as its type.  A table that fails is reported once
- * ("acpi: MADT at 0x...: checksum ...: ignored") and the reader returns
- * -EINVAL with @cfg cleared, so the caller falls back to the MP tables.
+ * ("acpi: APIC at 0x...: checksum ...: ignored") and passed over.  The
+ * root table may list several MADTs: the first that passes is used and
+ * every other is reported (root_madt()); when none passes the reader
+ * returns -EINVAL with @cfg cleared, so the caller falls back to the MP
+ * tables.
  *
  * On i386 without PAE only the low 4 GiB are reachable: XSDT entries
  * above that are passed over, and the RSDT serves when there is no XSDT.
@@ -111,38 +114,25 @@ static uint32_t root_entry(const struct fw_mem *mem, uint32_t root,
 	return fw_rd32(e);
 }
 
-/* Find the table with signature @sig through the root table. */
-static uint32_t root_find(const struct fw_mem *mem, uint32_t root,
-			  unsigned int esz, const char *sig, uint32_t *len)
-{
-	uint32_t rlen = sdt_check(mem, root, esz == 8 ? "XSDT" : "RSDT",
-				  SDT_HDR_LEN);
-	unsigned int i, n = rlen ? (rlen - SDT_HDR_LEN) / esz : 0;
-
-	for (i = 0; i < n; i++) {
-		uint32_t phys = root_entry(mem, root, rlen, esz, i);
-
-		if (phys && (*len = sdt_check(mem, phys, sig, MADT_FIXED_LEN)))
-			return phys;
-	}
-	return 0;
-}
-
-/* The MADT's address through the XSDT if usable, else the RSDT. */
-static uint32_t madt_find(const struct fw_mem *mem, uint32_t rsdp,
-			  uint32_t *len)
+/*
+ * The MADT's address through the XSDT if usable, else the RSDT; 0 if
+ * neither root table verifies.  *@esz gets the root's entry size.
+ */
+static uint32_t root_find(const struct fw_mem *mem, uint32_t rsdp,
+			  unsigned int *esz)
 {
 	const uint8_t *p = mem->map(mem->ctx, rsdp, RSDP_V1_LEN);
-	uint32_t rsdt = p ? fw_rd32(p + 16) : 0, madt = 0;
+	uint32_t rsdt = p ? fw_rd32(p + 16) : 0;
 
 	if (rsdp_ext_ok(mem, rsdp)) {
 		p = mem->map(mem->ctx, rsdp, RSDP_V2_LEN);
-		if (p && fw_rd32(p + 28) == 0 && fw_rd32(p + 24) != 0)
-			madt = root_find(mem, fw_rd32(p + 24), 8, "APIC", len);
+		if (p && fw_rd32(p + 28) == 0 && fw_rd32(p + 24) != 0) {
+			*esz = 8;
+			return fw_rd32(p + 24);
+		}
 	}
-	if (!madt && rsdt)
-		madt = root_find(mem, rsdt, 4, "APIC", len);
-	return madt;
+	*esz = 4;
+	return rsdt;
 }
 
 static void madt_entry(struct smp_config *cfg, const uint8_t *e)
@@ -201,31 +191,92 @@ static int madt_parse(const uint8_t *p, uint32_t phys, uint32_t len,
 	return 0;
 }
 
+/*
+ * One MADT listed by the root: verify it, read it into @cfg.
+ * Returns: 0; -ENOENT if it is another table of the root, or a MADT
+ * whose header fails (reported by sdt_check()); -EINVAL if its entries
+ * fail (reported); @cfg is then undefined.
+ */
+static int madt_read_one(const struct fw_mem *mem, uint32_t phys,
+			 struct smp_config *cfg)
+{
+	uint32_t len = sdt_check(mem, phys, "APIC", MADT_FIXED_LEN);
+	const uint8_t *p;
+
+	if (!len)
+		return -ENOENT;		/* another table, or reported */
+	p = mem->map(mem->ctx, phys, len);
+	memset(cfg, 0, sizeof(*cfg));
+	if (!p || madt_parse(p, phys, len, cfg) != 0)
+		return -EINVAL;
+	if (!cfg->nr_cpus) {
+		printk("acpi: MADT at %#x lists no enabled CPU: ignored\n",
+		       phys);
+		return -EINVAL;
+	}
+	cfg->source = SMP_SRC_ACPI;
+	cfg->table_phys = phys;
+	return 0;
+}
+
+/* Read while a later valid MADT is checked (boot, one CPU: no lock). */
+static struct smp_config madt_later;
+
+/*
+ * Every MADT the root table @root lists, in its order: the first that
+ * verifies and parses is the one used (in @cfg); each that fails is
+ * reported where it fails and passed over, and a valid one after the
+ * one used is reported as ignored.  A table list may hold a corrupt or
+ * stale copy before or after the real one; the rule gives the same
+ * answer in either order.  Returns: 0, -EINVAL if a MADT verified but
+ * its entries failed and none passed, else -ENOENT.
+ */
+static int root_madt(const struct fw_mem *mem, uint32_t root,
+		     unsigned int esz, struct smp_config *cfg)
+{
+	uint32_t rlen = sdt_check(mem, root, esz == 8 ? "XSDT" : "RSDT",
+				  SDT_HDR_LEN);
+	unsigned int i, n = rlen ? (rlen - SDT_HDR_LEN) / esz : 0;
+	uint32_t used = 0;
+	int err = -ENOENT;
+
+	for (i = 0; i < n; i++) {
+		uint32_t phys = root_entry(mem, root, rlen, esz, i);
+		int e;
+
+		if (!phys)
+			continue;
+		e = madt_read_one(mem, phys, used ? &madt_later : cfg);
+		if (e == -EINVAL)
+			err = e;
+		else if (e == 0 && used)
+			printk("acpi: MADT at %#x: another valid MADT, the "
+			       "one at %#x is used: ignored\n", phys, used);
+		else if (e == 0)
+			used = phys;
+	}
+	if (!used)
+		memset(cfg, 0, sizeof(*cfg));
+	return used ? 0 : err;
+}
+
 int acpi_madt_read(const struct fw_mem *mem, struct smp_config *cfg)
 {
-	uint32_t rsdp = acpi_rsdp_find(mem), madt, len = 0;
-	const uint8_t *p;
-	int err = -EINVAL;
+	uint32_t rsdp = acpi_rsdp_find(mem), root;
+	unsigned int esz;
+	int err;
 
 	memset(cfg, 0, sizeof(*cfg));
 	if (!rsdp)
 		return -ENOENT;
-	madt = madt_find(mem, rsdp, &len);
-	if (!madt)
-		return -ENOENT;
-	p = mem->map(mem->ctx, madt, len);
-	if (p && madt_parse(p, madt, len, cfg) == 0) {
-		if (cfg->nr_cpus)
-			err = 0;
-		else
-			printk("acpi: MADT at %#x lists no enabled CPU: "
-			       "ignored\n", madt);
+	root = root_find(mem, rsdp, &esz);
+	err = root ? root_madt(mem, root, esz, cfg) : -ENOENT;
+	if (err && esz == 8) {	/* the RSDT, when the XSDT gave none */
+		const uint8_t *p = mem->map(mem->ctx, rsdp, RSDP_V1_LEN);
+		uint32_t rsdt = p ? fw_rd32(p + 16) : 0;
+		int e = rsdt ? root_madt(mem, rsdt, 4, cfg) : -ENOENT;
+
+		err = e == -ENOENT ? err : e;
 	}
-	if (err) {
-		memset(cfg, 0, sizeof(*cfg));
-		return err;
-	}
-	cfg->source = SMP_SRC_ACPI;
-	cfg->table_phys = madt;
-	return 0;
+	return err;
 }

@@ -9,6 +9,7 @@
  * Context: any.
  */
 #include "cpu.h"
+#include "lapic.h"
 #include "mm/arch.h"
 
 /*
@@ -38,4 +39,20 @@ void arch_tlb_flush_page(uintptr_t va)
 void arch_tlb_flush_all(void)
 {
 	write_cr3(read_cr3());
+}
+
+/*
+ * The TSC in microseconds.  Without a calibrated TSC (none, or no local
+ * APIC to calibrate against) no other CPU is started, so nothing waits
+ * on another; a count of the calls keeps any loop on it bounded all the
+ * same, each call standing for at least a microsecond of spinning.
+ */
+uint32_t arch_usecs(void)
+{
+	static uint32_t calls;
+	uint32_t khz = lapic_tsc_khz();
+
+	if (!khz)
+		return calls++;
+	return (uint32_t)(rdtsc() * 1000 / khz);
 }

@@ -9,7 +9,9 @@
  * an IPI arrived: ipi_ping_wait() reads the target's counter, one
  * aligned 32-bit load, until it moves or the bound runs out.  The ping
  * vector does nothing else; the call vector runs the function the sender
- * left in the target's call slot.
+ * left in the target's call slot; the drain vector is the allocators'
+ * kick (include/mm/arch.h: arch_cpu_kick()), and drains this CPU's hot
+ * lists of every zone that asked for them (mm_cpu_drain_kicked()).
  *
  * Locking: none of its own.  A counter is written only by its CPU, in its
  * handler; others read it atomically.  A call slot is filled by a
@@ -24,6 +26,7 @@
 #include "percpu.h"
 #include "trap.h"
 #include "mm/arch.h"
+#include "mm/lock.h"
 
 #ifndef EBUSY
 #define EBUSY		16
@@ -57,6 +60,14 @@ static void ipi_ping_irq(struct trap_frame *tf)
 	this_cpu_inc(ipis);
 }
 
+/* The allocators asked this CPU for its hot lists (arch_cpu_kick()). */
+static void ipi_drain_irq(struct trap_frame *tf)
+{
+	(void)tf;
+	this_cpu_inc(ipis);
+	mm_cpu_drain_kicked();
+}
+
 static void ipi_call_irq(struct trap_frame *tf)
 {
 	ipi_fn_t fn = __atomic_exchange_n(&call_slot[smp_processor_id()],
@@ -72,6 +83,17 @@ void ipi_init(void)
 {
 	trap_register(IPI_PING_VECTOR, ipi_ping_irq);
 	trap_register(IPI_CALL_VECTOR, ipi_call_irq);
+	trap_register(IPI_DRAIN_VECTOR, ipi_drain_irq);
+}
+
+/*
+ * include/mm/arch.h's kick: the drain IPI.  A send the APIC did not take
+ * is reported by ipi_send(); the CPU then drains at its next allocator
+ * entry instead.
+ */
+void arch_cpu_kick(unsigned int cpu)
+{
+	ipi_send(cpu, IPI_DRAIN_VECTOR);
 }
 
 int ipi_call(unsigned int cpu, void (*fn)(void))

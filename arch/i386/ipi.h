@@ -1,6 +1,7 @@
 /*
  * Inter-processor interrupts: fixed-vector IPIs to one CPU or to all the
- * others, and the ping that shows a CPU is alive.
+ * others, the ping that shows a CPU is alive, the call, and the drain
+ * that is the allocators' kick (arch_cpu_kick() in include/mm/arch.h).
  */
 #ifndef ARCH_I386_IPI_H
 #define ARCH_I386_IPI_H
@@ -27,8 +28,9 @@ int ipi_send_others(uint8_t vector);
 
 /*
  * ipi_call - have CPU slot @cpu run @fn in its IPI handler (interrupts
- * off), without waiting for it.  On an AP, @fn must not call into mm/
- * (see arch/i386/smp.c).
+ * off), without waiting for it.  @fn may use the allocators (an online
+ * CPU has entered them) but, on an AP, must not print: the console is
+ * the boot CPU's (see arch/i386/smp.c).
  * Context: any, lapic_present().
  * Returns: 0, -EBUSY if @cpu has not yet taken the previous call,
  * -ETIMEDOUT as ipi_send().

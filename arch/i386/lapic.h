@@ -27,6 +27,7 @@
 #define LAPIC_TIMER_VECTOR	0xf0	/* each CPU's tick */
 #define IPI_PING_VECTOR		0xf1	/* `cpus ping`: count and return */
 #define IPI_CALL_VECTOR		0xf2	/* run the function ipi_call() left */
+#define IPI_DRAIN_VECTOR	0xf3	/* drain the hot lists asked for */
 #define LAPIC_SPURIOUS_VECTOR	0xff	/* low four bits must be 1 (P5, P6) */
 
 /* ICR delivery modes (bits 8-10) and flags. */

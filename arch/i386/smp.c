@@ -23,11 +23,13 @@
  *
  * An AP in ap_entry() loads its GDT (its own TSS, double-fault TSS and
  * per-CPU segment), the kernel IDT, CR4.PGE if the boot CPU uses global
- * pages, its FPU set-up and its local APIC with the timer, marks itself
- * online and idles with interrupts on: it takes its ticks and IPIs and
- * nothing else.  It calls nothing in mm/ (no allocation, no page-table
- * edit) and prints nothing (the console is the boot CPU's): until the
- * allocator's locks are real spinlocks, that is what keeps it safe.
+ * pages, its FPU set-up and its local APIC with the timer, enters the
+ * allocators (mm_cpu_online(): its own hot lists; a refusal is left in
+ * ap_mm_err[] for the boot CPU to report, and the AP stops there, left
+ * offline), marks itself online and enters its idle context in the
+ * scheduler (kernel/sched.c: sched_ap_idle()), from which it runs
+ * processes, its ticks and IPIs (the allocators' drain IPI, TLB
+ * shootdowns, calls such as a `stress ... all` share).
  *
  * Locking: smp_start_aps() runs once on the boot CPU.  cpu_slots[i].online
  * is written once by AP i (release) and read by others (acquire).
@@ -73,6 +75,7 @@ static phys_addr_t tramp_phys;	/* 0: no frames below 1 MiB */
 static struct trampoline_data *tramp_data;
 static uint32_t boot_cr4;
 static void *ap_stack[SMP_MAX_CPUS], *ap_df_stack[SMP_MAX_CPUS];
+static int ap_mm_err[SMP_MAX_CPUS];	/* mm_cpu_online()'s refusal */
 
 void smp_trampoline_reserve(void)
 {
@@ -131,6 +134,8 @@ static bool ap_wait_online(unsigned int cpu)
 	for (waited = 0; waited < AP_START_TIMEOUT_US; waited += AP_POLL_US) {
 		if (__atomic_load_n(&cpu_slots[cpu].online, __ATOMIC_ACQUIRE))
 			return true;
+		if (__atomic_load_n(&ap_mm_err[cpu], __ATOMIC_ACQUIRE))
+			return false;
 		udelay(AP_POLL_US);
 	}
 	return __atomic_load_n(&cpu_slots[cpu].online, __ATOMIC_ACQUIRE);
@@ -184,7 +189,12 @@ static bool ap_start(unsigned int cpu, bool silent)
 	/* back to wait-for-STARTUP before its memory goes */
 	lapic_send(id, LAPIC_DM_INIT | LAPIC_ICR_LEVEL | LAPIC_ICR_ASSERT);
 	lapic_send(id, LAPIC_DM_INIT | LAPIC_ICR_LEVEL);
-	printk("smp: CPU %u (APIC id %u) did not start\n", cpu, id);
+	if (ap_mm_err[cpu])
+		printk("smp: CPU %u (APIC id %u): the allocators refused it "
+		       "(mm_cpu_online: %d): left offline\n", cpu, id,
+		       ap_mm_err[cpu]);
+	else
+		printk("smp: CPU %u (APIC id %u) did not start\n", cpu, id);
 	ap_free_stacks(cpu);
 	return false;
 }
@@ -236,14 +246,20 @@ void smp_start_aps(unsigned int silent)
 
 void ap_entry(unsigned int cpu)
 {
+	int err;
+
 	gdt_load_cpu(cpu);
 	idt_load();
 	if (boot_cr4 & CR4_PGE)
 		write_cr4(read_cr4() | CR4_PGE);	/* flushes the TLB */
 	fpu_ap_init();
 	lapic_cpu_init();
-	if (mm_cpu_online() != 0)
-		panic("smp: CPU %u has no allocator lists", cpu);
+	err = mm_cpu_online();
+	if (err) {	/* the boot CPU reports it and puts us back in INIT */
+		__atomic_store_n(&ap_mm_err[cpu], err, __ATOMIC_RELEASE);
+		for (;;)
+			__asm__ volatile("cli; hlt");
+	}
 	__atomic_store_n(&cpu_slots[cpu].online, true, __ATOMIC_RELEASE);
 	sched_ap_idle(cpu);
 }

@@ -7,9 +7,12 @@
  * release store, interrupts the targets and spins until the bits are
  * clear; a target answers in its IPI handler or in any spin-wait it is
  * in (tlb_answer()): it flushes the range, or loads the kernel directory
- * if it holds @pd lazily, then clears its bit with a locked AND.  A
- * target that does not answer within TLB_WAIT_US is a CPU that stopped:
- * corrupted kernel state, so the sender panics naming it.
+ * if it holds @pd lazily, then clears its bit with a locked AND.  Code
+ * that runs long with interrupts off and no spin-wait (a stress share in
+ * a call IPI) answers at its poll points.  A target that has not answered
+ * after TLB_WAIT_US is named in one line; after TLB_PATIENCE times that
+ * it is a CPU that stopped: corrupted kernel state, so the sender panics
+ * naming it.
  *
  * Up to TLB_PAGE_LIMIT pages are flushed one by one (invlpg), more with
  * a full flush: a CR3 reload for a user space; for the kernel half,
@@ -28,7 +31,8 @@
 #include "mm/vmm.h"
 
 #define TLB_PAGE_LIMIT	32
-#define TLB_WAIT_US	1000000u
+#define TLB_WAIT_US	1000000u	/* then one line */
+#define TLB_PATIENCE	30u		/* times that: a stopped CPU */
 
 struct tlb_request {
 	pfn_t pd;		/* PFN_NONE: the kernel half */
@@ -145,15 +149,23 @@ static void tlb_wait(uint32_t mask)
 	uint64_t start = rdtsc();
 	uint64_t limit = (uint64_t)TLB_WAIT_US * lapic_tsc_khz() / 1000;
 	uint32_t left;
+	bool late = false;
 
 	while ((left = __atomic_load_n(&tlb_pending, __ATOMIC_ACQUIRE))) {
-		if (rdtsc() - start > limit)
+		if (rdtsc() - start > TLB_PATIENCE * limit)
 			panic("tlb: CPU %u did not answer a shootdown of pd "
 			      "0x%x va 0x%08x (%u pages) in %u ms (targets "
 			      "%#x, waiting for %#x)",
 			      (unsigned int)__builtin_ctz(left), tlb_req.pd,
 			      (unsigned int)tlb_req.va, tlb_req.npages,
-			      TLB_WAIT_US / 1000, mask, left);
+			      TLB_PATIENCE * TLB_WAIT_US / 1000, mask, left);
+		if (!late && rdtsc() - start > limit) {
+			late = true;
+			printk("tlb: CPU %u has not answered a shootdown for "
+			       "%u ms; waiting\n",
+			       (unsigned int)__builtin_ctz(left),
+			       TLB_WAIT_US / 1000);
+		}
 		__asm__ volatile("rep; nop" : : : "memory");
 	}
 }

@@ -215,6 +215,36 @@ static inline void arch_cpu_relax(void)
 }
 
 /*
+ * arch_cpu_kick - ask CPU @cpu to call mm_cpu_drain_kicked() soon, on
+ * itself: the kernel sends it the drain IPI, the host leaves a word in
+ * the CPU's mailbox that its thread polls (host_cpu_poll()).  Called by
+ * mm/buddy_pcp.c for each CPU whose drain request bit it has just set;
+ * the request itself is the bit, which the CPU also honours at its next
+ * allocator entry, so a kick that is late or lost only delays the drain.
+ * Context: any, interrupts off, zone locks may be held; never waits for
+ * the CPU kicked.
+ */
+void arch_cpu_kick(unsigned int cpu);
+
+/*
+ * arch_usecs - a microsecond clock for bounded waits, wrapping at 2^32;
+ * only differences of two readings on one CPU mean anything.  The kernel
+ * reads the TSC (where it has none calibrated, no other CPU runs mm code
+ * and nothing waits).  ARCH_KICK_WAIT_US - how long a CPU that failed a
+ * request waits for the CPUs it kicked to drain their lists: a few
+ * milliseconds in the kernel, where a kicked CPU answers within an
+ * interrupt; a second on the host, whose thread-CPUs the host may
+ * deschedule for a time slice and valgrind runs one at a time.
+ * Context: any.
+ */
+uint32_t arch_usecs(void);
+#ifdef MM_HOST
+#define ARCH_KICK_WAIT_US	1000000u
+#else
+#define ARCH_KICK_WAIT_US	5000u
+#endif
+
+/*
  * Timer ticks since boot, ARCH_HZ of them a second, wrapping: the clock
  * of rate limits (include/mm/ratelimit.h).  The host's count moves only
  * when a test moves it (host_ticks_advance()).  Context: any.

@@ -91,9 +91,32 @@ uint64_t buddy_refused_frees(void);
 void buddy_zone_init(struct zone *zone);
 void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end);
 
-/* Move every frame on the zone's hot list back to the buddy maps.
- * Context: any.  Returns: nothing. */
+/*
+ * buddy_drain_hot - move every frame on this CPU's hot lists of the zone
+ * back to the buddy maps, and those of every CPU not online; ask each
+ * other online CPU for its lists (a drain request and arch_cpu_kick()),
+ * without waiting for it.  buddy_drain_hot_sync - the same, then wait
+ * (bounded: mm/buddy_pcp.c, "Waiting") for the CPUs asked to drain, for
+ * a caller that needs every hot frame back (a snapshot of the counts).
+ * Context: any; _sync with no zone lock held.  Returns: nothing; 0, or
+ * -ETIMEDOUT if a CPU asked had not drained in time (its lists stay).
+ */
 void buddy_drain_hot(struct zone *zone);
+int buddy_drain_hot_sync(struct zone *zone);
+
+/*
+ * The remote drain counters of one zone: requests that failed while
+ * other CPUs' lists held frames, and so asked them, waited and tried
+ * again (waits), and waits after which a CPU asked had still not
+ * drained (timeouts).
+ * Context: any.  Returns: nothing.
+ */
+struct buddy_drain_stats {
+	uint64_t waits;
+	uint64_t timeouts;
+};
+
+void buddy_drain_stats(struct zone *zone, struct buddy_drain_stats *out);
 
 /*
  * buddy_block_head - the head of the allocated block holding page (page

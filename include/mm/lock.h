@@ -104,11 +104,20 @@ int mm_smp_prepare(unsigned int ncpus);
  * mm_smp_prepare(), before its first allocation).  mm_cpu_offline - it
  * stops: its hot lists go back to the maps.  An offline CPU's lists are
  * drained by whichever CPU needs their frames.
- * Context: the CPU itself, no mm lock held.  Returns: 0, or -EINVAL if
- * mm_smp_prepare() was not told of this CPU.
+ * Context: the CPU itself, no mm lock held; prints nothing.  Returns: 0,
+ * or -EINVAL if mm_smp_prepare() was not told of this CPU.
  */
 int mm_cpu_online(void);
 void mm_cpu_offline(void);
+
+/*
+ * mm_cpu_drain_kicked - drain this CPU's hot lists in every zone that
+ * asked it to (a drain request bit set by a CPU short of frames, which
+ * then called arch_cpu_kick()), each under its zone lock.  The kernel's
+ * drain IPI handler and the host's mailbox poll call it.
+ * Context: the CPU kicked, interrupts off, no zone lock held.
+ */
+void mm_cpu_drain_kicked(void);
 
 /* CPUs mm_smp_prepare() was told of (1 before it).  Context: any. */
 unsigned int mm_smp_cpus(void);

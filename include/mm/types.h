@@ -45,6 +45,7 @@ typedef unsigned int gfp_t;	/* allocation flags, see gfp.h */
 #define ENOSPC	28
 #define ERANGE	34
 #define EIDRM	43
+#define ETIMEDOUT	110
 
 #define KiB(x)	((uint64_t)(x) << 10)
 #define MiB(x)	((uint64_t)(x) << 20)

@@ -8,9 +8,13 @@
  * what another CPU allocated.  Every block carries a tag, checked before
  * it is freed: a block handed out twice at once would show.  After the
  * join, the rest is freed, every checker runs and the free frames must
- * be what they were before.  Built twice: in `make test-host` (under
- * valgrind, SMP_MM_OPS operations per thread) and with ThreadSanitizer
- * in `make test-tsan`, which must report nothing.
+ * be what they were before.  Then the drain protocol: a request asks
+ * another CPU for its lists, and one that only that CPU's frames can
+ * meet succeeds once the CPU takes its kick (host_cpu_poll()), or fails
+ * after the bounded wait when it does not.  Built twice: in
+ * `make test-host` (under valgrind, SMP_MM_OPS operations per thread)
+ * and with ThreadSanitizer in `make test-tsan`, which must report
+ * nothing.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -242,6 +246,211 @@ static void test_remote_drain(void **state)
 	assert_string_equal(host_log(), "");
 }
 
+/*
+ * Drains by kick.  CPU 0 takes every frame of the DMA zone, then frees
+ * the lower half of an aligned order-5 range (to the maps) and 32
+ * scattered frames (so that the zone keeps its reserve), and hands the
+ * upper half to CPU 1, which frees it onto its order-0 list: the maps
+ * hold no free block of order 5 or above, and only CPU 1's frames
+ * complete one.  CPU 0 then asks for order 5.
+ */
+#define DRAIN_GFP	(GFP_DMA | __GFP_HIGH | __GFP_NOWARN)
+#define DRAIN_ORDER	5
+#define DRAIN_HALF	(1u << (DRAIN_ORDER - 1))
+
+static struct page **held;		/* CPU 0's frames, NULL when freed */
+static unsigned int nr_held;
+static struct page *handed[DRAIN_HALF];	/* for CPU 1 to free */
+static bool cpu1_polls;			/* CPU 1 takes its kicks */
+static unsigned int cpu1_stop;
+
+static void *cpu1_holder(void *arg)
+{
+	unsigned int i;
+
+	(void)arg;
+	host_cpu_enter(1);
+	assert_int_equal(mm_cpu_online(), 0);
+	pthread_barrier_wait(&step);		/* online */
+	pthread_barrier_wait(&step);		/* CPU 0 has the range */
+	for (i = 0; i < DRAIN_HALF; i++)
+		assert_int_equal(__free_pages(handed[i], 0), 0);
+	pthread_barrier_wait(&step);		/* holding */
+	if (!cpu1_polls)
+		pthread_barrier_wait(&step);	/* deaf until CPU 0 says */
+	while (!__atomic_load_n(&cpu1_stop, __ATOMIC_ACQUIRE)) {
+		host_cpu_poll();
+		host_cpu_relax();
+	}
+	mm_cpu_offline();
+	return NULL;
+}
+
+/* The first pfn aligned to 2^DRAIN_ORDER whose every frame CPU 0 holds. */
+static pfn_t held_range(const struct zone *z)
+{
+	uint8_t *mine = calloc(z->end_pfn, 1);
+	pfn_t base, pfn;
+	unsigned int i;
+
+	assert_non_null(mine);
+	for (i = 0; i < nr_held; i++)
+		mine[page_to_pfn(held[i])] = 1;
+	for (base = ALIGN_UP(z->start_pfn, 1u << DRAIN_ORDER);
+	     base + (1u << DRAIN_ORDER) <= z->end_pfn;
+	     base += 1u << DRAIN_ORDER) {
+		for (pfn = base; pfn < base + (1u << DRAIN_ORDER); pfn++)
+			if (!mine[pfn])
+				break;
+		if (pfn == base + (1u << DRAIN_ORDER))
+			break;
+	}
+	free(mine);
+	assert_true(base + (1u << DRAIN_ORDER) <= z->end_pfn);
+	return base;
+}
+
+/* Set the zone up as above; returns the range's first pfn. */
+static pfn_t drain_case_setup(struct zone *z)
+{
+	unsigned int i, scattered = 0;
+	struct page *p;
+	pfn_t base, pfn;
+
+	held = calloc(z->managed_pages, sizeof(*held));
+	assert_non_null(held);
+	nr_held = 0;
+	while ((p = alloc_pages(DRAIN_GFP, 0)) != NULL)
+		held[nr_held++] = p;
+	base = held_range(z);
+	for (i = 0; i < nr_held; i++) {
+		pfn = page_to_pfn(held[i]);
+		if (pfn >= base && pfn < base + (1u << DRAIN_ORDER)) {
+			if (pfn < base + DRAIN_HALF)
+				assert_int_equal(__free_pages(held[i], 0), 0);
+			else
+				handed[pfn - base - DRAIN_HALF] = held[i];
+			held[i] = NULL;
+		} else if ((pfn & 1) && scattered < 2 * DRAIN_HALF) {
+			assert_int_equal(__free_pages(held[i], 0), 0);
+			held[i] = NULL;
+			scattered++;
+		}
+	}
+	buddy_drain_hot(z);		/* CPU 0's lists to the maps */
+	return base;
+}
+
+/* CPU 1 holds the upper half; no map can meet the request. */
+static void drain_case_check(const struct zone *z)
+{
+	unsigned int o;
+
+	assert_int_equal(__atomic_load_n(&z->cpu_hot[1][0].count,
+					 __ATOMIC_RELAXED), DRAIN_HALF);
+	for (o = DRAIN_ORDER; o < NR_ORDERS; o++)
+		assert_int_equal(z->free_area[o].nr_free, 0);
+}
+
+static void drain_case_finish(struct zone *z, pthread_t t)
+{
+	unsigned int i;
+
+	__atomic_store_n(&cpu1_stop, 1, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	for (i = 0; i < nr_held; i++)
+		if (held[i])
+			assert_int_equal(__free_pages(held[i], 0), 0);
+	free(held);
+	held = NULL;
+	assert_int_equal(buddy_check(z), 0);
+	pthread_barrier_destroy(&step);
+}
+
+static pthread_t drain_case_start(bool polls)
+{
+	pthread_t t;
+
+	assert_int_equal(mm_smp_prepare(2), 0);
+	cpu1_polls = polls;
+	cpu1_stop = 0;
+	pthread_barrier_init(&step, NULL, 2);
+	assert_int_equal(pthread_create(&t, NULL, cpu1_holder, NULL), 0);
+	return t;
+}
+
+/* CPU 1 takes its kick: the request waits for its drain and succeeds. */
+static void test_drain_by_kick(void **state)
+{
+	struct zone *z = &zones[ZONE_DMA];
+	struct buddy_drain_stats st0, st;
+	unsigned int kicks;
+	struct page *p;
+	pthread_t t = drain_case_start(true);
+	pfn_t base;
+
+	(void)state;
+	pthread_barrier_wait(&step);		/* CPU 1 is online */
+	base = drain_case_setup(z);
+	pthread_barrier_wait(&step);
+	pthread_barrier_wait(&step);		/* CPU 1 holds, and polls */
+	drain_case_check(z);
+	buddy_drain_stats(z, &st0);
+	kicks = __atomic_load_n(&host_kicks[1], __ATOMIC_RELAXED);
+	p = alloc_pages(DRAIN_GFP, DRAIN_ORDER);
+	assert_non_null(p);
+	assert_int_equal(page_to_pfn(p), base);
+	assert_int_equal(__atomic_load_n(&host_kicks[1], __ATOMIC_RELAXED),
+			 kicks + 1);
+	buddy_drain_stats(z, &st);
+	assert_int_equal(st.waits, st0.waits + 1);
+	assert_int_equal(st.timeouts, st0.timeouts);
+	assert_int_equal(__atomic_load_n(&z->cpu_hot[1][0].count,
+					 __ATOMIC_RELAXED), 0);
+	assert_int_equal(__free_pages(p, DRAIN_ORDER), 0);
+	drain_case_finish(z, t);
+	assert_string_equal(host_log(), "");
+}
+
+/*
+ * CPU 1 does not take its kick (interrupts off, as it were): the request
+ * fails after the bounded wait, CPU 1 keeps its lists and its request;
+ * once it polls it drains, and the same request succeeds.
+ */
+static void test_drain_kick_unanswered(void **state)
+{
+	struct zone *z = &zones[ZONE_DMA];
+	struct buddy_drain_stats st0, st, st1;
+	struct page *p;
+	pthread_t t = drain_case_start(false);
+	pfn_t base;
+
+	(void)state;
+	pthread_barrier_wait(&step);
+	base = drain_case_setup(z);
+	pthread_barrier_wait(&step);
+	pthread_barrier_wait(&step);		/* CPU 1 holds, deaf */
+	drain_case_check(z);
+	buddy_drain_stats(z, &st0);
+	assert_null(alloc_pages(DRAIN_GFP, DRAIN_ORDER));
+	buddy_drain_stats(z, &st);	/* a reclaim retry waits again */
+	assert_true(st.waits > st0.waits);
+	assert_int_equal(st.timeouts - st0.timeouts, st.waits - st0.waits);
+	assert_true(__atomic_load_n(&z->drain_req, __ATOMIC_RELAXED) & 2u);
+	drain_case_check(z);
+	pthread_barrier_wait(&step);		/* CPU 1 polls now */
+	while (__atomic_load_n(&z->drain_req, __ATOMIC_RELAXED) & 2u)
+		host_cpu_relax();
+	p = alloc_pages(DRAIN_GFP, DRAIN_ORDER);
+	assert_non_null(p);
+	assert_int_equal(page_to_pfn(p), base);
+	buddy_drain_stats(z, &st1);
+	assert_int_equal(st1.waits, st.waits);	/* the maps met it */
+	assert_int_equal(__free_pages(p, DRAIN_ORDER), 0);
+	drain_case_finish(z, t);
+	assert_string_equal(host_log(), "");
+}
+
 static int setup(void **state)
 {
 	const char *ops = getenv("SMP_MM_OPS");
@@ -283,6 +492,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_two_cpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_four_cpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remote_drain, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drain_by_kick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_drain_kick_unanswered, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

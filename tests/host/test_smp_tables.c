@@ -3,7 +3,8 @@
  * smp_tables.c): where each table is found, what is read from it, and
  * that every malformed table (checksum, length, an entry that overruns,
  * an unknown entry type, no enabled CPU) is reported in one line and
- * ignored, with the other reader's answer or none taken instead.
+ * ignored, with the next MADT, the other reader's answer or none taken
+ * instead.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -212,6 +213,73 @@ static void test_madt_short_entry_rejected(void **state)
 				      "length 6"));
 }
 
+/*
+ * Two MADTs in the RSDT, one bad: whichever comes first, the good one
+ * is used and the bad one reported by what is wrong with it; with both
+ * good, the first is used and the second reported.
+ */
+static void madt_one_cpu(uint32_t at, uint8_t apic_id)
+{
+	madt_begin(at, LAPIC_DEFAULT_PHYS, true);
+	madt_lapic(0, apic_id, 1);
+	madt_end();
+}
+
+static void test_bad_madt_before_or_after_a_good_one(void **state)
+{
+	struct smp_config cfg;
+	unsigned int order;
+
+	(void)state;
+	for (order = 0; order < 2; order++) {
+		uint32_t first = order ? MADT2_AT : MADT_AT;
+		uint32_t second = order ? MADT_AT : MADT2_AT;
+
+		fw_reset();
+		host_log_clear();
+		qemu_like_madt(MADT_AT);
+		madt_one_cpu(MADT2_AT, 5);
+		fw_at(MADT2_AT + 44 + 3)[0] = 6;	/* sum off by 1 */
+		put_rsdt(RSDT_AT, (uint32_t[]){ FACP_AT, first, second }, 3);
+		put_sdt(FACP_AT, "FACP", 116);
+		put_rsdp(0xf68e0, 0, RSDT_AT, 0, 0);
+		assert_int_equal(acpi_madt_read(&fw_mem, &cfg), 0);
+		assert_int_equal(cfg.table_phys, MADT_AT);
+		assert_int_equal(cfg.nr_cpus, 3);
+		assert_int_equal(cfg.cpus[0].apic_id, 0);
+		assert_string_equal(host_log(), "acpi: APIC at 0x7fe0800: "
+				    "checksum off by 0x1: ignored\n");
+	}
+
+	/* Entries that overrun, first: reported, the next one used. */
+	fw_reset();
+	host_log_clear();
+	madt_begin(MADT_AT, LAPIC_DEFAULT_PHYS, true);
+	madt_lapic(0, 0, 1);
+	fw_at(MADT_AT + 44 + 1)[0] = 12;	/* runs past the table */
+	madt_end();
+	madt_one_cpu(MADT2_AT, 5);
+	put_rsdt(RSDT_AT, (uint32_t[]){ MADT_AT, MADT2_AT }, 2);
+	put_rsdp(0xf68e0, 0, RSDT_AT, 0, 0);
+	assert_int_equal(acpi_madt_read(&fw_mem, &cfg), 0);
+	assert_int_equal(cfg.table_phys, MADT2_AT);
+	assert_int_equal(cfg.nr_cpus, 1);
+	assert_int_equal(cfg.cpus[0].apic_id, 5);
+	assert_string_equal(host_log(), "acpi: MADT at 0x7fe0400: entry type 0 "
+			    "at offset 44 has length 12 (table 52 bytes): "
+			    "ignored\n");
+
+	/* Two good ones: the first is used, the second reported. */
+	host_log_clear();
+	madt_one_cpu(MADT_AT, 0);
+	assert_int_equal(acpi_madt_read(&fw_mem, &cfg), 0);
+	assert_int_equal(cfg.table_phys, MADT_AT);
+	assert_int_equal(cfg.cpus[0].apic_id, 0);
+	assert_string_equal(host_log(), "acpi: MADT at 0x7fe0800: another "
+			    "valid MADT, the one at 0x7fe0400 is used: "
+			    "ignored\n");
+}
+
 static void test_table_lengths_checked(void **state)
 {
 	struct smp_config cfg;
@@ -391,6 +459,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_madt_through_rsdt, setup),
 		cmocka_unit_test_setup(test_rsdp_in_ebda_first, setup),
+		cmocka_unit_test_setup(test_bad_madt_before_or_after_a_good_one,
+				       setup),
 		cmocka_unit_test_setup(test_rsdp_bad_checksum_passed_over,
 				       setup),
 		cmocka_unit_test_setup(

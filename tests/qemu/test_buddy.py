@@ -97,6 +97,11 @@ def test_stress_buddy_restores_buddyinfo(boot, mem, cpu):
 
 def test_stress_usage(boot):
     k = boot(mem="128M")
-    assert "usage: stress buddy [N [SEED]]" in k.cmd("stress buddy 12x")
+    assert "usage: stress buddy [N [SEED [all]]]" in k.cmd("stress buddy 12x")
+    # the fourth word, if any, is "all"
+    assert "usage: stress buddy [N [SEED [all]]]" in \
+        k.cmd("stress buddy 10 1 every")
+    assert "usage: stress buddy [N [SEED [all]]]" in \
+        k.cmd("stress buddy 10 1 all more")
     assert "stress: no subsystem 'nope'" in k.cmd("stress nope")
     k.halt()

@@ -1,20 +1,28 @@
 """CPUs on QEMU's firmware: discovery (the ACPI MADT, the MP table when
 ACPI is off, the command line's nosmp and maxcpus=N, a CPU without a local
-APIC) and bring-up (every usable CPU online, ticking on its own local APIC
-timer and answering IPIs, one that does not start reported and left out).
+APIC, a second and malformed MADT) and bring-up (every usable CPU online,
+ticking on its own local APIC timer and answering IPIs, passing selftest,
+one that does not start reported and left out), and the allocators on
+every CPU at once (`stress buddy|slab N SEED all`).
 
 QEMU (SeaBIOS) provides both tables; with -machine acpi=off only the MP
-table is left.  The malformed-table cases are the host tests' (the
-firmware's own tables are always well formed, and QEMU recomputes the
-checksum of any table added with -acpitable).  Multi-CPU boots run each
+table is left.  A table added with -acpitable comes after QEMU's own in
+the RSDT, and QEMU rewrites its length and checksum fields to fit the
+file: what can be malformed that way is its content (an entry that runs
+past the table, a table shorter than a MADT's fixed part).  The other
+malformed tables, a bad MADT before a good one among them, and every
+malformed MP table are the host tests' (tests/host/test_smp_tables.c):
+QEMU offers no means to alter the MP table.  Multi-CPU boots run each
 virtual CPU on its own host thread (kmem.Kernel's smp=N).
 """
 import re
+import struct
 import time
 
 import pytest
 
 from kmem import EXIT_PANIC
+from test_console import expect, send_ctrl_c
 
 CPU_LINE = re.compile(r"^cpu(\d+): apic (\d+)(, family \d+ model \d+)?, "
                       r"(online|offline)(, boot)?"
@@ -48,6 +56,12 @@ def counters(k):
 
 def kstacks(k):
     return int(re.search(r"^kstacks (\d+)", k.cmd("vmm"), re.M).group(1))
+
+
+def assert_selftest_passes(k):
+    out = k.cmd("selftest", timeout=600)
+    assert re.search(r"^\d+ passed, 0 failed$", out, re.M), out
+    assert "FAIL" not in out
 
 
 def assert_only_lapic_mapped(k):
@@ -129,6 +143,7 @@ def test_no_local_apic(boot):
     first = counters(k)[0][0]
     time.sleep(0.5)
     assert counters(k)[0][0] > first
+    assert_selftest_passes(k)
     k.halt()
 
 
@@ -160,11 +175,8 @@ def test_aps_tick_and_answer_ipis(boot, cpu, n):
     assert after[0][1] == 0 and all(after[i][1] == 2 for i in range(1, n))
     # each AP has a kernel stack and a double-fault stack
     assert kstacks(k) == 1 + 2 * (n - 1)
-    if n == 4:
-        out = k.cmd("selftest", timeout=600)
-        assert re.search(r"^\d+ passed, 0 failed$", out, re.M), out
-        assert "FAIL" not in out
-        assert len(counters(k)) == n
+    assert_selftest_passes(k)
+    assert len(counters(k)) == n
     k.halt()
 
 
@@ -221,3 +233,126 @@ def test_double_fault_on_an_ap(boot):
     assert g0 == 0xF8400000 + 3 * 0x3000 and g1 == s0
     assert s1 - s0 == 8192 and g0 <= at < g1 and g0 <= esp <= s0 + 64
     assert "trap: vector 8 (double fault) error code 0x0" in k.log
+
+
+def madt(body, oem_table=b"KMEMTEST"):
+    """An ACPI table with signature APIC around body (QEMU rewrites the
+    length and checksum fields to fit the file)."""
+    hdr = struct.pack("<4sIBB6s8sI4sI", b"APIC", 36 + len(body), 1, 0,
+                      b"KMEM  ", oem_table, 1, b"KMEM", 1)
+    return hdr + body
+
+
+MADT_FIXED = struct.pack("<II", 0xFEE00000, 1)     # local APIC, PCAT_COMPAT
+LAPIC_ENTRY = struct.pack("<BBBBI", 0, 8, 0, 7, 1)  # APIC id 7, enabled
+
+ADDED_MADT = r"0x[0-9a-f]+"
+
+
+@pytest.mark.parametrize("body,report", [
+    pytest.param(MADT_FIXED + LAPIC_ENTRY[:4],
+                 r"acpi: MADT at (%s): entry type 0 at offset 44 has "
+                 r"length 8 \(table 48 bytes\): ignored" % ADDED_MADT,
+                 id="entry-past-the-end"),
+    pytest.param(MADT_FIXED[:4],
+                 r"acpi: APIC at (%s): length 40 outside \[44, 65536\]: "
+                 r"ignored" % ADDED_MADT,
+                 id="shorter-than-its-fixed-part"),
+    pytest.param(MADT_FIXED + LAPIC_ENTRY,
+                 r"acpi: MADT at (%s): another valid MADT, the one at (%s) "
+                 r"is used: ignored" % (ADDED_MADT, ADDED_MADT),
+                 id="a-second-valid-one"),
+])
+def test_added_madt_reported_and_qemus_used(boot, tmp_path, body, report):
+    """A MADT added after QEMU's own: each defect is reported in its one
+    line naming the added table, QEMU's table is the one used, every CPU
+    it lists comes up and the console answers."""
+    f = tmp_path / "madt.bin"
+    f.write_bytes(madt(body))
+    k = boot(method="elf", cpu="pentium3", smp=2,
+             extra=["-acpitable", f"file={f}"])
+    m = re.search(report, k.boot_log)
+    assert m, k.boot_log
+    used = re.search(r"smp: ACPI MADT at (0x[0-9a-f]+): 2 CPUs \(APIC id "
+                     r"0 1\), 1 IO-APIC", k.boot_log)
+    assert used, k.boot_log
+    # QEMU's table comes first in the RSDT, the added one after it
+    assert int(m.group(1), 16) > int(used.group(1), 16)
+    if m.lastindex == 2:
+        assert m.group(2) == used.group(1)
+    assert k.boot_log.count("acpi:") == 1, k.boot_log
+    assert "smp: 2 of 2 CPUs online" in k.boot_log
+    rows, source = cpus(k)
+    assert rows == [(0, 0, "online"), (1, 1, "online")]
+    assert source == "ACPI MADT"
+    assert "ping: 1 of 1 CPUs answered" in k.cmd("cpus ping")
+    k.halt()
+
+
+STRESS_CPU = (r"^stress {what}: cpu(\d+) ops (\d+) allocs (\d+) frees (\d+) "
+              r"(?:reallocs \d+ )?refused (\d+) seed (\d+) (ok|FAILED.*)$")
+
+
+def check_stress_all(out, what, n, ops, seed):
+    """One ok line per CPU with every operation run and everything given
+    back, the free counts at their baseline, and the closing ok."""
+    rows = re.findall(STRESS_CPU.format(what=what), out, re.M)
+    assert [int(r[0]) for r in rows] == list(range(n)), out
+    seeds = set()
+    for cpu, done, allocs, frees, _refused, s, verdict in rows:
+        assert verdict == "ok", out
+        assert int(done) == ops and int(allocs) == int(frees) > ops // 4, out
+        seeds.add(int(s))
+    assert len(seeds) == n and seed in seeds, out
+    zones = re.findall(rf"^stress {what}: zone \w+ free (\d+) before, "
+                       rf"(\d+) after$", out, re.M)
+    assert zones and all(a == b for a, b in zones), out
+    assert out.rstrip().endswith(f"stress {what}: ok"), out
+    assert "did not drain" not in out, out
+
+
+@pytest.mark.parametrize("mem,cpu,n", [
+    ("16M", "pentium3", 4),
+    ("1G", "pentium3", 4),
+    ("16M", "pentium", 2),
+])
+def test_stress_on_every_cpu(boot, mem, cpu, n):
+    """Every CPU allocates and frees at once, from its own hot lists,
+    each against its own record; the buddy run's shadow is shared, so a
+    frame handed to two CPUs would fail it.  Afterwards the hot lists of
+    every CPU are drained (the APs by the drain IPI) and every free count
+    is what it was."""
+    k = boot(method="elf", mem=mem, cpu=cpu, smp=n)
+    before = k.cmd("buddyinfo")
+    for what in ("buddy", "slab"):
+        out = k.cmd(f"stress {what} 20000 7 all", timeout=600)
+        check_stress_all(out, what, n, 20000, 7)
+        assert k.cmd("buddyinfo") == before
+    waits = re.findall(r"waits for other CPUs' hot lists (\d+), timed out "
+                       r"(\d+)", k.cmd("buddystat"))
+    print(f"{mem} {cpu} x{n}: waits, timed out per zone: {waits}")
+    k.halt()
+
+
+def test_ctrl_c_stops_stress_on_every_cpu(boot):
+    """Ctrl-C reaches the boot CPU, which stops every CPU's share: each
+    reports what it ran, all is given back and checked."""
+    k = boot(method="elf", mem="64M", cpu="pentium3", smp=4)
+    before = k.cmd("buddyinfo")
+    k._type("stress buddy 4294967295 5 all\r")
+    time.sleep(3)
+    send_ctrl_c(k)
+    m = expect(k, r"stress buddy: interrupted at op (\d+) of 4294967295", 30)
+    assert int(m.group(1)) > 0
+    expect(k, r"stress buddy: (ok|FAILED[^\r\n]*)", 120)
+    k._expect_prompt(60)
+    log = k.log.replace("\r", "")
+    rows = re.findall(STRESS_CPU.format(what="buddy"), log, re.M)
+    assert [int(r[0]) for r in rows] == [0, 1, 2, 3], k.log[-3000:]
+    for _cpu, done, allocs, frees, _r, _s, verdict in rows:
+        assert verdict == "ok" and 0 < int(done) < 4294967295
+        assert allocs == frees
+    assert re.search(r"^stress buddy: ok$", log, re.M), log[-3000:]
+    assert "did not drain" not in log, log[-3000:]
+    assert k.cmd("buddyinfo") == before
+    k.halt()

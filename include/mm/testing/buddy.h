@@ -38,7 +38,9 @@ void buddy_hot_restore(struct zone *zone, const struct hot_block *blocks,
  * test that must leave the allocator as it found it:
  * buddy_snapshot_take() saves and drains every hot list and records the
  * counts; buddy_snapshot_restore() drains again, prints one line for each
- * count that differs, and puts the saved hot frames back.
+ * count that differs, and puts the saved hot frames back.  Both wait
+ * (buddy_drain_hot_sync()) for the other online CPUs' lists, which only
+ * CPUs able to take a kick give back then; only this CPU's are saved.
  * Context: any (process context in practice: selftest, stress).
  * Returns: nothing; the number of counts that differ.
  */
