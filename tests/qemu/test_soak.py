@@ -1,7 +1,9 @@
 """Soak: rounds of random user programs, random ring-3 system calls
 (ufuzz), a fork bomb ended by Ctrl-C, out
 of memory (oomtest, oomtest fork) and the buddy and slab stress loops, at
-16 MiB and at 1 GiB. After every round the free frames of every zone must
+16 MiB and at 1 GiB, and on 4 CPUs (multi-threaded TCG: the virtual CPUs
+run at once) with programs eight at a time, tlbtest and the stress loops
+on every CPU besides. After every round the free frames of every zone must
 be what they were after boot, and no process, address space, region, user
 frame, page table or slab page may be left.
 
@@ -69,14 +71,29 @@ def out_of_memory(k):
     assert "oomtest exited with status 0" in out, out
 
 
-def stress(k, what, seed):
-    out = k.cmd(f"stress {what} {STRESS_OPS} {seed}")
+def stress(k, what, seed, where=""):
+    out = k.cmd(f"stress {what} {STRESS_OPS} {seed}{where}", timeout=600)
     assert re.search(rf"stress {what}: {STRESS_OPS} ops seed {seed}: ",
-                     out), out
+                     out) or where, out
     assert f"stress {what}: ok" in out, out
 
 
-def soak_round(k, rng, mem, base, n):
+def side_by_side(k, rng, base, n):
+    """Eight copies of a program at once, tlbtest, the stress loops on
+    every CPU: the rounds' SMP part."""
+    prog = rng.choice(["cowtest", "forktree", "fputest"])
+    out = k.cmd(f"run -n 8 {prog}", timeout=600)
+    assert out.count("PASS") == 8 and "FAIL" not in out, out
+    check_round(k, base, f"round {n}: run -n 8 {prog}")
+    out = k.cmd("run tlbtest cow 10 & tlbtest unmap 5", timeout=600)
+    assert out.count("PASS") == 2 and "FAIL" not in out, out
+    check_round(k, base, f"round {n}: tlbtest")
+    for what in ("buddy", "slab"):
+        stress(k, what, rng.randrange(1, 1 << 30), " all")
+        check_round(k, base, f"round {n}: stress {what} all")
+
+
+def soak_round(k, rng, mem, base, n, smp):
     random_programs(k, rng, mem, 6)
     check_round(k, base, f"round {n}: programs")
     # (at 1 GiB a child's populated MAP_SHARED mapping may zero most of
@@ -90,30 +107,35 @@ def soak_round(k, rng, mem, base, n):
     for what in ("buddy", "slab"):
         stress(k, what, rng.randrange(1, 1 << 30))
         check_round(k, base, f"round {n}: stress {what}")
+    if smp:
+        side_by_side(k, rng, base, n)
 
 
-def soak(boot, mem, minutes):
-    rng = random.Random(f"{SEED}-{mem}")
-    print(f"soak {mem}: seed {SEED}, {minutes} minutes")
-    k = boot(mem=mem)
+def soak(boot, mem, minutes, smp=None):
+    rng = random.Random(f"{SEED}-{mem}-{smp}")
+    print(f"soak {mem}, {smp or 1} CPUs: seed {SEED}, {minutes} minutes")
+    k = boot(mem=mem, **({"method": "elf", "cpu": "pentium3", "smp": smp}
+                         if smp else {}))
     base = vmstat(k)
     deadline = time.monotonic() + minutes * 60
     rounds = 0
     while True:
-        soak_round(k, rng, mem, base, rounds)
+        soak_round(k, rng, mem, base, rounds, smp)
         rounds += 1
         if time.monotonic() >= deadline:
             break
-    print(f"soak {mem}: {rounds} rounds")
+    print(f"soak {mem}, {smp or 1} CPUs: {rounds} rounds")
     k.halt()
 
 
-@pytest.mark.parametrize("mem", ["16M", "1G"])
-def test_soak_short(boot, mem):
-    soak(boot, mem, 0)
+@pytest.mark.parametrize("mem,smp", [("16M", None), ("1G", None),
+                                     ("16M", 4)])
+def test_soak_short(boot, mem, smp):
+    soak(boot, mem, 0, smp)
 
 
 @pytest.mark.soak
-@pytest.mark.parametrize("mem", ["16M", "1G"])
-def test_soak(boot, mem):
-    soak(boot, mem, MINUTES)
+@pytest.mark.parametrize("mem,smp", [("16M", None), ("1G", None),
+                                     ("16M", 4), ("1G", 4)])
+def test_soak(boot, mem, smp):
+    soak(boot, mem, MINUTES, smp)
