@@ -25,14 +25,10 @@ static struct {
 
 static bool klock_try(void)
 {
-	if (!(mm_lock_mode & MM_LOCK_SMP)) {
-		klock.word = 1;		/* one CPU: nobody to race */
-		return true;
-	}
 	return __atomic_exchange_n(&klock.word, 1, __ATOMIC_ACQUIRE) == 0;
 }
 
-void klock_acquire(void)
+void klock_acquire_smp(void)
 {
 	if (!klock_try()) {
 		klock.contended++;	/* racy, a statistic */
@@ -47,13 +43,13 @@ void klock_acquire(void)
 	klock.holder = smp_processor_id();
 }
 
-void klock_release(void)
+void klock_release_smp(void)
 {
 	klock.holder = KLOCK_NOBODY;
 	__atomic_store_n(&klock.word, 0, __ATOMIC_RELEASE);
 }
 
-bool klock_held(void)
+bool klock_held_smp(void)
 {
 	return __atomic_load_n(&klock.holder, __ATOMIC_RELAXED) ==
 	       smp_processor_id();

@@ -17,7 +17,8 @@
  * A spinlock; the waiter spins with interrupts on (it holds nothing
  * else), so it takes ticks, TLB shootdowns and calls while it waits, and
  * a holder that waits for an answer from it is never stuck.  With one CPU
- * (before mm_smp_prepare()) taking it is a plain increment.
+ * (before mm_smp_prepare()) it is not taken at all: nothing can run
+ * beside the holder, and the return to ring 3 skips its last step.
  *
  * Context: process context or the shell, interrupts off on entry and on
  * return; never in an interrupt handler.
@@ -26,12 +27,30 @@
 #define KERNEL_KLOCK_H
 
 #include <stdbool.h>
+#include "mm/lock.h"
 
-void klock_acquire(void);
-void klock_release(void);
+void klock_acquire_smp(void);
+void klock_release_smp(void);
+bool klock_held_smp(void);
 
-/* Whether this CPU holds the kernel lock. */
-bool klock_held(void);
+/* With one CPU there is nobody to exclude: nothing is done. */
+static inline void klock_acquire(void)
+{
+	if (mm_lock_mode & MM_LOCK_SMP)
+		klock_acquire_smp();
+}
+
+static inline void klock_release(void)
+{
+	if (mm_lock_mode & MM_LOCK_SMP)
+		klock_release_smp();
+}
+
+/* Whether this CPU holds the kernel lock (with one CPU: always). */
+static inline bool klock_held(void)
+{
+	return !(mm_lock_mode & MM_LOCK_SMP) || klock_held_smp();
+}
 
 /*
  * klock_relax - let the waiting CPUs in: release, one turn with

@@ -9,10 +9,12 @@
 
 KERNEL_DS equ 0x10
 PERCPU_SEL equ 0x38
+MM_LOCK_SMP equ 0x1
 
 section .text
 extern trap_dispatch
 extern sched_return_user
+extern mm_lock_mode
 
 %macro TRAP_NOERR 1
 global trap_stub_%1
@@ -57,12 +59,16 @@ trap_common:
 	call trap_dispatch
 	add esp, 4
 ; Every return, a new process's first one included, passes the process
-; layer's last step before ring 3 (kernel/sched.c: sched_return_user()).
+; layer's last step before ring 3 (kernel/sched.c: sched_return_user())
+; once several CPUs run (mm_lock_mode's MM_LOCK_SMP bit, include/mm/lock.h).
 global trap_return
 trap_return:
+	test dword [mm_lock_mode], MM_LOCK_SMP
+	jz .restore
 	push esp			; struct trap_frame *
 	call sched_return_user
 	add esp, 4
+.restore:
 	pop gs
 	pop fs
 	pop es
