@@ -9,6 +9,7 @@ import os
 import re
 import shutil
 import subprocess
+import termios
 import time
 
 import pexpect
@@ -135,6 +136,14 @@ class Kernel:
         if line.strip() and line.strip() not in echoed:
             self._fail(f"command echo missing for {line!r}: {echoed!r}")
         return out[first_nl + 1:] if first_nl >= 0 else ""
+
+    def interrupt(self):
+        """Type Ctrl-C. QEMU's stdio lets the terminal turn it into SIGINT:
+        switch that off on our pty so the byte reaches the serial port."""
+        attrs = termios.tcgetattr(self.child.child_fd)
+        attrs[3] &= ~termios.ISIG
+        termios.tcsetattr(self.child.child_fd, termios.TCSANOW, attrs)
+        self.child.send("\x03")
 
     def send_and_exit(self, line, timeout=60):
         """Type a command that ends the machine; return QEMU's exit status."""

@@ -9,7 +9,6 @@ runs.  The routing itself is read back from the IO-APIC by `cpus`, and
 `interrupts` shows which controller counted the IRQs on which CPU.
 """
 import re
-import termios
 
 import pytest
 
@@ -51,10 +50,7 @@ def ctrl_c_spin(k):
     """Start `run spin`, wait for its processes, end them with Ctrl-C."""
     k._type("run spin\r")
     k.child.expect(r"spin: pid (\d+) alive", timeout=120)
-    attrs = termios.tcgetattr(k.child.child_fd)
-    attrs[3] &= ~termios.ISIG
-    termios.tcsetattr(k.child.child_fd, termios.TCSANOW, attrs)
-    k.child.send("\x03")
+    k.interrupt()
     k.child.expect("run: spin interrupted", timeout=60)
     k._expect_prompt(60)
 

@@ -5,7 +5,6 @@ address space, region, process or user frame may be left, and no process
 may still own the FPU. The FPU is saved with FNSAVE on the 486 and the
 Pentium, with FXSAVE (and SSE on) on the Pentium III and qemu32."""
 import re
-import termios
 
 import pytest
 
@@ -260,12 +259,7 @@ def test_preemption_and_ctrl_c(boot):
         k.child.expect(r"spin: pid (\d+) alive", timeout=60)
         pids.add(k.child.match.group(1))
     assert len(pids) == 3
-    # QEMU's stdio lets the terminal turn Ctrl-C into SIGINT: switch that
-    # off on our pty so the byte reaches the serial port
-    attrs = termios.tcgetattr(k.child.child_fd)
-    attrs[3] &= ~termios.ISIG
-    termios.tcsetattr(k.child.child_fd, termios.TCSANOW, attrs)
-    k.child.send("\x03")
+    k.interrupt()
     k.child.expect("run: spin interrupted", timeout=30)
     k._expect_prompt(30)
     after = vmstat(k)
