@@ -45,12 +45,13 @@ def check_round(k, base, what):
             f"{what}: {key} {base[key]} -> {now[key]}"
 
 
-def random_programs(k, rng, mem, n):
+def random_programs(k, rng, mem, n, smp):
     for _ in range(n):
         if rng.random() < 0.3:
             check_segv(k, rng.choice(sorted(SEGV_MODES)))
         else:
-            check_program(k, rng.choice(PROGRAMS), mem)
+            check_program(k, rng.choice(PROGRAMS), mem,
+                          "pentium3" if smp else "qemu32", not smp)
 
 
 def fork_bomb(k):
@@ -94,7 +95,7 @@ def side_by_side(k, rng, base, n):
 
 
 def soak_round(k, rng, mem, base, n, smp):
-    random_programs(k, rng, mem, 6)
+    random_programs(k, rng, mem, 6, smp)
     check_round(k, base, f"round {n}: programs")
     # (at 1 GiB a child's populated MAP_SHARED mapping may zero most of
     # memory: fewer children keep a round within its time)
