@@ -17,14 +17,19 @@
  *                operation, OPS per thread (kmem only): the floor of any path
  *                that takes one lock per allocation and one per free
  *
- * ALLOC is the worker's allocator (bench/native.h), "kmem-up" for the kmem
- * worker, or for kmalloc and kmalloc-pc "null" (bench/null.c: the loop's,
- * or the ring's, own cost).  kmem runs on a booted host machine
+ * ALLOC is the worker's allocator (bench/native.h), "kmem-up" or
+ * "kmem-cpu1" for the kmem worker, or for kmalloc and kmalloc-pc "null"
+ * (bench/null.c: the loop's, or the ring's, own cost).  kmem runs on a
+ * booted host machine
  * (tests/host/machine.h) of 256 MiB with the kmalloc caches made by
  * kmem_cache_init(0) and, for "kmem", the SMP lock path and per-CPU hot
  * lists turned on by mm_smp_prepare() for at least two CPUs, whatever
  * THREADS is, so one thread and two take the same paths; "kmem-up" keeps
- * the uniprocessor path and runs one thread only.
+ * the uniprocessor path and runs one thread only.  "kmem-cpu1" is kmem
+ * with thread i as CPU i + 1, so that no thread is the boot CPU, whose
+ * hot lists lie in struct zone itself (zone->hot) beside what every CPU
+ * reads on its fast paths: the difference from kmem is what that
+ * placement costs.
  *
  * Each thread makes itself CPU i (host_cpu_enter(); CPUs above 0 come
  * online first), pins itself to the i-th CPU of the process's affinity
@@ -67,9 +72,6 @@
 #define OBJ_SIZE	64u
 #define KPAIRS_LIVE	1000u
 
-#define PAIRS_OPS	4000000u	/* page, kmalloc: pairs per thread */
-#define PC_OPS		2000000u	/* page-pc, kmalloc-pc: blocks */
-#define LOCK_OPS	2000000u	/* lock: operations per thread */
 
 /* The pointer escapes: allocation and free cannot be folded away. */
 #define ESCAPE(p)	__asm__ volatile("" : : "r"(p) : "memory")
@@ -81,12 +83,24 @@ static const char *const workload_names[] = {
 	[W_KMALLOC_PC] = "kmalloc-pc", [W_LOCK] = "lock",
 };
 
+/*
+ * Default operations: per thread for the pairs and lock, blocks through
+ * the ring for the pc workloads.  Sized so that the paths on one lock
+ * shared by two CPUs keep a repetition short while the fast paths still
+ * run long enough to time.
+ */
+static const uint64_t workload_ops[] = {
+	[W_PAGE] = 4000000, [W_KMALLOC] = 1000000, [W_PAGE_PC] = 2000000,
+	[W_KMALLOC_PC] = 1000000, [W_LOCK] = 500000,
+};
+
 /* The run, set up by main() before the threads start; read-only then. */
 static struct {
 	enum workload w;
 	const char *alloc;
 	bool null;		/* the null allocator */
-	bool kmem;		/* kmem or kmem-up */
+	bool kmem;		/* kmem, kmem-up or kmem-cpu1 */
+	unsigned int cpu0;	/* kmem CPU number of thread 0 */
 	unsigned int threads;
 	uint64_t ops;		/* per thread; blocks for the pc workloads */
 	cpu_set_t cpus;		/* the process's affinity set */
@@ -271,23 +285,25 @@ static void kmem_setup(void)
 	if (kmem_cache_init(0) != 0)
 		bench_die("kmem_cache_init failed on a %llu-byte pool",
 			  (unsigned long long)THREADS_POOL);
+	unsigned int ncpus = run.cpu0 + run.threads;
+
 	if (strcmp(run.alloc, "kmem-up") == 0)
 		return;
-	if (mm_smp_prepare(run.threads > 2 ? run.threads : 2) != 0)
+	if (mm_smp_prepare(ncpus > 2 ? ncpus : 2) != 0)
 		bench_die("mm_smp_prepare(%u) failed:\n%s", run.threads,
 			  host_log());
 }
 
-static void kmem_cpu_enter(unsigned int id)
+static void kmem_cpu_enter(unsigned int cpu)
 {
-	host_cpu_enter(id);
-	if (id && mm_cpu_online() != 0)
-		bench_die("CPU %u: mm_cpu_online failed", id);
+	host_cpu_enter(cpu);
+	if (cpu && mm_cpu_online() != 0)
+		bench_die("CPU %u: mm_cpu_online failed", cpu);
 }
 
-static void kmem_cpu_leave(unsigned int id)
+static void kmem_cpu_leave(unsigned int cpu)
 {
-	if (id)
+	if (cpu)
 		mm_cpu_offline();
 }
 #endif /* BENCH_KMEM */
@@ -365,13 +381,13 @@ static void *thread_main(void *arg)
 	pin(id);
 #ifdef BENCH_KMEM
 	if (run.kmem)
-		kmem_cpu_enter(id);
+		kmem_cpu_enter(run.cpu0 + id);
 #endif
 	keep = live_alloc();
 	pass(id, run.ops / 10 + 1);			/* warm-up */
 #ifdef BENCH_KMEM
 	if (run.kmem)
-		moved0 = hot_moved(id);
+		moved0 = hot_moved(run.cpu0 + id);
 #endif
 	pthread_barrier_wait(&start_line);
 	o->t0 = bench_now_ns();
@@ -380,7 +396,7 @@ static void *thread_main(void *arg)
 	o->ops = run.ops;
 #ifdef BENCH_KMEM
 	if (run.kmem)
-		o->moved = hot_moved(id) - moved0;
+		o->moved = hot_moved(run.cpu0 + id) - moved0;
 #endif
 	(void)moved0;
 	o->cpu = sched_getcpu();
@@ -388,7 +404,7 @@ static void *thread_main(void *arg)
 	live_free(keep);
 #ifdef BENCH_KMEM
 	if (run.kmem)
-		kmem_cpu_leave(id);
+		kmem_cpu_leave(run.cpu0 + id);
 #endif
 	return NULL;
 }
@@ -461,13 +477,6 @@ static enum workload parse_workload(const char *s)
 		  "lock)", s);
 }
 
-static uint64_t default_ops(enum workload w)
-{
-	if (w == W_PAGE_PC || w == W_KMALLOC_PC)
-		return PC_OPS;
-	return w == W_LOCK ? LOCK_OPS : PAIRS_OPS;
-}
-
 /* The combinations this worker runs, or bench_die() saying why not. */
 static void check_args(void)
 {
@@ -476,8 +485,9 @@ static void check_args(void)
 	run.null = strcmp(run.alloc, "null") == 0;
 #ifdef BENCH_KMEM
 	run.kmem = strncmp(run.alloc, "kmem", 4) == 0;
+	run.cpu0 = strcmp(run.alloc, "kmem-cpu1") == 0;
 	if (!run.null && strcmp(run.alloc, "kmem") &&
-	    strcmp(run.alloc, "kmem-up"))
+	    strcmp(run.alloc, "kmem-up") && strcmp(run.alloc, "kmem-cpu1"))
 #else
 	if (!run.null && strcmp(run.alloc, NATIVE))
 #endif
@@ -485,9 +495,9 @@ static void check_args(void)
 			  run.alloc);
 	if (page_workload() && !run.kmem)
 		bench_die("%s runs on kmem only", workload_names[run.w]);
-	if (run.threads == 0 || run.threads > THREADS_MAX)
+	if (run.threads == 0 || run.cpu0 + run.threads > THREADS_MAX)
 		bench_die("THREADS %u: between 1 and %u", run.threads,
-			  THREADS_MAX);
+			  THREADS_MAX - run.cpu0);
 	if (pc && run.threads != 2)
 		bench_die("%s runs on 2 threads", workload_names[run.w]);
 	if (strcmp(run.alloc, "kmem-up") == 0 && run.threads != 1)
@@ -503,7 +513,7 @@ int main(int argc, char **argv)
 	run.threads = (unsigned int)bench_parse_u64(argv[3], "THREADS");
 	run.ops = argc > 4 ? bench_parse_u64(argv[4], "OPS") : 0;
 	if (run.ops == 0)
-		run.ops = default_ops(run.w);
+		run.ops = workload_ops[run.w];
 	check_args();
 	if (sched_getaffinity(0, sizeof(run.cpus), &run.cpus) != 0)
 		bench_die("cannot read the CPU affinity");
