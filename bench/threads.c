@@ -94,6 +94,15 @@ static const uint64_t workload_ops[] = {
 	[W_KMALLOC_PC] = 1000000, [W_LOCK] = 500000,
 };
 
+/*
+ * The null allocator's pairs run this many times the default, so that
+ * the run lasts about as long as an allocator's and meets the same
+ * competition for the CPUs from the rest of the machine: its 2-thread
+ * figure is then what the machine gives a second thread.  (Through the
+ * ring, null is already bound by the exchange between the CPUs.)
+ */
+#define NULL_OPS_SCALE	20u
+
 /* The run, set up by main() before the threads start; read-only then. */
 static struct {
 	enum workload w;
@@ -512,9 +521,10 @@ int main(int argc, char **argv)
 	run.alloc = argv[2];
 	run.threads = (unsigned int)bench_parse_u64(argv[3], "THREADS");
 	run.ops = argc > 4 ? bench_parse_u64(argv[4], "OPS") : 0;
-	if (run.ops == 0)
-		run.ops = workload_ops[run.w];
 	check_args();
+	if (run.ops == 0)
+		run.ops = workload_ops[run.w] *
+			  (run.null && run.w == W_KMALLOC ? NULL_OPS_SCALE : 1);
 	if (sched_getaffinity(0, sizeof(run.cpus), &run.cpus) != 0)
 		bench_die("cannot read the CPU affinity");
 #ifdef BENCH_KMEM
