@@ -68,7 +68,8 @@ int main(int argc, char **argv)
 	a.alloc = argv[2];
 	a.pool = bench_parse_u64(argv[3], "POOL_MIB") << 20;
 	a.ops = argc > 4 ? bench_parse_u64(argv[4], "OPS") : 0;
-	a.seed = argc > 5 ? bench_parse_u64(argv[5], "SEED") : 0x6b6d656d333836ull;
+	a.seed = argc > 5 ? bench_parse_u64(argv[5], "SEED") :
+			    0x6b6d656d333836ull;
 	if (a.seed == 0)
 		a.seed = 1;		/* xorshift must not start at 0 */
 #ifdef BENCH_KMEM

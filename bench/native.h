@@ -75,7 +75,7 @@ static inline void native_free(const void *p)
 	free((void *)p);
 }
 #else
-#error "compile with BENCH_KMEM, BENCH_GLIBC, BENCH_JEMALLOC, BENCH_MIMALLOC or BENCH_TCMALLOC"
+#error "compile with BENCH_KMEM, _GLIBC, _JEMALLOC, _MIMALLOC or _TCMALLOC"
 #endif
 
 #endif /* BENCH_NATIVE_H */

@@ -111,17 +111,17 @@ static struct {
 	bool kmem;		/* kmem, kmem-up or kmem-cpu1 */
 	unsigned int cpu0;	/* kmem CPU number of thread 0 */
 	unsigned int threads;
-	uint64_t ops;		/* per thread; blocks for the pc workloads */
+	uint64_t ops;		/* per thread; pc workloads: blocks */
 	cpu_set_t cpus;		/* the process's affinity set */
 } run;
 
 /* What one thread did; written by that thread, read after the join. */
 struct thread_out {
-	_Alignas(64) uint64_t t0;	/* CLOCK_MONOTONIC at the start, */
-	uint64_t t1;			/* and at the end of the timed part */
+	_Alignas(64) uint64_t t0;	/* CLOCK_MONOTONIC at the start */
+	uint64_t t1;			/* and at the end (timed part) */
 	uint64_t ops;		/* timed operations */
 	uint64_t fails;		/* allocations that returned NULL */
-	uint64_t moved;		/* kmem page workloads: blocks to/from maps */
+	uint64_t moved;		/* kmem pages: blocks to/from maps */
 	int cpu;		/* the CPU it ran on at the end */
 };
 
@@ -466,9 +466,12 @@ static void print_result(void)
 	       (double)(t1 - t0) / (double)ops,
 	       (double)ops * 1e3 / (double)(t1 - t0),
 	       (unsigned long long)fails, (unsigned long long)moved, batch);
-	for (i = 0; i < run.threads; i++)
+	for (i = 0; i < run.threads; i++) {
+		const struct thread_out *o = &thread_out[i];
+
 		printf("%s%llu", i ? ", " : "",
-		       (unsigned long long)(thread_out[i].t1 - thread_out[i].t0));
+		       (unsigned long long)(o->t1 - o->t0));
+	}
 	printf("], \"cpus\": [");
 	for (i = 0; i < run.threads; i++)
 		printf("%s%d", i ? ", " : "", thread_out[i].cpu);
