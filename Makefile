@@ -78,7 +78,7 @@ FOBJS := $(patsubst %.c,$(BUILD)/fuzz/obj/%.o,$(MM_SRCS) $(HOSTARCH_C) $(FWTABLE
 include user/user.mk
 
 .PHONY: all iso run debug test test-host test-fuzz test-tsan test-qemu bench bench-callgrind \
-        bench-mca bench-qemu bench-peers bench-decisions test-soak clean deps \
+        bench-mca bench-qemu bench-peers bench-decisions bench-threads test-soak clean deps \
         compile_commands help host tools lint
 
 all: $(BUILD)/kmem386.elf host
@@ -94,7 +94,9 @@ help:
 	@echo "make test-soak  MINUTES=N of programs, fork bombs, OOM and stress"
 	@echo "                in QEMU at 16M and 1G (make test runs one short round)"
 	@echo "make bench      host benchmark; bench-callgrind, bench-qemu, bench-peers,"
-	@echo "                bench-mca (llvm-mca on one traced loop iteration, AMD + Intel)"
+	@echo "                bench-mca (llvm-mca on one traced loop iteration, AMD + Intel),"
+	@echo "                bench-threads (threads as CPUs, beside glibc, jemalloc, mimalloc,"
+	@echo "                tcmalloc; also run by make bench)"
 	@echo "                (each rewrites its section of bench/RESULTS.md; REPS=, OPS=;"
 	@echo "                make bench-decisions recopies bench/decisions.md there)"
 
@@ -195,6 +197,7 @@ test-host: deps host
 		$(VALGRIND) $$t; \
 	done
 	/usr/bin/python3 bench/test_results.py
+	/usr/bin/python3 bench/test_threads.py
 
 # --- fuzzers ---------------------------------------------------------------
 $(BUILD)/fuzz/obj/%.o: %.c
@@ -279,6 +282,9 @@ bench-peers: deps
 
 bench-decisions:
 	@$(MAKE) --no-print-directory -f Makefile -f bench/Makefile.inc bench-decisions-run
+
+bench-threads: deps
+	@$(MAKE) --no-print-directory -f Makefile -f bench/Makefile.inc bench-threads-run
 
 compile_commands:
 	bear --output compile_commands.json -- $(MAKE) -B all

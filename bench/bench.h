@@ -114,6 +114,9 @@ void bench_die(const char *fmt, ...);
 
 void *bench_xmalloc(size_t n);
 
+/* @s as a number (0x for hex), or bench_die() naming @what. */
+uint64_t bench_parse_u64(const char *s, const char *what);
+
 /*
  * The null allocators (bench/null.c, a separate unit so they are never
  * inlined): same signatures as the real ones, return a fixed non-NULL

@@ -15,42 +15,10 @@
  *
  * Locking: none; a worker is one thread and runs one workload.
  */
-#include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "bench.h"
-
-void bench_die(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("bench: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	exit(2);
-}
-
-void *bench_xmalloc(size_t n)
-{
-	void *p = malloc(n ? n : 1);
-
-	if (!p)
-		bench_die("out of host memory (%zu bytes)", n);
-	return p;
-}
-
-static uint64_t parse_u64(const char *s, const char *what)
-{
-	char *end;
-	unsigned long long v = strtoull(s, &end, 0);
-
-	if (*s == '\0' || *end != '\0')
-		bench_die("%s: not a number: %s", what, s);
-	return v;
-}
 
 static void print_result(const struct bench_args *a,
 			 const struct bench_out *o)
@@ -98,9 +66,10 @@ int main(int argc, char **argv)
 			  argv[0]);
 	a.workload = argv[1];
 	a.alloc = argv[2];
-	a.pool = parse_u64(argv[3], "POOL_MIB") << 20;
-	a.ops = argc > 4 ? parse_u64(argv[4], "OPS") : 0;
-	a.seed = argc > 5 ? parse_u64(argv[5], "SEED") : 0x6b6d656d333836ull;
+	a.pool = bench_parse_u64(argv[3], "POOL_MIB") << 20;
+	a.ops = argc > 4 ? bench_parse_u64(argv[4], "OPS") : 0;
+	a.seed = argc > 5 ? bench_parse_u64(argv[5], "SEED") :
+			    0x6b6d656d333836ull;
 	if (a.seed == 0)
 		a.seed = 1;		/* xorshift must not start at 0 */
 #ifdef BENCH_KMEM

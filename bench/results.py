@@ -43,6 +43,9 @@ SECTIONS = [
      "page-fault costs in the kernel under QEMU's instruction clock"),
     ("bench-peers", "make bench-peers",
      "kmem386 beside five public buddy allocators (../shared/bench-peers)"),
+    ("bench-threads", "make bench-threads",
+     "threads as CPUs: 1 and 2 threads, producer/consumer, beside glibc, "
+     "jemalloc, mimalloc and tcmalloc"),
 ]
 
 BEGIN_RE = re.compile(r"^<!-- section: ([\w.-]+) -->$")

@@ -1,8 +1,7 @@
 /*
  * Small-object workloads: one allocator's malloc/free (kmem386's
  * kmalloc/kfree, glibc, jemalloc or mimalloc, chosen when this file is
- * compiled: BENCH_KMEM, BENCH_GLIBC, BENCH_JEMALLOC, BENCH_MIMALLOC)
- * against the null allocator.
+ * compiled: bench/native.h) against the null allocator.
  *
  *   lifo64  malloc(64) + free, with 1000 other 64-byte objects live
  *   batch   100k allocations, sizes log-uniform in [8, 4096], freed in a
@@ -22,51 +21,9 @@
 #include <string.h>
 
 #include "bench.h"
-
-#if defined(BENCH_KMEM)
+#include "native.h"
+#ifdef BENCH_KMEM
 #include "machine.h"
-#include "mm/slab.h"
-#define NATIVE	"kmem"
-static inline void *native_alloc(size_t size, gfp_t gfp)
-{
-	return kmalloc(size, gfp);
-}
-
-static inline void native_free(const void *p)
-{
-	kfree(p);
-}
-#elif defined(BENCH_MIMALLOC)
-#include <mimalloc.h>
-#define NATIVE	"mimalloc"
-static inline void *native_alloc(size_t size, gfp_t gfp)
-{
-	(void)gfp;
-	return mi_malloc(size);
-}
-
-static inline void native_free(const void *p)
-{
-	mi_free((void *)p);
-}
-#elif defined(BENCH_GLIBC) || defined(BENCH_JEMALLOC)
-#ifdef BENCH_JEMALLOC
-#define NATIVE	"jemalloc"
-#else
-#define NATIVE	"glibc"
-#endif
-static inline void *native_alloc(size_t size, gfp_t gfp)
-{
-	(void)gfp;
-	return malloc(size);
-}
-
-static inline void native_free(const void *p)
-{
-	free((void *)p);
-}
-#else
-#error "compile with BENCH_KMEM, BENCH_GLIBC, BENCH_JEMALLOC or BENCH_MIMALLOC"
 #endif
 
 #define BENCH_INLINE	static inline __attribute__((always_inline))
