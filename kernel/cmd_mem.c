@@ -13,6 +13,7 @@
  * Locking: zone counters are read without the zone lock (single words,
  * a snapshot is all a report needs).  Context: the shell.
  */
+#include "acpi_reclaim.h"
 #include "bootmem.h"
 #include "early_paging.h"
 #include "sections.h"
@@ -235,6 +236,7 @@ static int cmd_memmap(int argc, char **argv)
 			printk("zone %-8s [mem 0x%016llx-0x%016llx]\n", zones[z].name,
 			       (unsigned long long)PFN_PHYS(zones[z].start_pfn),
 			       (unsigned long long)PFN_PHYS(zones[z].end_pfn) - 1);
+	acpi_reclaim_print();
 	draw_virtual(l);
 	printk("%u early page tables, replaced by the VMM's: %u given back to the buddy allocator\n",
 	       early_paging_nr_tables(), vmm_boot_info()->early_tables_freed);

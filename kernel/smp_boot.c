@@ -20,6 +20,7 @@
 #include "irq.h"
 #include "lapic.h"
 #include "smp.h"
+#include "acpi_reclaim.h"
 #include "smp_boot.h"
 #include "mm/arch.h"
 
@@ -55,5 +56,6 @@ void smp_boot_init(void)
 	else
 		cpus_discover(max, "maxcpus");
 	irq_route_init(cmdline_has_flag("noapic") ? "noapic" : NULL);
+	acpi_reclaim_boot();		/* the tables are read and unmapped */
 	smp_start_aps(silent == MAXCPUS_NONE ? 0 : silent);
 }
