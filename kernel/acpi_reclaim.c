@@ -6,8 +6,10 @@
  * discovery returns, so nothing is to be copied before the frames go.
  * A range is clipped to what can be handed over: frames inside a zone's
  * span, with a page descriptor, still PG_reserved, outside the kernel
- * image (a map may place the image over any type).  Frames outside
- * every zone stay as they are and are named.
+ * image (a map may place the image over any type), and in low memory
+ * with a direct-map entry (made here if its page table exists).  Frames
+ * that fail any of these stay reserved; the range's line counts only
+ * those given.
  *
  * Locking: acpi_reclaim_boot() runs once on the boot CPU with one CPU
  * running; the counts are read-only afterwards.
@@ -17,6 +19,7 @@
 #include "cmdline.h"
 #include "mm/buddy.h"
 #include "mm/e820.h"
+#include "mm/vmm.h"
 #include "mm/zones.h"
 
 #define ACPI_RANGES_MAX	16
@@ -32,6 +35,24 @@ static unsigned int nr_ranges;
 static uint32_t reclaimed;
 static bool asked;
 
+/*
+ * A low-memory frame needs its direct-map entry, which the boot direct
+ * map gives usable RAM and the kernel image only: made here where the
+ * page table for it exists (4 MiB of the direct map that holds some
+ * usable RAM).  HIGHMEM frames are reached through kmap.
+ */
+static bool direct_mapped(const struct bootmem_layout *l, pfn_t pfn)
+{
+	uintptr_t va;
+
+	if (PFN_PHYS(pfn) >= l->lowmem_end)
+		return true;
+	va = (uintptr_t)arch_phys_to_virt(PFN_PHYS(pfn));
+	if (vmm_translate(vmm_kernel_pd, va, NULL, NULL) == 0)
+		return true;
+	return vmm_map(vmm_kernel_pd, va, pfn, MMU_WRITE) == 0;
+}
+
 /* May the frame at @pfn go to the page allocator? */
 static bool reclaimable(const struct bootmem_layout *l, pfn_t pfn)
 {
@@ -42,8 +63,10 @@ static bool reclaimable(const struct bootmem_layout *l, pfn_t pfn)
 	z = pfn_zone(pfn);
 	if (!zone_spans_pfn(z, pfn) || !page_test(pfn_to_page(pfn), PG_reserved))
 		return false;
-	return PFN_PHYS(pfn) + PAGE_SIZE <= l->kernel_start ||
-	       PFN_PHYS(pfn) >= l->kernel_end;
+	if (PFN_PHYS(pfn) + PAGE_SIZE > l->kernel_start &&
+	    PFN_PHYS(pfn) < l->kernel_end)
+		return false;
+	return direct_mapped(l, pfn);
 }
 
 /* Hand the reclaimable runs of [first, last) over, one zone at a time. */
@@ -61,7 +84,7 @@ static uint32_t give_range(const struct bootmem_layout *l, pfn_t first,
 		for (run = pfn; run < last && reclaimable(l, run) &&
 		     pfn_zone(run) == pfn_zone(pfn); run++)
 			;
-		buddy_free_bootmem(pfn_zone(pfn), pfn, run);
+		buddy_add_reserved(pfn_zone(pfn), pfn, run);
 		given += run - pfn;
 		pfn = run;
 	}

@@ -964,3 +964,12 @@ void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end)
 	mm_unlock_irqrestore(&zone->lock, flags);
 	buddy_fast_zones_update();
 }
+
+void buddy_add_reserved(struct zone *zone, pfn_t start, pfn_t end)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+
+	zone->present_pages += end - start;	/* B7: managed <= present */
+	mm_unlock_irqrestore(&zone->lock, flags);
+	buddy_free_bootmem(zone, start, end);
+}

@@ -92,6 +92,14 @@ void buddy_zone_init(struct zone *zone);
 void buddy_free_bootmem(struct zone *zone, pfn_t start, pfn_t end);
 
 /*
+ * buddy_add_reserved - frames [start, end) of one zone that the firmware
+ * kept (counted neither present nor managed, all PG_reserved) become
+ * present and free, as buddy_free_bootmem() hands them over.
+ * Context: boot, one CPU (acpi_reclaim).  Returns: nothing.
+ */
+void buddy_add_reserved(struct zone *zone, pfn_t start, pfn_t end);
+
+/*
  * buddy_drain_hot - move every frame on this CPU's hot lists of the zone
  * back to the buddy maps, and those of every CPU not online; ask each
  * other online CPU for its lists (a drain request and arch_cpu_kick()),
