@@ -35,6 +35,32 @@
  * should_fail_slab() (set and cleared by slab_fault_inject_update()).
  */
 #define SLAB_FAILSLAB		0x80000000u
+/*
+ * A flag of c->flags no caller passes: the cache has per-CPU magazines
+ * (mm/slab_pcpu.c), and its held maps follow their rule (invariant 8).
+ * Set once, before any CPU but the one setting it can use the cache.
+ */
+#define SLAB_PCPU		0x40000000u
+
+/*
+ * Per-CPU magazines: a CPU's stack holds SLAB_CPU_MAG objects, and a
+ * refill or flush moves SLAB_CPU_BATCH of them between it and the depot
+ * or the maps, so that a CPU that alternates takes the cache lock at
+ * most once per batch.  The count shares a word with a generation that
+ * every push and pop advances (the checker's test that a CPU stood
+ * still, mm/slab_pcpu.c).
+ */
+#define SLAB_CPU_MAG		32u
+#define SLAB_CPU_BATCH		16u
+#define SLAB_CPU_N_MASK		0xffu
+#define SLAB_CPU_GEN		0x100u
+/*
+ * How long shrink and destroy wait for the CPUs they asked for their
+ * magazines, in ARCH_KICK_WAIT_US: they are on no allocation path and
+ * need every object back (a virtual CPU the host has not scheduled for a
+ * while takes its kick late).
+ */
+#define SLAB_SYNC_WAITS		20u
 
 /* Which list of its cache a slab is on (the active slab is on none). */
 enum slab_list_id {
@@ -116,6 +142,21 @@ struct slab_list {
 };
 
 /*
+ * One CPU's magazine of one cache (and, with the counters unused, the
+ * cache's depot): mag[0..n-1], newest last, n being ng & SLAB_CPU_N_MASK.
+ * ng and the counters are written by the CPU only and stored atomically,
+ * since any CPU may read them (the counts to decide whom to ask for a
+ * flush, the counters for kmem_cache_stats()); mag[] is the CPU's alone.
+ * The depot's fields change under the cache lock only.
+ */
+struct slab_cpu {
+	unsigned long ng;		/* count | generation */
+	unsigned long allocs;		/* allocations not yet in stats */
+	unsigned long requested;	/* their bytes */
+	struct slab_mag_entry mag[SLAB_CPU_MAG];
+};
+
+/*
  * An object cache.
  *
  * Slot layout, without debug:
@@ -181,9 +222,29 @@ struct slab_list {
  *     in their map nor in free_bits, each entry's word and bit naming
  *     its slot in its slab's held map.
  *
+ * A cache with SLAB_PCPU (several CPUs, no debug: mm/slab_pcpu.c) uses
+ * neither the magazine above nor a held word; each CPU has its own
+ * magazine (cpu[]), and the depot is behind them.  Its held maps have
+ * the bit of every slot not handed out (free in the map, or in a
+ * magazine or the depot), so that a free is one atomic test-and-set of
+ * its bit, exact whichever CPU frees.  Invariant 3's second sentence
+ * and 6's and 7's parts on the held word and magazine become:
+ *  8. Each slab's free map is within its held map; mag_n is 0 and no
+ *     word is held.
+ *  9. Every magazine and the depot holds at most SLAB_CPU_MAG objects;
+ *     the entries of the depot and of the checking CPU's magazine are
+ *     distinct objects of this cache, held and not free in their slab's
+ *     map, each naming its slot's held-map word and bit.
+ * 10. The slots held and not free in the maps are the objects of the
+ *     depot and of every CPU's magazine: as many, but for the CPUs
+ *     between the two steps of a push or pop (one each at most).
+ *
  * Set at creation and read-only after: everything but lock, mag_n, mag,
  * free_bits, free_base, free_word, active, lists, max_empty, peak_slabs,
- * stats (cache lock) and next (slab_caches_lock).
+ * depot, stats (cache lock), drain_req (set and cleared under the cache
+ * lock, read by any CPU atomically), cpu[] and SLAB_PCPU (set before a
+ * second CPU may use the cache: mm/slab_pcpu.c) and next
+ * (slab_caches_lock).
  */
 struct kmem_cache {
 	mm_lock_t lock;
@@ -199,6 +260,7 @@ struct kmem_cache {
 	unsigned int stride_shift;	/* trailing zero bits of stride */
 	unsigned int fast_objs;		/* objs_per_slab; 0 if SLAB_DEBUG */
 	unsigned int flags;		/* SLAB_* */
+	uint32_t drain_req;		/* CPUs asked to flush their magazine */
 	struct kmem_cache_stats stats;
 	struct slab_mag_entry mag[SLAB_MAG_SIZE + 1];	/* 1..mag_n */
 	struct slab *active;		/* the slab allocations come from */
@@ -220,6 +282,8 @@ struct kmem_cache {
 	void (*ctor)(void *obj);
 	struct kmem_cache *next;	/* on the list of all caches */
 	char name[KMEM_CACHE_NAME_LEN];
+	struct slab_cpu *cpu[MM_MAX_CPUS];	/* SLAB_PCPU: each CPU's */
+	struct slab_cpu *depot;		/* SLAB_PCPU: full batches behind */
 };
 
 /*
@@ -301,6 +365,96 @@ void slab_mag_drain_locked(struct kmem_cache *c);
 void slab_desc_free_locked(struct slab *s);
 
 /*
+ * The maps' side of a SLAB_PCPU cache (mm/slab.c), cache lock held:
+ * slab_slot_put_locked - slot @i of @s, which the cache held (a
+ * magazine or the depot had it), free in its map again, the slab on the
+ * list its count calls for; the held bit stays (invariant 8).
+ * Returns: false if the map has it free already (nothing changed).
+ * slab_take_slot_locked - the lowest free slot of the active slab, made
+ * from a partial, empty or new slab when it has none: in use in its
+ * slab now, still held, *@e naming it.  Returns: its object, or NULL
+ * when no slab could be made.
+ */
+bool slab_slot_put_locked(struct kmem_cache *c, struct slab *s,
+			  unsigned int i);
+void *slab_take_slot_locked(struct kmem_cache *c, gfp_t gfp,
+			    struct slab_mag_entry *e);
+
+/*
+ * Per-CPU magazines (mm/slab_pcpu.c).
+ * slab_pcpu_alloc - slab_alloc() of a SLAB_PCPU cache, the injection
+ * checked already.  Returns: the object or NULL.
+ * slab_pcpu_free - the free of slot @i of @s, past its checks, in a
+ * SLAB_PCPU cache.  Returns: 0, or -EINVAL for a double free (reported).
+ * slab_pcpu_ask - this CPU's magazine of @c back into the maps, and
+ * every other CPU whose magazine holds objects asked for its own (a
+ * request bit and a kick).  No slab lock held.  Returns: the CPUs asked.
+ * slab_pcpu_wait - wait, for at most @us, until the CPUs @cpus have
+ * honoured @c's requests; this CPU honours its own meanwhile.  No slab
+ * lock held.  Returns: the CPUs that have not.
+ * slab_pcpu_ask_all - slab_pcpu_ask() of every cache, then the wait
+ * for all of them (the kick takes slab_caches_lock, so the wait takes it
+ * for each look only).  No slab lock held.  Returns: the CPUs that have
+ * not honoured every request.
+ * slab_pcpu_flush_locked - this CPU's magazine and the depot back into
+ * the maps, and (@ask) the other CPUs asked for theirs, not waited for.
+ * Cache lock held.
+ * slab_pcpu_attach - per-CPU state for every CPU mm_smp_prepare() was
+ * told of, and SLAB_PCPU, for a cache made on the SMP path (not linked
+ * yet).  Without memory the cache goes on without (the cache lock's
+ * path).  slab_pcpu_detach - give that state back (destroy: every
+ * magazine empty).
+ * slab_pcpu_check_locked - invariants 9 and 10.  Returns: violations.
+ * slab_pcpu_stats_locked - add every CPU's counters to @st.
+ */
+void *slab_pcpu_alloc(struct kmem_cache *c, gfp_t gfp, size_t size);
+int slab_pcpu_free(struct kmem_cache *c, struct slab *s, void *obj,
+		   unsigned int i, void *caller);
+uint32_t slab_pcpu_ask(struct kmem_cache *c);
+uint32_t slab_pcpu_wait(struct kmem_cache *c, uint32_t cpus, uint32_t us);
+uint32_t slab_pcpu_ask_all(uint32_t us);
+void slab_pcpu_flush_locked(struct kmem_cache *c, bool ask);
+void slab_pcpu_attach(struct kmem_cache *c);
+void slab_pcpu_detach(struct kmem_cache *c);
+unsigned int slab_pcpu_check_locked(struct kmem_cache *c);
+void slab_pcpu_stats_locked(const struct kmem_cache *c,
+			    struct kmem_cache_stats *st);
+
+/*
+ * The CPUs' side, for mm/lock.c: slab_pcpu_prepare - per-CPU state for
+ * @ncpus CPUs in every cache that can have it (mm_smp_prepare(), before
+ * anything else it does).  Returns: 0 or -ENOMEM.  slab_pcpu_convert -
+ * make each of those caches SLAB_PCPU (its last step, no other CPU
+ * running mm code).  slab_cpu_offline - this CPU's magazines back into
+ * the maps (mm_cpu_offline()).  slab_cpu_drain_kicked - honour this
+ * CPU's requests in every cache that asked (mm_cpu_drain_kicked()).
+ * Context: no slab lock held; the last two with interrupts off.
+ */
+int slab_pcpu_prepare(unsigned int ncpus);
+void slab_pcpu_convert(void);
+void slab_cpu_offline(void);
+void slab_cpu_drain_kicked(void);
+
+/*
+ * The cache of per-CPU magazines (struct slab_cpu), kmem_cache_cpu, and
+ * slab_cpu_cache_setup(), which makes it when first needed (mm/slab_cache.c).
+ * Context: no slab lock held.  Returns: 0, or -E2BIG if it cannot be laid out.
+ */
+extern struct kmem_cache kmem_cpu_boot;
+int slab_cpu_cache_setup(void);
+
+/* One violation of the checker: print it, count it in `bad`. */
+#define SLAB_CHECK(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			printk("slab_check: cache %s: ", c->name);	\
+			printk(__VA_ARGS__);				\
+			printk("\n");					\
+			bad++;						\
+		}							\
+	} while (0)
+
+/*
  * The debug word of @obj (who freed it last).  It lies in memory memcheck
  * sees as no-access (host builds), so each access opens that word alone.
  */
@@ -343,10 +497,14 @@ static inline unsigned long slab_free_bits(const struct slab *s,
 	return s->map[2 * w];
 }
 
+/*
+ * Read atomically: in a SLAB_PCPU cache any CPU sets or clears held bits
+ * without the cache lock (mm/slab_pcpu.c).
+ */
 static inline unsigned long slab_held_bits(const struct slab *s,
 					   unsigned int w)
 {
-	return s->map[2 * w + 1];
+	return __atomic_load_n(&s->map[2 * w + 1], __ATOMIC_RELAXED);
 }
 
 static inline unsigned long *slab_map_word(struct slab *s, unsigned int i)
@@ -374,6 +532,31 @@ static inline bool slab_slot_is_free(const unsigned long *word,
 				     unsigned long bit)
 {
 	return ((word[0] | word[1]) & bit) != 0;
+}
+
+/*
+ * Set bit @b of the held-map word @word atomically, whatever other CPUs
+ * do to its other bits.  Returns: whether it was set already.  The
+ * kernel is built for the 386, whose compiler would call libatomic for
+ * a fetch-and-or whose result is used; `lock bts` is a 386 instruction.
+ */
+static inline bool slab_held_test_and_set(unsigned long *word, unsigned int b)
+{
+#ifdef MM_HOST
+	return (__atomic_fetch_or(word, 1ul << b, __ATOMIC_RELAXED) >> b) & 1;
+#else
+	bool was;
+
+	__asm__ volatile("lock; btsl %2, %1; setc %0"
+			 : "=q"(was), "+m"(*word) : "Ir"(b) : "memory", "cc");
+	return was;
+#endif
+}
+
+/* Clear the bits @bits of the held-map word @word atomically. */
+static inline void slab_held_clear(unsigned long *word, unsigned long bits)
+{
+	__atomic_fetch_and(word, ~bits, __ATOMIC_RELAXED);
 }
 
 /* Put @obj (its map word @word, bit @bit) into the magazine, with room. */
@@ -532,6 +715,21 @@ void *slab_alloc_empty(struct kmem_cache *c, gfp_t gfp, size_t size,
  */
 void *slab_zero(struct kmem_cache *c, void *obj);
 
+/* The end of every slow allocation: valgrind's view, __GFP_ZERO. */
+static inline void *slab_alloc_done(struct kmem_cache *c, gfp_t gfp,
+				    void *obj)
+{
+	mm_pool_alloc(c, obj, c->object_size);
+	if (c->ctor) {
+		if (c->flags & SLAB_DEBUG)
+			c->ctor(obj);
+		mm_mark_defined(obj, c->object_size);
+	}
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
 /* The lowest free slot of the word the cache holds (@bits, not 0). */
 SLAB_INLINE void *slab_take_bit(struct kmem_cache *c, unsigned long bits)
 {
@@ -582,9 +780,10 @@ SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
 /*
  * The fast path runs on one CPU only (its lock pair is interrupt masking
  * in release builds); once a second CPU may run, every allocation takes
- * the slow path and the real cache lock.  Per-CPU magazines would spare
- * that lock; the kernel has one CPU until its bring-up calls
- * mm_smp_prepare(), so the test decided once at boot is what it needs.
+ * the slow path: this CPU's magazine for a cache with SLAB_PCPU
+ * (slab_pcpu_alloc()), else the real cache lock.  The kernel has one CPU
+ * until its bring-up calls mm_smp_prepare(), so the test decided once at
+ * boot is what it needs.
  */
 SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
 				    size_t size, void *caller)
@@ -653,8 +852,9 @@ SLAB_INLINE int slab_free_slot_body(struct kmem_cache *c, struct slab *s,
 }
 
 /*
- * On one CPU, under the fast lock pair; once a second CPU may run, the
- * same under the real lock (slab_free_slot_smp(), as allocations: see
+ * On one CPU, under the fast lock pair; once a second CPU may run,
+ * slab_free_slot_smp(): this CPU's magazine for a cache with SLAB_PCPU,
+ * else the same under the real lock (as allocations: see
  * slab_alloc_inline()).
  */
 SLAB_INLINE int slab_free_slot(struct kmem_cache *c, struct slab *s,
