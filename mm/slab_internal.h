@@ -151,8 +151,8 @@ struct slab_list {
  */
 struct slab_cpu {
 	unsigned long ng;		/* count | generation */
-	unsigned long allocs;		/* allocations not yet in stats */
-	unsigned long requested;	/* their bytes */
+	uint32_t allocs;		/* allocations not yet in stats */
+	uint32_t requested;		/* their bytes */
 	struct slab_mag_entry mag[SLAB_CPU_MAG];
 };
 

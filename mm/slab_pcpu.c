@@ -36,9 +36,10 @@
  * test) counts the slots whose held bit is clear, each word read once,
  * which is exact at the moment of the read whatever other CPUs do.  The
  * allocation counters of kmem_cache_stats() are each CPU's own
- * (allocs, requested), stored atomically and added by the reader; a
- * counter about to wrap (32 bits on i386) is folded into the cache's
- * 64-bit stats under the lock first.
+ * (allocs, requested: 32 bits, which the kernel stores and loads in one
+ * instruction), stored atomically and added by the reader; a counter
+ * about to wrap is folded into the cache's 64-bit stats under the lock
+ * first.
  *
  * Asking for a magazine.  Only its CPU may touch a magazine, so a CPU
  * that needs the objects back (kmem_cache_shrink(), kmem_cache_destroy(),
@@ -279,9 +280,9 @@ void slab_pcpu_fold(struct kmem_cache *c, struct slab_cpu *pc, size_t size)
 static inline void slab_pcpu_count(struct kmem_cache *c, struct slab_cpu *pc,
 				   size_t size)
 {
-	unsigned long a = pc->allocs + 1, r = pc->requested + size;
+	uint32_t a = pc->allocs + 1, r = pc->requested + (uint32_t)size;
 
-	if (sizeof(unsigned long) < sizeof(uint64_t) && unlikely(!a || r < size)) {
+	if (unlikely(!a || r < (uint32_t)size)) {
 		slab_pcpu_fold(c, pc, size);
 		return;
 	}
