@@ -405,6 +405,8 @@ void *slab_take_slot_locked(struct kmem_cache *c, gfp_t gfp,
  * path).  slab_pcpu_detach - give that state back (destroy: every
  * magazine empty).
  * slab_pcpu_check_locked - invariants 9 and 10.  Returns: violations.
+ * slab_pcpu_held_slots - the slots held and not free in the maps, over
+ * every slab of @c (invariant 10's count of the maps; cache lock held).
  * slab_pcpu_stats_locked - add every CPU's counters to @st.
  */
 void *slab_pcpu_alloc(struct kmem_cache *c, gfp_t gfp, size_t size);
@@ -417,6 +419,7 @@ void slab_pcpu_flush_locked(struct kmem_cache *c, bool ask);
 void slab_pcpu_attach(struct kmem_cache *c);
 void slab_pcpu_detach(struct kmem_cache *c);
 unsigned int slab_pcpu_check_locked(struct kmem_cache *c);
+unsigned int slab_pcpu_held_slots(const struct kmem_cache *c);
 void slab_pcpu_stats_locked(const struct kmem_cache *c,
 			    struct kmem_cache_stats *st);
 

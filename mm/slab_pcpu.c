@@ -671,8 +671,7 @@ static unsigned int slab_pcpu_check_mag(struct kmem_cache *c,
 	return bad;
 }
 
-/* The slots held and not free in the maps, over every slab of @c. */
-static unsigned int slab_pcpu_held_slots(const struct kmem_cache *c)
+unsigned int slab_pcpu_held_slots(const struct kmem_cache *c)
 {
 	const struct slab *s;
 	unsigned int n = 0, id, w;

@@ -64,26 +64,10 @@ static unsigned int depot_count(const struct kmem_cache *c)
 	return c->depot->ng & SLAB_CPU_N_MASK;
 }
 
-/* Slots held and not free in their maps, over every slab of @c. */
-static unsigned int held_not_free(const struct kmem_cache *c)
-{
-	const struct slab *s;
-	unsigned int n = 0, id, w;
-
-	for (id = 0; id <= SLAB_NR_LISTS; id++) {
-		s = id == SLAB_NR_LISTS ? c->active : c->lists[id].head;
-		for (; s; s = id == SLAB_NR_LISTS ? NULL : s->next)
-			for (w = 0; w < c->map_words; w++)
-				n += (unsigned int)__builtin_popcountl(
-					s->map[2 * w + 1] & ~s->map[2 * w]);
-	}
-	return n;
-}
-
 /* Invariant 10 exactly: the CPUs are not between two steps here. */
 static void expect_counted(const struct kmem_cache *c)
 {
-	assert_int_equal(held_not_free(c),
+	assert_int_equal(slab_pcpu_held_slots(c),
 			 mag_count(c, 0) + mag_count(c, 1) + depot_count(c));
 }
 
@@ -120,19 +104,25 @@ static void fill_all_three(struct kmem_cache *c, void **o)
 		kmem_cache_free(c, o[i]);
 }
 
-/* The SMP path on two CPUs, CPU 1 online, the counts settled. */
-static int setup_smp(void **state)
+/* CPU 1 online; the free frames the case must end with counted. */
+static void cpu1_online_settled(void)
 {
-	(void)state;
-	machine_boot(MiB(64));
-	assert_int_equal(kmem_cache_init(0), 0);
-	assert_int_equal(mm_smp_prepare(2), 0);
 	as_cpu(1);
 	assert_int_equal(mm_cpu_online(), 0);
 	as_cpu(0);
 	settle();
 	base_free = zones_total_free();
 	host_log_clear();
+}
+
+/* The SMP path on two CPUs. */
+static int setup_smp(void **state)
+{
+	(void)state;
+	machine_boot(MiB(64));
+	assert_int_equal(kmem_cache_init(0), 0);
+	assert_int_equal(mm_smp_prepare(2), 0);
+	cpu1_online_settled();
 	return 0;
 }
 
@@ -200,12 +190,7 @@ static void test_prepare_converts(void **state)
 	assert_int_equal(active_objs(c), 0);
 	assert_int_equal(kmem_cache_check(c), 0);
 	assert_int_equal(kmem_cache_destroy(c), 0);
-	as_cpu(1);
-	assert_int_equal(mm_cpu_online(), 0);
-	as_cpu(0);
-	settle();
-	base_free = zones_total_free();
-	host_log_clear();
+	cpu1_online_settled();
 }
 
 /*
@@ -267,7 +252,7 @@ static void test_magazine_batches(void **state)
 static void expect_refused(struct kmem_cache *c, void *p)
 {
 	unsigned int m0 = mag_count(c, 0), m1 = mag_count(c, 1);
-	unsigned int d = depot_count(c), held = held_not_free(c);
+	unsigned int d = depot_count(c), held = slab_pcpu_held_slots(c);
 	uint64_t refused = c->stats.refused;
 	char line[160];
 
@@ -279,7 +264,7 @@ static void expect_refused(struct kmem_cache *c, void *p)
 	assert_int_equal(mag_count(c, 0), m0);
 	assert_int_equal(mag_count(c, 1), m1);
 	assert_int_equal(depot_count(c), d);
-	assert_int_equal(held_not_free(c), held);
+	assert_int_equal(slab_pcpu_held_slots(c), held);
 	host_log_clear();
 }
 
