@@ -38,6 +38,13 @@
  * reclaim and destroy first put the magazine back into the maps
  * (slab_mag_drain_locked()).
  *
+ * That is the one-CPU design.  Once a second CPU may run, a cache
+ * without debug has a magazine per CPU instead of its own magazine and
+ * held word (SLAB_PCPU, mm/slab_pcpu.c): its held map then has every slot
+ * not handed out, and this file gives it slots one at a time from the
+ * maps (slab_take_slot_locked()) and takes them back
+ * (slab_slot_put_locked()).
+ *
  * A descriptor is an object of the cache kmem_slab (off-slab) when its
  * slab holds at most SLAB_DESC_MAP_BITS objects, so the descriptors of
  * all slabs lie together in a few frames and a free to a cold slab finds
@@ -72,7 +79,10 @@
  * Locking: each cache's lock (interrupts off) guards its lists, its slabs
  * and its stats; slab_caches_lock guards the list of caches (order:
  * slab_caches_lock, then a cache lock, then kmem_slab's lock, then a zone
- * lock).  All functions may be called from IRQ handlers; none sleeps.
+ * lock).  A SLAB_PCPU cache's held-map words change by atomic
+ * read-modify-write only, since its CPUs set and clear their bits
+ * without the lock.  All functions may be called from IRQ handlers; none
+ * sleeps.
  * slab_grow() calls alloc_pages() with its cache's lock held (and
  * kmem_slab's, when that grows for a descriptor): the buddy's reclaim
  * hook may run there, and takes no lock that may be held.

@@ -29,6 +29,14 @@
  * is growing cannot have empty slabs anyway: it grows only when it has
  * neither a partial nor an empty slab.
  *
+ * With per-CPU magazines (mm/slab_pcpu.c) shrink and destroy first ask
+ * every CPU for its magazine of the cache and wait for the answers,
+ * with no slab lock held, since a CPU answers under slab_caches_lock and
+ * the cache lock; a destroy that a CPU does not answer in time is
+ * refused.  The reclaim hook asks and does not wait.  The magazines
+ * come from kmem_cache_cpu, a static cache made when first needed and
+ * destroyed after the caches they serve.
+ *
  * Locking: slab_caches_lock guards the list of caches; each cache's lock
  * its state (see mm/slab.c for the order).
  */
