@@ -543,12 +543,26 @@ void slab_pcpu_detach(struct kmem_cache *c)
 	c->flags &= ~SLAB_PCPU;
 }
 
+/* Is there a cache to give magazines (none with slab_debug)? */
+static bool slab_pcpu_wanted(void)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+	const struct kmem_cache *c;
+
+	for (c = slab_caches; c && !slab_pcpu_eligible(c); c = c->next)
+		;
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	return c != NULL;
+}
+
 int slab_pcpu_prepare(unsigned int ncpus)
 {
 	unsigned long flags;
 	struct kmem_cache *c;
 	int err = 0;
 
+	if (!slab_pcpu_wanted())
+		return 0;
 	if (slab_cpu_cache_setup() != 0)
 		return -ENOMEM;
 	flags = mm_lock_irqsave(&slab_caches_lock);
