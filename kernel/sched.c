@@ -102,15 +102,9 @@ void sched_enqueue(struct proc *p)
 		kick_idle_cpu(p);
 }
 
-/* Take the first queued process @cpu may run off the queue. */
-static struct proc *sched_take(unsigned int cpu)
+/* Take queued @p, behind @prev (NULL: the head), off the queue. */
+static void unlink_after(struct proc *prev, struct proc *p)
 {
-	struct proc *prev = NULL, *p;
-
-	for (p = run_head; p && !allowed(p, cpu); p = p->run_next)
-		prev = p;
-	if (!p)
-		return NULL;
 	if (prev)
 		prev->run_next = p->run_next;
 	else
@@ -118,6 +112,17 @@ static struct proc *sched_take(unsigned int cpu)
 	if (run_tail == p)
 		run_tail = prev;
 	p->run_next = NULL;
+}
+
+/* Take the first queued process @cpu may run off the queue. */
+static struct proc *sched_take(unsigned int cpu)
+{
+	struct proc *prev = NULL, *p;
+
+	for (p = run_head; p && !allowed(p, cpu); p = p->run_next)
+		prev = p;
+	if (p)
+		unlink_after(prev, p);
 	return p;
 }
 
@@ -127,15 +132,8 @@ void sched_remove(struct proc *p)
 
 	for (q = run_head; q && q != p; q = q->run_next)
 		prev = q;
-	if (!q)
-		return;
-	if (prev)
-		prev->run_next = p->run_next;
-	else
-		run_head = p->run_next;
-	if (run_tail == p)
-		run_tail = prev;
-	p->run_next = NULL;
+	if (q)
+		unlink_after(prev, p);
 }
 
 /* Move queued @p to the head of the queue. */
