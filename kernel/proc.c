@@ -192,9 +192,30 @@ int proc_fork(const struct trap_frame *tf)
 }
 
 /*
+ * Everything @p holds goes, and it becomes a zombie with wait status
+ * @status: its address space (switched away from first when loaded
+ * here), its FPU state, and the console if @p was stopped in the middle
+ * of a write() (a process killed at a preemption point never returns to
+ * release it).
+ */
+static void proc_give_up(struct proc *p, int status)
+{
+	if (p->mm) {
+		if (p->mm->pd == arch_mmu_current())
+			vmm_switch(vmm_kernel_pd);	/* lazily loaded here */
+		mm_destroy(p->mm);
+		p->mm = NULL;
+	}
+	fpu_release(&p->fpu);
+	console_write_forget(p);
+	p->status = status;
+	p->state = PROC_ZOMBIE;
+}
+
+/*
  * Make @p a zombie with wait status @status: its children go to process
- * 0, its address space (not the loaded one) and the FPU are given up, a
- * parent waiting for it is woken.
+ * 0, what it held is given up (proc_give_up()), a parent waiting for it
+ * is woken.
  */
 static void proc_zombify(struct proc *p, int status)
 {
@@ -203,15 +224,7 @@ static void proc_zombify(struct proc *p, int status)
 	for (c = procs; c; c = c->next)
 		if (c->parent == p)
 			c->parent = &proc0;
-	if (p->mm) {
-		if (p->mm->pd == arch_mmu_current())
-			vmm_switch(vmm_kernel_pd);	/* lazily loaded here */
-		mm_destroy(p->mm);
-		p->mm = NULL;
-	}
-	fpu_release(&p->fpu);
-	p->status = status;
-	p->state = PROC_ZOMBIE;
+	proc_give_up(p, status);
 	if (p->parent->state == PROC_SLEEPING)
 		sched_enqueue(p->parent);
 }
@@ -274,15 +287,8 @@ void proc_kill_all(int status)
 		p->parent = &proc0;
 		if (kill_elsewhere(p, status))
 			continue;	/* exits on its CPU, a zombie of ours */
-		if (p->state != PROC_ZOMBIE) {
-			if (p->mm->pd == arch_mmu_current())
-				vmm_switch(vmm_kernel_pd);
-			mm_destroy(p->mm);
-			p->mm = NULL;
-			fpu_release(&p->fpu);
-			p->status = status;
-			p->state = PROC_ZOMBIE;
-		}
+		if (p->state != PROC_ZOMBIE)
+			proc_give_up(p, status);
 	}
 }
 

@@ -241,6 +241,12 @@ int elf_load(struct mm *mm, const struct user_prog *prog, int argc,
 void syscall_entry(struct trap_frame *tf);
 
 /*
+ * console_write_forget - @p, ended, no longer owns the console if a
+ * write() of it was stopped midway; the next writer may go on.
+ */
+void console_write_forget(const struct proc *p);
+
+/*
  * user_ok - may the current process's system call read (or, @write,
  * write) the @n bytes at user address @a?  Below PAGE_OFFSET, and every
  * region crossed allows it (a PROT_NONE page is not the kernel's to use).

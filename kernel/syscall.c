@@ -53,7 +53,9 @@ int user_ok(uintptr_t a, size_t n, bool write)
  * what it wrote, or -EINTR if that was nothing, and the shell then ends
  * the program.  One process writes at a time (console_writer): another
  * CPU's writer waits for the whole write, so a process's line is never
- * cut by another's, as on a Linux terminal for writes of a line.
+ * cut by another's, as on a Linux terminal for writes of a line.  A
+ * writer killed at a preemption point never comes back: ending it gives
+ * the console up (console_write_forget()).
  */
 static struct proc *console_writer;
 
@@ -98,6 +100,12 @@ static long sys_write(int fd, uintptr_t buf, size_t len)
 	ret = console_write_user(buf, len);
 	console_writer = NULL;
 	return ret;
+}
+
+void console_write_forget(const struct proc *p)
+{
+	if (console_writer == p)
+		console_writer = NULL;
 }
 
 /* Linux's times(2) without the struct: clock ticks (PIT_HZ) since boot. */
