@@ -12,47 +12,20 @@
  * kernel spin does.
  */
 #include "klock.h"
-#include "percpu.h"
 #include "mm/lock.h"
 
-#define KLOCK_NOBODY	0xffffffffu
+struct klock klock = { 0, KLOCK_NOBODY, 0 };
 
-static struct {
-	uint32_t word;			/* 1: held */
-	uint32_t holder;
-	unsigned long contended;
-} klock = { 0, KLOCK_NOBODY, 0 };
-
-static bool klock_try(void)
+/* The first exchange failed: wait for the word to clear, then take it. */
+void klock_wait(void)
 {
-	return __atomic_exchange_n(&klock.word, 1, __ATOMIC_ACQUIRE) == 0;
-}
-
-void klock_acquire_smp(void)
-{
-	if (!klock_try()) {
-		klock.contended++;	/* racy, a statistic */
-		do {
-			while (__atomic_load_n(&klock.word, __ATOMIC_RELAXED)) {
-				__asm__ volatile("sti; rep; nop; cli"
-						 : : : "memory");
-				arch_cpu_relax();
-			}
-		} while (!klock_try());
-	}
-	klock.holder = smp_processor_id();
-}
-
-void klock_release_smp(void)
-{
-	klock.holder = KLOCK_NOBODY;
-	__atomic_store_n(&klock.word, 0, __ATOMIC_RELEASE);
-}
-
-bool klock_held_smp(void)
-{
-	return __atomic_load_n(&klock.holder, __ATOMIC_RELAXED) ==
-	       smp_processor_id();
+	klock.contended++;	/* racy, a statistic */
+	do {
+		while (__atomic_load_n(&klock.word, __ATOMIC_RELAXED)) {
+			__asm__ volatile("sti; rep; nop; cli" : : : "memory");
+			arch_cpu_relax();
+		}
+	} while (!klock_try());
 }
 
 void klock_relax(void)

@@ -27,11 +27,48 @@
 #define KERNEL_KLOCK_H
 
 #include <stdbool.h>
+#include "percpu.h"
 #include "mm/lock.h"
 
-void klock_acquire_smp(void);
-void klock_release_smp(void);
-bool klock_held_smp(void);
+#define KLOCK_NOBODY	0xffffffffu
+
+/*
+ * The lock word and its holder, inline so that the uncontended take and
+ * every release cost a few instructions on each entry from ring 3 and
+ * each return to it.  Nothing outside klock.h and klock.c touches them.
+ */
+struct klock {
+	uint32_t word;			/* 1: held */
+	uint32_t holder;		/* CPU number, or KLOCK_NOBODY */
+	unsigned long contended;	/* takes that had to wait (racy) */
+};
+extern struct klock klock;
+
+void klock_wait(void);			/* klock.c: the contended take */
+
+static inline bool klock_try(void)
+{
+	return __atomic_exchange_n(&klock.word, 1, __ATOMIC_ACQUIRE) == 0;
+}
+
+static inline void klock_acquire_smp(void)
+{
+	if (__builtin_expect(!klock_try(), 0))
+		klock_wait();
+	klock.holder = smp_processor_id();
+}
+
+static inline void klock_release_smp(void)
+{
+	klock.holder = KLOCK_NOBODY;
+	__atomic_store_n(&klock.word, 0, __ATOMIC_RELEASE);
+}
+
+static inline bool klock_held_smp(void)
+{
+	return __atomic_load_n(&klock.holder, __ATOMIC_RELAXED) ==
+	       smp_processor_id();
+}
 
 /* With one CPU there is nobody to exclude: nothing is done. */
 static inline void klock_acquire(void)

@@ -174,10 +174,10 @@ void sched_yield(void);
 void sched_tick(struct trap_frame *tf);
 
 /*
- * sched_return_user - the last step before the return to ring 3 (called
- * from trap_return with the frame): a process ended from another CPU
- * exits here; otherwise the kernel lock is released if this CPU holds it.
- * Context: any trap's return, interrupts off.
+ * sched_return_user - a process ended from another CPU exits here, on
+ * its way back to ring 3 (called from trap_return, which otherwise
+ * releases the kernel lock itself, once several CPUs run).  Does not
+ * return.  Context: any trap's return to ring 3, interrupts off.
  */
 void sched_return_user(struct trap_frame *tf);
 

@@ -254,20 +254,24 @@ void sched_preempt_point(void)
 		schedule();
 }
 
+/* The offsets isr.asm's trap_return reads (its equ lines). */
+_Static_assert(__builtin_offsetof(struct trap_frame, cs) == 60, "FRAME_CS");
+_Static_assert(__builtin_offsetof(struct percpu, cpu) == 4, "PERCPU_CPU");
+_Static_assert(__builtin_offsetof(struct percpu, cur_proc) == 12,
+	       "PERCPU_CUR_PROC");
+_Static_assert(__builtin_offsetof(struct proc, killed) == 0x24c,
+	       "PROC_KILLED");
+_Static_assert(__builtin_offsetof(struct klock, holder) == 4,
+	       "KLOCK_HOLDER");
+
 void sched_return_user(struct trap_frame *tf)
 {
-	struct proc *p;
+	struct proc *p = current;
 
-	if ((tf->cs & 3) != 3)
-		return;
-	p = current;
-	if (p->killed) {
-		if (!klock_held())
-			klock_acquire();
-		proc_exit(p->killed);
-	}
-	if (klock_held())
-		klock_release();
+	MM_ASSERT((tf->cs & 3) == 3 && p->killed);
+	if (!klock_held_smp())
+		klock_acquire_smp();
+	proc_exit(p->killed);
 }
 
 void sched_kick(const struct proc *p)

@@ -10,11 +10,21 @@
 KERNEL_DS equ 0x10
 PERCPU_SEL equ 0x38
 MM_LOCK_SMP equ 0x1
+; Offsets the return path reads, each checked by a _Static_assert in
+; kernel/sched.c: struct trap_frame's cs, struct percpu's cpu and
+; cur_proc, struct proc's killed, struct klock's holder.
+FRAME_CS equ 60
+PERCPU_CPU equ 4
+PERCPU_CUR_PROC equ 12
+PROC_KILLED equ 0x24c
+KLOCK_HOLDER equ 4
+KLOCK_NOBODY equ 0xffffffff
 
 section .text
 extern trap_dispatch
 extern sched_return_user
 extern mm_lock_mode
+extern klock
 
 %macro TRAP_NOERR 1
 global trap_stub_%1
@@ -58,16 +68,30 @@ trap_common:
 	push esp			; struct trap_frame *
 	call trap_dispatch
 	add esp, 4
-; Every return, a new process's first one included, passes the process
-; layer's last step before ring 3 (kernel/sched.c: sched_return_user())
-; once several CPUs run (mm_lock_mode's MM_LOCK_SMP bit, include/mm/lock.h).
+; Every return to ring 3, a new process's first one included, passes the
+; process layer's last step once several CPUs run (mm_lock_mode's
+; MM_LOCK_SMP bit, include/mm/lock.h): the kernel lock is released if
+; this CPU holds it (kernel/klock.h: klock_release_smp(); an x86 store
+; has release order), and a process ended from another CPU goes to
+; kernel/sched.c's sched_return_user() instead, to exit.
 global trap_return
 trap_return:
 	test dword [mm_lock_mode], MM_LOCK_SMP
 	jz .restore
+	test byte [esp + FRAME_CS], 3	; back to the kernel: nothing to do
+	jz .restore
+	mov eax, [fs:PERCPU_CUR_PROC]
+	cmp dword [eax + PROC_KILLED], 0
+	jne .killed
+	mov eax, [fs:PERCPU_CPU]
+	cmp [klock + KLOCK_HOLDER], eax
+	jne .restore			; an interrupt of ring 3: not held
+	mov dword [klock + KLOCK_HOLDER], KLOCK_NOBODY
+	mov dword [klock], 0
+	jmp .restore
+.killed:
 	push esp			; struct trap_frame *
-	call sched_return_user
-	add esp, 4
+	call sched_return_user		; does not return
 .restore:
 	pop gs
 	pop fs
