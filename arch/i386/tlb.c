@@ -45,6 +45,7 @@ static struct tlb_request tlb_req;
 static uint32_t tlb_pending;		/* CPUs yet to answer tlb_req */
 static bool tlb_ready;			/* the IPI handler is registered */
 static pfn_t tlb_loaded[SMP_MAX_CPUS];	/* each CPU's CR3 */
+static uint32_t tlb_seen;		/* CPUs that have noted a CR3 */
 static bool tlb_lazy[SMP_MAX_CPUS];
 static struct tlb_stats tlb_stats[SMP_MAX_CPUS];
 static uint64_t tlb_cycles;		/* TSC cycles of every shootdown */
@@ -120,6 +121,8 @@ void tlb_note_switch(pfn_t pd)
 
 	__atomic_store_n(&tlb_loaded[cpu], pd, __ATOMIC_RELEASE);
 	tlb_lazy[cpu] = false;
+	if (!(__atomic_load_n(&tlb_seen, __ATOMIC_RELAXED) & (1u << cpu)))
+		__atomic_or_fetch(&tlb_seen, 1u << cpu, __ATOMIC_RELEASE);
 }
 
 void tlb_set_lazy(bool lazy)
@@ -127,18 +130,37 @@ void tlb_set_lazy(bool lazy)
 	tlb_lazy[smp_processor_id()] = lazy;
 }
 
-/* The CPUs other than this one that may cache entries of @pd. */
-static uint32_t tlb_targets(pfn_t pd)
+/* The online CPUs other than this one: each may cache the kernel half. */
+static uint32_t tlb_kernel_targets(void)
 {
 	unsigned int self = smp_processor_id(), i;
 	uint32_t mask = 0;
 
-	for (i = 0; i < nr_cpu_slots; i++) {
-		if (i == self || !__atomic_load_n(&cpu_slots[i].online,
-						  __ATOMIC_ACQUIRE))
-			continue;
-		if (pd == PFN_NONE ||
-		    __atomic_load_n(&tlb_loaded[i], __ATOMIC_ACQUIRE) == pd)
+	for (i = 0; i < nr_cpu_slots; i++)
+		if (i != self &&
+		    __atomic_load_n(&cpu_slots[i].online, __ATOMIC_ACQUIRE))
+			mask |= 1u << i;
+	return mask;
+}
+
+/*
+ * The CPUs other than this one that may cache entries of @pd: for a user
+ * directory, those among the CPUs that ever loaded one (tlb_seen) whose
+ * CR3 holds it, one bit scan per such CPU.
+ */
+static uint32_t tlb_targets(pfn_t pd)
+{
+	uint32_t cpus, mask = 0;
+	unsigned int i;
+
+	if (pd == PFN_NONE)
+		return tlb_kernel_targets();
+	cpus = __atomic_load_n(&tlb_seen, __ATOMIC_ACQUIRE) &
+	       ~(1u << smp_processor_id());
+	while (cpus) {
+		i = (unsigned int)__builtin_ctz(cpus);
+		cpus &= cpus - 1;
+		if (__atomic_load_n(&tlb_loaded[i], __ATOMIC_ACQUIRE) == pd)
 			mask |= 1u << i;
 	}
 	return mask;
