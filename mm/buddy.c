@@ -190,6 +190,14 @@ static const int8_t *gfp_zonelist(gfp_t gfp)
  */
 static struct zone *buddy_fast_zone[GFP_VALID_MASK + 1];
 
+/*
+ * The same table for the per-CPU path once a second CPU may run
+ * (alloc_pages_nofast()): filled exactly when buddy_fast_zone[] would be
+ * but for MM_LOCK_SMP, and empty otherwise, so that the per-CPU path
+ * also never looks at injection or page debugging itself.
+ */
+static struct zone *buddy_pcp_zone[GFP_VALID_MASK + 1];
+
 /* The type of the first populated zone of @gfp's list, or -1. */
 static int buddy_first_zone(gfp_t gfp)
 {
@@ -206,19 +214,22 @@ static int buddy_first_zone(gfp_t gfp)
  * place that asks should_fail_page(), and the slow path that checks and
  * fills poison.  The fast path itself never looks at either.  Once a
  * second CPU may run (MM_LOCK_SMP), the table stays empty too: the fast
- * path's zone-lock pair masks interrupts and nothing more.
+ * path's zone-lock pair masks interrupts and nothing more, and
+ * buddy_pcp_zone[] takes its place.
  */
 void buddy_fast_zones_update(void)
 {
-	bool off = fault_inject_armed(FAULT_PAGE) || page_debug ||
-		   (mm_lock_mode & MM_LOCK_SMP);
+	bool off = fault_inject_armed(FAULT_PAGE) || page_debug;
+	bool smp = mm_lock_mode & MM_LOCK_SMP;
 	gfp_t gfp;
 
 	for (gfp = 0; gfp <= GFP_VALID_MASK; gfp++) {
 		int t = buddy_first_zone(gfp);
+		struct zone *zone = t >= 0 && !(gfp & __GFP_ZERO) && !off ?
+				    &zones[t] : NULL;
 
-		buddy_fast_zone[gfp] = t >= 0 && !(gfp & __GFP_ZERO) &&
-				       !off ? &zones[t] : NULL;
+		buddy_fast_zone[gfp] = smp ? NULL : zone;
+		buddy_pcp_zone[gfp] = smp ? zone : NULL;
 	}
 }
 
@@ -435,25 +446,27 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 
 /*
  * A request the fast path's table does not serve (__GFP_ZERO, a gfp
- * outside the table, no populated zone, or page injection armed): the
- * injection check, then the slow path.  An injected failure is counted
- * by mm/fault_inject.c and prints nothing.
+ * outside the table, no populated zone, page injection armed, or several
+ * CPUs running).  Once several CPUs run, a plain request of order below
+ * HOT_ORDERS goes to this CPU's hot list (buddy_pcp_zone[]); anything
+ * else gets the injection check, then the slow path.  An injected
+ * failure is counted by mm/fault_inject.c and prints nothing.
  */
 static __attribute__((noinline)) struct page *
 alloc_pages_nofast(gfp_t gfp, unsigned int order)
 {
+	struct zone *zone = gfp <= GFP_VALID_MASK ? buddy_pcp_zone[gfp] : NULL;
+	struct page *page;
+
+	if (zone && order < HOT_ORDERS) {	/* several CPUs, plain request */
+		page = buddy_pcp_alloc(zone, order);
+		if (page)
+			return page;
+		return alloc_pages_slow(gfp, order);
+	}
 	if (unlikely(fault_inject_armed(FAULT_PAGE)) &&
 	    should_fail_page(buddy_first_zone(gfp & GFP_VALID_MASK), order))
 		return NULL;
-	if ((mm_lock_mode & MM_LOCK_SMP) && order < HOT_ORDERS &&
-	    !(gfp & (__GFP_ZERO | ~GFP_VALID_MASK)) && !page_debug) {
-		int t = buddy_first_zone(gfp);
-		struct page *page = t >= 0 ?
-				    buddy_pcp_alloc(&zones[t], order) : NULL;
-
-		if (page)
-			return page;
-	}
 	return alloc_pages_slow(gfp, order);
 }
 
@@ -770,7 +783,11 @@ BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 /*
  * A release once a second CPU may run: this CPU's hot list if the
  * per-CPU fast path takes it (buddy_pcp_free()), else the slow path
- * under the zone lock.
+ * under the zone lock.  Only a last reference can go to a hot list, so
+ * a page whose count is not 1 (a frame still shared: a put after a
+ * copy-on-write or at an exit) goes straight to the slow path, which
+ * drops the reference under the lock; the count read here is a hint,
+ * checked again on either path.
  */
 static __attribute__((noinline)) int
 buddy_release_smp(struct zone *zone, struct page *page, pfn_t pfn,
@@ -778,7 +795,8 @@ buddy_release_smp(struct zone *zone, struct page *page, pfn_t pfn,
 {
 	unsigned long flags;
 
-	if (buddy_pcp_free(zone, page, pfn,
+	if (__atomic_load_n(&page->_refcount, __ATOMIC_RELAXED) == 1 &&
+	    buddy_pcp_free(zone, page, pfn,
 			   kind == RELEASE_PUT ? ~0u : order))
 		return 0;
 	flags = mm_lock_irqsave_fast(&zone->lock);
