@@ -332,6 +332,13 @@ BUDDY_INLINE void pcp_honour_locked(struct zone *zone)
 int buddy_pcp_prepare(unsigned int ncpus);
 
 /*
+ * mm_cpu_drain_kicked() and mm_cpu_offline()'s part (mm/lock.c): this
+ * CPU's hot lists of every zone that asked for them, or of every zone.
+ */
+void pcp_drain_kicked(void);
+void pcp_cpu_offline(void);
+
+/*
  * The per-CPU fast paths, once a second CPU may run (mm/buddy_pcp.c):
  * buddy_pcp_alloc - pop this CPU's order-o list of @zone (o below
  * HOT_ORDERS), or NULL if it is empty or a drain is asked for.

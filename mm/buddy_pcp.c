@@ -158,7 +158,7 @@ void buddy_drain_stats(struct zone *zone, struct buddy_drain_stats *out)
 }
 
 /* The zones whose drain_req has this CPU's bit; it drains there. */
-void mm_cpu_drain_kicked(void)
+void pcp_drain_kicked(void)
 {
 	uint32_t bit = 1u << arch_cpu_id();
 	unsigned int t;
@@ -273,7 +273,7 @@ int mm_cpu_online(void)
 	return 0;
 }
 
-void mm_cpu_offline(void)
+void pcp_cpu_offline(void)
 {
 	pcp_set_online(arch_cpu_id(), false);
 }

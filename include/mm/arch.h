@@ -218,11 +218,12 @@ static inline void arch_cpu_relax(void)
  * arch_cpu_kick - ask CPU @cpu to call mm_cpu_drain_kicked() soon, on
  * itself: the kernel sends it the drain IPI, the host leaves a word in
  * the CPU's mailbox that its thread polls (host_cpu_poll()).  Called by
- * mm/buddy_pcp.c for each CPU whose drain request bit it has just set;
- * the request itself is the bit, which the CPU also honours at its next
- * allocator entry, so a kick that is late or lost only delays the drain.
- * Context: any, interrupts off, zone locks may be held; never waits for
- * the CPU kicked.
+ * mm/buddy_pcp.c and mm/slab_pcpu.c for each CPU whose drain request bit
+ * (of a zone, of a cache) it has just set; the request itself is the
+ * bit, which the CPU also honours at its next allocator entry, so a kick
+ * that is late or lost only delays the drain.
+ * Context: any, interrupts off, zone or cache locks may be held; never
+ * waits for the CPU kicked.
  */
 void arch_cpu_kick(unsigned int cpu);
 
