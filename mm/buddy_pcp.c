@@ -38,7 +38,7 @@
  * waiting itself; it then honours at its next entry, and only this one
  * request fails.  A caller that needs every hot frame back and is on no
  * allocation path (a snapshot of the free counts,
- * buddy_drain_hot_sync()) waits up to PCP_SYNC_WAITS times as long: a
+ * buddy_drain_hot_sync()) waits up to ARCH_SYNC_WAIT_US, seconds: a
  * virtual CPU the host has not scheduled takes its IPI late.  Only the
  * counts of another CPU's lists are read, never their slots.
  *

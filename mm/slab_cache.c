@@ -341,7 +341,7 @@ static int slab_destroy_magazines(struct kmem_cache *c, void *caller)
 	if (!(c->flags & SLAB_PCPU))
 		return 0;
 	left = slab_pcpu_wait(c, slab_pcpu_ask(c),
-			      SLAB_SYNC_WAITS * ARCH_KICK_WAIT_US);
+			      ARCH_SYNC_WAIT_US);
 	if (!left)
 		return 0;
 	slab_count_refused(c);
@@ -438,8 +438,7 @@ unsigned int kmem_cache_shrink(struct kmem_cache *cache)
 	if (cache->flags & SLAB_PCPU)
 		slab_report_late(cache->name,
 				 slab_pcpu_wait(cache, slab_pcpu_ask(cache),
-						SLAB_SYNC_WAITS *
-						ARCH_KICK_WAIT_US));
+						ARCH_SYNC_WAIT_US));
 	return slab_shrink_now(cache);
 }
 
@@ -459,8 +458,7 @@ unsigned int kmem_cache_shrink_all(void)
 {
 	if (mm_lock_mode & MM_LOCK_SMP)
 		slab_report_late("shrink of every cache",
-				 slab_pcpu_ask_all(SLAB_SYNC_WAITS *
-						   ARCH_KICK_WAIT_US));
+				 slab_pcpu_ask_all(ARCH_SYNC_WAIT_US));
 	return slab_sum_caches(slab_shrink_now);
 }
 

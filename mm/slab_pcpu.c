@@ -55,7 +55,7 @@
  * and goes to the slow path.  Either way it gives its whole magazine
  * back to the maps under the cache lock and clears the bit there.
  * Shrink and destroy then wait, with no slab lock held, for the bits to
- * clear, SLAB_SYNC_WAITS * ARCH_KICK_WAIT_US at most (meanwhile this CPU
+ * clear, ARCH_SYNC_WAIT_US at most (meanwhile this CPU
  * honours requests addressed to it, so two CPUs that shrink at once do
  * not wait for each other), and go on; the reclaim hook, which may run
  * with cache locks held, does not wait.  A CPU going offline gives back

@@ -20,13 +20,6 @@
 #define SLAB_CPU_BATCH		16u
 #define SLAB_CPU_N_MASK		0xffu
 #define SLAB_CPU_GEN		0x100u
-/*
- * How long shrink and destroy wait for the CPUs they asked for their
- * magazines, in ARCH_KICK_WAIT_US: they are on no allocation path and
- * need every object back (a virtual CPU the host has not scheduled for a
- * while takes its kick late).
- */
-#define SLAB_SYNC_WAITS		20u
 
 /*
  * One CPU's magazine of one cache (and, with the counters unused, the

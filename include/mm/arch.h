@@ -236,13 +236,20 @@ void arch_cpu_kick(unsigned int cpu);
  * milliseconds in the kernel, where a kicked CPU answers within an
  * interrupt; a second on the host, whose thread-CPUs the host may
  * deschedule for a time slice and valgrind runs one at a time.
+ * ARCH_SYNC_WAIT_US - how long a CPU that needs every other CPU's lists
+ * or magazines back, and is on no allocation path (a shrink, a destroy,
+ * a snapshot of the free counts), waits for them: seconds, since a
+ * virtual CPU whose host thread is not running takes its kick only when
+ * the host runs it again, and such a CPU is still alive.
  * Context: any.
  */
 uint32_t arch_usecs(void);
 #ifdef MM_HOST
 #define ARCH_KICK_WAIT_US	1000000u
+#define ARCH_SYNC_WAIT_US	20000000u
 #else
 #define ARCH_KICK_WAIT_US	5000u
+#define ARCH_SYNC_WAIT_US	10000000u
 #endif
 
 /*
