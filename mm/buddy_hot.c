@@ -503,7 +503,7 @@ void buddy_drain_hot(struct zone *zone)
 int buddy_drain_hot_sync(struct zone *zone)
 {
 	uint32_t cpus = pcp_others_holding(zone);
-	uint32_t us = PCP_SYNC_WAITS * ARCH_KICK_WAIT_US;
+	uint32_t us = ARCH_SYNC_WAIT_US;
 
 	buddy_drain_hot(zone);
 	return pcp_wait_drained(zone, cpus, us) ? 0 : -ETIMEDOUT;

@@ -312,13 +312,12 @@ void pcp_honour_slow(struct zone *zone);
  * zone hold frames (a mask; their counts may change as it is read).
  * pcp_wait_drained - spin until none of @cpus has a drain request
  * pending in the zone, or @us microseconds passed (ARCH_KICK_WAIT_US on
- * an allocation path, PCP_SYNC_WAITS times that for a drain that must be
- * whole); with no zone lock held.  Returns: true if none has.
+ * an allocation path, ARCH_SYNC_WAIT_US for a drain that must be whole);
+ * with no zone lock held.  Returns: true if none has.
  * pcp_count_wait_locked - count one such wait and whether it ended
  * drained (struct buddy_drain_stats).
  */
 uint32_t pcp_others_holding(const struct zone *zone);
-#define PCP_SYNC_WAITS	20u
 bool pcp_wait_drained(struct zone *zone, uint32_t cpus, uint32_t us);
 void pcp_count_wait_locked(struct zone *zone, bool drained);
 
@@ -330,6 +329,13 @@ BUDDY_INLINE void pcp_honour_locked(struct zone *zone)
 
 /* mm_smp_prepare()'s part: the sets of CPUs 1..ncpus-1.  Returns: 0, -ENOMEM. */
 int buddy_pcp_prepare(unsigned int ncpus);
+
+/*
+ * mm_cpu_drain_kicked() and mm_cpu_offline()'s part (mm/lock.c): this
+ * CPU's hot lists of every zone that asked for them, or of every zone.
+ */
+void pcp_drain_kicked(void);
+void pcp_cpu_offline(void);
 
 /*
  * The per-CPU fast paths, once a second CPU may run (mm/buddy_pcp.c):

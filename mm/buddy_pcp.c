@@ -38,7 +38,7 @@
  * waiting itself; it then honours at its next entry, and only this one
  * request fails.  A caller that needs every hot frame back and is on no
  * allocation path (a snapshot of the free counts,
- * buddy_drain_hot_sync()) waits up to PCP_SYNC_WAITS times as long: a
+ * buddy_drain_hot_sync()) waits up to ARCH_SYNC_WAIT_US, seconds: a
  * virtual CPU the host has not scheduled takes its IPI late.  Only the
  * counts of another CPU's lists are read, never their slots.
  *
@@ -158,7 +158,7 @@ void buddy_drain_stats(struct zone *zone, struct buddy_drain_stats *out)
 }
 
 /* The zones whose drain_req has this CPU's bit; it drains there. */
-void mm_cpu_drain_kicked(void)
+void pcp_drain_kicked(void)
 {
 	uint32_t bit = 1u << arch_cpu_id();
 	unsigned int t;
@@ -273,7 +273,7 @@ int mm_cpu_online(void)
 	return 0;
 }
 
-void mm_cpu_offline(void)
+void pcp_cpu_offline(void)
 {
 	pcp_set_online(arch_cpu_id(), false);
 }

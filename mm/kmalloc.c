@@ -300,6 +300,7 @@ void *krealloc(const void *p, size_t size, gfp_t gfp)
 void kmalloc_get_stats(struct kmalloc_stats *st)
 {
 	unsigned long flags = mm_lock_irqsave(&kmalloc_lock);
+	struct kmem_cache_stats cs;
 	struct kmem_cache *c;
 	unsigned int i;
 
@@ -309,11 +310,10 @@ void kmalloc_get_stats(struct kmalloc_stats *st)
 		c = kmalloc_caches[i];
 		if (!c)
 			continue;
-		flags = mm_lock_irqsave(&c->lock);
-		st->requested += c->stats.requested;
-		st->allocated += c->stats.allocs * c->object_size;
-		st->failed += c->stats.alloc_fail;
-		mm_unlock_irqrestore(&c->lock, flags);
+		kmem_cache_stats(c, &cs);
+		st->requested += cs.requested;
+		st->allocated += cs.allocs * c->object_size;
+		st->failed += cs.alloc_fail;
 	}
 }
 

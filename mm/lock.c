@@ -10,9 +10,13 @@
  *
  * mm_smp_prepare() runs on the boot CPU before another CPU runs mm code:
  * no lock is held anywhere, so switching every lock's path at once is
- * safe; it gives every other CPU its hot lists (mm/buddy_pcp.c) and
- * turns off the buddy allocator's uniprocessor fast paths, whose
- * zone-lock pair is only interrupt masking, for the per-CPU ones.
+ * safe; it gives every CPU its magazine in every cache
+ * (mm/slab_pcpu.c) and every other CPU its hot lists (mm/buddy_pcp.c),
+ * and turns off the uniprocessor fast paths, whose lock pair is only
+ * interrupt masking, for the per-CPU ones.  Whatever can fail (memory
+ * for those) comes first, so a failure leaves the uniprocessor path as
+ * it was.  A CPU going offline and the drain kick reach both per-CPU
+ * layers through mm_cpu_offline() and mm_cpu_drain_kicked() here.
  *
  * Locking: these are the locks.  Interrupts are off on entry.
  */
@@ -30,9 +34,10 @@ int mm_smp_prepare(unsigned int ncpus)
 		       ncpus, MM_MAX_CPUS);
 		return -EINVAL;
 	}
-	if (buddy_pcp_prepare(ncpus))
+	if (slab_pcpu_prepare(ncpus) || buddy_pcp_prepare(ncpus))
 		return -ENOMEM;
 	mm_ncpus = ncpus;
+	slab_pcpu_convert();
 	__atomic_store_n(&mm_lock_mode, mm_lock_mode | MM_LOCK_SMP,
 			 __ATOMIC_RELEASE);
 	buddy_fast_zones_update();
@@ -43,6 +48,18 @@ int mm_smp_prepare(unsigned int ncpus)
 unsigned int mm_smp_cpus(void)
 {
 	return mm_ncpus;
+}
+
+void mm_cpu_offline(void)
+{
+	slab_cpu_offline();
+	pcp_cpu_offline();
+}
+
+void mm_cpu_drain_kicked(void)
+{
+	pcp_drain_kicked();
+	slab_cpu_drain_kicked();
 }
 
 static void mm_lock_set_holder(mm_lock_t *lock, unsigned int holder)

@@ -38,6 +38,13 @@
  * reclaim and destroy first put the magazine back into the maps
  * (slab_mag_drain_locked()).
  *
+ * That is the one-CPU design.  Once a second CPU may run, a cache
+ * without debug has a magazine per CPU instead of its own magazine and
+ * held word (SLAB_PCPU, mm/slab_pcpu.c): its held map then has every slot
+ * not handed out, and this file gives it slots one at a time from the
+ * maps (slab_take_slot_locked()) and takes them back
+ * (slab_slot_put_locked()).
+ *
  * A descriptor is an object of the cache kmem_slab (off-slab) when its
  * slab holds at most SLAB_DESC_MAP_BITS objects, so the descriptors of
  * all slabs lie together in a few frames and a free to a cold slab finds
@@ -72,7 +79,10 @@
  * Locking: each cache's lock (interrupts off) guards its lists, its slabs
  * and its stats; slab_caches_lock guards the list of caches (order:
  * slab_caches_lock, then a cache lock, then kmem_slab's lock, then a zone
- * lock).  All functions may be called from IRQ handlers; none sleeps.
+ * lock).  A SLAB_PCPU cache's held-map words change by atomic
+ * read-modify-write only, since its CPUs set and clear their bits
+ * without the lock.  All functions may be called from IRQ handlers; none
+ * sleeps.
  * slab_grow() calls alloc_pages() with its cache's lock held (and
  * kmem_slab's, when that grows for a descriptor): the buddy's reclaim
  * hook may run there, and takes no lock that may be held.
@@ -130,7 +140,11 @@ static void slab_move(struct kmem_cache *c, struct slab *s,
 
 /* --- the free map ------------------------------------------------------ */
 
-/* Every slot of @s free (the first objs_per_slab bits set), none held. */
+/*
+ * Every slot of @s free (the first objs_per_slab bits set), none held;
+ * held too in a SLAB_PCPU cache (invariant 8).  Plain stores: no other
+ * CPU knows the slab yet.
+ */
 static void slab_map_fill(const struct kmem_cache *c, struct slab *s)
 {
 	unsigned int w, left = c->objs_per_slab;
@@ -139,7 +153,7 @@ static void slab_map_fill(const struct kmem_cache *c, struct slab *s)
 		unsigned long *word = slab_free_word(s, w);
 
 		*word = left >= SLAB_MAP_BITS ? ~0ul : (1ul << left) - 1;
-		*slab_held_word(word) = 0;
+		*slab_held_word(word) = (c->flags & SLAB_PCPU) ? *word : 0;
 		left -= MIN(left, SLAB_MAP_BITS);
 	}
 }
@@ -199,13 +213,18 @@ static bool slab_word_next_locked(struct kmem_cache *c)
 	return false;
 }
 
+/*
+ * The slots held and not free in the map are those in a magazine, the
+ * depot or the word held: in use in the slab's count, free to its users.
+ */
 unsigned int slab_live_locked(const struct kmem_cache *c,
 			      const struct slab *s)
 {
 	unsigned int held = 0, w;
 
-	for (w = 0; w < c->map_words; w++)	/* magazine and held word */
-		held += (unsigned int)__builtin_popcountl(slab_held_bits(s, w));
+	for (w = 0; w < c->map_words; w++)
+		held += (unsigned int)__builtin_popcountl(slab_held_bits(s, w) &
+							  ~slab_free_bits(s, w));
 	return s->inuse - s->quarantined - held;
 }
 
@@ -345,6 +364,8 @@ void slab_release_all_locked(struct kmem_cache *c)
 {
 	unsigned int id;
 
+	if (c->flags & SLAB_PCPU)
+		slab_pcpu_flush_locked(c, false);
 	slab_mag_drain_locked(c);
 	slab_deactivate_locked(c);
 	for (id = 0; id < SLAB_NR_LISTS; id++)
@@ -374,34 +395,71 @@ static void slab_activate_locked(struct kmem_cache *c, struct slab *s)
 }
 
 /*
+ * File the active slab and activate a partial one, an empty one or a new
+ * one.  Cache lock held.  Returns: the new active slab, or NULL (none
+ * could be made; no slab is active then).
+ */
+static inline struct slab *slab_activate_next_locked(struct kmem_cache *c,
+						     gfp_t gfp)
+{
+	struct slab *s;
+
+	slab_deactivate_locked(c);
+	s = c->lists[SLAB_PARTIAL].head;
+	if (!s)
+		s = c->lists[SLAB_EMPTY].head;
+	if (!s)
+		s = slab_grow(c, gfp);
+	if (s)
+		slab_activate_locked(c, s);
+	return s;
+}
+
+/*
  * The slow path: the word the cache holds is used up.  Take the next word
- * of the active slab with a free slot, else file the slab and activate a
- * partial one, an empty one or a new one.  Cache lock held.
- * Returns: an object or NULL.
+ * of the active slab with a free slot, else move on to another slab.
+ * Cache lock held.  Returns: an object or NULL.
  */
 static __attribute__((noinline))
 void *slab_alloc_refill(struct kmem_cache *c, gfp_t gfp)
 {
-	struct slab *s;
 	bool found;
 
 	if (!slab_word_next_locked(c)) {
-		slab_deactivate_locked(c);
-		s = c->lists[SLAB_PARTIAL].head;
-		if (!s)
-			s = c->lists[SLAB_EMPTY].head;
-		if (!s)
-			s = slab_grow(c, gfp);
-		if (!s) {
+		if (!slab_activate_next_locked(c, gfp)) {
 			c->stats.alloc_fail++;
 			return NULL;
 		}
-		slab_activate_locked(c, s);
 		found = slab_word_next_locked(c);
 		/* a partial, empty or new slab has a free slot (inv. 3) */
 		MM_ASSERT(found);
 	}
 	return slab_take_bit(c, c->free_bits);
+}
+
+void *slab_take_slot_locked(struct kmem_cache *c, gfp_t gfp,
+			    struct slab_mag_entry *e)
+{
+	struct slab *s = c->active;
+	unsigned long *word;
+	unsigned int w, b;
+
+	MM_DEBUG_ASSERT(mm_lock_held(&c->lock) && !c->free_word);
+	if (!s || s->inuse == c->objs_per_slab) {	/* none free (inv. 3) */
+		s = slab_activate_next_locked(c, gfp);
+		if (!s)
+			return NULL;
+	}
+	for (w = 0; !slab_free_bits(s, w); w++)
+		;
+	word = slab_free_word(s, w);
+	b = (unsigned int)__builtin_ctzl(*word);
+	*word &= *word - 1;
+	s->inuse++;
+	e->obj = slab_slot_obj(c, s, w * SLAB_MAP_BITS + b);
+	e->word = slab_held_word(word);
+	e->bit = 1ul << b;
+	return e->obj;
 }
 
 /* The newest object of the magazine, else a slot of the word held. */
@@ -432,21 +490,6 @@ __attribute__((noinline)) void *slab_zero(struct kmem_cache *c, void *obj)
 	return obj;
 }
 
-/* The end of every slow allocation: valgrind's view, __GFP_ZERO. */
-static inline void *slab_alloc_done(struct kmem_cache *c, gfp_t gfp,
-				    void *obj)
-{
-	mm_pool_alloc(c, obj, c->object_size);
-	if (c->ctor) {
-		if (c->flags & SLAB_DEBUG)
-			c->ctor(obj);
-		mm_mark_defined(obj, c->object_size);
-	}
-	if (gfp & __GFP_ZERO)
-		memset(obj, 0, c->object_size);
-	return obj;
-}
-
 /*
  * Finish a slow allocation under the lock: refill when @obj is NULL, count
  * what was handed out, drop the lock.  Returns: the object or NULL.
@@ -473,6 +516,8 @@ void *slab_alloc_slow(struct kmem_cache *c, gfp_t gfp, size_t size,
 
 	if (unlikely(c->flags & SLAB_FAILSLAB) && should_fail_slab(c->name))
 		return NULL;
+	if (c->flags & SLAB_PCPU)
+		return slab_pcpu_alloc(c, gfp, size);
 again:
 	flags = mm_lock_irqsave(&c->lock);
 	obj = slab_refill_unlock(c, gfp, size, flags, slab_take_locked(c));
@@ -578,6 +623,32 @@ int slab_refuse_cache(struct kmem_cache *want, struct kmem_cache *c,
 	return slab_refuse(want, what, obj, 0, caller);
 }
 
+/*
+ * Set @bit of map word @word of @s, a slot not free in it, and file the
+ * slab by its new count.  Returns: false if nothing of the slab is out
+ * to be freed (inuse == quarantined), nothing changed.
+ */
+static inline bool slab_map_put_locked(struct kmem_cache *c, struct slab *s,
+				       unsigned long *word, unsigned long bit)
+{
+	if (s->inuse == s->quarantined)
+		return false;
+	*word |= bit;
+	s->inuse--;
+	if (s->list != SLAB_ACTIVE && s->list != slab_list_for(c, s))
+		slab_move(c, s, slab_list_for(c, s));
+	return true;
+}
+
+bool slab_slot_put_locked(struct kmem_cache *c, struct slab *s,
+			  unsigned int i)
+{
+	unsigned long *word = slab_map_word(s, i);
+	unsigned long bit = slab_map_bit(i);
+
+	return !(*word & bit) && slab_map_put_locked(c, s, word, bit);
+}
+
 bool slab_free_slot_locked(struct kmem_cache *c, struct slab *s,
 			   unsigned int i)
 {
@@ -591,14 +662,7 @@ bool slab_free_slot_locked(struct kmem_cache *c, struct slab *s,
 		*slab_held_word(word) |= bit;
 		return true;
 	}
-	/* inuse == quarantined: nothing of the slab is out to be freed */
-	if (s->inuse == s->quarantined)
-		return false;
-	*word |= bit;
-	s->inuse--;
-	if (s->list != SLAB_ACTIVE && s->list != slab_list_for(c, s))
-		slab_move(c, s, slab_list_for(c, s));
-	return true;
+	return slab_map_put_locked(c, s, word, bit);
 }
 
 void slab_mag_drain_locked(struct kmem_cache *c)
@@ -648,6 +712,8 @@ __attribute__((noinline))
 int slab_free_slot_smp(struct kmem_cache *c, struct slab *s, void *obj,
 		       unsigned int i, void *caller)
 {
+	if (c->flags & SLAB_PCPU)
+		return slab_pcpu_free(c, s, obj, i, caller);
 	return slab_free_slot_body(c, s, obj, i, caller, false);
 }
 

@@ -29,6 +29,14 @@
  * is growing cannot have empty slabs anyway: it grows only when it has
  * neither a partial nor an empty slab.
  *
+ * With per-CPU magazines (mm/slab_pcpu.c) shrink and destroy first ask
+ * every CPU for its magazine of the cache and wait for the answers,
+ * with no slab lock held, since a CPU answers under slab_caches_lock and
+ * the cache lock; a destroy that a CPU does not answer in time is
+ * refused.  The reclaim hook asks and does not wait.  The magazines
+ * come from kmem_cache_cpu, a static cache made when first needed and
+ * destroyed after the caches they serve.
+ *
  * Locking: slab_caches_lock guards the list of caches; each cache's lock
  * its state (see mm/slab.c for the order).
  */
@@ -259,6 +267,14 @@ static void slab_cache_unlink_locked(struct kmem_cache *c)
 	c->next = NULL;
 }
 
+static void slab_cache_unlink(struct kmem_cache *c)
+{
+	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
+
+	slab_cache_unlink_locked(c);
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+}
+
 struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 				     unsigned int align, unsigned int flags,
 				     void (*ctor)(void *))
@@ -282,6 +298,8 @@ struct kmem_cache *kmem_cache_create(const char *name, unsigned int size,
 		slab_free(&kmem_cache_boot, slab_of_addr(c), c, NULL);
 		return NULL;
 	}
+	if (mm_lock_mode & MM_LOCK_SMP)
+		slab_pcpu_attach(c);
 	slab_cache_link(c);
 	return c;
 }
@@ -311,19 +329,45 @@ static void slab_release_all(struct kmem_cache *c)
 	slab_desc_trim();
 }
 
+/*
+ * Every CPU's magazine of @c back, before a destroy: whatever a CPU that
+ * does not answer in time holds stays its own, so the destroy is
+ * refused (reported with @caller).  Returns: 0 or -EBUSY.
+ */
+static int slab_destroy_magazines(struct kmem_cache *c, void *caller)
+{
+	uint32_t left;
+
+	if (!(c->flags & SLAB_PCPU))
+		return 0;
+	left = slab_pcpu_wait(c, slab_pcpu_ask(c),
+			      ARCH_SYNC_WAIT_US);
+	if (!left)
+		return 0;
+	slab_count_refused(c);
+	printk("slab: kmem_cache_destroy of cache %s refused: CPU %u did not give back its magazine in time (caller %pS)\n",
+	       c->name, (unsigned int)__builtin_ctz(left), caller);
+	return -EBUSY;
+}
+
 /* Destroy @c unless it has live objects (then report it, with @caller). */
 static int slab_destroy(struct kmem_cache *c, void *caller)
 {
 	struct kmem_cache_info info;
 	unsigned long flags;
+	bool known;
 
 	flags = mm_lock_irqsave(&slab_caches_lock);
-	if (!slab_cache_known_locked(c)) {
-		mm_unlock_irqrestore(&slab_caches_lock, flags);
+	known = slab_cache_known_locked(c);
+	mm_unlock_irqrestore(&slab_caches_lock, flags);
+	if (!known) {
 		printk("slab: kmem_cache_destroy of %p, which is no cache (caller %pS)\n",
 		       (void *)c, caller);
 		return -EINVAL;
 	}
+	if (slab_destroy_magazines(c, caller))
+		return -EBUSY;
+	flags = mm_lock_irqsave(&slab_caches_lock);
 	kmem_cache_info(c, &info);
 	if (info.active_objs == 0)
 		slab_cache_unlink_locked(c);
@@ -335,6 +379,7 @@ static int slab_destroy(struct kmem_cache *c, void *caller)
 		return -EBUSY;
 	}
 	slab_release_all(c);
+	slab_pcpu_detach(c);
 	mm_pool_destroy(c);
 	return 0;
 }
@@ -345,7 +390,8 @@ int kmem_cache_destroy(struct kmem_cache *cache)
 
 	if (!cache)
 		return 0;
-	if (cache == &kmem_cache_boot || cache == &kmem_slab_boot) {
+	if (cache == &kmem_cache_boot || cache == &kmem_slab_boot ||
+	    cache == &kmem_cpu_boot) {
 		printk("slab: kmem_cache_destroy of the boot cache refused (caller %pS)\n",
 		       MM_CALLER());
 		return -EINVAL;
@@ -359,11 +405,25 @@ int kmem_cache_destroy(struct kmem_cache *cache)
 
 /* --- shrink and reclaim ------------------------------------------------ */
 
-unsigned int kmem_cache_shrink(struct kmem_cache *cache)
+/* A CPU asked for its magazines that did not give them back in time. */
+static void slab_report_late(const char *what, uint32_t left)
+{
+	if (left)
+		printk("slab: %s: CPU %u did not give back its magazine in time\n",
+		       what, (unsigned int)__builtin_ctz(left));
+}
+
+/*
+ * kmem_cache_shrink() once the other CPUs' magazines are back (or
+ * asked for): this CPU's and the depot too, then every empty slab.
+ */
+static unsigned int slab_shrink_now(struct kmem_cache *cache)
 {
 	unsigned long flags = mm_lock_irqsave(&cache->lock);
 	unsigned int frames;
 
+	if (cache->flags & SLAB_PCPU)
+		slab_pcpu_flush_locked(cache, false);
 	slab_mag_drain_locked(cache);
 	slab_deactivate_locked(cache);
 	frames = slab_trim_locked(cache, 0, false);
@@ -371,6 +431,15 @@ unsigned int kmem_cache_shrink(struct kmem_cache *cache)
 	mm_unlock_irqrestore(&cache->lock, flags);
 	slab_desc_trim();
 	return frames;
+}
+
+unsigned int kmem_cache_shrink(struct kmem_cache *cache)
+{
+	if (cache->flags & SLAB_PCPU)
+		slab_report_late(cache->name,
+				 slab_pcpu_wait(cache, slab_pcpu_ask(cache),
+						ARCH_SYNC_WAIT_US));
+	return slab_shrink_now(cache);
 }
 
 unsigned int slab_sum_caches(unsigned int (*fn)(struct kmem_cache *))
@@ -387,7 +456,10 @@ unsigned int slab_sum_caches(unsigned int (*fn)(struct kmem_cache *))
 
 unsigned int kmem_cache_shrink_all(void)
 {
-	return slab_sum_caches(kmem_cache_shrink);
+	if (mm_lock_mode & MM_LOCK_SMP)
+		slab_report_late("shrink of every cache",
+				 slab_pcpu_ask_all(ARCH_SYNC_WAIT_US));
+	return slab_sum_caches(slab_shrink_now);
 }
 
 /*
@@ -421,6 +493,8 @@ static unsigned long slab_reclaim_cache(struct kmem_cache *c)
 		slab_reclaim_stat.skipped++;
 		return 0;
 	}
+	if (c->flags & SLAB_PCPU)
+		slab_pcpu_flush_locked(c, true);	/* no waiting here */
 	slab_mag_drain_locked(c);
 	slab_deactivate_locked(c);
 	frames = slab_trim_locked(c, 0, off_slab);
@@ -488,6 +562,27 @@ static unsigned int slab_desc_align(void)
 	return MIN(SLAB_CACHE_LINE, 1u << (32 - __builtin_clz(bytes - 1)));
 }
 
+/*
+ * kmem_cache_cpu: the per-CPU magazines, one object each, a cache line
+ * apart so that no two CPUs write one line.  It has none itself (its
+ * objects are taken and given back as caches are made and destroyed).
+ * A static cache, as the boot caches: kmem_cache_teardown() destroys it
+ * after the caches whose magazines it holds.
+ */
+int slab_cpu_cache_setup(void)
+{
+	if (kmem_cpu_boot.objs_per_slab)
+		return 0;
+	if (slab_cache_setup(&kmem_cpu_boot, "kmem_cache_cpu",
+			     sizeof(struct slab_cpu), SLAB_CACHE_LINE,
+			     slab_debug_all, NULL, false) != 0) {
+		memset(&kmem_cpu_boot, 0, sizeof(kmem_cpu_boot));
+		return -E2BIG;
+	}
+	slab_cache_link(&kmem_cpu_boot);
+	return 0;
+}
+
 int kmem_cache_init(unsigned int flags)
 {
 	slab_map_base = (uintptr_t)arch_phys_to_virt(0);
@@ -495,6 +590,7 @@ int kmem_cache_init(unsigned int flags)
 			 PAGE_SHIFT;
 	slab_debug_all = flags & SLAB_DEBUG;
 	memset(&slab_reclaim_stat, 0, sizeof(slab_reclaim_stat));
+	memset(&kmem_cpu_boot, 0, sizeof(kmem_cpu_boot));
 	slab_caches = NULL;
 	mm_lock_init(&slab_caches_lock, MM_LOCK_SLAB_CACHES);
 	if (slab_cache_setup(&kmem_slab_boot, "kmem_slab",
@@ -514,12 +610,17 @@ int kmem_cache_init(unsigned int flags)
 int kmem_cache_teardown(void)
 {
 	struct kmem_cache *c;
+	bool cpu_cache;
 	int ret;
 
 	if (!kmem_cache_boot.objs_per_slab)
 		return 0;		/* never set up, or torn down already */
 	buddy_reclaim_hook = NULL;
 	ret = kmalloc_teardown();
+	/* The magazines' cache goes after the caches they serve. */
+	cpu_cache = kmem_cpu_boot.objs_per_slab != 0;
+	if (cpu_cache)
+		slab_cache_unlink(&kmem_cpu_boot);
 	/* Caches their users left behind go too, unless objects live. */
 	while ((c = slab_caches) != NULL && c != &kmem_cache_boot) {
 		if (kmem_cache_destroy(c) != 0) {
@@ -527,12 +628,18 @@ int kmem_cache_teardown(void)
 			slab_caches = c->next;
 		}
 	}
+	if (cpu_cache) {
+		slab_cache_link(&kmem_cpu_boot);
+		if (slab_destroy(&kmem_cpu_boot, NULL) != 0)
+			ret = -EBUSY;
+	}
 	/* The descriptors go last: every other cache's slabs had one. */
 	if (slab_destroy(&kmem_cache_boot, NULL) != 0 ||
 	    slab_destroy(&kmem_slab_boot, NULL) != 0)
 		ret = -EBUSY;
 	memset(&kmem_cache_boot, 0, sizeof(kmem_cache_boot));
 	memset(&kmem_slab_boot, 0, sizeof(kmem_slab_boot));
+	memset(&kmem_cpu_boot, 0, sizeof(kmem_cpu_boot));
 	slab_caches = NULL;
 	return ret;
 }
@@ -576,6 +683,8 @@ void kmem_cache_stats(struct kmem_cache *c, struct kmem_cache_stats *st)
 	unsigned long flags = mm_lock_irqsave(&c->lock);
 
 	*st = c->stats;
+	if (c->flags & SLAB_PCPU)
+		slab_pcpu_stats_locked(c, st);
 	mm_unlock_irqrestore(&c->lock, flags);
 }
 

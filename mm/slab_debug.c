@@ -178,16 +178,6 @@ bool slab_free_debug(struct kmem_cache *c, void *obj, void *caller)
 
 /* --- invariants ------------------------------------------------------- */
 
-#define SLAB_CHECK(cond, ...)						\
-	do {								\
-		if (!(cond)) {						\
-			printk("slab_check: cache %s: ", c->name);	\
-			printk(__VA_ARGS__);				\
-			printk("\n");					\
-			bad++;						\
-		}							\
-	} while (0)
-
 /* Invariant 5: both red zones of the free object in slot @i read free. */
 static unsigned int slab_check_free_obj(struct kmem_cache *c, struct slab *s,
 					unsigned int i)
@@ -241,7 +231,28 @@ static unsigned int slab_held_slots(const struct kmem_cache *c,
 	return n;
 }
 
-/* Invariant 3 (and 5): the maps of @s.  Cache lock held. */
+/*
+ * The held-map part of invariant 3 for word @w of @s (@free, @held),
+ * or with per-CPU magazines invariant 8's.
+ */
+static unsigned int slab_check_held(struct kmem_cache *c, struct slab *s,
+				    unsigned int w, unsigned long free,
+				    unsigned long held)
+{
+	unsigned int bad = 0;
+
+	if (c->flags & SLAB_PCPU)
+		SLAB_CHECK(!(free & ~held),
+			   "8: slab %p map word %u: slots 0x%lx free but not held",
+			   (void *)s, w, free & ~held);
+	else
+		SLAB_CHECK(!(free & held),
+			   "3: slab %p map word %u: slots 0x%lx both free and held",
+			   (void *)s, w, free & held);
+	return bad;
+}
+
+/* Invariant 3 (and 5, 8): the maps of @s.  Cache lock held. */
 static unsigned int slab_check_map(struct kmem_cache *c, struct slab *s)
 {
 	unsigned int bad = 0, nfree = 0, nheld = 0, w;
@@ -253,16 +264,15 @@ static unsigned int slab_check_map(struct kmem_cache *c, struct slab *s)
 		nfree += (unsigned int)__builtin_popcountl(free);
 		nheld += (unsigned int)__builtin_popcountl(held);
 		bad += slab_check_bits(c, s, free, w * SLAB_MAP_BITS);
-		SLAB_CHECK(!(free & held),
-			   "3: slab %p map word %u: slots 0x%lx both free and held",
-			   (void *)s, w, free & held);
+		bad += slab_check_held(c, s, w, free, held);
 	}
 	SLAB_CHECK(nfree + s->inuse == c->objs_per_slab &&
 		   s->quarantined <= s->inuse,
 		   "3: slab %p has %u free slots in its map, inuse %u (%u quarantined) of %u",
 		   (void *)s, nfree, s->inuse, s->quarantined,
 		   c->objs_per_slab);
-	SLAB_CHECK(nheld == slab_held_slots(c, s),
+	/* per-CPU magazines: invariant 10, over all slabs at once */
+	SLAB_CHECK((c->flags & SLAB_PCPU) || nheld == slab_held_slots(c, s),
 		   "3: slab %p has %u slots in its held map, the cache holds %u",
 		   (void *)s, nheld, slab_held_slots(c, s));
 	return bad;
@@ -396,6 +406,12 @@ unsigned int kmem_cache_check(struct kmem_cache *c)
 			   "6: a held word %p (bits 0x%lx) without an active slab",
 			   (void *)c->free_word, c->free_bits);
 	bad += slab_check_mag(c);
+	if (c->flags & SLAB_PCPU) {
+		SLAB_CHECK(!c->mag_n && !c->free_word,
+			   "8: %u objects in the cache's magazine, word %p held",
+			   c->mag_n, (void *)c->free_word);
+		bad += slab_pcpu_check_locked(c);
+	}
 	SLAB_CHECK(c->lists[SLAB_EMPTY].nr <= c->max_empty,
 		   "4: %u empty slabs, at most %u", c->lists[SLAB_EMPTY].nr,
 		   c->max_empty);

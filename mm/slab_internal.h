@@ -1,9 +1,11 @@
 /*
- * What mm/slab.c, mm/slab_cache.c, mm/slab_debug.c and mm/kmalloc.c share
- * and nobody else sees: the layouts of struct slab and struct kmem_cache,
- * the list of caches, the free-map and debug-word accessors, the fast
- * paths, and the debug hooks.  Code outside mm/ reads a cache through
- * kmem_cache_info() and kmem_cache_stats() (include/mm/slab.h).
+ * What mm/slab.c, mm/slab_cache.c, mm/slab_debug.c, mm/slab_pcpu.c and
+ * mm/kmalloc.c share and nobody else sees: the layouts of struct slab
+ * and struct kmem_cache, the list of caches, the free-map and debug-word
+ * accessors, the fast paths, and the debug hooks; the per-CPU
+ * magazines' part is mm/slab_pcpu_internal.h, included at the end.
+ * Code outside mm/ reads a cache through kmem_cache_info() and
+ * kmem_cache_stats() (include/mm/slab.h).
  */
 #ifndef MM_SLAB_INTERNAL_H
 #define MM_SLAB_INTERNAL_H
@@ -35,6 +37,12 @@
  * should_fail_slab() (set and cleared by slab_fault_inject_update()).
  */
 #define SLAB_FAILSLAB		0x80000000u
+/*
+ * A flag of c->flags no caller passes: the cache has per-CPU magazines
+ * (mm/slab_pcpu.c), and its held maps follow their rule (invariant 8).
+ * Set once, before any CPU but the one setting it can use the cache.
+ */
+#define SLAB_PCPU		0x40000000u
 
 /* Which list of its cache a slab is on (the active slab is on none). */
 enum slab_list_id {
@@ -110,6 +118,8 @@ struct slab_mag_entry {
 	unsigned long bit;
 };
 
+struct slab_cpu;	/* a CPU's magazine: mm/slab_pcpu_internal.h */
+
 struct slab_list {
 	struct slab *head;
 	uint32_t nr;
@@ -181,9 +191,29 @@ struct slab_list {
  *     in their map nor in free_bits, each entry's word and bit naming
  *     its slot in its slab's held map.
  *
+ * A cache with SLAB_PCPU (several CPUs, no debug: mm/slab_pcpu.c) uses
+ * neither the magazine above nor a held word; each CPU has its own
+ * magazine (cpu[]), and the depot is behind them.  Its held maps have
+ * the bit of every slot not handed out (free in the map, or in a
+ * magazine or the depot), so that a free is one atomic test-and-set of
+ * its bit, exact whichever CPU frees.  Invariant 3's second sentence
+ * and 6's and 7's parts on the held word and magazine become:
+ *  8. Each slab's free map is within its held map; mag_n is 0 and no
+ *     word is held.
+ *  9. Every magazine and the depot holds at most SLAB_CPU_MAG objects;
+ *     the entries of the depot and of the checking CPU's magazine are
+ *     distinct objects of this cache, held and not free in their slab's
+ *     map, each naming its slot's held-map word and bit.
+ * 10. The slots held and not free in the maps are the objects of the
+ *     depot and of every CPU's magazine: as many, but for the CPUs
+ *     between the two steps of a push or pop (one each at most).
+ *
  * Set at creation and read-only after: everything but lock, mag_n, mag,
  * free_bits, free_base, free_word, active, lists, max_empty, peak_slabs,
- * stats (cache lock) and next (slab_caches_lock).
+ * depot, stats (cache lock), drain_req (set and cleared under the cache
+ * lock, read by any CPU atomically), cpu[] and SLAB_PCPU (set before a
+ * second CPU may use the cache: mm/slab_pcpu.c) and next
+ * (slab_caches_lock).
  */
 struct kmem_cache {
 	mm_lock_t lock;
@@ -199,6 +229,7 @@ struct kmem_cache {
 	unsigned int stride_shift;	/* trailing zero bits of stride */
 	unsigned int fast_objs;		/* objs_per_slab; 0 if SLAB_DEBUG */
 	unsigned int flags;		/* SLAB_* */
+	uint32_t drain_req;		/* CPUs asked to flush their magazine */
 	struct kmem_cache_stats stats;
 	struct slab_mag_entry mag[SLAB_MAG_SIZE + 1];	/* 1..mag_n */
 	struct slab *active;		/* the slab allocations come from */
@@ -220,6 +251,8 @@ struct kmem_cache {
 	void (*ctor)(void *obj);
 	struct kmem_cache *next;	/* on the list of all caches */
 	char name[KMEM_CACHE_NAME_LEN];
+	struct slab_cpu *cpu[MM_MAX_CPUS];	/* SLAB_PCPU: each CPU's */
+	struct slab_cpu *depot;		/* SLAB_PCPU: full batches behind */
 };
 
 /*
@@ -301,6 +334,33 @@ void slab_mag_drain_locked(struct kmem_cache *c);
 void slab_desc_free_locked(struct slab *s);
 
 /*
+ * The maps' side of a SLAB_PCPU cache (mm/slab.c), cache lock held:
+ * slab_slot_put_locked - slot @i of @s, which the cache held (a
+ * magazine or the depot had it), free in its map again, the slab on the
+ * list its count calls for; the held bit stays (invariant 8).
+ * Returns: false if the map has it free already (nothing changed).
+ * slab_take_slot_locked - the lowest free slot of the active slab, made
+ * from a partial, empty or new slab when it has none: in use in its
+ * slab now, still held, *@e naming it.  Returns: its object, or NULL
+ * when no slab could be made.
+ */
+bool slab_slot_put_locked(struct kmem_cache *c, struct slab *s,
+			  unsigned int i);
+void *slab_take_slot_locked(struct kmem_cache *c, gfp_t gfp,
+			    struct slab_mag_entry *e);
+
+/* One violation of the checker: print it, count it in `bad`. */
+#define SLAB_CHECK(cond, ...)						\
+	do {								\
+		if (!(cond)) {						\
+			printk("slab_check: cache %s: ", c->name);	\
+			printk(__VA_ARGS__);				\
+			printk("\n");					\
+			bad++;						\
+		}							\
+	} while (0)
+
+/*
  * The debug word of @obj (who freed it last).  It lies in memory memcheck
  * sees as no-access (host builds), so each access opens that word alone.
  */
@@ -343,10 +403,14 @@ static inline unsigned long slab_free_bits(const struct slab *s,
 	return s->map[2 * w];
 }
 
+/*
+ * Read atomically: in a SLAB_PCPU cache any CPU sets or clears held bits
+ * without the cache lock (mm/slab_pcpu.c).
+ */
 static inline unsigned long slab_held_bits(const struct slab *s,
 					   unsigned int w)
 {
-	return s->map[2 * w + 1];
+	return __atomic_load_n(&s->map[2 * w + 1], __ATOMIC_RELAXED);
 }
 
 static inline unsigned long *slab_map_word(struct slab *s, unsigned int i)
@@ -532,6 +596,21 @@ void *slab_alloc_empty(struct kmem_cache *c, gfp_t gfp, size_t size,
  */
 void *slab_zero(struct kmem_cache *c, void *obj);
 
+/* The end of every slow allocation: valgrind's view, __GFP_ZERO. */
+static inline void *slab_alloc_done(struct kmem_cache *c, gfp_t gfp,
+				    void *obj)
+{
+	mm_pool_alloc(c, obj, c->object_size);
+	if (c->ctor) {
+		if (c->flags & SLAB_DEBUG)
+			c->ctor(obj);
+		mm_mark_defined(obj, c->object_size);
+	}
+	if (gfp & __GFP_ZERO)
+		memset(obj, 0, c->object_size);
+	return obj;
+}
+
 /* The lowest free slot of the word the cache holds (@bits, not 0). */
 SLAB_INLINE void *slab_take_bit(struct kmem_cache *c, unsigned long bits)
 {
@@ -582,9 +661,10 @@ SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
 /*
  * The fast path runs on one CPU only (its lock pair is interrupt masking
  * in release builds); once a second CPU may run, every allocation takes
- * the slow path and the real cache lock.  Per-CPU magazines would spare
- * that lock; the kernel has one CPU until its bring-up calls
- * mm_smp_prepare(), so the test decided once at boot is what it needs.
+ * the slow path: this CPU's magazine for a cache with SLAB_PCPU
+ * (slab_pcpu_alloc()), else the real cache lock.  The kernel has one CPU
+ * until its bring-up calls mm_smp_prepare(), so the test decided once at
+ * boot is what it needs.
  */
 SLAB_INLINE void *slab_alloc_inline(struct kmem_cache *c, gfp_t gfp,
 				    size_t size, void *caller)
@@ -653,8 +733,9 @@ SLAB_INLINE int slab_free_slot_body(struct kmem_cache *c, struct slab *s,
 }
 
 /*
- * On one CPU, under the fast lock pair; once a second CPU may run, the
- * same under the real lock (slab_free_slot_smp(), as allocations: see
+ * On one CPU, under the fast lock pair; once a second CPU may run,
+ * slab_free_slot_smp(): this CPU's magazine for a cache with SLAB_PCPU,
+ * else the same under the real lock (as allocations: see
  * slab_alloc_inline()).
  */
 SLAB_INLINE int slab_free_slot(struct kmem_cache *c, struct slab *s,
@@ -702,5 +783,7 @@ SLAB_INLINE int slab_free_inline(struct kmem_cache *want, struct slab *s,
 void slab_debug_init_object(struct kmem_cache *c, void *obj);
 bool slab_alloc_debug(struct kmem_cache *c, void *obj, void *caller);
 bool slab_free_debug(struct kmem_cache *c, void *obj, void *caller);
+
+#include "slab_pcpu_internal.h"
 
 #endif /* MM_SLAB_INTERNAL_H */

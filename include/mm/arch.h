@@ -218,11 +218,12 @@ static inline void arch_cpu_relax(void)
  * arch_cpu_kick - ask CPU @cpu to call mm_cpu_drain_kicked() soon, on
  * itself: the kernel sends it the drain IPI, the host leaves a word in
  * the CPU's mailbox that its thread polls (host_cpu_poll()).  Called by
- * mm/buddy_pcp.c for each CPU whose drain request bit it has just set;
- * the request itself is the bit, which the CPU also honours at its next
- * allocator entry, so a kick that is late or lost only delays the drain.
- * Context: any, interrupts off, zone locks may be held; never waits for
- * the CPU kicked.
+ * mm/buddy_pcp.c and mm/slab_pcpu.c for each CPU whose drain request bit
+ * (of a zone, of a cache) it has just set; the request itself is the
+ * bit, which the CPU also honours at its next allocator entry, so a kick
+ * that is late or lost only delays the drain.
+ * Context: any, interrupts off, zone or cache locks may be held; never
+ * waits for the CPU kicked.
  */
 void arch_cpu_kick(unsigned int cpu);
 
@@ -235,13 +236,20 @@ void arch_cpu_kick(unsigned int cpu);
  * milliseconds in the kernel, where a kicked CPU answers within an
  * interrupt; a second on the host, whose thread-CPUs the host may
  * deschedule for a time slice and valgrind runs one at a time.
+ * ARCH_SYNC_WAIT_US - how long a CPU that needs every other CPU's lists
+ * or magazines back, and is on no allocation path (a shrink, a destroy,
+ * a snapshot of the free counts), waits for them: seconds, since a
+ * virtual CPU whose host thread is not running takes its kick only when
+ * the host runs it again, and such a CPU is still alive.
  * Context: any.
  */
 uint32_t arch_usecs(void);
 #ifdef MM_HOST
 #define ARCH_KICK_WAIT_US	1000000u
+#define ARCH_SYNC_WAIT_US	20000000u
 #else
 #define ARCH_KICK_WAIT_US	5000u
+#define ARCH_SYNC_WAIT_US	10000000u
 #endif
 
 /*

@@ -92,18 +92,20 @@ extern unsigned int mm_lock_mode;
  * the allocators are set up and before any other CPU runs mm code, with
  * no mm lock held.  From then on every lock is a real ticket lock, every
  * CPU has its own buddy hot lists (frames taken from the zones now) and
- * the boot CPU is online; the others call mm_cpu_online() before their
- * first allocation.
+ * its own magazine in every object cache without debug, and the boot
+ * CPU is online; the others call mm_cpu_online() before their first
+ * allocation.
  * Context: boot, one CPU.  Returns: 0, -EINVAL for 0 or too many CPUs,
- * -ENOMEM if the hot lists found no frames (the lock path unchanged).
+ * -ENOMEM if the hot lists or the magazines found no memory (the lock
+ * path unchanged).
  */
 int mm_smp_prepare(unsigned int ncpus);
 
 /*
  * mm_cpu_online - this CPU starts using the allocators (after
  * mm_smp_prepare(), before its first allocation).  mm_cpu_offline - it
- * stops: its hot lists go back to the maps.  An offline CPU's lists are
- * drained by whichever CPU needs their frames.
+ * stops: its hot lists and its magazines go back to the maps.  An
+ * offline CPU's lists are drained by whichever CPU needs their frames.
  * Context: the CPU itself, no mm lock held; prints nothing.  Returns: 0,
  * or -EINVAL if mm_smp_prepare() was not told of this CPU.
  */
@@ -113,9 +115,11 @@ void mm_cpu_offline(void);
 /*
  * mm_cpu_drain_kicked - drain this CPU's hot lists in every zone that
  * asked it to (a drain request bit set by a CPU short of frames, which
- * then called arch_cpu_kick()), each under its zone lock.  The kernel's
- * drain IPI handler and the host's mailbox poll call it.
- * Context: the CPU kicked, interrupts off, no zone lock held.
+ * then called arch_cpu_kick()), each under its zone lock, and its
+ * magazine in every cache that asked (a shrink, a destroy, the reclaim
+ * hook), each under its cache lock.  The kernel's drain IPI handler and
+ * the host's mailbox poll call it.
+ * Context: the CPU kicked, interrupts off, no mm lock held.
  */
 void mm_cpu_drain_kicked(void);
 

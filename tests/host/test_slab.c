@@ -3,8 +3,11 @@
  * host test runs them) and off, alignment, constructors, shrink and
  * destroy, every misuse the debug mode reports (with the exact line), a
  * write after free to a constructed object, exhaustion of the buddy
- * allocator underneath, the slabinfo format and the checker.  The free
- * maps, the magazine and reclaim are in test_slab_map.c.
+ * allocator underneath, the slabinfo format and the checker, first on
+ * one CPU, then again once mm_smp_prepare() has turned the SMP path on
+ * (debug caches then take their lock, plain ones per-CPU magazines).
+ * The free maps, the magazine and reclaim are in test_slab_map.c, the
+ * per-CPU magazines in test_slab_pcpu.c.
  * kmem_cache_check_all() and buddy_check_all() run after every case, and
  * each case must hand every frame back to the buddy allocator.
  */
@@ -577,6 +580,43 @@ static void test_double_free(void **state)
 	assert_int_equal(kmem_cache_destroy(c), 0);
 }
 
+/*
+ * Without debug the double free is refused as exactly, with its line:
+ * on one CPU by the held map of the cache's magazine, on several by the
+ * held bit the CPU's magazine test-and-sets.
+ */
+static void test_double_free_plain(void **state)
+{
+	struct kmem_cache *c = kmem_cache_create("test-dfp", 48, 0, 0, NULL);
+	void *p = kmem_cache_alloc(c, GFP_KERNEL), *q;
+	char line[160];
+
+	(void)state;
+	assert_int_equal(c->flags & SLAB_PCPU,
+			 (mm_lock_mode & MM_LOCK_SMP) ? SLAB_PCPU : 0);
+	kmem_cache_free(c, p);
+	kmem_cache_free(c, p);
+	snprintf(line, sizeof(line),
+		 "slab: double free in cache test-dfp: object %p offset 0 bytes - (caller ",
+		 p);
+	assert_int_equal(host_log_count(line), 1);
+	assert_int_equal(host_log_count("slab:"), 1);
+	assert_int_equal(c->stats.refused, 1);
+	check_all();
+	assert_ptr_equal(kmem_cache_alloc(c, GFP_KERNEL), p);	/* once */
+	q = kmem_cache_alloc(c, GFP_KERNEL);
+	assert_ptr_not_equal(q, p);
+	host_log_clear();
+	assert_int_equal(kmem_cache_shrink(c), 0);	/* both still out */
+	assert_int_equal(kmem_cache_destroy(c), -EBUSY);
+	assert_true(host_log_contains("2 objects still live"));
+	host_log_clear();
+	kmem_cache_free(c, p);
+	kmem_cache_free(c, q);
+	assert_int_equal(kmem_cache_destroy(c), 0);
+	assert_string_equal(host_log(), "");
+}
+
 static void test_wrong_cache(void **state)
 {
 	struct kmem_cache *a = kmem_cache_create("test-a", 32, 0, 0, NULL);
@@ -713,6 +753,22 @@ static void test_slabinfo_format(void **state)
 	assert_int_equal(kmem_cache_destroy(c), 0);
 }
 
+/*
+ * The SMP path for the rest of the process (mm_smp_prepare() is once per
+ * boot and its lock mode stays): every case again, the debug caches
+ * under their lock, the plain ones through per-CPU magazines.
+ */
+static int smp_on(void **state)
+{
+	(void)state;
+	machine_boot(MiB(64));
+	assert_int_equal(kmem_cache_init(0), 0);
+	assert_int_equal(mm_smp_prepare(2), 0);
+	assert_int_equal(kmem_cache_teardown(), 0);
+	machine_shutdown();
+	return 0;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -738,11 +794,15 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_use_after_free, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_use_after_free_last_byte, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_double_free, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_double_free_plain, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_wrong_cache, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_foreign_and_interior_pointers, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_check_catches_corruption, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_slabinfo_format, setup_debug, teardown),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	int failed = cmocka_run_group_tests_name("one CPU", tests, NULL, NULL);
+
+	return failed + cmocka_run_group_tests_name("two CPUs", tests,
+						    smp_on, NULL);
 }

@@ -7,11 +7,15 @@
  * to one another through a table of slots, so that most frees are of
  * what another CPU allocated.  Every block carries a tag, checked before
  * it is freed: a block handed out twice at once would show.  After the
- * join, the rest is freed, every checker runs and the free frames must
- * be what they were before.  Then the drain protocol: a request asks
- * another CPU for its lists, and one that only that CPU's frames can
- * meet succeeds once the CPU takes its kick (host_cpu_poll()), or fails
- * after the bounded wait when it does not.  Built twice: in
+ * join, the rest is freed, every checker runs, the cache counted every
+ * allocation of every CPU and the free frames must be what they were
+ * before.  Then the drain protocol: a request asks another CPU for its
+ * lists, and one that only that CPU's frames can meet succeeds once the
+ * CPU takes its kick (host_cpu_poll()), or fails after the bounded wait
+ * when it does not.  The slab layer's side: two CPUs free one object at
+ * once, round after round, and exactly one free is refused, with one
+ * report, each time; shrink, shrink_all and destroy get the magazines of
+ * a CPU that holds objects through its kick.  Built twice: in
  * `make test-host` (under valgrind, SMP_MM_OPS operations per thread)
  * and with ThreadSanitizer in `make test-tsan`, which must report
  * nothing.
@@ -28,6 +32,7 @@
 
 #include "machine.h"
 #include "mm/slab.h"
+#include "../../mm/slab_internal.h"
 
 #define SLOTS		512
 #define DEFAULT_OPS	4000u
@@ -39,6 +44,7 @@ enum item_kind { ITEM_PAGE, ITEM_OBJ, ITEM_KMALLOC };
 static uintptr_t slots[SLOTS];
 static struct kmem_cache *obj_cache;
 static unsigned int ops_per_thread;
+static uint64_t obj_allocs;	/* of obj_cache by every CPU (atomic) */
 
 static uintptr_t item_make(enum item_kind kind, unsigned int order, void *p)
 {
@@ -83,6 +89,8 @@ static uintptr_t item_alloc(uint64_t *seed)
 		return p ? item_make(ITEM_PAGE, order, p) : 0;
 	case ITEM_OBJ:
 		p = kmem_cache_alloc(obj_cache, gfp);
+		if (p)
+			__atomic_add_fetch(&obj_allocs, 1, __ATOMIC_RELAXED);
 		return p ? item_make(ITEM_OBJ, 0, p) : 0;
 	default:
 		size = (r >> 4) % 32 == 0 ? 9000 + (r >> 10) % 8000 :
@@ -152,6 +160,7 @@ static void settle(void)
 
 static void run_cpus(unsigned int ncpus)
 {
+	struct kmem_cache_stats st0, st;
 	pthread_t t[MM_MAX_CPUS];
 	uint32_t free_before;
 	unsigned int i;
@@ -159,6 +168,8 @@ static void run_cpus(unsigned int ncpus)
 	assert_int_equal(mm_smp_prepare(ncpus), 0);	/* takes frames */
 	settle();
 	free_before = zones_total_free();
+	kmem_cache_stats(obj_cache, &st0);
+	obj_allocs = 0;
 	for (i = 1; i < ncpus; i++)
 		assert_int_equal(pthread_create(&t[i], NULL, cpu_run,
 						 (void *)(uintptr_t)i), 0);
@@ -177,6 +188,10 @@ static void run_cpus(unsigned int ncpus)
 	assert_int_equal(zones_total_free(), free_before);
 	for (i = 1; i < ncpus; i++)	/* each CPU used its own lists */
 		assert_true(zones[ZONE_NORMAL].cpu_hot[i][0].pushed_fast > 0);
+	for (i = 0; i < ncpus; i++)	/* and its own magazine */
+		assert_true(obj_cache->cpu[i]->ng >= SLAB_CPU_GEN);
+	kmem_cache_stats(obj_cache, &st);
+	assert_int_equal(st.allocs - st0.allocs, obj_allocs);
 	if (host_log_contains("lockdebug") || host_log_contains("buddy:") ||
 	    host_log_contains("slab") || host_log_contains("kmalloc"))
 		fail_msg("reports during the run:\n%s", host_log());
@@ -451,6 +466,178 @@ static void test_drain_kick_unanswered(void **state)
 	assert_string_equal(host_log(), "");
 }
 
+/*
+ * Two CPUs free one object at once.  Each round CPU 0 allocates an
+ * object and hands it to CPUs 1 and 2, which spin for the round to
+ * start, so that both leave the spin together, and free it: one free
+ * must put it into its CPU's magazine and the other be refused with its
+ * report, however the two interleave.
+ */
+static void *df_obj;
+static unsigned int df_rounds, df_round, df_freed;
+
+/* Spin until @word reads @want: a while hot, then giving the host CPU up. */
+static void spin_until(const unsigned int *word, unsigned int want)
+{
+	unsigned int i;
+
+	while (__atomic_load_n(word, __ATOMIC_ACQUIRE) != want) {
+		for (i = 0; i < 2000; i++)
+			if (__atomic_load_n(word, __ATOMIC_ACQUIRE) == want)
+				return;
+		host_cpu_relax();
+	}
+}
+
+static void *df_cpu(void *arg)
+{
+	unsigned int cpu = (unsigned int)(uintptr_t)arg, r;
+
+	host_cpu_enter(cpu);
+	assert_int_equal(mm_cpu_online(), 0);
+	for (r = 0; r < df_rounds; r++) {
+		spin_until(&df_round, r + 1);
+		kmem_cache_free(obj_cache, __atomic_load_n(&df_obj,
+							   __ATOMIC_ACQUIRE));
+		__atomic_add_fetch(&df_freed, 1, __ATOMIC_RELEASE);
+	}
+	spin_until(&df_round, df_rounds + 1);	/* CPU 0 has looked */
+	mm_cpu_offline();
+	return NULL;
+}
+
+/* How many entries of CPU @cpu's magazine of obj_cache are @p. */
+static unsigned int in_magazine(unsigned int cpu, const void *p)
+{
+	const struct slab_cpu *pc = obj_cache->cpu[cpu];
+	unsigned int k, n = 0;
+
+	for (k = 0; k < (pc->ng & SLAB_CPU_N_MASK); k++)
+		n += pc->mag[k].obj == p;
+	return n;
+}
+
+static void test_concurrent_double_free(void **state)
+{
+	struct kmem_cache_info info;
+	uint64_t refused = obj_cache->stats.refused;
+	pthread_t t[2];
+	unsigned int r, i;
+	char line[160];
+	void *p;
+
+	(void)state;
+	assert_int_equal(mm_smp_prepare(3), 0);
+	df_rounds = MAX(ops_per_thread / 8, 100u);
+	df_round = df_freed = 0;
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, df_cpu,
+						(void *)(uintptr_t)(i + 1)), 0);
+	for (r = 0; r < df_rounds; r++) {
+		p = kmem_cache_alloc(obj_cache, GFP_KERNEL);
+		assert_non_null(p);
+		__atomic_store_n(&df_obj, p, __ATOMIC_RELEASE);
+		__atomic_store_n(&df_round, r + 1, __ATOMIC_RELEASE);
+		while (__atomic_load_n(&df_freed, __ATOMIC_ACQUIRE) != 2 * (r + 1))
+			host_cpu_relax();
+		snprintf(line, sizeof(line),
+			 "slab: double free in cache smp-obj: object %p offset 0 bytes - (caller ",
+			 p);
+		if (host_log_count(line) != 1 ||
+		    obj_cache->stats.refused != ++refused ||
+		    in_magazine(1, p) + in_magazine(2, p) != 1)
+			fail_msg("round %u: object %p freed %u times\n%s", r, p,
+				 in_magazine(1, p) + in_magazine(2, p),
+				 host_log());
+		host_log_clear();
+	}
+	__atomic_store_n(&df_round, df_rounds + 1, __ATOMIC_RELEASE);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	kmem_cache_info(obj_cache, &info);
+	assert_int_equal(info.active_objs, 0);
+	assert_int_equal(kmem_cache_check_all(), 0);
+	assert_string_equal(host_log(), "");
+}
+
+/*
+ * CPU 1 holds objects in its magazines and takes its kicks, as an idle
+ * CPU does: kmem_cache_shrink(), kmem_cache_shrink_all() and
+ * kmem_cache_destroy() each ask it, wait for it, and get every object.
+ */
+static struct kmem_cache *held_cache;
+static unsigned int held_phase;
+
+static void *cpu1_magazines(void *arg)
+{
+	unsigned int phase, i;
+	void *o[40], *k;
+
+	(void)arg;
+	host_cpu_enter(1);
+	assert_int_equal(mm_cpu_online(), 0);
+	for (phase = 0; phase < 3; phase++) {
+		for (i = 0; i < 40; i++)
+			o[i] = kmem_cache_alloc(held_cache, GFP_KERNEL);
+		k = kmalloc(64, GFP_KERNEL);
+		for (i = 0; i < 40; i++)
+			kmem_cache_free(held_cache, o[i]);
+		kfree(k);
+		pthread_barrier_wait(&step);	/* holding; CPU 0 asks */
+		while (__atomic_load_n(&held_phase, __ATOMIC_ACQUIRE) == phase) {
+			host_cpu_poll();
+			host_cpu_relax();
+		}
+	}
+	mm_cpu_offline();
+	return NULL;
+}
+
+static unsigned int held_by_cpu1(struct kmem_cache *c)
+{
+	return __atomic_load_n(&c->cpu[1]->ng, __ATOMIC_ACQUIRE) &
+	       SLAB_CPU_N_MASK;
+}
+
+static void test_magazines_by_kick(void **state)
+{
+	struct kmem_cache *k = kmalloc_cache(64);
+	struct kmem_cache_info info;
+	unsigned int kicks;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(mm_smp_prepare(2), 0);
+	held_cache = kmem_cache_create("smp-held", 200, 0, 0, NULL);
+	held_phase = 0;
+	pthread_barrier_init(&step, NULL, 2);
+	assert_int_equal(pthread_create(&t, NULL, cpu1_magazines, NULL), 0);
+	pthread_barrier_wait(&step);
+	assert_true(held_by_cpu1(held_cache) > 0);
+	kicks = __atomic_load_n(&host_kicks[1], __ATOMIC_RELAXED);
+	assert_true(kmem_cache_shrink(held_cache) > 0);
+	assert_int_equal(host_kicks[1], kicks + 1);
+	assert_int_equal(held_by_cpu1(held_cache), 0);
+	kmem_cache_info(held_cache, &info);
+	assert_int_equal(info.num_slabs, 0);
+	__atomic_store_n(&held_phase, 1, __ATOMIC_RELEASE);
+	pthread_barrier_wait(&step);
+	assert_true(held_by_cpu1(held_cache) > 0 && held_by_cpu1(k) > 0);
+	kmem_cache_shrink_all();
+	assert_int_equal(held_by_cpu1(held_cache) + held_by_cpu1(k), 0);
+	kmem_cache_info(held_cache, &info);
+	assert_int_equal(info.num_slabs, 0);
+	__atomic_store_n(&held_phase, 2, __ATOMIC_RELEASE);
+	pthread_barrier_wait(&step);
+	assert_true(held_by_cpu1(held_cache) > 0);
+	assert_int_equal(kmem_cache_destroy(held_cache), 0);
+	__atomic_store_n(&held_phase, 3, __ATOMIC_RELEASE);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	pthread_barrier_destroy(&step);
+	assert_int_equal(kmem_cache_check_all(), 0);
+	assert_string_equal(host_log(), "");
+}
+
 static int setup(void **state)
 {
 	const char *ops = getenv("SMP_MM_OPS");
@@ -494,6 +681,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_remote_drain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drain_by_kick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drain_kick_unanswered, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_concurrent_double_free, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_magazines_by_kick, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -7,13 +7,17 @@
 - `stress slab N SEED` passes on every memory size and gives every frame
   back (the buddy free counts are the same before and after);
 - `slab_debug` on the command line turns debug on for every cache;
-- `kmeminfo` carries the kmalloc waste lines.
+- `kmeminfo` carries the kmalloc waste lines;
+- on 4 CPUs every cache without debug has a magazine per CPU and a depot
+  (kmem_cache_cpu's objects), and selftest, a stress run on every CPU and
+  processes on every CPU leave every count where it was.
 """
 import re
 
 import pytest
 
 from kmem import MEMS
+from test_proc import run
 
 SELFTEST_CASES = 9
 SLABINFO_HEADER = [
@@ -162,4 +166,39 @@ def test_kmeminfo_kmalloc_lines(boot):
     assert len("KmallocWaste:" + waste.group(1) + waste.group(2)) == 16 + 8
     assert int(req.group(2)) > 0
     assert re.search(r"^Slab:\s+\d+ kB$", k.cmd("meminfo"), re.M), out
+    k.halt()
+
+
+BOOT_CACHES = ("kmem_cache", "kmem_slab", "kmem_cache_cpu")
+
+
+@pytest.mark.parametrize("cmdline", ["", "slab_debug"])
+def test_magazines_on_every_cpu(boot, cmdline):
+    """Each cache without debug has CPUs + 1 magazines (the depot's too);
+    objects in magazines count as free, so after selftest, stress on every
+    CPU and eight forktrees every cache's active objects are what they
+    were, and the checker finds nothing (shrink and stress have fetched
+    the other CPUs' magazines by their kick)."""
+    n = 4
+    k = boot(method="elf", mem="128M", cpu="pentium3", smp=n,
+             cmdline=cmdline)
+    before = slabinfo(k)
+    served = [c for c in before if c not in BOOT_CACHES]
+    if cmdline:
+        assert "kmem_cache_cpu" not in before, before
+    else:
+        assert before["kmem_cache_cpu"][0] == len(served) * (n + 1), before
+    out = k.cmd("selftest slab")
+    assert out.splitlines()[-1] == f"{SELFTEST_CASES} passed, 0 failed", out
+    out = k.cmd("stress slab 20000 7 all", timeout=600)
+    assert out.splitlines()[-1] == "stress slab: ok", out
+    assert "did not" not in out, out
+    out, _ = run(k, "-n 8 forktree", timeout=600)
+    assert out.count("forktree exited with status 0") == 8, out
+    k.cmd("stress slab 100 1")          # shrinks every cache, asks every CPU
+    after = slabinfo(k)
+    for name in served:
+        assert after[name][0] == before[name][0], (name, before, after)
+    assert k.cmd("slabstat").splitlines()[-1] == \
+        "slab: check ok (0 violations)"
     k.halt()
