@@ -88,8 +88,8 @@ BUDDY_INLINE pfn_t hot_skip_from(const struct zone *zone, unsigned int o)
 }
 
 /*
- * The copy lives in the boot CPU's list (zone->hot[o]) and serves every
- * CPU: it changes under zone->lock, and the other CPUs' fast frees read
+ * The copy lives in struct zone's own list (zone->hot[o]) and serves
+ * every CPU: it changes under zone->lock, and the per-CPU fast frees read
  * it without the lock, so it is stored and read atomically there.
  */
 BUDDY_INLINE pfn_t hot_skip_refresh(struct zone *zone, unsigned int o)
@@ -222,8 +222,8 @@ BUDDY_INLINE void hot_count_set(struct hot_list *hot, uint32_t n)
 }
 
 /*
- * This CPU's set of hot lists in the zone (zone->hot on the boot CPU).
- * Context: interrupts off.
+ * This CPU's set of hot lists in the zone (zone->hot on the boot CPU
+ * until mm_smp_prepare()).  Context: interrupts off.
  */
 BUDDY_INLINE struct hot_list *zone_cpu_hot(const struct zone *zone)
 {

@@ -3,10 +3,14 @@
  * cpu_hot[]), the per-CPU fast paths that use them once a second CPU may
  * run, and the protocol that drains another CPU's lists.
  *
- * Design.  The boot CPU's set is zone->hot, laid out at boot with the
- * free maps; mm_smp_prepare() gives every other CPU a set of its own
- * (lists sized as the boot CPU's, the stacks right after them, in frames
- * of the zone allocator).  A set is touched by its CPU only, with
+ * Design.  On one CPU the set is zone->hot, laid out at boot with the
+ * free maps.  mm_smp_prepare() gives every CPU a set of its own, the
+ * boot CPU included (lists sized as zone->hot's, the stacks right after
+ * them, in frames of the zone allocator that hold nothing else), and
+ * moves the boot CPU's blocks there: a CPU's pushes and pops then write
+ * no cache line that another CPU reads, and zone->hot, which every
+ * CPU's frees read for the skip rule's copy, is written only under the
+ * zone lock.  A set is touched by its CPU only, with
  * interrupts off: without any lock on the fast paths below (a pop, a
  * push, no atomic instruction), under zone->lock when it moves a batch
  * to or from the maps (mm/buddy_hot.c).  A list's count is stored
@@ -278,18 +282,29 @@ void pcp_cpu_offline(void)
 	pcp_set_online(arch_cpu_id(), false);
 }
 
-/* A set for CPU c: its lists as the boot CPU's, its stacks after them. */
-static struct hot_list *pcp_set_alloc(struct zone *zone)
+/* The order of the block a set of the zone takes: lists, then stacks. */
+static unsigned int pcp_set_order(const struct zone *zone)
 {
 	size_t bytes = HOT_ORDERS * sizeof(struct hot_list) +
 		       hot_zone_slots(zone->hot_room) * sizeof(struct page *);
-	unsigned int order = 0, o;
-	struct hot_list *set;
-	struct page *page;
+	unsigned int order = 0;
 
 	while (((size_t)PAGE_SIZE << order) < bytes)
 		order++;
-	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+	return order;
+}
+
+/*
+ * A set of its own for a CPU: lists sized as struct zone's, empty, the
+ * stacks after them, in a block of frames no other data shares.
+ */
+static struct hot_list *pcp_set_alloc(struct zone *zone)
+{
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
+					pcp_set_order(zone));
+	struct hot_list *set;
+	unsigned int o;
+
 	if (!page)
 		return NULL;
 	set = page_address(page);
@@ -305,31 +320,101 @@ static struct hot_list *pcp_set_alloc(struct zone *zone)
 	return set;
 }
 
+/*
+ * The boot CPU's lists move from struct zone into @set, blocks and
+ * counters alike (zone_counters() sums the sets), and zone->hot keeps
+ * no list (high 0): its lines are read by every CPU's frees for the
+ * skip rule's copy, and the writes of a list in use would take them
+ * from the others at every push and pop.
+ */
+static void pcp_boot_set_move(struct zone *zone, struct hot_list *set)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+	unsigned int o;
+
+	for (o = 0; o < HOT_ORDERS; o++) {
+		struct hot_list *from = &zone->hot[o], *to = &set[o];
+		struct page **slots = to->slots;
+		uint32_t i;
+
+		for (i = 0; i < from->count; i++)
+			slots[i] = from->slots[i];
+		*to = *from;
+		to->slots = slots;
+		to->skip_from = PFN_NONE;
+		hot_count_set(from, 0);
+		from->high = from->batch = 0;
+		from->pushed_fast = from->pushed = 0;
+		from->refilled = from->drained = 0;
+	}
+	zone->cpu_hot[0] = set;
+	mm_unlock_irqrestore(&zone->lock, flags);
+}
+
+/* CPU c's set of the zone (pcp_none in a zone with no frames), or NULL. */
+static struct hot_list *pcp_set_make(struct zone *zone, unsigned int c)
+{
+	struct hot_list *set;
+
+	if (!zone_populated(zone))
+		return c ? pcp_none : zone->hot;
+	set = pcp_set_alloc(zone);
+	if (!set)
+		printk("mm: no memory for CPU %u's hot lists in zone %s\n", c,
+		       zone->name);
+	return set;
+}
+
+/* Free the boot CPU's sets made for the first n zones but not moved in. */
+static void pcp_boot_sets_free(struct hot_list *const boot[], unsigned int n)
+{
+	unsigned int t;
+
+	for (t = 0; t < n; t++)
+		if (boot[t] && boot[t] != zones[t].cpu_hot[0])
+			__free_pages(virt_to_page(boot[t]),
+				     pcp_set_order(&zones[t]));
+}
+
+/* The sets of CPUs 1..ncpus-1 in the zone.  Returns: 0, -ENOMEM. */
+static int pcp_others_make(struct zone *zone, unsigned int ncpus)
+{
+	unsigned int c;
+
+	for (c = 1; c < ncpus; c++) {
+		if (!zone->cpu_hot[c])
+			zone->cpu_hot[c] = pcp_set_make(zone, c);
+		if (!zone->cpu_hot[c])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Every CPU's set, the boot CPU's too, each in frames of its own.  The
+ * boot CPU's lists move into theirs only once every allocation here is
+ * done, so that none runs between the move and the switch to the
+ * per-CPU paths.  A failure frees the boot CPU's new sets; the others
+ * stay for the next attempt.
+ */
 int buddy_pcp_prepare(unsigned int ncpus)
 {
-	unsigned int t, c;
+	struct hot_list *boot[MAX_NR_ZONES];
+	unsigned int t;
 
 	for (t = 0; t < MAX_NR_ZONES; t++) {
 		struct zone *zone = &zones[t];
 
-		for (c = 1; c < ncpus; c++) {
-			struct hot_list *set;
-
-			if (zone->cpu_hot[c])
-				continue;
-			if (!zone_populated(zone)) {
-				zone->cpu_hot[c] = pcp_none;
-				continue;
-			}
-			set = pcp_set_alloc(zone);
-			if (!set) {
-				printk("mm: no memory for CPU %u's hot lists in zone %s\n",
-				       c, zone->name);
-				return -ENOMEM;
-			}
-			zone->cpu_hot[c] = set;
+		boot[t] = zone->cpu_hot[0] != zone->hot ? zone->cpu_hot[0] :
+			  pcp_set_make(zone, 0);
+		if (!boot[t] || pcp_others_make(zone, ncpus)) {
+			pcp_boot_sets_free(boot, t + 1);
+			return -ENOMEM;
 		}
 	}
+	for (t = 0; t < MAX_NR_ZONES; t++)
+		if (boot[t] != zones[t].cpu_hot[0])
+			pcp_boot_set_move(&zones[t], boot[t]);
 	__atomic_or_fetch(&pcp_online, 1u, __ATOMIC_RELAXED);	/* the boot CPU */
 	return 0;
 }
