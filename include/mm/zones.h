@@ -227,28 +227,31 @@ struct zone_counters {
  */
 struct zone {
 	/*
-	 * What the fast paths read, first and together, on lines that only
-	 * the uniprocessor fast paths write.  hot is the boot CPU's set
-	 * until mm_smp_prepare() gives every CPU a set of its own
-	 * (mm/buddy_pcp.c); from then on its lists hold nothing (high 0)
-	 * and hot[o].skip_from, the skip rule's copy for every CPU, is what
-	 * it is read for, written under lock.  cpu_hot[c] is CPU c's set
-	 * (hot itself before mm_smp_prepare() for CPU 0; NULL for a CPU it
-	 * was not told of); drain_req has bit c set while CPU c is asked to
-	 * drain its set (atomic; set and cleared under lock).  See
-	 * mm/buddy_pcp.c.
+	 * What the fast paths read, first and together; after the lock,
+	 * only the uniprocessor fast paths write these lines.  The lock
+	 * comes first, so that a pointer to the zone is one to its lock
+	 * too; with several CPUs it is written twice for a batch moved.
+	 * hot is the boot CPU's set until mm_smp_prepare() gives every CPU
+	 * a set of its own (mm/buddy_pcp.c); from then on its lists hold
+	 * nothing (high 0) and hot[o].skip_from, the skip rule's copy for
+	 * every CPU, is what it is read for, written under lock.
+	 * cpu_hot[c] is CPU c's set (hot itself for CPU 0 before
+	 * mm_smp_prepare(); NULL for a CPU it was not told of); drain_req
+	 * has bit c set while CPU c is asked to drain its set (atomic; set
+	 * and cleared under lock).
 	 */
+	mm_lock_t lock;
+	enum zone_type type;
 	struct hot_list hot[HOT_ORDERS];
 	struct hot_list *cpu_hot[MM_MAX_CPUS];
 	uint32_t drain_req;
-	enum zone_type type;
 	/*
-	 * The lock and what any CPU writes under it, from a line of their
-	 * own, so that taking the lock or moving a batch on one CPU does
-	 * not take the lines above from the others' fast paths.
+	 * What any CPU writes under the lock, from a cache line of its own,
+	 * so that moving a batch on one CPU does not take the lines above
+	 * from the others' fast paths.
 	 */
-	mm_lock_t lock __attribute__((aligned(ZONE_CACHE_LINE)));
-	const char *name;		/* "DMA", "Normal", "HighMem" (as /proc) */
+	const char *name		/* "DMA", "Normal", "HighMem" (as /proc) */
+		__attribute__((aligned(ZONE_CACHE_LINE)));
 	pfn_t start_pfn;		/* span, set once by zones_init() */
 	pfn_t end_pfn;
 	uint32_t present_pages;		/* usable RAM frames in the span */
