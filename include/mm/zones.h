@@ -376,11 +376,15 @@ static inline bool zone_spans_pfn(const struct zone *zone, pfn_t pfn)
  */
 static inline struct zone *pfn_zone(pfn_t pfn)
 {
+	struct zone *zone = &zones[ZONE_NORMAL];
+
 	if (pfn >= LOWMEM_PFN)
 		return &zones[ZONE_HIGHMEM];
-	if (pfn >= DMA_PFN)
-		return &zones[ZONE_NORMAL];
-	return &zones[ZONE_DMA];
+	if (pfn < DMA_PFN) {
+		zone = &zones[ZONE_DMA];
+		__asm__("" : "+r"(zone));	/* a branch, not a cmov */
+	}
+	return zone;
 }
 
 static inline enum zone_type zone_type_of_pfn(pfn_t pfn)
