@@ -369,8 +369,10 @@ static inline bool zone_spans_pfn(const struct zone *zone, pfn_t pfn)
  * free path calls it first, so that taking the zone's lock and reading
  * its hot list need not wait for the descriptor's flags word, which the
  * allocation has often just written.  Each test returns a zone's address,
- * so the compiler emits compares and branches (or a conditional move)
- * with no index to scale: keep it so, it is on that path.
+ * so there is no index to scale, and each is a branch, which the
+ * predictor learns: a conditional move (gcc makes one of the second
+ * test unless the empty asm stops it) would put the zone's address on
+ * the chain that waits for the pfn.  Keep it so, it is on that path.
  * zone_type_of_pfn - the same mapping as a zone number.
  * Context: any.  Returns: the zone; its number.
  */
