@@ -1,7 +1,8 @@
 /*
  * Per-CPU hot lists: each CPU's set of the buddy hot lists (struct zone's
- * cpu_hot[]), the per-CPU fast paths that use them once a second CPU may
- * run, and the protocol that drains another CPU's lists.
+ * cpu_hot[]) and the protocol that drains another CPU's lists; the
+ * per-CPU fast paths that use them once a second CPU may run are inline
+ * in mm/buddy_internal.h (buddy_pcp_alloc(), buddy_pcp_free()).
  *
  * Design.  On one CPU the set is zone->hot, laid out at boot with the
  * free maps.  mm_smp_prepare() gives every CPU a set of its own, the
@@ -11,7 +12,7 @@
  * no cache line that another CPU reads, and zone->hot, which every
  * CPU's frees read for the skip rule's copy, is written only under the
  * zone lock.  A set is touched by its CPU only, with
- * interrupts off: without any lock on the fast paths below (a pop, a
+ * interrupts off: without any lock on the per-CPU fast paths (a pop, a
  * push, no atomic instruction), under zone->lock when it moves a batch
  * to or from the maps (mm/buddy_hot.c).  A list's count is stored
  * atomically (a plain store on x86) because any CPU may read it
@@ -192,56 +193,6 @@ void pcp_honour_slow(struct zone *zone)
 	hot_set_drain_locked(zone, zone->cpu_hot[me]);
 }
 
-/* Does this CPU have a drain request pending in the zone? */
-static bool pcp_asked(const struct zone *zone, unsigned int cpu)
-{
-	return __atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) &
-	       (1u << cpu);
-}
-
-struct page *buddy_pcp_alloc(struct zone *zone, unsigned int order)
-{
-	unsigned long flags = arch_irq_save();
-	unsigned int cpu = arch_cpu_id();
-	struct hot_list *set = zone->cpu_hot[cpu];
-	struct page *page = NULL;
-
-	if (likely(set && set[order].count && !pcp_asked(zone, cpu)))
-		page = hot_pop(&set[order]);
-	arch_irq_restore(flags);
-	if (page)
-		buddy_mark_alloc(page_to_pfn(page), order);
-	return page;
-}
-
-bool buddy_pcp_free(struct zone *zone, struct page *page, pfn_t pfn,
-		    unsigned int order)
-{
-	unsigned long flags = arch_irq_save();
-	unsigned int cpu = arch_cpu_id();
-	struct hot_list *set = zone->cpu_hot[cpu], *hot;
-	bool ok = false;
-
-	if (order == ~0u)
-		order = page_order(page);
-	if (likely(set && order < HOT_ORDERS && !pcp_asked(zone, cpu))) {
-		hot = &set[order];
-		ok = (page->flags & (PLAIN_HEAD_MASK | PG_ZONE_MASK)) ==
-		     hot->head_flags && page->_refcount == 1 &&
-		     hot->count < hot->high &&
-		     pfn < __atomic_load_n(&zone->hot[order].skip_from,
-					   __ATOMIC_RELAXED);
-		if (ok) {
-			hot_push(hot, page);
-			hot->pushed_fast++;
-		}
-	}
-	arch_irq_restore(flags);
-	if (ok)
-		buddy_mark_free(pfn, order);
-	return ok;
-}
-
 /* ---- online, offline, the sets ----------------------------------------- */
 
 static void pcp_set_online(unsigned int cpu, bool on)
@@ -365,13 +316,32 @@ static struct hot_list *pcp_set_make(struct zone *zone, unsigned int c)
 	return set;
 }
 
+/*
+ * The boot CPU's set of its own in the zone: the one it has, or a new
+ * one while it still uses zone->hot (zone->hot itself in a zone with no
+ * frames), or NULL.
+ */
+static struct hot_list *pcp_boot_set(struct zone *zone)
+{
+	if (zone->cpu_hot[0] && zone->cpu_hot[0] != zone->hot)
+		return zone->cpu_hot[0];
+	return pcp_set_make(zone, 0);
+}
+
+/* Is @set one pcp_boot_set() has just made (its lists to move in)? */
+static bool pcp_boot_set_new(const struct zone *zone,
+			     const struct hot_list *set)
+{
+	return set && set != zone->hot && set != zone->cpu_hot[0];
+}
+
 /* Free the boot CPU's sets made for the first n zones but not moved in. */
 static void pcp_boot_sets_free(struct hot_list *const boot[], unsigned int n)
 {
 	unsigned int t;
 
 	for (t = 0; t < n; t++)
-		if (boot[t] && boot[t] != zones[t].cpu_hot[0])
+		if (pcp_boot_set_new(&zones[t], boot[t]))
 			__free_pages(virt_to_page(boot[t]),
 				     pcp_set_order(&zones[t]));
 }
@@ -405,15 +375,14 @@ int buddy_pcp_prepare(unsigned int ncpus)
 	for (t = 0; t < MAX_NR_ZONES; t++) {
 		struct zone *zone = &zones[t];
 
-		boot[t] = zone->cpu_hot[0] != zone->hot ? zone->cpu_hot[0] :
-			  pcp_set_make(zone, 0);
+		boot[t] = pcp_boot_set(zone);
 		if (!boot[t] || pcp_others_make(zone, ncpus)) {
 			pcp_boot_sets_free(boot, t + 1);
 			return -ENOMEM;
 		}
 	}
 	for (t = 0; t < MAX_NR_ZONES; t++)
-		if (boot[t] != zones[t].cpu_hot[0])
+		if (pcp_boot_set_new(&zones[t], boot[t]))
 			pcp_boot_set_move(&zones[t], boot[t]);
 	__atomic_or_fetch(&pcp_online, 1u, __ATOMIC_RELAXED);	/* the boot CPU */
 	return 0;
