@@ -27,9 +27,9 @@
  * THREADS is, so one thread and two take the same paths; "kmem-up" keeps
  * the uniprocessor path and runs one thread only.  "kmem-cpu1" is kmem
  * with thread i as CPU i + 1, so that no thread is the boot CPU, whose
- * hot lists lie in struct zone itself (zone->hot) beside what every CPU
- * reads on its fast paths: the difference from kmem is what that
- * placement costs.
+ * set of hot lists mm_smp_prepare() makes apart from the others (it
+ * moves the lists out of struct zone): the difference from kmem is what
+ * being the boot CPU costs.
  *
  * Each thread makes itself CPU i (host_cpu_enter(); CPUs above 0 come
  * online first), pins itself to the i-th CPU of the process's affinity
@@ -285,7 +285,7 @@ static uint64_t hot_moved(unsigned int cpu)
 
 static uint32_t hot_batch(void)
 {
-	return zones[ZONE_NORMAL].hot[0].batch;
+	return zones[ZONE_NORMAL].cpu_hot[0][0].batch;
 }
 
 static void kmem_setup(void)

@@ -6,8 +6,8 @@ order-0 page pairs and kmalloc(64) pairs per thread at 1 and 2 threads,
 producer/consumer of pages and of kmalloc(64) objects on 2 threads, and
 the shared-lock floor.  kmem runs on the SMP path (mm_smp_prepare(2),
 also for one thread), with the threads as CPUs 1 and 2 instead of 0 and
-1 (kmem-cpu1: none is the boot CPU, whose hot lists lie in struct zone)
-and, for reference, on the uniprocessor path (kmem-up); glibc, jemalloc, mimalloc and tcmalloc run the kmalloc
+1 (kmem-cpu1: none is the boot CPU, whose set of hot lists is made
+apart from the others) and, for reference, on the uniprocessor path (kmem-up); glibc, jemalloc, mimalloc and tcmalloc run the kmalloc
 workloads.  Each repetition runs every cell once as a fresh worker
 process, the cells in an order reversed every other repetition, so the
 ratios (2 threads / 1 thread, a peer's time / kmem's) are taken between
@@ -164,9 +164,10 @@ def bounds(rows):
     c0 = find(rows, "page", "kmem", 2)["scaling"]
     c1 = find(rows, "page", "kmem-cpu1", 2)["scaling"]
     out.append("page pairs scale %.2f x with the threads as CPUs 0 and 1, "
-               "%.2f x as CPUs 1 and 2 (kmem-cpu1): the boot CPU's hot "
-               "lists are zone->hot, on the lines of struct zone that "
-               "every CPU reads on its fast paths" % (c0, c1))
+               "%.2f x as CPUs 1 and 2 (kmem-cpu1): every CPU's hot "
+               "lists, the boot CPU's too, lie in frames of their own, "
+               "so the two differ only by the machine's noise"
+               % (c0, c1))
     for w in ("page", "page-pc"):
         r = find(rows, w, "kmem", 2)
         out.append("%s: %.4f blocks per %s moved between the hot lists "

@@ -43,16 +43,16 @@ SHELL_COMMAND(buddyinfo, "buddyinfo", "",
 	      "free blocks per zone and order (/proc/buddyinfo)",
 	      cmd_buddyinfo);
 
-/* One line: each hot list's blocks, high mark and batch. */
+/* One line: each of the boot CPU's hot lists' blocks, high mark and batch. */
 static void zone_hot_dump(const struct zone *z)
 {
+	const struct hot_list *set = z->cpu_hot[0];
 	unsigned int o;
 
 	printk("  hot lists (blocks/high batch):");
 	for (o = 0; o < HOT_ORDERS; o++)
-		printk(" order %u %u/%u %u%s", o, z->hot[o].count,
-		       z->hot[o].high, z->hot[o].batch,
-		       o + 1 < HOT_ORDERS ? "," : "\n");
+		printk(" order %u %u/%u %u%s", o, set[o].count, set[o].high,
+		       set[o].batch, o + 1 < HOT_ORDERS ? "," : "\n");
 }
 
 static int cmd_buddystat(int argc, char **argv)

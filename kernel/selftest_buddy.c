@@ -298,7 +298,7 @@ SELFTEST(buddy, hot_list)
 
 	begin();
 	for (o = 0; o < HOT_ORDERS && !why; o++) {
-		const struct hot_list *hot = &zone->hot[o];
+		const struct hot_list *hot = &zone->cpu_hot[0][o];
 
 		n = hot->high + 8;
 		for (i = 0; i < n; i++)

@@ -164,14 +164,19 @@ struct page *buddy_block_head(struct page *page)
 
 /* ---- allocation -------------------------------------------------------- */
 
-/* Zones each kind of request may use, in the order they are tried. */
-static const int8_t zonelists[3][MAX_NR_ZONES + 1] = {
-	{ ZONE_NORMAL, ZONE_DMA, -1 },			/* GFP_KERNEL */
-	{ ZONE_DMA, -1 },				/* GFP_DMA */
-	{ ZONE_HIGHMEM, ZONE_NORMAL, ZONE_DMA, -1 },	/* GFP_HIGHUSER */
+/*
+ * Zones each kind of request may use, in the order they are tried: the
+ * zones themselves, so that walking a list scales no zone number by the
+ * size of struct zone.
+ */
+static struct zone *const zonelists[3][MAX_NR_ZONES + 1] = {
+	{ &zones[ZONE_NORMAL], &zones[ZONE_DMA], NULL },	/* GFP_KERNEL */
+	{ &zones[ZONE_DMA], NULL },				/* GFP_DMA */
+	{ &zones[ZONE_HIGHMEM], &zones[ZONE_NORMAL],		/* GFP_HIGHUSER */
+	  &zones[ZONE_DMA], NULL },
 };
 
-static const int8_t *gfp_zonelist(gfp_t gfp)
+static struct zone *const *gfp_zonelist(gfp_t gfp)
 {
 	if (gfp & __GFP_DMA)
 		return zonelists[1];
@@ -194,16 +199,18 @@ static struct zone *buddy_fast_zone[GFP_VALID_MASK + 1];
  * The same table for the per-CPU path once a second CPU may run
  * (alloc_pages_nofast()): filled exactly when buddy_fast_zone[] would be
  * but for MM_LOCK_SMP, and empty otherwise, so that the per-CPU path
- * also never looks at injection or page debugging itself.
+ * also never looks at injection or page debugging itself.  Every CPU
+ * reads it without a lock, so its entries are stored and loaded
+ * atomically.
  */
 static struct zone *buddy_pcp_zone[GFP_VALID_MASK + 1];
 
-/* The type of the first populated zone of @gfp's list, or -1. */
-static int buddy_first_zone(gfp_t gfp)
+/* The first populated zone of @gfp's list, or NULL. */
+static struct zone *buddy_first_zone(gfp_t gfp)
 {
-	const int8_t *list = gfp_zonelist(gfp);
+	struct zone *const *list = gfp_zonelist(gfp);
 
-	while (*list >= 0 && !zone_populated(&zones[*list]))
+	while (*list && !zone_populated(*list))
 		list++;
 	return *list;
 }
@@ -224,12 +231,12 @@ void buddy_fast_zones_update(void)
 	gfp_t gfp;
 
 	for (gfp = 0; gfp <= GFP_VALID_MASK; gfp++) {
-		int t = buddy_first_zone(gfp);
-		struct zone *zone = t >= 0 && !(gfp & __GFP_ZERO) && !off ?
-				    &zones[t] : NULL;
+		struct zone *zone = !(gfp & __GFP_ZERO) && !off ?
+				    buddy_first_zone(gfp) : NULL;
 
 		buddy_fast_zone[gfp] = smp ? NULL : zone;
-		buddy_pcp_zone[gfp] = smp ? zone : NULL;
+		__atomic_store_n(&buddy_pcp_zone[gfp], smp ? zone : NULL,
+				 __ATOMIC_RELAXED);
 	}
 }
 
@@ -403,15 +410,15 @@ static struct page *alloc_pages_failed(gfp_t gfp, unsigned int order)
 /* Zone by zone down the request's list, or NULL. */
 static struct page *zonelist_alloc(gfp_t gfp, unsigned int order)
 {
-	const int8_t *list;
+	struct zone *const *list;
 	struct page *page = NULL;
 
-	for (list = gfp_zonelist(gfp); *list >= 0 && !page; list++) {
-		struct zone *zone = &zones[*list];
+	for (list = gfp_zonelist(gfp); *list && !page; list++) {
+		struct zone *zone = *list;
 
 		if (!zone_populated(zone))
 			continue;
-		if (*list == ZONE_HIGHMEM && (gfp & __GFP_ZERO) &&
+		if (zone == &zones[ZONE_HIGHMEM] && (gfp & __GFP_ZERO) &&
 		    !buddy_zero_highpage_hook)
 			continue;
 		page = zone_alloc(zone, order, gfp);
@@ -444,6 +451,14 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 	return page;
 }
 
+/* Should page injection fail this request?  Counted there, silent. */
+static bool alloc_pages_injected(gfp_t gfp, unsigned int order)
+{
+	const struct zone *zone = buddy_first_zone(gfp & GFP_VALID_MASK);
+
+	return should_fail_page(zone ? (int)zone->type : -1, order);
+}
+
 /*
  * A request the fast path's table does not serve (__GFP_ZERO, a gfp
  * outside the table, no populated zone, page injection armed, or several
@@ -455,7 +470,8 @@ alloc_pages_slow(gfp_t gfp, unsigned int order)
 static __attribute__((noinline)) struct page *
 alloc_pages_nofast(gfp_t gfp, unsigned int order)
 {
-	struct zone *zone = gfp <= GFP_VALID_MASK ? buddy_pcp_zone[gfp] : NULL;
+	struct zone *zone = gfp <= GFP_VALID_MASK ?
+		__atomic_load_n(&buddy_pcp_zone[gfp], __ATOMIC_RELAXED) : NULL;
 	struct page *page;
 
 	if (zone && order < HOT_ORDERS) {	/* several CPUs, plain request */
@@ -465,7 +481,7 @@ alloc_pages_nofast(gfp_t gfp, unsigned int order)
 		return alloc_pages_slow(gfp, order);
 	}
 	if (unlikely(fault_inject_armed(FAULT_PAGE)) &&
-	    should_fail_page(buddy_first_zone(gfp & GFP_VALID_MASK), order))
+	    alloc_pages_injected(gfp, order))
 		return NULL;
 	return alloc_pages_slow(gfp, order);
 }

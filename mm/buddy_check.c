@@ -254,8 +254,10 @@ static unsigned int check_hot_list(const struct zone *zone, unsigned int c,
 	unsigned int bad = 0;
 	uint32_t i;
 
-	CHECK(set == zone->hot || c,
-	      "B6 CPU 0's hot lists at %p, not the zone's", (const void *)set);
+	CHECK(c || set == zone->hot ||
+	      (zone->hot[o].count == 0 && zone->hot[o].high == 0),
+	      "B6 order-%u: the zone's own hot list holds %u blocks, high %u, beside CPU 0's own",
+	      o, zone->hot[o].count, zone->hot[o].high);
 	CHECK(hot->count <= hot->high &&
 	      hot->high <= hot_list_room(zone->hot_room, o),
 	      "B6 order-%u hot list: count %u high %u, room for %u (CPU %u)", o,
@@ -267,9 +269,9 @@ static unsigned int check_hot_list(const struct zone *zone, unsigned int c,
 	      hot->hot_flags == (zbits | PG_hot | o << PG_ORDER_SHIFT),
 	      "B6 order-%u hot list: head flags 0x%x, hot flags 0x%x", o,
 	      hot->head_flags, hot->hot_flags);
-	CHECK(c || hot->skip_from <= hot_skip_from(zone, o),
+	CHECK(c || zone->hot[o].skip_from <= hot_skip_from(zone, o),
 	      "B6 order-%u hot list skips from pfn 0x%x, above 0x%x where its lowest free block says",
-	      o, hot->skip_from, hot_skip_from(zone, o));
+	      o, zone->hot[o].skip_from, hot_skip_from(zone, o));
 	if (bad)
 		return bad;
 	for (i = 0; i < hot->count; i++) {

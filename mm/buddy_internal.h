@@ -88,8 +88,8 @@ BUDDY_INLINE pfn_t hot_skip_from(const struct zone *zone, unsigned int o)
 }
 
 /*
- * The copy lives in the boot CPU's list (zone->hot[o]) and serves every
- * CPU: it changes under zone->lock, and the other CPUs' fast frees read
+ * The copy lives in struct zone's own list (zone->hot[o]) and serves
+ * every CPU: it changes under zone->lock, and the per-CPU fast frees read
  * it without the lock, so it is stored and read atomically there.
  */
 BUDDY_INLINE pfn_t hot_skip_refresh(struct zone *zone, unsigned int o)
@@ -222,8 +222,8 @@ BUDDY_INLINE void hot_count_set(struct hot_list *hot, uint32_t n)
 }
 
 /*
- * This CPU's set of hot lists in the zone (zone->hot on the boot CPU).
- * Context: interrupts off.
+ * This CPU's set of hot lists in the zone (zone->hot on the boot CPU
+ * until mm_smp_prepare()).  Context: interrupts off.
  */
 BUDDY_INLINE struct hot_list *zone_cpu_hot(const struct zone *zone)
 {
@@ -338,7 +338,16 @@ void pcp_drain_kicked(void);
 void pcp_cpu_offline(void);
 
 /*
- * The per-CPU fast paths, once a second CPU may run (mm/buddy_pcp.c):
+ * An allocated head of this order with a live count and no slab or
+ * reserved state, the test of every fast free (buddy_plain_head()).
+ */
+#define PLAIN_HEAD_MASK	(PG_reserved | PG_hot | PG_head | PG_slab | \
+			 PG_ORDER_MASK)
+
+/*
+ * The per-CPU fast paths, once a second CPU may run (the lists and the
+ * protocol: mm/buddy_pcp.c), inline in mm/buddy.c's entry points so
+ * that they cost no call of their own.
  * buddy_pcp_alloc - pop this CPU's order-o list of @zone (o below
  * HOT_ORDERS), or NULL if it is empty or a drain is asked for.
  * buddy_pcp_free - push the last reference to a plain head of order
@@ -346,16 +355,55 @@ void pcp_cpu_offline(void);
  * the skip rule allows.  Returns: whether it did.
  * Context: any; takes no lock.
  */
-struct page *buddy_pcp_alloc(struct zone *zone, unsigned int order);
-bool buddy_pcp_free(struct zone *zone, struct page *page, pfn_t pfn,
-		    unsigned int order);
+BUDDY_INLINE bool pcp_asked(const struct zone *zone, unsigned int cpu)
+{
+	return __atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) &
+	       (1u << cpu);
+}
 
-/*
- * An allocated head of this order with a live count and no slab or
- * reserved state, the test of every fast free (buddy_plain_head()).
- */
-#define PLAIN_HEAD_MASK	(PG_reserved | PG_hot | PG_head | PG_slab | \
-			 PG_ORDER_MASK)
+BUDDY_INLINE struct page *buddy_pcp_alloc(struct zone *zone,
+					  unsigned int order)
+{
+	unsigned long flags = arch_irq_save();
+	unsigned int cpu = arch_cpu_id();
+	struct hot_list *set = zone->cpu_hot[cpu];
+	struct page *page = NULL;
+
+	if (likely(set && set[order].count && !pcp_asked(zone, cpu)))
+		page = hot_pop(&set[order]);
+	arch_irq_restore(flags);
+	if (page)
+		buddy_mark_alloc(page_to_pfn(page), order);
+	return page;
+}
+
+BUDDY_INLINE bool buddy_pcp_free(struct zone *zone, struct page *page,
+				 pfn_t pfn, unsigned int order)
+{
+	unsigned long flags = arch_irq_save();
+	unsigned int cpu = arch_cpu_id();
+	struct hot_list *set = zone->cpu_hot[cpu], *hot;
+	bool ok = false;
+
+	if (order == ~0u)
+		order = page_order(page);
+	if (likely(set && order < HOT_ORDERS && !pcp_asked(zone, cpu))) {
+		hot = &set[order];
+		ok = (page->flags & (PLAIN_HEAD_MASK | PG_ZONE_MASK)) ==
+		     hot->head_flags && page->_refcount == 1 &&
+		     hot->count < hot->high &&
+		     pfn < __atomic_load_n(&zone->hot[order].skip_from,
+					   __ATOMIC_RELAXED);
+		if (ok) {
+			hot_push(hot, page);
+			hot->pushed_fast++;
+		}
+	}
+	arch_irq_restore(flags);
+	if (ok)
+		buddy_mark_free(pfn, order);
+	return ok;
+}
 
 /*
  * hot_drain_helps_locked - would draining every list let the maps meet a

@@ -1,13 +1,18 @@
 /*
  * Per-CPU hot lists: each CPU's set of the buddy hot lists (struct zone's
- * cpu_hot[]), the per-CPU fast paths that use them once a second CPU may
- * run, and the protocol that drains another CPU's lists.
+ * cpu_hot[]) and the protocol that drains another CPU's lists; the
+ * per-CPU fast paths that use them once a second CPU may run are inline
+ * in mm/buddy_internal.h (buddy_pcp_alloc(), buddy_pcp_free()).
  *
- * Design.  The boot CPU's set is zone->hot, laid out at boot with the
- * free maps; mm_smp_prepare() gives every other CPU a set of its own
- * (lists sized as the boot CPU's, the stacks right after them, in frames
- * of the zone allocator).  A set is touched by its CPU only, with
- * interrupts off: without any lock on the fast paths below (a pop, a
+ * Design.  On one CPU the set is zone->hot, laid out at boot with the
+ * free maps.  mm_smp_prepare() gives every CPU a set of its own, the
+ * boot CPU included (lists sized as zone->hot's, the stacks right after
+ * them, in frames of the zone allocator that hold nothing else), and
+ * moves the boot CPU's blocks there: a CPU's pushes and pops then write
+ * no cache line that another CPU reads, and zone->hot, which every
+ * CPU's frees read for the skip rule's copy, is written only under the
+ * zone lock.  A set is touched by its CPU only, with
+ * interrupts off: without any lock on the per-CPU fast paths (a pop, a
  * push, no atomic instruction), under zone->lock when it moves a batch
  * to or from the maps (mm/buddy_hot.c).  A list's count is stored
  * atomically (a plain store on x86) because any CPU may read it
@@ -188,56 +193,6 @@ void pcp_honour_slow(struct zone *zone)
 	hot_set_drain_locked(zone, zone->cpu_hot[me]);
 }
 
-/* Does this CPU have a drain request pending in the zone? */
-static bool pcp_asked(const struct zone *zone, unsigned int cpu)
-{
-	return __atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) &
-	       (1u << cpu);
-}
-
-struct page *buddy_pcp_alloc(struct zone *zone, unsigned int order)
-{
-	unsigned long flags = arch_irq_save();
-	unsigned int cpu = arch_cpu_id();
-	struct hot_list *set = zone->cpu_hot[cpu];
-	struct page *page = NULL;
-
-	if (likely(set && set[order].count && !pcp_asked(zone, cpu)))
-		page = hot_pop(&set[order]);
-	arch_irq_restore(flags);
-	if (page)
-		buddy_mark_alloc(page_to_pfn(page), order);
-	return page;
-}
-
-bool buddy_pcp_free(struct zone *zone, struct page *page, pfn_t pfn,
-		    unsigned int order)
-{
-	unsigned long flags = arch_irq_save();
-	unsigned int cpu = arch_cpu_id();
-	struct hot_list *set = zone->cpu_hot[cpu], *hot;
-	bool ok = false;
-
-	if (order == ~0u)
-		order = page_order(page);
-	if (likely(set && order < HOT_ORDERS && !pcp_asked(zone, cpu))) {
-		hot = &set[order];
-		ok = (page->flags & (PLAIN_HEAD_MASK | PG_ZONE_MASK)) ==
-		     hot->head_flags && page->_refcount == 1 &&
-		     hot->count < hot->high &&
-		     pfn < __atomic_load_n(&zone->hot[order].skip_from,
-					   __ATOMIC_RELAXED);
-		if (ok) {
-			hot_push(hot, page);
-			hot->pushed_fast++;
-		}
-	}
-	arch_irq_restore(flags);
-	if (ok)
-		buddy_mark_free(pfn, order);
-	return ok;
-}
-
 /* ---- online, offline, the sets ----------------------------------------- */
 
 static void pcp_set_online(unsigned int cpu, bool on)
@@ -278,18 +233,29 @@ void pcp_cpu_offline(void)
 	pcp_set_online(arch_cpu_id(), false);
 }
 
-/* A set for CPU c: its lists as the boot CPU's, its stacks after them. */
-static struct hot_list *pcp_set_alloc(struct zone *zone)
+/* The order of the block a set of the zone takes: lists, then stacks. */
+static unsigned int pcp_set_order(const struct zone *zone)
 {
 	size_t bytes = HOT_ORDERS * sizeof(struct hot_list) +
 		       hot_zone_slots(zone->hot_room) * sizeof(struct page *);
-	unsigned int order = 0, o;
-	struct hot_list *set;
-	struct page *page;
+	unsigned int order = 0;
 
 	while (((size_t)PAGE_SIZE << order) < bytes)
 		order++;
-	page = alloc_pages(GFP_KERNEL | __GFP_NOWARN, order);
+	return order;
+}
+
+/*
+ * A set of its own for a CPU: lists sized as struct zone's, empty, the
+ * stacks after them, in a block of frames no other data shares.
+ */
+static struct hot_list *pcp_set_alloc(struct zone *zone)
+{
+	struct page *page = alloc_pages(GFP_KERNEL | __GFP_NOWARN,
+					pcp_set_order(zone));
+	struct hot_list *set;
+	unsigned int o;
+
 	if (!page)
 		return NULL;
 	set = page_address(page);
@@ -305,31 +271,119 @@ static struct hot_list *pcp_set_alloc(struct zone *zone)
 	return set;
 }
 
+/*
+ * The boot CPU's lists move from struct zone into @set, blocks and
+ * counters alike (zone_counters() sums the sets), and zone->hot keeps
+ * no list (high 0): its lines are read by every CPU's frees for the
+ * skip rule's copy, and the writes of a list in use would take them
+ * from the others at every push and pop.
+ */
+static void pcp_boot_set_move(struct zone *zone, struct hot_list *set)
+{
+	unsigned long flags = mm_lock_irqsave(&zone->lock);
+	unsigned int o;
+
+	for (o = 0; o < HOT_ORDERS; o++) {
+		struct hot_list *from = &zone->hot[o], *to = &set[o];
+		struct page **slots = to->slots;
+		uint32_t i;
+
+		for (i = 0; i < from->count; i++)
+			slots[i] = from->slots[i];
+		*to = *from;
+		to->slots = slots;
+		to->skip_from = PFN_NONE;
+		hot_count_set(from, 0);
+		from->high = from->batch = 0;
+		from->pushed_fast = from->pushed = 0;
+		from->refilled = from->drained = 0;
+	}
+	zone->cpu_hot[0] = set;
+	mm_unlock_irqrestore(&zone->lock, flags);
+}
+
+/* CPU c's set of the zone (pcp_none in a zone with no frames), or NULL. */
+static struct hot_list *pcp_set_make(struct zone *zone, unsigned int c)
+{
+	struct hot_list *set;
+
+	if (!zone_populated(zone))
+		return c ? pcp_none : zone->hot;
+	set = pcp_set_alloc(zone);
+	if (!set)
+		printk("mm: no memory for CPU %u's hot lists in zone %s\n", c,
+		       zone->name);
+	return set;
+}
+
+/*
+ * The boot CPU's set of its own in the zone: the one it has, or a new
+ * one while it still uses zone->hot (zone->hot itself in a zone with no
+ * frames), or NULL.
+ */
+static struct hot_list *pcp_boot_set(struct zone *zone)
+{
+	if (zone->cpu_hot[0] && zone->cpu_hot[0] != zone->hot)
+		return zone->cpu_hot[0];
+	return pcp_set_make(zone, 0);
+}
+
+/* Is @set one pcp_boot_set() has just made (its lists to move in)? */
+static bool pcp_boot_set_new(const struct zone *zone,
+			     const struct hot_list *set)
+{
+	return set && set != zone->hot && set != zone->cpu_hot[0];
+}
+
+/* Free the boot CPU's sets made for the first n zones but not moved in. */
+static void pcp_boot_sets_free(struct hot_list *const boot[], unsigned int n)
+{
+	unsigned int t;
+
+	for (t = 0; t < n; t++)
+		if (pcp_boot_set_new(&zones[t], boot[t]))
+			__free_pages(virt_to_page(boot[t]),
+				     pcp_set_order(&zones[t]));
+}
+
+/* The sets of CPUs 1..ncpus-1 in the zone.  Returns: 0, -ENOMEM. */
+static int pcp_others_make(struct zone *zone, unsigned int ncpus)
+{
+	unsigned int c;
+
+	for (c = 1; c < ncpus; c++) {
+		if (!zone->cpu_hot[c])
+			zone->cpu_hot[c] = pcp_set_make(zone, c);
+		if (!zone->cpu_hot[c])
+			return -ENOMEM;
+	}
+	return 0;
+}
+
+/*
+ * Every CPU's set, the boot CPU's too, each in frames of its own.  The
+ * boot CPU's lists move into theirs only once every allocation here is
+ * done, so that none runs between the move and the switch to the
+ * per-CPU paths.  A failure frees the boot CPU's new sets; the others
+ * stay for the next attempt.
+ */
 int buddy_pcp_prepare(unsigned int ncpus)
 {
-	unsigned int t, c;
+	struct hot_list *boot[MAX_NR_ZONES];
+	unsigned int t;
 
 	for (t = 0; t < MAX_NR_ZONES; t++) {
 		struct zone *zone = &zones[t];
 
-		for (c = 1; c < ncpus; c++) {
-			struct hot_list *set;
-
-			if (zone->cpu_hot[c])
-				continue;
-			if (!zone_populated(zone)) {
-				zone->cpu_hot[c] = pcp_none;
-				continue;
-			}
-			set = pcp_set_alloc(zone);
-			if (!set) {
-				printk("mm: no memory for CPU %u's hot lists in zone %s\n",
-				       c, zone->name);
-				return -ENOMEM;
-			}
-			zone->cpu_hot[c] = set;
+		boot[t] = pcp_boot_set(zone);
+		if (!boot[t] || pcp_others_make(zone, ncpus)) {
+			pcp_boot_sets_free(boot, t + 1);
+			return -ENOMEM;
 		}
 	}
+	for (t = 0; t < MAX_NR_ZONES; t++)
+		if (pcp_boot_set_new(&zones[t], boot[t]))
+			pcp_boot_set_move(&zones[t], boot[t]);
 	__atomic_or_fetch(&pcp_online, 1u, __ATOMIC_RELAXED);	/* the boot CPU */
 	return 0;
 }

@@ -94,25 +94,34 @@ static void zone_layout(struct zone *zone, const struct pfn_range *usable,
  * The hot lists' sizes from the zone's batch (0: no lists), and where
  * each list's stack starts in the zone's slots (sized for hot_room).
  */
+static void zone_set_hot_set(struct zone *zone, struct hot_list *set,
+			     uint32_t batch)
+{
+	uint32_t o;
+
+	for (o = 0; o < HOT_ORDERS; o++) {
+		struct hot_list *hot = &set[o];
+
+		hot->high = hot_list_room(batch, o);	/* four batches */
+		hot->batch = hot->high / 4;
+		hot->slots = zone_hot_set_stack(zone, set, o);
+	}
+}
+
 static void zone_set_hot(struct zone *zone, uint32_t batch)
 {
 	unsigned int c;
-	uint32_t o;
 
 	MM_ASSERT(batch <= zone->hot_room);
+	/* zone->hot has lists while it is the boot CPU's set (buddy_pcp.c) */
+	zone_set_hot_set(zone, zone->hot,
+			 zone->cpu_hot[0] == zone->hot ? batch : 0);
 	for (c = 0; c < MM_MAX_CPUS; c++) {
+		struct hot_list *set = zone->cpu_hot[c];
+
 		/* a zone without frames shares one empty set (buddy_pcp.c) */
-		struct hot_list *set = !c ? zone->hot :
-				       zone_populated(zone) ? zone->cpu_hot[c] :
-				       NULL;
-
-		for (o = 0; set && o < HOT_ORDERS; o++) {
-			struct hot_list *hot = &set[o];
-
-			hot->high = hot_list_room(batch, o);	/* four batches */
-			hot->batch = hot->high / 4;
-			hot->slots = zone_hot_set_stack(zone, set, o);
-		}
+		if (set && set != zone->hot && zone_populated(zone))
+			zone_set_hot_set(zone, set, batch);
 	}
 }
 

@@ -93,9 +93,33 @@ void host_cpu_enter(unsigned int cpu)
 	host_irq_flag = 1;
 }
 
+/*
+ * One turn of a spin-wait.  A waiter whose CPU is a core of its own must
+ * see the holder's release within a turn, so a turn is a `pause`, as on
+ * the kernel's CPUs: a sched_yield() every turn would make each handoff
+ * of a contended lock wait for the waiter's system call to return.  But
+ * the host may deschedule any thread-CPU (more threads than cores,
+ * valgrind running one thread at a time), and a ticket lock handed to a
+ * descheduled waiter stalls every CPU behind it, so one turn in
+ * HOST_RELAX_SPINS yields the processor instead: a wait longer than that
+ * gives the thread it waits for a chance to run.  The turns are counted
+ * per thread, across waits.
+ */
+#define HOST_RELAX_SPINS	1024u
+
+static __thread unsigned int host_relax_turns;
+
 void host_cpu_relax(void)
 {
-	sched_yield();
+	if (++host_relax_turns % HOST_RELAX_SPINS == 0) {
+		sched_yield();
+		return;
+	}
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#else
+	__asm__ volatile("" : : : "memory");
+#endif
 }
 
 /*

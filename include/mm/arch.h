@@ -190,9 +190,11 @@ static inline void arch_irq_restore(unsigned long flags)
  * arch_cpu_relax - one turn of a spin-wait loop: `pause` (a nop before
  * the Pentium 4) in the kernel, which then answers a TLB shootdown
  * addressed to this CPU (a CPU spinning with interrupts off for a lock
- * whose holder waits for that answer would otherwise never give it).  The host's CPUs are threads that the
- * host may deschedule, and a ticket lock handed to a descheduled waiter
- * stalls every CPU behind it, so the host yields the processor instead.
+ * whose holder waits for that answer would otherwise never give it).
+ * The host's CPUs are threads that the host may deschedule, and a ticket
+ * lock handed to a descheduled waiter stalls every CPU behind it: the
+ * host pauses too, and yields the processor one turn in many
+ * (arch/host/host.c).
  * Context: any.
  */
 #ifdef MM_HOST

@@ -140,6 +140,13 @@ static inline uint32_t hot_zone_batch(uint32_t frames)
 	return frames / 128 < HOT_BATCH_MAX ? frames / 128 : HOT_BATCH_MAX;
 }
 
+/*
+ * The cache line struct zone's layout keeps its groups apart: 64 bytes,
+ * the Pentium 4's and every later x86's (the P6's 32 and the 486's 16
+ * divide it).
+ */
+#define ZONE_CACHE_LINE	64
+
 struct hot_list {
 	/* What the fast paths touch, first and together. */
 	uint32_t count;			/* blocks on the stack */
@@ -198,9 +205,10 @@ struct zone_counters {
  *      head carries PG_hot, order o, the zone's number and refcount 0;
  *      count <= high <= hot_list_room(hot_room, o) for every list; and
  *      what a list caches for its fast paths is right: its slots and its
- *      two flags words, and skip_from is at or below what
+ *      two flags words, and zone->hot[o].skip_from is at or below what
  *      free_area[o].low makes it (hot_skip_from()), so the fast free
- *      pushes only what the exact rule would push.
+ *      pushes only what the exact rule would push.  Once CPU 0 has a
+ *      set of its own, zone->hot's lists hold nothing (count = high = 0).
  *  B7. free_area[o].nr_free equals the bits set in its map;
  *      buddy_pages equals the frames in free blocks; and
  *      buddy_pages + hot frames <= managed_pages <= present_pages <= the
@@ -218,12 +226,32 @@ struct zone_counters {
  * the rest change under lock, through mm/buddy.c only.
  */
 struct zone {
-	/* What the fast paths touch, first and together. */
+	/*
+	 * What the fast paths read, first and together; after the lock,
+	 * only the uniprocessor fast paths write these lines.  The lock
+	 * comes first, so that a pointer to the zone is one to its lock
+	 * too; with several CPUs it is written twice for a batch moved.
+	 * hot is the boot CPU's set until mm_smp_prepare() gives every CPU
+	 * a set of its own (mm/buddy_pcp.c); from then on its lists hold
+	 * nothing (high 0) and hot[o].skip_from, the skip rule's copy for
+	 * every CPU, is what it is read for, written under lock.
+	 * cpu_hot[c] is CPU c's set (hot itself for CPU 0 before
+	 * mm_smp_prepare(); NULL for a CPU it was not told of); drain_req
+	 * has bit c set while CPU c is asked to drain its set (atomic; set
+	 * and cleared under lock).
+	 */
 	mm_lock_t lock;
 	enum zone_type type;
 	struct hot_list hot[HOT_ORDERS];
-	/* The rest. */
-	const char *name;		/* "DMA", "Normal", "HighMem" (as /proc) */
+	struct hot_list *cpu_hot[MM_MAX_CPUS];
+	uint32_t drain_req;
+	/*
+	 * What any CPU writes under the lock, from a cache line of its own,
+	 * so that moving a batch on one CPU does not take the lines above
+	 * from the others' fast paths.
+	 */
+	const char *name		/* "DMA", "Normal", "HighMem" (as /proc) */
+		__attribute__((aligned(ZONE_CACHE_LINE)));
 	pfn_t start_pfn;		/* span, set once by zones_init() */
 	pfn_t end_pfn;
 	uint32_t present_pages;		/* usable RAM frames in the span */
@@ -235,14 +263,6 @@ struct zone {
 	struct page **hot_slots;	/* the hot lists' stacks, after the maps */
 	uint32_t hot_room;		/* the batch they were sized for */
 	struct zone_counters stats;	/* raw: see zone_counters() */
-	/*
-	 * Each CPU's set of hot lists (cpu_hot[0] is hot, the boot CPU's;
-	 * the others, with their stacks after them, come from
-	 * mm_smp_prepare(), NULL before), and the CPUs asked to drain
-	 * theirs (bit c: CPU c; atomic).  See mm/buddy_pcp.c.
-	 */
-	struct hot_list *cpu_hot[MM_MAX_CPUS];
-	uint32_t drain_req;
 };
 
 #if defined(__i386__)
@@ -251,15 +271,15 @@ struct zone {
  * page's, asserted in page.h): a field added to or moved in struct zone
  * fails the kernel build here until both are updated.
  */
-_Static_assert(sizeof(struct zone) == 1024, "struct zone on i386 is 1024 bytes");
+_Static_assert(sizeof(struct zone) == 1088, "struct zone on i386 is 1088 bytes");
 #endif
 
 extern struct zone zones[MAX_NR_ZONES];
 
 /*
  * Where the order-o stack of a set of hot lists starts: after the rooms
- * of the lower orders, from the zone's slots for the boot CPU's set
- * (zone->hot) and right after the set itself for the others.
+ * of the lower orders, from the zone's slots for struct zone's own set
+ * (zone->hot) and right after the set itself for a set of its own.
  */
 static inline struct page **zone_hot_set_stack(const struct zone *zone,
 					       const struct hot_list *set,
@@ -329,8 +349,8 @@ struct zone_pcp_info {
 };
 
 /*
- * zone_pcp_info - @cpu's hot lists of @zone.  The lists are the boot
- * CPU's, the one kmem386 runs on: another CPU has none (all zero).
+ * zone_pcp_info - @cpu's hot lists of @zone (all zero for a CPU that has
+ * none).
  * Context: any (a snapshot: single words read without the lock).
  * Returns: nothing (fills *out).
  */
@@ -349,18 +369,24 @@ static inline bool zone_spans_pfn(const struct zone *zone, pfn_t pfn)
  * free path calls it first, so that taking the zone's lock and reading
  * its hot list need not wait for the descriptor's flags word, which the
  * allocation has often just written.  Each test returns a zone's address,
- * so the compiler emits compares and branches (or a conditional move)
- * with no index to scale: keep it so, it is on that path.
+ * so there is no index to scale, and each is a branch, which the
+ * predictor learns: a conditional move (gcc makes one of the second
+ * test unless the empty asm stops it) would put the zone's address on
+ * the chain that waits for the pfn.  Keep it so, it is on that path.
  * zone_type_of_pfn - the same mapping as a zone number.
  * Context: any.  Returns: the zone; its number.
  */
 static inline struct zone *pfn_zone(pfn_t pfn)
 {
+	struct zone *zone = &zones[ZONE_NORMAL];
+
 	if (pfn >= LOWMEM_PFN)
 		return &zones[ZONE_HIGHMEM];
-	if (pfn >= DMA_PFN)
-		return &zones[ZONE_NORMAL];
-	return &zones[ZONE_DMA];
+	if (pfn < DMA_PFN) {
+		zone = &zones[ZONE_DMA];
+		__asm__("" : "+r"(zone));	/* a branch, not a cmov */
+	}
+	return zone;
 }
 
 static inline enum zone_type zone_type_of_pfn(pfn_t pfn)

@@ -638,6 +638,68 @@ static void test_magazines_by_kick(void **state)
 	assert_string_equal(host_log(), "");
 }
 
+/*
+ * mm_smp_prepare() moves the boot CPU's lists out of struct zone into a
+ * set of its own, in an allocated block that holds nothing else: the
+ * blocks and their order on the stack go with them, as do the counters,
+ * zone->hot keeps no list, and the checker refuses a zone->hot that
+ * holds blocks beside CPU 0's own set.
+ */
+static void test_boot_set_moved(void **state)
+{
+	static struct page *stack[HOT_HIGH_MAX];
+	struct zone *z = &zones[ZONE_NORMAL];
+	struct zone_counters before, after;
+	uint32_t count, n, high[HOT_ORDERS], o, i;
+	const struct hot_list *set;
+	struct page *p[8];
+
+	(void)state;
+	for (i = 0; i < 8; i++)
+		p[i] = alloc_pages(GFP_KERNEL, 0);
+	for (i = 0; i < 8; i++)
+		assert_int_equal(__free_pages(p[i], 0), 0);
+	count = z->hot[0].count;
+	assert_true(count >= 8);
+	memcpy(stack, z->hot[0].slots, count * sizeof(stack[0]));
+	for (o = 0; o < HOT_ORDERS; o++)
+		high[o] = z->hot[o].high;
+	zone_counters(z, &before);
+
+	assert_int_equal(mm_smp_prepare(2), 0);
+	set = z->cpu_hot[0];
+	assert_ptr_not_equal(set, z->hot);
+	assert_int_equal((uintptr_t)set & (PAGE_SIZE - 1), 0);
+	assert_true(page_test(virt_to_page(set), PG_head));
+	/* the sets of a smaller zone may have taken blocks from the top */
+	n = set[0].count;
+	assert_true(n > 0 && n <= count);
+	for (i = 0; i < n; i++)
+		assert_ptr_equal(set[0].slots[i], stack[i]);
+	for (o = 0; o < HOT_ORDERS; o++) {
+		assert_int_equal(set[o].high, high[o]);
+		assert_int_equal(z->hot[o].count, 0);
+		assert_int_equal(z->hot[o].high, 0);
+	}
+	zone_counters(z, &after);
+	assert_true(after.freed == before.freed);
+	assert_true(after.alloc_ok >= before.alloc_ok + (count - n));
+	assert_int_equal(buddy_check(z), 0);
+
+	assert_ptr_equal(alloc_pages(GFP_KERNEL, 0), stack[n - 1]);
+	assert_int_equal(set[0].count, n - 1);
+	assert_int_equal(__free_pages(stack[n - 1], 0), 0);
+	assert_int_equal(set[0].count, n);
+	assert_int_equal(z->hot[0].count, 0);
+
+	__atomic_store_n(&z->hot[0].count, 1, __ATOMIC_RELAXED);
+	assert_int_equal(buddy_check(z), 1);
+	assert_true(host_log_contains("B6 order-0: the zone's own hot list holds 1 blocks"));
+	__atomic_store_n(&z->hot[0].count, 0, __ATOMIC_RELAXED);
+	host_log_clear();
+	assert_int_equal(buddy_check(z), 0);
+}
+
 static int setup(void **state)
 {
 	const char *ops = getenv("SMP_MM_OPS");
@@ -678,6 +740,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_two_cpus, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_four_cpus, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_boot_set_moved, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_remote_drain, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drain_by_kick, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_drain_kick_unanswered, setup, teardown),
