@@ -307,25 +307,6 @@ bool pcp_drainable(unsigned int c);
 void pcp_honour_slow(struct zone *zone);
 
 /*
- * mm_kick_again - for a CPU waiting for answers to its kicks: once
- * ARCH_KICK_AGAIN_US have passed since *@last (an arch_usecs() reading),
- * kick each of @cpus again and start counting anew (include/mm/arch.h
- * says why a kick may need a second one).
- */
-static inline void mm_kick_again(uint32_t cpus, uint32_t *last)
-{
-	uint32_t now = arch_usecs();
-
-	if (now - *last < ARCH_KICK_AGAIN_US)
-		return;
-	*last = now;
-	while (cpus) {
-		arch_cpu_kick((unsigned int)__builtin_ctz(cpus));
-		cpus &= cpus - 1;
-	}
-}
-
-/*
  * The wait for other CPUs' lists (mm/buddy_pcp.c, "Waiting"):
  * pcp_others_holding - the online CPUs but this one whose lists of the
  * zone hold frames (a mask; their counts may change as it is read).

@@ -33,9 +33,7 @@
  * (pcp_honour_locked()).  Either way it drains under zone->lock and
  * clears its bit there; bits are set under the lock too, so a CPU
  * holding it sees exactly which requests are pending.  One kick per
- * request: a CPU asked again before it honoured is not kicked again by
- * the asking; a CPU that waits for the answer kicks the silent ones
- * again every ARCH_KICK_AGAIN_US (mm_kick_again()).
+ * request: a CPU asked again before it honoured is not kicked again.
  *
  * Waiting.  A request that fails while other online CPUs' lists of the
  * zone hold frames asks those CPUs, lets go of zone->lock and waits up
@@ -137,13 +135,11 @@ uint32_t pcp_others_holding(const struct zone *zone)
 
 bool pcp_wait_drained(struct zone *zone, uint32_t cpus, uint32_t us)
 {
-	uint32_t start = arch_usecs(), kicked = start, left;
+	uint32_t start = arch_usecs();
 
-	while ((left = __atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) &
-		       cpus) != 0) {
+	while (__atomic_load_n(&zone->drain_req, __ATOMIC_RELAXED) & cpus) {
 		if (arch_usecs() - start > us)
 			return false;
-		mm_kick_again(left, &kicked);
 		arch_cpu_relax();
 	}
 	return true;

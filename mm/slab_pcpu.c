@@ -55,8 +55,7 @@
  * and goes to the slow path.  Either way it gives its whole magazine
  * back to the maps under the cache lock and clears the bit there.
  * Shrink and destroy then wait, with no slab lock held, for the bits to
- * clear, kicking the silent CPUs again every ARCH_KICK_AGAIN_US
- * (mm_kick_again()), ARCH_SYNC_WAIT_US at most (meanwhile this CPU
+ * clear, ARCH_SYNC_WAIT_US at most (meanwhile this CPU
  * honours requests addressed to it, so two CPUs that shrink at once do
  * not wait for each other), and go on; the reclaim hook, which may run
  * with cache locks held, does not wait.  A CPU going offline gives back
@@ -405,13 +404,12 @@ uint32_t slab_pcpu_ask(struct kmem_cache *c)
 
 uint32_t slab_pcpu_wait(struct kmem_cache *c, uint32_t cpus, uint32_t us)
 {
-	uint32_t start = arch_usecs(), kicked = start, left;
+	uint32_t start = arch_usecs(), left;
 
 	while ((left = __atomic_load_n(&c->drain_req, __ATOMIC_ACQUIRE) &
 		       cpus) != 0) {
 		if (arch_usecs() - start > us)
 			return left;
-		mm_kick_again(left, &kicked);
 		slab_cpu_drain_kicked();	/* a request to this CPU */
 		arch_cpu_relax();
 	}
@@ -434,17 +432,16 @@ static uint32_t slab_pcpu_pending(uint32_t cpus)
 uint32_t slab_pcpu_ask_all(uint32_t us)
 {
 	unsigned long flags = mm_lock_irqsave(&slab_caches_lock);
-	uint32_t asked = 0, start, kicked, left;
+	uint32_t asked = 0, start, left;
 	struct kmem_cache *c;
 
 	for (c = slab_caches; c; c = c->next)
 		if (c->flags & SLAB_PCPU)
 			asked |= slab_pcpu_ask(c);
 	mm_unlock_irqrestore(&slab_caches_lock, flags);
-	start = kicked = arch_usecs();
+	start = arch_usecs();
 	while ((left = slab_pcpu_pending(asked)) != 0 &&
 	       arch_usecs() - start <= us) {
-		mm_kick_again(left, &kicked);
 		slab_cpu_drain_kicked();	/* a request to this CPU */
 		arch_cpu_relax();
 	}

@@ -5,10 +5,8 @@
  * set of CPUs that still owe an answer, `tlb_pending`, a bit per CPU.
  * The sender fills the request under tlb_lock, sets the bits with a
  * release store, interrupts the targets and spins until the bits are
- * clear, sending the IPI again to the targets still silent every
- * TLB_RESEND_US (a virtual CPU going into HLT as the IPI arrived may sleep
- * through it; an answered request makes a second IPI a no-op); a target
- * answers in its IPI handler or in any spin-wait it is in (tlb_answer()): it flushes the range, or loads the kernel directory
+ * clear; a target answers in its IPI handler or in any spin-wait it is
+ * in (tlb_answer()): it flushes the range, or loads the kernel directory
  * if it holds @pd lazily, then clears its bit with a locked AND.  Code
  * that runs long with interrupts off and no spin-wait (a stress share in
  * a call IPI) answers at its poll points.  A target that has not answered
@@ -34,7 +32,6 @@
 
 #define TLB_PAGE_LIMIT	32
 #define TLB_WAIT_US	1000000u	/* then one line */
-#define TLB_RESEND_US	1000u		/* then the IPI again */
 #define TLB_PATIENCE	30u		/* times that: a stopped CPU */
 
 struct tlb_request {
@@ -169,28 +166,14 @@ static uint32_t tlb_targets(pfn_t pd)
 	return mask;
 }
 
-/* The targets still silent get the IPI again (TLB_RESEND_US, tlb.h). */
-static void tlb_resend(uint32_t left)
-{
-	while (left) {
-		ipi_send((unsigned int)__builtin_ctz(left), IPI_TLB_VECTOR);
-		left &= left - 1;
-	}
-}
-
 static void tlb_wait(uint32_t mask)
 {
-	uint64_t start = rdtsc(), sent = start;
+	uint64_t start = rdtsc();
 	uint64_t limit = (uint64_t)TLB_WAIT_US * lapic_tsc_khz() / 1000;
-	uint64_t again = (uint64_t)TLB_RESEND_US * lapic_tsc_khz() / 1000;
 	uint32_t left;
 	bool late = false;
 
 	while ((left = __atomic_load_n(&tlb_pending, __ATOMIC_ACQUIRE))) {
-		if (rdtsc() - sent > again) {
-			tlb_resend(left);
-			sent = rdtsc();
-		}
 		if (rdtsc() - start > TLB_PATIENCE * limit)
 			panic("tlb: CPU %u did not answer a shootdown of pd "
 			      "0x%x va 0x%08x (%u pages) in %u ms (targets "

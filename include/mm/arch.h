@@ -243,22 +243,15 @@ void arch_cpu_kick(unsigned int cpu);
  * a snapshot of the free counts), waits for them: seconds, since a
  * virtual CPU whose host thread is not running takes its kick only when
  * the host runs it again, and such a CPU is still alive.
- * ARCH_KICK_AGAIN_US - while it waits, a CPU kicks the CPUs that have
- * not answered again this often (mm_kick_again()): the kick is an edge,
- * and a virtual CPU that was going into HLT as it arrived may sleep
- * through it (QEMU's multi-threaded TCG does, now and then); a second
- * kick of a request already honoured finds nothing to do.
  * Context: any.
  */
 uint32_t arch_usecs(void);
 #ifdef MM_HOST
 #define ARCH_KICK_WAIT_US	1000000u
 #define ARCH_SYNC_WAIT_US	20000000u
-#define ARCH_KICK_AGAIN_US	100000u
 #else
 #define ARCH_KICK_WAIT_US	5000u
 #define ARCH_SYNC_WAIT_US	10000000u
-#define ARCH_KICK_AGAIN_US	1000u
 #endif
 
 /*
