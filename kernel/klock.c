@@ -6,9 +6,13 @@
  * klock_held(), written only by the holder.  Not a ticket lock: the lock
  * goes to whichever waiter runs when it is released, never to a waiter
  * whose CPU is busy elsewhere (a virtual CPU the host has descheduled
- * would hold every other CPU up).  Interrupts are let in while waiting
- * (`sti; pause; cli`: STI's shadow covers the PAUSE, so an interrupt
- * lands before the CLI), and each turn answers a TLB shootdown as every
+ * would hold every other CPU up).  The waiter spins with interrupts on
+ * (it holds nothing an interrupt handler takes) and turns them off only
+ * for the exchange: a window of one instruction (`sti; pause; cli`) is
+ * not enough under QEMU's TCG, whose PAUSE leaves the translated block
+ * inside STI's shadow, so the interrupt never lands and an idle CPU
+ * waiting here would take no tick, kick or IPI for as long as the holder
+ * keeps the lock.  Each turn also answers a TLB shootdown, as every
  * kernel spin does.
  */
 #include "klock.h"
@@ -21,10 +25,10 @@ void klock_wait(void)
 {
 	klock.contended++;	/* racy, a statistic */
 	do {
-		while (__atomic_load_n(&klock.word, __ATOMIC_RELAXED)) {
-			__asm__ volatile("sti; rep; nop; cli" : : : "memory");
+		__asm__ volatile("sti" : : : "memory");
+		while (__atomic_load_n(&klock.word, __ATOMIC_RELAXED))
 			arch_cpu_relax();
-		}
+		__asm__ volatile("cli" : : : "memory");
 	} while (!klock_try());
 }
 
