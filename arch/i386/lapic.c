@@ -31,6 +31,7 @@
 #include "percpu.h"
 #include "trap.h"
 #include "mm/arch.h"
+#include "mm/lock.h"
 #include "mm/vmalloc.h"
 
 #define REG_ID		0x020
@@ -238,10 +239,18 @@ static int calibrate(void)
 	return timer_count && tsc_khz ? 0 : -ENODEV;
 }
 
-/* Every CPU's tick; the boot CPU's also drives jiffies and the scheduler. */
+/*
+ * Every CPU's tick; the boot CPU's also drives jiffies and the scheduler.
+ * Once several CPUs run, each tick also honours the allocators' drain
+ * requests to this CPU (mm_cpu_drain_kicked(): a few loads when there
+ * are none), so a request whose kick this CPU never took waits one tick
+ * at most.
+ */
 static void lapic_timer_irq(struct trap_frame *tf)
 {
 	this_cpu_inc(ticks);
+	if (mm_lock_mode & MM_LOCK_SMP)
+		mm_cpu_drain_kicked();
 	if (smp_processor_id() == 0)
 		timer_tick(tf);		/* jiffies, then tick_hook */
 	else if (tick_hook)

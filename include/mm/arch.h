@@ -222,8 +222,9 @@ static inline void arch_cpu_relax(void)
  * the CPU's mailbox that its thread polls (host_cpu_poll()).  Called by
  * mm/buddy_pcp.c and mm/slab_pcpu.c for each CPU whose drain request bit
  * (of a zone, of a cache) it has just set; the request itself is the
- * bit, which the CPU also honours at its next allocator entry, so a kick
- * that is late or lost only delays the drain.
+ * bit, which the CPU also honours at its next allocator entry (and, in
+ * the kernel, at its next tick), so a kick that is late or lost only
+ * delays the drain.
  * Context: any, interrupts off, zone or cache locks may be held; never
  * waits for the CPU kicked.
  */
