@@ -159,9 +159,44 @@ void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
 	return slab_alloc_fast(c, gfp, size, caller);
 }
 
+/*
+ * kmalloc()'s inline part: a class size without GFP_DMA or __GFP_ZERO
+ * whose cache's magazine or held word has an object (slab_alloc_try()).
+ * Returns: the object, or NULL with nothing changed, for kmalloc_slow().
+ */
+static inline __attribute__((always_inline))
+void *kmalloc_try(size_t size, gfp_t gfp)
+{
+	struct kmem_cache *c;
+
+	if (unlikely(gfp & (__GFP_DMA | __GFP_ZERO)))
+		return NULL;
+	if (likely(size - 1 < KMALLOC_SMALL_MAX))
+		c = kmalloc_small_caches[(size - 1) >> 3];
+	else if (size - 1 < KMALLOC_MAX_CACHE_SIZE)
+		c = kmalloc_fast_caches[31u - (unsigned int)__builtin_clz(
+						(unsigned int)size - 1)];
+	else
+		return NULL;
+	if (unlikely(!c))
+		return NULL;
+	return slab_alloc_try(c, size);
+}
+
+/* Everything kmalloc_try() leaves, out of line. */
+static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp,
+						   void *caller)
+{
+	return kmalloc_caller(size, gfp, caller);
+}
+
 void *kmalloc(size_t size, gfp_t gfp)
 {
-	return kmalloc_caller(size, gfp, MM_CALLER());
+	void *obj = kmalloc_try(size, gfp);
+
+	if (likely(obj != NULL))
+		return obj;
+	return kmalloc_slow(size, gfp, MM_CALLER());
 }
 
 void *kzalloc(size_t size, gfp_t gfp)
@@ -249,9 +284,17 @@ void kfree_caller(const void *p, void *caller)
 	kfree_other(p, caller);
 }
 
+/* Everything slab_free_try() leaves, out of line. */
+static __attribute__((noinline)) void kfree_slow(const void *p, void *caller)
+{
+	kfree_caller(p, caller);
+}
+
 void kfree(const void *p)
 {
-	kfree_caller(p, MM_CALLER());
+	if (likely(slab_free_try(p)))
+		return;
+	kfree_slow(p, MM_CALLER());
 }
 
 size_t ksize(const void *p)

@@ -172,12 +172,12 @@ static void test_prepare_converts(void **state)
 		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
 	for (i = 0; i < 10; i++)
 		kmem_cache_free(c, o[i]);
-	assert_int_equal(c->mag_n, 10);
+	assert_int_equal(slab_mag_count(c), 10);
 	assert_true(c->free_bits != 0);
 	assert_int_equal(active_objs(c), 30);
 	assert_int_equal(mm_smp_prepare(2), 0);
 	assert_true(c->flags & SLAB_PCPU);
-	assert_int_equal(c->mag_n, 0);
+	assert_int_equal(slab_mag_count(c), 0);
 	assert_null(c->free_word);
 	assert_int_equal(active_objs(c), 30);
 	assert_int_equal(kmem_cache_check(c), 0);
@@ -475,13 +475,13 @@ static void test_checker_catches(void **state)
 	live = kmem_cache_alloc(c, GFP_KERNEL);
 	assert_int_equal(kmem_cache_check(c), 0);
 	e = &c->depot->mag[3];			/* 9: a depot object not held */
-	*e->word &= ~e->bit;
+	*e->word &= ~slab_map_bit(e->slot);
 	expect_caught(c, "9: depot entry 3");
-	*e->word |= e->bit;
+	*e->word |= slab_map_bit(e->slot);
 	e = &c->cpu[0]->mag[2];			/* 9: free in its map */
-	*(e->word - 1) |= e->bit;
+	*(e->word - 1) |= slab_map_bit(e->slot);
 	expect_caught(c, "9: magazine entry 2");
-	*(e->word - 1) &= ~e->bit;
+	*(e->word - 1) &= ~slab_map_bit(e->slot);
 	s = slab_of_addr(o[40]);		/* 8: free, not held */
 	free = slab_map_word(s, slab_obj_index(c, s, o[40], 0));
 	*slab_held_word(free) &= ~slab_map_bit(slab_obj_index(c, s, o[40], 0));
