@@ -183,10 +183,24 @@ void *kmalloc_try(size_t size, gfp_t gfp)
 	return slab_alloc_try(c, size);
 }
 
-/* Everything kmalloc_try() leaves, out of line. */
+/*
+ * Everything kmalloc_try() leaves, out of line.  Once a second CPU may
+ * run, the fast tables are empty (kmalloc_fast_update()) and a class
+ * request goes straight to this CPU's magazine of its cache
+ * (slab_pcpu_alloc()), unless the cache has none or fault injection
+ * covers it.
+ */
 static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp,
 						   void *caller)
 {
+	struct kmem_cache *c;
+
+	if ((mm_lock_mode & MM_LOCK_SMP) && size - 1 < KMALLOC_MAX_CACHE_SIZE &&
+	    !(gfp & __GFP_DMA)) {
+		c = kmalloc_caches[kmalloc_index(size)];
+		if (c && (c->flags & (SLAB_PCPU | SLAB_FAILSLAB)) == SLAB_PCPU)
+			return slab_pcpu_alloc(c, gfp, size);
+	}
 	return kmalloc_caller(size, gfp, caller);
 }
 
@@ -284,9 +298,27 @@ void kfree_caller(const void *p, void *caller)
 	kfree_other(p, caller);
 }
 
-/* Everything slab_free_try() leaves, out of line. */
+/*
+ * Everything slab_free_try() leaves, out of line.  Once a second CPU may
+ * run, an object of a cache with per-CPU magazines goes straight to
+ * slab_pcpu_free() (such a cache has no debug: obj_off is 0).
+ */
 static __attribute__((noinline)) void kfree_slow(const void *p, void *caller)
 {
+	struct slab *s;
+	uint32_t i;
+
+	if (mm_lock_mode & MM_LOCK_SMP) {
+		s = slab_of_addr(p);
+		if (s && (s->cache->flags & SLAB_PCPU)) {
+			i = slab_obj_index(s->cache, s, p, 0);
+			if (i < s->cache->objs_per_slab) {
+				slab_pcpu_free(s->cache, s, (void *)p, i,
+					       caller);
+				return;
+			}
+		}
+	}
 	kfree_caller(p, caller);
 }
 
