@@ -45,6 +45,11 @@ static struct kmem_cache *kmalloc_caches[KMALLOC_NR_CACHES];
 #define KMALLOC_SMALL_MAX	192u
 static struct kmem_cache *kmalloc_small_caches[KMALLOC_SMALL_MAX / 8];
 static struct kmem_cache *kmalloc_fast_caches[KMALLOC_NR_CACHES];
+/*
+ * The direct map's size for kfree()'s inline path while one CPU runs, 0
+ * once a second may (slab_free_try()); set by kmalloc_fast_update().
+ */
+static uintptr_t kfree_inline_bytes;
 static struct kmalloc_stats kmalloc_stat;
 static mm_lock_t kmalloc_lock = MM_LOCK_INIT(MM_LOCK_KMALLOC);
 static char kmalloc_large_pool;		/* valgrind pool anchor */
@@ -324,7 +329,7 @@ static __attribute__((noinline)) void kfree_slow(const void *p, void *caller)
 
 void kfree(const void *p)
 {
-	if (likely(slab_free_try(p)))
+	if (likely(slab_free_try(p, kfree_inline_bytes)))
 		return;
 	kfree_slow(p, MM_CALLER());
 }
@@ -447,6 +452,7 @@ void kmalloc_fast_update(void)
 		c = kmalloc_caches[i];
 		kmalloc_fast_caches[i] = kmalloc_not_fast(c) ? NULL : c;
 	}
+	kfree_inline_bytes = (mm_lock_mode & MM_LOCK_SMP) ? 0 : slab_map_bytes;
 	arch_irq_restore(flags);
 }
 
@@ -463,6 +469,7 @@ int kmalloc_teardown(void)
 	}
 	memset(kmalloc_small_caches, 0, sizeof(kmalloc_small_caches));
 	memset(kmalloc_fast_caches, 0, sizeof(kmalloc_fast_caches));
+	kfree_inline_bytes = 0;
 	if (kmalloc_stat.large_pages) {
 		printk("kmalloc: %llu frames of large blocks still live at teardown\n",
 		       (unsigned long long)kmalloc_stat.large_pages);

@@ -858,15 +858,18 @@ SLAB_INLINE int slab_free_in(struct kmem_cache *c, struct slab *s,
 /*
  * kfree()'s inline part (mm/kmalloc.c): on one CPU, the free of an object
  * of a cache without debug whose slot is not free already, into a
- * magazine with room.  Every test comes before the first store, so any
- * other case (NULL, a foreign pointer, a large block, a pointer inside
- * an object, a debug cache, several CPUs, a double free, a full
+ * magazine with room.  @map_bytes is slab_map_bytes while one CPU runs
+ * and 0 once a second may (the caller's copy, kfree_inline_bytes), so
+ * that the range test turns every free away then, with no test of
+ * mm_lock_mode of its own.  Every test comes before the first store, so
+ * any other case (NULL, a foreign pointer, a large block, a pointer
+ * inside an object, a debug cache, several CPUs, a double free, a full
  * magazine) returns having changed nothing, and the caller's full path
  * sorts it out and reports what is misuse; the inline part then keeps no
  * value live across a call and needs no stack frame.
  * Returns: true if @p was freed.
  */
-SLAB_INLINE bool slab_free_try(const void *p)
+SLAB_INLINE bool slab_free_try(const void *p, uintptr_t map_bytes)
 {
 	uintptr_t off = (uintptr_t)p - slab_map_base;
 	struct slab_mag_entry *e;
@@ -876,7 +879,7 @@ SLAB_INLINE bool slab_free_try(const void *p)
 	struct page *page;
 	uint32_t i;
 
-	if (unlikely(off >= slab_map_bytes))
+	if (unlikely(off >= map_bytes))
 		return false;
 	page = &mem_map[off >> PAGE_SHIFT];	/* pfn_to_page(), unnarrowed */
 	if (unlikely(!page_test(page, PG_slab)))
@@ -884,8 +887,7 @@ SLAB_INLINE bool slab_free_try(const void *p)
 	s = page->private;
 	c = s->cache;
 	i = slab_obj_index(c, s, p, 0);
-	if (unlikely(i >= c->fast_objs) ||
-	    unlikely(mm_lock_mode & MM_LOCK_SMP))
+	if (unlikely(i >= c->fast_objs))
 		return false;
 	flags = mm_lock_irqsave_fast(&c->lock);
 	hw = slab_held_word(slab_map_word(s, i));
