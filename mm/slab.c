@@ -303,6 +303,9 @@ static struct slab *slab_grow(struct kmem_cache *c, gfp_t gfp)
 		return NULL;
 	}
 	s->cache = c;
+	s->stride_shift = (uint8_t)c->stride_shift;
+	s->fast_objs = c->fast_objs;
+	s->inverse = c->inverse;
 	s->s_mem = base + c->s_mem_off;
 	s->inuse = 0;
 	s->quarantined = 0;

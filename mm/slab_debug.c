@@ -321,6 +321,11 @@ static unsigned int slab_check_slab(struct kmem_cache *c, struct slab *s,
 	SLAB_CHECK(s->cache == c && s->list == id,
 		   "2: slab %p on list %u says cache %p list %u", (void *)s, id,
 		   (void *)s->cache, s->list);
+	SLAB_CHECK(s->stride_shift == c->stride_shift &&
+		   s->fast_objs == c->fast_objs && s->inverse == c->inverse,
+		   "2: slab %p has shift %u, fast_objs %u, inverse 0x%x; the cache %u, %u, 0x%x",
+		   (void *)s, s->stride_shift, s->fast_objs, s->inverse,
+		   c->stride_shift, c->fast_objs, c->inverse);
 	SLAB_CHECK(id != SLAB_PARTIAL || (s->inuse > 0 &&
 		   s->inuse < c->objs_per_slab),
 		   "1: partial slab %p has inuse %u", (void *)s, s->inuse);

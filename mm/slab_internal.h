@@ -100,6 +100,15 @@ struct slab {
 	uint16_t quarantined;		/* objects withheld after corruption */
 	uint8_t list;			/* enum slab_list_id */
 	/*
+	 * The cache's stride_shift, fast_objs and inverse, copied when the
+	 * slab is made (invariant 2): kfree()'s inline path finds an
+	 * object's slot from the slab alone, with no load of the cache
+	 * before the multiply (slab_free_try()).
+	 */
+	uint8_t stride_shift;
+	uint32_t fast_objs;
+	uint32_t inverse;
+	/*
 	 * Two maps of cache->map_words words each, interleaved: map[2k]
 	 * has the free slots of its 64 (i386: 32), map[2k + 1] the slots
 	 * the cache holds (in its magazine or the word it holds).
@@ -174,8 +183,9 @@ struct slab_list {
  *  1. A slab on the partial list has 0 < inuse < objs_per_slab; on the
  *     full list inuse == objs_per_slab; on the empty list inuse == 0.
  *  2. Each slab's `list` names the list it is on, lists[i].nr counts it,
- *     its `cache` is this cache, and every frame of it is PG_slab with
- *     `private` pointing at the slab.
+ *     its `cache` is this cache, its stride_shift, fast_objs and inverse
+ *     are the cache's, and every frame of it is PG_slab with `private`
+ *     pointing at the slab.
  *  3. A slab's map has exactly objs_per_slab - inuse bits set, none at or
  *     beyond objs_per_slab, and quarantined <= inuse.  Its held map has
  *     a bit set for each magazine entry of the slab and, for the active
@@ -583,6 +593,21 @@ static inline uint32_t slab_obj_index(const struct kmem_cache *c,
 }
 
 /*
+ * slab_obj_index() with obj_off 0 from @s's copies of its cache's
+ * inverse and stride_shift: compared with s->fast_objs, which every
+ * object of a debug cache fails.  Returns: the slot, or a number >=
+ * fast_objs.
+ */
+static inline uint32_t slab_slot_of(const struct slab *s, const void *obj)
+{
+	uint32_t q = (uint32_t)((uintptr_t)obj - (uintptr_t)s->s_mem) *
+		     s->inverse;
+	unsigned int k = s->stride_shift;
+
+	return (q >> k) | (q << (-k & 31));
+}
+
+/*
  * The fast paths, inline in kmem_cache_alloc()/kmem_cache_free() and in
  * kmalloc()/kfree(): under the cache lock, take the lowest bit of the
  * map word the cache holds, or set the bit of a freed object in its
@@ -886,8 +911,8 @@ SLAB_INLINE bool slab_free_try(const void *p, uintptr_t map_bytes)
 		return false;
 	s = page->private;
 	c = s->cache;
-	i = slab_obj_index(c, s, p, 0);
-	if (unlikely(i >= c->fast_objs))
+	i = slab_slot_of(s, p);
+	if (unlikely(i >= s->fast_objs))
 		return false;
 	flags = mm_lock_irqsave_fast(&c->lock);
 	hw = slab_held_word(slab_map_word(s, i));

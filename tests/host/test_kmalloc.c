@@ -324,6 +324,11 @@ static void test_kfree_plain(void **state)
 	for (i = 0; i < SLAB_MAG_SIZE; i++)
 		kfree(objs[i]);
 	check_all();
+	slab_of_addr(p)->inverse++;		/* the slab's copy (inv. 2) */
+	assert_int_equal(kmem_cache_check(c), 1);
+	assert_true(host_log_contains("2: slab"));
+	slab_of_addr(p)->inverse--;
+	host_log_clear();
 }
 
 static void test_exhaustion(void **state)
