@@ -883,13 +883,15 @@ SLAB_INLINE int slab_free_in(struct kmem_cache *c, struct slab *s,
 /*
  * kfree()'s inline part (mm/kmalloc.c): on one CPU, the free of an object
  * of a cache without debug whose slot is not free already, into a
- * magazine with room.  @map_bytes is slab_map_bytes while one CPU runs
+ * magazine with room, or with the magazine full into its slab's map
+ * while the slab stays partial.  @map_bytes is slab_map_bytes while one CPU runs
  * and 0 once a second may (the caller's copy, kfree_inline_bytes), so
  * that the range test turns every free away then, with no test of
  * mm_lock_mode of its own.  Every test comes before the first store, so
  * any other case (NULL, a foreign pointer, a large block, a pointer
  * inside an object, a debug cache, several CPUs, a double free, a full
- * magazine) returns having changed nothing, and the caller's full path
+ * magazine and a slab that would change lists) returns having changed
+ * nothing, and the caller's full path
  * sorts it out and reports what is misuse; the inline part then keeps no
  * value live across a call and needs no stack frame.
  * Returns: true if @p was freed.
@@ -918,19 +920,33 @@ SLAB_INLINE bool slab_free_try(const void *p, uintptr_t map_bytes)
 	hw = slab_held_word(slab_map_word(s, i));
 	held = *hw;
 	e = c->mag_top;
-	if (unlikely(((hw[-1] | held) >> (i % SLAB_MAP_BITS)) & 1) ||
-	    unlikely(e == c->mag_end)) {		/* free already, full */
-		mm_unlock_irqrestore_fast(&c->lock, flags);
-		return false;
+	if (unlikely(((hw[-1] | held) >> (i % SLAB_MAP_BITS)) & 1))
+		goto out;			/* free already */
+	if (likely(e != c->mag_end)) {
+		c->mag_top = ++e;
+		e->obj = (void *)p;
+		e->word = hw;
+		e->slot = i;
+		slab_store_word(hw, slab_bit_set(held, i));
+	} else {
+		/*
+		 * Full: into a partial slab's map, as slab_free_slot_body().
+		 * The barrier has the free word read again here rather than
+		 * kept in a register across the common path.
+		 */
+		__asm__("" : : : "memory");
+		if (unlikely(hw - 1 == c->free_word ||
+			     s->list != SLAB_PARTIAL || s->inuse == 1))
+			goto out;
+		hw[-1] = slab_bit_set(hw[-1], i);
+		s->inuse--;
 	}
-	c->mag_top = ++e;
-	e->obj = (void *)p;
-	e->word = hw;
-	e->slot = i;
-	slab_store_word(hw, slab_bit_set(held, i));
 	mm_pool_free(c, (void *)p);
 	mm_unlock_irqrestore_fast(&c->lock, flags);
 	return true;
+out:
+	mm_unlock_irqrestore_fast(&c->lock, flags);
+	return false;
 }
 
 /* slab_free() inline; its contract is slab_free()'s, above. */

@@ -266,6 +266,44 @@ static void expect_double_free(const void *p)
 }
 
 /*
+ * With the magazine full, a free to a full slab moves it to the partial
+ * list (the full path), and the next free to that slab sets its bit in
+ * the slab's map inline; a double free of either is refused.
+ */
+static void test_kfree_plain_map(struct kmem_cache *c)
+{
+	enum { N = 200 };
+	void **o = malloc(N * sizeof(*o));
+	struct slab *s;
+	unsigned int i;
+
+	assert_non_null(o);
+	for (i = 0; i < N; i++)
+		o[i] = kmalloc(64, GFP_KERNEL);
+	for (i = N - SLAB_MAG_SIZE; i < N; i++)	/* fill the magazine */
+		kfree(o[i]);
+	assert_int_equal(slab_mag_count(c), SLAB_MAG_SIZE);
+	s = slab_of_addr(o[0]);
+	assert_ptr_equal(slab_of_addr(o[1]), s);
+	assert_int_equal(s->list, SLAB_FULL);
+	kfree(o[0]);				/* full -> partial */
+	assert_int_equal(s->list, SLAB_PARTIAL);
+	kfree(o[1]);				/* inline, into the map */
+	assert_int_equal(s->inuse, c->objs_per_slab - 2);
+	i = slab_obj_index(c, s, o[1], 0);
+	assert_true(*slab_map_word(s, i) & slab_map_bit(i));
+	kfree(o[1]);
+	expect_double_free(o[1]);
+	kfree(o[0]);
+	expect_double_free(o[0]);
+	check_all();
+	for (i = 2; i < N - SLAB_MAG_SIZE; i++)
+		kfree(o[i]);
+	free(o);
+	check_all();
+}
+
+/*
  * Without debug, kfree()'s inline path (slab_free_try()) frees into the
  * magazine and leaves everything else to the full path: each double free
  * is refused exactly wherever the first free put the object (the
@@ -324,6 +362,7 @@ static void test_kfree_plain(void **state)
 	for (i = 0; i < SLAB_MAG_SIZE; i++)
 		kfree(objs[i]);
 	check_all();
+	test_kfree_plain_map(c);
 	slab_of_addr(p)->inverse++;		/* the slab's copy (inv. 2) */
 	assert_int_equal(kmem_cache_check(c), 1);
 	assert_true(host_log_contains("2: slab"));
