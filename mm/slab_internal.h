@@ -161,10 +161,11 @@ struct slab_list {
  * and one bit, with no index to compute.  mag_top points at the newest
  * entry, so neither side computes an entry's address from a count, and
  * at mag[0], whose object is NULL, when the magazine is empty: an
- * allocation's load of the object is its test for an empty magazine.  Behind it the
- * cache holds one word of the active slab's map (free_bits) and takes the
- * lowest bit per allocation, without touching the slab descriptor; a free
- * to a slot of that word, once the magazine is full, sets its bit there.
+ * allocation's load of the object is its test for an empty magazine.
+ * Behind it the cache holds one word of the active slab's map
+ * (free_bits) and takes the lowest bit per allocation, without touching
+ * the slab descriptor; a free to a slot of that word, once the magazine
+ * is full, sets its bit there.
  * Objects in the magazine and the slots of the word the cache holds count
  * as in use in their slab (inuse) and are clear in its map, so every slab,
  * the active one included, has exactly objs_per_slab - inuse bits set.
@@ -884,10 +885,10 @@ SLAB_INLINE int slab_free_in(struct kmem_cache *c, struct slab *s,
  * kfree()'s inline part (mm/kmalloc.c): on one CPU, the free of an object
  * of a cache without debug whose slot is not free already, into a
  * magazine with room, or with the magazine full into its slab's map
- * while the slab stays partial.  @map_bytes is slab_map_bytes while one CPU runs
- * and 0 once a second may (the caller's copy, kfree_inline_bytes), so
- * that the range test turns every free away then, with no test of
- * mm_lock_mode of its own.  Every test comes before the first store, so
+ * while the slab stays partial.  @map_bytes is slab_map_bytes while one
+ * CPU runs and 0 once a second may (the caller's copy,
+ * kfree_inline_bytes), so that the range test turns every free away
+ * then, with no test of mm_lock_mode of its own.  Every test comes before the first store, so
  * any other case (NULL, a foreign pointer, a large block, a pointer
  * inside an object, a debug cache, several CPUs, a double free, a full
  * magazine and a slab that would change lists) returns having changed
