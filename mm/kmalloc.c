@@ -137,11 +137,27 @@ static __attribute__((noinline)) void *kmalloc_other(size_t size, gfp_t gfp,
 }
 
 /*
+ * The fast tables' cache for @size: sizes 1 .. 192 in one load from
+ * kmalloc_small_caches[], larger class sizes by the highest bit of
+ * size - 1.  Returns: it, or NULL beyond the classes and for a class the
+ * tables leave to kmalloc_other().
+ */
+static inline __attribute__((always_inline))
+struct kmem_cache *kmalloc_fast_cache(size_t size)
+{
+	if (likely(size - 1 < KMALLOC_SMALL_MAX))
+		return kmalloc_small_caches[(size - 1) >> 3];
+	if (size - 1 < KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_fast_caches[31u - (unsigned int)__builtin_clz(
+						(unsigned int)size - 1)];
+	return NULL;
+}
+
+/*
  * Class requests are counted by their cache (slab_alloc()'s @size).  The
  * classes mix slabs of every low zone, so a GFP_DMA request is served in
- * whole frames from the DMA zone instead.  Sizes 1 .. 192 without GFP_DMA
- * or __GFP_ZERO find their cache in one load from kmalloc_small_caches[],
- * larger class sizes from the highest bit of size - 1.
+ * whole frames from the DMA zone instead.  Requests without GFP_DMA or
+ * __GFP_ZERO find their cache in the fast tables (kmalloc_fast_cache()).
  */
 static inline __attribute__((always_inline))
 void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
@@ -150,13 +166,7 @@ void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
 
 	if (unlikely(gfp & (__GFP_DMA | __GFP_ZERO)))
 		return kmalloc_other(size, gfp, caller);
-	if (likely(size - 1 < KMALLOC_SMALL_MAX))
-		c = kmalloc_small_caches[(size - 1) >> 3];
-	else if (size - 1 < KMALLOC_MAX_CACHE_SIZE)
-		c = kmalloc_fast_caches[31u - (unsigned int)__builtin_clz(
-						(unsigned int)size - 1)];
-	else
-		return kmalloc_other(size, gfp, caller);
+	c = kmalloc_fast_cache(size);
 	if (unlikely(!c))
 		return kmalloc_other(size, gfp, caller);
 	if (gfp & __GFP_ZERO)		/* tested above: folds the test away */
@@ -176,13 +186,7 @@ void *kmalloc_try(size_t size, gfp_t gfp)
 
 	if (unlikely(gfp & (__GFP_DMA | __GFP_ZERO)))
 		return NULL;
-	if (likely(size - 1 < KMALLOC_SMALL_MAX))
-		c = kmalloc_small_caches[(size - 1) >> 3];
-	else if (size - 1 < KMALLOC_MAX_CACHE_SIZE)
-		c = kmalloc_fast_caches[31u - (unsigned int)__builtin_clz(
-						(unsigned int)size - 1)];
-	else
-		return NULL;
+	c = kmalloc_fast_cache(size);
 	if (unlikely(!c))
 		return NULL;
 	return slab_alloc_try(c, size);
