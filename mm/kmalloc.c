@@ -14,11 +14,19 @@
  * bytes handed out) for meminfo: each class counts its own requests under
  * its cache lock, the large blocks are counted here.
  *
+ * kmalloc() and kfree() try an inline part first, on one CPU: a class
+ * cache's magazine or held word (slab_alloc_try()), a free into a
+ * magazine or a partial slab's map (slab_free_try()).  Everything else
+ * goes to one out-of-line function each (kmalloc_slow(), kfree_slow():
+ * the full paths, and on several CPUs the per-CPU magazines straight
+ * away), so the inline parts keep nothing live across a call.
+ *
  * Under valgrind (host build) large blocks are chunks of their own mempool,
  * so a use after kfree() or a leaked block is a memcheck error as for slab
  * objects.
  *
- * Locking: the class table is written once at boot; kmalloc_lock guards
+ * Locking: the class table is written once at boot, the fast tables and
+ * kfree_inline_bytes by kmalloc_fast_update() only; kmalloc_lock guards
  * the counters and the PG_large_kmalloc mark of large blocks (a leaf of
  * the lock order); the caches and the buddy allocator lock for
  * themselves.  Every function may be called from an IRQ handler.
