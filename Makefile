@@ -202,7 +202,7 @@ test-host: deps host
 # --- fuzzers ---------------------------------------------------------------
 $(BUILD)/fuzz/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(FUZZCC) $(FCFLAGS) -c $< -o $@
+	$(FUZZCC) $(FCFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/fuzz/fuzz_%: tests/host/fuzz_%.c $(FOBJS) $(wildcard tests/host/*.h)
 	$(FUZZCC) $(FCFLAGS) -fsanitize=fuzzer -Itests/host -o $@ $< $(FOBJS)
@@ -221,7 +221,7 @@ test-fuzz: deps $(FUZZERS)
 # any data race in mm/ under them fails the target.
 $(BUILD)/tsan/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(TSANCC) $(TCFLAGS) -c $< -o $@
+	$(TSANCC) $(TCFLAGS) -MMD -MP -c $< -o $@
 
 $(TSAN_TESTS): $(BUILD)/tsan/test_%: tests/host/test_%.c $(TOBJS) $(wildcard tests/host/*.h)
 	$(TSANCC) $(TCFLAGS) -Itests/host -o $@ $< $(TOBJS) -lcmocka

@@ -1,7 +1,7 @@
 /*
  * Small-object workloads: one allocator's malloc/free (kmem386's
- * kmalloc/kfree, glibc, jemalloc or mimalloc, chosen when this file is
- * compiled: bench/native.h) against the null allocator.
+ * kmalloc/kfree, glibc, jemalloc, mimalloc or tcmalloc, chosen when this
+ * file is compiled: bench/native.h) against the null allocator.
  *
  *   lifo64  malloc(64) + free, with 1000 other 64-byte objects live
  *   batch   100k allocations, sizes log-uniform in [8, 4096], freed in a

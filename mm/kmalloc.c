@@ -14,11 +14,19 @@
  * bytes handed out) for meminfo: each class counts its own requests under
  * its cache lock, the large blocks are counted here.
  *
+ * kmalloc() and kfree() try an inline part first, on one CPU: a class
+ * cache's magazine or held word (slab_alloc_try()), a free into a
+ * magazine or a partial slab's map (slab_free_try()).  Everything else
+ * goes to one out-of-line function each (kmalloc_slow(), kfree_slow():
+ * the full paths, and on several CPUs the per-CPU magazines straight
+ * away), so the inline parts keep nothing live across a call.
+ *
  * Under valgrind (host build) large blocks are chunks of their own mempool,
  * so a use after kfree() or a leaked block is a memcheck error as for slab
  * objects.
  *
- * Locking: the class table is written once at boot; kmalloc_lock guards
+ * Locking: the class table is written once at boot, the fast tables and
+ * kfree_inline_bytes by kmalloc_fast_update() only; kmalloc_lock guards
  * the counters and the PG_large_kmalloc mark of large blocks (a leaf of
  * the lock order); the caches and the buddy allocator lock for
  * themselves.  Every function may be called from an IRQ handler.
@@ -45,6 +53,11 @@ static struct kmem_cache *kmalloc_caches[KMALLOC_NR_CACHES];
 #define KMALLOC_SMALL_MAX	192u
 static struct kmem_cache *kmalloc_small_caches[KMALLOC_SMALL_MAX / 8];
 static struct kmem_cache *kmalloc_fast_caches[KMALLOC_NR_CACHES];
+/*
+ * The direct map's size for kfree()'s inline path while one CPU runs, 0
+ * once a second may (slab_free_try()); set by kmalloc_fast_update().
+ */
+static uintptr_t kfree_inline_bytes;
 static struct kmalloc_stats kmalloc_stat;
 static mm_lock_t kmalloc_lock = MM_LOCK_INIT(MM_LOCK_KMALLOC);
 static char kmalloc_large_pool;		/* valgrind pool anchor */
@@ -132,11 +145,27 @@ static __attribute__((noinline)) void *kmalloc_other(size_t size, gfp_t gfp,
 }
 
 /*
+ * The fast tables' cache for @size: sizes 1 .. 192 in one load from
+ * kmalloc_small_caches[], larger class sizes by the highest bit of
+ * size - 1.  Returns: it, or NULL beyond the classes and for a class the
+ * tables leave to kmalloc_other().
+ */
+static inline __attribute__((always_inline))
+struct kmem_cache *kmalloc_fast_cache(size_t size)
+{
+	if (likely(size - 1 < KMALLOC_SMALL_MAX))
+		return kmalloc_small_caches[(size - 1) >> 3];
+	if (size - 1 < KMALLOC_MAX_CACHE_SIZE)
+		return kmalloc_fast_caches[31u - (unsigned int)__builtin_clz(
+						(unsigned int)size - 1)];
+	return NULL;
+}
+
+/*
  * Class requests are counted by their cache (slab_alloc()'s @size).  The
  * classes mix slabs of every low zone, so a GFP_DMA request is served in
- * whole frames from the DMA zone instead.  Sizes 1 .. 192 without GFP_DMA
- * or __GFP_ZERO find their cache in one load from kmalloc_small_caches[],
- * larger class sizes from the highest bit of size - 1.
+ * whole frames from the DMA zone instead.  Requests without GFP_DMA or
+ * __GFP_ZERO find their cache in the fast tables (kmalloc_fast_cache()).
  */
 static inline __attribute__((always_inline))
 void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
@@ -145,13 +174,7 @@ void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
 
 	if (unlikely(gfp & (__GFP_DMA | __GFP_ZERO)))
 		return kmalloc_other(size, gfp, caller);
-	if (likely(size - 1 < KMALLOC_SMALL_MAX))
-		c = kmalloc_small_caches[(size - 1) >> 3];
-	else if (size - 1 < KMALLOC_MAX_CACHE_SIZE)
-		c = kmalloc_fast_caches[31u - (unsigned int)__builtin_clz(
-						(unsigned int)size - 1)];
-	else
-		return kmalloc_other(size, gfp, caller);
+	c = kmalloc_fast_cache(size);
 	if (unlikely(!c))
 		return kmalloc_other(size, gfp, caller);
 	if (gfp & __GFP_ZERO)		/* tested above: folds the test away */
@@ -159,9 +182,52 @@ void *kmalloc_caller(size_t size, gfp_t gfp, void *caller)
 	return slab_alloc_fast(c, gfp, size, caller);
 }
 
+/*
+ * kmalloc()'s inline part: a class size without GFP_DMA or __GFP_ZERO
+ * whose cache's magazine or held word has an object (slab_alloc_try()).
+ * Returns: the object, or NULL with nothing changed, for kmalloc_slow().
+ */
+static inline __attribute__((always_inline))
+void *kmalloc_try(size_t size, gfp_t gfp)
+{
+	struct kmem_cache *c;
+
+	if (unlikely(gfp & (__GFP_DMA | __GFP_ZERO)))
+		return NULL;
+	c = kmalloc_fast_cache(size);
+	if (unlikely(!c))
+		return NULL;
+	return slab_alloc_try(c, size);
+}
+
+/*
+ * Everything kmalloc_try() leaves, out of line.  Once a second CPU may
+ * run, the fast tables are empty (kmalloc_fast_update()) and a class
+ * request goes straight to this CPU's magazine of its cache
+ * (slab_pcpu_alloc()), unless the cache has none or fault injection
+ * covers it.
+ */
+static __attribute__((noinline)) void *kmalloc_slow(size_t size, gfp_t gfp,
+						   void *caller)
+{
+	struct kmem_cache *c;
+
+	if ((mm_lock_mode & MM_LOCK_SMP) && size - 1 < KMALLOC_MAX_CACHE_SIZE &&
+	    !(gfp & __GFP_DMA)) {
+		c = kmalloc_caches[kmalloc_index(size)];
+		if (c && (c->flags & (SLAB_PCPU | SLAB_FAILSLAB)) == SLAB_PCPU)
+			return slab_pcpu_alloc(c, gfp, size);
+	}
+	return kmalloc_caller(size, gfp, caller);
+}
+
 void *kmalloc(size_t size, gfp_t gfp)
 {
-	return kmalloc_caller(size, gfp, MM_CALLER());
+	void *obj = kmalloc_try(size, gfp);
+
+	if (likely(obj != NULL))
+		return obj;
+	return kmalloc_slow(size, gfp, MM_CALLER());
 }
 
 void *kzalloc(size_t size, gfp_t gfp)
@@ -249,9 +315,35 @@ void kfree_caller(const void *p, void *caller)
 	kfree_other(p, caller);
 }
 
+/*
+ * Everything slab_free_try() leaves, out of line.  Once a second CPU may
+ * run, an object of a cache with per-CPU magazines goes straight to
+ * slab_pcpu_free() (such a cache has no debug: obj_off is 0).
+ */
+static __attribute__((noinline)) void kfree_slow(const void *p, void *caller)
+{
+	struct slab *s;
+	uint32_t i;
+
+	if (mm_lock_mode & MM_LOCK_SMP) {
+		s = slab_of_addr(p);
+		if (s && (s->cache->flags & SLAB_PCPU)) {
+			i = slab_obj_index(s->cache, s, p, 0);
+			if (i < s->cache->objs_per_slab) {
+				slab_pcpu_free(s->cache, s, (void *)p, i,
+					       caller);
+				return;
+			}
+		}
+	}
+	kfree_caller(p, caller);
+}
+
 void kfree(const void *p)
 {
-	kfree_caller(p, MM_CALLER());
+	if (likely(slab_free_try(p, kfree_inline_bytes)))
+		return;
+	kfree_slow(p, MM_CALLER());
 }
 
 size_t ksize(const void *p)
@@ -372,6 +464,7 @@ void kmalloc_fast_update(void)
 		c = kmalloc_caches[i];
 		kmalloc_fast_caches[i] = kmalloc_not_fast(c) ? NULL : c;
 	}
+	kfree_inline_bytes = (mm_lock_mode & MM_LOCK_SMP) ? 0 : slab_map_bytes;
 	arch_irq_restore(flags);
 }
 
@@ -388,6 +481,7 @@ int kmalloc_teardown(void)
 	}
 	memset(kmalloc_small_caches, 0, sizeof(kmalloc_small_caches));
 	memset(kmalloc_fast_caches, 0, sizeof(kmalloc_fast_caches));
+	kfree_inline_bytes = 0;
 	if (kmalloc_stat.large_pages) {
 		printk("kmalloc: %llu frames of large blocks still live at teardown\n",
 		       (unsigned long long)kmalloc_stat.large_pages);

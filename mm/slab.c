@@ -303,6 +303,9 @@ static struct slab *slab_grow(struct kmem_cache *c, gfp_t gfp)
 		return NULL;
 	}
 	s->cache = c;
+	s->stride_shift = (uint8_t)c->stride_shift;
+	s->fast_objs = c->fast_objs;
+	s->inverse = c->inverse;
 	s->s_mem = base + c->s_mem_off;
 	s->inuse = 0;
 	s->quarantined = 0;
@@ -456,16 +459,16 @@ void *slab_take_slot_locked(struct kmem_cache *c, gfp_t gfp,
 	b = (unsigned int)__builtin_ctzl(*word);
 	*word &= *word - 1;
 	s->inuse++;
-	e->obj = slab_slot_obj(c, s, w * SLAB_MAP_BITS + b);
+	e->slot = w * SLAB_MAP_BITS + b;
+	e->obj = slab_slot_obj(c, s, (unsigned int)e->slot);
 	e->word = slab_held_word(word);
-	e->bit = 1ul << b;
 	return e->obj;
 }
 
 /* The newest object of the magazine, else a slot of the word held. */
 static inline void *slab_take_locked(struct kmem_cache *c)
 {
-	if (c->mag_n)
+	if (c->mag_top != c->mag)
 		return slab_mag_pop(c);
 	return c->free_bits ? slab_take_bit(c, c->free_bits) : NULL;
 }
@@ -539,7 +542,7 @@ void *slab_alloc_empty(struct kmem_cache *c, gfp_t gfp, size_t size,
 
 	mm_lock_fast_to_full(&c->lock);	/* only the fast path comes here */
 	MM_DEBUG_ASSERT(!(c->flags & SLAB_DEBUG) && !c->free_bits &&
-			!c->mag_n);
+			c->mag_top == c->mag);
 	obj = slab_refill_unlock(c, gfp, size, flags, NULL);
 	if (unlikely(!obj))
 		return NULL;
@@ -670,7 +673,7 @@ void slab_mag_drain_locked(struct kmem_cache *c)
 	struct slab *s;
 	void *obj;
 
-	while (c->mag_n) {
+	while (c->mag_top != c->mag) {
 		obj = slab_mag_pop(c);
 		s = slab_of_addr(obj);
 		MM_ASSERT(s && s->cache == c);	/* checked when freed */

@@ -206,6 +206,8 @@ static int slab_cache_setup(struct kmem_cache *c, const char *name,
 		c->align = MAX(c->align, SLAB_CACHE_LINE);
 	c->max_empty = SLAB_MAX_EMPTY;
 	c->mag_max = (flags & SLAB_DEBUG) ? 0 : SLAB_MAG_SIZE;
+	c->mag_top = c->mag;
+	c->mag_end = c->mag + c->mag_max;
 	if (!slab_layout(c, on_slab))
 		return -E2BIG;
 	slab_pool_create(c);

@@ -223,7 +223,7 @@ static unsigned int slab_held_slots(const struct kmem_cache *c,
 {
 	unsigned int n = 0, k;
 
-	for (k = 1; k <= MIN(c->mag_n, SLAB_MAG_SIZE); k++)
+	for (k = 1; k <= MIN(slab_mag_count(c), SLAB_MAG_SIZE); k++)
 		n += (uintptr_t)c->mag[k].obj - (uintptr_t)s->s_mem <
 		     c->slots_bytes;
 	if (s == c->active)
@@ -321,6 +321,11 @@ static unsigned int slab_check_slab(struct kmem_cache *c, struct slab *s,
 	SLAB_CHECK(s->cache == c && s->list == id,
 		   "2: slab %p on list %u says cache %p list %u", (void *)s, id,
 		   (void *)s->cache, s->list);
+	SLAB_CHECK(s->stride_shift == c->stride_shift &&
+		   s->fast_objs == c->fast_objs && s->inverse == c->inverse,
+		   "2: slab %p has shift %u, fast_objs %u, inverse 0x%x; the cache %u, %u, 0x%x",
+		   (void *)s, s->stride_shift, s->fast_objs, s->inverse,
+		   c->stride_shift, c->fast_objs, c->inverse);
 	SLAB_CHECK(id != SLAB_PARTIAL || (s->inuse > 0 &&
 		   s->inuse < c->objs_per_slab),
 		   "1: partial slab %p has inuse %u", (void *)s, s->inuse);
@@ -345,9 +350,14 @@ static unsigned int slab_check_mag(struct kmem_cache *c)
 	struct slab *s;
 	void *obj;
 
-	SLAB_CHECK(c->mag_n <= c->mag_max && !c->mag[0].obj,
-		   "7: magazine holds %u of %u", c->mag_n, c->mag_max);
-	for (k = 1; k <= MIN(c->mag_n, SLAB_MAG_SIZE); k++) {
+	SLAB_CHECK(c->mag_top >= c->mag && c->mag_top <= c->mag + c->mag_max &&
+		   c->mag_end == c->mag + c->mag_max && !c->mag[0].obj,
+		   "7: magazine holds %d of %u (top %p, end %p, mag %p)",
+		   (int)(c->mag_top - c->mag), c->mag_max, (void *)c->mag_top,
+		   (void *)c->mag_end, (void *)c->mag);
+	if (c->mag_top < c->mag)
+		return bad;
+	for (k = 1; k <= MIN(slab_mag_count(c), SLAB_MAG_SIZE); k++) {
 		unsigned long *word;
 
 		obj = c->mag[k].obj;
@@ -366,10 +376,10 @@ static unsigned int slab_check_mag(struct kmem_cache *c)
 			   "7: magazine entry %u (%p) is free in its slab %p",
 			   k, obj, (void *)s);
 		SLAB_CHECK(c->mag[k].word == slab_held_word(word) &&
-			   c->mag[k].bit == slab_map_bit(j) &&
-			   (*c->mag[k].word & c->mag[k].bit),
-			   "7: magazine entry %u (%p) names word %p bit 0x%lx, not its slot %u of slab %p",
-			   k, obj, (void *)c->mag[k].word, c->mag[k].bit, j,
+			   c->mag[k].slot == j &&
+			   (*c->mag[k].word & slab_map_bit(j)),
+			   "7: magazine entry %u (%p) names word %p slot %lu, not its slot %u of slab %p",
+			   k, obj, (void *)c->mag[k].word, c->mag[k].slot, j,
 			   (void *)s);
 		for (j = 1; j < k; j++)
 			SLAB_CHECK(c->mag[j].obj != obj,
@@ -407,9 +417,9 @@ unsigned int kmem_cache_check(struct kmem_cache *c)
 			   (void *)c->free_word, c->free_bits);
 	bad += slab_check_mag(c);
 	if (c->flags & SLAB_PCPU) {
-		SLAB_CHECK(!c->mag_n && !c->free_word,
+		SLAB_CHECK(c->mag_top == c->mag && !c->free_word,
 			   "8: %u objects in the cache's magazine, word %p held",
-			   c->mag_n, (void *)c->free_word);
+			   slab_mag_count(c), (void *)c->free_word);
 		bad += slab_pcpu_check_locked(c);
 	}
 	SLAB_CHECK(c->lists[SLAB_EMPTY].nr <= c->max_empty,

@@ -100,6 +100,15 @@ struct slab {
 	uint16_t quarantined;		/* objects withheld after corruption */
 	uint8_t list;			/* enum slab_list_id */
 	/*
+	 * The cache's stride_shift, fast_objs and inverse, copied when the
+	 * slab is made (invariant 2): kfree()'s inline path finds an
+	 * object's slot from the slab alone, with no load of the cache
+	 * before the multiply (slab_free_try()).
+	 */
+	uint8_t stride_shift;
+	uint32_t fast_objs;
+	uint32_t inverse;
+	/*
 	 * Two maps of cache->map_words words each, interleaved: map[2k]
 	 * has the free slots of its 64 (i386: 32), map[2k + 1] the slots
 	 * the cache holds (in its magazine or the word it holds).
@@ -109,13 +118,15 @@ struct slab {
 
 /*
  * A magazine entry: a freed object and, so that taking it out again
- * needs no lookup of its slab, the word and bit of its slot in the
- * slab's held map.
+ * needs no lookup of its slab, the word of its slot in the slab's held
+ * map and the slot's number, whose bit in that word is
+ * slab_map_bit(slot) (a number rather than a mask: x86 sets, clears and
+ * tests a bit by its number, modulo the word's bits, in one instruction).
  */
 struct slab_mag_entry {
 	void *obj;
 	unsigned long *word;
-	unsigned long bit;
+	unsigned long slot;
 };
 
 struct slab_cpu;	/* a CPU's magazine: mm/slab_pcpu_internal.h */
@@ -144,13 +155,17 @@ struct slab_list {
  * the right red zone records who freed the object last.
  *
  * The fast path works on the magazine and on one word of the active
- * slab's map.  The magazine (mag[1..mag_n], newest last; mag[0] is empty)
- * takes freed objects as they are, up to mag_max, and hands the newest
- * out first: an object freed and allocated again goes through as a
- * pointer and one bit, with no index to compute.  Behind it the
- * cache holds one word of the active slab's map (free_bits) and takes the
- * lowest bit per allocation, without touching the slab descriptor; a free
- * to a slot of that word, once the magazine is full, sets its bit there.
+ * slab's map.  The magazine (mag[1] up to *mag_top, newest last) takes
+ * freed objects as they are, up to mag_max, and hands the newest out
+ * first: an object freed and allocated again goes through as a pointer
+ * and one bit, with no index to compute.  mag_top points at the newest
+ * entry, so neither side computes an entry's address from a count, and
+ * at mag[0], whose object is NULL, when the magazine is empty: an
+ * allocation's load of the object is its test for an empty magazine.
+ * Behind it the cache holds one word of the active slab's map
+ * (free_bits) and takes the lowest bit per allocation, without touching
+ * the slab descriptor; a free to a slot of that word, once the magazine
+ * is full, sets its bit there.
  * Objects in the magazine and the slots of the word the cache holds count
  * as in use in their slab (inuse) and are clear in its map, so every slab,
  * the active one included, has exactly objs_per_slab - inuse bits set.
@@ -169,8 +184,9 @@ struct slab_list {
  *  1. A slab on the partial list has 0 < inuse < objs_per_slab; on the
  *     full list inuse == objs_per_slab; on the empty list inuse == 0.
  *  2. Each slab's `list` names the list it is on, lists[i].nr counts it,
- *     its `cache` is this cache, and every frame of it is PG_slab with
- *     `private` pointing at the slab.
+ *     its `cache` is this cache, its stride_shift, fast_objs and inverse
+ *     are the cache's, and every frame of it is PG_slab with `private`
+ *     pointing at the slab.
  *  3. A slab's map has exactly objs_per_slab - inuse bits set, none at or
  *     beyond objs_per_slab, and quarantined <= inuse.  Its held map has
  *     a bit set for each magazine entry of the slab and, for the active
@@ -186,7 +202,8 @@ struct slab_list {
  *     Without an
  *     active slab, free_bits is 0 and free_word and free_base are NULL;
  *     with one, free_bits is 0 whenever free_word is NULL.
- *  7. mag_n <= mag_max, mag[0].obj is NULL, and mag[1..mag_n] are
+ *  7. mag_top points into mag[0..mag_max] and mag_end at
+ *     mag[mag_max], mag[0].obj is NULL, and mag[1] up to *mag_top are
  *     distinct objects of this cache's slabs whose slots are neither free
  *     in their map nor in free_bits, each entry's word and bit naming
  *     its slot in its slab's held map.
@@ -198,8 +215,8 @@ struct slab_list {
  * magazine or the depot), so that a free is one atomic test-and-set of
  * its bit, exact whichever CPU frees.  Invariant 3's second sentence
  * and 6's and 7's parts on the held word and magazine become:
- *  8. Each slab's free map is within its held map; mag_n is 0 and no
- *     word is held.
+ *  8. Each slab's free map is within its held map; the magazine is
+ *     empty and no word is held.
  *  9. Every magazine and the depot holds at most SLAB_CPU_MAG objects;
  *     the entries of the depot and of the checking CPU's magazine are
  *     distinct objects of this cache, held and not free in their slab's
@@ -208,7 +225,7 @@ struct slab_list {
  *     depot and of every CPU's magazine: as many, but for the CPUs
  *     between the two steps of a push or pop (one each at most).
  *
- * Set at creation and read-only after: everything but lock, mag_n, mag,
+ * Set at creation and read-only after: everything but lock, mag_top, mag,
  * free_bits, free_base, free_word, active, lists, max_empty, peak_slabs,
  * depot, stats (cache lock), drain_req (set and cleared under the cache
  * lock, read by any CPU atomically), cpu[] and SLAB_PCPU (set before a
@@ -217,8 +234,9 @@ struct slab_list {
  */
 struct kmem_cache {
 	mm_lock_t lock;
-	unsigned int mag_n;		/* objects in the magazine */
 	unsigned int mag_max;		/* SLAB_MAG_SIZE; 0 if SLAB_DEBUG */
+	struct slab_mag_entry *mag_top;	/* the newest entry; mag[0]: none */
+	struct slab_mag_entry *mag_end;	/* &mag[mag_max]: full there */
 	unsigned int stride;		/* bytes per slot */
 	unsigned long free_bits;	/* free slots of the word held */
 	char *free_base;		/* object of bit 0 of that word, less
@@ -231,7 +249,7 @@ struct kmem_cache {
 	unsigned int flags;		/* SLAB_* */
 	uint32_t drain_req;		/* CPUs asked to flush their magazine */
 	struct kmem_cache_stats stats;
-	struct slab_mag_entry mag[SLAB_MAG_SIZE + 1];	/* 1..mag_n */
+	struct slab_mag_entry mag[SLAB_MAG_SIZE + 1];	/* 1..mag_top */
 	struct slab *active;		/* the slab allocations come from */
 	struct slab_list lists[SLAB_NR_LISTS];
 	unsigned int size;		/* object size the creator asked for */
@@ -415,7 +433,10 @@ static inline unsigned long slab_held_bits(const struct slab *s,
 
 static inline unsigned long *slab_map_word(struct slab *s, unsigned int i)
 {
-	return slab_free_word(s, i / SLAB_MAP_BITS);
+	/* the byte offset in one shift: 2 words per SLAB_MAP_BITS slots */
+	return (unsigned long *)((char *)s->map +
+				 (size_t)(i / SLAB_MAP_BITS) *
+				 (2 * sizeof(unsigned long)));
 }
 
 static inline unsigned long slab_map_bit(unsigned int i)
@@ -440,24 +461,60 @@ static inline bool slab_slot_is_free(const unsigned long *word,
 	return ((word[0] | word[1]) & bit) != 0;
 }
 
-/* Put @obj (its map word @word, bit @bit) into the magazine, with room. */
-static inline void slab_mag_push(struct kmem_cache *c, void *obj,
-				 unsigned long *word, unsigned long bit)
+/*
+ * @v with the bit of slot @slot set or cleared (slab_map_bit(slot)).  On
+ * x86 one bts or btr, which take the bit number modulo the word's bits
+ * themselves: gcc builds the mask with a shift or rotate first.
+ */
+static inline unsigned long slab_bit_set(unsigned long v, unsigned long slot)
 {
-	struct slab_mag_entry *e = &c->mag[++c->mag_n];
+#if defined(__i386__) || defined(__x86_64__)
+	__asm__("bts %1, %0" : "+r"(v) : "r"(slot) : "cc");
+	return v;
+#else
+	return v | slab_map_bit((unsigned int)slot);
+#endif
+}
 
-	e->obj = obj;
-	e->word = slab_held_word(word);
-	e->bit = bit;
-	*e->word |= bit;
+static inline unsigned long slab_bit_clear(unsigned long v,
+					   unsigned long slot)
+{
+#if defined(__i386__) || defined(__x86_64__)
+	__asm__("btr %1, %0" : "+r"(v) : "r"(slot) : "cc");
+	return v;
+#else
+	return v & ~slab_map_bit((unsigned int)slot);
+#endif
+}
+
+/*
+ * Store @v to @w as a plain store: the fast paths' read-modify-writes of
+ * a word that the next allocation or free reads again are a load, an
+ * operation and this store, never one instruction with a memory
+ * destination.  x86 cores that forward a store to a later load of the
+ * same address without latency (memory renaming) do so for plain loads
+ * and stores, not for an instruction that reads and writes memory with a
+ * register operand, so such an instruction would put a store-to-load
+ * forwarding delay on every loop that frees and allocates again.
+ */
+static inline void slab_store_word(unsigned long *w, unsigned long v)
+{
+	__asm__("" : "+r"(v));
+	*w = v;
+}
+
+/* Objects in the magazine (mag[1] up to *mag_top). */
+static inline unsigned int slab_mag_count(const struct kmem_cache *c)
+{
+	return (unsigned int)(c->mag_top - c->mag);
 }
 
 /* Take the newest object out of the magazine (not empty). */
 static inline void *slab_mag_pop(struct kmem_cache *c)
 {
-	struct slab_mag_entry *e = &c->mag[c->mag_n--];
+	struct slab_mag_entry *e = c->mag_top--;
 
-	*e->word &= ~e->bit;
+	slab_store_word(e->word, slab_bit_clear(*e->word, e->slot));
 	return e->obj;
 }
 
@@ -537,6 +594,21 @@ static inline uint32_t slab_obj_index(const struct kmem_cache *c,
 }
 
 /*
+ * slab_obj_index() with obj_off 0 from @s's copies of its cache's
+ * inverse and stride_shift: compared with s->fast_objs, which every
+ * object of a debug cache fails.  Returns: the slot, or a number >=
+ * fast_objs.
+ */
+static inline uint32_t slab_slot_of(const struct slab *s, const void *obj)
+{
+	uint32_t q = (uint32_t)((uintptr_t)obj - (uintptr_t)s->s_mem) *
+		     s->inverse;
+	unsigned int k = s->stride_shift;
+
+	return (q >> k) | (q << (-k & 31));
+}
+
+/*
  * The fast paths, inline in kmem_cache_alloc()/kmem_cache_free() and in
  * kmalloc()/kfree(): under the cache lock, take the lowest bit of the
  * map word the cache holds, or set the bit of a freed object in its
@@ -557,7 +629,7 @@ SLAB_INLINE struct page *slab_page_of(const void *p)
 
 	if (unlikely(off >= slab_map_bytes))
 		return NULL;
-	return pfn_to_page((pfn_t)(off >> PAGE_SHIFT));
+	return &mem_map[off >> PAGE_SHIFT];	/* pfn_to_page(), no narrowing */
 }
 
 /*
@@ -621,31 +693,37 @@ SLAB_INLINE void *slab_take_bit(struct kmem_cache *c, unsigned long bits)
 }
 
 /*
- * The allocation of a cache without SLAB_DEBUG: the newest object of the
- * magazine, else the lowest free slot of the word the cache holds.
+ * The newest object of the magazine, else the lowest free slot of the
+ * word the cache holds, or NULL if both are empty.  The magazine's load
+ * of mag_top->obj is both the object and the test for an empty one
+ * (mag[0].obj is NULL).  Cache lock held (the fast pair).
  */
-SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
-				  size_t size, void *caller)
+SLAB_INLINE void *slab_take_fast(struct kmem_cache *c)
 {
-	unsigned long flags = mm_lock_irqsave_fast(&c->lock);
-	unsigned int n = c->mag_n;
+	struct slab_mag_entry *e = c->mag_top;
+	void *obj = e->obj;
 	unsigned long bits;
-	void *obj;
 
-	(void)caller;
-	if (likely(n)) {
-		obj = slab_mag_pop(c);
-	} else {
-		bits = c->free_bits;
-		if (unlikely(!bits))
-			return slab_alloc_empty(c, gfp, size, flags);
-		obj = slab_take_bit(c, bits);
+	if (likely(obj != NULL)) {
+		c->mag_top = e - 1;
+		slab_store_word(e->word, slab_bit_clear(*e->word, e->slot));
+		return obj;
 	}
-	/*
-	 * Two plain adds: without the empty asm, gcc's x86-64 build merges
-	 * the adjacent counters into one SSE add (movq, punpcklqdq, paddq),
-	 * more instructions than the two adds on the fast path.
-	 */
+	bits = c->free_bits;
+	if (unlikely(!bits))
+		return NULL;
+	return slab_take_bit(c, bits);
+}
+
+/*
+ * Count an allocation of @size bytes and end the fast pair's section.
+ * Two plain adds: without the empty asm, gcc's x86-64 build merges the
+ * adjacent counters into one SSE add (movq, punpcklqdq, paddq), more
+ * instructions than the two adds on the fast path.
+ */
+SLAB_INLINE void *slab_alloc_fast_end(struct kmem_cache *c, void *obj,
+				      size_t size, unsigned long flags)
+{
 	c->stats.allocs++;
 	__asm__("" : "+m" (c->stats.allocs));
 	c->stats.requested += size;
@@ -653,9 +731,44 @@ SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
 	mm_pool_alloc(c, obj, c->object_size);
 	if (c->ctor)
 		mm_mark_defined(obj, c->object_size);
+	return obj;
+}
+
+/*
+ * The allocation of a cache without SLAB_DEBUG: the newest object of the
+ * magazine, else the lowest free slot of the word the cache holds.
+ */
+SLAB_INLINE void *slab_alloc_fast(struct kmem_cache *c, gfp_t gfp,
+				  size_t size, void *caller)
+{
+	unsigned long flags = mm_lock_irqsave_fast(&c->lock);
+	void *obj = slab_take_fast(c);
+
+	(void)caller;
+	if (unlikely(!obj))
+		return slab_alloc_empty(c, gfp, size, flags);
+	slab_alloc_fast_end(c, obj, size, flags);
 	if (unlikely(gfp & __GFP_ZERO))
 		return slab_zero(c, obj);
 	return obj;
+}
+
+/*
+ * kmalloc()'s inline allocation (mm/kmalloc.c) from @c, a cache without
+ * SLAB_DEBUG on one CPU, without __GFP_ZERO: slab_alloc_fast() but for
+ * its end, which leaves a used-up magazine and word to the caller's
+ * full path.  Returns: the object, or NULL with nothing changed.
+ */
+SLAB_INLINE void *slab_alloc_try(struct kmem_cache *c, size_t size)
+{
+	unsigned long flags = mm_lock_irqsave_fast(&c->lock);
+	void *obj = slab_take_fast(c);
+
+	if (unlikely(!obj)) {
+		mm_unlock_irqrestore_fast(&c->lock, flags);
+		return NULL;
+	}
+	return slab_alloc_fast_end(c, obj, size, flags);
 }
 
 /*
@@ -710,18 +823,25 @@ SLAB_INLINE int slab_free_slot_body(struct kmem_cache *c, struct slab *s,
 {
 	unsigned long flags = fast ? mm_lock_irqsave_fast(&c->lock) :
 				     mm_lock_irqsave(&c->lock);
-	unsigned long *word = slab_map_word(s, i), bit = slab_map_bit(i);
+	unsigned long *word = slab_map_word(s, i);
+	unsigned int b = i % SLAB_MAP_BITS;
+	unsigned long held = *slab_held_word(word);
+	struct slab_mag_entry *e = c->mag_top;
 
-	if (unlikely(slab_slot_is_free(word, bit)))
+	if (unlikely(((word[0] | held) >> b) & 1))	/* free already */
 		return slab_free_other(c, s, obj, i, caller, flags, fast);
-	if (likely(c->mag_n < c->mag_max)) {
-		slab_mag_push(c, obj, word, bit);
+	if (likely(e != c->mag_end)) {
+		c->mag_top = ++e;
+		e->obj = obj;
+		e->word = slab_held_word(word);
+		e->slot = i;
+		slab_store_word(slab_held_word(word), held | (1ul << b));
 	} else {
 		if (unlikely(word == c->free_word ||
 			     s->list != SLAB_PARTIAL || s->inuse == 1))
 			return slab_free_other(c, s, obj, i, caller, flags,
 					       fast);
-		*word |= bit;
+		*word |= 1ul << b;
 		s->inuse--;
 	}
 	mm_pool_free(c, obj);
@@ -759,6 +879,75 @@ SLAB_INLINE int slab_free_in(struct kmem_cache *c, struct slab *s,
 	if (unlikely(i >= c->fast_objs))
 		return slab_free_checked(c, s, obj, caller);
 	return slab_free_slot(c, s, obj, i, caller);
+}
+
+/*
+ * kfree()'s inline part (mm/kmalloc.c): on one CPU, the free of an object
+ * of a cache without debug whose slot is not free already, into a
+ * magazine with room, or with the magazine full into its slab's map
+ * while the slab stays partial.  @map_bytes is slab_map_bytes while one
+ * CPU runs and 0 once a second may (the caller's copy,
+ * kfree_inline_bytes), so that the range test turns every free away
+ * then, with no test of mm_lock_mode of its own.  Every test comes before the first store, so
+ * any other case (NULL, a foreign pointer, a large block, a pointer
+ * inside an object, a debug cache, several CPUs, a double free, a full
+ * magazine and a slab that would change lists) returns having changed
+ * nothing, and the caller's full path
+ * sorts it out and reports what is misuse; the inline part then keeps no
+ * value live across a call and needs no stack frame.
+ * Returns: true if @p was freed.
+ */
+SLAB_INLINE bool slab_free_try(const void *p, uintptr_t map_bytes)
+{
+	uintptr_t off = (uintptr_t)p - slab_map_base;
+	struct slab_mag_entry *e;
+	struct kmem_cache *c;
+	unsigned long *hw, held, flags;
+	struct slab *s;
+	struct page *page;
+	uint32_t i;
+
+	if (unlikely(off >= map_bytes))
+		return false;
+	page = &mem_map[off >> PAGE_SHIFT];	/* pfn_to_page(), unnarrowed */
+	if (unlikely(!page_test(page, PG_slab)))
+		return false;
+	s = page->private;
+	c = s->cache;
+	i = slab_slot_of(s, p);
+	if (unlikely(i >= s->fast_objs))
+		return false;
+	flags = mm_lock_irqsave_fast(&c->lock);
+	hw = slab_held_word(slab_map_word(s, i));
+	held = *hw;
+	e = c->mag_top;
+	if (unlikely(((hw[-1] | held) >> (i % SLAB_MAP_BITS)) & 1))
+		goto out;			/* free already */
+	if (likely(e != c->mag_end)) {
+		c->mag_top = ++e;
+		e->obj = (void *)p;
+		e->word = hw;
+		e->slot = i;
+		slab_store_word(hw, slab_bit_set(held, i));
+	} else {
+		/*
+		 * Full: into a partial slab's map, as slab_free_slot_body().
+		 * The barrier has the free word read again here rather than
+		 * kept in a register across the common path.
+		 */
+		__asm__("" : : : "memory");
+		if (unlikely(hw - 1 == c->free_word ||
+			     s->list != SLAB_PARTIAL || s->inuse == 1))
+			goto out;
+		hw[-1] = slab_bit_set(hw[-1], i);
+		s->inuse--;
+	}
+	mm_pool_free(c, (void *)p);
+	mm_unlock_irqrestore_fast(&c->lock, flags);
+	return true;
+out:
+	mm_unlock_irqrestore_fast(&c->lock, flags);
+	return false;
 }
 
 /* slab_free() inline; its contract is slab_free()'s, above. */

@@ -199,7 +199,7 @@ static inline void *slab_pcpu_pop(struct slab_cpu *pc, unsigned int n)
 	struct slab_mag_entry *e = &pc->mag[n - 1];
 
 	slab_cpu_set_count(pc, n - 1);
-	slab_held_clear(e->word, e->bit);
+	slab_held_clear(e->word, slab_map_bit((unsigned int)e->slot));
 	return e->obj;
 }
 
@@ -341,7 +341,7 @@ int slab_pcpu_free(struct kmem_cache *c, struct slab *s, void *obj,
 	e = &pc->mag[n];
 	e->obj = obj;
 	e->word = held;
-	e->bit = 1ul << b;
+	e->slot = i;
 	slab_cpu_set_count(pc, n + 1);
 	mm_pool_free(c, obj);
 	arch_irq_restore(flags);
@@ -655,9 +655,9 @@ static unsigned int slab_pcpu_check_entry(struct kmem_cache *c,
 	}
 	word = slab_map_word(s, i);
 	SLAB_CHECK(e->word == slab_held_word(word) &&
-		   e->bit == slab_map_bit(i),
-		   "9: %s entry %u (%p) names word %p bit 0x%lx, not its slot %u of slab %p",
-		   what, k, e->obj, (void *)e->word, e->bit, i, (void *)s);
+		   e->slot == i,
+		   "9: %s entry %u (%p) names word %p slot %lu, not its slot %u of slab %p",
+		   what, k, e->obj, (void *)e->word, e->slot, i, (void *)s);
 	SLAB_CHECK(!(*word & slab_map_bit(i)) &&
 		   (slab_held_bits(s, i / SLAB_MAP_BITS) & slab_map_bit(i)),
 		   "9: %s entry %u (%p) is free in its slab %p, or not held",

@@ -256,6 +256,120 @@ static void test_kfree_misuse(void **state)
 	check_all();
 }
 
+/* The double free of @p, refused once with its line. */
+static void expect_double_free(const void *p)
+{
+	char line[200];
+
+	snprintf(line, sizeof(line), "slab: double free in cache kmalloc-64: object %p offset 0 bytes - (caller ", p);
+	expect_line(line);
+}
+
+/*
+ * With the magazine full, a free to a full slab moves it to the partial
+ * list (the full path), and the next free to that slab sets its bit in
+ * the slab's map inline; a double free of either is refused.
+ */
+static void test_kfree_plain_map(struct kmem_cache *c)
+{
+	enum { N = 200 };
+	void **o = malloc(N * sizeof(*o));
+	struct slab *s;
+	unsigned int i;
+
+	assert_non_null(o);
+	for (i = 0; i < N; i++)
+		o[i] = kmalloc(64, GFP_KERNEL);
+	for (i = N - SLAB_MAG_SIZE; i < N; i++)	/* fill the magazine */
+		kfree(o[i]);
+	assert_int_equal(slab_mag_count(c), SLAB_MAG_SIZE);
+	s = slab_of_addr(o[0]);
+	assert_ptr_equal(slab_of_addr(o[1]), s);
+	assert_int_equal(s->list, SLAB_FULL);
+	kfree(o[0]);				/* full -> partial */
+	assert_int_equal(s->list, SLAB_PARTIAL);
+	kfree(o[1]);				/* inline, into the map */
+	assert_int_equal(s->inuse, c->objs_per_slab - 2);
+	i = slab_obj_index(c, s, o[1], 0);
+	assert_true(*slab_map_word(s, i) & slab_map_bit(i));
+	kfree(o[1]);
+	expect_double_free(o[1]);
+	kfree(o[0]);
+	expect_double_free(o[0]);
+	check_all();
+	for (i = 2; i < N - SLAB_MAG_SIZE; i++)
+		kfree(o[i]);
+	free(o);
+	check_all();
+}
+
+/*
+ * Without debug, kfree()'s inline path (slab_free_try()) frees into the
+ * magazine and leaves everything else to the full path: each double free
+ * is refused exactly wherever the first free put the object (the
+ * magazine, the slab's map once the magazine is full, the word the
+ * cache holds), misuse is reported as with debug, and the counts and
+ * the checker stay exact throughout.
+ */
+static void test_kfree_plain(void **state)
+{
+	struct kmem_cache *c = kmalloc_cache(64);
+	void *objs[SLAB_MAG_SIZE + 4];
+	struct kmem_cache_info info;
+	unsigned int i, n = SLAB_MAG_SIZE + 4;
+	char line[200];
+	uint64_t allocs;
+	char *p;
+
+	(void)state;
+	assert_int_equal(c->flags & SLAB_DEBUG, 0);
+	allocs = c->stats.allocs;
+	for (i = 0; i < n; i++)
+		objs[i] = kmalloc(64, GFP_KERNEL);
+	assert_int_equal(c->stats.allocs, allocs + n);
+	assert_int_equal(c->stats.requested, 64ull * n);
+	kfree(objs[0]);				/* inline: the magazine */
+	assert_int_equal(slab_mag_count(c), 1);
+	kfree(objs[0]);
+	expect_double_free(objs[0]);
+	assert_int_equal(slab_mag_count(c), 1);
+	for (i = 1; i < n; i++)	/* the last four: the word the cache holds */
+		kfree(objs[i]);
+	assert_int_equal(slab_mag_count(c), SLAB_MAG_SIZE);
+	for (i = 0; i < n; i++) {	/* in the magazine or the word held */
+		kfree(objs[i]);
+		expect_double_free(objs[i]);
+	}
+	assert_int_equal(c->stats.refused, n + 1);
+	kmem_cache_info(c, &info);
+	assert_int_equal(info.active_objs, 0);
+	check_all();
+	p = kmalloc(64, GFP_KERNEL);		/* the newest of the magazine */
+	assert_ptr_equal(p, objs[SLAB_MAG_SIZE - 1]);
+	kfree(p + 8);				/* inside it: the full path */
+	snprintf(line, sizeof(line), "slab: free of a pointer inside an object in cache kmalloc-64: object %p offset 8 bytes - (caller ", (void *)(p + 8));
+	expect_line(line);
+	kfree(p);
+	for (i = 0; i < SLAB_MAG_SIZE; i++)	/* empty the magazine */
+		objs[i] = kmalloc(64, GFP_KERNEL);
+	assert_int_equal(slab_mag_count(c), 0);
+	p = kmalloc(64, GFP_KERNEL);		/* a slot of the word held */
+	assert_ptr_equal(p, objs[SLAB_MAG_SIZE]);
+	assert_non_null(c->free_word);
+	kfree(p);				/* into the magazine */
+	kfree(p);
+	expect_double_free(p);
+	for (i = 0; i < SLAB_MAG_SIZE; i++)
+		kfree(objs[i]);
+	check_all();
+	test_kfree_plain_map(c);
+	slab_of_addr(p)->inverse++;		/* the slab's copy (inv. 2) */
+	assert_int_equal(kmem_cache_check(c), 1);
+	assert_true(host_log_contains("2: slab"));
+	slab_of_addr(p)->inverse--;
+	host_log_clear();
+}
+
 static void test_exhaustion(void **state)
 {
 	void **objs = malloc(200000 * sizeof(void *));
@@ -538,6 +652,7 @@ int main(int argc, char **argv)
 		cmocka_unit_test_setup_teardown(test_krealloc, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_ksize, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_kfree_misuse, setup_debug, teardown),
+		cmocka_unit_test_setup_teardown(test_kfree_plain, setup_plain, teardown),
 		cmocka_unit_test_setup_teardown(test_exhaustion, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_waste_counters_and_meminfo, setup_debug, teardown),
 		cmocka_unit_test_setup_teardown(test_random_million, setup_debug, teardown),

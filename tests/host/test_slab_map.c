@@ -125,7 +125,7 @@ static void test_magazine_then_address_order(void **state)
 	assert_int_equal(sa->list, SLAB_FULL);
 	for (i = 0; i < SLAB_MAG_SIZE; i++)
 		kmem_cache_free(c, b[i]);
-	assert_int_equal(c->mag_n, SLAB_MAG_SIZE);
+	assert_int_equal(slab_mag_count(c), SLAB_MAG_SIZE);
 	assert_int_equal(sb->inuse, SLAB_MAG_SIZE + __builtin_popcountl(
 				 c->free_bits));	/* held, all of them */
 	/* The magazine is full: these go to sa's map, in a scattered order. */
@@ -201,13 +201,13 @@ static void test_double_free(void **state)
 	 * of a chunk at once; the kernel has no memcheck.
 	 */
 	p = kmem_cache_alloc(c, GFP_KERNEL);
-	assert_int_equal(c->mag_n, SLAB_MAG_SIZE - 1);
+	assert_int_equal(slab_mag_count(c), SLAB_MAG_SIZE - 1);
 	VALGRIND_DISABLE_ERROR_REPORTING;
 	kmem_cache_free(c, o[5]);
 	kmem_cache_free(c, o[n + 3]);		/* fourth from the bottom */
 	VALGRIND_ENABLE_ERROR_REPORTING;
 	refused += 2;
-	assert_int_equal(c->mag_n, SLAB_MAG_SIZE - 1);
+	assert_int_equal(slab_mag_count(c), SLAB_MAG_SIZE - 1);
 	assert_int_equal(host_log_count(line), 2);
 	snprintf(line, sizeof(line),
 		 "slab: double free in cache test-df: object %p offset 0 bytes - (caller ",
@@ -226,7 +226,7 @@ static void test_double_free(void **state)
 			assert_ptr_not_equal(got[j], got[i]);
 		assert_ptr_not_equal(got[i], o[5]);
 	}
-	assert_int_equal(c->mag_n, 0);
+	assert_int_equal(slab_mag_count(c), 0);
 	for (i = 0; i < SLAB_MAG_SIZE - 1; i++)
 		kmem_cache_free(c, got[i]);
 	host_log_clear();
@@ -318,7 +318,7 @@ static void test_slabinfo_exact_with_magazine(void **state)
 		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
 	for (i = 0; i < 10; i++)
 		kmem_cache_free(c, o[i]);
-	assert_int_equal(c->mag_n, 10);
+	assert_int_equal(slab_mag_count(c), 10);
 	kmem_cache_info(c, &info);
 	assert_int_equal(info.active_objs, 30);
 	assert_int_equal(info.num_slabs, 2);
@@ -330,7 +330,7 @@ static void test_slabinfo_exact_with_magazine(void **state)
 	host_log_clear();
 	for (i = 10; i < 40; i++)
 		kmem_cache_free(c, o[i]);
-	assert_int_equal(c->mag_n, SLAB_MAG_SIZE);
+	assert_int_equal(slab_mag_count(c), SLAB_MAG_SIZE);
 	kmem_cache_info(c, &info);
 	assert_int_equal(info.active_objs, 0);
 	assert_int_equal(info.active_slabs, 0);
@@ -404,26 +404,26 @@ static void test_check_catches_map_state(void **state)
 	assert_true(c->objs_per_slab < SLAB_MAP_BITS);	/* spare bits */
 	kmem_cache_free(c, p);
 	kmem_cache_free(c, q);
-	assert_int_equal(c->mag_n, 2);
+	assert_int_equal(slab_mag_count(c), 2);
 	saved = c->mag[2];
 	c->mag[2] = c->mag[1];			/* p twice */
 	assert_int_equal(kmem_cache_check(c), 1);
 	assert_true(host_log_contains("slab_check: cache test-state: 7: magazine entries 1 and 2"));
 	c->mag[2] = saved;
 	host_log_clear();
-	*c->mag[2].word &= ~c->mag[2].bit;	/* q's slot not in the map */
+	*c->mag[2].word &= ~slab_map_bit(c->mag[2].slot);	/* q's slot not in the map */
 	assert_int_equal(kmem_cache_check(c), 2);
 	assert_true(host_log_contains("7: magazine entry 2"));
 	assert_true(host_log_contains("3: slab"));
 	assert_true(host_log_contains("slots in its held map, the cache holds"));
-	*c->mag[2].word |= c->mag[2].bit;
+	*c->mag[2].word |= slab_map_bit(c->mag[2].slot);
 	host_log_clear();
-	s->map[0] |= c->mag[1].bit;		/* p free and in the magazine */
+	s->map[0] |= slab_map_bit(c->mag[1].slot);		/* p free and in the magazine */
 	s->inuse--;
 	assert_true(kmem_cache_check(c) >= 2);
 	assert_true(host_log_contains("both free and held"));
 	assert_true(host_log_contains("7: magazine entry 1"));
-	s->map[0] &= ~c->mag[1].bit;
+	s->map[0] &= ~slab_map_bit(c->mag[1].slot);
 	s->inuse++;
 	host_log_clear();
 	assert_int_equal(kmem_cache_check(c), 0);
@@ -476,13 +476,13 @@ static void test_reclaim_under_pressure(void **state)
 	fill_and_empty(c, 200);
 	slabs = cache_frames(c) >> c->order;
 	assert_true(slabs >= 20);
-	assert_int_equal(c->mag_n, SLAB_MAG_SIZE);
+	assert_int_equal(slab_mag_count(c), SLAB_MAG_SIZE);
 	free1 = zones_total_free();
 	cached = cache_frames(c) + desc_frames();
 	n1 = exhaust(held, max);
 	assert_int_equal(cache_frames(c), 0);
 	assert_int_equal(desc_frames(), 0);
-	assert_int_equal(c->mag_n, 0);
+	assert_int_equal(slab_mag_count(c), 0);
 	assert_int_equal(c->stats.reclaimed, slabs);
 	assert_int_equal(c->peak_slabs, 0);
 	give_back(held, n1);

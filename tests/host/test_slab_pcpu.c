@@ -172,12 +172,12 @@ static void test_prepare_converts(void **state)
 		o[i] = kmem_cache_alloc(c, GFP_KERNEL);
 	for (i = 0; i < 10; i++)
 		kmem_cache_free(c, o[i]);
-	assert_int_equal(c->mag_n, 10);
+	assert_int_equal(slab_mag_count(c), 10);
 	assert_true(c->free_bits != 0);
 	assert_int_equal(active_objs(c), 30);
 	assert_int_equal(mm_smp_prepare(2), 0);
 	assert_true(c->flags & SLAB_PCPU);
-	assert_int_equal(c->mag_n, 0);
+	assert_int_equal(slab_mag_count(c), 0);
 	assert_null(c->free_word);
 	assert_int_equal(active_objs(c), 30);
 	assert_int_equal(kmem_cache_check(c), 0);
@@ -431,6 +431,48 @@ static void test_counters_exact_and_fold(void **state)
 	kfree(p[0]);
 }
 
+/*
+ * Once several CPUs run, kmalloc() and kfree() go straight to this CPU's
+ * magazine: a double free through kfree() is refused with its line
+ * whichever CPU frees the second time, kzalloc() still zeroes, and a
+ * pointer inside an object and a foreign one are still reported.
+ */
+static void test_kmalloc_kfree_direct(void **state)
+{
+	struct kmem_cache *k = kmalloc_cache(100);
+	static char outside[16];
+	unsigned int i, m1;
+	char line[200], *p, *z;
+
+	(void)state;
+	as_cpu(1);
+	p = kmalloc(100, GFP_KERNEL);
+	m1 = mag_count(k, 1);
+	kfree(p);
+	assert_int_equal(mag_count(k, 1), m1 + 1);
+	as_cpu(0);
+	kfree(p);				/* in CPU 1's magazine */
+	snprintf(line, sizeof(line), DF_LINE, k->name, (void *)p);
+	assert_int_equal(host_log_count(line), 1);
+	assert_int_equal(mag_count(k, 1), m1 + 1);
+	host_log_clear();
+	z = kzalloc(100, GFP_KERNEL);
+	for (i = 0; i < 100; i++)
+		assert_int_equal(z[i], 0);
+	kfree(z + 4);
+	snprintf(line, sizeof(line), "slab: free of a pointer inside an object in cache %s: object %p offset 4 bytes", k->name, (void *)(z + 4));
+	assert_int_equal(host_log_count(line), 1);
+	kfree(outside);
+	assert_int_equal(host_log_count("kmalloc: kfree of a foreign pointer"), 1);
+	host_log_clear();
+	kfree(z);
+	kfree(z);
+	snprintf(line, sizeof(line), DF_LINE, k->name, (void *)z);
+	assert_int_equal(host_log_count(line), 1);
+	host_log_clear();
+	check_all();
+}
+
 /* An allocation whose refill finds no frame fails cleanly. */
 static void test_refill_failure(void **state)
 {
@@ -475,13 +517,13 @@ static void test_checker_catches(void **state)
 	live = kmem_cache_alloc(c, GFP_KERNEL);
 	assert_int_equal(kmem_cache_check(c), 0);
 	e = &c->depot->mag[3];			/* 9: a depot object not held */
-	*e->word &= ~e->bit;
+	*e->word &= ~slab_map_bit(e->slot);
 	expect_caught(c, "9: depot entry 3");
-	*e->word |= e->bit;
+	*e->word |= slab_map_bit(e->slot);
 	e = &c->cpu[0]->mag[2];			/* 9: free in its map */
-	*(e->word - 1) |= e->bit;
+	*(e->word - 1) |= slab_map_bit(e->slot);
 	expect_caught(c, "9: magazine entry 2");
-	*(e->word - 1) &= ~e->bit;
+	*(e->word - 1) &= ~slab_map_bit(e->slot);
 	s = slab_of_addr(o[40]);		/* 8: free, not held */
 	free = slab_map_word(s, slab_obj_index(c, s, o[40], 0));
 	*slab_held_word(free) &= ~slab_map_bit(slab_obj_index(c, s, o[40], 0));
@@ -517,6 +559,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_request_next_entry_and_kick, setup_smp, teardown),
 		cmocka_unit_test_setup_teardown(test_offline_gives_back, setup_smp, teardown),
 		cmocka_unit_test_setup_teardown(test_counters_exact_and_fold, setup_smp, teardown),
+		cmocka_unit_test_setup_teardown(test_kmalloc_kfree_direct, setup_smp, teardown),
 		cmocka_unit_test_setup_teardown(test_refill_failure, setup_smp, teardown),
 		cmocka_unit_test_setup_teardown(test_checker_catches, setup_smp, teardown),
 	};
