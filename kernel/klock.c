@@ -8,11 +8,9 @@
  * whose CPU is busy elsewhere (a virtual CPU the host has descheduled
  * would hold every other CPU up).  The waiter spins with interrupts on
  * (it holds nothing an interrupt handler takes) and turns them off only
- * for the exchange: a window of one instruction (`sti; pause; cli`) is
- * not enough under QEMU's TCG, whose PAUSE leaves the translated block
- * inside STI's shadow, so the interrupt never lands and an idle CPU
- * waiting here would take no tick, kick or IPI for as long as the holder
- * keeps the lock.  Each turn also answers a TLB shootdown, as every
+ * for the exchange: a window of one instruction (`sti; pause; cli`) let
+ * no interrupt in under QEMU's TCG, so an idle CPU waiting here took no
+ * tick, kick or IPI for as long as the holder kept the lock.  Each turn also answers a TLB shootdown, as every
  * kernel spin does.
  */
 #include "klock.h"
