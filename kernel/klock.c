@@ -10,8 +10,8 @@
  * (it holds nothing an interrupt handler takes) and turns them off only
  * for the exchange: a window of one instruction (`sti; pause; cli`) let
  * no interrupt in under QEMU's TCG, so an idle CPU waiting here took no
- * tick, kick or IPI for as long as the holder kept the lock.  Each turn also answers a TLB shootdown, as every
- * kernel spin does.
+ * tick, kick or IPI for as long as the holder kept the lock.  Each turn
+ * also answers a TLB shootdown, as every kernel spin does.
  */
 #include "klock.h"
 #include "mm/lock.h"

@@ -35,7 +35,8 @@
 /*
  * The lock word and its holder, inline so that the uncontended take and
  * every release cost a few instructions on each entry from ring 3 and
- * each return to it.  Nothing outside klock.h and klock.c touches them.
+ * each return to it.  Only klock.h, klock.c and trap_return in
+ * arch/i386/isr.asm (the release, at offsets sched.c checks) touch them.
  */
 struct klock {
 	uint32_t word;			/* 1: held */

@@ -476,9 +476,7 @@ alloc_pages_nofast(gfp_t gfp, unsigned int order)
 
 	if (zone && order < HOT_ORDERS) {	/* several CPUs, plain request */
 		page = buddy_pcp_alloc(zone, order);
-		if (page)
-			return page;
-		return alloc_pages_slow(gfp, order);
+		return page ? page : alloc_pages_slow(gfp, order);
 	}
 	if (unlikely(fault_inject_armed(FAULT_PAGE)) &&
 	    alloc_pages_injected(gfp, order))
@@ -799,11 +797,8 @@ BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 /*
  * A release once a second CPU may run: this CPU's hot list if the
  * per-CPU fast path takes it (buddy_pcp_free()), else the slow path
- * under the zone lock.  Only a last reference can go to a hot list, so
- * a page whose count is not 1 (a frame still shared: a put after a
- * copy-on-write or at an exit) goes straight to the slow path, which
- * drops the reference under the lock; the count read here is a hint,
- * checked again on either path.
+ * under the zone lock (a frame still shared among them: a put after a
+ * copy-on-write or at an exit, whose reference is dropped there).
  */
 static __attribute__((noinline)) int
 buddy_release_smp(struct zone *zone, struct page *page, pfn_t pfn,
@@ -811,8 +806,7 @@ buddy_release_smp(struct zone *zone, struct page *page, pfn_t pfn,
 {
 	unsigned long flags;
 
-	if (__atomic_load_n(&page->_refcount, __ATOMIC_RELAXED) == 1 &&
-	    buddy_pcp_free(zone, page, pfn,
+	if (buddy_pcp_free(zone, page, pfn,
 			   kind == RELEASE_PUT ? ~0u : order))
 		return 0;
 	flags = mm_lock_irqsave_fast(&zone->lock);

@@ -352,7 +352,10 @@ void pcp_cpu_offline(void);
  * HOT_ORDERS), or NULL if it is empty or a drain is asked for.
  * buddy_pcp_free - push the last reference to a plain head of order
  * @order (~0u: the head's own) onto this CPU's list, if it has room and
- * the skip rule allows.  Returns: whether it did.
+ * the skip rule allows.  A page whose count is not 1 (a frame still
+ * shared) is turned away first, before interrupts are touched: a count
+ * of 1 is the caller's own reference and no other CPU can change it.
+ * Returns: whether it did.
  * Context: any; takes no lock.
  */
 BUDDY_INLINE bool pcp_asked(const struct zone *zone, unsigned int cpu)
@@ -380,18 +383,22 @@ BUDDY_INLINE struct page *buddy_pcp_alloc(struct zone *zone,
 BUDDY_INLINE bool buddy_pcp_free(struct zone *zone, struct page *page,
 				 pfn_t pfn, unsigned int order)
 {
-	unsigned long flags = arch_irq_save();
-	unsigned int cpu = arch_cpu_id();
-	struct hot_list *set = zone->cpu_hot[cpu], *hot;
+	unsigned long flags;
+	unsigned int cpu;
+	struct hot_list *set, *hot;
 	bool ok = false;
 
+	if (__atomic_load_n(&page->_refcount, __ATOMIC_RELAXED) != 1)
+		return false;
+	flags = arch_irq_save();
+	cpu = arch_cpu_id();
+	set = zone->cpu_hot[cpu];
 	if (order == ~0u)
 		order = page_order(page);
 	if (likely(set && order < HOT_ORDERS && !pcp_asked(zone, cpu))) {
 		hot = &set[order];
 		ok = (page->flags & (PLAIN_HEAD_MASK | PG_ZONE_MASK)) ==
-		     hot->head_flags && page->_refcount == 1 &&
-		     hot->count < hot->high &&
+		     hot->head_flags && hot->count < hot->high &&
 		     pfn < __atomic_load_n(&zone->hot[order].skip_from,
 					   __ATOMIC_RELAXED);
 		if (ok) {
