@@ -585,7 +585,7 @@ static const char *buddy_misuse(const struct zone *zone, pfn_t pfn,
 						      "free of unowned";
 	if (page_order(page) != order)
 		return buddy_wrong_order;
-	if (page->_refcount <= 0 && !page_test(page, PG_slab))
+	if (page_count(page) <= 0 && !page_test(page, PG_slab))
 		return "zero-refcount free of";
 	return NULL;
 }
@@ -700,7 +700,7 @@ static const char *buddy_release_check(const struct zone *zone,
 {
 	const char *what;
 
-	if (page_test(page, PG_reserved) && page->_refcount > 1)
+	if (page_test(page, PG_reserved) && page_count(page) > 1)
 		return NULL;
 	what = buddy_misuse(zone, page_to_pfn(page), order, kind);
 	if (!what && page_test(page, PG_slab))
@@ -718,7 +718,7 @@ static inline bool buddy_plain_head(const struct page *page,
 {
 	return (page->flags & PLAIN_HEAD_MASK) ==
 	       (PG_head | (uint32_t)order << PG_ORDER_SHIFT) &&
-	       page->_refcount > 0;
+	       page_count(page) > 0;
 }
 
 /*
@@ -759,7 +759,7 @@ buddy_release_slow(struct zone *zone, struct page *page, unsigned int order,
 		return -EINVAL;
 	}
 release:
-	if (--page->_refcount == 0)
+	if (__atomic_sub_fetch(&page->_refcount, 1, __ATOMIC_ACQ_REL) == 0)
 		buddy_free_locked(zone, page, pfn, order);
 	mm_unlock_irqrestore(&zone->lock, flags);
 	return 0;
@@ -782,7 +782,7 @@ BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 
 	if (unlikely((page->flags & (PLAIN_HEAD_MASK | PG_ZONE_MASK)) !=
 		     hot->head_flags ||
-		     page->_refcount != 1 || hot->count >= hot->high ||
+		     page_count(page) != 1 || hot->count >= hot->high ||
 		     pfn >= hot->skip_from))
 		return buddy_release_slow(zone, page, order, kind, caller,
 					  flags);
@@ -856,8 +856,64 @@ int __free_pages(struct page *page, unsigned int order)
 	return buddy_release(page, order, RELEASE_FREE, MM_CALLER());
 }
 
+/* ---- references -------------------------------------------------------- */
+
+/*
+ * The lock-free rule.  A plain allocated head (PG_head without PG_slab or
+ * PG_reserved) keeps its head bit, order and zone for as long as one
+ * reference to it is held, and a caller of get_page() or put_page() holds
+ * one.  So once the flags word shows a plain head and the count is seen
+ * positive, taking a reference is one atomic add; and dropping one that
+ * is not the last is one compare-exchange that never takes the count
+ * below 1.  Only the last reference frees, and it goes through
+ * buddy_release() like __free_pages(): whichever CPU's drop finds the
+ * count at 1 owns the frame alone.  Every other frame, and every count
+ * that is not positive (misuse), goes through the zone lock, which
+ * diagnoses.
+ */
+static inline bool page_plain_ref(const struct page *page)
+{
+	/* A byte offset: no division by the descriptor's size. Below: huge. */
+	uintptr_t off = (uintptr_t)page - (uintptr_t)mem_map;
+
+	return off < (uintptr_t)max_pfn * sizeof(struct page) &&
+	       (page->flags & (PG_head | PG_slab | PG_reserved)) == PG_head;
+}
+
+/*
+ * Drop a reference that is not the last; false if the count is 1 or
+ * less.  On one CPU only an interrupt could come between the test and
+ * the store, and masking it costs less than a locked instruction (which
+ * the 386 lacks: arch_cmpxchg32()).
+ */
+static inline bool page_ref_drop_shared(struct page *page)
+{
+	int32_t c = page_count(page), seen;
+	unsigned long flags;
+
+	if (c <= 1)
+		return false;
+	if (!(mm_lock_mode & MM_LOCK_SMP)) {
+		flags = arch_irq_save();
+		c = page->_refcount;
+		if (c > 1)
+			page->_refcount = c - 1;
+		arch_irq_restore(flags);
+		return c > 1;
+	}
+	while (c > 1) {
+		seen = arch_cmpxchg32(&page->_refcount, c, c - 1);
+		if (seen == c)
+			return true;
+		c = seen;
+	}
+	return false;
+}
+
 void put_page(struct page *page)
 {
+	if (likely(page_plain_ref(page)) && page_ref_drop_shared(page))
+		return;
 	buddy_release(page, 0, RELEASE_PUT, MM_CALLER());
 }
 
@@ -881,7 +937,13 @@ int free_pages(void *addr, unsigned int order)
 			     MM_CALLER());
 }
 
-void get_page(struct page *page)
+/*
+ * get_page() of anything but a live plain head: a reserved frame takes
+ * its reference under the zone lock; a free, tail or slab frame, or a
+ * pfn outside every zone, is refused with a report.
+ */
+static __attribute__((noinline, cold)) void
+get_page_slow(struct page *page, void *caller)
 {
 	pfn_t pfn = (pfn_t)(page - mem_map);
 	const char *what = NULL;
@@ -892,7 +954,7 @@ void get_page(struct page *page)
 	    !zone_spans_pfn(page_zone(page), pfn)) {
 		buddy_count_stray();
 		printk("buddy: get_page of pfn 0x%x outside every zone (caller %pS)\n",
-		       pfn, MM_CALLER());
+		       pfn, caller);
 		return;
 	}
 	zone = page_zone(page);
@@ -901,16 +963,26 @@ void get_page(struct page *page)
 		what = "slab";
 	else if (!page_test(page, PG_head | PG_reserved))
 		what = block_head_locked(zone, pfn) ? "tail" : "free";
-	else if (page->_refcount <= 0)
+	else if (page_count(page) <= 0)
 		what = "free";
 	else
-		page->_refcount++;
+		__atomic_add_fetch(&page->_refcount, 1, __ATOMIC_RELAXED);
 	if (what)
 		zone->stats.refused_frees++;
 	mm_unlock_irqrestore(&zone->lock, flags);
 	if (what)
 		printk("buddy: get_page on %s pfn 0x%x in zone %s (caller %pS)\n",
-		       what, pfn, zone->name, MM_CALLER());
+		       what, pfn, zone->name, caller);
+}
+
+/* The caller's own reference keeps a positive count from reaching 0. */
+void get_page(struct page *page)
+{
+	if (likely(page_plain_ref(page) && page_count(page) > 0)) {
+		__atomic_add_fetch(&page->_refcount, 1, __ATOMIC_RELAXED);
+		return;
+	}
+	get_page_slow(page, MM_CALLER());
 }
 
 uint64_t buddy_refused_frees(void)

@@ -388,7 +388,7 @@ BUDDY_INLINE bool buddy_pcp_free(struct zone *zone, struct page *page,
 	struct hot_list *set, *hot;
 	bool ok = false;
 
-	if (__atomic_load_n(&page->_refcount, __ATOMIC_RELAXED) != 1)
+	if (page_count(page) != 1)
 		return false;
 	flags = arch_irq_save();
 	cpu = arch_cpu_id();

@@ -217,6 +217,30 @@ static inline void arch_cpu_relax(void)
 }
 
 /*
+ * arch_cmpxchg32 - if *@p holds @old, store @new there, as one atomic
+ * step visible to every CPU (with release and acquire order); returns
+ * what *@p held.  The kernel is built for the 386, which has no CMPXCHG:
+ * call it only once a second CPU may run (MM_LOCK_SMP), which proves a
+ * Pentium or later; on one CPU, interrupts off make a test and a store
+ * one step instead.
+ * Context: any.
+ */
+static inline int32_t arch_cmpxchg32(int32_t *p, int32_t old, int32_t new)
+{
+#ifdef MM_HOST
+	__atomic_compare_exchange_n(p, &old, new, false, __ATOMIC_ACQ_REL,
+				    __ATOMIC_ACQUIRE);
+	return old;
+#else
+	__asm__ volatile("lock; cmpxchgl %2, %1"
+			 : "+a"(old), "+m"(*p)
+			 : "r"(new)
+			 : "memory", "cc");
+	return old;
+#endif
+}
+
+/*
  * arch_cpu_kick - ask CPU @cpu to call mm_cpu_drain_kicked() soon, on
  * itself: the kernel sends it the drain IPI, the host leaves a word in
  * the CPU's mailbox that its thread polls (host_cpu_poll()).  Called by

@@ -56,7 +56,9 @@ int free_pages(void *addr, unsigned int order);
  * get_page - take one more reference to an allocated head or a reserved
  * frame (a free, tail or slab frame is refused with a report).
  * put_page - drop one; the block (order from its head) is freed at zero;
- * misuse as for __free_pages().
+ * misuse as for __free_pages().  On a plain allocated head, a reference
+ * that is not the last is taken or dropped with one atomic instruction
+ * and no lock; the caller must hold a reference of its own.
  * Context: any.  Returns: nothing.
  */
 void get_page(struct page *page);

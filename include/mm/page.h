@@ -33,7 +33,11 @@
  * frame and the order/zone bits always; the owner of an allocated frame
  * (slab, VMM, a kmalloc'd large block) owns the owner's word and may use
  * private when it set PG_slab; _refcount changes only through
- * get_page()/put_page() and the allocator.
+ * get_page()/put_page() and the allocator.  Those two take and drop a
+ * reference to a plain allocated head (PG_head without PG_slab or
+ * PG_reserved) with one atomic instruction and no lock, unless it is the
+ * last reference (mm/buddy.c, "references"); every other change of the
+ * count is made with the zone lock held.
  */
 #ifndef MM_PAGE_H
 #define MM_PAGE_H
@@ -136,9 +140,14 @@ static inline void page_clear(struct page *page, uint32_t bit)
 	page->flags &= ~bit;
 }
 
+/*
+ * The count is read with acquire order: a reference dropped on another
+ * CPU without a lock (put_page()'s path for a frame still shared) is
+ * then seen together with everything that CPU did to the frame before.
+ */
 static inline int page_count(const struct page *page)
 {
-	return page->_refcount;
+	return __atomic_load_n(&page->_refcount, __ATOMIC_ACQUIRE);
 }
 
 /* Kernel virtual address of a direct-mapped frame (DMA or NORMAL zone). */

@@ -15,7 +15,9 @@
  * when it does not.  The slab layer's side: two CPUs free one object at
  * once, round after round, and exactly one free is refused, with one
  * report, each time; shrink, shrink_all and destroy get the magazines of
- * a CPU that holds objects through its kick.  Built twice: in
+ * a CPU that holds objects through its kick.  Shared frames: four CPUs
+ * take and drop references at once, and the last drops race, each frame
+ * freed once.  Built twice: in
  * `make test-host` (under valgrind, SMP_MM_OPS operations per thread)
  * and with ThreadSanitizer in `make test-tsan`, which must report
  * nothing.
@@ -561,6 +563,103 @@ static void test_concurrent_double_free(void **state)
 }
 
 /*
+ * References without a lock: four CPUs take and drop references to the
+ * same frames at once (get_page()/put_page() on a plain head take no
+ * lock unless the reference is the last), and every count must come back
+ * to 1.  Then each frame has four references and the four CPUs drop one
+ * each at once: whichever drop is the last frees the frame, exactly once,
+ * on its CPU's list, and the free count comes back to what it was.
+ */
+#define REF_PAGES	48
+#define REF_CPUS	4u
+
+static struct page *ref_page[REF_PAGES];
+static unsigned int ref_rounds, ref_go;	/* counts steps taken, only up */
+
+/* Wait for @want steps: the count may already be past it. */
+static void ref_wait(unsigned int want)
+{
+	while (__atomic_load_n(&ref_go, __ATOMIC_ACQUIRE) < want)
+		host_cpu_relax();
+}
+
+static void *ref_cpu(void *arg)
+{
+	unsigned int cpu = (unsigned int)(uintptr_t)arg, r, i;
+
+	host_cpu_enter(cpu);
+	if (cpu)
+		assert_int_equal(mm_cpu_online(), 0);
+	ref_wait(1);
+	for (r = 0; r < ref_rounds; r++) {
+		for (i = 0; i < REF_PAGES; i++)
+			get_page(ref_page[(i + cpu * 7) % REF_PAGES]);
+		for (i = 0; i < REF_PAGES; i++)
+			put_page(ref_page[(i + cpu * 5) % REF_PAGES]);
+	}
+	__atomic_add_fetch(&ref_go, 1, __ATOMIC_ACQ_REL);
+	ref_wait(2 + REF_CPUS);	/* the last references */
+	for (i = 0; i < REF_PAGES; i++)
+		put_page(ref_page[(i + cpu * 3) % REF_PAGES]);
+	__atomic_add_fetch(&ref_go, 1, __ATOMIC_ACQ_REL);
+	if (cpu) {
+		ref_wait(3 + 2 * REF_CPUS);
+		mm_cpu_offline();
+	}
+	return NULL;
+}
+
+static void test_shared_references(void **state)
+{
+	pthread_t t[REF_CPUS];
+	uint32_t free_before;
+	unsigned int i, k;
+
+	(void)state;
+	assert_int_equal(mm_smp_prepare(REF_CPUS), 0);
+	settle();
+	free_before = zones_total_free();
+	ref_rounds = MAX(ops_per_thread / 16, 50u);
+	ref_go = 0;
+	for (i = 0; i < REF_PAGES; i++) {
+		ref_page[i] = alloc_pages(GFP_KERNEL, i % 3 ? 0 : 2);
+		assert_non_null(ref_page[i]);
+	}
+	for (i = 1; i < REF_CPUS; i++)
+		assert_int_equal(pthread_create(&t[i], NULL, ref_cpu,
+						(void *)(uintptr_t)i), 0);
+	host_cpu_enter(0);
+	__atomic_store_n(&ref_go, 1, __ATOMIC_RELEASE);
+	/* CPU 0 runs the shared phase, then gives every frame 3 more. */
+	for (k = 0; k < ref_rounds; k++) {
+		for (i = 0; i < REF_PAGES; i++)
+			get_page(ref_page[i]);
+		for (i = 0; i < REF_PAGES; i++)
+			put_page(ref_page[REF_PAGES - 1 - i]);
+	}
+	__atomic_add_fetch(&ref_go, 1, __ATOMIC_ACQ_REL);
+	ref_wait(1 + REF_CPUS);
+	for (i = 0; i < REF_PAGES; i++) {
+		assert_int_equal(page_count(ref_page[i]), 1);
+		for (k = 1; k < REF_CPUS; k++)
+			get_page(ref_page[i]);
+	}
+	__atomic_add_fetch(&ref_go, 1, __ATOMIC_ACQ_REL);
+	for (i = 0; i < REF_PAGES; i++)
+		put_page(ref_page[i]);
+	__atomic_add_fetch(&ref_go, 1, __ATOMIC_ACQ_REL);
+	ref_wait(2 + 2 * REF_CPUS);
+	__atomic_add_fetch(&ref_go, 1, __ATOMIC_ACQ_REL);
+	for (i = 1; i < REF_CPUS; i++)
+		assert_int_equal(pthread_join(t[i], NULL), 0);
+	assert_int_equal(buddy_check_all(), 0);
+	settle();
+	assert_int_equal(buddy_check_all(), 0);
+	assert_int_equal(zones_total_free(), free_before);
+	assert_string_equal(host_log(), "");
+}
+
+/*
  * CPU 1 holds objects in its magazines and takes its kicks, as an idle
  * CPU does: kmem_cache_shrink(), kmem_cache_shrink_all() and
  * kmem_cache_destroy() each ask it, wait for it, and get every object.
@@ -746,6 +845,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_drain_kick_unanswered, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_concurrent_double_free, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_magazines_by_kick, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_shared_references, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
