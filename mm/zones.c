@@ -221,13 +221,13 @@ void zones_reset(void)
 	unsigned int i;
 
 	memset(zones, 0, sizeof(zones));
+	mem_map = NULL;
+	max_pfn = 0;		/* before buddy_zone_init(), which reads it */
 	for (i = 0; i < MAX_NR_ZONES; i++) {
 		zones[i].name = zone_names[i];
 		zones[i].type = i;
 		buddy_zone_init(&zones[i]);
 	}
-	mem_map = NULL;
-	max_pfn = 0;
 }
 
 static uint32_t zones_total(bool free_only)
