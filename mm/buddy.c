@@ -84,7 +84,8 @@ unsigned long (*buddy_reclaim_hook)(void);
 static uint64_t buddy_stray_frees;
 
 /* Take a block of exactly 2^order frames off the maps, or NULL. */
-static struct page *buddy_take_locked(struct zone *zone, unsigned int order)
+BUDDY_INLINE struct page *buddy_take_locked(struct zone *zone,
+					    unsigned int order)
 {
 	unsigned int m;
 	pfn_t pfn = buddy_find_locked(zone, order, &m);
