@@ -36,8 +36,8 @@
  * hot_drain_order()), and drained completely when the zone runs short of
  * its reserve or when that would meet a request the maps cannot
  * (hot_drain_helps_locked()), so a request never fails for want of a hot
- * frame.  A freed block of order 1..3 may go to the maps instead (when:
- * see buddy_skip_hot()).  Hot frames count as free pages
+ * frame.  A freed block may go to the maps instead (when: see
+ * buddy_skip_hot()).  Hot frames count as free pages
  * everywhere (zone_free_pages()), and they only ever sit above the zone's
  * low watermark (B9), which is what lets a pop skip the watermark test.
  *
@@ -624,16 +624,20 @@ static void buddy_report(const struct zone *zone, pfn_t pfn,
 }
 
 /*
- * Should a freed block of order 1..HOT_ORDERS-1 go straight back to the
- * maps rather than onto its hot list?  Yes if it can merge (its buddy is
- * a free block there), or if it lies above the lowest free block of its
- * order there: placement hands out the lowest blocks first, and a hot
- * list that kept higher ones would scatter small blocks over the zone.
- * This is the skip rule; other comments point here.  Both are one
- * compare with
- * hot_skip_from(), PFN_NONE for order 0: its list takes every free, as
- * the order-0 fast paths need.  The slow path's exact answer refreshes
- * the fast path's copy.
+ * Should a freed block of order below HOT_ORDERS go straight back to the
+ * maps rather than onto its hot list?  This is the skip rule; other
+ * comments point here.  Placement hands out the lowest blocks first, and
+ * a list recycles the block freed last wherever it lies, so a list that
+ * kept high blocks would scatter small blocks over the zone and keep
+ * high regions from becoming whole.  The 4 MiB rule (order 0 in every
+ * zone, every list order in a large zone, hot_zone_large()): yes if the
+ * block lies from the lowest whole free 4 MiB block (MAX_ORDER) up, where
+ * it can complete its region.  The rule of its own order (orders 1..3 in
+ * a smaller zone, which has few whole blocks to steer by): yes if it can
+ * merge (its buddy is a free block there), or if it lies above the lowest
+ * free block of its order there.  Each is one compare with
+ * hot_skip_from(); the slow path's exact answer refreshes the fast
+ * path's copy.
  */
 BUDDY_INLINE bool buddy_skip_hot(struct zone *zone, pfn_t pfn,
 				 unsigned int order)

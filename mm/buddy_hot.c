@@ -10,7 +10,8 @@
  * block found is big enough, and stacks them so that the lowest is popped
  * first.  A drain puts blocks back and merges them, choosing which by
  * the rule stated at hot_drain_order(): the newest stay for the next
- * requests.
+ * requests.  In a large zone a refill also sets the list's size
+ * (hot_refill_high()).
  * Every list is drained whole when a zone is short of its reserve or
  * when that would let the maps meet a request they cannot meet now
  * (hot_drain_helps_locked()), so no request fails for want of a hot
