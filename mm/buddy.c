@@ -816,10 +816,9 @@ buddy_release_up(struct zone *zone, struct page *page, unsigned int order,
  * The fast release, zone->lock held: the last reference to a plain head
  * of order < HOT_ORDERS goes onto its hot list if there is room and the
  * block need not go back to the maps; anything else goes to
- * buddy_release_up().  One mask compare of the
- * flags word with the list's head_flags proves the page an allocated
- * head of this order and zone with no slab, reserved, hot or free state
- * (buddy_plain_head()).
+ * buddy_release_up().  One mask compare of the flags word with the
+ * list's head_flags proves the page an allocated head of this order and
+ * zone with no slab, reserved, hot or free state (buddy_plain_head()).
  */
 BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 				   pfn_t pfn, unsigned int order,
