@@ -36,8 +36,8 @@
  * hot_drain_order()), and drained completely when the zone runs short of
  * its reserve or when that would meet a request the maps cannot
  * (hot_drain_helps_locked()), so a request never fails for want of a hot
- * frame.  A freed block of order 1..3 may go to the maps instead (when:
- * see buddy_skip_hot()).  Hot frames count as free pages
+ * frame.  A freed block may go to the maps instead (when: see
+ * buddy_skip_hot()).  Hot frames count as free pages
  * everywhere (zone_free_pages()), and they only ever sit above the zone's
  * low watermark (B9), which is what lets a pop skip the watermark test.
  *
@@ -84,7 +84,8 @@ unsigned long (*buddy_reclaim_hook)(void);
 static uint64_t buddy_stray_frees;
 
 /* Take a block of exactly 2^order frames off the maps, or NULL. */
-static struct page *buddy_take_locked(struct zone *zone, unsigned int order)
+BUDDY_INLINE struct page *buddy_take_locked(struct zone *zone,
+					    unsigned int order)
 {
 	unsigned int m;
 	pfn_t pfn = buddy_find_locked(zone, order, &m);
@@ -205,6 +206,15 @@ static struct zone *buddy_fast_zone[GFP_VALID_MASK + 1];
  */
 static struct zone *buddy_pcp_zone[GFP_VALID_MASK + 1];
 
+/*
+ * The frames whose release may take the uniprocessor fast path: max_pfn
+ * on one CPU, 0 once a second CPU may run.  buddy_release()'s one
+ * compare with it thus rules out both a pfn without a descriptor and the
+ * per-CPU case, which buddy_release_other() tells apart.  Set with the
+ * tables, by buddy_fast_zones_update().
+ */
+static pfn_t buddy_up_pfns;
+
 /* The first populated zone of @gfp's list, or NULL. */
 static struct zone *buddy_first_zone(gfp_t gfp)
 {
@@ -238,6 +248,7 @@ void buddy_fast_zones_update(void)
 		__atomic_store_n(&buddy_pcp_zone[gfp], smp ? zone : NULL,
 				 __ATOMIC_RELAXED);
 	}
+	__atomic_store_n(&buddy_up_pfns, smp ? 0 : max_pfn, __ATOMIC_RELAXED);
 }
 
 void buddy_fault_inject_update(void)
@@ -253,7 +264,7 @@ void buddy_fault_inject_update(void)
  * __GFP_HIGH (GFP_ATOMIC) half of the min watermark, so that only atomic
  * requests ever take a zone below min.
  */
-static uint32_t zone_reserve(const struct zone *zone, gfp_t gfp)
+BUDDY_INLINE uint32_t zone_reserve(const struct zone *zone, gfp_t gfp)
 {
 	if (gfp & __GFP_HIGH)
 		return zone->watermark[WMARK_MIN] / 2;
@@ -265,8 +276,8 @@ static uint32_t zone_reserve(const struct zone *zone, gfp_t gfp)
  * maps alone almost always say yes; the hot lists are summed only when
  * they do not.
  */
-static bool zone_can_give(const struct zone *zone, gfp_t gfp,
-			  unsigned int order)
+BUDDY_INLINE bool zone_can_give(const struct zone *zone, gfp_t gfp,
+				 unsigned int order)
 {
 	uint32_t need = zone_reserve(zone, gfp) + (1u << order);
 
@@ -488,6 +499,7 @@ alloc_pages_nofast(gfp_t gfp, unsigned int order)
  * A block of order 1..MAX_ORDER from the first zone of the list, when it
  * has one above its reserve: what alloc_pages_slow() would do first, minus
  * walking the list.  Else the slow path, which falls back and drains.
+ * On one CPU only, as the table that leads here: the fast lock pair.
  */
 static __attribute__((noinline)) struct page *
 alloc_pages_first_zone(struct zone *zone, gfp_t gfp, unsigned int order)
@@ -497,15 +509,15 @@ alloc_pages_first_zone(struct zone *zone, gfp_t gfp, unsigned int order)
 
 	if (unlikely(order > MAX_ORDER))
 		return alloc_pages_failed(gfp, order);
-	flags = mm_lock_irqsave(&zone->lock);
+	flags = mm_lock_irqsave_fast(&zone->lock);
 	if (likely(zone_can_give(zone, gfp, order)))
 		page = buddy_take_locked(zone, order);
 	if (unlikely(!page)) {
-		mm_unlock_irqrestore(&zone->lock, flags);
+		mm_unlock_irqrestore_fast(&zone->lock, flags);
 		return alloc_pages_slow(gfp, order);
 	}
 	zone_hand_out(zone, page, order);
-	mm_unlock_irqrestore(&zone->lock, flags);
+	mm_unlock_irqrestore_fast(&zone->lock, flags);
 	buddy_mark_alloc(page_to_pfn(page), order);
 	return page;
 }
@@ -612,16 +624,20 @@ static void buddy_report(const struct zone *zone, pfn_t pfn,
 }
 
 /*
- * Should a freed block of order 1..HOT_ORDERS-1 go straight back to the
- * maps rather than onto its hot list?  Yes if it can merge (its buddy is
- * a free block there), or if it lies above the lowest free block of its
- * order there: placement hands out the lowest blocks first, and a hot
- * list that kept higher ones would scatter small blocks over the zone.
- * This is the skip rule; other comments point here.  Both are one
- * compare with
- * hot_skip_from(), PFN_NONE for order 0: its list takes every free, as
- * the order-0 fast paths need.  The slow path's exact answer refreshes
- * the fast path's copy.
+ * Should a freed block of order below HOT_ORDERS go straight back to the
+ * maps rather than onto its hot list?  This is the skip rule; other
+ * comments point here.  Placement hands out the lowest blocks first, and
+ * a list recycles the block freed last wherever it lies, so a list that
+ * kept high blocks would scatter small blocks over the zone and keep
+ * high regions from becoming whole.  The 4 MiB rule (order 0 in every
+ * zone, every list order in a large zone, hot_zone_large()): yes if the
+ * block lies from the lowest whole free 4 MiB block (MAX_ORDER) up, where
+ * it can complete its region.  The rule of its own order (orders 1..3 in
+ * a smaller zone, which has few whole blocks to steer by): yes if it can
+ * merge (its buddy is a free block there), or if it lies above the lowest
+ * free block of its order there.  Each is one compare with
+ * hot_skip_from(); the slow path's exact answer refreshes the fast
+ * path's copy.
  */
 BUDDY_INLINE bool buddy_skip_hot(struct zone *zone, pfn_t pfn,
 				 unsigned int order)
@@ -642,19 +658,20 @@ static bool block_tail_clean(const struct page *page, unsigned int order)
 }
 
 /*
- * Put an allocated block back: on its hot list (draining a batch first
- * when it is full) unless the order-1..3 rule sends it to the maps.
+ * Put an allocated block back: on its list of @set, this CPU's lists
+ * (draining a batch first when it is full), unless the skip rule sends
+ * it to the maps.
  */
-static void buddy_free_locked(struct zone *zone, struct page *page,
-			      pfn_t pfn, unsigned int order)
+BUDDY_INLINE void buddy_free_to(struct zone *zone, struct hot_list *set,
+				struct page *page, pfn_t pfn, unsigned int order)
 {
+	struct hot_list *hot = &set[order & (HOT_ORDERS - 1)];
+
 	/* The tail was never written; its owner handed it back clean. */
 	MM_DEBUG_ASSERT(block_tail_clean(page, order));
 	if (unlikely(page_debug))
 		page_debug_free(page, order);
 	buddy_mark_free(pfn, order);
-	struct hot_list *hot = &zone_cpu_hot(zone)[order & (HOT_ORDERS - 1)];
-
 	if (order < HOT_ORDERS && hot->high &&
 	    !buddy_skip_hot(zone, pfn, order)) {
 		if (hot->count == hot->high)
@@ -668,6 +685,12 @@ static void buddy_free_locked(struct zone *zone, struct page *page,
 	zone->stats.freed_pages += 1u << order;
 	page->flags &= PG_ZONE_MASK;
 	buddy_put_locked(zone, pfn, order);
+}
+
+static void buddy_free_locked(struct zone *zone, struct page *page,
+			      pfn_t pfn, unsigned int order)
+{
+	buddy_free_to(zone, zone_cpu_hot(zone), page, pfn, order);
 }
 
 /* Count a refusal that no zone's counter can take. */
@@ -766,10 +789,34 @@ release:
 }
 
 /*
+ * A release on one CPU that the fast push does not take, in the section
+ * buddy_release() began with mm_lock_irqsave_fast().  The last reference
+ * to a plain head of this order and zone (its list full, the skip rule
+ * sending it to the maps, or an order without a list) is freed at once:
+ * that one test is all buddy_release_slow() would check of it.  Anything
+ * else goes there.
+ */
+static __attribute__((noinline)) int
+buddy_release_up(struct zone *zone, struct page *page, unsigned int order,
+		 enum release_kind kind, void *caller, unsigned long flags)
+{
+	uint32_t head = zone->hot[0].head_flags + (order << PG_ORDER_SHIFT);
+
+	if (unlikely((page->flags & (PLAIN_HEAD_MASK | PG_ZONE_MASK)) !=
+		     head || page->_refcount != 1))
+		return buddy_release_slow(zone, page, order, kind, caller,
+					  flags);
+	page->_refcount = 0;
+	buddy_free_to(zone, zone->hot, page, page_to_pfn(page), order);
+	mm_unlock_irqrestore_fast(&zone->lock, flags);
+	return 0;
+}
+
+/*
  * The fast release, zone->lock held: the last reference to a plain head
  * of order < HOT_ORDERS goes onto its hot list if there is room and the
  * block need not go back to the maps; anything else goes to
- * buddy_release_slow().  One mask compare of the flags word with the
+ * buddy_release_up().  One mask compare of the flags word with the
  * list's head_flags proves the page an allocated head of this order and
  * zone with no slab, reserved, hot or free state (buddy_plain_head()).
  */
@@ -784,8 +831,8 @@ BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 		     hot->head_flags ||
 		     page_count(page) != 1 || hot->count >= hot->high ||
 		     pfn >= hot->skip_from))
-		return buddy_release_slow(zone, page, order, kind, caller,
-					  flags);
+		return buddy_release_up(zone, page, order, kind, caller,
+					flags);
 	MM_DEBUG_ASSERT(block_tail_clean(page, order));
 	hot_push(hot, page);
 	hot->pushed_fast++;
@@ -816,9 +863,25 @@ buddy_release_smp(struct zone *zone, struct page *page, pfn_t pfn,
 }
 
 /*
+ * A release outside the uniprocessor fast path's frames (buddy_up_pfns):
+ * a pfn without a descriptor, refused, or any release once a second CPU
+ * may run.
+ */
+static __attribute__((noinline)) int
+buddy_release_other(struct page *page, unsigned long pfn, unsigned int order,
+		    enum release_kind kind, void *caller)
+{
+	if (pfn >= max_pfn)
+		return buddy_refuse_stray((pfn_t)pfn, order, caller);
+	return buddy_release_smp(pfn_zone(pfn), page, (pfn_t)pfn, order, kind,
+				 caller);
+}
+
+/*
  * Drop one reference to the block at page; free it when it was the last.
  * RELEASE_PUT takes the order from the head.  Once a second CPU may run,
- * buddy_release_smp() instead.  The fast path is the last
+ * buddy_release_smp() instead (through buddy_release_other(): the one
+ * compare with buddy_up_pfns decides both).  The fast path is the last
  * reference to a plain head of order < HOT_ORDERS going onto its hot list
  * with room (buddy_release_hot()): one mask compare on the flags word
  * (buddy_plain_head()) proves it is an allocated head of that order with
@@ -836,19 +899,16 @@ buddy_release(struct page *page, unsigned int order, enum release_kind kind,
 	struct zone *zone;
 	unsigned long flags;
 
-	if (unlikely(pfn >= max_pfn))
-		return buddy_refuse_stray((pfn_t)pfn, order, caller);
+	if (unlikely(pfn >= buddy_up_pfns))
+		return buddy_release_other(page, pfn, order, kind, caller);
 	zone = pfn_zone(pfn);
-	if (unlikely(mm_lock_mode & MM_LOCK_SMP))
-		return buddy_release_smp(zone, page, (pfn_t)pfn, order, kind,
-					 caller);
 	flags = mm_lock_irqsave_fast(&zone->lock);
 	if (kind == RELEASE_PUT)
 		order = page_order(page);
 	if (likely(order < HOT_ORDERS))
 		return buddy_release_hot(zone, page, (pfn_t)pfn, order, kind,
 					 caller, flags);
-	return buddy_release_slow(zone, page, order, kind, caller, flags);
+	return buddy_release_up(zone, page, order, kind, caller, flags);
 }
 
 int __free_pages(struct page *page, unsigned int order)

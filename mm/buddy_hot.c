@@ -10,7 +10,8 @@
  * block found is big enough, and stacks them so that the lowest is popped
  * first.  A drain puts blocks back and merges them, choosing which by
  * the rule stated at hot_drain_order(): the newest stay for the next
- * requests.
+ * requests.  In a large zone a refill also sets the list's size
+ * (hot_refill_high()).
  * Every list is drained whole when a zone is short of its reserve or
  * when that would let the maps meet a request they cannot meet now
  * (hot_drain_helps_locked()), so no request fails for want of a hot
@@ -354,6 +355,26 @@ BUDDY_INLINE uint32_t hot_take_locked(struct zone *zone, unsigned int o,
 	return got;
 }
 
+/*
+ * The size rule of a large zone's lists (hot_zone_large()), applied at
+ * each refill, when the list is empty: two batches while fewer than an
+ * eighth of the zone's frames are in whole free 4 MiB blocks, four
+ * otherwise.  Frames on a list are not in the maps to coalesce; while
+ * whole blocks are that scarce, the region a list's blocks pin is one a
+ * large request would otherwise find whole, so the lists hold half as
+ * much.  The list of a zone with frames to spare keeps its four batches
+ * and makes half as many trips to the maps.
+ */
+BUDDY_INLINE void hot_refill_high(const struct zone *zone,
+				  struct hot_list *hot)
+{
+	uint32_t whole = zone->free_area[MAX_ORDER].nr_free << MAX_ORDER;
+
+	if (hot_zone_large(zone))
+		hot->high = (whole < zone->managed_pages / 8 ? 2 : 4) *
+			    hot->batch;
+}
+
 void hot_refill_locked(struct zone *zone, unsigned int o)
 {
 	struct hot_list *hot = &zone_cpu_hot(zone)[o];
@@ -361,6 +382,7 @@ void hot_refill_locked(struct zone *zone, unsigned int o)
 	uint32_t low = zone->watermark[WMARK_LOW], want, got;
 
 	MM_DEBUG_ASSERT(mm_lock_held(&zone->lock) && hot->count == 0);
+	hot_refill_high(zone, hot);
 	if (zone->buddy_pages <= low)
 		return;
 	want = MIN(hot->batch, (zone->buddy_pages - low) >> o);

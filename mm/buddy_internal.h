@@ -63,26 +63,46 @@ static inline void buddy_mark_alloc(pfn_t pfn, unsigned int order)
 #define BUDDY_INLINE	static inline __attribute__((always_inline))
 
 /*
- * The skip rule of a freed block of order 1..HOT_ORDERS-1 (stated at
- * buddy_skip_hot()) comes down to one compare with a pfn,
- * hot_skip_from(): with low the upper half of a pair, its buddy below it
- * is the one block under low that can merge, so it is that buddy; else
- * just above low.  Orders 0 and from HOT_ORDERS up: PFN_NONE.
+ * A large zone: one whose batch has reached HOT_BATCH_MAX (hot_room; a
+ * zone of about 64 MiB and up).  Its hot lists follow the 4 MiB rules
+ * below (buddy_skip_hot(), hot_refill_locked()); a smaller zone has few
+ * whole 4 MiB blocks to steer by, and its lists of orders 1-3 keep the
+ * rule of their own order.
+ */
+BUDDY_INLINE bool hot_zone_large(const struct zone *zone)
+{
+	return zone->hot_room >= HOT_BATCH_MAX;
+}
+
+/*
+ * The skip rule (stated at buddy_skip_hot()) comes down to one compare
+ * with a pfn, hot_skip_from(): a free from that pfn up goes to the maps.
+ * Under the 4 MiB rule (order 0 in every zone, orders 1..HOT_ORDERS-1 in
+ * a large one) it is the lowest free block of MAX_ORDER.  Under the rule
+ * of the block's own order, with low the upper half of a pair, its buddy
+ * below it is the one block under low that can merge, so it is that
+ * buddy; else just above low.  No such block: PFN_NONE.  Orders below
+ * HOT_ORDERS only.
  *
  * The fast free compares with a cached copy, hot[o].skip_from, which B6
  * keeps at or below the exact value: then every block the fast path
  * pushes would have been pushed by the exact rule, and a block between
  * the two goes to the slow path, which applies the exact rule and
  * refreshes the copy (hot_skip_refresh()).  Only a lower low can break
- * that bound, so block_add() lowers the copy when it lowers low; a higher
- * low (block_del() of the lowest block, which the merge loops do often)
- * leaves it as it is.
+ * that bound, so block_add() lowers the copies when it lowers a low they
+ * come from; a higher low (block_del() of the lowest block, which the
+ * merge loops do often) leaves them as they are.
  */
 BUDDY_INLINE pfn_t hot_skip_from(const struct zone *zone, unsigned int o)
 {
 	uint32_t low = zone->free_area[o].low;
 
-	if (o == 0 || o >= HOT_ORDERS || low == HB_NONE)
+	MM_DEBUG_ASSERT(o < HOT_ORDERS);
+	if (o == 0 || hot_zone_large(zone)) {
+		low = zone->free_area[MAX_ORDER].low;
+		return low == HB_NONE ? PFN_NONE : zone->map_base + low;
+	}
+	if (low == HB_NONE)
 		return PFN_NONE;
 	return zone->map_base + (low & (1u << o) ? low - (1u << o) : low + 1);
 }
@@ -98,6 +118,15 @@ BUDDY_INLINE pfn_t hot_skip_refresh(struct zone *zone, unsigned int o)
 
 	__atomic_store_n(&zone->hot[o].skip_from, from, __ATOMIC_RELAXED);
 	return from;
+}
+
+/* Every order's copy: the lowest free block of MAX_ORDER went lower. */
+static inline void hot_skip_refresh_all(struct zone *zone)
+{
+	unsigned int o;
+
+	for (o = 0; o < HOT_ORDERS; o++)
+		hot_skip_refresh(zone, o);
 }
 
 BUDDY_INLINE bool block_test(const struct zone *zone, uint32_t i,
@@ -116,6 +145,8 @@ BUDDY_INLINE void block_add(struct zone *zone, uint32_t i, unsigned int o)
 		area->low = i;
 		if (o && o < HOT_ORDERS)
 			hot_skip_refresh(zone, o);
+		else if (o == MAX_ORDER)
+			hot_skip_refresh_all(zone);
 	}
 }
 

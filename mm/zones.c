@@ -21,7 +21,9 @@
  * Hot lists: zones of fewer than 256 frames have none (high = 0); for the
  * others, the zone's batch is min(m / 128, 127) frames (hot_zone_batch()
  * in include/mm/zones.h, where HOT_LIST_BATCH() gives each order's part:
- * order 0 twice it, up to 127) and a list holds at most four of its own.
+ * order 0 twice it, up to 127) and a list holds at most four of its own
+ * (a large zone's refills set two while whole 4 MiB blocks are scarce:
+ * hot_refill_high() in mm/buddy_hot.c).
  *
  * Locking: zones_init() and zones_reset() run single-threaded (early boot,
  * or between host test cases); the totals read each zone's counter once
@@ -221,13 +223,13 @@ void zones_reset(void)
 	unsigned int i;
 
 	memset(zones, 0, sizeof(zones));
+	mem_map = NULL;
+	max_pfn = 0;		/* before buddy_zone_init(), which reads it */
 	for (i = 0; i < MAX_NR_ZONES; i++) {
 		zones[i].name = zone_names[i];
 		zones[i].type = i;
 		buddy_zone_init(&zones[i]);
 	}
-	mem_map = NULL;
-	max_pfn = 0;
 }
 
 static uint32_t zones_total(bool free_only)

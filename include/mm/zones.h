@@ -206,7 +206,7 @@ struct zone_counters {
  *      count <= high <= hot_list_room(hot_room, o) for every list; and
  *      what a list caches for its fast paths is right: its slots and its
  *      two flags words, and zone->hot[o].skip_from is at or below what
- *      free_area[o].low makes it (hot_skip_from()), so the fast free
+ *      the maps' lowest blocks make it (hot_skip_from()), so the fast free
  *      pushes only what the exact rule would push.  Once CPU 0 has a
  *      set of its own, zone->hot's lists hold nothing (count = high = 0).
  *  B7. free_area[o].nr_free equals the bits set in its map;

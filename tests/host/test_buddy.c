@@ -916,6 +916,95 @@ static void test_hot_skip_rule(void **state)
 }
 
 /*
+ * The order-0 rule (every zone): a free from the lowest whole free 4 MiB
+ * block up goes back to the maps, one below it stays hot.  The fast
+ * path's copy of that bound may lag below it; the slow free catches it
+ * up.  In this small zone a refill leaves the list's size as it is.
+ */
+static void test_hot0_skip_above_whole_block(void **state)
+{
+	struct page *x, *y, *p;
+
+	(void)state;
+	no_hot_all();
+	x = alloc_pages(GFP_KERNEL, MAX_ORDER);
+	assert_int_equal(pfn_of(x), 0x1000);
+	y = alloc_pages(GFP_KERNEL, 0);			/* splits the next block */
+	assert_int_equal(pfn_of(y), 0x1400);
+	assert_int_equal(__free_pages(x, MAX_ORDER), 0);	/* whole again */
+	assert_int_equal(NORMAL->hot[0].skip_from, 0x1000);
+	NORMAL->hot[0].batch = 1;
+	NORMAL->hot[0].high = 4;
+	assert_int_equal(__free_pages(y, 0), 0);	/* above 0x1000: maps */
+	assert_int_equal(NORMAL->hot[0].count, 0);
+	assert_true(buddy_is_free_head(NORMAL, 0x1400, MAX_ORDER));
+	check_all();
+	p = alloc_pages(GFP_KERNEL, 0);			/* a refill of one */
+	assert_int_equal(pfn_of(p), 0x1000);
+	assert_int_equal(NORMAL->hot[0].high, 4);	/* a small zone's size */
+	assert_true(NORMAL->hot[0].skip_from <= 0x1400);	/* it may lag */
+	check_all();
+	assert_int_equal(__free_pages(p, 0), 0);	/* below 0x1400: hot */
+	assert_int_equal(NORMAL->hot[0].count, 1);
+	assert_int_equal(NORMAL->hot[0].skip_from, 0x1400);	/* caught up */
+	check_all();
+}
+
+/*
+ * A large zone (batch at HOT_BATCH_MAX: Normal of a 128 MiB machine): a
+ * freed order-1 block below the lowest whole free 4 MiB block stays hot
+ * even where its buddy is free, which the rule of its own order would
+ * merge; and a refill sizes the list by the whole blocks left: two
+ * batches while they hold less than an eighth of the zone, else four.
+ */
+static void test_hot_large_zone_rules(void **state)
+{
+	struct page *a, *b, *big[32];
+	unsigned int n = 0;
+
+	(void)state;
+	reboot(MiB(128));
+	assert_int_equal(NORMAL->hot_room, HOT_BATCH_MAX);
+	assert_int_equal(NORMAL->hot[0].high, 4 * NORMAL->hot[0].batch);
+	no_hot_all();
+	a = alloc_pages(GFP_KERNEL, 1);
+	b = alloc_pages(GFP_KERNEL, 1);
+	assert_int_equal(pfn_of(b), 0x1002);
+	assert_int_equal(__free_pages(a, 1), 0);	/* to the maps: hot off */
+	NORMAL->hot[1].batch = 1;
+	NORMAL->hot[1].high = 4;
+	assert_int_equal(NORMAL->hot[1].skip_from, 0x1400);
+	assert_int_equal(__free_pages(b, 1), 0);	/* below 0x1400: hot */
+	assert_int_equal(NORMAL->hot[1].count, 1);
+	assert_true(buddy_is_free_head(NORMAL, 0x1000, 1));	/* unmerged */
+	check_all();
+	buddy_drain_hot(NORMAL);
+	NORMAL->hot[0].batch = 8;
+	NORMAL->hot[0].high = 32;
+	a = alloc_pages(GFP_KERNEL, 0);			/* whole blocks aplenty */
+	assert_int_equal(NORMAL->hot[0].high, 32);
+	assert_int_equal(__free_pages(a, 0), 0);
+	buddy_drain_hot(NORMAL);		/* its frames make a block whole */
+	while (NORMAL->free_area[MAX_ORDER].nr_free << MAX_ORDER >=
+	       NORMAL->managed_pages / 8) {
+		assert_true(n < ARRAY_SIZE(big));
+		big[n++] = alloc_pages(GFP_KERNEL, MAX_ORDER);
+		assert_int_equal(page_zonenum(big[n - 1]), ZONE_NORMAL);
+	}
+	a = alloc_pages(GFP_KERNEL, 0);			/* now scarce: two */
+	assert_int_equal(NORMAL->hot[0].high, 16);
+	check_all();
+	assert_int_equal(__free_pages(a, 0), 0);
+	while (n)
+		assert_int_equal(__free_pages(big[--n], MAX_ORDER), 0);
+	buddy_drain_hot(NORMAL);
+	a = alloc_pages(GFP_KERNEL, 0);			/* four again */
+	assert_int_equal(NORMAL->hot[0].high, 32);
+	assert_int_equal(__free_pages(a, 0), 0);
+	check_all();
+}
+
+/*
  * A refill hands out what as many single allocations would: the lowest
  * free block that fits, whether a block of the list's own order (taken
  * without a search) or the front of a larger one, in address order.
@@ -1607,6 +1696,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hot_list_order2, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_skipped_when_buddy_free, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_skip_rule, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot0_skip_above_whole_block, setup64, teardown),
+		cmocka_unit_test_setup_teardown(test_hot_large_zone_rules, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_refill_mixed_low_end, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_drain_order, setup64, teardown),
 		cmocka_unit_test_setup_teardown(test_hot_frames_never_stranded, setup64, teardown),
