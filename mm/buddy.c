@@ -827,9 +827,10 @@ BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 {
 	struct hot_list *hot = &zone->hot[order];
 
+	/* One CPU, interrupts off: nothing else changes the count here. */
 	if (unlikely((page->flags & (PLAIN_HEAD_MASK | PG_ZONE_MASK)) !=
 		     hot->head_flags ||
-		     page_count(page) != 1 || hot->count >= hot->high ||
+		     page->_refcount != 1 || hot->count >= hot->high ||
 		     pfn >= hot->skip_from))
 		return buddy_release_up(zone, page, order, kind, caller,
 					flags);
@@ -844,8 +845,8 @@ BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
 /*
  * A release once a second CPU may run: this CPU's hot list if the
  * per-CPU fast path takes it (buddy_pcp_free()), else the slow path
- * under the zone lock (a frame still shared among them: a put after a
- * copy-on-write or at an exit, whose reference is dropped there).
+ * under the zone lock (a block its list cannot take, a reserved frame's
+ * reference, misuse).
  */
 static __attribute__((noinline)) int
 buddy_release_smp(struct zone *zone, struct page *page, pfn_t pfn,
