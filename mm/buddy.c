@@ -848,7 +848,7 @@ BUDDY_INLINE int buddy_release_hot(struct zone *zone, struct page *page,
  * under the zone lock (a block its list cannot take, a reserved frame's
  * reference, misuse).
  */
-static __attribute__((noinline)) int
+BUDDY_INLINE int
 buddy_release_smp(struct zone *zone, struct page *page, pfn_t pfn,
 		  unsigned int order, enum release_kind kind, void *caller)
 {
