@@ -478,14 +478,17 @@ static void test_drain_kick_unanswered(void **state)
 static void *df_obj;
 static unsigned int df_rounds, df_round, df_freed;
 
-/* Spin until @word reads @want: a while hot, then giving the host CPU up. */
+/*
+ * Spin until @word, a count that only rises, reaches @want (it may be
+ * past it already): a while hot, then giving the host CPU up.
+ */
 static void spin_until(const unsigned int *word, unsigned int want)
 {
 	unsigned int i;
 
-	while (__atomic_load_n(word, __ATOMIC_ACQUIRE) != want) {
+	while (__atomic_load_n(word, __ATOMIC_ACQUIRE) < want) {
 		for (i = 0; i < 2000; i++)
-			if (__atomic_load_n(word, __ATOMIC_ACQUIRE) == want)
+			if (__atomic_load_n(word, __ATOMIC_ACQUIRE) >= want)
 				return;
 		host_cpu_relax();
 	}
@@ -576,13 +579,6 @@ static void test_concurrent_double_free(void **state)
 static struct page *ref_page[REF_PAGES];
 static unsigned int ref_rounds, ref_go;	/* counts steps taken, only up */
 
-/* Wait for @want steps: the count may already be past it. */
-static void ref_wait(unsigned int want)
-{
-	while (__atomic_load_n(&ref_go, __ATOMIC_ACQUIRE) < want)
-		host_cpu_relax();
-}
-
 static void *ref_cpu(void *arg)
 {
 	unsigned int cpu = (unsigned int)(uintptr_t)arg, r, i;
@@ -590,7 +586,7 @@ static void *ref_cpu(void *arg)
 	host_cpu_enter(cpu);
 	if (cpu)
 		assert_int_equal(mm_cpu_online(), 0);
-	ref_wait(1);
+	spin_until(&ref_go, 1);
 	for (r = 0; r < ref_rounds; r++) {
 		for (i = 0; i < REF_PAGES; i++)
 			get_page(ref_page[(i + cpu * 7) % REF_PAGES]);
@@ -598,12 +594,12 @@ static void *ref_cpu(void *arg)
 			put_page(ref_page[(i + cpu * 5) % REF_PAGES]);
 	}
 	__atomic_add_fetch(&ref_go, 1, __ATOMIC_ACQ_REL);
-	ref_wait(2 + REF_CPUS);	/* the last references */
+	spin_until(&ref_go, 2 + REF_CPUS);	/* the last references */
 	for (i = 0; i < REF_PAGES; i++)
 		put_page(ref_page[(i + cpu * 3) % REF_PAGES]);
 	__atomic_add_fetch(&ref_go, 1, __ATOMIC_ACQ_REL);
 	if (cpu) {
-		ref_wait(3 + 2 * REF_CPUS);
+		spin_until(&ref_go, 3 + 2 * REF_CPUS);
 		mm_cpu_offline();
 	}
 	return NULL;
@@ -638,7 +634,7 @@ static void test_shared_references(void **state)
 			put_page(ref_page[REF_PAGES - 1 - i]);
 	}
 	__atomic_add_fetch(&ref_go, 1, __ATOMIC_ACQ_REL);
-	ref_wait(1 + REF_CPUS);
+	spin_until(&ref_go, 1 + REF_CPUS);
 	for (i = 0; i < REF_PAGES; i++) {
 		assert_int_equal(page_count(ref_page[i]), 1);
 		for (k = 1; k < REF_CPUS; k++)
@@ -648,7 +644,7 @@ static void test_shared_references(void **state)
 	for (i = 0; i < REF_PAGES; i++)
 		put_page(ref_page[i]);
 	__atomic_add_fetch(&ref_go, 1, __ATOMIC_ACQ_REL);
-	ref_wait(2 + 2 * REF_CPUS);
+	spin_until(&ref_go, 2 + 2 * REF_CPUS);
 	__atomic_add_fetch(&ref_go, 1, __ATOMIC_ACQ_REL);
 	for (i = 1; i < REF_CPUS; i++)
 		assert_int_equal(pthread_join(t[i], NULL), 0);
