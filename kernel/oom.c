@@ -23,7 +23,8 @@
  * then is a victim pending with its memory not yet back.  While one is
  * pending, nobody else is chosen (Linux's guard while the OOM reaper
  * works): a ring-3 fault gives the CPU up and tries again when it has it
- * back, a kernel copy fails.  Each kill frees a whole space, so a fault kills
+ * back, a kernel copy fails; the victim's own fault (it may still run on
+ * another CPU when chosen) ends it as OOM_SELF, with no second report.  Each kill frees a whole space, so a fault kills
  * at most as many processes as there are.
  *
  * fork is not a fault: when it finds no memory it reclaims once and
@@ -89,8 +90,9 @@ enum oom_action out_of_memory(bool *reclaimed)
 		oom_reclaim();
 		return OOM_RETRY;
 	}
+	/* A victim that faults again before it is gone dies, counted once. */
 	if (oom_victim_pending())
-		return current->oom_victim ? OOM_FAIL : OOM_WAIT;
+		return current->oom_victim ? OOM_SELF : OOM_WAIT;
 	victim = oom_select();
 	if (!victim)
 		return OOM_FAIL;
