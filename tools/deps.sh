@@ -3,7 +3,7 @@
 # As root, installs what is missing; otherwise prints the apt-get line.
 PKGS="nasm qemu-system-x86 grub-pc-bin grub-common xorriso mtools gcc-multilib \
 valgrind libcmocka-dev clang python3-pytest python3-pexpect python3-pytest-xdist bear cppcheck clang-tidy \
-libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev gdb"
+libjemalloc-dev libmimalloc-dev libgoogle-perftools-dev gdb bochs bochsbios vgabios bochs-term"
 
 missing=""
 for p in $PKGS; do
