@@ -66,6 +66,24 @@ static const char *yes_no(bool b)
 	return b ? "yes" : "no";
 }
 
+/*
+ * The family and model CPUID leaf 1 means (Intel SDM vol. 2, CPUID; AMD's
+ * CPUID specification says the same): a base family of 0xf is extended
+ * by bits 27:20 (AMD's Zen is 0xf + 0x8 = 23), and the extended model,
+ * bits 19:16, is the model's high nibble in families 6 and 0xf.
+ */
+static void cpuid_family_model(uint32_t eax, int *family, int *model)
+{
+	int base = (int)((eax >> 8) & 0xf);
+
+	*family = base;
+	*model = (int)((eax >> 4) & 0xf);
+	if (base == 0xf)
+		*family += (int)((eax >> 20) & 0xff);
+	if (base == 0x6 || base == 0xf)
+		*model += (int)((eax >> 16) & 0xf) << 4;
+}
+
 void cpu_detect(void)
 {
 	uint32_t a, b, c, d;
@@ -84,8 +102,7 @@ void cpu_detect(void)
 	cpu.vendor[12] = '\0';
 	if (a >= 1) {
 		cpuid(1, &a, &b, &c, &d);
-		cpu.family = (a >> 8) & 0xf;
-		cpu.model = (a >> 4) & 0xf;
+		cpuid_family_model(a, &cpu.family, &cpu.model);
 		cpu.has_pse = (d >> 3) & 1;
 		cpu.has_tsc = (d >> 4) & 1;
 		cpu.has_apic = (d >> 9) & 1;

@@ -35,7 +35,7 @@
 /* What the CPU can do, filled by cpu_detect() at boot. */
 struct cpu_info {
 	int family;		/* 3 = 386, 4 = 486, 5 = Pentium, 6 = P6 ... */
-	int model;		/* CPUID's, within the family; 0 without CPUID */
+	int model;		/* CPUID's, with its extended bits; 0 without CPUID */
 	bool has_cpuid;
 	bool has_invlpg;	/* 486 and later */
 	bool has_pse;		/* 4 MiB pages */

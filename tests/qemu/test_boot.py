@@ -1,6 +1,7 @@
 """Boot foundation: every cell of the boot matrix reaches the prompt and
 halts cleanly; the ELF boots through QEMU's own Multiboot loader too; the
 shell and the panic path behave."""
+import re
 import time
 
 import pytest
@@ -17,6 +18,26 @@ def test_boot_matrix(boot, mem, cpu):
     family = {"486": "family 4", "pentium": "family 5",
               "pentium3": "family 6", "qemu32": "family 6"}[cpu]
     assert family in out
+    k.halt()
+
+
+@pytest.mark.parametrize("family,model,vendor", [
+    (23, 49, "AuthenticAMD"),      # Zen 2: base family 0xf + extended 0x8
+    (6, 207, "GenuineIntel"),      # a Xeon: model 0xf, extended model 0xc
+    (15, 2, "GenuineIntel"),       # a Pentium 4: no extended bits at all
+])
+def test_cpuid_family_and_model_with_extended_bits(boot, family, model,
+                                                   vendor):
+    """CPUID leaf 1 as the SDM says to read it: the extended family is
+    added to a base family of 0xf, the extended model is the model's high
+    nibble in families 6 and 0xf."""
+    k = boot(method="elf", mem="64M", smp=2,
+             cpu=f"qemu32,vendor={vendor},family={family},model={model}")
+    assert re.search(rf"^cpu: family {family} {vendor}, ", k.boot_log,
+                     re.M), k.boot_log
+    assert f"family {family}, vendor {vendor}" in k.cmd("cpu")
+    assert re.search(rf"^cpu0: apic 0, family {family} model {model}, ",
+                     k.cmd("cpus"), re.M)
     k.halt()
 
 
