@@ -108,3 +108,20 @@ def test_bochs_pentium3_four_cpus_highmem(bochs):
         out = k.cmd(f"selftest {suite}", timeout=600)
         assert re.search(r"^[1-9]\d* passed, 0 failed$", out, re.M), out
     k.halt()
+
+
+def test_bochs_ryzen_two_cpus(bochs):
+    """Bochs's Zen model (AuthenticAMD, family 0xf + 0x8): CPUID read with
+    its extended family, both CPUs brought up, and the FPU, fork and the
+    slab layer working on each."""
+    k = bochs(mem_mib=256, cpu="ryzen", smp=2)
+    assert re.search(r"^cpu: family 23 AuthenticAMD, .*FXSR yes, SSE yes",
+                     k.boot_log, re.M), k.boot_log
+    assert "smp: 2 of 2 CPUs online" in k.boot_log, k.boot_log
+    check_fpu_boot(k, "pentium3")           # FXSAVE and SSE, as a P III
+    out, _ = run(k, "-n 4 cowtest", timeout=600)
+    check_ok(out, "cowtest", 4)
+    check_program(k, "fputest", "256M", "pentium3", one_cpu=False)
+    out = k.cmd("stress slab 20000 5 all", timeout=600)
+    check_stress_all(out, "slab", 2, 20000, 5)
+    k.halt()
