@@ -55,7 +55,7 @@ class BochsKernel(Kernel):
         self.port = _free_port()
         rc = os.path.join(self.dir, "bochsrc")
         with open(rc, "w") as f:
-            f.write(f"""megs: {mem_mib}
+            f.write(f"""memory: guest={mem_mib}, host={min(mem_mib, 2048)}
 romimage: file={BOCHS_SHARE}/BIOS-bochs-latest
 vgaromimage: file={BOCHS_SHARE}/VGABIOS-lgpl-latest
 ata0-master: type=cdrom, path={os.path.abspath(iso)}, status=inserted
@@ -76,7 +76,11 @@ clock: sync=none
         # debugger.  Read on a thread so that it never blocks Bochs.
         self.proc = pexpect.spawn(self.argv[0], self.argv[1:], timeout=60)
         self.proc.delaybeforesend = None
-        self.proc.expect(SCREEN)
+        try:
+            self.proc.expect(SCREEN)
+        except (pexpect.EOF, pexpect.TIMEOUT):
+            self.log = (self.proc.before or b"").decode(errors="replace")
+            self._fail("Bochs did not start its display")
         screen = os.open(self.proc.match.group(1).decode(),
                          os.O_RDONLY | os.O_NOCTTY)
         for fd in (screen, self.proc.child_fd):
