@@ -5,7 +5,8 @@
         out = k.cmd("buddyinfo")
         k.halt()
 
-Every kernel a test boots is killed at the end of the test if still alive.
+`bochs` boots the same way in Bochs (tests/qemu/bochs.py). Every kernel
+a test boots is killed at the end of the test if still alive.
 """
 import os
 import sys
@@ -13,21 +14,30 @@ import sys
 import pytest
 
 sys.path.insert(0, os.path.dirname(__file__))
+from bochs import BochsKernel  # noqa: E402
 from kmem import ELF, ISO, Kernel  # noqa: E402
 
 
-@pytest.fixture
-def boot():
-    kernels = []
+def machine_fixture(name, machine):
+    """A fixture that boots machines of this class and kills, at the end of
+    the test, every one still alive."""
+    @pytest.fixture(name=name)
+    def fixture():
+        kernels = []
 
-    def _boot(**kw):
-        k = Kernel(**kw)
-        kernels.append(k)
-        return k
+        def _boot(**kw):
+            k = machine(**kw)
+            kernels.append(k)
+            return k
 
-    yield _boot
-    for k in kernels:
-        k.kill()
+        yield _boot
+        for k in kernels:
+            k.kill()
+    return fixture
+
+
+boot = machine_fixture("boot", Kernel)            # QEMU (kmem.py)
+bochs = machine_fixture("bochs", BochsKernel)     # Bochs (bochs.py)
 
 
 def pytest_sessionstart(session):

@@ -5,29 +5,12 @@ left behind, illegal accesses that kill only their process, and the
 allocators' stress runs on every CPU at once."""
 import re
 
-import pytest
-
-from bochs import BochsKernel
 from test_proc import PROGRAMS, check_fpu_boot, check_program, check_segv, run
 from test_smp import check_stress_all
 from test_smp_sched import check_ok
 
 # Bochs's CPU models and the QEMU model of the same FPU (test_proc.py)
 FPU_AS = {"pentium": "pentium", "p3_katmai": "pentium3"}
-
-
-@pytest.fixture
-def bochs():
-    kernels = []
-
-    def _boot(**kw):
-        k = BochsKernel(**kw)
-        kernels.append(k)
-        return k
-
-    yield _boot
-    for k in kernels:
-        k.kill()
 
 
 def check_e820(k, mem_mib):
