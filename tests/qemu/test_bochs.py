@@ -58,36 +58,36 @@ def test_bochs_pentium_one_cpu(bochs):
 
 
 def test_bochs_pentium3_four_cpus_highmem(bochs):
-    """Four Pentium III CPUs found in Bochs's ACPI MADT, 2 GiB (HighMem
-    above 896 MiB): programs side by side, TLB shootdowns, and both
-    allocators stressed on every CPU at once."""
-    k = bochs(mem_mib=2048, cpu="p3_katmai", smp=4)
-    check_e820(k, 2048)
+    """Four Pentium III CPUs found in Bochs's ACPI MADT, 1 GiB (HighMem
+    above 896 MiB, where user pages come from): programs side by side,
+    TLB shootdowns, and both allocators stressed on every CPU at once."""
+    k = bochs(mem_mib=1024, cpu="p3_katmai", smp=4)
+    check_e820(k, 1024)
     check_fpu_boot(k, FPU_AS["p3_katmai"])
     assert "smp: 4 of 4 CPUs online" in k.boot_log, k.boot_log
     assert re.search(r"^smp: ACPI MADT at 0x[0-9a-f]+: 4 CPUs", k.boot_log,
                      re.M), k.boot_log
     m = re.search(r"^HighTotal:\s+(\d+) kB$", k.cmd("meminfo"), re.M)
-    assert m and int(m.group(1)) >= 1100 * 1024, m
+    assert m and int(m.group(1)) >= 120 * 1024, m
     assert "ping: 3 of 3 CPUs answered" in k.cmd("cpus ping all")
     # before any program has left blocks on the CPUs' lists, which the
     # drain after each run merges back: then the shape returns as well
     before = k.cmd("buddyinfo")
     for what in ("buddy", "slab"):
-        out = k.cmd(f"stress {what} 20000 7 all", timeout=600)
-        check_stress_all(out, what, 4, 20000, 7)
+        out = k.cmd(f"stress {what} 5000 7 all", timeout=600)
+        check_stress_all(out, what, 4, 5000, 7)
         assert k.cmd("buddyinfo") == before
     for prog in ("cowtest", "forktree", "zerotest", "fputest"):
-        check_program(k, prog, "2048M", FPU_AS["p3_katmai"], one_cpu=False)
+        check_program(k, prog, "1024M", FPU_AS["p3_katmai"], one_cpu=False)
     out, d = run(k, "-n 8 cowtest", timeout=600)
     check_ok(out, "cowtest", 8)
     assert d["fork"] == 16
     out, _ = run(k, "tlbtest cow 10", timeout=600)
     check_ok(out, "tlbtest", 1)
-    # kmap and vmalloc over HighMem frames, interrupts, processes, shared
-    # memory (the buddy and slab suites walk every frame: the first test
-    # runs them, at 128 MiB)
-    for suite in ("vmm", "irq", "proc", "shm"):
+    # interrupts, processes, shared memory (the buddy, slab and vmm suites
+    # walk every frame, for minutes under Bochs: the first test runs them,
+    # at 128 MiB; QEMU runs them at every size)
+    for suite in ("irq", "proc", "shm"):
         out = k.cmd(f"selftest {suite}", timeout=600)
         assert re.search(r"^[1-9]\d* passed, 0 failed$", out, re.M), out
     k.halt()
