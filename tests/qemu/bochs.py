@@ -48,7 +48,21 @@ def _drain(fd):
         pass
 
 
+class _SerialSocket(pexpect.fdpexpect.fdspawn):
+    """COM1's socket: a reset (Bochs gone) reads as the end of the file,
+    as QEMU's closed terminal does."""
+
+    def read_nonblocking(self, size=1, timeout=-1):
+        try:
+            return super().read_nonblocking(size, timeout)
+        except ConnectionResetError:
+            self.flag_eof = True
+            raise pexpect.EOF("Bochs closed COM1") from None
+
+
 class BochsKernel(Kernel):
+    EMULATOR = "Bochs"
+
     def __init__(self, mem_mib=128, cpu="pentium", smp=1, iso=ISO):
         self.mem, self.cpu, self.smp = mem_mib, cpu, smp
         self.dir = tempfile.mkdtemp(prefix="kmem386-bochs.")
@@ -86,7 +100,7 @@ clock: sync=none
         for fd in (screen, self.proc.child_fd):
             threading.Thread(target=_drain, args=(fd,), daemon=True).start()
         self.sock = self._connect()
-        self.child = pexpect.fdpexpect.fdspawn(
+        self.child = _SerialSocket(
             self.sock.fileno(), encoding="latin-1", timeout=BOOT_TIMEOUT,
             codec_errors="replace")
         self.child.delaybeforesend = None
@@ -111,13 +125,19 @@ clock: sync=none
         except OSError:
             pass
         raise KernelError(f"{why}\n--- bochs: {' '.join(self.argv)} "
-                             f"({self.cpu}, {self.mem} MiB, {self.smp} CPUs)"
-                             f"\n--- serial log ---\n{self.log}"
-                             f"\n--- bochs.log ---\n{tail}")
+                          f"({self.cpu}, {self.mem} MiB, {self.smp} CPUs)"
+                          f"\n--- serial log ---\n{self.log}"
+                          f"\n--- bochs.log ---\n{tail}")
 
     def _wait_exit(self):
-        self.exitstatus = self.proc.wait() if not self.proc.isalive() \
-            else None
+        """COM1 closed: Bochs is on its way out (a Bochs panic or a triple
+        fault it does not reset from)."""
+        deadline = time.time() + 10
+        while self.proc.isalive() and time.time() < deadline:
+            time.sleep(0.1)
+        self.exitstatus = self.proc.exitstatus
+        if self.exitstatus is None and self.proc.signalstatus is not None:
+            self.exitstatus = -self.proc.signalstatus
         return self.exitstatus
 
     def halt(self):

@@ -60,6 +60,8 @@ def iso_with_cmdline(cmdline):
 
 
 class Kernel:
+    EMULATOR = "QEMU"
+
     def __init__(self, mem="128M", cpu="qemu32", cmdline="", method="iso",
                  extra=(), smp=None):
         """smp=N boots N CPUs, each on its own host thread (MTTCG)."""
@@ -108,7 +110,7 @@ class Kernel:
             self._fail("kernel panicked")
         if i == 2:
             self._wait_exit()
-            self._fail(f"QEMU exited (status {self.exitstatus})")
+            self._fail(f"{self.EMULATOR} exited (status {self.exitstatus})")
         self._fail(f"no prompt within {timeout} s")
 
     def _wait_exit(self):
