@@ -88,7 +88,7 @@ help:
 	@echo "make iso        $(BUILD)/kmem386.iso (GRUB, BIOS boot)"
 	@echo "make run        boot in QEMU, console on this terminal (MEM=, CPU=, CMDLINE=, VGA=1)"
 	@echo "make debug      boot stopped for gdb on :1234 (then: gdb -x tools/gdbinit)"
-	@echo "make test       lint, host tests under valgrind, fuzzers, TSan, QEMU tests"
+	@echo "make test       lint, host tests under valgrind, fuzzers, TSan, QEMU and Bochs tests"
 	@echo "make lint       cppcheck and clang-tidy over mm/"
 	@echo "make test-tsan  the threaded host tests under ThreadSanitizer (TSAN_OPS=)"
 	@echo "make test-soak  MINUTES=N of programs, fork bombs, OOM and stress"
