@@ -15,17 +15,19 @@
  *   file-rss:0kB, shmem-rss:ZkB, UID:0 pgtables:WkB oom_score_adj:0
  *
  * (one line; kmem386 has no file pages, every process is root and none
- * adjusts its score).  A victim other than the current process is not
- * running, so its address space is freed at once (proc_terminate()) and
- * the fault is retried; if the victim is the faulting process, it dies
- * at once from a ring-3 fault, or, from a kernel copy inside a system
- * call, when that call returns (the copy fails with EFAULT first): only
- * then is a victim pending with its memory not yet back.  While one is
- * pending, nobody else is chosen (Linux's guard while the OOM reaper
- * works): a ring-3 fault gives the CPU up and tries again when it has it
- * back, a kernel copy fails; the victim's own fault (it may still run on
- * another CPU when chosen) ends it as OOM_SELF, with no second report.  Each kill frees a whole space, so a fault kills
- * at most as many processes as there are.
+ * adjusts its score).  A victim that no CPU runs has its address space
+ * freed at once (proc_terminate()) and the fault is retried.  A victim
+ * running on another CPU is told to exit at its next return to ring 3;
+ * if the victim is the faulting process, it dies at once from a ring-3
+ * fault, or, from a kernel copy inside a system call, when that call
+ * returns (the copy fails with EFAULT first).  In those two cases a
+ * victim is pending with its memory not yet back.  While one is pending,
+ * nobody else is chosen (Linux's guard while the OOM reaper works): a
+ * ring-3 fault gives the CPU up and tries again when it has it back, a
+ * kernel copy fails, and the victim's own fault, should it fault again
+ * before it exits, ends it as OOM_SELF with no second report.  Each kill
+ * frees a whole space, so a fault kills at most as many processes as
+ * there are.
  *
  * fork is not a fault: when it finds no memory it reclaims once and
  * retries, then returns -ENOMEM (kernel/proc.c), which the caller sees

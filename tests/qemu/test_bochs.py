@@ -10,17 +10,18 @@ from test_smp import check_stress_all
 from test_smp_sched import check_ok
 
 # Bochs's CPU models and the QEMU model of the same FPU (test_proc.py)
-FPU_AS = {"pentium": "pentium", "p3_katmai": "pentium3"}
+FPU_AS = {"pentium": "pentium", "p3_katmai": "pentium3", "ryzen": "pentium3"}
 
 
 def check_e820(k, mem_mib):
     """Bochs's BIOS reports RAM up to an "ACPI data" range at its top:
-    the cleaned map keeps that range apart, and the frames below it are
-    what the zones manage."""
-    firmware = re.findall(r"^BIOS-e820: \[mem 0x([0-9a-f]{16})-0x([0-9a-f]{16})\] "
-                          r"(.+?)\s*$", k.boot_log, re.M)
-    cleaned = re.findall(r"^e820: \[mem 0x([0-9a-f]{16})-0x([0-9a-f]{16})\] "
-                         r"(.+?)\s*$", k.boot_log, re.M)
+    the cleaned map is the firmware's, that range kept apart, and all but
+    the legacy hole below 1 MiB and the ACPI range is usable."""
+    def ranges(prefix):
+        return re.findall(rf"^{prefix}: \[mem 0x([0-9a-f]{{16}})-"
+                          rf"0x([0-9a-f]{{16}})\] (.+?)\s*$", k.boot_log, re.M)
+
+    firmware, cleaned = ranges("BIOS-e820"), ranges("e820")
     assert firmware and cleaned == firmware, k.boot_log
     acpi = [(int(a, 16), int(b, 16)) for a, b, t in cleaned if t == "ACPI data"]
     assert len(acpi) == 1 and acpi[0][1] + 1 == mem_mib << 20, k.boot_log
@@ -101,10 +102,10 @@ def test_bochs_ryzen_two_cpus(bochs):
     assert re.search(r"^cpu: family 23 AuthenticAMD, .*FXSR yes, SSE yes",
                      k.boot_log, re.M), k.boot_log
     assert "smp: 2 of 2 CPUs online" in k.boot_log, k.boot_log
-    check_fpu_boot(k, "pentium3")           # FXSAVE and SSE, as a P III
+    check_fpu_boot(k, FPU_AS["ryzen"])      # FXSAVE and SSE, as a P III
     out, _ = run(k, "-n 4 cowtest", timeout=600)
     check_ok(out, "cowtest", 4)
-    check_program(k, "fputest", "256M", "pentium3", one_cpu=False)
+    check_program(k, "fputest", "256M", FPU_AS["ryzen"], one_cpu=False)
     out = k.cmd("stress slab 20000 5 all", timeout=600)
     check_stress_all(out, "slab", 2, 20000, 5)
     k.halt()
